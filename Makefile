@@ -1,0 +1,148 @@
+# pyfault: build, test and run.
+#
+#   make            build build/libpyfault.so, build/pyfault, tests, targets
+#   make run        the main job (see README.md)
+#   make test       the whole test suite; ends with "N passed, N failed"
+#   make deps       install missing Debian packages (root; see README.md)
+#   make SANITIZE=address test   (or undefined) the harness and unit tests
+#                   under a sanitizer, built in build/san-$(SANITIZE)
+#   make V=1        show the commands
+
+CC ?= cc
+OPT ?= -O2
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_BASE := -std=gnu11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Iinjectors
+SANITIZE ?=
+
+ifeq ($(SANITIZE),)
+B := build
+SANFLAGS :=
+else
+B := build/san-$(SANITIZE)
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+UNWIND_LIBS := -lunwind-ptrace -lunwind-generic -lunwind
+HARNESS_LIBS := -ljansson $(UNWIND_LIBS) -lm -lpthread
+TEST_LIBS := -lcmocka $(HARNESS_LIBS)
+
+SHIM := build/libpyfault.so
+PYFAULT := $(B)/pyfault
+
+.PHONY: all deps run test clean bench harness
+all: $(SHIM) harness tests targets
+harness: $(PYFAULT)
+
+deps:
+	$(Q)./tools/deps.sh
+
+# --- flags stamp: a change of compiler or flags rebuilds everything -----
+FLAGS_NOW := $(CC) $(CFLAGS_BASE) $(SANFLAGS) $(CFLAGS)
+$(B)/.flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
+FORCE:
+
+# --- jemalloc, linked in statically with every public name prefixed ----
+# The shim calls pf_je_mallocx() and friends directly: no dlsym bootstrap,
+# and jemalloc's own start-up runs after the shim has read its spec.
+JE_ARCHIVE := /usr/lib/x86_64-linux-gnu/libjemalloc_pic.a
+build/jemalloc/libje.a: $(JE_ARCHIVE) injectors/jemalloc.syms
+	@mkdir -p build/jemalloc/o
+	$(Q)cd build/jemalloc/o && rm -f *.o && ar x $(JE_ARCHIVE) && rm -f jemalloc_cpp.pic.o
+	$(Q)for f in build/jemalloc/o/*.o; do objcopy --redefine-syms=injectors/jemalloc.syms $$f; done
+	$(Q)rm -f $@ && ar rcs $@ build/jemalloc/o/*.o
+
+# --- the shim ----------------------------------------------------------
+# Never sanitized: a preloaded allocator cannot live beside ASan's.
+SHIM_SRC := $(filter-out injectors/spec.c,$(wildcard injectors/*.c)) injectors/spec.c
+SHIM_OBJ := $(patsubst injectors/%.c,build/shim/%.o,$(SHIM_SRC))
+SHIM_CFLAGS := -std=gnu11 -g -O2 $(WARN) -D_GNU_SOURCE -Iinjectors -fPIC \
+	-fvisibility=hidden -ftls-model=initial-exec -fno-omit-frame-pointer $(CFLAGS)
+
+build/shim/%.o: injectors/%.c injectors/*.h build/.flags
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(SHIM_CFLAGS) -c $< -o $@
+
+$(SHIM): $(SHIM_OBJ) build/jemalloc/libje.a injectors/symbols.map
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -o $@ $(SHIM_OBJ) build/jemalloc/libje.a \
+		-Wl,--exclude-libs,ALL -Wl,--version-script=injectors/symbols.map \
+		-Wl,-z,nodelete -Wl,-z,now $(UNWIND_LIBS) -lpthread -ldl -lm
+
+# --- the harness: build/pyfault ------------------------------------------
+CFLAGS_ALL := $(CFLAGS_BASE) $(SANFLAGS) $(CFLAGS)
+HARNESS_SRC := $(wildcard harness/*.c)
+HARNESS_LIB_SRC := $(filter-out harness/main.c,$(HARNESS_SRC)) injectors/spec.c
+HARNESS_LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(HARNESS_LIB_SRC))
+
+$(B)/obj/%.o: %.c injectors/pyfault.h $(wildcard harness/*.h) $(B)/.flags
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS_ALL) -Iharness -Itests/support -c $< -o $@
+
+$(B)/libharness.a: $(HARNESS_LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+ifneq ($(wildcard harness/main.c),)
+$(PYFAULT): $(B)/obj/harness/main.o $(B)/libharness.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(HARNESS_LIBS)
+else
+$(PYFAULT):
+	@echo "  (no harness yet)"
+endif
+
+# --- test targets: small C programs the tests run under the shim ---------
+TARGET_SRC := $(wildcard tests/targets/*.c)
+TARGETS := $(patsubst tests/targets/%.c,build/targets/%,$(TARGET_SRC))
+.PHONY: targets
+targets: $(TARGETS)
+build/targets/%: tests/targets/%.c injectors/pyfault.h build/.flags
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) -std=gnu11 -g -O0 $(WARN) -D_GNU_SOURCE -Iinjectors -o $@ $< -lpthread -ldl
+
+# --- tests: every tests/*/test_*.c is one cmocka program ----------------
+SUPPORT_SRC := $(wildcard tests/support/*.c)
+SUPPORT_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(SUPPORT_SRC))
+# Sanitized builds run the pure unit tests only (tests/unit); the tests that
+# spawn real processes under the shim run once, in the plain build.
+ifeq ($(SANITIZE),)
+TEST_SRC := $(wildcard tests/*/test_*.c)
+else
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+endif
+TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
+.PHONY: tests
+tests: $(TESTS)
+$(B)/tests/%: $(B)/obj/tests/%.o $(SUPPORT_OBJ) $(B)/libharness.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# Fragments other parts of the project add (CPython builds, reports, ...).
+-include $(sort $(wildcard mk/*.mk))
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory SANITIZE=address tests harness
+	$(Q)$(MAKE) --no-print-directory SANITIZE=undefined tests harness
+	$(Q)./tests/run-all.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)./tools/run-main.sh
+
+bench: deps all
+	$(Q)./bench/run-all.sh
+
+clean:
+	rm -rf build

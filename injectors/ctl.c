@@ -1,0 +1,86 @@
+/*
+ * ctl.c: the control page, shared with a supervising process.
+ *
+ * Without PYFAULT_CTL the counters live in a private static page of the same
+ * layout, so the rest of the shim never asks which one it has.
+ */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static struct pyfault_ctl private_page;
+struct pyfault_ctl *pf_page = &private_page;
+
+static void stamp(struct pyfault_ctl *page)
+{
+    page->magic = PYFAULT_CTL_MAGIC;
+    page->version = PYFAULT_CTL_VERSION;
+    page->size = sizeof *page;
+}
+
+extern char **environ;
+
+static const char *ctl_path(void)
+{
+    size_t nlen = strlen(PYFAULT_ENV_CTL);
+    if (!environ)
+        return NULL;
+    for (char **e = environ; *e; e++)
+        if (strncmp(*e, PYFAULT_ENV_CTL, nlen) == 0 && (*e)[nlen] == '=')
+            return (*e)[nlen + 1] ? *e + nlen + 1 : NULL;
+    return NULL;
+}
+
+void pf_ctl_attach(void)
+{
+    stamp(&private_page);
+    const char *path = ctl_path();
+    if (!path)
+        return;
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        pf_stderr("pyfault: cannot open the control page named by PYFAULT_CTL: ", path);
+        return;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0 || (size_t)st.st_size < sizeof(struct pyfault_ctl)) {
+        pf_stderr("pyfault: the control page is smaller than struct pyfault_ctl: ", path);
+        close(fd);
+        return;
+    }
+    struct pyfault_ctl *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE,
+                                    MAP_SHARED, fd, 0);
+    close(fd);
+    if (page == MAP_FAILED)
+        return;
+    /* Only the first process claims the page: children exec'd with the same
+     * environment must not overwrite their parent's counters. */
+    int32_t unclaimed = 0;
+    int32_t me = (int32_t)getpid();
+    if (!__atomic_compare_exchange_n(&page->owner_pid, &unclaimed, me, 0,
+                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) &&
+        unclaimed != me) {
+        munmap(page, sizeof *page);
+        return;
+    }
+    stamp(page);
+    /* The supervisor may have armed a plan before we started. */
+    __atomic_or_fetch(&page->state, PYFAULT_STATE_ATTACHED, __ATOMIC_RELEASE);
+    pf_page = page;
+}
+
+void pf_ctl_detach_after_fork(void)
+{
+    if (pf_page == &private_page)
+        return;
+    /* Copy the counters as they were at fork time, then forget the page:
+     * it describes the parent. */
+    memcpy(&private_page, pf_page, sizeof private_page);
+    private_page.owner_pid = (int32_t)getpid();
+    private_page.state = PYFAULT_STATE_ATTACHED;
+    __atomic_store_n(&pf_page, &private_page, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,137 @@
+/*
+ * init.c: the shim's lifecycle: start-up, fork, exit.
+ *
+ * Start-up happens on whichever comes first: the first allocation call or
+ * the constructor. The spec is parsed before jemalloc starts, so that the
+ * `junk` flag can still reach jemalloc's configuration.
+ *
+ * fork: a child keeps counting from the parent's count at the moment of
+ * fork, on private counters, under the same plan (nth=N can fail once in
+ * the parent and once in a child). The control page stays with the parent.
+ * An exec'd child starts afresh from its environment and leaves a control
+ * page that another process owns alone.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct pyfault_spec pf_spec;
+int pf_ready;
+int pf_filters_active;
+__thread int pf_guard_depth __attribute__((tls_model("initial-exec")));
+
+/* jemalloc reads this at its own start-up (renamed from malloc_conf). */
+static char jemalloc_conf[64];
+const char *pf_je_malloc_conf = jemalloc_conf;
+
+extern char **environ;
+
+/* getenv without locale or allocation; falls back to /proc/self/environ
+ * when called before libc has set up environ. */
+static const char *find_env(const char *name, char *scratch, size_t cap)
+{
+    size_t nlen = strlen(name);
+    if (environ) {
+        for (char **e = environ; *e; e++)
+            if (strncmp(*e, name, nlen) == 0 && (*e)[nlen] == '=')
+                return *e + nlen + 1;
+        return NULL;
+    }
+    int fd = open("/proc/self/environ", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    ssize_t got = read(fd, scratch, cap - 1);
+    close(fd);
+    if (got <= 0)
+        return NULL;
+    scratch[got] = '\0';
+    for (char *p = scratch; p < scratch + got; p += strlen(p) + 1)
+        if (strncmp(p, name, nlen) == 0 && p[nlen] == '=')
+            return p + nlen + 1;
+    return NULL;
+}
+
+static void prefork(void)
+{
+    pf_guard_enter();
+}
+
+static void postfork_parent(void)
+{
+    pf_guard_leave();
+}
+
+static void postfork_child(void)
+{
+    pf_ctl_detach_after_fork();
+    pf_guard_leave();
+}
+
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static int init_done_late;
+
+/* The part of start-up that may allocate: runs with the guard held. */
+static void init_late(void)
+{
+    pf_guard_enter();
+    pf_log_open();
+    if (pf_spec.site[0] || pf_spec.skip_site[0] || pf_log_enabled() ||
+        getenv(PYFAULT_ENV_CTL))
+        pf_unwind_warmup();
+    if (pf_log_enabled() || getenv(PYFAULT_ENV_CTL))
+        pf_crash_install();
+    pthread_atfork(prefork, postfork_parent, postfork_child);
+    pf_event_start();
+    pf_guard_leave();
+}
+
+void pf_init_slow(void)
+{
+    /* A thread that re-enters from inside init (jemalloc's own start-up
+     * allocates nothing through us, but be safe) sees pf_guarded(). */
+    pthread_mutex_lock(&init_lock);
+    if (pf_ready) {
+        pthread_mutex_unlock(&init_lock);
+        return;
+    }
+    char scratch[4096];
+    char err[256];
+    const char *text = find_env(PYFAULT_ENV_SPEC, scratch, sizeof scratch);
+    if (pyfault_spec_parse(text, &pf_spec, err, sizeof err) < 0) {
+        pf_stderr(err, "");
+        _exit(PYFAULT_EXIT_BADSPEC);
+    }
+    if (pf_spec.junk)
+        memcpy(jemalloc_conf, "junk:true", sizeof "junk:true");
+    pf_filters_active = pf_spec.min_size || pf_spec.site[0] ||
+                        pf_spec.skip_site[0];
+    pf_ctl_attach();
+    /* a supervisor that armed the page before we started has the last word */
+    if (__atomic_load_n(&pf_page->arm_generation, __ATOMIC_ACQUIRE) == 0)
+        pf_plan_publish(&pf_spec.plan);
+    __atomic_store_n(&pf_ready, 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&init_lock);
+}
+
+/* Priority 101: before jemalloc's own constructor, in this same object. */
+__attribute__((constructor(101))) static void pf_constructor(void)
+{
+    pf_ensure_init();
+    if (!init_done_late) {
+        init_done_late = 1;
+        init_late();
+    }
+}
+
+__attribute__((destructor)) static void pf_destructor(void)
+{
+    pf_guard_enter();
+    pf_event_summary();
+    __atomic_or_fetch(&pf_page->state, PYFAULT_STATE_EXITED, __ATOMIC_RELEASE);
+    pf_guard_leave();
+}

@@ -1,0 +1,135 @@
+/*
+ * internal.h: what the shim's files share with each other and nobody else.
+ *
+ * Safety classes used in the contracts below:
+ *   allocation-free    never calls malloc and friends, directly or not
+ *   async-signal-safe  may run in a signal handler
+ *   guard held         the caller holds the recursion guard (pf_guard)
+ */
+#ifndef PYFAULT_INTERNAL_H
+#define PYFAULT_INTERNAL_H
+
+#include "pyfault.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PF_HIDDEN __attribute__((visibility("hidden")))
+#define PF_LIKELY(x) __builtin_expect(!!(x), 1)
+#define PF_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* ---- jemalloc, linked in statically under a pf_je_ prefix (Makefile) -- */
+void *pf_je_mallocx(size_t size, int flags);
+void *pf_je_rallocx(void *ptr, size_t size, int flags);
+size_t pf_je_sallocx(const void *ptr, int flags);
+void pf_je_dallocx(void *ptr, int flags);
+size_t pf_je_malloc_usable_size(const void *ptr);
+int pf_je_mallctl(const char *name, void *oldp, size_t *oldlenp,
+                  void *newp, size_t newlen);
+#define PF_MALLOCX_ALIGN(a) ((int)(__builtin_ffsll((long long)(a)) - 1))
+#define PF_MALLOCX_ZERO ((int)0x40)
+
+/* ---- the recursion guard (guard.c) -------------------------------------
+ * Per thread, initial-exec TLS: reading it never allocates. Anything the
+ * shim does on its own behalf (unwinding, logging, dlsym) runs with the
+ * guard held, and allocations made meanwhile pass straight through. */
+extern __thread int pf_guard_depth PF_HIDDEN;
+static inline bool pf_guarded(void) { return pf_guard_depth != 0; }
+static inline void pf_guard_enter(void) { pf_guard_depth++; }
+static inline void pf_guard_leave(void) { pf_guard_depth--; }
+
+/* ---- lifecycle (init.c) ------------------------------------------------ */
+/* The parsed spec; valid once pf_ensure_init() has returned. */
+extern struct pyfault_spec pf_spec PF_HIDDEN;
+/* True once the spec is parsed: every exported function checks it first. */
+extern int pf_ready PF_HIDDEN;
+/* Parses the spec (exits with status 2 when malformed) and sets up the
+ * control page; idempotent; allocation-free up to the spec parse. */
+void pf_init_slow(void) PF_HIDDEN;
+static inline void pf_ensure_init(void)
+{
+    if (PF_UNLIKELY(!__atomic_load_n(&pf_ready, __ATOMIC_ACQUIRE)))
+        pf_init_slow();
+}
+/* Whether the filters need a look at each allocation's size or stack. */
+extern int pf_filters_active PF_HIDDEN;
+
+/* ---- the control page (ctl.c) ------------------------------------------
+ * pf_page is never NULL after init: a private static page when there is
+ * no PYFAULT_CTL, the shared mapping when there is. */
+extern struct pyfault_ctl *pf_page PF_HIDDEN;
+/* Maps PYFAULT_CTL if set and unclaimed; else keeps the private page. */
+void pf_ctl_attach(void) PF_HIDDEN;
+/* In a forked child: go back to a private copy of the counters. */
+void pf_ctl_detach_after_fork(void) PF_HIDDEN;
+
+/* ---- the decision (decide.c) ------------------------------------------ */
+enum pf_func {
+    PF_MALLOC, PF_CALLOC, PF_REALLOC, PF_REALLOCARRAY, PF_POSIX_MEMALIGN,
+    PF_ALIGNED_ALLOC, PF_MEMALIGN, PF_VALLOC, PF_PVALLOC,
+};
+/* Counts one allocation and says whether to fail it. Not guarded: call it
+ * only when !pf_guarded(); takes the guard itself where it must. */
+bool pf_should_fail(size_t size, enum pf_func func) PF_HIDDEN;
+/* Replaces the active plan (API and set_nomemory). Allocation-free. */
+void pf_plan_publish(const struct pyfault_plan *plan) PF_HIDDEN;
+/* Name of FUNC for the log: "malloc", "calloc", ... */
+const char *pf_func_name(enum pf_func func) PF_HIDDEN;
+
+/* ---- call stacks and symbols (unwind.c, symtab.c) ---------------------- */
+#define PF_MAX_FRAMES 256
+/* Raw return addresses of the caller's stack, the shim's frames dropped.
+ * Guard held; allocation-free once warmed up. */
+int pf_backtrace(uintptr_t *ips, int max) PF_HIDDEN;
+/* Is IP inside the shim's own text? Allocation-free, async-signal-safe. */
+bool pf_ip_in_shim(uintptr_t ip) PF_HIDDEN;
+/* Warms libunwind up (its caches allocate once). Guard held. */
+void pf_unwind_warmup(void) PF_HIDDEN;
+/* Does any of IPS lie inside function NAME? Resolves NAME lazily, again
+ * whenever a library was loaded since the last miss. Guard held. */
+struct pf_site;
+bool pf_site_on_stack(struct pf_site *site, const uintptr_t *ips, int n) PF_HIDDEN;
+struct pf_site *pf_site_new(const char *name) PF_HIDDEN; /* static slots */
+
+/* Symbolizes IP into NAME (function, "" if unknown) and OBJ (object path);
+ * OFF gets IP's offset into the function. Allocation-free; uses the dynamic
+ * loader's dladdr, so not strictly async-signal-safe. */
+void pf_symbolize(uintptr_t ip, char *name, size_t namelen,
+                  uintptr_t *off, char *obj, size_t objlen) PF_HIDDEN;
+/* Finds function NAME in any loaded object: [start, end). 0 on success. */
+int pf_symtab_find(const char *name, uintptr_t *start, uintptr_t *end) PF_HIDDEN;
+
+/* ---- the event log (log.c) ---------------------------------------------
+ * Heap-free: a stack buffer and write(2). Async-signal-safe. */
+struct pf_buf {
+    char data[8192];
+    size_t len;
+};
+void pf_buf_str(struct pf_buf *b, const char *s) PF_HIDDEN;
+void pf_buf_json_str(struct pf_buf *b, const char *s) PF_HIDDEN; /* quoted */
+void pf_buf_u64(struct pf_buf *b, uint64_t v) PF_HIDDEN;
+void pf_buf_i64(struct pf_buf *b, int64_t v) PF_HIDDEN;
+void pf_buf_hex(struct pf_buf *b, uint64_t v) PF_HIDDEN; /* "0x..." */
+/* Appends ,"frames":[...] for IPS, symbolized. */
+void pf_buf_frames(struct pf_buf *b, const uintptr_t *ips, int n) PF_HIDDEN;
+/* Opens the log named by the spec (O_APPEND); -1 when none. */
+void pf_log_open(void) PF_HIDDEN;
+/* Writes B plus a newline to the log in one write(2), if there is a log. */
+void pf_log_write(struct pf_buf *b) PF_HIDDEN;
+bool pf_log_enabled(void) PF_HIDDEN;
+/* Writes one line on stderr. */
+void pf_stderr(const char *a, const char *b) PF_HIDDEN;
+
+/* ---- events (events.c) ------------------------------------------------- */
+void pf_event_start(void) PF_HIDDEN;
+void pf_event_fail(uint64_t n, size_t size, enum pf_func func,
+                   const uintptr_t *ips, int nips) PF_HIDDEN;
+void pf_event_summary(void) PF_HIDDEN;
+
+/* ---- fatal signals (crash.c) ------------------------------------------ */
+/* Installs the handlers on an alternate stack; records the main thread's
+ * stack bounds for the guard-region test. Call once at init. */
+void pf_crash_install(void) PF_HIDDEN;
+
+#endif /* PYFAULT_INTERNAL_H */

@@ -1,0 +1,200 @@
+/*
+ * interpose.c: the exported allocator family.
+ *
+ * Each function: pass reentrant calls straight through, make sure the spec
+ * is read, ask decide.c, then forward to jemalloc. Frees never count.
+ * Semantics follow glibc's where jemalloc's differ (realloc(p, 0) frees and
+ * returns NULL; pvalloc rounds up to a page), so that count-only mode does
+ * not change what a program sees.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PF_EXPORT __attribute__((visibility("default")))
+
+static inline bool is_power_of_two(size_t x)
+{
+    return x != 0 && (x & (x - 1)) == 0;
+}
+
+/* Whether this call must fail: the counting entry point for all of them. */
+static inline bool injected(size_t size, enum pf_func func)
+{
+    if (PF_UNLIKELY(pf_guarded()))
+        return false;
+    pf_ensure_init();
+    return pf_should_fail(size, func);
+}
+
+static size_t page_size(void)
+{
+    static size_t cached;
+    if (!cached)
+        cached = (size_t)sysconf(_SC_PAGESIZE);
+    return cached;
+}
+
+PF_EXPORT void *malloc(size_t size)
+{
+    if (injected(size, PF_MALLOC)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    void *p = pf_je_mallocx(size ? size : 1, 0);
+    if (!p)
+        errno = ENOMEM;
+    return p;
+}
+
+PF_EXPORT void *calloc(size_t nmemb, size_t size)
+{
+    size_t total;
+    if (__builtin_mul_overflow(nmemb, size, &total)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (injected(total, PF_CALLOC)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    void *p = pf_je_mallocx(total ? total : 1, PF_MALLOCX_ZERO);
+    if (!p)
+        errno = ENOMEM;
+    return p;
+}
+
+/* glibc semantics: realloc(NULL, n) is malloc(n); realloc(p, 0) frees p and
+ * returns NULL (not counted: nothing is allocated). */
+static void *realloc_common(void *ptr, size_t size, enum pf_func func)
+{
+    if (ptr && size == 0) {
+        pf_je_dallocx(ptr, 0);
+        return NULL;
+    }
+    if (injected(size, func)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    void *p = ptr ? pf_je_rallocx(ptr, size, 0)
+                  : pf_je_mallocx(size ? size : 1, 0);
+    if (!p)
+        errno = ENOMEM;
+    return p;
+}
+
+PF_EXPORT void *realloc(void *ptr, size_t size)
+{
+    return realloc_common(ptr, size, PF_REALLOC);
+}
+
+PF_EXPORT void *reallocarray(void *ptr, size_t nmemb, size_t size)
+{
+    size_t total;
+    if (__builtin_mul_overflow(nmemb, size, &total)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return realloc_common(ptr, total, PF_REALLOCARRAY);
+}
+
+PF_EXPORT void free(void *ptr)
+{
+    if (!ptr)
+        return;
+    int saved = errno; /* free must not change errno */
+    pf_je_dallocx(ptr, 0);
+    errno = saved;
+}
+
+/* Aligned allocation with ALIGN already validated as a power of two. */
+static void *aligned(size_t align, size_t size, enum pf_func func)
+{
+    if (injected(size, func))
+        return NULL;
+    if (align < sizeof(void *))
+        align = sizeof(void *);
+    return pf_je_mallocx(size ? size : 1, PF_MALLOCX_ALIGN(align));
+}
+
+PF_EXPORT int posix_memalign(void **out, size_t align, size_t size)
+{
+    if (!is_power_of_two(align) || align % sizeof(void *) != 0)
+        return EINVAL;
+    int saved = errno;
+    void *p = aligned(align, size, PF_POSIX_MEMALIGN);
+    errno = saved; /* posix_memalign reports through its return value */
+    if (!p)
+        return ENOMEM;
+    *out = p;
+    return 0;
+}
+
+/* Rounds a non-power-of-two alignment up, as glibc 2.36's memalign and
+ * aligned_alloc both do; 0 when there is no such power of two. */
+static size_t round_alignment(size_t align)
+{
+    if (is_power_of_two(align))
+        return align;
+    if (align > (SIZE_MAX >> 1) + 1)
+        return 0;
+    size_t a = 1;
+    while (a < align)
+        a <<= 1;
+    return a;
+}
+
+static void *memalign_common(size_t align, size_t size, enum pf_func func)
+{
+    align = round_alignment(align);
+    if (!align) {
+        errno = EINVAL;
+        return NULL;
+    }
+    void *p = aligned(align, size, func);
+    if (!p)
+        errno = ENOMEM;
+    return p;
+}
+
+PF_EXPORT void *aligned_alloc(size_t align, size_t size)
+{
+    return memalign_common(align, size, PF_ALIGNED_ALLOC);
+}
+
+PF_EXPORT void *memalign(size_t align, size_t size)
+{
+    return memalign_common(align, size, PF_MEMALIGN);
+}
+
+PF_EXPORT void *valloc(size_t size)
+{
+    void *p = aligned(page_size(), size, PF_VALLOC);
+    if (!p)
+        errno = ENOMEM;
+    return p;
+}
+
+PF_EXPORT void *pvalloc(size_t size)
+{
+    size_t ps = page_size();
+    size_t rounded;
+    if (__builtin_add_overflow(size, ps - 1, &rounded)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    rounded &= ~(ps - 1);
+    void *p = aligned(ps, rounded ? rounded : ps, PF_PVALLOC);
+    if (!p)
+        errno = ENOMEM;
+    return p;
+}
+
+PF_EXPORT size_t malloc_usable_size(void *ptr)
+{
+    return ptr ? pf_je_sallocx(ptr, 0) : 0;
+}

@@ -1,0 +1,199 @@
+/*
+ * pyfault.h: the whole protocol between libpyfault.so and whoever drives it.
+ *
+ * Three things cross the boundary and all of them are declared here:
+ *   1. the injection spec (environment variable PYFAULT) and its parser,
+ *   2. the control page (a file named by PYFAULT_CTL, mapped shared),
+ *   3. the exported pyfault_* C API a target can call on itself.
+ * The event log written by log=PATH is documented at the end of this file.
+ *
+ * Nothing else from injectors/ is visible to the harness or to targets.
+ */
+#ifndef PYFAULT_H
+#define PYFAULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------
+ * Environment
+ * ------------------------------------------------------------------- */
+
+/* The injection spec, read once at start-up. */
+#define PYFAULT_ENV_SPEC "PYFAULT"
+/* Path of an existing control page file (struct pyfault_ctl). Optional. */
+#define PYFAULT_ENV_CTL "PYFAULT_CTL"
+
+/* Exit status of a target whose PYFAULT spec does not parse. */
+#define PYFAULT_EXIT_BADSPEC 2
+
+/* ---------------------------------------------------------------------
+ * The spec
+ *
+ * A comma-separated list of tokens; at most one mode token:
+ *   count            count only, never fail (the default)
+ *   nth=N            fail eligible allocation N (1-based), once
+ *   from=N           fail allocation N and every later one
+ *   range=A:B        fail allocations A..B inclusive
+ *   every=K          fail every Kth allocation (K, 2K, 3K, ...)
+ *   random=P         fail each allocation with probability P (0..1);
+ *   seed=S           ... decided by a hash of (S, N): same seed, same failures
+ * Filters (decide which allocations are eligible, i.e. counted for N):
+ *   min-size=BYTES   only requests of at least BYTES
+ *   site=SYMBOL      only allocations with SYMBOL on the call stack
+ *   skip-site=SYMBOL never allocations with SYMBOL on the call stack
+ * Output and debugging:
+ *   log=PATH         JSON-lines event log (appended; no commas in PATH)
+ *   log-max=N        full records for the first N failures (default 64)
+ *   junk             jemalloc fills new and freed memory with junk bytes
+ *   trap             raise SIGTRAP at each injected failure
+ * ------------------------------------------------------------------- */
+
+enum pyfault_mode {
+    PYFAULT_MODE_COUNT = 0,
+    PYFAULT_MODE_NTH = 1,
+    PYFAULT_MODE_FROM = 2,
+    PYFAULT_MODE_RANGE = 3,
+    PYFAULT_MODE_EVERY = 4,
+    PYFAULT_MODE_RANDOM = 5,
+    /* _testcapi.set_nomemory: fail when a < n-base && (b == 0 || n-base <= b) */
+    PYFAULT_MODE_NOMEMORY = 6,
+};
+
+#define PYFAULT_SYMBOL_MAX 128
+#define PYFAULT_PATH_MAX 512
+#define PYFAULT_LOG_MAX_DEFAULT 64
+
+/* Which allocations fail. Plain data: copied into the control page too. */
+struct pyfault_plan {
+    uint32_t mode;           /* enum pyfault_mode */
+    uint32_t reserved;
+    uint64_t a;              /* nth N, from N, range A, every K, nomemory start */
+    uint64_t b;              /* range B, nomemory stop (0 = forever) */
+    uint64_t base;           /* nomemory: eligible count when it was armed */
+    uint64_t threshold;      /* random: fail when hash < threshold (P * 2^64) */
+    uint64_t seed;           /* random */
+};
+
+struct pyfault_spec {
+    struct pyfault_plan plan;
+    uint64_t min_size;
+    uint32_t log_max;
+    uint8_t junk;
+    uint8_t trap;
+    char site[PYFAULT_SYMBOL_MAX];      /* "" = no filter */
+    char skip_site[PYFAULT_SYMBOL_MAX]; /* "" = no filter */
+    char log_path[PYFAULT_PATH_MAX];    /* "" = no log */
+};
+
+/* Parses TEXT (NULL or "" means "count") into OUT. Returns 0 on success;
+ * on error returns -1 and writes a one-line message naming the bad token to
+ * ERR. Allocation-free and async-signal-safe: the shim calls it before its
+ * allocator is ready, the harness calls it to check --inject up front. */
+int pyfault_spec_parse(const char *text, struct pyfault_spec *out,
+                       char *err, size_t errlen);
+
+/* Does eligible allocation number N (1-based) fail under PLAN? Pure. */
+int pyfault_plan_fails(const struct pyfault_plan *plan, uint64_t n);
+
+/* ---------------------------------------------------------------------
+ * The control page
+ *
+ * The supervisor creates a file of at least sizeof(struct pyfault_ctl)
+ * bytes filled with zeros and names it in PYFAULT_CTL. The first process
+ * that starts under the shim claims it (owner_pid); exec'd or forked
+ * children leave it alone. All fields are naturally aligned 64-bit or
+ * 32-bit words accessed with atomic loads and stores.
+ *
+ * Arming from outside: write `plan` (see struct pyfault_plan; for absolute
+ * numbering set base = 0), then increment `arm_generation` with release
+ * order. The target picks the new plan up at its next allocation.
+ * Disarm: the same with plan.mode = PYFAULT_MODE_COUNT.
+ * ------------------------------------------------------------------- */
+
+#define PYFAULT_CTL_MAGIC 0x50594654u /* "PYFT" */
+#define PYFAULT_CTL_VERSION 1u
+
+/* ctl->state bits, set by the target */
+#define PYFAULT_STATE_ATTACHED 0x1u /* the owner mapped the page */
+#define PYFAULT_STATE_EXITED 0x2u   /* the owner ran its exit handler */
+#define PYFAULT_STATE_CRASHED 0x4u  /* the owner took a fatal signal */
+
+/* Number of instruction pointers kept of the last failure's call site. */
+#define PYFAULT_CTL_SITE_FRAMES 16
+
+struct pyfault_ctl {
+    uint32_t magic;          /* written by the target: PYFAULT_CTL_MAGIC */
+    uint32_t version;        /* PYFAULT_CTL_VERSION */
+    uint32_t size;           /* sizeof(struct pyfault_ctl) */
+    int32_t owner_pid;       /* 0 until claimed */
+    uint32_t state;          /* PYFAULT_STATE_* */
+    uint32_t reserved0;
+
+    /* written by the supervisor */
+    uint64_t arm_generation;
+    struct pyfault_plan plan;
+
+    /* counters, written by the target */
+    uint64_t allocations;    /* every allocation call counted */
+    uint64_t eligible;       /* allocations that passed the filters */
+    uint64_t injected;       /* failures injected */
+    uint64_t first_injected; /* eligible number of the first failure, 0 = none */
+    uint64_t last_injected;  /* eligible number of the latest failure */
+    uint64_t site_hash;      /* hash of the latest failure's call stack */
+    uint64_t site_streak;    /* consecutive failures at that same site */
+    uint64_t site_streak_max;/* the longest streak seen */
+    uint64_t site_frames[PYFAULT_CTL_SITE_FRAMES]; /* its raw return addresses */
+    uint32_t site_depth;     /* how many of site_frames are valid */
+
+    /* crash record, written by the target's fatal-signal handler */
+    int32_t crash_signal;    /* 0 = none */
+    uint64_t crash_addr;     /* si_addr for kernel-sent faults, else 0 */
+    uint32_t crash_stack_overflow; /* 1 when crash_addr is in a guard region */
+    uint32_t reserved1;
+};
+
+/* ---------------------------------------------------------------------
+ * In-process API (exported by libpyfault.so; resolve it with dlsym or
+ * ctypes.CDLL(None) so that a target still runs without the shim).
+ * All of them are allocation-free and thread-safe.
+ * ------------------------------------------------------------------- */
+
+/* _testcapi.set_nomemory semantics: counting restarts at the call; the
+ * eligible allocations numbered above START and up to STOP fail; STOP = 0
+ * means forever. */
+void pyfault_set_nomemory(uint64_t start, uint64_t stop);
+/* Back to count-only mode (_testcapi.remove_mem_hooks). */
+void pyfault_remove_hooks(void);
+/* Replace the plan (absolute numbering over eligible allocations). */
+void pyfault_arm(const struct pyfault_plan *plan);
+/* Counters since start-up. */
+uint64_t pyfault_allocations(void);
+uint64_t pyfault_eligible(void);
+uint64_t pyfault_injected(void);
+/* Called at every injected failure; never inlined: break here in gdb. */
+void pyfault_injected_failure(uint64_t n, size_t size);
+/* The version of this protocol: PYFAULT_CTL_VERSION. */
+unsigned pyfault_version(void);
+
+/* ---------------------------------------------------------------------
+ * The event log (log=PATH): one JSON object per line, appended with
+ * O_APPEND by every process that runs under the spec. Keys:
+ *   {"event":"start","pid":P,"spec":"..."}
+ *   {"event":"fail","pid":P,"n":N,"size":S,"func":"malloc",
+ *    "frames":[{"ip":"0x..","sym":"name+0x1f","obj":"/path"},...]}
+ *       (only the first log-max failures; later ones are counted)
+ *   {"event":"crash","pid":P,"signal":11,"name":"SIGSEGV","addr":"0x..",
+ *    "stack_overflow":true,"frames":[...]}
+ *   {"event":"summary","pid":P,"allocations":A,"eligible":E,
+ *    "injected":K,"first":F,"streak_max":M}
+ * ------------------------------------------------------------------- */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PYFAULT_H */

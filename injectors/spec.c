@@ -1,0 +1,305 @@
+/*
+ * spec.c: the PYFAULT spec grammar (see pyfault.h) and the plan decision.
+ *
+ * Allocation-free and locale-free on purpose: the shim parses the spec
+ * from inside its first malloc call, before anything else is ready.
+ */
+#include "pyfault.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+/* A token is a slice of the spec text; it is not NUL-terminated. */
+struct token {
+    const char *text;
+    size_t len;
+};
+
+static void put_error(char *err, size_t errlen, const char *what,
+                      struct token tok)
+{
+    size_t used = 0;
+    if (errlen == 0)
+        return;
+    const char *prefix = "pyfault: bad spec token '";
+    for (const char *s = prefix; *s && used + 1 < errlen; s++)
+        err[used++] = *s;
+    for (size_t i = 0; i < tok.len && used + 1 < errlen; i++)
+        err[used++] = tok.text[i];
+    for (const char *s = "': "; *s && used + 1 < errlen; s++)
+        err[used++] = *s;
+    for (const char *s = what; *s && used + 1 < errlen; s++)
+        err[used++] = *s;
+    err[used] = '\0';
+}
+
+/* Parses a whole decimal number; rejects empty input, signs and overflow. */
+static int parse_u64(const char *s, size_t len, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (len == 0)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        uint64_t digit = (uint64_t)(s[i] - '0');
+        if (v > (UINT64_MAX - digit) / 10)
+            return -1;
+        v = v * 10 + digit;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Parses a probability "0", "1", "0.25", ".5", "1.0" into P * 2^64,
+ * saturated to UINT64_MAX for P = 1. */
+static int parse_probability(const char *s, size_t len, uint64_t *out)
+{
+    size_t i = 0;
+    uint64_t whole = 0;
+    int digits = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9') {
+        whole = whole * 10 + (uint64_t)(s[i] - '0');
+        if (whole > 1)
+            return -1;
+        i++;
+        digits++;
+    }
+    /* The fraction as a binary fixed-point number, one decimal at a time:
+     * frac = sum d_k * 10^-k, accumulated as 0.64 fixed point. */
+    unsigned __int128 frac = 0;
+    unsigned __int128 scale = ((unsigned __int128)1) << 64;
+    int frac_nonzero = 0;
+    if (i < len && s[i] == '.') {
+        i++;
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            scale /= 10;
+            frac += scale * (unsigned)(s[i] - '0');
+            if (s[i] != '0')
+                frac_nonzero = 1;
+            i++;
+            digits++;
+        }
+    }
+    if (i != len || digits == 0)
+        return -1;
+    if (whole == 1) {
+        if (frac_nonzero)
+            return -1;
+        *out = UINT64_MAX;
+        return 0;
+    }
+    *out = frac >= (((unsigned __int128)1) << 64) ? UINT64_MAX : (uint64_t)frac;
+    return 0;
+}
+
+static int key_is(struct token key, const char *name)
+{
+    return strlen(name) == key.len && memcmp(key.text, name, key.len) == 0;
+}
+
+static int copy_string(char *dst, size_t cap, struct token value)
+{
+    if (value.len == 0 || value.len >= cap)
+        return -1;
+    memcpy(dst, value.text, value.len);
+    dst[value.len] = '\0';
+    return 0;
+}
+
+/* Records the mode of TOK, refusing a second mode token. */
+static int set_mode(struct pyfault_spec *out, int *have_mode,
+                    enum pyfault_mode mode, struct token tok,
+                    char *err, size_t errlen)
+{
+    if (*have_mode) {
+        put_error(err, errlen, "only one mode (count, nth, from, range, every, random) may be given", tok);
+        return -1;
+    }
+    *have_mode = 1;
+    out->plan.mode = (uint32_t)mode;
+    return 0;
+}
+
+/* Parses one "key" or "key=value" token into OUT. */
+static int parse_token(struct token tok, struct pyfault_spec *out,
+                       int *have_mode, int *have_seed,
+                       char *err, size_t errlen)
+{
+    const char *eq = memchr(tok.text, '=', tok.len);
+    struct token key = {tok.text, eq ? (size_t)(eq - tok.text) : tok.len};
+    struct token val = {eq ? eq + 1 : tok.text + tok.len,
+                        eq ? tok.len - key.len - 1 : 0};
+    int has_value = eq != NULL;
+
+    if (!has_value) {
+        if (key_is(key, "count"))
+            return set_mode(out, have_mode, PYFAULT_MODE_COUNT, tok, err, errlen);
+        if (key_is(key, "junk")) {
+            out->junk = 1;
+            return 0;
+        }
+        if (key_is(key, "trap")) {
+            out->trap = 1;
+            return 0;
+        }
+        put_error(err, errlen, "unknown flag (or a key without '=value')", tok);
+        return -1;
+    }
+
+    if (key_is(key, "nth") || key_is(key, "from") || key_is(key, "every")) {
+        enum pyfault_mode mode = key_is(key, "nth") ? PYFAULT_MODE_NTH
+                               : key_is(key, "from") ? PYFAULT_MODE_FROM
+                               : PYFAULT_MODE_EVERY;
+        uint64_t n;
+        if (parse_u64(val.text, val.len, &n) < 0 || n == 0) {
+            put_error(err, errlen, "expected a whole number >= 1", tok);
+            return -1;
+        }
+        if (set_mode(out, have_mode, mode, tok, err, errlen) < 0)
+            return -1;
+        out->plan.a = n;
+        return 0;
+    }
+    if (key_is(key, "range")) {
+        const char *colon = memchr(val.text, ':', val.len);
+        uint64_t a, b;
+        if (!colon || parse_u64(val.text, (size_t)(colon - val.text), &a) < 0 ||
+            parse_u64(colon + 1, val.len - (size_t)(colon - val.text) - 1, &b) < 0 ||
+            a == 0 || b < a) {
+            put_error(err, errlen, "expected range=A:B with 1 <= A <= B", tok);
+            return -1;
+        }
+        if (set_mode(out, have_mode, PYFAULT_MODE_RANGE, tok, err, errlen) < 0)
+            return -1;
+        out->plan.a = a;
+        out->plan.b = b;
+        return 0;
+    }
+    if (key_is(key, "random")) {
+        uint64_t threshold;
+        if (parse_probability(val.text, val.len, &threshold) < 0) {
+            put_error(err, errlen, "expected a probability between 0 and 1", tok);
+            return -1;
+        }
+        if (set_mode(out, have_mode, PYFAULT_MODE_RANDOM, tok, err, errlen) < 0)
+            return -1;
+        out->plan.threshold = threshold;
+        return 0;
+    }
+    if (key_is(key, "seed")) {
+        if (parse_u64(val.text, val.len, &out->plan.seed) < 0) {
+            put_error(err, errlen, "expected a whole number", tok);
+            return -1;
+        }
+        *have_seed = 1;
+        return 0;
+    }
+    if (key_is(key, "min-size")) {
+        if (parse_u64(val.text, val.len, &out->min_size) < 0) {
+            put_error(err, errlen, "expected a size in bytes", tok);
+            return -1;
+        }
+        return 0;
+    }
+    if (key_is(key, "log-max")) {
+        uint64_t n;
+        if (parse_u64(val.text, val.len, &n) < 0 || n > UINT32_MAX) {
+            put_error(err, errlen, "expected a whole number", tok);
+            return -1;
+        }
+        out->log_max = (uint32_t)n;
+        return 0;
+    }
+    if (key_is(key, "site") || key_is(key, "skip-site")) {
+        char *dst = key_is(key, "site") ? out->site : out->skip_site;
+        if (copy_string(dst, PYFAULT_SYMBOL_MAX, val) < 0) {
+            put_error(err, errlen, "expected a symbol name of 1 to 127 characters", tok);
+            return -1;
+        }
+        return 0;
+    }
+    if (key_is(key, "log")) {
+        if (copy_string(out->log_path, PYFAULT_PATH_MAX, val) < 0) {
+            put_error(err, errlen, "expected a file path of 1 to 511 characters", tok);
+            return -1;
+        }
+        return 0;
+    }
+    put_error(err, errlen, "unknown key", tok);
+    return -1;
+}
+
+int pyfault_spec_parse(const char *text, struct pyfault_spec *out,
+                       char *err, size_t errlen)
+{
+    int have_mode = 0, have_seed = 0;
+    memset(out, 0, sizeof *out);
+    out->log_max = PYFAULT_LOG_MAX_DEFAULT;
+    if (errlen > 0)
+        err[0] = '\0';
+    if (text == NULL)
+        return 0;
+
+    const char *p = text;
+    size_t total = strlen(text);
+    if (total == 0)
+        return 0;
+    for (;;) {
+        const char *comma = memchr(p, ',', total - (size_t)(p - text));
+        struct token tok = {p, comma ? (size_t)(comma - p)
+                                     : total - (size_t)(p - text)};
+        if (tok.len == 0) {
+            put_error(err, errlen, "empty token (stray comma)", tok);
+            return -1;
+        }
+        if (parse_token(tok, out, &have_mode, &have_seed, err, errlen) < 0)
+            return -1;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    if (have_seed && out->plan.mode != PYFAULT_MODE_RANDOM) {
+        struct token tok = {"seed", 4};
+        put_error(err, errlen, "seed= goes with random=P", tok);
+        return -1;
+    }
+    return 0;
+}
+
+/* splitmix64's finalizer: a good 64-bit mix, so that the failures of
+ * random=P depend only on the seed and the allocation number. */
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+int pyfault_plan_fails(const struct pyfault_plan *plan, uint64_t n)
+{
+    switch ((enum pyfault_mode)plan->mode) {
+    case PYFAULT_MODE_COUNT:
+        return 0;
+    case PYFAULT_MODE_NTH:
+        return n == plan->a;
+    case PYFAULT_MODE_FROM:
+        return n >= plan->a;
+    case PYFAULT_MODE_RANGE:
+        return n >= plan->a && n <= plan->b;
+    case PYFAULT_MODE_EVERY:
+        return plan->a != 0 && n % plan->a == 0;
+    case PYFAULT_MODE_RANDOM:
+        if (plan->threshold == UINT64_MAX)
+            return 1;
+        return mix64(plan->seed ^ mix64(n)) < plan->threshold;
+    case PYFAULT_MODE_NOMEMORY: {
+        if (n <= plan->base)
+            return 0;
+        uint64_t rel = n - plan->base;
+        return rel > plan->a && (plan->b == 0 || rel <= plan->b);
+    }
+    }
+    return 0;
+}

@@ -1,0 +1,208 @@
+/*
+ * symtab.c: function names from ELF symbol tables, without the heap.
+ *
+ * The dynamic loader only knows exported symbols; CPython's interesting
+ * functions are often static (handle_weakrefs, exception_unwind's caller).
+ * So object files are mapped read-only and their .symtab (or, when
+ * stripped, .dynsym) searched directly. Mappings are cached for the life of
+ * the process in a fixed table claimed with atomics, so that a signal
+ * handler can use it too.
+ */
+#include "internal.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PF_IMAGES 64
+
+struct image {
+    int state; /* 0 free, 1 being loaded, 2 ready, 3 unusable */
+    char path[PYFAULT_PATH_MAX];
+    const uint8_t *map;
+    size_t len;
+    const Elf64_Sym *syms;
+    size_t nsyms;
+    const char *strs;
+    size_t strs_len;
+};
+
+static struct image images[PF_IMAGES];
+
+/* Finds the symbol table in a mapped ELF file: .symtab if present. */
+static int find_symbols(struct image *im)
+{
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)im->map;
+    if (im->len < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+        eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shoff == 0 ||
+        eh->e_shoff + (size_t)eh->e_shnum * sizeof(Elf64_Shdr) > im->len)
+        return -1;
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(im->map + eh->e_shoff);
+    const Elf64_Shdr *best = NULL;
+    for (int i = 0; i < eh->e_shnum; i++) {
+        if (sh[i].sh_type == SHT_SYMTAB)
+            best = &sh[i];
+        else if (sh[i].sh_type == SHT_DYNSYM && !best)
+            best = &sh[i];
+    }
+    if (!best || best->sh_link >= eh->e_shnum)
+        return -1;
+    const Elf64_Shdr *str = &sh[best->sh_link];
+    if (best->sh_offset + best->sh_size > im->len ||
+        str->sh_offset + str->sh_size > im->len)
+        return -1;
+    im->syms = (const Elf64_Sym *)(im->map + best->sh_offset);
+    im->nsyms = best->sh_size / sizeof(Elf64_Sym);
+    im->strs = (const char *)(im->map + str->sh_offset);
+    im->strs_len = str->sh_size;
+    return 0;
+}
+
+static void load_image(struct image *im, const char *path)
+{
+    size_t plen = strlen(path);
+    if (plen >= sizeof im->path)
+        plen = sizeof im->path - 1;
+    memcpy(im->path, path, plen);
+    im->path[plen] = '\0';
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return;
+    im->map = map;
+    im->len = (size_t)st.st_size;
+    if (find_symbols(im) < 0) {
+        munmap(map, im->len);
+        im->map = NULL;
+    }
+}
+
+/* The cached image of PATH, loading it on first use; NULL if unusable. */
+static struct image *image_for(const char *path)
+{
+    for (int i = 0; i < PF_IMAGES; i++) {
+        struct image *im = &images[i];
+        int state = __atomic_load_n(&im->state, __ATOMIC_ACQUIRE);
+        if (state == 0) {
+            int expected = 0;
+            if (!__atomic_compare_exchange_n(&im->state, &expected, 1, 0,
+                                             __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+                state = expected;
+            else {
+                load_image(im, path);
+                __atomic_store_n(&im->state, im->map ? 2 : 3, __ATOMIC_RELEASE);
+                return im->map ? im : NULL;
+            }
+        }
+        if ((state == 2 || state == 3) && strcmp(im->path, path) == 0)
+            return state == 2 ? im : NULL;
+    }
+    return NULL;
+}
+
+/* The file behind a link map entry: the main program has an empty name. */
+static const char *object_path(const char *l_name)
+{
+    return (l_name && l_name[0]) ? l_name : "/proc/self/exe";
+}
+
+static bool is_function(const Elf64_Sym *s)
+{
+    return ELF64_ST_TYPE(s->st_info) == STT_FUNC && s->st_shndx != SHN_UNDEF;
+}
+
+void pf_symbolize(uintptr_t ip, char *name, size_t namelen,
+                  uintptr_t *off, char *obj, size_t objlen)
+{
+    Dl_info info;
+    struct link_map *lm = NULL;
+    name[0] = '\0';
+    obj[0] = '\0';
+    *off = 0;
+    if (!dladdr1((void *)ip, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
+        return;
+    const char *path = object_path(lm->l_name);
+    const char *shown = (lm->l_name && lm->l_name[0]) ? lm->l_name
+                        : (info.dli_fname ? info.dli_fname : path);
+    size_t n = strlen(shown);
+    if (n >= objlen)
+        n = objlen - 1;
+    memcpy(obj, shown, n);
+    obj[n] = '\0';
+
+    const char *best = info.dli_sname;
+    uintptr_t best_addr = (uintptr_t)info.dli_saddr;
+    struct image *im = image_for(path);
+    if (im) {
+        uintptr_t rel = ip - lm->l_addr;
+        for (size_t i = 0; i < im->nsyms; i++) {
+            const Elf64_Sym *s = &im->syms[i];
+            if (!is_function(s) || s->st_name >= im->strs_len)
+                continue;
+            if (rel >= s->st_value && rel < s->st_value + (s->st_size ? s->st_size : 1)) {
+                best = im->strs + s->st_name;
+                best_addr = s->st_value + lm->l_addr;
+                break;
+            }
+        }
+    }
+    if (best) {
+        n = strnlen(best, namelen - 1);
+        memcpy(name, best, n);
+        name[n] = '\0';
+        *off = ip - best_addr;
+    }
+}
+
+struct find_request {
+    const char *name;
+    uintptr_t start, end;
+    int found;
+};
+
+static int find_in_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    struct find_request *req = data;
+    const char *path = object_path(info->dlpi_name);
+    if (strncmp(path, "linux-vdso", 10) == 0)
+        return 0;
+    struct image *im = image_for(path);
+    if (!im)
+        return 0;
+    for (size_t i = 0; i < im->nsyms; i++) {
+        const Elf64_Sym *s = &im->syms[i];
+        if (!is_function(s) || s->st_name >= im->strs_len)
+            continue;
+        if (strcmp(im->strs + s->st_name, req->name) == 0) {
+            req->start = info->dlpi_addr + s->st_value;
+            req->end = req->start + (s->st_size ? s->st_size : 1);
+            req->found = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int pf_symtab_find(const char *name, uintptr_t *start, uintptr_t *end)
+{
+    struct find_request req = {name, 0, 0, 0};
+    dl_iterate_phdr(find_in_object, &req);
+    if (!req.found)
+        return -1;
+    *start = req.start;
+    *end = req.end;
+    return 0;
+}

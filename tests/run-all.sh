@@ -1,0 +1,43 @@
+#!/bin/bash
+# run-all.sh: runs every test program (plain, ASan, UBSan builds) and ends
+# with one line "N passed, N failed" summed over all of them.
+set -u
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+failed_programs=()
+
+run_one() {
+    local prog=$1 out rc p f
+    echo "=== $prog"
+    out=$(mktemp)
+    "$prog" 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    # cmocka's summary: "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), listed below:"
+    p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$out" | tail -1 | grep -oE '[0-9]+' | head -1)
+    f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$out" | tail -1 | grep -oE '[0-9]+' | head -1)
+    rm -f "$out"
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+    if [ "$rc" -ne 0 ] && [ -z "${f:-}" ]; then
+        # the program died before cmocka could count: one failure
+        failed=$((failed + 1))
+    fi
+    if [ "$rc" -ne 0 ]; then
+        failed_programs+=("$prog")
+    fi
+}
+
+for dir in build/tests build/san-address/tests build/san-undefined/tests; do
+    [ -d "$dir" ] || continue
+    while IFS= read -r prog; do
+        run_one "$prog"
+    done < <(find "$dir" -type f -name 'test_*' -perm -u+x | sort)
+done
+
+if [ ${#failed_programs[@]} -gt 0 ]; then
+    echo "failing programs: ${failed_programs[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,34 @@
+#!/bin/sh
+# deps.sh: installs the Debian packages pyfault needs, only when missing.
+# Non-root users: run the printed apt-get command with sudo, then make.
+set -eu
+
+PACKAGES="gcc make pkg-config binutils libunwind-dev libjemalloc-dev \
+libjansson-dev libcmocka-dev python3.11 libpython3.11-testsuite \
+python3.11-dev procps"
+# Extra packages other parts of the project ask for (mk/*.mk may add more).
+PACKAGES="$PACKAGES ${PYFAULT_EXTRA_PACKAGES:-}"
+
+missing=""
+for p in $PACKAGES; do
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$status" in
+        *"install ok installed"*) ;;
+        *) missing="$missing $p" ;;
+    esac
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+echo "deps: installing:$missing"
+if [ "$(id -u)" != 0 ]; then
+    echo "deps: not root; run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: done"
