@@ -113,16 +113,26 @@ struct crash_walk {
     uintptr_t interrupted_sp; /* SP of the frame the outermost signal hit */
 };
 
+/* glibc's __restore_rt on x86_64: mov $__NR_rt_sigreturn,%rax; syscall.
+ * unw_is_signal_frame() answers for the frame the trampoline returns to,
+ * not for the trampoline, so it is recognised by its code instead. */
+static bool is_sigreturn_trampoline(uintptr_t ip)
+{
+    static const unsigned char code[] = {0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05};
+    return ip && memcmp((const void *)ip, code, sizeof code) == 0;
+}
+
 /* Walks the stack; remembers the stack pointer of the frame that the
  * outermost signal interrupted (the fault itself when a handler such as
  * faulthandler re-raised the signal from inside its own handler). */
-static void walk(struct crash_walk *w)
+static void walk(struct crash_walk *w, void *uctx)
 {
-    unw_context_t ctx;
     unw_cursor_t cur;
     int after_signal = 0;
     w->n = 0;
-    if (unw_getcontext(&ctx) < 0 || unw_init_local(&cur, &ctx) < 0)
+    /* Start at the interrupted context itself: on x86_64 a ucontext_t is
+     * an unw_context_t. */
+    if (unw_init_local2(&cur, (unw_context_t *)uctx, UNW_INIT_SIGNAL_FRAME) < 0)
         return;
     do {
         unw_word_t ip = 0, sp = 0;
@@ -132,7 +142,7 @@ static void walk(struct crash_walk *w)
             w->interrupted_sp = (uintptr_t)sp;
             after_signal = 0;
         }
-        if (unw_is_signal_frame(&cur) > 0) {
+        if (is_sigreturn_trampoline((uintptr_t)ip)) {
             after_signal = 1;
             continue; /* the trampoline itself is no frame of the target */
         }
@@ -159,7 +169,7 @@ static void on_fatal_signal(int sig, siginfo_t *info, void *uctx)
 
     struct crash_walk w;
     memset(&w, 0, sizeof w);
-    walk(&w);
+    walk(&w, uctx);
 
     uintptr_t addr = 0, sp = w.interrupted_sp;
     if (info && info->si_code > 0 && (sig == SIGSEGV || sig == SIGBUS)) {

@@ -109,10 +109,19 @@ int pyfault_plan_fails(const struct pyfault_plan *plan, uint64_t n);
  * children leave it alone. All fields are naturally aligned 64-bit or
  * 32-bit words accessed with atomic loads and stores.
  *
- * Arming from outside: write `plan` (see struct pyfault_plan; for absolute
- * numbering set base = 0), then increment `arm_generation` with release
- * order. The target picks the new plan up at its next allocation.
+ * Arming from outside (a sequence lock): increment `arm_generation` (it
+ * becomes odd), write `plan` (struct pyfault_plan; base = 0 for absolute
+ * numbering over eligible allocations), increment `arm_generation` again
+ * (even), each increment atomic with release order. The target picks the
+ * new plan up at its next allocation. A page armed before the target
+ * starts (arm_generation != 0) overrides the PYFAULT spec's plan.
  * Disarm: the same with plan.mode = PYFAULT_MODE_COUNT.
+ *
+ * site_streak counts consecutive injected failures, with no successful
+ * eligible allocation between them, all at one call site or a cycle of up
+ * to 4 sites (the gh-134163 unwind loop fails at a few sites in turn). A
+ * streak in the thousands that keeps growing is an unwind loop.
+ * `eligible` equals `allocations` when the spec has no filter.
  * ------------------------------------------------------------------- */
 
 #define PYFAULT_CTL_MAGIC 0x50594654u /* "PYFT" */

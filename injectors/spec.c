@@ -65,22 +65,22 @@ static int parse_probability(const char *s, size_t len, uint64_t *out)
         i++;
         digits++;
     }
-    /* The fraction as a binary fixed-point number, one decimal at a time:
-     * frac = sum d_k * 10^-k, accumulated as 0.64 fixed point. */
-    unsigned __int128 frac = 0;
-    unsigned __int128 scale = ((unsigned __int128)1) << 64;
-    int frac_nonzero = 0;
+    /* The fraction exactly as num / 10^k (at most 18 digits), then
+     * scaled to 0.64 fixed point in one 128-bit division. */
+    uint64_t num = 0, den = 1;
     if (i < len && s[i] == '.') {
         i++;
         while (i < len && s[i] >= '0' && s[i] <= '9') {
-            scale /= 10;
-            frac += scale * (unsigned)(s[i] - '0');
-            if (s[i] != '0')
-                frac_nonzero = 1;
+            if (den >= 1000000000000000000ull)
+                return -1;
+            num = num * 10 + (uint64_t)(s[i] - '0');
+            den *= 10;
             i++;
             digits++;
         }
     }
+    int frac_nonzero = num != 0;
+    unsigned __int128 frac = ((unsigned __int128)num << 64) / den;
     if (i != len || digits == 0)
         return -1;
     if (whole == 1) {

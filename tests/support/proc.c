@@ -112,7 +112,8 @@ const char *project_path(const char *relative)
     char *slot = paths[next++ % 16];
     if (!getcwd(cwd, sizeof cwd))
         abort();
-    snprintf(slot, PATH_MAX, "%s/%s", cwd, relative);
+    if ((size_t)snprintf(slot, PATH_MAX, "%.*s/%s", PATH_MAX / 2, cwd, relative) >= PATH_MAX)
+        abort();
     return slot;
 }
 

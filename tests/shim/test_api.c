@@ -1,0 +1,330 @@
+/*
+ * test_api: the allocator contracts, threads, site filters, fork, the
+ * event log, crash records, junk, trap, the control page and bad specs,
+ * each seen from a real process under the shim.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "pyfault.h"
+#include "shimrun.h"
+
+static void test_allocator_contracts(void **state)
+{
+    (void)state;
+    struct proc_result r;
+    run_target("alloc_api", NULL, NULL, NULL, &r);
+    assert_int_equal(r.exit_code, 0);
+    if (strstr(r.out, "FAIL"))
+        fail_msg("under the shim:\n%s", r.out);
+    assert_non_null(strstr(r.out, "injected checks ran"));
+    proc_result_free(&r);
+    /* the same program without the shim: the contracts are glibc's */
+    run_target_plain("alloc_api", NULL, &r);
+    assert_int_equal(r.exit_code, 0);
+    if (strstr(r.out, "FAIL"))
+        fail_msg("without the shim:\n%s", r.out);
+    proc_result_free(&r);
+}
+
+static unsigned long long threads_counted(const char *iterations, const char *spec,
+                                          unsigned long long *failed)
+{
+    struct proc_result r;
+    const char *args[] = {"4", iterations, NULL};
+    run_target("threads", spec, args, NULL, &r);
+    assert_int_equal(r.exit_code, 0);
+    unsigned long long n = read_number(r.out, "counted ");
+    if (failed)
+        *failed = read_number(r.out, "failed ");
+    proc_result_free(&r);
+    return n;
+}
+
+static void test_four_threads_count_exactly(void **state)
+{
+    (void)state;
+    unsigned long long startup = threads_counted("0", "count", NULL);
+    for (int round = 0; round < 3; round++)
+        assert_int_equal(threads_counted("100000", "count", NULL) - startup, 400000);
+    unsigned long long failed;
+    threads_counted("100000", "every=1000", &failed);
+    /* every 1000th of ~400000 numbers; start-up allocations may take one */
+    assert_in_range(failed, 399, 401);
+}
+
+static void test_site_filter(void **state)
+{
+    (void)state;
+    struct proc_result r;
+    run_target("site", "site=site_alpha,nth=3", NULL, NULL, &r);
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.out, "fail alpha 3\ndone\n");
+    proc_result_free(&r);
+    run_target("site", "site=site_beta,range=2:4", NULL, NULL, &r);
+    assert_string_equal(r.out, "fail beta 2\nfail beta 3\nfail beta 4\ndone\n");
+    proc_result_free(&r);
+    /* skip-site: alpha's allocations never count nor fail */
+    run_target("site", "skip-site=site_alpha,from=1", NULL, NULL, &r);
+    assert_int_equal(r.exit_code, 0);
+    assert_null(strstr(r.out, "alpha"));
+    assert_non_null(strstr(r.out, "fail beta 20\n"));
+    proc_result_free(&r);
+}
+
+static void test_fork_child_counts_on(void **state)
+{
+    (void)state;
+    struct proc_result r;
+    run_target("fork", "count", NULL, NULL, &r);
+    assert_int_equal(r.exit_code, 0);
+    unsigned long long base = read_number(r.out, "parent base ");
+    assert_int_equal(read_number(r.out, "child base "), base);
+    proc_result_free(&r);
+    /* fork after the 10th: the child goes on from the parent's count, so
+     * the 15th allocation fails in both processes */
+    run_target("fork", fmt("nth=%llu", base + 15), NULL, NULL, &r);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "child fail 15\n"));
+    assert_non_null(strstr(r.out, "parent fail 15\n"));
+    assert_null(strstr(r.out, "fail 1\n"));
+    proc_result_free(&r);
+    /* before the fork: only the parent fails it */
+    run_target("fork", fmt("nth=%llu", base + 5), NULL, NULL, &r);
+    assert_non_null(strstr(r.out, "parent fail 5\n"));
+    assert_null(strstr(r.out, "child fail 5\n"));
+    proc_result_free(&r);
+}
+
+/* Reads a JSON-lines log; returns the first record whose "event" is EVENT
+ * (a new reference) and checks that every line is valid JSON. */
+static json_t *log_event(const char *path, const char *event, int *lines)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[1 << 16];
+    json_t *found = NULL;
+    *lines = 0;
+    while (fgets(line, sizeof line, f)) {
+        json_error_t err;
+        json_t *obj = json_loads(line, 0, &err);
+        if (!obj)
+            fail_msg("%s: line %d is not JSON: %s", path, *lines + 1, err.text);
+        (*lines)++;
+        const char *ev = json_string_value(json_object_get(obj, "event"));
+        if (!found && ev && strcmp(ev, event) == 0)
+            found = obj;
+        else
+            json_decref(obj);
+    }
+    fclose(f);
+    return found;
+}
+
+static void test_event_log(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/pyfault-test-log-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    struct proc_result r;
+    run_target("alloc_pattern", "count", NULL, NULL, &r);
+    unsigned long long base = read_number(r.out, "base ");
+    proc_result_free(&r);
+
+    run_target("alloc_pattern", fmt("nth=%llu,log=%s", base + 5, path), NULL, NULL, &r);
+    assert_int_equal(r.exit_code, 0);
+    proc_result_free(&r);
+    int lines;
+    json_t *fail = log_event(path, "fail", &lines);
+    assert_non_null(fail);
+    assert_int_equal(json_integer_value(json_object_get(fail, "n")), base + 5);
+    assert_string_equal(json_string_value(json_object_get(fail, "func")), "malloc");
+    assert_int_equal(json_integer_value(json_object_get(fail, "size")), 16 + 5);
+    json_t *frames = json_object_get(fail, "frames");
+    assert_true(json_array_size(frames) >= 2);
+    /* the first frame is the target's main, not the shim */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(frames, 0), "sym")), "main");
+    json_decref(fail);
+    json_t *summary = log_event(path, "summary", &lines);
+    assert_non_null(summary);
+    assert_int_equal(json_integer_value(json_object_get(summary, "injected")), 1);
+    assert_int_equal(json_integer_value(json_object_get(summary, "first")), base + 5);
+    assert_true(json_integer_value(json_object_get(summary, "allocations")) >= 1000);
+    json_decref(summary);
+    assert_int_equal(lines, 3); /* start, fail, summary */
+    unlink(path);
+}
+
+static json_t *crash_record(const char *how, int want_signal)
+{
+    char path[] = "/tmp/pyfault-test-crash-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    struct proc_result r;
+    const char *args[] = {how, NULL};
+    run_target("crash", fmt("log=%s", path), args, NULL, &r);
+    /* the exit status stays the target's own */
+    assert_false(r.exited);
+    assert_int_equal(r.signal, want_signal);
+    proc_result_free(&r);
+    int lines;
+    json_t *crash = log_event(path, "crash", &lines);
+    unlink(path);
+    if (!crash)
+        fail_msg("no crash record for '%s'", how);
+    assert_int_equal(json_integer_value(json_object_get(crash, "signal")), want_signal);
+    return crash;
+}
+
+static void test_crash_records(void **state)
+{
+    (void)state;
+    json_t *c = crash_record("segv", SIGSEGV);
+    assert_string_equal(json_string_value(json_object_get(c, "addr")), "0x10");
+    assert_false(json_is_true(json_object_get(c, "stack_overflow")));
+    assert_string_equal(json_string_value(json_object_get(
+        json_array_get(json_object_get(c, "frames"), 0), "sym")), "main");
+    json_decref(c);
+
+    c = crash_record("overflow", SIGSEGV);
+    assert_true(json_is_true(json_object_get(c, "stack_overflow")));
+    assert_string_equal(json_string_value(json_object_get(
+        json_array_get(json_object_get(c, "frames"), 1), "sym")), "recurse");
+    json_decref(c);
+
+    /* a faulthandler-like handler re-raises from inside itself */
+    c = crash_record("nested-overflow", SIGSEGV);
+    assert_true(json_is_true(json_object_get(c, "stack_overflow")));
+    json_decref(c);
+    c = crash_record("nested-segv", SIGSEGV);
+    assert_false(json_is_true(json_object_get(c, "stack_overflow")));
+    json_decref(c);
+
+    c = crash_record("abort", SIGABRT);
+    assert_string_equal(json_string_value(json_object_get(c, "name")), "SIGABRT");
+    json_decref(c);
+}
+
+static void test_junk_fills_memory(void **state)
+{
+    (void)state;
+    struct proc_result r;
+    run_target("junk", "junk", NULL, NULL, &r);
+    assert_int_equal(r.exit_code, 0);
+    /* jemalloc's junk byte for new allocations */
+    assert_string_equal(r.out, "a5\n");
+    proc_result_free(&r);
+    run_target("junk", "count", NULL, NULL, &r);
+    assert_string_not_equal(r.out, "a5\n");
+    proc_result_free(&r);
+}
+
+static void test_trap_raises_sigtrap(void **state)
+{
+    (void)state;
+    struct proc_result r;
+    run_target("alloc_pattern", "nth=3,trap", NULL, NULL, &r);
+    assert_false(r.exited);
+    assert_int_equal(r.signal, SIGTRAP);
+    proc_result_free(&r);
+}
+
+static struct pyfault_ctl *new_page(char *path)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, sizeof(struct pyfault_ctl)), 0);
+    struct pyfault_ctl *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE,
+                                    MAP_SHARED, fd, 0);
+    close(fd);
+    assert_true(page != MAP_FAILED);
+    return page;
+}
+
+static void test_control_page(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/pyfault-test-ctl-XXXXXX";
+    struct pyfault_ctl *page = new_page(path);
+    struct proc_result r;
+    const char *env[] = {fmt("PYFAULT_CTL=%s", path), NULL};
+    run_target("alloc_pattern", "count", NULL, env, &r);
+    assert_int_equal(r.exit_code, 0);
+    unsigned long long counted = read_number(r.out, "counted ");
+    proc_result_free(&r);
+    assert_int_equal(page->magic, PYFAULT_CTL_MAGIC);
+    assert_int_equal(page->version, PYFAULT_CTL_VERSION);
+    assert_int_equal(page->size, sizeof(struct pyfault_ctl));
+    assert_true(page->owner_pid > 0);
+    assert_true(page->state & PYFAULT_STATE_EXITED);
+    assert_true(page->allocations >= counted);
+    assert_int_equal(page->injected, 0);
+
+    /* armed from outside before the target starts: it overrides PYFAULT */
+    memset(page, 0, sizeof *page);
+    page->plan.mode = PYFAULT_MODE_RANGE;
+    page->plan.a = 10;
+    page->plan.b = 12;
+    page->arm_generation = 2;
+    run_target("alloc_pattern", "count", NULL, env, &r);
+    assert_int_equal(r.exit_code, 0);
+    unsigned char set[1001];
+    assert_int_equal(read_fail_set(r.out, "fail ", set, 1001), 3);
+    proc_result_free(&r);
+    assert_int_equal(page->injected, 3);
+    assert_int_equal(page->first_injected, 10);
+    assert_int_equal(page->last_injected, 12);
+    assert_int_equal(page->site_streak_max, 1); /* three different sites */
+    assert_true(page->site_depth > 0);
+    munmap(page, sizeof *page);
+    unlink(path);
+}
+
+static void test_bad_specs_exit_2(void **state)
+{
+    (void)state;
+    static const char *bad[] = {"nth=0", "range=9:3", "frm=3", "random=7",
+                                "nth=1,every=2", "seed=1", "nth=3,,junk"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct proc_result r;
+        run_target("alloc_pattern", bad[i], NULL, NULL, &r);
+        if (!r.exited || r.exit_code != PYFAULT_EXIT_BADSPEC)
+            fail_msg("'%s': exit %d signal %d", bad[i], r.exit_code, r.signal);
+        /* one line on stderr, naming the token; the target never ran */
+        assert_string_equal(r.out, "");
+        const char *nl = strchr(r.err, '\n');
+        assert_non_null(nl);
+        assert_string_equal(nl + 1, "");
+        assert_non_null(strstr(r.err, "pyfault: bad spec token"));
+        proc_result_free(&r);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_allocator_contracts),
+        cmocka_unit_test(test_four_threads_count_exactly),
+        cmocka_unit_test(test_site_filter),
+        cmocka_unit_test(test_fork_child_counts_on),
+        cmocka_unit_test(test_event_log),
+        cmocka_unit_test(test_crash_records),
+        cmocka_unit_test(test_junk_fills_memory),
+        cmocka_unit_test(test_trap_raises_sigtrap),
+        cmocka_unit_test(test_control_page),
+        cmocka_unit_test(test_bad_specs_exit_2),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

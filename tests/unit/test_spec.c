@@ -1,0 +1,189 @@
+/*
+ * test_spec: the PYFAULT spec grammar and the plan decision, in-process.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "pyfault.h"
+
+static struct pyfault_spec parse_ok(const char *text)
+{
+    struct pyfault_spec spec;
+    char err[256];
+    int rc = pyfault_spec_parse(text, &spec, err, sizeof err);
+    if (rc != 0)
+        fail_msg("'%s' was rejected: %s", text, err);
+    return spec;
+}
+
+static void test_default_is_count(void **state)
+{
+    (void)state;
+    struct pyfault_spec s = parse_ok(NULL);
+    assert_int_equal(s.plan.mode, PYFAULT_MODE_COUNT);
+    s = parse_ok("");
+    assert_int_equal(s.plan.mode, PYFAULT_MODE_COUNT);
+    assert_int_equal(s.log_max, PYFAULT_LOG_MAX_DEFAULT);
+    s = parse_ok("count");
+    assert_int_equal(s.plan.mode, PYFAULT_MODE_COUNT);
+    for (uint64_t n = 1; n < 1000; n++)
+        assert_false(pyfault_plan_fails(&s.plan, n));
+}
+
+static void test_modes_parse(void **state)
+{
+    (void)state;
+    struct pyfault_spec s = parse_ok("nth=7");
+    assert_int_equal(s.plan.mode, PYFAULT_MODE_NTH);
+    assert_int_equal(s.plan.a, 7);
+    s = parse_ok("from=18446744073709551615");
+    assert_int_equal(s.plan.mode, PYFAULT_MODE_FROM);
+    assert_true(s.plan.a == UINT64_MAX);
+    s = parse_ok("range=3:9");
+    assert_int_equal(s.plan.mode, PYFAULT_MODE_RANGE);
+    assert_int_equal(s.plan.a, 3);
+    assert_int_equal(s.plan.b, 9);
+    s = parse_ok("every=5");
+    assert_int_equal(s.plan.mode, PYFAULT_MODE_EVERY);
+    s = parse_ok("random=0.25,seed=42");
+    assert_int_equal(s.plan.mode, PYFAULT_MODE_RANDOM);
+    assert_int_equal(s.plan.seed, 42);
+    assert_true(s.plan.threshold == (uint64_t)1 << 62);
+    s = parse_ok("random=1");
+    assert_true(s.plan.threshold == UINT64_MAX);
+    s = parse_ok("random=.5");
+    assert_true(s.plan.threshold == (uint64_t)1 << 63);
+}
+
+static void test_options_parse(void **state)
+{
+    (void)state;
+    struct pyfault_spec s = parse_ok(
+        "site=Py_FinalizeEx,nth=3,min-size=64,skip-site=foo,log=/tmp/x.log,"
+        "log-max=5,junk,trap");
+    assert_string_equal(s.site, "Py_FinalizeEx");
+    assert_string_equal(s.skip_site, "foo");
+    assert_string_equal(s.log_path, "/tmp/x.log");
+    assert_int_equal(s.min_size, 64);
+    assert_int_equal(s.log_max, 5);
+    assert_true(s.junk);
+    assert_true(s.trap);
+    assert_int_equal(s.plan.mode, PYFAULT_MODE_NTH);
+}
+
+/* Every malformed spec is rejected, and the message names the token. */
+static void test_malformed_specs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *spec;
+        const char *token;
+    } bad[] = {
+        {"nth=", "nth="},
+        {"nth=0", "nth=0"},
+        {"nth=-1", "nth=-1"},
+        {"nth=1x", "nth=1x"},
+        {"nth=18446744073709551616", "nth=18446744073709551616"},
+        {"from=abc", "from=abc"},
+        {"range=9:3", "range=9:3"},
+        {"range=0:3", "range=0:3"},
+        {"range=3", "range=3"},
+        {"range=:3", "range=:3"},
+        {"every=0", "every=0"},
+        {"random=1.5", "random=1.5"},
+        {"random=2", "random=2"},
+        {"random=abc", "random=abc"},
+        {"random=", "random="},
+        {"seed=3", "seed"},
+        {"random=0.5,seed=x", "seed=x"},
+        {"nth=3,from=4", "from=4"},
+        {"count,nth=3", "nth=3"},
+        {"bogus", "bogus"},
+        {"bogus=1", "bogus=1"},
+        {"nth=3,,junk", "''"},
+        {"nth=3,", "''"},
+        {"min-size=big", "min-size=big"},
+        {"site=", "site="},
+        {"log=", "log="},
+        {"junk=1", "junk=1"},
+        {"nth", "nth"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct pyfault_spec s;
+        char err[256];
+        int rc = pyfault_spec_parse(bad[i].spec, &s, err, sizeof err);
+        if (rc != -1)
+            fail_msg("'%s' was accepted", bad[i].spec);
+        if (strcmp(bad[i].token, "''") == 0) {
+            if (!strstr(err, "empty token"))
+                fail_msg("'%s': message '%s' does not say empty token", bad[i].spec, err);
+        } else if (!strstr(err, bad[i].token)) {
+            fail_msg("'%s': message '%s' does not name '%s'", bad[i].spec, err, bad[i].token);
+        }
+        assert_null(strchr(err, '\n'));
+    }
+}
+
+static void test_plan_semantics(void **state)
+{
+    (void)state;
+    struct pyfault_plan p = {.mode = PYFAULT_MODE_NTH, .a = 5};
+    for (uint64_t n = 1; n <= 20; n++)
+        assert_int_equal(pyfault_plan_fails(&p, n), n == 5);
+    p = (struct pyfault_plan){.mode = PYFAULT_MODE_FROM, .a = 5};
+    for (uint64_t n = 1; n <= 20; n++)
+        assert_int_equal(pyfault_plan_fails(&p, n), n >= 5);
+    p = (struct pyfault_plan){.mode = PYFAULT_MODE_RANGE, .a = 5, .b = 7};
+    for (uint64_t n = 1; n <= 20; n++)
+        assert_int_equal(pyfault_plan_fails(&p, n), n >= 5 && n <= 7);
+    p = (struct pyfault_plan){.mode = PYFAULT_MODE_EVERY, .a = 4};
+    for (uint64_t n = 1; n <= 20; n++)
+        assert_int_equal(pyfault_plan_fails(&p, n), n % 4 == 0);
+    /* _testcapi.set_nomemory(2, 4) armed when 10 allocations were made:
+     * relative numbers 3 and 4 (absolute 13, 14) fail */
+    p = (struct pyfault_plan){.mode = PYFAULT_MODE_NOMEMORY, .a = 2, .b = 4, .base = 10};
+    for (uint64_t n = 1; n <= 30; n++)
+        assert_int_equal(pyfault_plan_fails(&p, n), n == 13 || n == 14);
+    /* stop = 0: forever */
+    p = (struct pyfault_plan){.mode = PYFAULT_MODE_NOMEMORY, .a = 0, .b = 0, .base = 10};
+    for (uint64_t n = 1; n <= 30; n++)
+        assert_int_equal(pyfault_plan_fails(&p, n), n > 10);
+}
+
+static void test_random_is_seeded(void **state)
+{
+    (void)state;
+    struct pyfault_spec a = parse_ok("random=0.1,seed=7");
+    struct pyfault_spec b = parse_ok("random=0.1,seed=8");
+    int fails_a = 0, same = 0;
+    for (uint64_t n = 1; n <= 100000; n++) {
+        int fa = pyfault_plan_fails(&a.plan, n);
+        fails_a += fa;
+        same += fa == pyfault_plan_fails(&a.plan, n);
+        (void)pyfault_plan_fails(&b.plan, n);
+    }
+    assert_int_equal(same, 100000);
+    /* 10% of 100000, within 5 standard deviations (sd ~ 95) */
+    assert_in_range(fails_a, 10000 - 475, 10000 + 475);
+    int differ = 0;
+    for (uint64_t n = 1; n <= 1000; n++)
+        differ += pyfault_plan_fails(&a.plan, n) != pyfault_plan_fails(&b.plan, n);
+    assert_true(differ > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_is_count),
+        cmocka_unit_test(test_modes_parse),
+        cmocka_unit_test(test_options_parse),
+        cmocka_unit_test(test_malformed_specs),
+        cmocka_unit_test(test_plan_semantics),
+        cmocka_unit_test(test_random_is_seeded),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
