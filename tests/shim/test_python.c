@@ -1,0 +1,276 @@
+/*
+ * test_python: the shim on Debian's /usr/bin/python3.11 (an existing
+ * build): counting, invisibility under CPython's own tests, the Python
+ * helper against _testcapi, and the gh-134163 hang.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "pyfault.h"
+#include "shimrun.h"
+
+#define PYTHON "/usr/bin/python3.11"
+
+
+/* Runs python ARGS with the pinned environment, with or without the shim,
+ * and PYFAULT=SPEC when SPEC is given. */
+static void run_python(int with_shim, const char *spec, const char *const *args,
+                       struct proc_result *r)
+{
+    char *argv[16];
+    int n = 0;
+    argv[n++] = PYTHON;
+    for (int i = 0; args[i] && n < 15; i++)
+        argv[n++] = (char *)args[i];
+    argv[n] = NULL;
+    char *env[8];
+    int e = 0;
+    env[e++] = "PYTHONMALLOC=malloc";
+    env[e++] = "PYTHONHASHSEED=0";
+    env[e++] = (char *)fmt("PYTHONPATH=%s", project_path("scenarios/lib"));
+    env[e++] = (char *)(with_shim ? fmt("LD_PRELOAD=%s", shim_path()) : "LD_PRELOAD=");
+    env[e++] = (char *)(spec ? fmt("PYFAULT=%s", spec) : "PYFAULT=");
+    env[e] = NULL;
+    if (proc_run(argv, env, r) != 0)
+        fail_msg("cannot run %s", PYTHON);
+}
+
+static json_t *summary_of(const char *log_path)
+{
+    FILE *f = fopen(log_path, "r");
+    assert_non_null(f);
+    char line[1 << 16];
+    json_t *found = NULL;
+    while (fgets(line, sizeof line, f)) {
+        json_t *obj = json_loads(line, 0, NULL);
+        assert_non_null(obj);
+        const char *ev = json_string_value(json_object_get(obj, "event"));
+        if (ev && strcmp(ev, "summary") == 0) {
+            json_decref(found);
+            found = obj;
+        } else {
+            json_decref(obj);
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+static long long count_allocations(const char *const *args)
+{
+    char path[] = "/tmp/pyfault-test-py-XXXXXX";
+    close(mkstemp(path));
+    struct proc_result r;
+    run_python(1, fmt("count,log=%s", path), args, &r);
+    assert_int_equal(r.exit_code, 0);
+    proc_result_free(&r);
+    json_t *summary = summary_of(path);
+    unlink(path);
+    assert_non_null(summary);
+    long long n = json_integer_value(json_object_get(summary, "allocations"));
+    assert_int_equal(json_integer_value(json_object_get(summary, "injected")), 0);
+    json_decref(summary);
+    return n;
+}
+
+static void test_counts_python_startup(void **state)
+{
+    (void)state;
+    const char *args[] = {"-c", "pass", NULL};
+    long long a = count_allocations(args);
+    long long b = count_allocations(args);
+    /* python -c pass makes thousands of malloc calls with PYTHONMALLOC=malloc,
+     * and the same number every time with a pinned hash seed */
+    assert_true(a > 5000);
+    assert_int_equal(a, b);
+}
+
+/* Count-only mode is invisible: CPython's own regression tests give the
+ * same outcome for every test case with and without the shim. */
+static void test_count_mode_is_invisible(void **state)
+{
+    (void)state;
+    const char *args[] = {project_path("tests/shim/data/run_unittests.py"),
+                          "test_weakref", "test_gc", "test_exceptions",
+                          "test_ctypes", NULL};
+    struct proc_result plain, shim;
+    run_python(0, NULL, args, &plain);
+    run_python(1, "count", args, &shim);
+    assert_int_equal(plain.exit_code, 0);
+    assert_int_equal(shim.exit_code, 0);
+    /* several hundred test cases ran */
+    int lines = 0;
+    for (const char *p = plain.out; *p; p++)
+        lines += *p == '\n';
+    assert_true(lines > 500);
+    if (strcmp(plain.out, shim.out) != 0)
+        fail_msg("outcomes differ with the shim loaded");
+    proc_result_free(&plain);
+    proc_result_free(&shim);
+}
+
+/* scenarios/lib/pyfault.py counts exactly like _testcapi.set_nomemory. */
+static void test_helper_matches_testcapi(void **state)
+{
+    (void)state;
+    const char *script = project_path("tests/shim/data/nomemory_compare.py");
+    const char *capi_args[] = {script, "_testcapi", NULL};
+    const char *pf_args[] = {script, "pyfault", NULL};
+    struct proc_result capi, pf;
+    run_python(0, NULL, capi_args, &capi);
+    run_python(1, "count", pf_args, &pf);
+    if (capi.exit_code != 0)
+        fail_msg("_testcapi run failed: %s", capi.err);
+    if (pf.exit_code != 0)
+        fail_msg("pyfault run failed: %s", pf.err);
+    /* the line names the failing step for 150 start values */
+    assert_true(strlen(capi.out) > 300);
+    assert_string_equal(pf.out, capi.out);
+    proc_result_free(&capi);
+    proc_result_free(&pf);
+}
+
+static void test_helper_without_shim_says_so(void **state)
+{
+    (void)state;
+    const char *args[] = {"-c", "import pyfault; pyfault.set_nomemory(0)", NULL};
+    struct proc_result r;
+    run_python(0, NULL, args, &r);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.err, "ShimNotLoaded: pyfault: libpyfault.so is not loaded"));
+    proc_result_free(&r);
+}
+
+static void test_bad_spec_stops_python(void **state)
+{
+    (void)state;
+    const char *args[] = {"-c", "print('ran')", NULL};
+    struct proc_result r;
+    run_python(1, "from=0", args, &r);
+    assert_int_equal(r.exit_code, PYFAULT_EXIT_BADSPEC);
+    assert_string_equal(r.out, "");
+    assert_non_null(strstr(r.err, "'from=0'"));
+    proc_result_free(&r);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs python -c pass under from=N with a control page; returns 1 when
+ * the process is still running with a streak of failures at one site
+ * past 10000 (the gh-134163 loop), 0 when it ended. */
+static int hangs_under_from(long long n, const char *log_path)
+{
+    char path[] = "/tmp/pyfault-test-ctl-XXXXXX";
+    int fd = mkstemp(path);
+    assert_int_equal(ftruncate(fd, sizeof(struct pyfault_ctl)), 0);
+    struct pyfault_ctl *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE,
+                                    MAP_SHARED, fd, 0);
+    close(fd);
+    assert_true(page != MAP_FAILED);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        setenv("LD_PRELOAD", shim_path(), 1);
+        setenv("PYTHONMALLOC", "malloc", 1);
+        setenv("PYTHONHASHSEED", "0", 1);
+        setenv("PYFAULT_CTL", path, 1);
+        setenv("PYFAULT", fmt("from=%lld,log=%s,log-max=200", n, log_path), 1);
+        execl(PYTHON, PYTHON, "-c", "pass", (char *)NULL);
+        _exit(127);
+    }
+    int hung = 0;
+    double deadline = now_s() + 5.0;
+    for (;;) {
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            break;
+        if (__atomic_load_n(&page->site_streak, __ATOMIC_RELAXED) > 10000) {
+            hung = 1;
+            break;
+        }
+        if (now_s() > deadline)
+            break;
+        usleep(20000);
+    }
+    if (kill(pid, SIGKILL) == 0)
+        waitpid(pid, NULL, 0);
+    munmap(page, sizeof *page);
+    unlink(path);
+    return hung;
+}
+
+static void test_from_n_reproduces_gh134163(void **state)
+{
+    (void)state;
+    const char *args[] = {"-c", "pass", NULL};
+    long long total = count_allocations(args);
+    char log_path[] = "/tmp/pyfault-test-hang-XXXXXX";
+    close(mkstemp(log_path));
+    long long found = 0;
+    for (long long n = total / 10; n < total && !found; n += total / 60) {
+        if (truncate(log_path, 0) != 0)
+            fail_msg("truncate: %s", strerror(errno));
+        if (hangs_under_from(n, log_path))
+            found = n;
+    }
+    if (!found)
+        fail_msg("no from=N in python -c pass hung (%lld allocations)", total);
+    /* the failing allocation is the int for lasti, made in the eval loop */
+    FILE *f = fopen(log_path, "r");
+    char line[1 << 16];
+    int fails = 0, last_at_lasti = 0;
+    while (fgets(line, sizeof line, f)) {
+        json_t *obj = json_loads(line, 0, NULL);
+        assert_non_null(obj);
+        if (strcmp(json_string_value(json_object_get(obj, "event")), "fail") == 0) {
+            json_t *frames = json_object_get(obj, "frames");
+            const char *f0 = json_string_value(json_object_get(json_array_get(frames, 0), "sym"));
+            const char *f1 = json_string_value(json_object_get(json_array_get(frames, 1), "sym"));
+            fails++;
+            last_at_lasti = strcmp(f0, "PyLong_FromLong") == 0 &&
+                            strcmp(f1, "_PyEval_EvalFrameDefault") == 0;
+        }
+        json_decref(obj);
+    }
+    fclose(f);
+    unlink(log_path);
+    print_message("from=%lld of %lld hangs in exception_unwind\n", found, total);
+    assert_int_equal(fails, 200); /* log-max=200 */
+    /* by then the process is in the loop: the int for lasti fails */
+    assert_true(last_at_lasti);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_counts_python_startup),
+        cmocka_unit_test(test_count_mode_is_invisible),
+        cmocka_unit_test(test_helper_matches_testcapi),
+        cmocka_unit_test(test_helper_without_shim_says_so),
+        cmocka_unit_test(test_bad_spec_stops_python),
+        cmocka_unit_test(test_from_n_reproduces_gh134163),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
