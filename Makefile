@@ -141,7 +141,12 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./tools/run-main.sh
 
-bench: deps all
+build/bench/%: bench/%.c build/.flags
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS_BASE) -o $@ $<
+
+bench: deps all build/bench/alternate
 	$(Q)./bench/run-all.sh
 
 clean:
