@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "pyfault.h"
+#include "jsonlog.h"
 #include "shimrun.h"
 
 static void test_allocator_contracts(void **state)
@@ -107,31 +108,6 @@ static void test_fork_child_counts_on(void **state)
     proc_result_free(&r);
 }
 
-/* Reads a JSON-lines log; returns the first record whose "event" is EVENT
- * (a new reference) and checks that every line is valid JSON. */
-static json_t *log_event(const char *path, const char *event, int *lines)
-{
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char line[1 << 16];
-    json_t *found = NULL;
-    *lines = 0;
-    while (fgets(line, sizeof line, f)) {
-        json_error_t err;
-        json_t *obj = json_loads(line, 0, &err);
-        if (!obj)
-            fail_msg("%s: line %d is not JSON: %s", path, *lines + 1, err.text);
-        (*lines)++;
-        const char *ev = json_string_value(json_object_get(obj, "event"));
-        if (!found && ev && strcmp(ev, event) == 0)
-            found = obj;
-        else
-            json_decref(obj);
-    }
-    fclose(f);
-    return found;
-}
-
 static void test_event_log(void **state)
 {
     (void)state;
@@ -146,8 +122,8 @@ static void test_event_log(void **state)
     run_target("alloc_pattern", fmt("nth=%llu,log=%s", base + 5, path), NULL, NULL, &r);
     assert_int_equal(r.exit_code, 0);
     proc_result_free(&r);
-    int lines;
-    json_t *fail = log_event(path, "fail", &lines);
+    json_t *log = jsonlog_load(path);
+    json_t *fail = jsonlog_find(log, "fail", 0);
     assert_non_null(fail);
     assert_int_equal(json_integer_value(json_object_get(fail, "n")), base + 5);
     assert_string_equal(json_string_value(json_object_get(fail, "func")), "malloc");
@@ -155,15 +131,14 @@ static void test_event_log(void **state)
     json_t *frames = json_object_get(fail, "frames");
     assert_true(json_array_size(frames) >= 2);
     /* the first frame is the target's main, not the shim */
-    assert_string_equal(json_string_value(json_object_get(json_array_get(frames, 0), "sym")), "main");
-    json_decref(fail);
-    json_t *summary = log_event(path, "summary", &lines);
+    assert_string_equal(jsonlog_frame_sym(fail, 0), "main");
+    json_t *summary = jsonlog_find(log, "summary", 0);
     assert_non_null(summary);
     assert_int_equal(json_integer_value(json_object_get(summary, "injected")), 1);
     assert_int_equal(json_integer_value(json_object_get(summary, "first")), base + 5);
     assert_true(json_integer_value(json_object_get(summary, "allocations")) >= 1000);
-    json_decref(summary);
-    assert_int_equal(lines, 3); /* start, fail, summary */
+    assert_int_equal(json_array_size(log), 3); /* start, fail, summary */
+    json_decref(log);
     unlink(path);
 }
 
@@ -179,8 +154,9 @@ static json_t *crash_record(const char *how, int want_signal)
     assert_false(r.exited);
     assert_int_equal(r.signal, want_signal);
     proc_result_free(&r);
-    int lines;
-    json_t *crash = log_event(path, "crash", &lines);
+    json_t *log = jsonlog_load(path);
+    json_t *crash = json_incref(jsonlog_find(log, "crash", 0));
+    json_decref(log);
     unlink(path);
     if (!crash)
         fail_msg("no crash record for '%s'", how);
@@ -194,14 +170,12 @@ static void test_crash_records(void **state)
     json_t *c = crash_record("segv", SIGSEGV);
     assert_string_equal(json_string_value(json_object_get(c, "addr")), "0x10");
     assert_false(json_is_true(json_object_get(c, "stack_overflow")));
-    assert_string_equal(json_string_value(json_object_get(
-        json_array_get(json_object_get(c, "frames"), 0), "sym")), "main");
+    assert_string_equal(jsonlog_frame_sym(c, 0), "main");
     json_decref(c);
 
     c = crash_record("overflow", SIGSEGV);
     assert_true(json_is_true(json_object_get(c, "stack_overflow")));
-    assert_string_equal(json_string_value(json_object_get(
-        json_array_get(json_object_get(c, "frames"), 1), "sym")), "recurse");
+    assert_string_equal(jsonlog_frame_sym(c, 1), "recurse");
     json_decref(c);
 
     /* a faulthandler-like handler re-raises from inside itself */

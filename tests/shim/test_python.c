@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "pyfault.h"
+#include "jsonlog.h"
 #include "shimrun.h"
 
 #define PYTHON "/usr/bin/python3.11"
@@ -49,27 +50,6 @@ static void run_python(int with_shim, const char *spec, const char *const *args,
         fail_msg("cannot run %s", PYTHON);
 }
 
-static json_t *summary_of(const char *log_path)
-{
-    FILE *f = fopen(log_path, "r");
-    assert_non_null(f);
-    char line[1 << 16];
-    json_t *found = NULL;
-    while (fgets(line, sizeof line, f)) {
-        json_t *obj = json_loads(line, 0, NULL);
-        assert_non_null(obj);
-        const char *ev = json_string_value(json_object_get(obj, "event"));
-        if (ev && strcmp(ev, "summary") == 0) {
-            json_decref(found);
-            found = obj;
-        } else {
-            json_decref(obj);
-        }
-    }
-    fclose(f);
-    return found;
-}
-
 static long long count_allocations(const char *const *args)
 {
     char path[] = "/tmp/pyfault-test-py-XXXXXX";
@@ -78,12 +58,13 @@ static long long count_allocations(const char *const *args)
     run_python(1, fmt("count,log=%s", path), args, &r);
     assert_int_equal(r.exit_code, 0);
     proc_result_free(&r);
-    json_t *summary = summary_of(path);
+    json_t *log = jsonlog_load(path);
     unlink(path);
+    json_t *summary = jsonlog_find(log, "summary", 1);
     assert_non_null(summary);
     long long n = json_integer_value(json_object_get(summary, "allocations"));
     assert_int_equal(json_integer_value(json_object_get(summary, "injected")), 0);
-    json_decref(summary);
+    json_decref(log);
     return n;
 }
 
@@ -238,27 +219,17 @@ static void test_from_n_reproduces_gh134163(void **state)
     if (!found)
         fail_msg("no from=N in python -c pass hung (%lld allocations)", total);
     /* the failing allocation is the int for lasti, made in the eval loop */
-    FILE *f = fopen(log_path, "r");
-    char line[1 << 16];
-    int fails = 0, last_at_lasti = 0;
-    while (fgets(line, sizeof line, f)) {
-        json_t *obj = json_loads(line, 0, NULL);
-        assert_non_null(obj);
-        if (strcmp(json_string_value(json_object_get(obj, "event")), "fail") == 0) {
-            json_t *frames = json_object_get(obj, "frames");
-            const char *f0 = json_string_value(json_object_get(json_array_get(frames, 0), "sym"));
-            const char *f1 = json_string_value(json_object_get(json_array_get(frames, 1), "sym"));
-            fails++;
-            last_at_lasti = strcmp(f0, "PyLong_FromLong") == 0 &&
-                            strcmp(f1, "_PyEval_EvalFrameDefault") == 0;
-        }
-        json_decref(obj);
-    }
-    fclose(f);
+    json_t *log = jsonlog_load(log_path);
     unlink(log_path);
+    size_t fails = jsonlog_count(log, "fail");
+    json_t *last = jsonlog_find(log, "fail", 1);
+    assert_non_null(last);
+    /* by then the process is in the loop */
+    int last_at_lasti = strcmp(jsonlog_frame_sym(last, 0), "PyLong_FromLong") == 0 &&
+                        strcmp(jsonlog_frame_sym(last, 1), "_PyEval_EvalFrameDefault") == 0;
+    json_decref(log);
     print_message("from=%lld of %lld hangs in exception_unwind\n", found, total);
     assert_int_equal(fails, 200); /* log-max=200 */
-    /* by then the process is in the loop: the int for lasti fails */
     assert_true(last_at_lasti);
 }
 
