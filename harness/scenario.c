@@ -1,0 +1,247 @@
+/* scenario.c: parsing a scenario file's header (format in scenario.h). */
+#include "scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pyfault.h"
+
+static const char *const plan_names[] = {"none", "oneshot", "persistent",
+                                         "both", "runtime"};
+
+const char *pf_plan_kind_name(enum pf_plan_kind k)
+{
+    return (unsigned)k < sizeof plan_names / sizeof plan_names[0]
+               ? plan_names[k] : "?";
+}
+
+static int fail(char *err, size_t errlen, const char *path, int line,
+                const char *what, const char *detail)
+{
+    if (line > 0)
+        snprintf(err, errlen, "%s:%d: %s%s%s", path, line, what,
+                 detail ? ": " : "", detail ? detail : "");
+    else
+        snprintf(err, errlen, "%s: %s%s%s", path, what, detail ? ": " : "",
+                 detail ? detail : "");
+    return -1;
+}
+
+static int copy_field(char *dst, size_t cap, const char *value)
+{
+    size_t n = strlen(value);
+    if (n == 0 || n >= cap)
+        return -1;
+    memcpy(dst, value, n + 1);
+    return 0;
+}
+
+/* "error|fatal" into a bit set; -1 on an unknown class. */
+static int parse_classes(char *text, unsigned *out)
+{
+    *out = 0;
+    for (char *save = NULL, *tok = strtok_r(text, "|", &save); tok;
+         tok = strtok_r(NULL, "|", &save)) {
+        int found = 0;
+        for (int c = 0; c < PF_CLASS_COUNT; c++)
+            if (strcmp(tok, pf_class_name((enum pf_class)c)) == 0) {
+                *out |= 1u << c;
+                found = 1;
+            }
+        if (!found)
+            return -1;
+    }
+    return *out ? 0 : -1;
+}
+
+static int parse_expect(struct pf_scenario *s, char *value, const char *path,
+                        int line, char *err, size_t errlen)
+{
+    for (char *save = NULL, *item = strtok_r(value, " \t", &save); item;
+         item = strtok_r(NULL, " \t", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq || eq == item)
+            return fail(err, errlen, path, line, "expect: want VARIANT=CLASS[|CLASS...]", item);
+        if (s->nexpect >= PF_SCENARIO_MAX_EXPECT)
+            return fail(err, errlen, path, line, "expect: too many variants", NULL);
+        struct pf_expectation *e = &s->expect[s->nexpect];
+        *eq = '\0';
+        if (copy_field(e->variant, sizeof e->variant, item) < 0)
+            return fail(err, errlen, path, line, "expect: bad variant name", item);
+        char classes[256];
+        snprintf(classes, sizeof classes, "%s", eq + 1);
+        if (parse_classes(classes, &e->classes) < 0)
+            return fail(err, errlen, path, line, "expect: unknown class", eq + 1);
+        for (int i = 0; i < s->nexpect; i++)
+            if (strcmp(s->expect[i].variant, e->variant) == 0)
+                return fail(err, errlen, path, line, "expect: variant given twice", e->variant);
+        s->nexpect++;
+    }
+    return 0;
+}
+
+static int parse_field(struct pf_scenario *s, const char *key, char *value,
+                       const char *path, int line, char *err, size_t errlen)
+{
+    if (strcmp(key, "issue") == 0) {
+        if (copy_field(s->issue, sizeof s->issue, value) < 0)
+            return fail(err, errlen, path, line, "issue: want a link", NULL);
+        return 0;
+    }
+    if (strcmp(key, "plan") == 0) {
+        for (size_t i = 0; i < sizeof plan_names / sizeof plan_names[0]; i++)
+            if (strcmp(value, plan_names[i]) == 0) {
+                s->plan = (enum pf_plan_kind)i;
+                return 0;
+            }
+        return fail(err, errlen, path, line,
+                    "plan: want none, oneshot, persistent, both or runtime", value);
+    }
+    if (strcmp(key, "inject") == 0) {
+        struct pyfault_spec spec;
+        char why[256];
+        if (pyfault_spec_parse(value, &spec, why, sizeof why) < 0)
+            return fail(err, errlen, path, line, "inject", why);
+        if (spec.plan.mode != PYFAULT_MODE_COUNT)
+            return fail(err, errlen, path, line,
+                        "inject: no mode here (the plan gives it)", value);
+        return copy_field(s->inject, sizeof s->inject, value) < 0
+                   ? fail(err, errlen, path, line, "inject: too long", NULL) : 0;
+    }
+    if (strcmp(key, "timeout") == 0 || strcmp(key, "stride") == 0) {
+        char *end;
+        errno = 0;
+        double v = strtod(value, &end);
+        if (errno || *end || !(v > 0) || v > 86400)
+            return fail(err, errlen, path, line, "want a positive number", value);
+        if (key[0] == 't')
+            s->timeout_s = v;
+        else if (v != (unsigned)v)
+            return fail(err, errlen, path, line, "stride: want a whole number", value);
+        else
+            s->stride = (unsigned)v;
+        return 0;
+    }
+    if (strcmp(key, "pty") == 0) {
+        if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+            return fail(err, errlen, path, line, "pty: want yes or no", value);
+        s->pty = value[0] == 'y';
+        return 0;
+    }
+    if (strcmp(key, "needs") == 0) {
+        for (char *save = NULL, *tok = strtok_r(value, " \t", &save); tok;
+             tok = strtok_r(NULL, " \t", &save)) {
+            if (s->nneeds >= PF_SCENARIO_MAX_NEEDS ||
+                copy_field(s->needs[s->nneeds], sizeof s->needs[0], tok) < 0)
+                return fail(err, errlen, path, line, "needs: too many or too long", tok);
+            for (const char *c = tok; *c; c++)
+                if (!isalnum((unsigned char)*c) && *c != '_')
+                    return fail(err, errlen, path, line, "needs: not a module name", tok);
+            s->nneeds++;
+        }
+        return 0;
+    }
+    if (strcmp(key, "expect") == 0)
+        return parse_expect(s, value, path, line, err, errlen);
+    return fail(err, errlen, path, line, "unknown header key", key);
+}
+
+/* Splits "# key: value" into KEY and VALUE (in place); 0 when it is one. */
+static int split_header_line(char *line, char **key, char **value)
+{
+    if (line[0] != '#' || line[1] != ' ')
+        return -1;
+    char *k = line + 2;
+    char *p = k;
+    while (*p && (islower((unsigned char)*p) || *p == '-'))
+        p++;
+    if (p == k || p[0] != ':' || (p[1] != ' ' && p[1] != '\0'))
+        return -1;
+    *p = '\0';
+    char *v = p + 1;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    char *end = v + strlen(v);
+    while (end > v && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    *key = k;
+    *value = v;
+    return 0;
+}
+
+int pf_scenario_parse(const char *path, const char *text,
+                      struct pf_scenario *s, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->path, sizeof s->path, "%s", path);
+    int lineno = 0, in_header = 0, seen[8] = {0};
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char line[1024];
+        lineno++;
+        if (len >= sizeof line)
+            len = sizeof line - 1;
+        memcpy(line, p, len);
+        line[len] = '\0';
+        p = nl ? nl + 1 : p + len;
+        if (lineno == 1 && line[0] == '#' && line[1] == '!')
+            continue;
+        char *key, *value;
+        if (split_header_line(line, &key, &value) < 0)
+            break;
+        if (!in_header) {
+            if (strcmp(key, "pyfault-scenario") != 0)
+                break;
+            if (copy_field(s->name, sizeof s->name, value) < 0)
+                return fail(err, errlen, path, lineno, "pyfault-scenario: want a name", NULL);
+            in_header = 1;
+            continue;
+        }
+        static const char *const required[] = {"issue", "plan", "timeout", "expect"};
+        for (int i = 0; i < 4; i++)
+            if (strcmp(key, required[i]) == 0) {
+                if (seen[i]++)
+                    return fail(err, errlen, path, lineno, "key given twice", key);
+            }
+        if (parse_field(s, key, value, path, lineno, err, errlen) < 0)
+            return -1;
+    }
+    if (!in_header)
+        return fail(err, errlen, path, 0,
+                    "no scenario header (want '# pyfault-scenario: NAME' at the top)", NULL);
+    static const char *const required[] = {"issue", "plan", "timeout", "expect"};
+    for (int i = 0; i < 4; i++)
+        if (!seen[i])
+            return fail(err, errlen, path, 0, "header lacks a key", required[i]);
+    return 0;
+}
+
+int pf_scenario_load(const char *path, struct pf_scenario *out,
+                     char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return fail(err, errlen, path, 0, "cannot read the scenario", strerror(errno));
+    char text[16384];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    return pf_scenario_parse(path, text, out, err, errlen);
+}
+
+unsigned pf_scenario_expected(const struct pf_scenario *s, const char *variant)
+{
+    unsigned any = 0;
+    for (int i = 0; i < s->nexpect; i++) {
+        if (strcmp(s->expect[i].variant, variant) == 0)
+            return s->expect[i].classes;
+        if (strcmp(s->expect[i].variant, "*") == 0)
+            any = s->expect[i].classes;
+    }
+    return any;
+}

@@ -1,0 +1,112 @@
+/*
+ * test_scenario: scenario headers, good and broken.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "scenario.h"
+
+static const char *good =
+    "#!/usr/bin/env python3\n"
+    "# pyfault-scenario: gh134163-except\n"
+    "# issue: https://github.com/python/cpython/issues/134163\n"
+    "# plan: runtime\n"
+    "# inject: junk,min-size=8\n"
+    "# timeout: 10\n"
+    "# needs: nogc_container frames\n"
+    "# stride: 5\n"
+    "# pty: yes\n"
+    "# expect: 3.11-vanilla=unwind-loop 3.11-patched=error|fatal *=ok\n"
+    "#\n"
+    "# free text after the header\n"
+    "import pyfault\n";
+
+static void test_good_header(void **state)
+{
+    (void)state;
+    struct pf_scenario s;
+    char err[512];
+    if (pf_scenario_parse("x.py", good, &s, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(s.name, "gh134163-except");
+    assert_string_equal(s.issue, "https://github.com/python/cpython/issues/134163");
+    assert_int_equal(s.plan, PF_PLAN_RUNTIME);
+    assert_string_equal(s.inject, "junk,min-size=8");
+    assert_true(s.timeout_s == 10.0);
+    assert_int_equal(s.nneeds, 2);
+    assert_string_equal(s.needs[1], "frames");
+    assert_int_equal(s.stride, 5);
+    assert_true(s.pty);
+    assert_int_equal(s.nexpect, 3);
+    assert_int_equal(pf_scenario_expected(&s, "3.11-vanilla"), 1u << PF_UNWIND_LOOP);
+    assert_int_equal(pf_scenario_expected(&s, "3.11-patched"),
+                     (1u << PF_ERROR) | (1u << PF_FATAL));
+    assert_int_equal(pf_scenario_expected(&s, "3.13-vanilla"), 1u << PF_OK);
+}
+
+static void test_broken_headers(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        const char *message;
+    } bad[] = {
+        {"import os\n", "no scenario header"},
+        {"# pyfault-scenario: x\n# plan: runtime\n# timeout: 3\n# expect: *=ok\n",
+         "header lacks a key: issue"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: sometimes\n# timeout: 3\n# expect: *=ok\n",
+         "x.py:3: plan: want none, oneshot, persistent, both or runtime: sometimes"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: -1\n# expect: *=ok\n",
+         "x.py:4: want a positive number: -1"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: *=crashy\n",
+         "x.py:5: expect: unknown class: crashy"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: ok\n",
+         "x.py:5: expect: want VARIANT=CLASS"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# colour: red\n",
+         "x.py:5: unknown header key: colour"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# inject: nth=3\n# timeout: 3\n# expect: *=ok\n",
+         "x.py:4: inject: no mode here"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# inject: bogus\n# timeout: 3\n# expect: *=ok\n",
+         "x.py:4: inject: pyfault: bad spec token 'bogus'"},
+        {"# pyfault-scenario: x\n# issue: u\n# issue: v\n# plan: none\n# timeout: 3\n# expect: *=ok\n",
+         "x.py:3: key given twice: issue"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: a=ok a=error\n",
+         "x.py:5: expect: variant given twice: a"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# pty: maybe\n# expect: *=ok\n",
+         "x.py:5: pty: want yes or no: maybe"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# needs: ../evil\n# expect: *=ok\n",
+         "x.py:5: needs: not a module name: ../evil"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct pf_scenario s;
+        char err[512];
+        if (pf_scenario_parse("x.py", bad[i].text, &s, err, sizeof err) != -1)
+            fail_msg("case %zu was accepted", i);
+        if (!strstr(err, bad[i].message))
+            fail_msg("case %zu: '%s' lacks '%s'", i, err, bad[i].message);
+        assert_null(strchr(err, '\n'));
+    }
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    struct pf_scenario s;
+    char err[512];
+    assert_int_equal(pf_scenario_load("/nonexistent/s.py", &s, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent/s.py: cannot read the scenario"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_header),
+        cmocka_unit_test(test_broken_headers),
+        cmocka_unit_test(test_missing_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
