@@ -245,3 +245,29 @@ unsigned pf_scenario_expected(const struct pf_scenario *s, const char *variant)
     }
     return any;
 }
+
+char *pf_scenario_typed_input(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    char line[1024];
+    while (mem && fgets(line, sizeof line, f)) {
+        const char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '#' || *p == '\n' || *p == '\0')
+            continue;
+        fputs(line, mem);
+        if (line[strlen(line) - 1] != '\n')
+            fputc('\n', mem);
+    }
+    fclose(f);
+    if (!mem)
+        return NULL;
+    fclose(mem);
+    return out;
+}

@@ -63,6 +63,10 @@ int pf_scenario_parse(const char *path, const char *text,
 /* The classes allowed on VARIANT: its own line, else "*", else 0 (no
  * expectation). */
 unsigned pf_scenario_expected(const struct pf_scenario *s, const char *variant);
+/* For `pty: yes` scenarios: the lines of the file at PATH that are neither
+ * blank nor comments, each ending in a newline: what is typed at the
+ * interpreter's prompt. Returns a malloc'd string, or NULL on error. */
+char *pf_scenario_typed_input(const char *path);
 /* "none", "oneshot", ... */
 const char *pf_plan_kind_name(enum pf_plan_kind k);
 

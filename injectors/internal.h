@@ -97,8 +97,14 @@ struct pf_site *pf_site_new(const char *name) PF_HIDDEN; /* static slots */
  * loader's dladdr, so not strictly async-signal-safe. */
 void pf_symbolize(uintptr_t ip, char *name, size_t namelen,
                   uintptr_t *off, char *obj, size_t objlen) PF_HIDDEN;
-/* Finds function NAME in any loaded object: [start, end). 0 on success. */
-int pf_symtab_find(const char *name, uintptr_t *start, uintptr_t *end) PF_HIDDEN;
+/* An address range [start, end). */
+struct pf_range {
+    uintptr_t start, end;
+};
+/* Finds function NAME, and the clones the compiler split off it (NAME.part.0,
+ * NAME.cold, ...), in the first loaded object that has it: up to MAX ranges.
+ * Returns how many were found. */
+int pf_symtab_find(const char *name, struct pf_range *ranges, int max) PF_HIDDEN;
 
 /* ---- the event log (log.c) ---------------------------------------------
  * Heap-free: a stack buffer and write(2). Async-signal-safe. */

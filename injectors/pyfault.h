@@ -44,7 +44,9 @@ extern "C" {
  *   seed=S           ... decided by a hash of (S, N): same seed, same failures
  * Filters (decide which allocations are eligible, i.e. counted for N):
  *   min-size=BYTES   only requests of at least BYTES
- *   site=SYMBOL      only allocations with SYMBOL on the call stack
+ *   site=SYMBOL      only allocations with SYMBOL on the call stack; the
+ *                    compiler's clones of it (SYMBOL.part.0, .cold, ...)
+ *                    count as SYMBOL; SYMBOL|OTHER names alternatives
  *   skip-site=SYMBOL never allocations with SYMBOL on the call stack
  * Output and debugging:
  *   log=PATH         JSON-lines event log (appended; no commas in PATH)
@@ -105,8 +107,11 @@ int pyfault_plan_fails(const struct pyfault_plan *plan, uint64_t n);
  *
  * The supervisor creates a file of at least sizeof(struct pyfault_ctl)
  * bytes filled with zeros and names it in PYFAULT_CTL. The first process
- * that starts under the shim claims it (owner_pid); exec'd or forked
- * children leave it alone. All fields are naturally aligned 64-bit or
+ * that starts under the shim claims it (owner_pid); forked children and
+ * the programs they exec leave it alone. A process that execs itself
+ * keeps its pid and so keeps the page (a shell wrapper that execs python
+ * hands the page on); the new image's counts go on from the old one's.
+ * All fields are naturally aligned 64-bit or
  * 32-bit words accessed with atomic loads and stores.
  *
  * Arming from outside (a sequence lock): increment `arm_generation` (it
@@ -194,7 +199,9 @@ unsigned pyfault_version(void);
  * O_APPEND by every process that runs under the spec. Keys:
  *   {"event":"start","pid":P,"spec":"..."}
  *   {"event":"fail","pid":P,"n":N,"size":S,"func":"malloc",
- *    "frames":[{"ip":"0x..","sym":"name+0x1f","obj":"/path"},...]}
+ *    "frames":[{"ip":"0x..","sym":"name","off":31,"obj":"/path"},...]}
+ *       (sym: the function containing the call, "" when unknown; off: the
+ *       call's offset into it)
  *       (only the first log-max failures; later ones are counted)
  *   {"event":"crash","pid":P,"signal":11,"name":"SIGSEGV","addr":"0x..",
  *    "stack_overflow":true,"frames":[...]}

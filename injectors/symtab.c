@@ -168,9 +168,18 @@ void pf_symbolize(uintptr_t ip, char *name, size_t namelen,
 
 struct find_request {
     const char *name;
-    uintptr_t start, end;
-    int found;
+    size_t name_len;
+    struct pf_range *ranges;
+    int max, found;
 };
+
+/* NAME itself, or a clone the compiler split off it: "NAME.part.0",
+ * "NAME.cold", "NAME.isra.0", "NAME.constprop.0" (a tail call into the
+ * clone leaves only the clone on the stack). */
+static bool names_function(const char *sym, const char *name, size_t len)
+{
+    return strncmp(sym, name, len) == 0 && (sym[len] == '\0' || sym[len] == '.');
+}
 
 static int find_in_object(struct dl_phdr_info *info, size_t size, void *data)
 {
@@ -182,27 +191,23 @@ static int find_in_object(struct dl_phdr_info *info, size_t size, void *data)
     struct image *im = image_for(path);
     if (!im)
         return 0;
-    for (size_t i = 0; i < im->nsyms; i++) {
+    for (size_t i = 0; i < im->nsyms && req->found < req->max; i++) {
         const Elf64_Sym *s = &im->syms[i];
         if (!is_function(s) || s->st_name >= im->strs_len)
             continue;
-        if (strcmp(im->strs + s->st_name, req->name) == 0) {
-            req->start = info->dlpi_addr + s->st_value;
-            req->end = req->start + (s->st_size ? s->st_size : 1);
-            req->found = 1;
-            return 1;
+        if (names_function(im->strs + s->st_name, req->name, req->name_len)) {
+            struct pf_range *r = &req->ranges[req->found++];
+            r->start = info->dlpi_addr + s->st_value;
+            r->end = r->start + (s->st_size ? s->st_size : 1);
         }
     }
-    return 0;
+    /* the first object that has the function is the one */
+    return req->found > 0;
 }
 
-int pf_symtab_find(const char *name, uintptr_t *start, uintptr_t *end)
+int pf_symtab_find(const char *name, struct pf_range *ranges, int max)
 {
-    struct find_request req = {name, 0, 0, 0};
+    struct find_request req = {name, strlen(name), ranges, max, 0};
     dl_iterate_phdr(find_in_object, &req);
-    if (!req.found)
-        return -1;
-    *start = req.start;
-    *end = req.end;
-    return 0;
+    return req.found;
 }

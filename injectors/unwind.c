@@ -63,9 +63,12 @@ int pf_backtrace(uintptr_t *ips, int max)
     return out;
 }
 
+#define PF_SITE_RANGES 8
+
 struct pf_site {
     char name[PYFAULT_SYMBOL_MAX];
-    uintptr_t start, end;
+    struct pf_range ranges[PF_SITE_RANGES];
+    int nranges;
     int resolved;
     unsigned long long adds_seen; /* loader generation at the last miss */
 };
@@ -102,13 +105,27 @@ bool pf_site_on_stack(struct pf_site *site, const uintptr_t *ips, int n)
         if (adds == site->adds_seen)
             return false;
         site->adds_seen = adds;
-        if (pf_symtab_find(site->name, &site->start, &site->end) < 0)
+        /* NAME may list alternatives, A|B: the same place in two versions */
+        site->nranges = 0;
+        const char *p = site->name;
+        while (*p && site->nranges < PF_SITE_RANGES) {
+            char one[PYFAULT_SYMBOL_MAX];
+            size_t len = strcspn(p, "|");
+            memcpy(one, p, len);
+            one[len] = '\0';
+            if (len > 0)
+                site->nranges += pf_symtab_find(one, site->ranges + site->nranges,
+                                                PF_SITE_RANGES - site->nranges);
+            p += len + (p[len] == '|');
+        }
+        if (site->nranges == 0)
             return false;
         site->resolved = 1;
     }
     /* a return address points past its call: test the call itself */
     for (int i = 0; i < n; i++)
-        if (ips[i] - 1 >= site->start && ips[i] - 1 < site->end)
-            return true;
+        for (int r = 0; r < site->nranges; r++)
+            if (ips[i] - 1 >= site->ranges[r].start && ips[i] - 1 < site->ranges[r].end)
+                return true;
     return false;
 }

@@ -2,7 +2,7 @@
 # issue: https://github.com/python/cpython/issues/134163
 # plan: oneshot
 # inject: site=_PyRun_SimpleFileObject
-# stride: 20
+# stride: 40
 # timeout: 10
 # expect: *=ok|error
 #

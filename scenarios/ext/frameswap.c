@@ -70,7 +70,7 @@ static void free_fresh_chunks(_PyStackChunk *chunk)
     }
 }
 
-static PyObject *run(PyObject *args, int restore_data_stack)
+static PyObject *frameswap_run(PyObject *args, int restore_data_stack)
 {
     if (PyTuple_GET_SIZE(args) < 1 || !PyCallable_Check(PyTuple_GET_ITEM(args, 0))) {
         PyErr_SetString(PyExc_TypeError, "want a callable and its arguments");
@@ -107,13 +107,13 @@ static PyObject *run(PyObject *args, int restore_data_stack)
 static PyObject *call_on_fresh_stack(PyObject *self, PyObject *args)
 {
     (void)self;
-    return run(args, 1);
+    return frameswap_run(args, 1);
 }
 
 static PyObject *call_restoring_frame_only(PyObject *self, PyObject *args)
 {
     (void)self;
-    return run(args, 0);
+    return frameswap_run(args, 0);
 }
 
 static PyMethodDef methods[] = {

@@ -1,15 +1,16 @@
 # pyfault-scenario: bpo46090-frame-swap-correct
 # issue: https://bugs.python.org/issue46090
 # plan: oneshot
-# inject: site=_PyRun_SimpleFileObject
+# inject: site=frameswap_run
 # needs: frameswap
-# stride: 10
+# stride: 5
 # timeout: 10
 # expect: *=ok|error
 #
 # A greenlet-like extension runs calls on a fresh frame and data stack and
 # restores the thread's frame, data-stack chunk, top, limit and recursion
-# depth afterwards. Done right, it survives a failing allocation anywhere.
+# depth afterwards. Done right, it survives a failing allocation anywhere
+# inside the swapped call (site=frameswap_run: the extension's own code).
 import frameswap
 
 

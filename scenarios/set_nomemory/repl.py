@@ -3,7 +3,7 @@
 # plan: runtime
 # pty: yes
 # timeout: 10
-# expect: system=error|fatal|unwind-loop|hang 3.11-vanilla=error|fatal|unwind-loop|hang 3.11-patched=error|fatal|hang 3.11-regress=error|fatal|unwind-loop|hang 3.13-vanilla=unwind-loop 3.13-patched=error|fatal|hang
+# expect: system=error 3.11-vanilla=error 3.11-patched=error 3.11-regress=error 3.13-vanilla=unwind-loop 3.13-patched=error|fatal
 #
 # The interactive REPL, driven through a pseudo-terminal: with `pty: yes`
 # the interpreter runs as `PY -q -i` on a terminal and the lines below the

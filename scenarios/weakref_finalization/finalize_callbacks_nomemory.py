@@ -1,14 +1,15 @@
 # pyfault-scenario: weakref-callbacks-at-finalization-nomemory
 # issue: https://bugs.python.org/issue38006
 # plan: both
-# inject: site=Py_FinalizeEx
+# inject: site=Py_FinalizeEx|_Py_Finalize
 # stride: 10
 # timeout: 10
 # expect: system=ok|error|unwind-loop 3.11-vanilla=ok|error|unwind-loop 3.11-regress=ok|error|unwind-loop 3.13-vanilla=ok|error|unwind-loop *=ok|error
 #
 # Weakref callbacks that run during interpreter finalization, while
 # allocations fail: site=Py_FinalizeEx makes only the allocations made
-# during finalization eligible, and the sweep fails each of them in turn
+# during finalization eligible (_Py_Finalize on 3.13, whose Py_FinalizeEx
+# is a wrapper), and the sweep fails each of them in turn
 # (oneshot) and from each of them on (persistent).
 import weakref
 

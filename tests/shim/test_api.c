@@ -76,6 +76,14 @@ static void test_site_filter(void **state)
     run_target("site", "site=site_beta,range=2:4", NULL, NULL, &r);
     assert_string_equal(r.out, "fail beta 2\nfail beta 3\nfail beta 4\ndone\n");
     proc_result_free(&r);
+    /* a compiler-split clone (site_gamma.part.0) belongs to site_gamma */
+    run_target("site", "site=site_gamma,nth=2", NULL, NULL, &r);
+    assert_string_equal(r.out, "fail gamma 2\ndone\n");
+    proc_result_free(&r);
+    /* alternatives: either name selects */
+    run_target("site", "site=no_such_function|site_beta,nth=1", NULL, NULL, &r);
+    assert_string_equal(r.out, "fail beta 1\ndone\n");
+    proc_result_free(&r);
     /* skip-site: alpha's allocations never count nor fail */
     run_target("site", "skip-site=site_alpha,from=1", NULL, NULL, &r);
     assert_int_equal(r.exit_code, 0);

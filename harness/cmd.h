@@ -1,0 +1,19 @@
+/* cmd.h: the subcommands. Each takes the words after its name and returns
+ * the process exit status. */
+#ifndef PF_CMD_H
+#define PF_CMD_H
+
+/* "pyfault run": 0 accepted, 1 not accepted, 2 bad usage/harness error. */
+int pf_cmd_run(int argc, char **argv);
+/* "pyfault sweep": 0, 1, 2 as for run; 130 when interrupted. */
+int pf_cmd_sweep(int argc, char **argv);
+/* "pyfault matrix": 0 all cells as expected, 1 not, 2 usage/harness error,
+ * 130 interrupted. */
+int pf_cmd_matrix(int argc, char **argv);
+/* "pyfault report DIR": 0 written, 2 bad usage or an invalid results.json. */
+int pf_cmd_report(int argc, char **argv);
+/* "pyfault merge A.json B.json ... -o OUT.json": 0 merged, 2 bad usage or
+ * shards that cannot be merged. */
+int pf_cmd_merge(int argc, char **argv);
+
+#endif

@@ -1,0 +1,174 @@
+/* cmd_sweep.c: "pyfault sweep": check everything, count, sweep, report. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "count.h"
+#include "interrupt.h"
+#include "options.h"
+#include "result_json.h"
+#include "sweep.h"
+#include "sweep_json.h"
+#include "tmpdir.h"
+#include "trial.h"
+
+#define COUNT_TIMEOUT 120.0
+#define MAX_TARGETS 255
+#define SUMMARY_FINDINGS 20
+
+static int check_out_dir(const char *dir, char *err, size_t errlen)
+{
+    struct stat st;
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "--out %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) < 0) {
+        snprintf(err, errlen, "--out %s: not a writable directory", dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* The counting run: M and the wall time. Returns 0, or -1 with ERR. */
+static int count_target(const struct pf_options *o, struct pf_context *ctx, const char *dir,
+                        struct pf_sweep_target *st, char *err, size_t errlen)
+{
+    if (pf_count_run(ctx, dir, st->t, o->inject, o->timeout_s > 0 ? o->timeout_s : COUNT_TIMEOUT,
+                     &st->allocations, &st->count_ms, err, errlen) < 0)
+        return -1;
+    return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
+}
+
+static void print_summary(const struct pf_sweep *sw, int complete)
+{
+    printf("sweep %s: %zu trials", complete ? "complete" : "INCOMPLETE", sw->ntrials);
+    for (int k = 0; k < PF_CLASS_COUNT; k++)
+        if (sw->counts[k])
+            printf(", %s %llu", pf_class_name((enum pf_class)k), (unsigned long long)sw->counts[k]);
+    printf("\nfindings: %zu\n", sw->findings.n);
+    for (size_t i = 0; i < sw->findings.n && i < SUMMARY_FINDINGS; i++) {
+        const struct pf_finding *f = &sw->findings.v[i];
+        printf("  %6llu x %s\n           first: %s\n", (unsigned long long)f->count,
+               f->signature, f->repro);
+    }
+    if (sw->findings.n > SUMMARY_FINDINGS)
+        printf("  ... %zu more in results.json\n", sw->findings.n - SUMMARY_FINDINGS);
+}
+
+int pf_cmd_sweep(int argc, char **argv)
+{
+    struct pf_options o;
+    char err[1024];
+    if (pf_options_parse(PF_CMD_SWEEP, argc, argv, &o, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault sweep: %s\n", err);
+        return 2;
+    }
+    if (o.help) {
+        fputs(pf_usage(PF_CMD_SWEEP), stdout);
+        return 0;
+    }
+    unsigned nt = o.command ? 1 : (unsigned)o.nscenarios;
+    if (nt > MAX_TARGETS) {
+        fprintf(stderr, "pyfault sweep: at most %d scenarios per sweep\n", MAX_TARGETS);
+        return 2;
+    }
+    struct pf_target *ts = calloc(nt, sizeof *ts);
+    struct pf_sweep_target *sts = calloc(nt, sizeof *sts);
+    unsigned built = 0;
+    int status = 2;
+    struct pf_context ctx;
+    int have_ctx = 0;
+    char dir[4096] = "";
+    struct pf_sweep sw;
+    int have_sw = 0;
+    if (!ts || !sts) {
+        fprintf(stderr, "pyfault sweep: out of memory\n");
+        goto out;
+    }
+    for (; built < nt; built++) {
+        int rc = o.command
+            ? pf_target_command(&ts[built], o.ncommand, o.command, err, sizeof err)
+            : pf_target_scenario(&ts[built], o.python, o.scenarios[built], err, sizeof err);
+        if (rc < 0) {
+            fprintf(stderr, "pyfault sweep: %s\n", err);
+            goto out;
+        }
+        sts[built].t = &ts[built];
+    }
+    if (o.out_dir && check_out_dir(o.out_dir, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault sweep: %s\n", err);
+        goto out;
+    }
+    if (pf_context_init(&ctx, COUNT_TIMEOUT, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault sweep: %s\n", err);
+        goto out;
+    }
+    have_ctx = 1;
+    if (pf_tmpdir_create(dir, sizeof dir) < 0) {
+        fprintf(stderr, "pyfault sweep: %s\n", dir);
+        dir[0] = '\0';
+        goto out;
+    }
+    pf_interrupt_install();
+
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    pf_sweep_init(&sw, &o, &ctx, dir, o.jobs ? o.jobs : (unsigned)(ncpu > 0 ? ncpu : 1));
+    have_sw = 1;
+    sw.progress = o.quiet ? 0 : isatty(2) ? 1 : 2;
+    int failed = 0;
+    for (unsigned i = 0; i < nt && !pf_interrupted && !failed; i++) {
+        if (count_target(&o, &ctx, dir, &sts[i], err, sizeof err) < 0) {
+            if (!pf_interrupted)
+                fprintf(stderr, "pyfault sweep: %s\n", err);
+            snprintf(sw.error, sizeof sw.error, "%.500s", err);
+            sw.harness_error = 1;
+            failed = 1;
+            break;
+        }
+        ctx.timeout_s = o.timeout_s > 0 ? o.timeout_s : pf_count_default_timeout(sts[i].count_ms);
+        if (!o.quiet)
+            fprintf(stderr, "sweep: %s: %llu allocations counted in %llu ms; %llu points x %u "
+                    "mode(s), timeout %gs, %u jobs\n", pf_target_label(&ts[i]),
+                    (unsigned long long)sts[i].allocations, (unsigned long long)sts[i].count_ms,
+                    (unsigned long long)sts[i].plan.count, sw.nmodes, ctx.timeout_s, sw.jobs);
+        if (pf_sweep_run(&sw, i, &sts[i]) < 0) {
+            fprintf(stderr, "pyfault sweep: %s\n", sw.error);
+            failed = 1;
+        }
+    }
+    int complete = !pf_interrupted && !failed;
+    pf_sweep_sort(&sw);
+    if (o.out_dir) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/results.json", o.out_dir);
+        if (pf_sweep_json_write(path, &sw, sts, nt, complete, err, sizeof err) < 0) {
+            fprintf(stderr, "pyfault sweep: %s\n", err);
+            goto out;
+        }
+    }
+    if (!o.quiet)
+        print_summary(&sw, complete);
+    if (pf_interrupted)
+        status = 130;
+    else if (failed || sw.harness_error)
+        status = 2;
+    else
+        status = sw.not_accepted ? 1 : 0;
+out:
+    if (have_sw)
+        pf_sweep_free(&sw);
+    if (dir[0])
+        pf_tmpdir_remove(dir);
+    if (have_ctx)
+        pf_context_free(&ctx);
+    for (unsigned i = 0; i < built; i++)
+        pf_target_free(&ts[i]);
+    free(ts);
+    free(sts);
+    return status;
+}

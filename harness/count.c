@@ -1,0 +1,55 @@
+/* count.c: the counting run of a sweep. */
+#include "count.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+int pf_count_run(struct pf_context *ctx, const char *dir, const struct pf_target *t,
+                 const char *inject, double timeout_s, uint64_t *eligible,
+                 uint64_t *wall_ms, char *err, size_t errlen)
+{
+    struct pf_runner *r = calloc(1, sizeof *r);
+    struct pf_result *res = calloc(1, sizeof *res);
+    int rc = -1;
+    if (!r || !res) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    if (pf_runner_init(r, dir, 9999, err, errlen) < 0)
+        goto out;
+    ctx->timeout_s = timeout_s;
+    pf_trial_run(ctx, r, t, inject ? inject : "", res);
+    pf_runner_free(r);
+    if (res->stop == PF_STOP_INTERRUPTED) {
+        snprintf(err, errlen, "interrupted during the counting run");
+        goto out;
+    }
+    if (res->v.cls == PF_HARNESS_ERROR || res->stop != PF_STOP_EXITED) {
+        snprintf(err, errlen, "counting run of %s ended as %s (%.300s)", pf_target_label(t),
+                 pf_class_name(res->v.cls), res->error[0] ? res->error : res->signature);
+        goto out;
+    }
+    if (res->allocations == 0) {
+        snprintf(err, errlen, "counting run of %s saw no allocation: the shim did not attach "
+                 "(static binary? setuid?)", pf_target_label(t));
+        goto out;
+    }
+    if (res->eligible == 0) {
+        snprintf(err, errlen, "counting run of %s saw no eligible allocation (filters: %.300s)",
+                 pf_target_label(t), inject && inject[0] ? inject : "none");
+        goto out;
+    }
+    *eligible = res->eligible;
+    *wall_ms = res->duration_ms;
+    rc = 0;
+out:
+    free(r);
+    free(res);
+    return rc;
+}
+
+double pf_count_default_timeout(uint64_t wall_ms)
+{
+    double t = (double)wall_ms * 10.0 / 1000.0 + 1.0;
+    return t < 3.0 ? 3.0 : t;
+}

@@ -1,0 +1,85 @@
+/* ctlpage.c: create, map, read and remove the control page file. The
+ * page is reused across the trials of one worker: zeroed before each. */
+#include "ctlpage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Rounded up to a page so the target may map it whole. */
+static size_t ctl_size(void)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    return (sizeof(struct pyfault_ctl) + page - 1) / page * page;
+}
+
+int pf_ctlpage_create(struct pf_ctlpage *cp, const char *path)
+{
+    memset(cp, 0, sizeof *cp);
+    if (snprintf(cp->path, sizeof cp->path, "%s", path) >= (int)sizeof cp->path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    if (ftruncate(fd, (off_t)ctl_size()) < 0) {
+        int e = errno;
+        close(fd);
+        unlink(path);
+        errno = e;
+        return -1;
+    }
+    void *p = mmap(NULL, ctl_size(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    int e = errno;
+    close(fd);
+    if (p == MAP_FAILED) {
+        unlink(path);
+        errno = e;
+        return -1;
+    }
+    cp->ctl = p;
+    return 0;
+}
+
+void pf_ctlpage_reset(struct pf_ctlpage *cp)
+{
+    memset(cp->ctl, 0, ctl_size());
+}
+
+#define LD64(f) __atomic_load_n(&c->f, __ATOMIC_ACQUIRE)
+
+void pf_ctlpage_read(const struct pf_ctlpage *cp, struct pf_ctl_snapshot *out)
+{
+    const struct pyfault_ctl *c = cp->ctl;
+    out->owner_pid = LD64(owner_pid);
+    out->state = LD64(state);
+    out->allocations = LD64(allocations);
+    out->eligible = LD64(eligible);
+    out->injected = LD64(injected);
+    out->first_injected = LD64(first_injected);
+    out->site_streak = LD64(site_streak);
+    out->site_streak_max = LD64(site_streak_max);
+    out->crash_signal = LD64(crash_signal);
+    out->crash_addr = LD64(crash_addr);
+    out->crash_stack_overflow = LD64(crash_stack_overflow);
+    out->site_depth = LD64(site_depth);
+    if (out->site_depth > PYFAULT_CTL_SITE_FRAMES)
+        out->site_depth = PYFAULT_CTL_SITE_FRAMES;
+    for (unsigned i = 0; i < PYFAULT_CTL_SITE_FRAMES; i++)
+        out->site_frames[i] = LD64(site_frames[i]);
+}
+
+void pf_ctlpage_destroy(struct pf_ctlpage *cp)
+{
+    if (cp->ctl) {
+        munmap(cp->ctl, ctl_size());
+        cp->ctl = NULL;
+    }
+    if (cp->path[0])
+        unlink(cp->path);
+    cp->path[0] = '\0';
+}

@@ -1,0 +1,104 @@
+/* eventlog.c: the shim writes one JSON object per line; jansson reads
+ * them back. */
+#include "eventlog.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t get_u64(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_integer(v) && json_integer_value(v) > 0
+               ? (uint64_t)json_integer_value(v) : 0;
+}
+
+/* "0x7f.." or a number -> integer. */
+static uint64_t get_addr(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (json_is_string(v))
+        return strtoull(json_string_value(v), NULL, 0);
+    return get_u64(o, key);
+}
+
+static void get_frames(json_t *o, struct pf_frames *out)
+{
+    json_t *arr = json_object_get(o, "frames");
+    size_t i;
+    json_t *fr;
+    out->n = 0;
+    if (!json_is_array(arr))
+        return;
+    json_array_foreach(arr, i, fr) {
+        json_t *sym = json_object_get(fr, "sym");
+        json_t *obj = json_object_get(fr, "obj");
+        if (pf_frames_push(out, get_addr(fr, "ip"),
+                           json_is_string(sym) ? json_string_value(sym) : "",
+                           json_is_string(obj) ? json_string_value(obj) : "") < 0)
+            break;
+    }
+}
+
+int pf_events_parse_line(const char *line, struct pf_events *out)
+{
+    json_t *o = json_loads(line, JSON_DECODE_ANY, NULL);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return -1;
+    }
+    const char *ev = json_string_value(json_object_get(o, "event"));
+    int rc = 0;
+    if (!ev) {
+        rc = -1;
+    } else if (strcmp(ev, "fail") == 0) {
+        if (!out->have_fail) {
+            out->have_fail = 1;
+            out->fail_n = get_u64(o, "n");
+            get_frames(o, &out->fail_frames);
+        }
+    } else if (strcmp(ev, "crash") == 0) {
+        if (!out->have_crash) {
+            out->have_crash = 1;
+            out->crash_signal = (int)get_u64(o, "signal");
+            out->crash_addr = get_addr(o, "addr");
+            out->crash_stack_overflow = json_is_true(json_object_get(o, "stack_overflow"));
+            get_frames(o, &out->crash_frames);
+        }
+    } else if (strcmp(ev, "summary") == 0) {
+        out->have_summary = 1;
+        out->allocations += get_u64(o, "allocations");
+        out->eligible += get_u64(o, "eligible");
+        out->injected += get_u64(o, "injected");
+        uint64_t first = get_u64(o, "first");
+        if (first && (!out->first || first < out->first))
+            out->first = first;
+        uint64_t m = get_u64(o, "streak_max");
+        if (m > out->streak_max)
+            out->streak_max = m;
+    } else if (strcmp(ev, "start") != 0) {
+        rc = -1;
+    }
+    json_decref(o);
+    return rc;
+}
+
+int pf_events_read(const char *path, long offset, struct pf_events *out)
+{
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return errno == ENOENT ? 0 : -1;
+    if (offset > 0 && fseek(f, offset, SEEK_SET) < 0) {
+        fclose(f);
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0)
+        pf_events_parse_line(line, out);
+    free(line);
+    fclose(f);
+    return 0;
+}

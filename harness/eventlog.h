@@ -1,0 +1,33 @@
+/* eventlog.h: reading the shim's JSON-lines event log (pyfault.h). */
+#ifndef PF_EVENTLOG_H
+#define PF_EVENTLOG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "frames.h"
+
+struct pf_events {
+    int have_fail;              /* a "fail" event with frames was seen */
+    uint64_t fail_n;            /* the first failure's allocation number */
+    struct pf_frames fail_frames;
+    int have_crash;
+    int crash_signal;
+    uint64_t crash_addr;
+    int crash_stack_overflow;
+    struct pf_frames crash_frames;
+    int have_summary;
+    uint64_t allocations, eligible, injected, first, streak_max;
+};
+
+/* Parses the log at PATH from byte OFFSET on (earlier bytes belong to
+ * other runs). The first "fail" and the first "crash" are kept; summary
+ * counters are summed over processes. Malformed lines are skipped.
+ * Returns 0, or -1 when the file cannot be read (a missing log is 0 with
+ * nothing seen). */
+int pf_events_read(const char *path, long offset, struct pf_events *out);
+/* Parses one log line into OUT (see pf_events_read). Returns 0 when it
+ * was a well-formed event, -1 otherwise. Pure. */
+int pf_events_parse_line(const char *line, struct pf_events *out);
+
+#endif

@@ -1,0 +1,27 @@
+/* interp.h: an interpreter under test: its name (the variant), where it
+ * is, which version it says it is, and a hash of its binary. */
+#ifndef PF_INTERP_H
+#define PF_INTERP_H
+
+#include <limits.h>
+#include <stddef.h>
+
+struct pf_interp {
+    char id[64];            /* variant name: 3.11-vanilla, system, ... */
+    char path[PATH_MAX];    /* absolute */
+    char version[64];       /* "3.11.2" */
+    char sha256[65];        /* of the binary */
+};
+
+/* Fills I for the interpreter at PATH named ID: runs it once for its
+ * version and hashes the binary. Returns 0, or -1 with a one-line message
+ * naming the interpreter in ERR. */
+int pf_interp_probe(struct pf_interp *i, const char *id, const char *path,
+                    char *err, size_t errlen);
+
+/* Parses "NAME=PATH" (a --interp argument) into ID and PATH. Returns 0,
+ * or -1 with a message in ERR. Pure. */
+int pf_interp_parse_arg(const char *arg, char *id, size_t idlen,
+                        char *path, size_t pathlen, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,187 @@
+/* matrix_json.c: results.json for a matrix, built with jansson. */
+#include "matrix_json.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "atomic_file.h"
+
+static const char *mode_name(unsigned mode)
+{
+    switch (mode) {
+    case PF_MMODE_ONESHOT: return "oneshot";
+    case PF_MMODE_PERSISTENT: return "persistent";
+    case PF_MMODE_RUNTIME: return "runtime";
+    }
+    return "none";
+}
+
+static json_t *classes_json(unsigned mask)
+{
+    json_t *a = json_array();
+    for (int k = 0; k < PF_CLASS_COUNT; k++)
+        if (mask & (1u << k))
+            json_array_append_new(a, json_string(pf_class_name((enum pf_class)k)));
+    return a;
+}
+
+static json_t *counts_json(const uint64_t *counts)
+{
+    json_t *o = json_object();
+    for (int k = 0; k < PF_CLASS_COUNT; k++)
+        if (counts[k])
+            json_object_set_new(o, pf_class_name((enum pf_class)k), json_integer((json_int_t)counts[k]));
+    return o;
+}
+
+static json_t *scenario_json(const struct pf_matrix *m, unsigned s)
+{
+    const struct pf_scenario *sc = &m->scen[s];
+    int startup = m->cfg.startup_stride && s == m->nscen - 1;
+    json_t *expect = json_object();
+    if (startup) {
+        for (unsigned i = 0; i < m->ninterps; i++)
+            json_object_set_new(expect, m->interps[i].id,
+                                classes_json(pf_matrix_startup_expectation(m->interps[i].id)));
+    } else {
+        for (int k = 0; k < sc->nexpect; k++)
+            json_object_set_new(expect, sc->expect[k].variant, classes_json(sc->expect[k].classes));
+    }
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:i, s:o}",
+                     "id", sc->name, "path", sc->path, "issue", sc->issue,
+                     "plan", startup ? "startup" : pf_plan_kind_name(sc->plan),
+                     "inject", sc->inject, "timeout_s", sc->timeout_s,
+                     "stride", (json_int_t)sc->stride, "expect", expect);
+}
+
+/* Splits "class: a < b < c" into ["a", "b", "c"]. */
+static json_t *frames_of(const char *signature)
+{
+    json_t *a = json_array();
+    const char *p = strstr(signature, ": ");
+    p = p ? p + 2 : signature;
+    while (*p) {
+        const char *sep = strstr(p, " < ");
+        size_t n = sep ? (size_t)(sep - p) : strlen(p);
+        json_array_append_new(a, json_stringn(p, n));
+        if (!sep)
+            break;
+        p = sep + 3;
+    }
+    return a;
+}
+
+static json_t *finding_json(const struct pf_matrix *m, size_t k)
+{
+    const struct pf_mfinding *f = &m->findings[k];
+    json_t *interps = json_array(), *scen = json_array();
+    for (unsigned i = 0; i < m->ninterps; i++)
+        if (f->interps & (1ull << i))
+            json_array_append_new(interps, json_string(m->interps[i].id));
+    for (unsigned s = 0; s < m->nscen; s++) {
+        uint64_t bits = s < 64 ? f->scenarios_lo : f->scenarios_hi;
+        if (bits & (1ull << (s % 64)))
+            json_array_append_new(scen, json_string(m->scen[s].name));
+    }
+    return json_pack("{s:i, s:s, s:s, s:s, s:i, s:o, s:s, s:o, s:o, s:s}",
+                     "id", (json_int_t)k, "signature", f->signature,
+                     "class", pf_class_name((enum pf_class)f->cls),
+                     "subkind", f->sub ? pf_subkind_name((enum pf_subkind)f->sub) : "",
+                     "count", (json_int_t)f->count, "frames", frames_of(f->signature),
+                     "repro", f->repro, "interpreters", interps, "scenarios", scen,
+                     "detail", f->detail);
+}
+
+static json_t *build(const struct pf_matrix *m)
+{
+    char created[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+    json_t *interps = json_array();
+    for (unsigned i = 0; i < m->ninterps; i++)
+        json_array_append_new(interps, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+            "id", m->interps[i].id, "path", m->interps[i].path,
+            "version", m->interps[i].version, "variant", m->interps[i].id,
+            "sha256", m->interps[i].sha256));
+    json_t *scen = json_array();
+    for (unsigned s = 0; s < m->nscen; s++)
+        json_array_append_new(scen, scenario_json(m, s));
+
+    json_t *cells = json_array();
+    uint64_t total[PF_CLASS_COUNT] = {0};
+    uint64_t (*per_interp)[PF_CLASS_COUNT] = calloc(m->ninterps, sizeof *per_interp);
+    uint64_t unexpected = 0;
+    for (size_t k = 0; k < (size_t)m->nscen * m->ninterps; k++) {
+        const struct pf_mcell *c = &m->cells[k];
+        json_t *cell = json_pack("{s:s, s:s, s:o, s:o, s:i, s:i, s:i}",
+            "scenario", m->scen[c->scenario].name, "interpreter", m->interps[c->interp].id,
+            "expected", classes_json(c->expected), "counts", counts_json(c->counts),
+            "trials", (json_int_t)c->trials, "unexpected", (json_int_t)c->unexpected,
+            "allocations", (json_int_t)c->allocations);
+        if (c->error[0])
+            json_object_set_new(cell, "error", json_string(c->error));
+        json_array_append_new(cells, cell);
+        for (int cls = 0; cls < PF_CLASS_COUNT; cls++) {
+            total[cls] += c->counts[cls];
+            if (per_interp)
+                per_interp[c->interp][cls] += c->counts[cls];
+        }
+        unexpected += c->unexpected;
+    }
+    json_t *trials = json_array();
+    for (size_t k = 0; k < m->ntrials; k++) {
+        const struct pf_mtrial *t = &m->trials[k];
+        json_array_append_new(trials, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:i, s:i, s:b}",
+            "scenario", m->scen[t->scenario].name, "interpreter", m->interps[t->interp].id,
+            "point", t->point ? json_integer((json_int_t)t->point) : json_null(),
+            "mode", mode_name(t->mode), "class", pf_class_name((enum pf_class)t->cls),
+            "subkind", t->sub ? pf_subkind_name((enum pf_subkind)t->sub) : "",
+            "signature", m->findings[t->finding].signature,
+            "duration_ms", (json_int_t)t->duration_ms, "finding", (json_int_t)t->finding,
+            "expected", t->expected));
+    }
+    json_t *findings = json_array();
+    for (size_t k = 0; k < m->nfindings; k++)
+        json_array_append_new(findings, finding_json(m, k));
+    json_t *by_interp = json_object();
+    for (unsigned i = 0; i < m->ninterps && per_interp; i++)
+        json_object_set_new(by_interp, m->interps[i].id, counts_json(per_interp[i]));
+    free(per_interp);
+    json_t *summary = json_pack("{s:i, s:o, s:i, s:i, s:o}",
+        "trials", (json_int_t)m->ntrials, "counts", counts_json(total),
+        "unexpected", (json_int_t)unexpected, "duration_ms", (json_int_t)m->duration_ms,
+        "by_interpreter", by_interp);
+    return json_pack("{s:s, s:i, s:b, s:s, s:n, s:o, s:o, s:o, s:o, s:o, s:o}",
+        "schema", "pyfault-results", "version", 1, "complete", m->complete,
+        "created", created, "shard", "interpreters", interps, "scenarios", scen,
+        "cells", cells, "trials", trials, "findings", findings, "summary", summary);
+}
+
+int pf_matrix_json_write(const char *path, const struct pf_matrix *m,
+                         char *err, size_t errlen)
+{
+    json_t *root = build(m);
+    if (!root) {
+        snprintf(err, errlen, "cannot build results.json (out of memory or bad text)");
+        return -1;
+    }
+    struct pf_atomic_file af;
+    if (pf_atomic_open(&af, path, err, errlen) < 0) {
+        json_decref(root);
+        return -1;
+    }
+    int rc = json_dumpf(root, af.f, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+    json_decref(root);
+    if (rc < 0) {
+        pf_atomic_abort(&af);
+        snprintf(err, errlen, "%s: write failed", path);
+        return -1;
+    }
+    fputc('\n', af.f);
+    return pf_atomic_commit(&af, err, errlen);
+}

@@ -1,0 +1,15 @@
+/* matrix_json.h: a matrix as results.json, schema version 1
+ * (reports/results.schema.json). */
+#ifndef PF_MATRIX_JSON_H
+#define PF_MATRIX_JSON_H
+
+#include <stddef.h>
+
+#include "matrix.h"
+
+/* Writes M to PATH atomically. Returns 0, or -1 with a one-line message
+ * in ERR (no file is left behind). */
+int pf_matrix_json_write(const char *path, const struct pf_matrix *m,
+                         char *err, size_t errlen);
+
+#endif

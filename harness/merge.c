@@ -1,0 +1,349 @@
+/* merge.c: an exact merge. The shards' trials are the truth; everything
+ * else (findings, cells, summary) is rebuilt or summed from them, so the
+ * merged file equals the unsharded one wherever the run is deterministic. */
+#include "merge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic_file.h"
+
+struct ref {
+    size_t shard, trial;
+    int s, i;            /* scenario, interpreter: indexes in shard 0 */
+};
+
+static const struct pf_results *g_shards;
+
+static int ref_cmp_key(const struct ref *a, const struct ref *b)
+{
+    const struct pf_rtrial *x = &g_shards[a->shard].trials[a->trial];
+    const struct pf_rtrial *y = &g_shards[b->shard].trials[b->trial];
+    if (a->s != b->s)
+        return a->s < b->s ? -1 : 1;
+    if (a->i != b->i)
+        return a->i < b->i ? -1 : 1;
+    if (x->point != y->point)
+        return x->point < y->point ? -1 : 1;
+    return strcmp(x->mode, y->mode);
+}
+
+static int ref_cmp(const void *pa, const void *pb)
+{
+    const struct ref *a = pa, *b = pb;
+    int c = ref_cmp_key(a, b);
+    if (c)
+        return c;
+    if (a->shard != b->shard)
+        return a->shard < b->shard ? -1 : 1;
+    return a->trial < b->trial ? -1 : a->trial > b->trial;
+}
+
+/* Same interpreter binaries and scenarios as shard 0, a compatible shard. */
+static int check_same_run(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen)
+{
+    const struct pf_results *a = &s[0];
+    for (size_t k = 0; k < n; k++) {
+        const struct pf_results *b = &s[k];
+        if (pf_results_check_totals(b, err, errlen) < 0) {
+            char tmp[600];
+            snprintf(tmp, sizeof tmp, "%.200s: inconsistent totals: %.350s", names[k], err);
+            snprintf(err, errlen, "%s", tmp);
+            return -1;
+        }
+        if (k == 0)
+            continue;
+        if (b->n_interps != a->n_interps) {
+            snprintf(err, errlen, "%.200s: %zu interpreters, %.200s has %zu: not shards of one run", names[k],
+                     b->n_interps, names[0], a->n_interps);
+            return -1;
+        }
+        for (size_t i = 0; i < b->n_interps; i++) {
+            int j = pf_results_interp(a, b->interps[i].id);
+            if (j < 0) {
+                snprintf(err, errlen, "%.200s: interpreter %.60s is not in %.200s: not shards of one run", names[k],
+                         b->interps[i].id, names[0]);
+                return -1;
+            }
+            if (strcmp(a->interps[j].sha256, b->interps[i].sha256) != 0) {
+                snprintf(err, errlen, "%.200s: interpreter %.60s is another binary (sha256 %.12s..., %.12s... in %.200s)",
+                         names[k], b->interps[i].id, b->interps[i].sha256, a->interps[j].sha256, names[0]);
+                return -1;
+            }
+        }
+        if (b->n_scenarios != a->n_scenarios) {
+            snprintf(err, errlen, "%.200s: %zu scenarios, %.200s has %zu: not shards of one run", names[k],
+                     b->n_scenarios, names[0], a->n_scenarios);
+            return -1;
+        }
+        for (size_t i = 0; i < b->n_scenarios; i++) {
+            int j = pf_results_scenario(a, b->scenarios[i].id);
+            const struct pf_rscenario *x = &b->scenarios[i], *y = j < 0 ? NULL : &a->scenarios[j];
+            if (!y || strcmp(x->plan, y->plan) || strcmp(x->inject, y->inject) || x->stride != y->stride) {
+                snprintf(err, errlen, "%.200s: scenario %.60s %s %.200s: not shards of one run", names[k], x->id,
+                         y ? "has another plan, inject or stride than in" : "is not in", names[0]);
+                return -1;
+            }
+        }
+        if (b->shard_count != a->shard_count) {
+            snprintf(err, errlen, "%.200s: shard of %d, %.200s a shard of %d", names[k], b->shard_count, names[0],
+                     a->shard_count);
+            return -1;
+        }
+        for (size_t m = 0; m < k && b->shard_count; m++)
+            if (s[m].shard_index == b->shard_index) {
+                snprintf(err, errlen, "%.200s and %.200s are both shard %d/%d", names[m], names[k], b->shard_index,
+                         b->shard_count);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+static json_t *union_strings(const struct pf_results *a, int interps, json_t *have, const char **add, size_t n)
+{
+    /* keep shard 0's order of interpreters / scenarios */
+    size_t total = interps ? a->n_interps : a->n_scenarios;
+    json_t *out = json_array();
+    for (size_t i = 0; i < total; i++) {
+        const char *id = interps ? a->interps[i].id : a->scenarios[i].id;
+        int in = 0;
+        for (size_t k = 0; k < json_array_size(have) && !in; k++)
+            in = strcmp(json_string_value(json_array_get(have, k)), id) == 0;
+        for (size_t k = 0; k < n && !in; k++)
+            in = strcmp(add[k], id) == 0;
+        if (in)
+            json_array_append_new(out, json_string(id));
+    }
+    return out;
+}
+
+struct mfind {
+    enum pf_class cls;
+    const char *sig;
+    json_t *obj;
+};
+
+static long find_merged(struct mfind *mf, size_t n, enum pf_class cls, const char *sig)
+{
+    for (size_t i = 0; i < n; i++)
+        if (mf[i].cls == cls && strcmp(mf[i].sig, sig) == 0)
+            return (long)i;
+    return -1;
+}
+
+static void add_counts(json_t *into, json_t *from)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(from, k, v) {
+        json_int_t old = json_integer_value(json_object_get(into, k));
+        json_object_set_new(into, k, json_integer(old + json_integer_value(v)));
+    }
+}
+
+static json_t *merge_cells(const struct pf_results *s, size_t n)
+{
+    json_t *cells = json_array();
+    for (size_t k = 0; k < n; k++) {
+        json_t *src = json_object_get(s[k].root, "cells");
+        for (size_t c = 0; c < s[k].n_cells; c++) {
+            const struct pf_rcell *cl = &s[k].cells[c];
+            int sc = pf_results_scenario(&s[0], s[k].scenarios[cl->scenario].id);
+            int ip = pf_results_interp(&s[0], s[k].interps[cl->interp].id);
+            json_t *o = NULL;
+            for (size_t m = 0; m < json_array_size(cells) && !o; m++) {
+                json_t *x = json_array_get(cells, m);
+                if (strcmp(json_string_value(json_object_get(x, "scenario")), s[0].scenarios[sc].id) == 0 &&
+                    strcmp(json_string_value(json_object_get(x, "interpreter")), s[0].interps[ip].id) == 0)
+                    o = x;
+            }
+            json_t *in = json_array_get(src, c);
+            if (!o) {
+                json_array_append_new(cells, json_deep_copy(in));
+                continue;
+            }
+            add_counts(json_object_get(o, "counts"), json_object_get(in, "counts"));
+            json_object_set_new(o, "trials", json_integer(json_integer_value(json_object_get(o, "trials")) + cl->trials));
+            json_object_set_new(o, "unexpected",
+                                json_integer(json_integer_value(json_object_get(o, "unexpected")) + cl->unexpected));
+            if (cl->allocations > json_integer_value(json_object_get(o, "allocations")))
+                json_object_set_new(o, "allocations", json_integer(cl->allocations));
+            if (cl->error && !json_object_get(o, "error"))
+                json_object_set_new(o, "error", json_string(cl->error));
+        }
+    }
+    return cells;
+}
+
+static json_t *summary_of(json_t *cells, const struct pf_results *s, size_t n)
+{
+    json_t *sum = json_deep_copy(json_object_get(s[0].root, "summary"));
+    json_t *counts = json_object(), *by = json_object();
+    json_int_t trials = 0, unexpected = 0;
+    long dur = -1;
+    for (size_t i = 0; i < json_array_size(cells); i++) {
+        json_t *c = json_array_get(cells, i);
+        trials += json_integer_value(json_object_get(c, "trials"));
+        unexpected += json_integer_value(json_object_get(c, "unexpected"));
+        add_counts(counts, json_object_get(c, "counts"));
+        const char *ip = json_string_value(json_object_get(c, "interpreter"));
+        if (!json_object_get(by, ip))
+            json_object_set_new(by, ip, json_object());
+        add_counts(json_object_get(by, ip), json_object_get(c, "counts"));
+    }
+    for (size_t k = 0; k < n; k++)
+        if (json_object_get(json_object_get(s[k].root, "summary"), "duration_ms") && s[k].duration_ms > dur)
+            dur = s[k].duration_ms; /* shards run side by side: the slowest is the wall time */
+    json_object_set_new(sum, "trials", json_integer(trials));
+    json_object_set_new(sum, "counts", counts);
+    json_object_set_new(sum, "unexpected", json_integer(unexpected));
+    json_object_set_new(sum, "by_interpreter", by);
+    if (dur >= 0)
+        json_object_set_new(sum, "duration_ms", json_integer(dur));
+    return sum;
+}
+
+json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen)
+{
+    if (n == 0) {
+        snprintf(err, errlen, "nothing to merge");
+        return NULL;
+    }
+    if (check_same_run(s, names, n, err, errlen) < 0)
+        return NULL;
+    size_t total = 0;
+    for (size_t k = 0; k < n; k++)
+        total += s[k].n_trials;
+    struct ref *refs = malloc((total + 1) * sizeof *refs);
+    struct mfind *mf = malloc((total + 1) * sizeof *mf);
+    if (!refs || !mf) {
+        free(refs);
+        free(mf);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        for (size_t t = 0; t < s[k].n_trials; t++) {
+            const struct pf_rtrial *tr = &s[k].trials[t];
+            refs[m++] = (struct ref){k, t, pf_results_scenario(&s[0], s[k].scenarios[tr->scenario].id),
+                                     pf_results_interp(&s[0], s[k].interps[tr->interp].id)};
+        }
+    g_shards = s;
+    qsort(refs, m, sizeof *refs, ref_cmp);
+    json_t *trials = json_array(), *findings = json_array(), *out = NULL;
+    size_t nf = 0;
+    for (size_t j = 0; j < m; j++) {
+        const struct pf_results *sh = &s[refs[j].shard];
+        const struct pf_rtrial *t = &sh->trials[refs[j].trial];
+        if (j > 0 && refs[j - 1].shard != refs[j].shard && ref_cmp_key(&refs[j - 1], &refs[j]) == 0) {
+            snprintf(err, errlen, "trial %.60s x %.60s point %ld (%s) is in both %.200s and %.200s",
+                     s[0].scenarios[refs[j].s].id, s[0].interps[refs[j].i].id, t->point, t->mode,
+                     names[refs[j - 1].shard], names[refs[j].shard]);
+            goto done;
+        }
+        const struct pf_rfinding *fd = &sh->findings[t->finding];
+        long f = find_merged(mf, nf, fd->cls, fd->signature);
+        if (f < 0) {
+            /* the first trial of a finding: its shard's example is the lowest point */
+            json_t *o = json_deep_copy(json_array_get(json_object_get(sh->root, "findings"), t->finding));
+            json_object_set_new(o, "id", json_integer((json_int_t)nf));
+            json_object_set_new(o, "count", json_integer(0));
+            json_object_set_new(o, "interpreters", json_array());
+            json_object_set_new(o, "scenarios", json_array());
+            json_array_append_new(findings, o);
+            mf[nf] = (struct mfind){fd->cls, fd->signature, o};
+            f = (long)nf++;
+        }
+        json_t *o = mf[f].obj;
+        json_object_set_new(o, "count", json_integer(json_integer_value(json_object_get(o, "count")) + 1));
+        json_object_set_new(o, "interpreters",
+                            union_strings(&s[0], 1, json_object_get(o, "interpreters"), fd->interps, fd->n_interps));
+        json_object_set_new(o, "scenarios",
+                            union_strings(&s[0], 0, json_object_get(o, "scenarios"), fd->scenarios, fd->n_scenarios));
+        json_t *tj = json_deep_copy(json_array_get(json_object_get(sh->root, "trials"), refs[j].trial));
+        json_object_set_new(tj, "finding", json_integer(f));
+        json_array_append_new(trials, tj);
+    }
+    json_t *cells = merge_cells(s, n);
+    out = json_object();
+    const char *key;
+    json_t *v;
+    int complete = 1, covered = s[0].shard_count == 0 || (size_t)s[0].shard_count == n;
+    const char *created = s[0].created;
+    for (size_t k = 0; k < n; k++) {
+        complete &= s[k].complete;
+        if (strcmp(s[k].created, created) > 0)
+            created = s[k].created;
+    }
+    json_object_foreach(s[0].root, key, v) {
+        if (strcmp(key, "complete") == 0)
+            json_object_set_new(out, key, json_boolean(complete && covered));
+        else if (strcmp(key, "created") == 0)
+            json_object_set_new(out, key, json_string(created));
+        else if (strcmp(key, "shard") == 0)
+            json_object_set_new(out, key, json_null());
+        else if (strcmp(key, "cells") == 0)
+            json_object_set(out, key, cells);
+        else if (strcmp(key, "trials") == 0)
+            json_object_set(out, key, trials);
+        else if (strcmp(key, "findings") == 0)
+            json_object_set(out, key, findings);
+        else if (strcmp(key, "summary") == 0)
+            json_object_set_new(out, key, summary_of(cells, s, n));
+        else
+            json_object_set_new(out, key, json_deep_copy(v));
+    }
+    json_decref(cells);
+done:
+    g_shards = NULL;
+    json_decref(trials);
+    json_decref(findings);
+    free(refs);
+    free(mf);
+    return out;
+}
+
+static int dump(json_t *v, FILE *f)
+{
+    return json_dumpf(v, f, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+int pf_merge_write(const char *path, json_t *root, char *err, size_t errlen)
+{
+    struct pf_atomic_file af;
+    if (pf_atomic_open(&af, path, err, errlen) < 0)
+        return -1;
+    FILE *f = af.f;
+    const char *key;
+    json_t *v;
+    int first = 1, bad = 0;
+    fputs("{\n", f);
+    json_object_foreach(root, key, v) {
+        json_t *k = json_string(key);
+        fputs(first ? "  " : ",\n  ", f);
+        first = 0;
+        bad |= dump(k, f);
+        json_decref(k);
+        fputs(": ", f);
+        if (json_is_array(v) && json_array_size(v)) {
+            fputs("[\n", f);
+            for (size_t i = 0; i < json_array_size(v); i++) {
+                fputs("    ", f);
+                bad |= dump(json_array_get(v, i), f);
+                fputs(i + 1 < json_array_size(v) ? ",\n" : "\n", f);
+            }
+            fputs("  ]", f);
+        } else {
+            bad |= dump(v, f);
+        }
+    }
+    fputs("\n}\n", f);
+    if (bad) {
+        pf_atomic_abort(&af);
+        snprintf(err, errlen, "cannot write %.300s: JSON encoding failed", path);
+        return -1;
+    }
+    return pf_atomic_commit(&af, err, errlen);
+}

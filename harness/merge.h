@@ -1,0 +1,25 @@
+/* merge.h: shards of one run (pyfault matrix/sweep --shard I/N on several
+ * machines) back into the results.json the unsharded run writes. */
+#ifndef PF_MERGE_H
+#define PF_MERGE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "report_model.h"
+
+/* Merges the N loaded shards S (NAMES name them in messages). Trials are
+ * all kept, ordered by scenario, interpreter, point, mode; findings are
+ * deduplicated by class + signature, ordered by first trial, counts added,
+ * interpreters and scenarios united, repro/frames/detail from the first
+ * trial's shard; cells and summary are summed (allocations and
+ * duration_ms: the largest). Refuses shards from other interpreter
+ * binaries (sha256) or scenario sets, inconsistent totals, the same shard
+ * twice and overlapping trials. Returns a new reference, or NULL with a
+ * one-line message in ERR. */
+json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen);
+/* Writes ROOT to PATH atomically (temp file, fsync, rename), each element
+ * of a top-level array on a line of its own. Returns 0, or -1 with ERR. */
+int pf_merge_write(const char *path, json_t *root, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,71 @@
+/* procstat.c: is a stuck process group burning CPU or asleep? */
+#include "procstat.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int pf_parse_stat(const char *line, pid_t *pgrp, uint64_t *ticks)
+{
+    /* the command name may hold spaces and parentheses: start after the
+     * last ')' */
+    const char *p = strrchr(line, ')');
+    if (!p)
+        return -1;
+    p++;
+    /* fields after comm: 3 state, 4 ppid, 5 pgrp, ..., 14 utime, 15 stime */
+    unsigned long long utime = 0, stime = 0;
+    int pg = 0;
+    if (sscanf(p, " %*c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+               &pg, &utime, &stime) != 3)
+        return -1;
+    *pgrp = pg;
+    *ticks = (uint64_t)(utime + stime);
+    return 0;
+}
+
+uint64_t pf_group_cpu_ticks(pid_t pgid, unsigned *count)
+{
+    uint64_t sum = 0;
+    unsigned n = 0;
+    DIR *d = opendir("/proc");
+    if (!d) {
+        if (count)
+            *count = 0;
+        return 0;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        char path[300], buf[1024];
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        ssize_t len = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (len <= 0)
+            continue;
+        buf[len] = '\0';
+        pid_t pg;
+        uint64_t t;
+        if (pf_parse_stat(buf, &pg, &t) == 0 && pg == pgid) {
+            sum += t;
+            n++;
+        }
+    }
+    closedir(d);
+    if (count)
+        *count = n;
+    return sum;
+}
+
+long pf_ticks_per_second(void)
+{
+    long t = sysconf(_SC_CLK_TCK);
+    return t > 0 ? t : 100;
+}

@@ -1,0 +1,174 @@
+/* report_md.c: summary.md. GitHub's job summary and PR comments cap the
+ * size, and a person reads the first screen only: totals first, then what
+ * is wrong, then how to reproduce it; everything else is in index.html. */
+#include "report_md.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_rank.h"
+#include "report_text.h"
+#include "report_verdict.h"
+
+#define MAX_CELLS 30     /* unexpected cells listed */
+#define MAX_FINDINGS 12  /* findings listed with their repro */
+#define MAX_DIFF 20      /* new / fixed findings listed */
+
+static void put_list(FILE *f, const char **items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : "", f);
+        pf_put_md(f, items[i]);
+    }
+}
+
+static void put_counts_table(FILE *f, const struct pf_results *r)
+{
+    unsigned used = 0;
+    long per[PF_CLASS_COUNT];
+    for (int k = 0; k < PF_CLASS_COUNT; k++)
+        if (r->counts[k])
+            used |= 1u << k;
+    fputs("| interpreter | trials |", f);
+    for (int k = 0; k < PF_CLASS_COUNT; k++)
+        if (used & (1u << k))
+            fprintf(f, " %s |", pf_class_name(k));
+    fputs(" unexpected |\n|---|--:|", f);
+    for (int k = 0; k < PF_CLASS_COUNT; k++)
+        if (used & (1u << k))
+            fputs("--:|", f);
+    fputs("--:|\n", f);
+    for (size_t i = 0; i < r->n_interps; i++) {
+        long trials = 0, unexpected = 0;
+        memset(per, 0, sizeof per);
+        for (size_t c = 0; c < r->n_cells; c++) {
+            if (r->cells[c].interp != (int)i)
+                continue;
+            trials += r->cells[c].trials;
+            unexpected += r->cells[c].unexpected;
+            for (int k = 0; k < PF_CLASS_COUNT; k++)
+                per[k] += r->cells[c].counts[k];
+        }
+        fputs("| ", f);
+        pf_put_md(f, r->interps[i].id);
+        fprintf(f, " | %ld |", trials);
+        for (int k = 0; k < PF_CLASS_COUNT; k++)
+            if (used & (1u << k))
+                fprintf(f, " %ld |", per[k]);
+        fprintf(f, unexpected ? " **%ld** |\n" : " %ld |\n", unexpected);
+    }
+}
+
+static void put_unexpected_cells(FILE *f, const struct pf_results *r)
+{
+    size_t shown = 0, total = 0;
+    for (size_t c = 0; c < r->n_cells; c++)
+        total += r->cells[c].unexpected > 0 || r->cells[c].error;
+    if (!total)
+        return;
+    fprintf(f, "\n## Unexpected outcomes (%zu of %zu cells)\n\n", total, r->n_cells);
+    fputs("| scenario | interpreter | unexpected | expected | got |\n|---|---|--:|---|---|\n", f);
+    for (size_t c = 0; c < r->n_cells && shown < MAX_CELLS; c++) {
+        const struct pf_rcell *cl = &r->cells[c];
+        if (!cl->unexpected && !cl->error)
+            continue;
+        shown++;
+        fputs("| ", f);
+        pf_put_md(f, r->scenarios[cl->scenario].id);
+        fputs(" | ", f);
+        pf_put_md(f, r->interps[cl->interp].id);
+        fprintf(f, " | %ld of %ld | ", cl->unexpected, cl->trials);
+        int first = 1;
+        for (int k = 0; k < PF_CLASS_COUNT; k++)
+            if (cl->expected & (1u << k)) {
+                fprintf(f, "%s%s", first ? "" : " ", pf_class_name(k));
+                first = 0;
+            }
+        fputs(first ? "(any) | " : " | ", f);
+        first = 0;
+        if (cl->error) {
+            fputs("harness error: ", f);
+            pf_put_md(f, cl->error);
+            first = 1;
+        }
+        for (int k = 0; k < PF_CLASS_COUNT; k++)
+            if (cl->counts[k])
+                fprintf(f, "%s%s %ld", first++ ? ", " : "", pf_class_name(k), cl->counts[k]);
+        fputs(" |\n", f);
+    }
+    if (total > shown)
+        fprintf(f, "\n%zu more in index.html.\n", total - shown);
+}
+
+static void put_finding_line(FILE *f, const struct pf_rfinding *fd)
+{
+    fprintf(f, "- **%s** x %ld: ", pf_class_name(fd->cls), fd->count);
+    pf_put_md_span(f, fd->signature);
+    fputs(" (", f);
+    put_list(f, fd->interps, fd->n_interps);
+    fputs(")\n", f);
+}
+
+/* Findings of A (not of class ok) that B lacks. */
+static void put_diff(FILE *f, const char *title, const struct pf_results *a, const struct pf_results *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->n_findings; i++)
+        n += a->findings[i].cls != PF_OK && pf_results_finding(b, a->findings[i].cls, a->findings[i].signature) < 0;
+    fprintf(f, "\n## %s (%zu)\n\n", title, n);
+    if (!n) {
+        fputs("None.\n", f);
+        return;
+    }
+    size_t shown = 0;
+    for (size_t i = 0; i < a->n_findings && shown < MAX_DIFF; i++)
+        if (a->findings[i].cls != PF_OK && pf_results_finding(b, a->findings[i].cls, a->findings[i].signature) < 0) {
+            put_finding_line(f, &a->findings[i]);
+            shown++;
+        }
+    if (n > shown)
+        fprintf(f, "- ... %zu more\n", n - shown);
+}
+
+static void put_findings(FILE *f, const struct pf_results *r)
+{
+    size_t n;
+    size_t *idx = pf_findings_ranked(r, 0, &n);
+    if (!idx)
+        return;
+    fprintf(f, "\n## Findings (%zu besides ok", n);
+    fputs("; unexpected first)\n\n", f);
+    for (size_t i = 0; i < n && i < MAX_FINDINGS; i++) {
+        const struct pf_rfinding *fd = &r->findings[idx[i]];
+        fprintf(f, "%zu. %s**%s** x %ld: ", i + 1, fd->unexpected ? "unexpected " : "", pf_class_name(fd->cls),
+                fd->count);
+        pf_put_md_span(f, fd->signature);
+        fputs("  \n   on ", f);
+        put_list(f, fd->interps, fd->n_interps);
+        fputs(" in ", f);
+        put_list(f, fd->scenarios, fd->n_scenarios);
+        fputs("\n\n", f);
+        pf_put_md_code(f, fd->repro);
+        fputc('\n', f);
+    }
+    if (n > MAX_FINDINGS)
+        fprintf(f, "%zu more findings, with frames and repro commands, in index.html.\n", n - MAX_FINDINGS);
+    free(idx);
+}
+
+void pf_report_md(FILE *f, const struct pf_results *r, const struct pf_results *base)
+{
+    fprintf(f, "# pyfault: %ld trials, %ld unexpected\n\n", r->total_trials, r->total_unexpected);
+    fprintf(f, "%zu scenarios x %zu interpreters, ", r->n_scenarios, r->n_interps);
+    pf_put_md(f, r->created);
+    if (r->shard_count)
+        fprintf(f, ", shard %d of %d", r->shard_index, r->shard_count);
+    fputs(r->complete ? ".\n\n" : ". **Incomplete: the run was interrupted.**\n\n", f);
+    put_counts_table(f, r);
+    put_unexpected_cells(f, r);
+    if (base) {
+        put_diff(f, "New findings since the baseline", r, base);
+        put_diff(f, "Fixed since the baseline", base, r);
+    }
+    put_findings(f, r);
+}

@@ -1,0 +1,129 @@
+/* result_json.c: one trial -> one JSON object; files only ever appear
+ * whole (temp file + fsync + rename). */
+#include "result_json.h"
+
+#include "atomic_file.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at S, or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t n;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4;
+    else
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+        (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+json_t *pf_json_text(const char *s)
+{
+    size_t len = strlen(s);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_len((const unsigned char *)s + i);
+        if (n == 0) {
+            copy[o++] = '?';
+            i++;
+            continue;
+        }
+        memcpy(copy + o, s + i, n);
+        o += n;
+        i += n;
+    }
+    copy[o] = '\0';
+    json_t *j = json_stringn(copy, o);
+    free(copy);
+    return j;
+}
+
+json_t *pf_frames_json(const struct pf_frames *fr)
+{
+    json_t *a = json_array();
+    for (unsigned i = 0; fr && i < fr->n; i++) {
+        char ip[24];
+        snprintf(ip, sizeof ip, "0x%" PRIx64, fr->f[i].ip);
+        json_array_append_new(a, json_pack("{s:s,s:o,s:o}", "ip", ip,
+                                           "sym", pf_json_text(fr->f[i].sym),
+                                           "obj", pf_json_text(fr->f[i].obj)));
+    }
+    return a;
+}
+
+json_t *pf_result_json(const struct pf_result *res)
+{
+    json_t *samples = json_array();
+    for (unsigned i = 0; i < res->nsamples; i++)
+        json_array_append_new(samples, pf_frames_json(&res->samples[i]));
+    json_t *o = json_pack(
+        "{s:s,s:s,s:o,s:o,s:I,s:o,s:o,s:o,s:I,s:I,s:{s:I,s:I},s:I,s:o,s:o,s:o}",
+        "class", pf_class_name(res->v.cls),
+        "subkind", pf_subkind_name(res->v.sub),
+        "exit_code", res->exit_code >= 0 ? json_integer(res->exit_code) : json_null(),
+        "signal", res->signal ? json_integer(res->signal) : json_null(),
+        "duration_ms", (json_int_t)res->duration_ms,
+        "signature", pf_json_text(res->signature),
+        "frames", pf_frames_json(&res->frames),
+        "samples", samples,
+        "allocations", (json_int_t)res->allocations,
+        "eligible", (json_int_t)res->eligible,
+        "injected", "count", (json_int_t)res->injected,
+                    "first", (json_int_t)res->first_injected,
+        "site_streak_max", (json_int_t)res->site_streak_max,
+        "stderr_tail", pf_json_text(res->stderr_tail),
+        "spec", pf_json_text(res->spec),
+        "repro", pf_json_text(res->repro));
+    if (!o)
+        return NULL;
+    if (res->signal)
+        json_object_set_new(o, "signal_name", json_string(sigabbrev_np(res->signal) ? sigabbrev_np(res->signal) : "?"));
+    if (res->v.cls == PF_FATAL) {
+        json_object_set_new(o, "fatal_function", pf_json_text(res->v.func));
+        json_object_set_new(o, "fatal_message", pf_json_text(res->v.detail));
+    }
+    if (res->v.cls == PF_ABORT && res->v.detail[0])
+        json_object_set_new(o, "assertion", pf_json_text(res->v.detail));
+    if (res->v.cls == PF_UNWIND_LOOP && res->verdict_ms)
+        json_object_set_new(o, "verdict_ms", json_integer((json_int_t)res->verdict_ms));
+    if (res->v.cls == PF_HANG || res->v.cls == PF_UNWIND_LOOP)
+        json_object_set_new(o, "cpu", json_real(res->cpu));
+    json_object_set_new(o, "stdout_tail", pf_json_text(res->stdout_tail));
+    if (res->site.n > 0)
+        json_object_set_new(o, "site", pf_frames_json(&res->site));
+    if (res->error[0])
+        json_object_set_new(o, "error", pf_json_text(res->error));
+    return o;
+}
+
+int pf_json_write_atomic(const char *path, json_t *j, char *err, size_t errlen)
+{
+    struct pf_atomic_file af;
+    if (pf_atomic_open(&af, path, err, errlen) < 0)
+        return -1;
+    if (json_dumpf(j, af.f, JSON_INDENT(2) | JSON_SORT_KEYS) < 0 || fputc('\n', af.f) == EOF) {
+        snprintf(err, errlen, "cannot write %.300s: %s", af.tmp, strerror(errno ? errno : EIO));
+        pf_atomic_abort(&af);
+        return -1;
+    }
+    return pf_atomic_commit(&af, err, errlen);
+}

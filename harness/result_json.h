@@ -1,0 +1,25 @@
+/* result_json.h: trial results as JSON (jansson), written atomically. */
+#ifndef PF_RESULT_JSON_H
+#define PF_RESULT_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "frames.h"
+#include "trial.h"
+
+/* The --json object of one trial: class, subkind, exit_code, signal,
+ * duration_ms, signature, frames, samples, allocations, injected {count,
+ * first}, stderr_tail, repro, ... Returns a new reference or NULL. */
+json_t *pf_result_json(const struct pf_result *res);
+/* S as a JSON string, with bytes that are not valid UTF-8 replaced by
+ * '?' (captured output is arbitrary bytes; jansson takes UTF-8 only).
+ * Returns a new reference. */
+json_t *pf_json_text(const char *s);
+/* FR as an array of {"ip","sym","obj"}. Returns a new reference. */
+json_t *pf_frames_json(const struct pf_frames *fr);
+/* Writes J to PATH through PATH.tmp.PID and rename(2): readers see the
+ * old file or the whole new one. Returns 0, or -1 with a message in ERR. */
+int pf_json_write_atomic(const char *path, json_t *j, char *err, size_t errlen);
+
+#endif

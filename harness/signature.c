@@ -1,0 +1,58 @@
+/* signature.c: class + where. Two trials with the same signature are the
+ * same finding. */
+#include "signature.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "skip_list.h"
+
+/* Appends printf output to OUT at *USED, never overflowing. */
+static void append(char *out, size_t outlen, size_t *used, const char *s)
+{
+    size_t n = strlen(s);
+    if (*used >= outlen - 1)
+        return;
+    if (n > outlen - 1 - *used)
+        n = outlen - 1 - *used;
+    memcpy(out + *used, s, n);
+    *used += n;
+    out[*used] = '\0';
+}
+
+void pf_signature(const struct pf_verdict *v, const struct pf_frames *fr,
+                  const char *skip_text, char *out, size_t outlen)
+{
+    size_t used = 0;
+    if (outlen == 0)
+        return;
+    out[0] = '\0';
+    append(out, outlen, &used, pf_class_name(v->cls));
+    if (v->sub != PF_SUB_NONE) {
+        append(out, outlen, &used, "/");
+        append(out, outlen, &used, pf_subkind_name(v->sub));
+    }
+    if (v->cls == PF_FATAL) {
+        append(out, outlen, &used, ": ");
+        if (v->func[0]) {
+            append(out, outlen, &used, v->func);
+            append(out, outlen, &used, ": ");
+        }
+        append(out, outlen, &used, v->detail);
+        return;
+    }
+    if (v->cls == PF_ABORT && v->detail[0]) {
+        append(out, outlen, &used, ": ");
+        append(out, outlen, &used, v->detail);
+    }
+    if (!fr)
+        return;
+    unsigned kept = 0;
+    for (unsigned i = 0; i < fr->n && kept < PF_SIG_FRAMES; i++) {
+        if (pf_skip_frame(skip_text, fr->f[i].sym, fr->f[i].obj))
+            continue;
+        append(out, outlen, &used, kept == 0 ? ": " : " < ");
+        append(out, outlen, &used, fr->f[i].sym);
+        kept++;
+    }
+}

@@ -1,0 +1,57 @@
+/* supervise.h: watch one spawned target until it ends, times out, is
+ * caught in an unwind loop, or the harness is interrupted; then make sure
+ * its whole process group is gone. */
+#ifndef PF_SUPERVISE_H
+#define PF_SUPERVISE_H
+
+#include <stdint.h>
+
+#include "capture.h"
+#include "ctlpage.h"
+#include "frames.h"
+#include "launch.h"
+
+#define PF_SAMPLES 3
+/* Control page watch window: the unwind-loop verdict compares two reads
+ * this far apart. */
+#define PF_WATCH_WINDOW_MS 50
+
+enum pf_stop {
+    PF_STOP_EXITED,      /* ended on its own */
+    PF_STOP_TIMEOUT,     /* --timeout ran out */
+    PF_STOP_LOOP,        /* unwind loop seen on the control page */
+    PF_STOP_INTERRUPTED, /* the harness got SIGINT/SIGTERM/SIGHUP */
+};
+
+struct pf_watch {
+    /* in */
+    double timeout_s;
+    const struct pf_ctlpage *ctl; /* NULL: no control page */
+    int want_samples;             /* take stack samples of a stuck target */
+    /* out */
+    enum pf_stop stop;
+    int status;                 /* wait status when PF_STOP_EXITED */
+    uint64_t elapsed_ms;        /* start to end (or to the stop decision) */
+    uint64_t verdict_ms;        /* PF_STOP_LOOP: start to the verdict */
+    uint64_t streak_start;      /* same-site streak at the last window's start */
+    uint64_t site_streak;       /* ... and at its end */
+    uint64_t injected_delta;    /* failures injected over that window */
+    double cpu;                 /* group CPU fraction, measured when stuck */
+    struct pf_ctl_snapshot snap;/* final control page read (if ctl) */
+    struct pf_frames samples[PF_SAMPLES];
+    unsigned nsamples;
+    struct pf_frames site;      /* stuck: the repeatedly failing call site
+                                   (control page site_frames), symbolized */
+};
+
+/* Supervises CH, filling OUT and ERR with its output and W with what
+ * happened. On return CH's process group has been killed and reaped and
+ * its pipes closed. Thread-safe (one child per caller). */
+void pf_supervise(struct pf_child *ch, struct pf_watch *w,
+                  struct pf_capture *out, struct pf_capture *err);
+
+/* Makes this process the reaper of its orphaned descendants, so that they
+ * can be waited for. Idempotent and thread-safe; call before spawning. */
+void pf_supervise_init(void);
+
+#endif

@@ -1,0 +1,79 @@
+/* sweep.h: the sweep engine: a pool of workers running trials over the
+ * planned points, with the extension past M, dedup and progress. */
+#ifndef PF_SWEEP_H
+#define PF_SWEEP_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "classify.h"
+#include "findings.h"
+#include "options.h"
+#include "sweep_plan.h"
+#include "trial.h"
+
+/* One finished trial, kept small: a 20,000-point sweep stays in ~1 MB. */
+struct pf_trial_rec {
+    uint64_t point;
+    uint64_t injected, first_injected;
+    uint32_t duration_ms;
+    int32_t finding;      /* index into findings */
+    int16_t exit_code;    /* -1 = none */
+    uint8_t signal;
+    uint8_t cls, sub, mode, target;
+};
+
+struct pf_sweep_target {
+    const struct pf_target *t;
+    uint64_t allocations;    /* M, from the counting run */
+    uint64_t count_ms;       /* the counting run's wall time */
+    struct pf_sweep_plan plan;
+};
+
+struct pf_sweep {
+    /* configuration, set before pf_sweep_run */
+    const struct pf_options *o;
+    const struct pf_context *ctx;
+    const char *dir;          /* scratch directory for control pages/logs */
+    unsigned jobs;
+    int progress;             /* 0 none, 1 live line (TTY), 2 plain lines */
+    /* results, under lock */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    struct pf_trial_rec *trials;
+    size_t ntrials, cap;
+    struct pf_findings findings;
+    uint64_t counts[PF_CLASS_COUNT];
+    uint64_t planned;         /* trials planned so far (grows with extension) */
+    uint64_t started_ms;
+    int not_accepted;         /* some trial's class is not in --accept */
+    int harness_error;        /* some trial could not be run */
+    char error[512];          /* the first harness error */
+    /* the target being swept, and the job dispenser */
+    unsigned target_index;
+    const struct pf_sweep_target *cur;
+    unsigned nmodes;
+    unsigned modes[2];
+    uint64_t job_next, job_total;
+    uint64_t last_k;          /* point index whose trials decide extension */
+    unsigned last_done;       /* its trials finished */
+    int last_injected;        /* one of them reached its failure point */
+    uint64_t extended;        /* points added past M */
+    int dispensing_done;
+    unsigned active;          /* workers still running */
+};
+
+/* Prepares SW (lock, tables). */
+void pf_sweep_init(struct pf_sweep *sw, const struct pf_options *o,
+                   const struct pf_context *ctx, const char *dir, unsigned jobs);
+/* Sweeps target number INDEX (already counted and planned in ST). Returns
+ * 0, or -1 on a harness error (message in sw->error). Stops early when
+ * pf_interrupted is set. */
+int pf_sweep_run(struct pf_sweep *sw, unsigned index, const struct pf_sweep_target *st);
+/* Orders the trial records by target, point and mode (workers finish
+ * out of order). Call once no worker runs. */
+void pf_sweep_sort(struct pf_sweep *sw);
+/* Frees SW. */
+void pf_sweep_free(struct pf_sweep *sw);
+
+#endif

@@ -1,0 +1,47 @@
+/* sweep_plan.c: range, stride and shard as one progression start + k*step,
+ * so shards split a sweep exactly and the extension past M keeps the same
+ * rule. */
+#include "sweep_plan.h"
+
+#include <stdio.h>
+
+int pf_sweep_plan_make(const struct pf_options *o, uint64_t m,
+                       struct pf_sweep_plan *p, char *err, size_t errlen)
+{
+    uint64_t a = o->range_a ? o->range_a : 1;
+    uint64_t stride = o->stride ? o->stride : 1;
+    uint64_t shards = o->shard_n ? o->shard_n : 1;
+    uint64_t shard = o->shard_i ? o->shard_i : 1;
+    p->start = a + (shard - 1) * stride;
+    p->step = stride * shards;
+    p->limit = o->range_b;
+    uint64_t end = m;
+    if (p->limit && p->limit < end)
+        end = p->limit;
+    p->count = p->start <= end ? (end - p->start) / p->step + 1 : 0;
+    if (p->count == 0) {
+        snprintf(err, errlen, "the selection (range, stride, shard) holds no point "
+                 "within the %llu allocations counted", (unsigned long long)m);
+        return -1;
+    }
+    return 0;
+}
+
+uint64_t pf_sweep_plan_point(const struct pf_sweep_plan *p, uint64_t k)
+{
+    uint64_t pt = p->start + k * p->step;
+    if (p->limit && pt > p->limit)
+        return 0;
+    return pt;
+}
+
+void pf_sweep_mode_spec(unsigned mode, uint64_t point, char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s=%llu", mode == PF_MODE_PERSISTENT ? "from" : "nth",
+             (unsigned long long)point);
+}
+
+const char *pf_sweep_mode_name(unsigned mode)
+{
+    return mode == PF_MODE_PERSISTENT ? "persistent" : "oneshot";
+}

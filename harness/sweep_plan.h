@@ -1,0 +1,30 @@
+/* sweep_plan.h: which points a sweep visits. Every selection (range,
+ * stride, shard) reduces to one arithmetic progression. Pure. */
+#ifndef PF_SWEEP_PLAN_H
+#define PF_SWEEP_PLAN_H
+
+#include <stdint.h>
+
+#include "options.h"
+
+struct pf_sweep_plan {
+    uint64_t start;  /* first point */
+    uint64_t step;   /* stride * shard count */
+    uint64_t count;  /* points in 1..min(M, range end) */
+    uint64_t limit;  /* no point beyond this one (range end), 0 = none */
+};
+
+/* Plans the points for a target with M allocations under O's --range,
+ * --stride and --shard. Returns 0, or -1 when the selection is empty
+ * (message in ERR). */
+int pf_sweep_plan_make(const struct pf_options *o, uint64_t m,
+                       struct pf_sweep_plan *p, char *err, size_t errlen);
+/* The Kth point of the progression (K may be >= count: the extension
+ * past M). Returns 0 when it is past the range limit. */
+uint64_t pf_sweep_plan_point(const struct pf_sweep_plan *p, uint64_t k);
+/* The injection mode token for a point: "nth=N" or "from=N". */
+void pf_sweep_mode_spec(unsigned mode, uint64_t point, char *out, size_t outlen);
+/* "oneshot" or "persistent". */
+const char *pf_sweep_mode_name(unsigned mode);
+
+#endif

@@ -1,0 +1,43 @@
+/* tmpdir.c: control pages and event logs live here for one command. */
+#include "tmpdir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int pf_tmpdir_create(char *out, size_t outlen)
+{
+    const char *base = getenv("TMPDIR");
+    if (!base || !*base)
+        base = "/tmp";
+    if (snprintf(out, outlen, "%s/pyfault.XXXXXX", base) >= (int)outlen) {
+        snprintf(out, outlen, "TMPDIR too long");
+        return -1;
+    }
+    if (!mkdtemp(out)) {
+        int e = errno;
+        snprintf(out, outlen, "cannot create a temporary directory in %s: %s", base, strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+void pf_tmpdir_remove(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}

@@ -1,0 +1,85 @@
+/* trial.h: one run of one target under one injection spec, from spawn to
+ * verdict and signature. */
+#ifndef PF_TRIAL_H
+#define PF_TRIAL_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "classify.h"
+#include "ctlpage.h"
+#include "env.h"
+#include "eventlog.h"
+#include "frames.h"
+#include "signature.h"
+#include "supervise.h"
+#include "target.h"
+
+#define PF_STDERR_TAIL 2048
+
+/* Shared by all trials of a command; read-only once built. */
+struct pf_context {
+    struct pf_env env;        /* base environment: shim, PYTHON*, PYTHONPATH */
+    char shim[PATH_MAX];
+    char pyfault[PATH_MAX];   /* the command, for repro lines */
+    double timeout_s;
+    int want_samples;
+    const char *skip_text;    /* skip list (skip_list.h) */
+};
+
+/* Per-worker scratch: control page, event log, capture buffers. */
+struct pf_runner {
+    char log_path[PYFAULT_PATH_MAX];  /* our event log */
+    char user_log[PYFAULT_PATH_MAX];  /* the caller's log= when given */
+    struct pf_ctlpage ctl;
+    struct pf_capture out, err;
+    struct pf_events events;
+    char text[PF_CAPTURE_HEAD + PF_CAPTURE_TAIL + 64]; /* stderr as text */
+};
+
+struct pf_result {
+    struct pf_verdict v;
+    int exit_code;            /* -1 when there is none */
+    int signal;               /* terminating signal, 0 = none */
+    enum pf_stop stop;
+    uint64_t duration_ms;
+    uint64_t verdict_ms;      /* unwind-loop seen on the control page */
+    uint64_t allocations, eligible, injected, first_injected, site_streak_max;
+    double cpu;
+    char spec[2048];          /* the PYFAULT value the target got */
+    char signature[PF_SIG_MAX];
+    struct pf_frames frames;  /* the frames the signature was taken from */
+    struct pf_frames samples[PF_SAMPLES];
+    unsigned nsamples;
+    struct pf_frames site;    /* stuck: the failing call site (supervise.h) */
+    char stderr_tail[PF_STDERR_TAIL + 1];
+    char stdout_tail[PF_STDERR_TAIL + 1];
+    char error[256];          /* harness-error: what went wrong */
+    char repro[2048];
+};
+
+/* Sets up CTX: finds the shim (or fails with a one-line message in ERR)
+ * and builds the base environment. Returns 0 or -1. */
+int pf_context_init(struct pf_context *ctx, double timeout_s, char *err, size_t errlen);
+/* Frees CTX. */
+void pf_context_free(struct pf_context *ctx);
+
+/* Creates R's control page and log in directory DIR, tagged INDEX.
+ * Returns 0, or -1 with a message in ERR. */
+int pf_runner_init(struct pf_runner *r, const char *dir, unsigned index,
+                   char *err, size_t errlen);
+/* Removes R's files. */
+void pf_runner_free(struct pf_runner *r);
+
+/* Runs T once under INJECT (a valid spec, may be "" for count-only) and
+ * fills RES. Thread-safe across distinct runners. */
+void pf_trial_run(const struct pf_context *ctx, struct pf_runner *r,
+                  const struct pf_target *t, const char *inject,
+                  struct pf_result *res);
+
+/* Writes the command line that replays a trial of T under INJECT. */
+void pf_trial_repro(const struct pf_context *ctx, const struct pf_target *t,
+                    const char *inject, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * test_sweep: "pyfault sweep" over a target with a known number of
+ * allocations (build/targets/h_alloc_loop N): points, modes, the one-point
+ * extension past M, range, stride, shards, dedup, exit status.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness_cli.h"
+
+/* Runs "pyfault sweep ARGS... -- h_alloc_loop 40", returns results.json;
+ * *STATUS gets the exit status. */
+static json_t *sweep(const char *const *args, int *status)
+{
+    const char *full[40];
+    int n = 0;
+    for (int i = 0; args[i]; i++)
+        full[n++] = args[i];
+    full[n++] = "--";
+    full[n++] = project_path("build/targets/h_alloc_loop");
+    full[n++] = "40";
+    full[n] = NULL;
+    return harness_sweep_json(full, status);
+}
+
+static json_int_t trial_point(json_t *j, size_t i)
+{
+    return json_integer_value(json_object_get(json_array_get(json_object_get(j, "trials"), i), "point"));
+}
+
+static void test_every_point_both_modes(void **state)
+{
+    (void)state;
+    const char *args[] = {"--mode", "both", NULL};
+    int status;
+    json_t *j = sweep(args, &status);
+    assert_int_equal(status, 0);
+    assert_true(json_is_true(json_object_get(j, "complete")));
+    json_t *t0 = json_array_get(json_object_get(j, "targets"), 0);
+    assert_int_equal(json_integer_value(json_object_get(t0, "allocations")), 40);
+    /* 40 points x 2 modes, then one point past M that fails nothing */
+    json_t *trials = json_object_get(j, "trials");
+    assert_int_equal(json_array_size(trials), 82);
+    for (size_t i = 0; i < 82; i++) {
+        json_t *t = json_array_get(trials, i);
+        assert_int_equal(json_integer_value(json_object_get(t, "point")), (json_int_t)(i / 2 + 1));
+        assert_string_equal(harness_str(t, "mode"), i % 2 ? "persistent" : "oneshot");
+        assert_string_equal(harness_str(t, "class"), i < 80 ? "error" : "ok");
+    }
+    json_t *counts = json_object_get(j, "counts");
+    assert_int_equal(json_integer_value(json_object_get(counts, "error")), 80);
+    assert_int_equal(json_integer_value(json_object_get(counts, "ok")), 2);
+    /* deduplicated: one finding per signature, with its count */
+    json_t *findings = json_object_get(j, "findings");
+    assert_int_equal(json_array_size(findings), 2);
+    json_t *f = json_array_get(findings, 0);
+    assert_string_equal(harness_str(f, "signature"), "error: main");
+    assert_int_equal(json_integer_value(json_object_get(f, "count")), 80);
+    assert_non_null(strstr(harness_str(json_object_get(f, "first"), "repro"), "--inject nth=1"));
+    json_decref(j);
+}
+
+static void test_range_and_stride(void **state)
+{
+    (void)state;
+    const char *args[] = {"--range", "5:21", "--stride", "4", NULL};
+    int status;
+    json_t *j = sweep(args, &status);
+    json_t *trials = json_object_get(j, "trials");
+    /* 5 9 13 17 21; the range end also ends the sweep */
+    assert_int_equal(json_array_size(trials), 5);
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(trial_point(j, i), (json_int_t)(5 + 4 * i));
+    json_decref(j);
+    /* an open range past M: 38 39 40, then 41 which fails nothing */
+    const char *open[] = {"--range", "38:", NULL};
+    j = sweep(open, &status);
+    assert_int_equal(json_array_size(json_object_get(j, "trials")), 4);
+    assert_int_equal(trial_point(j, 3), 41);
+    json_decref(j);
+}
+
+static void test_shards_split_exactly(void **state)
+{
+    (void)state;
+    unsigned char seen[31] = {0};
+    int total = 0;
+    for (int i = 1; i <= 3; i++) {
+        char shard[16];
+        snprintf(shard, sizeof shard, "%d/3", i);
+        const char *args[] = {"--range", "1:30", "--shard", shard, NULL};
+        int status;
+        json_t *j = sweep(args, &status);
+        json_t *trials = json_object_get(j, "trials");
+        for (size_t k = 0; k < json_array_size(trials); k++) {
+            json_int_t p = trial_point(j, k);
+            assert_true(p >= 1 && p <= 30);
+            assert_int_equal(seen[p], 0);
+            seen[p] = 1;
+            total++;
+        }
+        assert_string_equal(harness_str(j, "shard"), shard);
+        json_decref(j);
+    }
+    assert_int_equal(total, 30);
+}
+
+static void test_accept_decides_status(void **state)
+{
+    (void)state;
+    const char *args[] = {"--range", "1:3", "--accept", "ok", NULL};
+    int status;
+    json_t *j = sweep(args, &status);
+    assert_int_equal(status, 1); /* error trials are not accepted */
+    json_decref(j);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_point_both_modes),
+        cmocka_unit_test(test_range_and_stride),
+        cmocka_unit_test(test_shards_split_exactly),
+        cmocka_unit_test(test_accept_decides_status),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

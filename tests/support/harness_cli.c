@@ -1,0 +1,124 @@
+/*
+ * harness_cli.c: build/pyfault as a test sees it: a command with a status,
+ * a one-line error or a JSON result.
+ */
+#include "harness_cli.h"
+
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "tmpdir.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void harness_cli(const char *const *args, struct proc_result *r, double *wall_s)
+{
+    const char *argv[64];
+    int n = 0;
+    argv[n++] = project_path("build/pyfault");
+    for (int i = 0; args[i] && n < 63; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    double t0 = now_s();
+    if (proc_run((char *const *)argv, NULL, r) < 0)
+        fail_msg("cannot start %s", argv[0]);
+    if (wall_s)
+        *wall_s = now_s() - t0;
+}
+
+const char *harness_tmpdir(void)
+{
+    static char dir[512];
+    if (pf_tmpdir_create(dir, sizeof dir) < 0)
+        fail_msg("%s", dir);
+    return dir;
+}
+
+json_t *harness_run_json(const char *const *args, int *status, double *wall_s)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/result.json", harness_tmpdir());
+    const char *full[64] = {"run", "--json", path};
+    int n = 3;
+    for (int i = 0; args[i] && n < 63; i++)
+        full[n++] = args[i];
+    full[n] = NULL;
+    struct proc_result r;
+    harness_cli(full, &r, wall_s);
+    *status = r.exit_code;
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    if (!j)
+        fail_msg("no JSON result (status %d): %s\nstdout: %s\nstderr: %s", r.exit_code,
+                 je.text, r.out, r.err);
+    unlink(path);
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    rmdir(path);
+    proc_result_free(&r);
+    return j;
+}
+
+int harness_count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+json_t *harness_sweep_json(const char *const *args, int *status)
+{
+    char dir[600], results[700];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    snprintf(results, sizeof results, "%s/results.json", dir);
+    const char *full[64] = {"sweep", "-q", "--out", dir};
+    int n = 4;
+    for (int i = 0; args[i] && n < 63; i++)
+        full[n++] = args[i];
+    full[n] = NULL;
+    struct proc_result r;
+    harness_cli(full, &r, NULL);
+    *status = r.exit_code;
+    json_error_t je;
+    json_t *j = json_load_file(results, 0, &je);
+    if (!j)
+        fail_msg("no results.json (status %d): %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    unlink(results);
+    rmdir(dir);
+    return j;
+}
+
+const char *harness_str(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+int harness_one_line(const char *err)
+{
+    size_t n = strlen(err);
+    return n > 9 && strncmp(err, "pyfault", 7) == 0 && err[n - 1] == '\n' &&
+           strchr(err, '\n') == err + n - 1;
+}

@@ -1,0 +1,34 @@
+/*
+ * harness_cli.h: run build/pyfault from a test and read its JSON output.
+ */
+#ifndef PYFAULT_TEST_HARNESS_CLI_H
+#define PYFAULT_TEST_HARNESS_CLI_H
+
+#include <jansson.h>
+
+#include "proc.h"
+
+/* Runs build/pyfault ARGS... (NULL-terminated) and waits; R gets its
+ * status and output, *WALL_S (may be NULL) its wall time. Fails the test
+ * when it cannot be started. */
+void harness_cli(const char *const *args, struct proc_result *r, double *wall_s);
+/* Runs "build/pyfault run --json TMP ARGS..." and returns the parsed
+ * object (a new reference); *STATUS gets the exit status, *WALL_S (may be
+ * NULL) the wall time. Fails the test when no JSON was written. */
+json_t *harness_run_json(const char *const *args, int *status, double *wall_s);
+/* Runs "build/pyfault sweep -q --out TMP ARGS..." and returns TMP's
+ * results.json parsed (a new reference); *STATUS gets the exit status.
+ * Fails the test when no results.json was written. */
+json_t *harness_sweep_json(const char *const *args, int *status);
+/* A fresh temporary directory (static storage, overwritten by the next
+ * call). Fails the test when it cannot be made. */
+const char *harness_tmpdir(void);
+/* How many entries DIR holds, "." and ".." aside (-1: unreadable). */
+int harness_count_files(const char *dir);
+/* The string member KEY of O, or "" when absent. */
+const char *harness_str(json_t *o, const char *key);
+/* True when stderr text ERR is exactly one non-empty line starting with
+ * "pyfault". */
+int harness_one_line(const char *err);
+
+#endif

@@ -1,0 +1,332 @@
+/*
+ * test_report: results.json loading and checking, the verdicts, and what
+ * junit.xml, summary.md and index.html say about a realistic run.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "report_fixture.h"
+#include "report_html.h"
+#include "report_junit.h"
+#include "report_md.h"
+#include "report_model.h"
+#include "report_text.h"
+#include "report_verdict.h"
+
+static void load(struct pf_results *r, json_t *j)
+{
+    char err[512];
+    if (pf_results_from_json(r, j, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    json_decref(j);
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+enum { JUNIT, MD, HTML };
+
+/* Renders R (with BASE) by one writer into a heap string. */
+static char *render(int which, const struct pf_results *r, const struct pf_results *base)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    if (which == JUNIT)
+        pf_report_junit(f, r);
+    else if (which == MD)
+        pf_report_md(f, r, base);
+    else
+        pf_report_html(f, r, base);
+    long len = ftell(f);
+    char *buf = malloc((size_t)len + 1);
+    assert_non_null(buf);
+    rewind(f);
+    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+    buf[len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void test_fixture_loads_and_adds_up(void **state)
+{
+    (void)state;
+    struct pf_results r;
+    load(&r, report_fixture(0, 0));
+    char err[512] = "";
+    assert_int_equal(pf_results_check_totals(&r, err, sizeof err), 0);
+    assert_int_equal(r.n_interps, 6);
+    assert_int_equal(r.n_scenarios, 4);
+    assert_int_equal(r.n_cells, 24);
+    int s = pf_results_scenario(&r, "startup"), v = pf_results_interp(&r, "3.11-vanilla");
+    int p = pf_results_interp(&r, "3.11-patched");
+    const struct pf_rcell *cv = &r.cells[pf_results_cell(&r, s, v)];
+    const struct pf_rcell *cp = &r.cells[pf_results_cell(&r, s, p)];
+    /* the band: hundreds of unwind-loops on vanilla, none patched */
+    assert_true(cv->counts[PF_UNWIND_LOOP] > 400);
+    assert_int_equal(cp->counts[PF_UNWIND_LOOP], 0);
+    assert_int_equal(cv->allocations, 23350);
+    /* its trials are sorted by point */
+    long last = 0;
+    for (size_t j = cv->first; j < cv->first + cv->n; j++) {
+        assert_true(r.trials[r.order[j]].point > last);
+        last = r.trials[r.order[j]].point;
+    }
+    assert_int_equal(last, 23351);
+    pf_results_free(&r);
+}
+
+/* Loads FIXTURE after EDIT has spoiled it; expects an error naming WHERE. */
+static void expect_bad(const char *edit_path, json_t *value, const char *where)
+{
+    json_t *j = report_fixture(0, 0);
+    char path[128];
+    snprintf(path, sizeof path, "%s", edit_path);
+    /* edit_path: "section/index/key" or "key" */
+    char *a = strtok(path, "/"), *b = strtok(NULL, "/"), *c = strtok(NULL, "/");
+    json_t *o = j;
+    if (b) {
+        o = json_array_get(json_object_get(j, a), (size_t)atoi(b));
+        a = c;
+    }
+    if (value)
+        json_object_set_new(o, a, value);
+    else
+        json_object_del(o, a);
+    struct pf_results r;
+    char err[512] = "";
+    assert_int_equal(pf_results_from_json(&r, j, err, sizeof err), -1);
+    if (!strstr(err, where) || strchr(err, '\n'))
+        fail_msg("for %s: wanted \"%s\" in one line, got \"%s\"", edit_path, where, err);
+    assert_null(r.root);
+    json_decref(j);
+}
+
+static void test_bad_files_named_by_path(void **state)
+{
+    (void)state;
+    expect_bad("schema", json_string("pyfault-sweep"), "$.schema");
+    expect_bad("version", json_integer(2), "version 1 only");
+    expect_bad("complete", NULL, "$.complete: missing");
+    expect_bad("interpreters/2/sha256", json_string("abc"), "interpreters[2].sha256");
+    expect_bad("interpreters/1/id", json_string("3.11-vanilla"), "appears twice");
+    expect_bad("scenarios/0/plan", json_string("sometimes"), "scenarios[0].plan");
+    expect_bad("cells/3/interpreter", json_string("3.12-vanilla"), "cells[3].interpreter");
+    expect_bad("cells/0/counts", json_pack("{s:i}", "crash", 1), "unknown class \"crash\"");
+    expect_bad("trials/7/class", json_string("boom"), "trials[7].class");
+    expect_bad("trials/7/point", json_integer(0), "trials[7].point");
+    expect_bad("trials/7/finding", json_integer(100000), "past the");
+    expect_bad("trials/7/mode", json_string("sideways"), "trials[7].mode");
+    expect_bad("findings/0/frames", json_string("main"), "findings[0].frames");
+    expect_bad("summary", NULL, "$.summary");
+}
+
+static void test_totals_disagreeing_are_caught(void **state)
+{
+    (void)state;
+    json_t *j = report_fixture(0, 0);
+    json_t *cell = json_array_get(json_object_get(j, "cells"), 0);
+    json_object_set_new(json_object_get(cell, "counts"), "fatal", json_integer(1));
+    struct pf_results r;
+    load(&r, j);
+    char err[512] = "";
+    assert_int_equal(pf_results_check_totals(&r, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cell startup x 3.11-vanilla"));
+    pf_results_free(&r);
+
+    j = report_fixture(0, 0);
+    json_object_set_new(json_array_get(json_object_get(j, "findings"), 2), "count", json_integer(99999));
+    load(&r, j);
+    assert_int_equal(pf_results_check_totals(&r, err, sizeof err), -1);
+    assert_non_null(strstr(err, "finding 2"));
+    pf_results_free(&r);
+}
+
+static void test_verdicts(void **state)
+{
+    (void)state;
+    struct pf_results r;
+    load(&r, report_fixture(0, 0));
+    struct pf_vpair pairs[8];
+    assert_int_equal(pf_verdict_pairs(&r, pairs, 8), 3);
+    int s = pf_results_scenario(&r, "startup");
+    long cnt[3][PF_V_COUNT] = {{0}};
+    for (int p = 0; p < 3; p++) {
+        size_t n;
+        struct pf_vpoint *v = pf_verdicts(&r, s, pairs[p], &n);
+        for (size_t i = 0; i < n; i++) {
+            cnt[p][v[i].verdict]++;
+            /* every verdict point has a failing side */
+            const struct pf_rtrial *b = v[i].base_trial >= 0 ? &r.trials[v[i].base_trial] : NULL;
+            const struct pf_rtrial *o = v[i].other_trial >= 0 ? &r.trials[v[i].other_trial] : NULL;
+            assert_true((b && pf_class_fails(b->cls)) || (o && pf_class_fails(o->cls)));
+            if (v[i].verdict == PF_V_FIXED)
+                assert_true(b && o && pf_class_fails(b->cls) && !pf_class_fails(o->cls));
+        }
+        free(v);
+    }
+    /* 3.11-patched vs 3.11-vanilla: the band is fixed, the segfault stays */
+    assert_string_equal(r.interps[pairs[0].other].id, "3.11-patched");
+    assert_string_equal(r.interps[pairs[0].base].id, "3.11-vanilla");
+    assert_true(cnt[0][PF_V_FIXED] > 400);
+    assert_int_equal(cnt[0][PF_V_STILL], 1);
+    assert_int_equal(cnt[0][PF_V_REGRESSED] + cnt[0][PF_V_NEW], 0);
+    /* 3.13-patched vs 3.13-vanilla */
+    assert_string_equal(r.interps[pairs[1].other].id, "3.13-patched");
+    assert_true(cnt[1][PF_V_FIXED] > 50);
+    /* 3.11-regress: loops where vanilla has none (regressed), a crash vanilla never has (new) */
+    assert_string_equal(r.interps[pairs[2].other].id, "3.11-regress");
+    assert_true(cnt[2][PF_V_REGRESSED] >= 25);
+    assert_true(cnt[2][PF_V_NEW] >= 15);
+    assert_int_equal(cnt[2][PF_V_STILL], 1);
+    pf_results_free(&r);
+}
+
+static void test_junit(void **state)
+{
+    (void)state;
+    struct pf_results r;
+    load(&r, report_fixture(0, 0));
+    char *x = render(JUNIT, &r, NULL);
+    assert_int_equal(count_of(x, "<testcase "), 24);
+    assert_int_equal(count_of(x, "<testsuite "), 4);
+    assert_non_null(strstr(x, "<testsuites name=\"pyfault\" tests=\"24\" failures=\"6\" errors=\"0\""));
+    /* vanilla's start-up cell fails with its unwind-loop finding and the repro of its lowest point */
+    const char *v = strstr(x, "classname=\"pyfault.startup\" name=\"3.11-vanilla\"");
+    assert_non_null(v);
+    const char *end = strstr(v, "</testcase>");
+    const char *fl = strstr(v, "<failure type=\"unwind-loop\"");
+    assert_true(fl && fl < end);
+    assert_non_null(strstr(fl, "unwind-loop: PyLong_FromLong &lt; _PyEval_EvalFrameDefault"));
+    assert_non_null(strstr(fl, "repro: /work/main/build/pyfault run --timeout 3 --inject from=6751 -- "));
+    assert_true(strstr(v, "<failure type=\"segfault\"") < end);
+    /* the patched build's start-up cell has no unwind-loop, only the segfault */
+    v = strstr(x, "classname=\"pyfault.startup\" name=\"3.11-patched\"");
+    assert_non_null(v);
+    end = strstr(v, "</testcase>");
+    assert_true(strstr(v, "<failure type=\"unwind-loop\"") > end);
+    assert_true(strstr(v, "<failure type=\"segfault\"") < end);
+    /* 3.13-patched's start-up passes */
+    v = strstr(x, "classname=\"pyfault.startup\" name=\"3.13-patched\"");
+    assert_non_null(v);
+    assert_true(strstr(v, "<failure") > strstr(v, "</testcase>"));
+    /* data is escaped */
+    assert_null(strstr(x, "<script>"));
+    assert_non_null(strstr(x, "&lt;script&gt;"));
+    free(x);
+    pf_results_free(&r);
+}
+
+static void test_markdown(void **state)
+{
+    (void)state;
+    struct pf_results r, base;
+    json_t *now = report_fixture(0, 0);
+    /* the baseline lacked the regress build's new crash and had one more */
+    json_t *old = report_fixture(0, 0);
+    json_t *fs = json_object_get(old, "findings");
+    for (size_t i = 0; i < json_array_size(fs); i++) {
+        json_t *f = json_array_get(fs, i);
+        if (strstr(json_string_value(json_object_get(f, "signature")), "_PyFrame_ClearExceptCode"))
+            json_object_set_new(f, "signature", json_string("hang: take_gil < PyEval_RestoreThread"));
+    }
+    load(&r, now);
+    load(&base, old);
+    char *md = render(MD, &r, &base);
+    assert_true(strlen(md) < 20000);
+    assert_non_null(strstr(md, "| 3.11-vanilla | "));
+    assert_non_null(strstr(md, "## New findings since the baseline (1)"));
+    assert_non_null(strstr(md, ": `segfault: _PyFrame_ClearExceptCode < frame_dealloc"));
+    assert_non_null(strstr(md, "## Fixed since the baseline (1)"));
+    assert_non_null(strstr(md, "take_gil"));
+    assert_non_null(strstr(md, "```sh\n/work/main/build/pyfault run --timeout 3 --inject from="));
+    /* first the unexpected unwind-loop band */
+    const char *f1 = strstr(md, "1. unexpected **unwind-loop**");
+    assert_non_null(f1);
+    free(md);
+    md = render(MD, &r, NULL);
+    assert_null(strstr(md, "since the baseline"));
+    free(md);
+    pf_results_free(&r);
+    pf_results_free(&base);
+}
+
+static void test_html(void **state)
+{
+    (void)state;
+    struct pf_results r;
+    load(&r, report_fixture(0, 0));
+    char *h = render(HTML, &r, NULL);
+    assert_non_null(strstr(h, "<title>pyfault report: "));
+    /* a strip per sweep cell, a verdict strip per pair */
+    assert_int_equal(count_of(h, "<svg class=\"strip\""), 6 + 3);
+    assert_int_equal(count_of(h, "<script>"), 1);
+    assert_non_null(strstr(h, "&lt;script&gt;"));
+    assert_int_equal(count_of(h, "<button class=\"copy\""), r.n_findings);
+    /* no network: nothing loaded from anywhere */
+    assert_null(strstr(h, "src=\""));
+    assert_null(strstr(h, "href=\"http"));
+    assert_null(strstr(h, "@import"));
+    /* vanilla's strip holds the band, patched's does not */
+    const char *v = strstr(h, "aria-label=\"startup on 3.11-vanilla, persistent\"");
+    const char *p = strstr(h, "aria-label=\"startup on 3.11-patched, persistent\"");
+    assert_true(v && p && v < p);
+    char *pend = strstr(p, "</svg>");
+    assert_true(strstr(v, "#1f4e9c") < p);   /* unwind-loop colour */
+    *pend = '\0';
+    assert_null(strstr(p, "#1f4e9c"));
+    free(h);
+    pf_results_free(&r);
+}
+
+static char *put(void (*fn)(FILE *, const char *), const char *s)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    fn(f, s);
+    long len = ftell(f);
+    char *buf = calloc(1, (size_t)len + 1);
+    rewind(f);
+    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    return buf;
+}
+
+static void test_escaping(void **state)
+{
+    (void)state;
+    char *x = put(pf_put_xml, "a<b>&\"c'\x01\x1b\xff\xc3\xa9\t");
+    assert_string_equal(x, "a&lt;b&gt;&amp;&quot;c&#39;?\xc3\xa9\t");
+    free(x);
+    x = put(pf_put_md, "f|g `x` *y* a_b\nnext <b>");
+    assert_string_equal(x, "f\\|g \\`x\\` \\*y\\* a\\_b next &lt;b&gt;");
+    free(x);
+    x = put(pf_put_md_code, "echo ```");
+    assert_string_equal(x, "````sh\necho ```\n````\n");
+    free(x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fixture_loads_and_adds_up),
+        cmocka_unit_test(test_bad_files_named_by_path),
+        cmocka_unit_test(test_totals_disagreeing_are_caught),
+        cmocka_unit_test(test_verdicts),
+        cmocka_unit_test(test_junit),
+        cmocka_unit_test(test_markdown),
+        cmocka_unit_test(test_html),
+        cmocka_unit_test(test_escaping),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,332 @@
+/*
+ * test_results: what the harness writes and reads: the --json object,
+ * atomic writes, findings dedup, bounded capture, repro quoting, progress
+ * lines, event-log lines, /proc stat lines.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "capture.h"
+#include "harness_cli.h"
+#include "eventlog.h"
+#include "findings.h"
+#include "procstat.h"
+#include "progress.h"
+#include "result_json.h"
+#include "shellquote.h"
+#include "sweep.h"
+#include "sweep_json.h"
+#include "tmpdir.h"
+
+static void test_result_json_fields(void **state)
+{
+    (void)state;
+    struct pf_result *res = calloc(1, sizeof *res);
+    assert_non_null(res);
+    res->v.cls = PF_FATAL;
+    snprintf(res->v.func, sizeof res->v.func, "f");
+    snprintf(res->v.detail, sizeof res->v.detail, "boom");
+    res->signal = 6;
+    res->exit_code = -1;
+    res->duration_ms = 12;
+    res->allocations = 100;
+    res->injected = 3;
+    res->first_injected = 42;
+    snprintf(res->signature, sizeof res->signature, "fatal: f: boom");
+    pf_frames_push(&res->frames, 0x1234, "main", "/bin/x");
+    snprintf(res->stderr_tail, sizeof res->stderr_tail, "Fatal Python error: f: boom\n");
+    snprintf(res->repro, sizeof res->repro, "pyfault run --inject nth=42 -- x");
+    json_t *j = pf_result_json(res);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "class")), "fatal");
+    assert_string_equal(json_string_value(json_object_get(j, "subkind")), "");
+    assert_true(json_is_null(json_object_get(j, "exit_code")));
+    assert_int_equal(json_integer_value(json_object_get(j, "signal")), 6);
+    assert_int_equal(json_integer_value(json_object_get(j, "duration_ms")), 12);
+    assert_string_equal(json_string_value(json_object_get(j, "signature")), "fatal: f: boom");
+    json_t *fr = json_object_get(j, "frames");
+    assert_int_equal(json_array_size(fr), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(fr, 0), "ip")), "0x1234");
+    assert_int_equal(json_integer_value(json_object_get(j, "allocations")), 100);
+    json_t *inj = json_object_get(j, "injected");
+    assert_int_equal(json_integer_value(json_object_get(inj, "count")), 3);
+    assert_int_equal(json_integer_value(json_object_get(inj, "first")), 42);
+    assert_non_null(strstr(json_string_value(json_object_get(j, "stderr_tail")), "boom"));
+    assert_string_equal(json_string_value(json_object_get(j, "repro")), res->repro);
+    assert_string_equal(json_string_value(json_object_get(j, "fatal_function")), "f");
+    assert_string_equal(json_string_value(json_object_get(j, "fatal_message")), "boom");
+    json_decref(j);
+    free(res);
+}
+
+static void test_json_text_sanitizes(void **state)
+{
+    (void)state;
+    json_t *j = pf_json_text("ok \xc3\xa9 bad \xff\xfe cut \xe2\x82");
+    assert_non_null(j);
+    assert_string_equal(json_string_value(j), "ok \xc3\xa9 bad ?? cut ??");
+    json_decref(j);
+    /* the --json object survives binary output on stderr */
+    struct pf_result *res = calloc(1, sizeof *res);
+    snprintf(res->stderr_tail, sizeof res->stderr_tail, "\x80\x81 garbage");
+    j = pf_result_json(res);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "stderr_tail")), "?? garbage");
+    json_decref(j);
+    free(res);
+}
+
+static void test_atomic_write(void **state)
+{
+    (void)state;
+    char dir[512];
+    assert_int_equal(pf_tmpdir_create(dir, sizeof dir), 0);
+    char path[600];
+    snprintf(path, sizeof path, "%s/r.json", dir);
+    char err[256];
+    json_t *j = json_pack("{s:i}", "a", 1);
+    assert_int_equal(pf_json_write_atomic(path, j, err, sizeof err), 0);
+    json_decref(j);
+    json_error_t je;
+    json_t *back = json_load_file(path, 0, &je);
+    assert_non_null(back);
+    assert_int_equal(json_integer_value(json_object_get(back, "a")), 1);
+    json_decref(back);
+    /* nothing else is left in the directory (no temp file) */
+    assert_int_equal(harness_count_files(dir), 1);
+    /* a path in a missing directory fails with a one-line message */
+    snprintf(path, sizeof path, "%s/missing/r.json", dir);
+    j = json_pack("{s:i}", "a", 1);
+    assert_int_equal(pf_json_write_atomic(path, j, err, sizeof err), -1);
+    json_decref(j);
+    assert_non_null(strstr(err, "cannot write"));
+    assert_null(strchr(err, '\n'));
+    pf_tmpdir_remove(dir);
+    struct stat st;
+    assert_int_not_equal(stat(dir, &st), 0);
+}
+
+/* A sweep's results.json, from hand-made trial records: well-formed,
+ * trials sorted, findings with counts, nothing half-written. */
+static void test_sweep_results_file(void **state)
+{
+    (void)state;
+    struct pf_options o;
+    char err[256];
+    char *argv[] = {"--mode", "both", "--", "prog", "arg"};
+    assert_int_equal(pf_options_parse(PF_CMD_SWEEP, 5, argv, &o, err, sizeof err), 0);
+    struct pf_context ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.timeout_s = 3;
+    struct pf_sweep sw;
+    pf_sweep_init(&sw, &o, &ctx, "/nonexistent", 2);
+    sw.trials = calloc(4, sizeof *sw.trials);
+    sw.cap = 4;
+    const uint64_t points[] = {2, 1, 2, 1};
+    for (int i = 0; i < 4; i++) {
+        struct pf_trial_rec *t = &sw.trials[sw.ntrials++];
+        t->point = points[i];
+        t->mode = i < 2 ? PF_MODE_PERSISTENT : PF_MODE_ONESHOT;
+        t->cls = i == 0 ? PF_UNWIND_LOOP : PF_ERROR;
+        t->exit_code = i == 0 ? -1 : 1;
+        t->finding = (int32_t)pf_findings_add(&sw.findings, i == 0 ? "unwind-loop: f" : "error: \xff g",
+                                               t->cls, 0, "pyfault run --inject x -- prog", "",
+                                               0, t->point, t->mode);
+        sw.counts[t->cls]++;
+    }
+    sw.planned = 4;
+    pf_sweep_sort(&sw);
+    struct pf_target tg = {0};
+    char *targv[] = {"prog", "arg", NULL};
+    tg.argv = targv;
+    tg.argc = 2;
+    struct pf_sweep_target st = {.t = &tg, .allocations = 2, .count_ms = 5};
+
+    char dir[512], path[600];
+    assert_int_equal(pf_tmpdir_create(dir, sizeof dir), 0);
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    assert_int_equal(pf_sweep_json_write(path, &sw, &st, 1, 0, err, sizeof err), 0);
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    if (!j)
+        fail_msg("results.json does not parse: %s (line %d)", je.text, je.line);
+    assert_true(json_is_false(json_object_get(j, "complete")));
+    assert_int_equal(json_integer_value(json_object_get(j, "done")), 4);
+    json_t *trials = json_object_get(j, "trials");
+    assert_int_equal(json_array_size(trials), 4);
+    /* sorted by point, then mode (oneshot before persistent) */
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(trials, 0), "point")), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(trials, 0), "mode")), "oneshot");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(trials, 3), "point")), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(trials, 3), "class")), "unwind-loop");
+    json_t *findings = json_object_get(j, "findings");
+    assert_int_equal(json_array_size(findings), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(findings, 1), "count")), 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(findings, 1), "signature")), "error: ? g");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "counts"), "error")), 3);
+    json_decref(j);
+    /* an unwritable place fails cleanly */
+    snprintf(path, sizeof path, "%s/no/such/dir/results.json", dir);
+    assert_int_equal(pf_sweep_json_write(path, &sw, &st, 1, 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cannot write"));
+    pf_sweep_free(&sw);
+    pf_tmpdir_remove(dir);
+}
+
+static void test_findings_dedup(void **state)
+{
+    (void)state;
+    struct pf_findings f;
+    pf_findings_init(&f);
+    char sig[64];
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 500; i++) {
+            snprintf(sig, sizeof sig, "segfault: f%d", i);
+            long idx = pf_findings_add(&f, sig, PF_SEGFAULT, 0, "repro", "tail", 0,
+                                       (uint64_t)(round * 1000 + i), 1);
+            assert_int_equal(idx, i);
+        }
+    assert_int_equal(f.n, 500);
+    for (size_t i = 0; i < f.n; i++) {
+        assert_int_equal(f.v[i].count, 3);
+        assert_int_equal(f.v[i].point, i); /* the first trial is kept */
+    }
+    /* a lower point seen later becomes the example */
+    long idx = pf_findings_add(&f, "segfault: f7", PF_SEGFAULT, 0, "earlier", "t", 0, 0, 1);
+    assert_int_equal(idx, 7);
+    assert_int_equal(f.v[7].point, 0);
+    assert_string_equal(f.v[7].repro, "earlier");
+    pf_findings_free(&f);
+}
+
+static void test_capture_bounded(void **state)
+{
+    (void)state;
+    static struct pf_capture c;
+    pf_capture_reset(&c);
+    char chunk[1000];
+    for (int i = 0; i < 1000; i++) {
+        memset(chunk, 'a' + (i % 26), sizeof chunk);
+        pf_capture_add(&c, chunk, sizeof chunk);
+    }
+    pf_capture_add(&c, "THE END\n", 8);
+    assert_int_equal(c.total, 1000 * 1000 + 8);
+    static char text[PF_CAPTURE_HEAD + PF_CAPTURE_TAIL + 64];
+    size_t n = pf_capture_text(&c, text, sizeof text);
+    assert_true(n < sizeof text);
+    assert_non_null(strstr(text, "bytes dropped"));
+    assert_int_equal(text[0], 'a');
+    assert_string_equal(text + n - 8, "THE END\n");
+    char tail[33];
+    pf_capture_tail(&c, tail, 32);
+    assert_int_equal(strlen(tail), 32);
+    assert_string_equal(tail + 24, "THE END\n");
+    /* small output: text and tail are the whole output */
+    pf_capture_reset(&c);
+    pf_capture_add(&c, "hello\n", 6);
+    pf_capture_text(&c, text, sizeof text);
+    assert_string_equal(text, "hello\n");
+    pf_capture_tail(&c, tail, 32);
+    assert_string_equal(tail, "hello\n");
+}
+
+static void test_shell_quote(void **state)
+{
+    (void)state;
+    char out[256] = "";
+    size_t used = 0;
+    pf_shell_append(out, sizeof out, &used, "pyfault");
+    pf_shell_append(out, sizeof out, &used, "nth=5,log-max=1");
+    pf_shell_append(out, sizeof out, &used, "-c");
+    pf_shell_append(out, sizeof out, &used, "print('hi there')");
+    pf_shell_append(out, sizeof out, &used, "");
+    assert_string_equal(out, "pyfault nth=5,log-max=1 -c 'print('\\''hi there'\\'')' ''");
+    char small[8] = "";
+    used = 0;
+    pf_shell_append(small, sizeof small, &used, "abcdefghijkl");
+    assert_int_equal(strlen(small), 7);
+}
+
+static void test_progress_line(void **state)
+{
+    (void)state;
+    struct pf_progress_counts c;
+    memset(&c, 0, sizeof c);
+    c.done = 50;
+    c.total = 150;
+    c.counts[PF_OK] = 40;
+    c.counts[PF_UNWIND_LOOP] = 10;
+    char line[256];
+    pf_progress_format(&c, 10000, line, sizeof line);
+    assert_string_equal(line, "50/150 trials, 5.0/s, ETA 0:20, ok 40, unwind-loop 10");
+}
+
+static void test_event_lines(void **state)
+{
+    (void)state;
+    struct pf_events ev;
+    memset(&ev, 0, sizeof ev);
+    assert_int_equal(pf_events_parse_line("{\"event\":\"start\",\"pid\":1,\"spec\":\"nth=1\"}", &ev), 0);
+    assert_int_equal(pf_events_parse_line(
+        "{\"event\":\"fail\",\"pid\":1,\"n\":7,\"size\":16,\"func\":\"malloc\",\"frames\":"
+        "[{\"ip\":\"0x10\",\"sym\":\"malloc+0x4\",\"obj\":\"/b/libpyfault.so\"},"
+        "{\"ip\":\"0x20\",\"sym\":\"main+0x9\",\"obj\":\"/b/prog\"}]}", &ev), 0);
+    assert_int_equal(pf_events_parse_line(
+        "{\"event\":\"fail\",\"pid\":1,\"n\":8,\"size\":16,\"func\":\"malloc\",\"frames\":[]}", &ev), 0);
+    assert_int_equal(pf_events_parse_line(
+        "{\"event\":\"crash\",\"pid\":1,\"signal\":11,\"name\":\"SIGSEGV\",\"addr\":\"0x7ff0\","
+        "\"stack_overflow\":true,\"frames\":[{\"ip\":\"0x30\",\"sym\":\"f\",\"obj\":\"p\"}]}", &ev), 0);
+    assert_int_equal(pf_events_parse_line(
+        "{\"event\":\"summary\",\"pid\":1,\"allocations\":10,\"eligible\":9,\"injected\":2,"
+        "\"first\":7,\"streak_max\":1}", &ev), 0);
+    assert_int_equal(pf_events_parse_line("not json", &ev), -1);
+    assert_int_equal(pf_events_parse_line("{\"event\":\"nonsense\"}", &ev), -1);
+    assert_true(ev.have_fail);
+    assert_int_equal(ev.fail_n, 7); /* the first failure is kept */
+    assert_int_equal(ev.fail_frames.n, 2);
+    assert_string_equal(ev.fail_frames.f[1].sym, "main");
+    assert_string_equal(ev.fail_frames.f[0].obj, "libpyfault.so");
+    assert_true(ev.have_crash);
+    assert_int_equal(ev.crash_signal, 11);
+    assert_int_equal(ev.crash_addr, 0x7ff0);
+    assert_true(ev.crash_stack_overflow);
+    assert_int_equal(ev.allocations, 10);
+    assert_int_equal(ev.first, 7);
+}
+
+static void test_proc_stat_line(void **state)
+{
+    (void)state;
+    pid_t pg;
+    uint64_t ticks;
+    const char *line = "1234 (a (weird) name) R 1 777 777 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 1 0";
+    assert_int_equal(pf_parse_stat(line, &pg, &ticks), 0);
+    assert_int_equal(pg, 777);
+    assert_int_equal(ticks, 300);
+    assert_int_equal(pf_parse_stat("garbage", &pg, &ticks), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_result_json_fields),
+        cmocka_unit_test(test_json_text_sanitizes),
+        cmocka_unit_test(test_atomic_write),
+        cmocka_unit_test(test_sweep_results_file),
+        cmocka_unit_test(test_findings_dedup),
+        cmocka_unit_test(test_capture_bounded),
+        cmocka_unit_test(test_shell_quote),
+        cmocka_unit_test(test_progress_line),
+        cmocka_unit_test(test_event_lines),
+        cmocka_unit_test(test_proc_stat_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
