@@ -14,6 +14,7 @@
 #include "locate.h"
 #include "matrix.h"
 #include "matrix_json.h"
+#include "report_dir.h"
 
 static const char usage[] =
     "usage: pyfault matrix [options] [SCENARIO.py...]\n"
@@ -294,6 +295,12 @@ int pf_cmd_matrix(int argc, char **argv)
             goto out;
         }
         printf("results: %s\n", path);
+        if (pf_report_dir(a.out, NULL, err, sizeof err) < 0) {
+            fprintf(stderr, "pyfault matrix: %s\n", err);
+            pf_matrix_free(&m);
+            goto out;
+        }
+        printf("report: %s/index.html\nsummary: %s/summary.md\n", a.out, a.out);
     }
     status = !m.complete ? 130 : pf_matrix_unexpected_cells(&m) ? 1 : 0;
     pf_matrix_free(&m);

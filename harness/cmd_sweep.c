@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "interp.h"
+#include "report_dir.h"
+#include "scenario.h"
 #include "count.h"
 #include "interrupt.h"
 #include "options.h"
@@ -42,6 +45,86 @@ static int count_target(const struct pf_options *o, struct pf_context *ctx, cons
                      &st->allocations, &st->count_ms, err, errlen) < 0)
         return -1;
     return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
+}
+
+static void free_names(struct pf_sweep_names *n, unsigned nt)
+{
+    for (unsigned i = 0; i < nt; i++) {
+        if (n->scenario)
+            free(n->scenario[i]);
+        if (n->path)
+            free(n->path[i]);
+    }
+    free(n->scenario);
+    free(n->path);
+    n->scenario = n->path = NULL;
+}
+
+/* Names the interpreter (the --python one for scenarios, the command's
+ * program otherwise) and gives each target a unique scenario id: the
+ * scenario header's name, the file's name, or the command line. */
+static int name_targets(const struct pf_options *o, const struct pf_target *ts, unsigned nt,
+                        struct pf_interp *interp, struct pf_sweep_names *n,
+                        char *err, size_t errlen)
+{
+    char id[64];
+    const char *prog = ts[0].exe; /* the interpreter, or the command's program */
+    n->interp = interp;
+    n->scenario = calloc(nt, sizeof *n->scenario);
+    n->path = calloc(nt, sizeof *n->path);
+    if (!n->scenario || !n->path) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    pf_interp_default_id(prog, id, sizeof id);
+    if (pf_interp_describe(interp, id, prog, err, errlen) < 0)
+        return -1;
+    for (unsigned i = 0; i < nt; i++) {
+        char name[256], line[1024] = "";
+        struct pf_scenario sc;
+        char why[512];
+        if (!o->command && pf_scenario_load(o->scenarios[i], &sc, why, sizeof why) == 0) {
+            snprintf(name, sizeof name, "%s", sc.name);
+        } else if (!o->command) {
+            const char *b = strrchr(o->scenarios[i], '/');
+            snprintf(name, sizeof name, "%s", b ? b + 1 : o->scenarios[i]);
+            char *dot = strrchr(name, '.');
+            if (dot && !strcmp(dot, ".py"))
+                *dot = '\0';
+        }
+        for (int k = 0; o->command && k < o->ncommand; k++) {
+            size_t used = strlen(line);
+            snprintf(line + used, sizeof line - used, "%s%s", k ? " " : "", o->command[k]);
+        }
+        if (o->command)
+            snprintf(name, sizeof name, "%.200s", line);
+        /* unique ids: a second target of the same name gets "#2" */
+        int dup = 1;
+        for (unsigned j = 0; j < i; j++)
+            if (!strncmp(n->scenario[j], name, strlen(name)))
+                dup++;
+        char *unique = NULL;
+        if (dup > 1 ? asprintf(&unique, "%s#%d", name, dup) < 0 : !(unique = strdup(name)))
+            return -1;
+        n->scenario[i] = unique;
+        n->path[i] = strdup(o->command ? line : o->scenarios[i]);
+        if (!n->path[i])
+            return -1;
+    }
+    return 0;
+}
+
+/* The human reports next to results.json; prints where they are. */
+static int report_step(const char *dir, int quiet)
+{
+    char err[1024];
+    if (pf_report_dir(dir, NULL, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault sweep: %s\n", err);
+        return -1;
+    }
+    if (!quiet)
+        printf("report: %s/index.html\nsummary: %s/summary.md\n", dir, dir);
+    return 0;
 }
 
 static void print_summary(const struct pf_sweep *sw, int complete)
@@ -146,13 +229,20 @@ int pf_cmd_sweep(int argc, char **argv)
     if (o.out_dir) {
         char path[4200];
         snprintf(path, sizeof path, "%s/results.json", o.out_dir);
-        if (pf_sweep_json_write(path, &sw, sts, nt, complete, err, sizeof err) < 0) {
+        struct pf_sweep_names names = {0};
+        struct pf_interp interp;
+        if (name_targets(&o, ts, nt, &interp, &names, err, sizeof err) < 0 ||
+            pf_sweep_json_write(path, &sw, sts, nt, complete, &names, err, sizeof err) < 0) {
+            free_names(&names, nt);
             fprintf(stderr, "pyfault sweep: %s\n", err);
             goto out;
         }
+        free_names(&names, nt);
     }
     if (!o.quiet)
         print_summary(&sw, complete);
+    if (o.out_dir && report_step(o.out_dir, o.quiet) < 0)
+        goto out;
     if (pf_interrupted)
         status = 130;
     else if (failed || sw.harness_error)

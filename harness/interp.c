@@ -56,8 +56,8 @@ static int first_line_of(char *const argv[], char *out, size_t outlen)
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 && out[0] ? 0 : -1;
 }
 
-int pf_interp_probe(struct pf_interp *i, const char *id, const char *path,
-                    char *err, size_t errlen)
+static int describe(struct pf_interp *i, const char *id, const char *path,
+                    int ask_version, char *err, size_t errlen)
 {
     memset(i, 0, sizeof *i);
     snprintf(i->id, sizeof i->id, "%s", id);
@@ -71,7 +71,7 @@ int pf_interp_probe(struct pf_interp *i, const char *id, const char *path,
         return -1;
     }
     char *vargv[] = {i->path, "-c", "import sys; print(sys.version.split()[0])", NULL};
-    if (first_line_of(vargv, i->version, sizeof i->version) < 0) {
+    if (ask_version && first_line_of(vargv, i->version, sizeof i->version) < 0) {
         snprintf(err, errlen, "interpreter %s: %s does not run as a Python", id, i->path);
         return -1;
     }
@@ -85,6 +85,36 @@ int pf_interp_probe(struct pf_interp *i, const char *id, const char *path,
         i->sha256[k] = (char)tolower((unsigned char)line[k]);
     i->sha256[64] = '\0';
     return 0;
+}
+
+int pf_interp_probe(struct pf_interp *i, const char *id, const char *path,
+                    char *err, size_t errlen)
+{
+    return describe(i, id, path, 1, err, errlen);
+}
+
+int pf_interp_describe(struct pf_interp *i, const char *id, const char *path,
+                       char *err, size_t errlen)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    return describe(i, id, path, strncmp(base, "python", 6) == 0, err, errlen);
+}
+
+void pf_interp_default_id(const char *path, char *out, size_t outlen)
+{
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", path);
+    char *slash = strrchr(copy, '/');
+    const char *base = slash ? slash + 1 : copy;
+    if (slash && strcmp(base, "python") == 0) {
+        *slash = '\0';
+        const char *dir = strrchr(copy, '/');
+        snprintf(out, outlen, "%s", dir ? dir + 1 : copy);
+        if (out[0])
+            return;
+    }
+    snprintf(out, outlen, "%s", base);
 }
 
 int pf_interp_parse_arg(const char *arg, char *id, size_t idlen,

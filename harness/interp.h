@@ -19,6 +19,15 @@ struct pf_interp {
 int pf_interp_probe(struct pf_interp *i, const char *id, const char *path,
                     char *err, size_t errlen);
 
+/* Describes a program that may not be a Python (a sweep's command): its
+ * version is asked for only when its name starts with "python"; "" else.
+ * Returns 0, or -1 with a message in ERR. */
+int pf_interp_describe(struct pf_interp *i, const char *id, const char *path,
+                       char *err, size_t errlen);
+/* A variant name for the interpreter at PATH: the build directory's name
+ * for ".../3.11-vanilla/python", else the file's name. */
+void pf_interp_default_id(const char *path, char *out, size_t outlen);
+
 /* Parses "NAME=PATH" (a --interp argument) into ID and PATH. Returns 0,
  * or -1 with a message in ERR. Pure. */
 int pf_interp_parse_arg(const char *arg, char *id, size_t idlen,

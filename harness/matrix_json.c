@@ -56,8 +56,7 @@ static json_t *scenario_json(const struct pf_matrix *m, unsigned s)
                      "stride", (json_int_t)sc->stride, "expect", expect);
 }
 
-/* Splits "class: a < b < c" into ["a", "b", "c"]. */
-static json_t *frames_of(const char *signature)
+json_t *pf_json_signature_frames(const char *signature)
 {
     json_t *a = json_array();
     const char *p = strstr(signature, ": ");
@@ -89,7 +88,7 @@ static json_t *finding_json(const struct pf_matrix *m, size_t k)
                      "id", (json_int_t)k, "signature", f->signature,
                      "class", pf_class_name((enum pf_class)f->cls),
                      "subkind", f->sub ? pf_subkind_name((enum pf_subkind)f->sub) : "",
-                     "count", (json_int_t)f->count, "frames", frames_of(f->signature),
+                     "count", (json_int_t)f->count, "frames", pf_json_signature_frames(f->signature),
                      "repro", f->repro, "interpreters", interps, "scenarios", scen,
                      "detail", f->detail);
 }

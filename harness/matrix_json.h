@@ -3,6 +3,7 @@
 #ifndef PF_MATRIX_JSON_H
 #define PF_MATRIX_JSON_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "matrix.h"
@@ -11,5 +12,8 @@
  * in ERR (no file is left behind). */
 int pf_matrix_json_write(const char *path, const struct pf_matrix *m,
                          char *err, size_t errlen);
+
+/* Splits a signature "class: a < b < c" into the JSON array ["a","b","c"]. */
+json_t *pf_json_signature_frames(const char *signature);
 
 #endif

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "atomic_file.h"
 
+#include "matrix_json.h"
 #include "result_json.h"
 
 static json_t *target_json(const struct pf_sweep_target *st)
@@ -22,10 +24,11 @@ static json_t *target_json(const struct pf_sweep_target *st)
                      "points_within_m", (json_int_t)st->plan.count);
 }
 
-static json_t *trial_json(const struct pf_sweep *sw, const struct pf_trial_rec *t)
+static json_t *trial_json(const struct pf_sweep *sw, const struct pf_trial_rec *t,
+                          const struct pf_sweep_names *names)
 {
     const char *sig = t->finding >= 0 ? sw->findings.v[t->finding].signature : "";
-    return json_pack("{s:i,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:I,s:i}",
+    json_t *j = json_pack("{s:i,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:I,s:i}",
                      "target", t->target,
                      "point", (json_int_t)t->point,
                      "mode", pf_sweep_mode_name(t->mode),
@@ -38,11 +41,36 @@ static json_t *trial_json(const struct pf_sweep *sw, const struct pf_trial_rec *
                      "injected", (json_int_t)t->injected,
                      "first_injected", (json_int_t)t->first_injected,
                      "finding", (int)t->finding);
+    if (j) {
+        json_object_set_new(j, "scenario", pf_json_text(names->scenario[t->target]));
+        json_object_set_new(j, "interpreter", pf_json_text(names->interp->id));
+        json_object_set_new(j, "expected",
+                            json_boolean(sw->o->accept_mask & (1u << t->cls)));
+    }
+    return j;
 }
 
-static json_t *finding_json(const struct pf_finding *f)
+/* The targets (as scenario ids) whose trials met finding K. */
+static json_t *finding_targets(const struct pf_sweep *sw, size_t k,
+                               const struct pf_sweep_names *names, unsigned nt)
 {
-    return json_pack("{s:o,s:s,s:s,s:I,s:{s:i,s:I,s:s,s:o},s:o}",
+    json_t *a = json_array();
+    unsigned char *seen = calloc(nt ? nt : 1, 1);
+    for (size_t i = 0; seen && i < sw->ntrials; i++)
+        if (sw->trials[i].finding == (int32_t)k)
+            seen[sw->trials[i].target] = 1;
+    for (unsigned i = 0; seen && i < nt; i++)
+        if (seen[i])
+            json_array_append_new(a, pf_json_text(names->scenario[i]));
+    free(seen);
+    return a;
+}
+
+static json_t *finding_json(const struct pf_sweep *sw, size_t k,
+                            const struct pf_sweep_names *names, unsigned nt)
+{
+    const struct pf_finding *f = &sw->findings.v[k];
+    json_t *j = json_pack("{s:o,s:s,s:s,s:I,s:{s:i,s:I,s:s,s:o},s:o}",
                      "signature", pf_json_text(f->signature),
                      "class", pf_class_name(f->cls),
                      "subkind", pf_subkind_name(f->sub),
@@ -50,11 +78,102 @@ static json_t *finding_json(const struct pf_finding *f)
                      "first", "target", (int)f->target, "point", (json_int_t)f->point,
                               "mode", pf_sweep_mode_name(f->mode), "repro", pf_json_text(f->repro),
                      "stderr_tail", pf_json_text(f->stderr_tail));
+    if (j) {
+        json_object_set_new(j, "id", json_integer((json_int_t)k));
+        json_object_set_new(j, "frames", pf_json_signature_frames(f->signature));
+        json_object_set_new(j, "repro", pf_json_text(f->repro));
+        json_object_set_new(j, "interpreters", json_pack("[o]", pf_json_text(names->interp->id)));
+        json_object_set_new(j, "scenarios", finding_targets(sw, k, names, nt));
+        json_object_set_new(j, "detail", json_string(""));
+    }
+    return j;
+}
+
+static json_t *classes_json(unsigned mask)
+{
+    json_t *a = json_array();
+    for (int k = 0; k < PF_CLASS_COUNT; k++)
+        if (mask & (1u << k))
+            json_array_append_new(a, json_string(pf_class_name((enum pf_class)k)));
+    return a;
+}
+
+static json_t *counts_json(const uint64_t *counts)
+{
+    json_t *o = json_object();
+    for (int k = 0; k < PF_CLASS_COUNT; k++)
+        if (counts[k])
+            json_object_set_new(o, pf_class_name((enum pf_class)k), json_integer((json_int_t)counts[k]));
+    return o;
+}
+
+/* The schema-v1 part: interpreters, scenarios, cells and summary. */
+static int add_v1(json_t *j, const struct pf_sweep *sw, const struct pf_sweep_target *targets,
+                  unsigned nt, const struct pf_sweep_names *names)
+{
+    const struct pf_options *o = sw->o;
+    const struct pf_interp *in = names->interp;
+    uint64_t (*counts)[PF_CLASS_COUNT] = calloc(nt ? nt : 1, sizeof *counts);
+    uint64_t *unexpected = calloc(nt ? nt : 1, sizeof *unexpected);
+    if (!counts || !unexpected) {
+        free(counts);
+        free(unexpected);
+        return -1;
+    }
+    for (size_t i = 0; i < sw->ntrials; i++) {
+        const struct pf_trial_rec *t = &sw->trials[i];
+        counts[t->target][t->cls]++;
+        unexpected[t->target] += !(o->accept_mask & (1u << t->cls));
+    }
+    const char *plan = sw->nmodes == 2 ? "both"
+                     : sw->modes[0] == PF_MODE_ONESHOT ? "oneshot" : "persistent";
+    json_t *scen = json_array(), *cells = json_array();
+    uint64_t total_unexpected = 0;
+    for (unsigned i = 0; i < nt; i++) {
+        json_t *expect = json_object();
+        json_object_set_new(expect, "*", classes_json(o->accept_mask));
+        json_array_append_new(scen, json_pack("{s:o,s:o,s:s,s:s,s:o,s:f,s:I,s:o}",
+            "id", pf_json_text(names->scenario[i]), "path", pf_json_text(names->path[i]),
+            "issue", "", "plan", plan, "inject", pf_json_text(o->inject ? o->inject : ""),
+            "timeout_s", sw->ctx->timeout_s, "stride", (json_int_t)o->stride, "expect", expect));
+        json_array_append_new(cells, json_pack("{s:o,s:o,s:o,s:o,s:I,s:I,s:I}",
+            "scenario", pf_json_text(names->scenario[i]), "interpreter", pf_json_text(in->id),
+            "expected", classes_json(o->accept_mask), "counts", counts_json(counts[i]),
+            "trials", (json_int_t)(counts[i][0] + 0), "unexpected", (json_int_t)unexpected[i],
+            "allocations", (json_int_t)targets[i].allocations));
+        uint64_t n = 0;
+        for (int k = 0; k < PF_CLASS_COUNT; k++)
+            n += counts[i][k];
+        json_object_set_new(json_array_get(cells, i), "trials", json_integer((json_int_t)n));
+        total_unexpected += unexpected[i];
+    }
+    free(counts);
+    free(unexpected);
+    json_t *by = json_object();
+    json_object_set_new(by, in->id, counts_json(sw->counts));
+    char created[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_object_set_new(j, "schema", json_string("pyfault-results"));
+    json_object_set_new(j, "created", json_string(created));
+    json_object_set_new(j, "interpreters", json_pack("[{s:o,s:o,s:o,s:o,s:o}]",
+        "id", pf_json_text(in->id), "path", pf_json_text(in->path),
+        "version", pf_json_text(in->version), "variant", pf_json_text(in->id),
+        "sha256", pf_json_text(in->sha256)));
+    json_object_set_new(j, "scenarios", scen);
+    json_object_set_new(j, "cells", cells);
+    json_object_set_new(j, "summary", json_pack("{s:I,s:o,s:I,s:I,s:o}",
+        "trials", (json_int_t)sw->ntrials, "counts", counts_json(sw->counts),
+        "unexpected", (json_int_t)total_unexpected,
+        "duration_ms", (json_int_t)0, "by_interpreter", by));
+    return 0;
 }
 
 /* Everything but the trials (those are streamed, see below). */
 static json_t *header_json(const struct pf_sweep *sw, const struct pf_sweep_target *targets,
-                           unsigned nt, int complete)
+                           unsigned nt, int complete, const struct pf_sweep_names *names)
 {
     const struct pf_options *o = sw->o;
     json_t *jt = json_array(), *findings = json_array();
@@ -62,7 +181,7 @@ static json_t *header_json(const struct pf_sweep *sw, const struct pf_sweep_targ
     for (unsigned i = 0; i < nt; i++)
         json_array_append_new(jt, target_json(&targets[i]));
     for (size_t i = 0; i < sw->findings.n; i++)
-        json_array_append_new(findings, finding_json(&sw->findings.v[i]));
+        json_array_append_new(findings, finding_json(sw, i, names, nt));
     for (int k = 0; k < PF_CLASS_COUNT; k++) {
         if (sw->counts[k])
             json_object_set_new(counts, pf_class_name((enum pf_class)k),
@@ -72,10 +191,8 @@ static json_t *header_json(const struct pf_sweep *sw, const struct pf_sweep_targ
     }
     for (unsigned i = 0; i < sw->nmodes; i++)
         json_array_append_new(modes, json_string(pf_sweep_mode_name(sw->modes[i])));
-    char shard[32];
-    snprintf(shard, sizeof shard, "%u/%u", o->shard_i, o->shard_n);
     json_t *j = json_pack(
-        "{s:i,s:b,s:o,s:o,s:o,s:{s:I,s:o},s:I,s:s,s:i,s:f,s:I,s:I,s:o,s:o}",
+        "{s:i,s:b,s:o,s:o,s:o,s:{s:I,s:o},s:I,s:{s:i,s:i},s:i,s:f,s:I,s:I,s:o,s:o}",
         "version", 1,
         "complete", complete,
         "targets", jt,
@@ -84,7 +201,7 @@ static json_t *header_json(const struct pf_sweep *sw, const struct pf_sweep_targ
         "range", "start", (json_int_t)(o->range_a ? o->range_a : 1),
                  "end", o->range_b ? json_integer((json_int_t)o->range_b) : json_null(),
         "stride", (json_int_t)o->stride,
-        "shard", shard,
+        "shard", "index", (int)o->shard_i, "count", (int)o->shard_n,
         "jobs", (int)sw->jobs,
         "timeout_s", sw->ctx->timeout_s,
         "planned", (json_int_t)sw->planned,
@@ -93,6 +210,10 @@ static json_t *header_json(const struct pf_sweep *sw, const struct pf_sweep_targ
         "findings", findings);
     if (j && o->inject)
         json_object_set_new(j, "inject", pf_json_text(o->inject));
+    if (j && add_v1(j, sw, targets, nt, names) < 0) {
+        json_decref(j);
+        return NULL;
+    }
     if (j && sw->harness_error)
         json_object_set_new(j, "error", pf_json_text(sw->error));
     return j;
@@ -100,9 +221,9 @@ static json_t *header_json(const struct pf_sweep *sw, const struct pf_sweep_targ
 
 int pf_sweep_json_write(const char *path, const struct pf_sweep *sw,
                         const struct pf_sweep_target *targets, unsigned nt, int complete,
-                        char *err, size_t errlen)
+                        const struct pf_sweep_names *names, char *err, size_t errlen)
 {
-    json_t *h = header_json(sw, targets, nt, complete);
+    json_t *h = header_json(sw, targets, nt, complete, names);
     char *text = h ? json_dumps(h, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
     json_decref(h);
     size_t len = text ? strlen(text) : 0;
@@ -125,7 +246,7 @@ int pf_sweep_json_write(const char *path, const struct pf_sweep *sw,
     free(text);
     fputs(",\n  \"trials\": [", af.f);
     for (size_t i = 0; i < sw->ntrials; i++) {
-        json_t *t = trial_json(sw, &sw->trials[i]);
+        json_t *t = trial_json(sw, &sw->trials[i], names);
         fputs(i ? ",\n    " : "\n    ", af.f);
         if (!t || json_dumpf(t, af.f, JSON_COMPACT | JSON_SORT_KEYS) < 0) {
             json_decref(t);

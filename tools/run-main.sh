@@ -1,30 +1,31 @@
 #!/bin/bash
-# run-main.sh: the main job behind `make run`, as far as the project goes
-# today: a persistent allocation-failure sweep of the interpreter's
-# start-up (every STRIDE-th point), classified and deduplicated, with
-# results in reports/latest/results.json.
+# run-main.sh: the main job behind `make run`: every scenario on every
+# interpreter variant (Debian's python3.11 and the vanilla, patched and
+# regress builds that `make cpython` made), a persistent start-up sweep on
+# each, results in reports/latest/ (results.json, junit.xml, summary.md,
+# index.html) and the scenario x interpreter matrix on stdout.
 #
-#   PYTHON=/path/to/python make run     any existing CPython build
-#   STRIDE=10 make run                  a finer sweep
+#   STARTUP_STRIDE=25 make run     a finer start-up sweep (default 100)
+#   PYFAULT_ONLY_SYSTEM=1 make run  skip the CPython builds: Debian's 3.11 only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PY=${PYTHON:-/usr/bin/python3.11}
-STRIDE=${STRIDE:-25}
 OUT=${OUT:-reports/latest}
-
-if [ ! -x "$PY" ]; then
-    echo "run: no interpreter at $PY (set PYTHON=...)" >&2
-    exit 2
+STRIDE=${STARTUP_STRIDE:-100}
+args=(--startup-stride "$STRIDE" --out "$OUT")
+if [ "${PYFAULT_ONLY_SYSTEM:-0}" = 1 ]; then
+    args+=(--interp system=/usr/bin/python3.11)
+else
+    start=$(date +%s)
+    make --no-print-directory cpython
+    echo "run: interpreters ready in $(( $(date +%s) - start )) s"
 fi
 mkdir -p "$OUT"
-echo "run: persistent start-up sweep of $PY -c pass, every ${STRIDE}th allocation"
 status=0
-build/pyfault sweep --mode persistent --stride "$STRIDE" --out "$OUT" \
-    -- "$PY" -c pass || status=$?
-# 1 means findings outside ok/error: that is what the sweep is for.
+build/pyfault matrix "${args[@]}" || status=$?
+# 1: some cell differs from its expectation; the matrix marks which.
 if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
-    echo "run: the sweep failed (exit $status)" >&2
+    echo "run: the matrix failed (exit $status)" >&2
     exit "$status"
 fi
-echo "run: results in $OUT/results.json"
+exit "$status"

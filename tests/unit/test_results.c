@@ -150,10 +150,15 @@ static void test_sweep_results_file(void **state)
     tg.argc = 2;
     struct pf_sweep_target st = {.t = &tg, .allocations = 2, .count_ms = 5};
 
+    /* a program that is no Python: no version asked, but named and hashed */
+    struct pf_interp interp = {.id = "prog", .path = "/bin/true", .version = "",
+                               .sha256 = "0000000000000000000000000000000000000000000000000000000000000000"};
+    char *scen_ids[] = {"prog arg"}, *scen_paths[] = {"prog arg"};
+    struct pf_sweep_names names = {.interp = &interp, .scenario = scen_ids, .path = scen_paths};
     char dir[512], path[600];
     assert_int_equal(pf_tmpdir_create(dir, sizeof dir), 0);
     snprintf(path, sizeof path, "%s/results.json", dir);
-    assert_int_equal(pf_sweep_json_write(path, &sw, &st, 1, 0, err, sizeof err), 0);
+    assert_int_equal(pf_sweep_json_write(path, &sw, &st, 1, 0, &names, err, sizeof err), 0);
     json_error_t je;
     json_t *j = json_load_file(path, 0, &je);
     if (!j)
@@ -172,10 +177,17 @@ static void test_sweep_results_file(void **state)
     assert_int_equal(json_integer_value(json_object_get(json_array_get(findings, 1), "count")), 3);
     assert_string_equal(json_string_value(json_object_get(json_array_get(findings, 1), "signature")), "error: ? g");
     assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "counts"), "error")), 3);
+    /* schema v1: one interpreter, one cell, trials naming them */
+    assert_string_equal(json_string_value(json_object_get(j, "schema")), "pyfault-results");
+    json_t *cell = json_array_get(json_object_get(j, "cells"), 0);
+    assert_int_equal(json_integer_value(json_object_get(cell, "trials")), 4);
+    assert_string_equal(json_string_value(json_object_get(cell, "interpreter")), "prog");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(trials, 0), "scenario")), "prog arg");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "summary"), "trials")), 4);
     json_decref(j);
     /* an unwritable place fails cleanly */
     snprintf(path, sizeof path, "%s/no/such/dir/results.json", dir);
-    assert_int_equal(pf_sweep_json_write(path, &sw, &st, 1, 1, err, sizeof err), -1);
+    assert_int_equal(pf_sweep_json_write(path, &sw, &st, 1, 1, &names, err, sizeof err), -1);
     assert_non_null(strstr(err, "cannot write"));
     pf_sweep_free(&sw);
     pf_tmpdir_remove(dir);

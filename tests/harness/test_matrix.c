@@ -1,0 +1,134 @@
+/*
+ * test_matrix: a reduced end-to-end `pyfault matrix` on Debian's
+ * /usr/bin/python3.11: real scenarios from scenarios/ (a runtime
+ * set_nomemory case, the PEP 651 stack overflow, the bpo-38006 shape with
+ * its C extension built against the interpreter), a start-up sweep, the
+ * results.json they give, and the matrix's judgement.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "harness_cli.h"
+
+#define SYSTEM "system=/usr/bin/python3.11"
+
+static json_t *cell(json_t *results, const char *scenario)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(results, "cells"), i, c)
+        if (strcmp(harness_str(c, "scenario"), scenario) == 0)
+            return c;
+    fail_msg("no cell for %s", scenario);
+    return NULL;
+}
+
+static long long count_of(json_t *c, const char *cls)
+{
+    return json_integer_value(json_object_get(json_object_get(c, "counts"), cls));
+}
+
+static void test_reduced_matrix(void **state)
+{
+    (void)state;
+    const char *out = harness_tmpdir();
+    const char *args[] = {"matrix", "-q", "--interp", SYSTEM, "--startup-stride", "1500",
+                          "--out", out,
+                          "scenarios/set_nomemory/except_past_256.py",
+                          "scenarios/exception_unwind/pep651_add_recursion.py",
+                          "scenarios/weakref_finalization/bpo38006_nogc_container.py",
+                          NULL};
+    struct proc_result r;
+    double wall;
+    harness_cli(args, &r, &wall);
+    if (r.exit_code != 0)
+        fail_msg("matrix exited %d: %s%s", r.exit_code, r.out, r.err);
+    /* the table names every scenario and the interpreter; nothing marked */
+    assert_non_null(strstr(r.out, "gh134163-except-past-256"));
+    assert_non_null(strstr(r.out, "stack-overflow"));
+    assert_non_null(strstr(r.out, "0 cell(s) differ"));
+    proc_result_free(&r);
+
+    char path[4200];
+    snprintf(path, sizeof path, "%s/results.json", out);
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    if (!j)
+        fail_msg("%s: %s", path, je.text);
+    assert_string_equal(harness_str(j, "schema"), "pyfault-results");
+    assert_true(json_is_true(json_object_get(j, "complete")));
+    json_t *interp = json_array_get(json_object_get(j, "interpreters"), 0);
+    assert_string_equal(harness_str(interp, "id"), "system");
+    assert_string_equal(harness_str(interp, "version"), "3.11.2");
+    assert_int_equal(strlen(harness_str(interp, "sha256")), 64);
+
+    assert_int_equal(count_of(cell(j, "gh134163-except-past-256"), "unwind-loop"), 1);
+    assert_int_equal(count_of(cell(j, "pep651-add-recursion"), "stack-overflow"), 1);
+    assert_int_equal(count_of(cell(j, "bpo38006-trash-weakref"), "ok"), 1);
+    json_t *startup = cell(j, "startup");
+    /* Debian's 3.11.2 start-up sweep meets the gh-134163 loop */
+    assert_true(count_of(startup, "unwind-loop") > 0);
+    assert_int_equal(json_integer_value(json_object_get(startup, "unexpected")), 0);
+    /* the human reports were written beside it */
+    snprintf(path, sizeof path, "%s/index.html", out);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    fclose(f);
+    json_decref(j);
+}
+
+static void test_violated_expectation_exits_1(void **state)
+{
+    (void)state;
+    const char *args[] = {"matrix", "-q", "--interp", SYSTEM, "--startup-stride", "0",
+                          "tests/harness/data/wrong_expectation.py", NULL};
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    assert_int_equal(r.exit_code, 1);
+    /* the cell is marked: "ok!" */
+    assert_non_null(strstr(r.out, "ok!"));
+    assert_non_null(strstr(r.out, "1 cell(s) differ"));
+    proc_result_free(&r);
+}
+
+static void test_bad_input_exits_2(void **state)
+{
+    (void)state;
+    static const char *const cases[][8] = {
+        {"matrix", "--interp", SYSTEM, "tests/harness/data/broken_header.py", NULL},
+        {"matrix", "--interp", "nopath", NULL},
+        {"matrix", "--interp", "x=/nonexistent/python", NULL},
+        {"matrix", "--interp", SYSTEM, "--interp", SYSTEM, NULL},
+        {"matrix", "--startup-stride", "many", NULL},
+        {"matrix", "--frobnicate", NULL},
+        {"matrix", "--interp", SYSTEM, "/nonexistent/scenario.py", NULL},
+    };
+    static const char *const want[] = {
+        "broken_header.py:3: plan: want none, oneshot, persistent, both or runtime",
+        "want NAME=PATH", "no executable at /nonexistent/python", "given twice",
+        "--startup-stride 'many'", "unknown option '--frobnicate'", "cannot read the scenario",
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct proc_result r;
+        harness_cli(cases[k], &r, NULL);
+        if (r.exit_code != 2 || !strstr(r.err, want[k]) || !harness_one_line(r.err))
+            fail_msg("case %zu: exit %d, stderr '%s'", k, r.exit_code, r.err);
+        proc_result_free(&r);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reduced_matrix),
+        cmocka_unit_test(test_violated_expectation_exits_1),
+        cmocka_unit_test(test_bad_input_exits_2),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
