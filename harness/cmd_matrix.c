@@ -28,6 +28,9 @@ static const char usage[] =
     "  --startup-stride K  every Kth point of the start-up sweep (default 100;\n"
     "                      0: no start-up sweep)\n"
     "  -j, --jobs N        trials in parallel within a sweep (default: cores)\n"
+    "  --shard I/N         the Ith of N shares (1 <= I <= N): every Nth point of\n"
+    "                      every sweep, single runs in shard 1; pyfault merge\n"
+    "                      puts the shards' results.json back together\n"
     "  --out DIR           write DIR/results.json (atomically)\n"
     "  -q, --quiet         no progress lines\n"
     "  -h, --help          this text\n"
@@ -44,6 +47,7 @@ struct matrix_args {
     int nscen;
     unsigned startup_stride;
     unsigned jobs;
+    unsigned shard_i, shard_n;
     const char *out;
     int quiet, help;
 };
@@ -71,7 +75,8 @@ static int parse_args(int argc, char **argv, struct matrix_args *a, char *err, s
         } else if (!strcmp(w, "-q") || !strcmp(w, "--quiet")) {
             a->quiet = 1;
         } else if (!strcmp(w, "--interp") || !strcmp(w, "--startup-stride") ||
-                   !strcmp(w, "-j") || !strcmp(w, "--jobs") || !strcmp(w, "--out")) {
+                   !strcmp(w, "-j") || !strcmp(w, "--jobs") || !strcmp(w, "--out") ||
+                   !strcmp(w, "--shard")) {
             if (!val) {
                 snprintf(err, errlen, "%s needs a value", w);
                 return -1;
@@ -85,6 +90,17 @@ static int parse_args(int argc, char **argv, struct matrix_args *a, char *err, s
                 a->interp[a->ninterp++] = val;
             } else if (!strcmp(w, "--out")) {
                 a->out = val;
+            } else if (!strcmp(w, "--shard")) {
+                char *end;
+                unsigned long i = strtoul(val, &end, 10), n = 0;
+                if (*end == '/')
+                    n = strtoul(end + 1, &end, 10);
+                if (*end || i < 1 || n < 1 || i > n || n > 10000 || val[0] == '-') {
+                    snprintf(err, errlen, "--shard '%s': want I/N with 1 <= I <= N", val);
+                    return -1;
+                }
+                a->shard_i = (unsigned)i;
+                a->shard_n = (unsigned)n;
             } else if (!strcmp(w, "--startup-stride")) {
                 if (parse_uint(val, &a->startup_stride) < 0) {
                     snprintf(err, errlen, "--startup-stride '%s': want a whole number", val);
@@ -267,7 +283,8 @@ int pf_cmd_matrix(int argc, char **argv)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     struct pf_matrix_config cfg = {
         .jobs = a.jobs ? a.jobs : (unsigned)(ncpu > 0 ? ncpu : 1),
-        .startup_stride = a.startup_stride, .progress = !a.quiet};
+        .startup_stride = a.startup_stride, .progress = !a.quiet,
+        .shard_i = a.shard_i, .shard_n = a.shard_n};
     if (pf_matrix_init(&m, &cfg, interps, ninterps, scen, (unsigned)nscen, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault matrix: %s\n", err);
         free(scen);

@@ -284,7 +284,9 @@ static int run_sweep(struct pf_matrix *m, struct pf_mcell *c, struct pf_context 
             : sc->plan == PF_PLAN_PERSISTENT ? PF_MODE_PERSISTENT
             : PF_MODE_ONESHOT | PF_MODE_PERSISTENT;
     o.stride = sc->stride ? sc->stride : 1;
-    o.shard_i = o.shard_n = 1;
+    /* a shard takes every Nth point of every sweep: shards split exactly */
+    o.shard_i = m->cfg.shard_n ? m->cfg.shard_i : 1;
+    o.shard_n = m->cfg.shard_n ? m->cfg.shard_n : 1;
     o.accept_mask = c->expected ? c->expected : ~0u;
     struct pf_sweep_target st;
     memset(&st, 0, sizeof st);
@@ -337,10 +339,13 @@ static int run_cell(struct pf_matrix *m, struct pf_mcell *c, const char *dir,
         goto out;
     }
     have_t = 1;
-    if (m->scen[c->scenario].plan == PF_PLAN_NONE || m->scen[c->scenario].plan == PF_PLAN_RUNTIME)
-        rc = run_single(m, c, &ctx, dir, &t, err, errlen);
-    else
+    if (m->scen[c->scenario].plan == PF_PLAN_NONE || m->scen[c->scenario].plan == PF_PLAN_RUNTIME) {
+        /* a single run belongs to shard 1 alone */
+        if (m->cfg.shard_n <= 1 || m->cfg.shard_i == 1)
+            rc = run_single(m, c, &ctx, dir, &t, err, errlen);
+    } else {
         rc = run_sweep(m, c, &ctx, dir, &t, err, errlen);
+    }
 out:
     if (have_t)
         pf_target_free(&t);

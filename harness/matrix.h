@@ -46,6 +46,7 @@ struct pf_matrix_config {
     unsigned jobs;           /* sweep workers */
     unsigned startup_stride; /* 0: no start-up sweep */
     int progress;            /* print one line per cell on stderr */
+    unsigned shard_i, shard_n; /* this run is shard I of N (1-based); 0 = whole */
 };
 
 struct pf_matrix {

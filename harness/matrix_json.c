@@ -155,9 +155,12 @@ static json_t *build(const struct pf_matrix *m)
         "trials", (json_int_t)m->ntrials, "counts", counts_json(total),
         "unexpected", (json_int_t)unexpected, "duration_ms", (json_int_t)m->duration_ms,
         "by_interpreter", by_interp);
-    return json_pack("{s:s, s:i, s:b, s:s, s:n, s:o, s:o, s:o, s:o, s:o, s:o}",
+    json_t *shard = m->cfg.shard_n > 1
+        ? json_pack("{s:i, s:i}", "index", (int)m->cfg.shard_i, "count", (int)m->cfg.shard_n)
+        : json_null();
+    return json_pack("{s:s, s:i, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
         "schema", "pyfault-results", "version", 1, "complete", m->complete,
-        "created", created, "shard", "interpreters", interps, "scenarios", scen,
+        "created", created, "shard", shard, "interpreters", interps, "scenarios", scen,
         "cells", cells, "trials", trials, "findings", findings, "summary", summary);
 }
 

@@ -84,7 +84,11 @@ static int next_job(struct pf_sweep *sw, uint64_t *job)
             continue;
         }
         uint64_t k = sw->last_k + 1;
-        if (!sw->last_injected || sw->extended >= PF_EXTEND_MAX ||
+        /* the first point past M always runs (in shard 1): whether the
+         * last point within M met its failure may be another shard's to
+         * know, and shards must add up to the unsharded sweep */
+        int first_past_m = k == sw->cur->plan.count;
+        if ((!sw->last_injected && !first_past_m) || sw->extended >= PF_EXTEND_MAX ||
             pf_sweep_plan_point(&sw->cur->plan, k) == 0) {
             sw->dispensing_done = 1;
             pthread_cond_broadcast(&sw->cond);

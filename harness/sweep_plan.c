@@ -19,6 +19,11 @@ int pf_sweep_plan_make(const struct pf_options *o, uint64_t m,
     if (p->limit && p->limit < end)
         end = p->limit;
     p->count = p->start <= end ? (end - p->start) / p->step + 1 : 0;
+    /* the unsharded progression a, a+stride, ...: its first point past end */
+    uint64_t global = a <= end ? (end - a) / stride + 1 : 0;
+    p->ext_base = a + global * stride;
+    p->ext_step = stride;
+    p->lead = shard == 1;
     if (p->count == 0) {
         snprintf(err, errlen, "the selection (range, stride, shard) holds no point "
                  "within the %llu allocations counted", (unsigned long long)m);
@@ -29,7 +34,13 @@ int pf_sweep_plan_make(const struct pf_options *o, uint64_t m,
 
 uint64_t pf_sweep_plan_point(const struct pf_sweep_plan *p, uint64_t k)
 {
-    uint64_t pt = p->start + k * p->step;
+    uint64_t pt;
+    if (k < p->count)
+        pt = p->start + k * p->step;
+    else if (p->lead)
+        pt = p->ext_base + (k - p->count) * p->ext_step;
+    else
+        return 0;
     if (p->limit && pt > p->limit)
         return 0;
     return pt;

@@ -12,6 +12,11 @@ struct pf_sweep_plan {
     uint64_t step;   /* stride * shard count */
     uint64_t count;  /* points in 1..min(M, range end) */
     uint64_t limit;  /* no point beyond this one (range end), 0 = none */
+    /* past M, the points of the whole (unsharded) progression, all run by
+     * shard 1 alone, so that shards add up to the unsharded sweep */
+    uint64_t ext_base;  /* the first of them */
+    uint64_t ext_step;  /* the stride */
+    int lead;           /* this is shard 1 (or the only one): it extends */
 };
 
 /* Plans the points for a target with M allocations under O's --range,
@@ -19,8 +24,9 @@ struct pf_sweep_plan {
  * (message in ERR). */
 int pf_sweep_plan_make(const struct pf_options *o, uint64_t m,
                        struct pf_sweep_plan *p, char *err, size_t errlen);
-/* The Kth point of the progression (K may be >= count: the extension
- * past M). Returns 0 when it is past the range limit. */
+/* The Kth point of the progression; K >= count: the extension past M
+ * (shard 1's alone). Returns 0 when there is no such point (past the range
+ * limit, or not this shard's to run). */
 uint64_t pf_sweep_plan_point(const struct pf_sweep_plan *p, uint64_t k);
 /* The injection mode token for a point: "nth=N" or "from=N". */
 void pf_sweep_mode_spec(unsigned mode, uint64_t point, char *out, size_t outlen);

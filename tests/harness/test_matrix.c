@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -17,6 +18,11 @@
 #include "harness_cli.h"
 
 #define SYSTEM "system=/usr/bin/python3.11"
+
+static int strcmp_ptr(const char **a, const char **b)
+{
+    return strcmp(*a, *b);
+}
 
 static json_t *cell(json_t *results, const char *scenario)
 {
@@ -123,12 +129,86 @@ static void test_bad_input_exits_2(void **state)
     }
 }
 
+/* Sorted "scenario point mode class" lines of a results file's trials. */
+static char *trial_lines(const char *path)
+{
+    json_t *j = json_load_file(path, 0, NULL);
+    if (!j)
+        fail_msg("%s does not parse", path);
+    size_t n = json_array_size(json_object_get(j, "trials"));
+    char **lines = calloc(n + 1, sizeof *lines);
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++) {
+        json_t *t = json_array_get(json_object_get(j, "trials"), i);
+        if (asprintf(&lines[i], "%s %lld %s %s\n", harness_str(t, "scenario"),
+                     (long long)json_integer_value(json_object_get(t, "point")),
+                     harness_str(t, "mode"), harness_str(t, "class")) < 0)
+            fail_msg("out of memory");
+        total += strlen(lines[i]);
+    }
+    qsort(lines, n, sizeof *lines, (int (*)(const void *, const void *))strcmp_ptr);
+    char *all = calloc(total, 1);
+    for (size_t i = 0; i < n; i++) {
+        strcat(all, lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+    json_decref(j);
+    return all;
+}
+
+/* Three shards of a matrix, merged, are the unsharded matrix: the same
+ * trials with the same classes, and the same findings with their counts. */
+static void test_shards_merge_to_the_whole(void **state)
+{
+    (void)state;
+    char whole[4200], parts[3][4200], merged[4200];
+    const char *scen = "scenarios/exception_unwind/finally_generator_close.py";
+    snprintf(whole, sizeof whole, "%s", harness_tmpdir());
+    const char *args[] = {"matrix", "-q", "--interp", SYSTEM, "--startup-stride", "3000",
+                          "--out", whole, scen, NULL};
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    assert_int_equal(r.exit_code, 0);
+    proc_result_free(&r);
+    for (int i = 0; i < 3; i++) {
+        char shard[8];
+        snprintf(shard, sizeof shard, "%d/3", i + 1);
+        snprintf(parts[i], sizeof parts[i], "%s", harness_tmpdir());
+        const char *sargs[] = {"matrix", "-q", "--interp", SYSTEM, "--startup-stride", "3000",
+                               "--shard", shard, "--out", parts[i], scen, NULL};
+        harness_cli(sargs, &r, NULL);
+        assert_int_equal(r.exit_code, 0);
+        proc_result_free(&r);
+        strcat(parts[i], "/results.json");
+    }
+    snprintf(merged, sizeof merged, "%s/merged.json", harness_tmpdir());
+    const char *margs[] = {"merge", parts[0], parts[1], parts[2], "-o", merged, NULL};
+    harness_cli(margs, &r, NULL);
+    if (r.exit_code != 0)
+        fail_msg("merge: %s", r.err);
+    proc_result_free(&r);
+    strcat(whole, "/results.json");
+    char *a = trial_lines(whole), *b = trial_lines(merged);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    json_t *ja = json_load_file(whole, 0, NULL), *jb = json_load_file(merged, 0, NULL);
+    assert_int_equal(json_array_size(json_object_get(ja, "findings")),
+                     json_array_size(json_object_get(jb, "findings")));
+    assert_true(json_equal(json_object_get(json_object_get(ja, "summary"), "counts"),
+                           json_object_get(json_object_get(jb, "summary"), "counts")));
+    json_decref(ja);
+    json_decref(jb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reduced_matrix),
         cmocka_unit_test(test_violated_expectation_exits_1),
         cmocka_unit_test(test_bad_input_exits_2),
+        cmocka_unit_test(test_shards_merge_to_the_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
