@@ -4,6 +4,8 @@
 #   make run        the main job (see README.md)
 #   make test       the whole test suite; ends with "N passed, N failed"
 #   make deps       install missing Debian packages (root; see README.md)
+#   make cpython    build the five CPython variants (mk/cpython.mk)
+#   make clean      remove build/ but build/cpython; make clean-all: all
 #   make SANITIZE=address test   (or undefined) the harness and unit tests
 #                   under a sanitizer, built in build/san-$(SANITIZE)
 #   make V=1        show the commands
@@ -35,7 +37,7 @@ TEST_LIBS := -lcmocka $(HARNESS_LIBS)
 SHIM := build/libpyfault.so
 PYFAULT := $(B)/pyfault
 
-.PHONY: all deps run test clean bench harness
+.PHONY: all deps run test clean clean-all bench harness
 all: $(SHIM) harness tests targets
 harness: $(PYFAULT)
 
@@ -149,5 +151,9 @@ build/bench/%: bench/%.c build/.flags
 bench: deps all build/bench/alternate
 	$(Q)./bench/run-all.sh
 
+# Keeps build/cpython (ten minutes of CPython builds); clean-all removes it.
 clean:
+	find build -mindepth 1 -maxdepth 1 ! -name cpython -exec rm -rf {} +
+
+clean-all:
 	rm -rf build

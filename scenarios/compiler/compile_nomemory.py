@@ -1,5 +1,5 @@
 # pyfault-scenario: compiler-under-allocation-failure
-# issue: https://github.com/python/cpython/issues/134163
+# issue: https://github.com/python/cpython/issues?q=is%3Aissue+compiler+MemoryError
 # plan: oneshot
 # inject: site=_PyRun_SimpleFileObject
 # stride: 11
