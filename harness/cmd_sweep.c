@@ -241,7 +241,8 @@ int pf_cmd_sweep(int argc, char **argv)
     }
     if (!o.quiet)
         print_summary(&sw, complete);
-    if (o.out_dir && report_step(o.out_dir, o.quiet) < 0)
+    /* after Ctrl-C, stop at once: results.json (incomplete) is written */
+    if (o.out_dir && !pf_interrupted && report_step(o.out_dir, o.quiet) < 0)
         goto out;
     if (pf_interrupted)
         status = 130;
