@@ -16,4 +16,14 @@ int pf_cmd_report(int argc, char **argv);
  * shards that cannot be merged. */
 int pf_cmd_merge(int argc, char **argv);
 
+/* "pyfault gate --baseline BASE RESULTS": 0 pass, 1 new findings or
+ * violated expectations, 2 bad usage or input. */
+int pf_cmd_gate(int argc, char **argv);
+/* "pyfault bisect-run": for git bisect run: 0 good, 1 bad, 125 skip (cannot
+ * build or run), 128 harness broken or bad usage (git bisect stops). */
+int pf_cmd_bisect_run(int argc, char **argv);
+/* "pyfault repro RESULTS.json ID": 0 the class reproduced (every time with
+ * --times), 1 it did not, 2 bad usage or input. */
+int pf_cmd_repro(int argc, char **argv);
+
 #endif

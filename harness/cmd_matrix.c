@@ -1,7 +1,6 @@
 /* cmd_matrix.c: "pyfault matrix": every scenario on every interpreter. */
 #include <dirent.h>
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include "locate.h"
 #include "matrix.h"
 #include "matrix_json.h"
+#include "replay.h"
 #include "report_dir.h"
 
 static const char usage[] =
@@ -124,16 +124,6 @@ static int parse_args(int argc, char **argv, struct matrix_args *a, char *err, s
     return 0;
 }
 
-static int project_root(char *out, size_t outlen)
-{
-    char lib[PATH_MAX];
-    if (pf_find_scenario_lib(lib, sizeof lib) < 0)
-        return -1;
-    char *scen = dirname(lib);
-    snprintf(out, outlen, "%s", dirname(scen));
-    return 0;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -232,7 +222,7 @@ int pf_cmd_matrix(int argc, char **argv)
         return 0;
     }
     char root[PATH_MAX];
-    if (project_root(root, sizeof root) < 0) {
+    if (pf_project_root(root, sizeof root) < 0) {
         fprintf(stderr, "pyfault matrix: cannot find scenarios/lib beside the pyfault binary\n");
         return 2;
     }

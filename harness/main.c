@@ -12,6 +12,9 @@ static const char usage[] =
     "  matrix  run every scenario on every interpreter and judge each cell\n"
     "  report  write junit.xml, summary.md and index.html from DIR/results.json\n"
     "  merge   merge the results.json of shards into the unsharded run's\n"
+    "  gate        fail CI on findings new since a baseline or broken expectations\n"
+    "  bisect-run  build and judge one commit, for git bisect run\n"
+    "  repro       re-run one trial of a results.json (--times K, --gdb)\n"
     "Run 'pyfault COMMAND --help' for a command's options.\n";
 
 int main(int argc, char **argv)
@@ -35,6 +38,12 @@ int main(int argc, char **argv)
         return pf_cmd_report(argc - 2, argv + 2);
     if (strcmp(cmd, "merge") == 0)
         return pf_cmd_merge(argc - 2, argv + 2);
+    if (strcmp(cmd, "gate") == 0)
+        return pf_cmd_gate(argc - 2, argv + 2);
+    if (strcmp(cmd, "bisect-run") == 0)
+        return pf_cmd_bisect_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "repro") == 0)
+        return pf_cmd_repro(argc - 2, argv + 2);
     fprintf(stderr, "pyfault: unknown command '%s' (expected run or sweep)\n", cmd);
     return 2;
 }

@@ -3,13 +3,11 @@
  * the matrix's own is the per-interpreter set-up (extensions, paths), the
  * judging against expectations and the cross-cell deduplication. */
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +16,7 @@
 #include "count.h"
 #include "interrupt.h"
 #include "locate.h"
+#include "replay.h"
 #include "options.h"
 #include "sweep.h"
 #include "tmpdir.h"
@@ -167,17 +166,6 @@ static int record(struct pf_matrix *m, struct pf_mcell *c, uint64_t point, unsig
     return 0;
 }
 
-/* The project's root: the parent of scenarios/lib. */
-static int project_root(char *out, size_t outlen)
-{
-    char lib[PATH_MAX];
-    if (pf_find_scenario_lib(lib, sizeof lib) < 0)
-        return -1;
-    char *scen_dir = dirname(lib);       /* .../scenarios */
-    snprintf(out, outlen, "%s", dirname(scen_dir));
-    return 0;
-}
-
 /* Builds the extensions scenario S needs against interpreter I into a
  * directory of that interpreter's own, written into EXTDIR. */
 static int build_extensions(const struct pf_matrix *m, unsigned s, unsigned i,
@@ -188,33 +176,15 @@ static int build_extensions(const struct pf_matrix *m, unsigned s, unsigned i,
     if (sc->nneeds == 0)
         return 0;
     char root[PATH_MAX];
-    if (project_root(root, sizeof root) < 0) {
+    if (pf_project_root(root, sizeof root) < 0) {
         snprintf(err, errlen, "cannot find the project's scenarios/ beside pyfault");
         return -1;
     }
     snprintf(extdir, extlen, "%.3900s/build/ext/%s-%.12s", root, m->interps[i].id,
              m->interps[i].sha256);
-    for (int k = 0; k < sc->nneeds; k++) {
-        char script[PATH_MAX + 32];
-        snprintf(script, sizeof script, "%s/tools/build-ext.sh", root);
-        pid_t pid = fork();
-        if (pid < 0) {
-            snprintf(err, errlen, "fork: %s", strerror(errno));
+    for (int k = 0; k < sc->nneeds; k++)
+        if (pf_build_ext(m->interps[i].path, sc->needs[k], extdir, err, errlen) < 0)
             return -1;
-        }
-        if (pid == 0) {
-            execl(script, script, m->interps[i].path, sc->needs[k], extdir, (char *)NULL);
-            _exit(127);
-        }
-        int status;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-            ;
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            snprintf(err, errlen, "cannot build extension %s for %s (tools/build-ext.sh failed)",
-                     sc->needs[k], m->interps[i].id);
-            return -1;
-        }
-    }
     return 0;
 }
 
@@ -255,6 +225,7 @@ static int run_single(struct pf_matrix *m, struct pf_mcell *c, struct pf_context
     if (pf_runner_init(r, dir, c->scenario * 100u + c->interp, err, errlen) < 0)
         goto out;
     ctx->timeout_s = sc->timeout_s > 0 ? sc->timeout_s : 30;
+    c->timeout_s = ctx->timeout_s;
     pf_trial_run(ctx, r, t, sc->inject, res);
     pf_runner_free(r);
     if (res->v.cls == PF_HARNESS_ERROR)
@@ -300,6 +271,7 @@ static int run_sweep(struct pf_matrix *m, struct pf_mcell *c, struct pf_context 
         return record(m, c, 0, PF_MMODE_NONE, PF_HARNESS_ERROR, PF_SUB_NONE, 0,
                       "harness-error: empty sweep", "", c->error) < 0 ? -1 : 0;
     ctx->timeout_s = sc->timeout_s > 0 ? sc->timeout_s : pf_count_default_timeout(st.count_ms);
+    c->timeout_s = ctx->timeout_s;
     struct pf_sweep sw;
     pf_sweep_init(&sw, &o, ctx, dir, m->cfg.jobs);
     int rc = pf_sweep_run(&sw, 0, &st);

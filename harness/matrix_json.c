@@ -124,6 +124,8 @@ static json_t *build(const struct pf_matrix *m)
             "allocations", (json_int_t)c->allocations);
         if (c->error[0])
             json_object_set_new(cell, "error", json_string(c->error));
+        if (c->timeout_s > 0)
+            json_object_set_new(cell, "timeout_s", json_real(c->timeout_s));
         json_array_append_new(cells, cell);
         for (int cls = 0; cls < PF_CLASS_COUNT; cls++) {
             total[cls] += c->counts[cls];

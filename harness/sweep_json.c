@@ -8,6 +8,7 @@
 
 #include "atomic_file.h"
 
+#include "count.h"
 #include "matrix_json.h"
 #include "result_json.h"
 
@@ -145,6 +146,9 @@ static int add_v1(json_t *j, const struct pf_sweep *sw, const struct pf_sweep_ta
         for (int k = 0; k < PF_CLASS_COUNT; k++)
             n += counts[i][k];
         json_object_set_new(json_array_get(cells, i), "trials", json_integer((json_int_t)n));
+        json_object_set_new(json_array_get(cells, i), "timeout_s",
+                            json_real(o->timeout_s > 0 ? o->timeout_s
+                                                       : pf_count_default_timeout(targets[i].count_ms)));
         total_unexpected += unexpected[i];
     }
     free(counts);

@@ -1,0 +1,83 @@
+/* repro_plan.c: a trial's replay recipe from results.json. Version 1
+ * files need not carry a trial's spec: it follows from its mode, point
+ * and scenario inject exactly as the sweep composed it. */
+#include "repro_plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "sweep_plan.h"
+
+int pf_repro_plan(const struct pf_results *r, size_t id, struct pf_repro_plan *p,
+                  char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    if (id >= r->n_trials) {
+        snprintf(err, errlen, "trial %zu: the file has %zu trials (0 to %zu)", id, r->n_trials,
+                 r->n_trials ? r->n_trials - 1 : 0);
+        return -1;
+    }
+    const struct pf_rtrial *t = &r->trials[id];
+    const struct pf_rscenario *sc = &r->scenarios[t->scenario];
+    json_t *jt = json_array_get(json_object_get(r->root, "trials"), id);
+    json_t *js = json_array_get(json_object_get(r->root, "scenarios"), (size_t)t->scenario);
+    json_t *jc = json_array_get(json_object_get(r->root, "cells"), (size_t)t->cell);
+    p->python = r->interps[t->interp].path;
+    p->scenario = sc->path;
+    p->cls = t->cls;
+    p->signature = t->signature;
+
+    /* a command target: scenarios[].argv, or the sweep's targets[].argv */
+    json_t *argv = json_object_get(js, "argv");
+    json_t *tg = json_object_get(jt, "target");
+    if (!json_is_array(argv) && json_is_integer(tg))
+        argv = json_object_get(json_array_get(json_object_get(r->root, "targets"),
+                                              (size_t)json_integer_value(tg)), "argv");
+    if (json_is_array(argv) && json_array_size(argv) > 0) {
+        p->argc = json_array_size(argv);
+        p->argv = calloc(p->argc + 1, sizeof *p->argv);
+        if (!p->argv) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        for (size_t k = 0; k < p->argc; k++)
+            if (!(p->argv[k] = json_string_value(json_array_get(argv, k)))) {
+                snprintf(err, errlen, "scenarios[%d].argv[%zu]: expected a string", t->scenario, k);
+                pf_repro_plan_free(p);
+                return -1;
+            }
+    }
+
+    const char *spec = json_string_value(json_object_get(jt, "spec"));
+    if (spec) {
+        snprintf(p->spec, sizeof p->spec, "%s", spec);
+    } else {
+        unsigned mode = strcmp(t->mode, "oneshot") == 0 ? PF_MODE_ONESHOT
+                      : strcmp(t->mode, "persistent") == 0 ? PF_MODE_PERSISTENT : 0;
+        if (mode && t->point < 1) {
+            snprintf(err, errlen, "trials[%zu]: a %s trial without a point", id, t->mode);
+            pf_repro_plan_free(p);
+            return -1;
+        }
+        if (mode)
+            pf_sweep_mode_spec(mode, (uint64_t)t->point, p->spec, sizeof p->spec);
+        if (sc->inject && sc->inject[0]) {
+            size_t n = strlen(p->spec);
+            snprintf(p->spec + n, sizeof p->spec - n, "%s%s", n ? "," : "", sc->inject);
+        }
+    }
+    json_t *to = json_object_get(jc, "timeout_s");
+    json_t *top = json_object_get(r->root, "timeout_s");
+    p->timeout_s = json_is_number(to) && json_number_value(to) > 0 ? json_number_value(to)
+                 : sc->timeout_s > 0 ? sc->timeout_s
+                 : json_is_number(top) && json_number_value(top) > 0 ? json_number_value(top)
+                 : PF_REPRO_TIMEOUT;
+    return 0;
+}
+
+void pf_repro_plan_free(struct pf_repro_plan *p)
+{
+    free(p->argv);
+    p->argv = NULL;
+}

@@ -1,0 +1,11 @@
+# slow.mk: tests too slow for `make test` (they skip themselves there).
+#
+#   make test-slow   the CPython bisect acceptance test: a git repository of
+#                    the 3.11.2 source with the gh-134163 fix and the
+#                    bpo-38006 revert as commits, real `git bisect run
+#                    pyfault bisect-run` both ways (first build: minutes;
+#                    the repository and its in-tree build are kept in
+#                    build/slow/ so later runs are incremental)
+.PHONY: test-slow
+test-slow: deps all build/cpython/src/Python-3.11.2/.pyfault-extracted
+	$(Q)PYFAULT_SLOW=1 build/tests/slow/test_bisect_cpython

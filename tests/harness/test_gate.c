@@ -1,0 +1,187 @@
+/*
+ * test_gate: pyfault gate on results of real matrix runs (Debian's
+ * python3.11): a run against itself passes, a known crash passes, a new
+ * crash fails naming it with its repro, a violated expectation fails, a
+ * missing baseline or a bad file is exit 2 with one line; the baseline
+ * and junit.xml are written whole (JUnit valid against reports/junit.xsd).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness_cli.h"
+
+#define SYSTEM "system=/usr/bin/python3.11"
+#define KNOWN "scenarios/contextvar/gh132002_str_subclass_name.py"  /* segfault, expected */
+#define NEW "tests/harness/data/gate_new_crash.py"                  /* segfault, expected */
+#define WRONG "tests/harness/data/wrong_expectation.py"             /* ok, expects segfault */
+
+static char known_dir[600], new_dir[600], wrong_dir[600], work[600];
+
+static const char *in(const char *dir, const char *name)
+{
+    static char buf[4][700];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+/* pyfault matrix on the system interpreter, no start-up sweep. */
+static void matrix(char *dir, const char *s1, const char *s2, int want_status)
+{
+    snprintf(dir, 600, "%s", harness_tmpdir());
+    const char *args[] = {"matrix", "-q", "--interp", SYSTEM, "--startup-stride", "0", "--out", dir,
+                          s1, s2, NULL};
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    if (!r.exited || r.exit_code != want_status)
+        fail_msg("matrix %s %s: status %d, want %d: %s%s", s1, s2 ? s2 : "", r.exit_code, want_status,
+                 r.out, r.err);
+    proc_result_free(&r);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    matrix(known_dir, KNOWN, NULL, 0);
+    matrix(new_dir, KNOWN, NEW, 0);
+    matrix(wrong_dir, WRONG, NULL, 1);
+    snprintf(work, sizeof work, "%s", harness_tmpdir());
+    return 0;
+}
+
+static void gate(const char **extra, struct proc_result *r)
+{
+    const char *args[16] = {"gate"};
+    int n = 1;
+    for (int i = 0; extra[i]; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    harness_cli(args, r, NULL);
+}
+
+static void test_against_itself(void **state)
+{
+    (void)state;
+    const char *res = in(known_dir, "results.json");
+    struct proc_result r;
+    gate((const char *[]){"--baseline", res, res, NULL}, &r);
+    if (r.exit_code != 0)
+        fail_msg("gate against itself: %d: %s%s", r.exit_code, r.out, r.err);
+    assert_non_null(strstr(r.out, "gate: PASS: 0 new findings, 0 violated expectations"));
+    proc_result_free(&r);
+}
+
+static void test_update_then_known_crash(void **state)
+{
+    (void)state;
+    const char *base = in(work, "baseline.json");
+    unlink(base);
+    struct proc_result r;
+    /* a first --update-baseline creates the file: the crash is new now */
+    gate((const char *[]){"--baseline", base, "--update-baseline", in(known_dir, "results.json"), NULL}, &r);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.out, "NEW segfault: "));
+    assert_non_null(strstr(r.out, "written: "));
+    proc_result_free(&r);
+    json_error_t je;
+    json_t *j = json_load_file(base, 0, &je);
+    if (!j)
+        fail_msg("%s: %s", base, je.text);
+    assert_string_equal(harness_str(j, "schema"), "pyfault-baseline");
+    json_t *f0 = json_array_get(json_object_get(j, "findings"), 0);
+    assert_string_equal(harness_str(f0, "class"), "segfault");
+    json_decref(j);
+    assert_int_equal(harness_count_files(work), 1); /* no temp file left */
+    /* the same crash again: known */
+    gate((const char *[]){"--baseline", base, in(known_dir, "results.json"), NULL}, &r);
+    if (r.exit_code != 0)
+        fail_msg("known crash: %d: %s%s", r.exit_code, r.out, r.err);
+    assert_null(strstr(r.out, "NEW "));
+    proc_result_free(&r);
+}
+
+static void test_new_crash(void **state)
+{
+    (void)state;
+    const char *junit = in(work, "junit.xml");
+    struct proc_result r;
+    gate((const char *[]){"--baseline", in(known_dir, "results.json"), "--junit", junit,
+                          in(new_dir, "results.json"), NULL}, &r);
+    if (r.exit_code != 1)
+        fail_msg("new crash: %d: %s%s", r.exit_code, r.out, r.err);
+    /* exactly one new finding, named with its class, signature and repro */
+    const char *p = strstr(r.out, "NEW segfault: ");
+    assert_non_null(p);
+    assert_null(strstr(p + 1, "NEW "));
+    assert_non_null(strstr(p, "gate-new-crash"));
+    assert_non_null(strstr(p, "repro: "));
+    assert_non_null(strstr(p, "gate_new_crash.py"));
+    assert_non_null(strstr(r.out, "gate: FAIL: 1 new finding, 0 violated expectations"));
+    proc_result_free(&r);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "xmllint --noout --schema reports/junit.xsd '%s' 2>&1", junit);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "grep -c '<failure type=\"segfault\"' '%s' | grep -qx 1", junit);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_violated_expectation(void **state)
+{
+    (void)state;
+    const char *res = in(wrong_dir, "results.json");
+    struct proc_result r;
+    gate((const char *[]){"--baseline", res, res, NULL}, &r);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.out, "UNEXPECTED deliberately-wrong-expectation on system: 1 of 1 trial outside segfault (ok 1)"));
+    proc_result_free(&r);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    const char *res = in(known_dir, "results.json");
+    const char *garbage = in(work, "garbage.json");
+    FILE *f = fopen(garbage, "w");
+    fputs("{\"schema\": \"pyfault-results\", \"version\": 1", f);
+    fclose(f);
+    const char *cases[][6] = {
+        {"--baseline", in(work, "missing.json"), res, NULL},
+        {"--baseline", garbage, res, NULL},
+        {"--baseline", res, garbage, NULL},
+        {"--baseline", res, NULL},
+        {res, NULL},
+        {"--baseline", res, res, "--bogus", NULL},
+        {"--baseline", res, "--junit", "/nonexistent/dir/j.xml", res, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct proc_result r;
+        gate(cases[i], &r);
+        if (r.exit_code != 2 || !harness_one_line(r.err))
+            fail_msg("case %zu: status %d, stderr '%s'", i, r.exit_code, r.err);
+        proc_result_free(&r);
+    }
+    struct proc_result r;
+    gate((const char *[]){"--baseline", in(work, "missing.json"), res, NULL}, &r);
+    assert_non_null(strstr(r.err, "missing.json: no such baseline file"));
+    proc_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_against_itself),
+        cmocka_unit_test(test_update_then_known_crash),
+        cmocka_unit_test(test_new_crash),
+        cmocka_unit_test(test_violated_expectation),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}

@@ -1,0 +1,165 @@
+/*
+ * test_repro: pyfault repro replays trials of real results.json files:
+ * a segfault recorded by a sweep (a command target, nth=N derived from
+ * its mode and point) and by a matrix (a scenario on Debian's python3.11)
+ * replays as a segfault, --times K counts, an ok trial replays as ok,
+ * --gdb-batch stops at the injected failure; bad input is exit 2.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "harness_cli.h"
+
+static char sweep_res[700], matrix_res[700];
+static long seg_id = -1, ok_id = -1, seg_point;
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *dir = harness_tmpdir();
+    snprintf(sweep_res, sizeof sweep_res, "%s/results.json", dir);
+    const char *sargs[] = {"sweep", "-q", "--out", dir, "--", project_path("build/targets/gate_unchecked_malloc"), NULL};
+    struct proc_result r;
+    harness_cli(sargs, &r, NULL);
+    proc_result_free(&r);
+    json_error_t je;
+    json_t *j = json_load_file(sweep_res, 0, &je);
+    if (!j)
+        fail_msg("%s: %s", sweep_res, je.text);
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(j, "trials"), i, t) {
+        const char *cls = harness_str(t, "class");
+        if (strcmp(cls, "segfault") == 0 && seg_id < 0 && json_integer_value(json_object_get(t, "point")) > 2) {
+            seg_id = (long)i;
+            seg_point = (long)json_integer_value(json_object_get(t, "point"));
+        }
+        if (strcmp(cls, "ok") == 0 && ok_id < 0)
+            ok_id = (long)i;
+    }
+    json_decref(j);
+    if (seg_id < 0 || ok_id < 0)
+        fail_msg("the sweep of gate_unchecked_malloc has no segfault past point 2 or no ok trial");
+
+    dir = harness_tmpdir();
+    snprintf(matrix_res, sizeof matrix_res, "%s/results.json", dir);
+    const char *margs[] = {"matrix", "-q", "--interp", "system=/usr/bin/python3.11", "--startup-stride", "0",
+                           "--out", dir, "scenarios/contextvar/gh132002_str_subclass_name.py", NULL};
+    harness_cli(margs, &r, NULL);
+    if (r.exit_code != 0)
+        fail_msg("matrix: %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+    return 0;
+}
+
+static void repro(const char **extra, struct proc_result *r)
+{
+    const char *args[16] = {"repro"};
+    int n = 1;
+    for (int i = 0; extra[i]; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    harness_cli(args, r, NULL);
+}
+
+static void test_sweep_segfault_replays(void **state)
+{
+    (void)state;
+    char id[32], want[128];
+    snprintf(id, sizeof id, "%ld", seg_id);
+    struct proc_result r;
+    repro((const char *[]){sweep_res, id, NULL}, &r);
+    if (r.exit_code != 0)
+        fail_msg("repro: %d: %s%s", r.exit_code, r.out, r.err);
+    snprintf(want, sizeof want, "spec 'nth=%ld'", seg_point);
+    assert_non_null(strstr(r.out, want));
+    assert_non_null(strstr(r.out, "run 1: segfault"));
+    assert_non_null(strstr(r.out, "reproduced: 1 of 1 run gave segfault (1 with the same signature)"));
+    proc_result_free(&r);
+
+    repro((const char *[]){sweep_res, id, "--times", "4", NULL}, &r);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "reproduced: 4 of 4 runs gave segfault"));
+    proc_result_free(&r);
+}
+
+static void test_ok_replays_as_ok(void **state)
+{
+    (void)state;
+    char id[32];
+    snprintf(id, sizeof id, "%ld", ok_id);
+    struct proc_result r;
+    repro((const char *[]){sweep_res, id, NULL}, &r);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "run 1: ok"));
+    assert_non_null(strstr(r.out, "gave ok"));
+    proc_result_free(&r);
+}
+
+static void test_matrix_segfault_replays(void **state)
+{
+    (void)state;
+    struct proc_result r;
+    repro((const char *[]){matrix_res, "0", "--times", "2", NULL}, &r);
+    if (r.exit_code != 0)
+        fail_msg("repro: %d: %s%s", r.exit_code, r.out, r.err);
+    assert_non_null(strstr(r.out, "gh132002_str_subclass_name.py on /usr/bin/python3.11, spec 'junk'"));
+    assert_non_null(strstr(r.out, "reproduced: 2 of 2 runs gave segfault (2 with the same signature)"));
+    proc_result_free(&r);
+}
+
+static void test_gdb_stops_at_the_injected_failure(void **state)
+{
+    (void)state;
+    char id[32], want[128];
+    snprintf(id, sizeof id, "%ld", seg_id);
+    struct proc_result r;
+    repro((const char *[]){sweep_res, id, "--gdb-batch", NULL}, &r);
+    if (!strstr(r.out, "Breakpoint 1, pyfault_injected_failure"))
+        fail_msg("gdb did not stop at the breakpoint: %d: %s%s", r.exit_code, r.out, r.err);
+    snprintf(want, sizeof want, "pyfault_injected_failure (n=n@entry=%ld", seg_point);
+    assert_non_null(strstr(r.out, want));
+    /* the caller that dereferences the NULL: the target's own main */
+    assert_non_null(strstr(r.out, " main ()"));
+    assert_non_null(strstr(r.err, "set startup-with-shell off"));
+    proc_result_free(&r);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    const char *cases[][5] = {
+        {sweep_res, "100000", NULL},
+        {sweep_res, "-1", NULL},
+        {sweep_res, "x", NULL},
+        {sweep_res, NULL},
+        {"/nonexistent/results.json", "0", NULL},
+        {sweep_res, "0", "--times", "0", NULL},
+        {sweep_res, "0", "--bogus", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct proc_result r;
+        repro(cases[i], &r);
+        if (r.exit_code != 2 || !harness_one_line(r.err))
+            fail_msg("case %zu: status %d, stderr '%s'", i, r.exit_code, r.err);
+        proc_result_free(&r);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sweep_segfault_replays),
+        cmocka_unit_test(test_ok_replays_as_ok),
+        cmocka_unit_test(test_matrix_segfault_replays),
+        cmocka_unit_test(test_gdb_stops_at_the_injected_failure),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
