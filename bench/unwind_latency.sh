@@ -28,4 +28,4 @@ measure() { # label, then the run arguments
 }
 
 measure "C retry loop (h_retry_malloc, from=50)" --inject from=50 -- "$ROOT/build/targets/h_retry_malloc"
-measure "gh-134163 (late_handler.py on $PY)" --python "$PY" "$ROOT/tests/harness/data/late_handler.py"
+measure "gh-134163 (except_past_256.py on $PY)" --python "$PY" "$ROOT/scenarios/set_nomemory/except_past_256.py"

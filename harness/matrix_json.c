@@ -18,7 +18,7 @@ static const char *mode_name(unsigned mode)
     return "none";
 }
 
-static json_t *classes_json(unsigned mask)
+json_t *pf_json_classes(unsigned mask)
 {
     json_t *a = json_array();
     for (int k = 0; k < PF_CLASS_COUNT; k++)
@@ -27,7 +27,7 @@ static json_t *classes_json(unsigned mask)
     return a;
 }
 
-static json_t *counts_json(const uint64_t *counts)
+json_t *pf_json_counts(const uint64_t *counts)
 {
     json_t *o = json_object();
     for (int k = 0; k < PF_CLASS_COUNT; k++)
@@ -44,10 +44,10 @@ static json_t *scenario_json(const struct pf_matrix *m, unsigned s)
     if (startup) {
         for (unsigned i = 0; i < m->ninterps; i++)
             json_object_set_new(expect, m->interps[i].id,
-                                classes_json(pf_matrix_startup_expectation(m->interps[i].id)));
+                                pf_json_classes(pf_matrix_startup_expectation(m->interps[i].id)));
     } else {
         for (int k = 0; k < sc->nexpect; k++)
-            json_object_set_new(expect, sc->expect[k].variant, classes_json(sc->expect[k].classes));
+            json_object_set_new(expect, sc->expect[k].variant, pf_json_classes(sc->expect[k].classes));
     }
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:i, s:o}",
                      "id", sc->name, "path", sc->path, "issue", sc->issue,
@@ -119,7 +119,7 @@ static json_t *build(const struct pf_matrix *m)
         const struct pf_mcell *c = &m->cells[k];
         json_t *cell = json_pack("{s:s, s:s, s:o, s:o, s:i, s:i, s:i}",
             "scenario", m->scen[c->scenario].name, "interpreter", m->interps[c->interp].id,
-            "expected", classes_json(c->expected), "counts", counts_json(c->counts),
+            "expected", pf_json_classes(c->expected), "counts", pf_json_counts(c->counts),
             "trials", (json_int_t)c->trials, "unexpected", (json_int_t)c->unexpected,
             "allocations", (json_int_t)c->allocations);
         if (c->error[0])
@@ -151,10 +151,10 @@ static json_t *build(const struct pf_matrix *m)
         json_array_append_new(findings, finding_json(m, k));
     json_t *by_interp = json_object();
     for (unsigned i = 0; i < m->ninterps && per_interp; i++)
-        json_object_set_new(by_interp, m->interps[i].id, counts_json(per_interp[i]));
+        json_object_set_new(by_interp, m->interps[i].id, pf_json_counts(per_interp[i]));
     free(per_interp);
     json_t *summary = json_pack("{s:i, s:o, s:i, s:i, s:o}",
-        "trials", (json_int_t)m->ntrials, "counts", counts_json(total),
+        "trials", (json_int_t)m->ntrials, "counts", pf_json_counts(total),
         "unexpected", (json_int_t)unexpected, "duration_ms", (json_int_t)m->duration_ms,
         "by_interpreter", by_interp);
     json_t *shard = m->cfg.shard_n > 1

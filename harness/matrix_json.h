@@ -13,6 +13,10 @@
 int pf_matrix_json_write(const char *path, const struct pf_matrix *m,
                          char *err, size_t errlen);
 
+/* The classes in MASK (bit 1 << class) as a JSON array of names. */
+json_t *pf_json_classes(unsigned mask);
+/* Class -> count for the non-zero entries of COUNTS[PF_CLASS_COUNT]. */
+json_t *pf_json_counts(const uint64_t *counts);
 /* Splits a signature "class: a < b < c" into the JSON array ["a","b","c"]. */
 json_t *pf_json_signature_frames(const char *signature);
 

@@ -90,24 +90,6 @@ static json_t *finding_json(const struct pf_sweep *sw, size_t k,
     return j;
 }
 
-static json_t *classes_json(unsigned mask)
-{
-    json_t *a = json_array();
-    for (int k = 0; k < PF_CLASS_COUNT; k++)
-        if (mask & (1u << k))
-            json_array_append_new(a, json_string(pf_class_name((enum pf_class)k)));
-    return a;
-}
-
-static json_t *counts_json(const uint64_t *counts)
-{
-    json_t *o = json_object();
-    for (int k = 0; k < PF_CLASS_COUNT; k++)
-        if (counts[k])
-            json_object_set_new(o, pf_class_name((enum pf_class)k), json_integer((json_int_t)counts[k]));
-    return o;
-}
-
 /* The schema-v1 part: interpreters, scenarios, cells and summary. */
 static int add_v1(json_t *j, const struct pf_sweep *sw, const struct pf_sweep_target *targets,
                   unsigned nt, const struct pf_sweep_names *names)
@@ -132,14 +114,14 @@ static int add_v1(json_t *j, const struct pf_sweep *sw, const struct pf_sweep_ta
     uint64_t total_unexpected = 0;
     for (unsigned i = 0; i < nt; i++) {
         json_t *expect = json_object();
-        json_object_set_new(expect, "*", classes_json(o->accept_mask));
+        json_object_set_new(expect, "*", pf_json_classes(o->accept_mask));
         json_array_append_new(scen, json_pack("{s:o,s:o,s:s,s:s,s:o,s:f,s:I,s:o}",
             "id", pf_json_text(names->scenario[i]), "path", pf_json_text(names->path[i]),
             "issue", "", "plan", plan, "inject", pf_json_text(o->inject ? o->inject : ""),
             "timeout_s", sw->ctx->timeout_s, "stride", (json_int_t)o->stride, "expect", expect));
         json_array_append_new(cells, json_pack("{s:o,s:o,s:o,s:o,s:I,s:I,s:I}",
             "scenario", pf_json_text(names->scenario[i]), "interpreter", pf_json_text(in->id),
-            "expected", classes_json(o->accept_mask), "counts", counts_json(counts[i]),
+            "expected", pf_json_classes(o->accept_mask), "counts", pf_json_counts(counts[i]),
             "trials", (json_int_t)(counts[i][0] + 0), "unexpected", (json_int_t)unexpected[i],
             "allocations", (json_int_t)targets[i].allocations));
         uint64_t n = 0;
@@ -154,7 +136,7 @@ static int add_v1(json_t *j, const struct pf_sweep *sw, const struct pf_sweep_ta
     free(counts);
     free(unexpected);
     json_t *by = json_object();
-    json_object_set_new(by, in->id, counts_json(sw->counts));
+    json_object_set_new(by, in->id, pf_json_counts(sw->counts));
     char created[32];
     time_t now = time(NULL);
     struct tm tm;
@@ -169,7 +151,7 @@ static int add_v1(json_t *j, const struct pf_sweep *sw, const struct pf_sweep_ta
     json_object_set_new(j, "scenarios", scen);
     json_object_set_new(j, "cells", cells);
     json_object_set_new(j, "summary", json_pack("{s:I,s:o,s:I,s:I,s:o}",
-        "trials", (json_int_t)sw->ntrials, "counts", counts_json(sw->counts),
+        "trials", (json_int_t)sw->ntrials, "counts", pf_json_counts(sw->counts),
         "unexpected", (json_int_t)total_unexpected,
         "duration_ms", (json_int_t)0, "by_interpreter", by));
     return 0;

@@ -43,7 +43,7 @@ static void test_malformed_inject(void **state)
 static void test_missing_interpreter_or_scenario(void **state)
 {
     (void)state;
-    const char *py[] = {"run", "--python", "/nonexistent/python9", project_path("tests/harness/data/early_handler.py"), NULL};
+    const char *py[] = {"run", "--python", "/nonexistent/python9", project_path("scenarios/set_nomemory/early_handler.py"), NULL};
     expect_usage_error(py, "interpreter '/nonexistent/python9' not found");
     const char *scen[] = {"run", "--python", "/bin/sh", "/nonexistent/scenario.py", NULL};
     expect_usage_error(scen, "scenario '/nonexistent/scenario.py'");

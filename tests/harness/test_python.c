@@ -31,7 +31,7 @@ static void test_late_handler_is_unwind_loop(void **state)
     (void)state;
     have_python();
     const char *args[] = {"--python", PY, "--timeout", "60",
-                          project_path("tests/harness/data/late_handler.py"), NULL};
+                          project_path("scenarios/set_nomemory/except_past_256.py"), NULL};
     int status;
     double wall;
     json_t *j = harness_run_json(args, &status, &wall);
@@ -48,7 +48,7 @@ static void test_early_handler_ends(void **state)
     (void)state;
     have_python();
     const char *args[] = {"--python", PY, "--timeout", "60",
-                          project_path("tests/harness/data/early_handler.py"), NULL};
+                          project_path("scenarios/set_nomemory/early_handler.py"), NULL};
     int status;
     double wall;
     json_t *j = harness_run_json(args, &status, &wall);
