@@ -78,5 +78,25 @@ check 3.11-regress bpo38006_trash_weakref.py segv
 check 3.13-vanilla bpo38006_trash_weakref.py "out:callback not called"
 check 3.13-patched bpo38006_trash_weakref.py "out:callback not called"
 
+# 3.11/0009: a failed identifier in the AST types' lazy init is no
+# longer ignored (a NULL attribute name reached PyObject_SetAttr()).
+check 3.11-vanilla ast_init_types_nomem.py segv
+check 3.11-patched ast_init_types_nomem.py "out:no crash"
+
+# 3.11/0011: shrinking a list keeps its block when realloc() fails.
+check 3.11-vanilla list_shrink_nomem.py memerror
+check 3.11-patched list_shrink_nomem.py "out:list shrunk"
+
+# 3.13/0006: dict.setdefault() fails cleanly when the table cannot grow.
+check 3.13-vanilla dict_setdefault_nomem.py "out:dict broken"
+check 3.13-patched dict_setdefault_nomem.py "out:dict ok"
+check 3.11-patched dict_setdefault_nomem.py "out:dict ok"
+
+# gh-122752 (3.13/0007): MAKE_FUNCTION does not release the code object
+# twice when the function cannot be allocated.
+check 3.13-vanilla gh122752_make_function_nomem.py "out:code object lost a reference"
+check 3.13-patched gh122752_make_function_nomem.py "out:code refcount kept"
+check 3.11-patched gh122752_make_function_nomem.py "out:code refcount kept"
+
 echo "cpython-verify: $passed passed, $failed failed"
 [ "$failed" = 0 ]
