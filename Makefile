@@ -44,6 +44,9 @@ harness: $(PYFAULT)
 deps:
 	$(Q)./tools/deps.sh
 
+# Keep intermediate objects: no "rm build/obj/..." after a build, no rebuilds.
+.SECONDARY:
+
 # --- flags stamp: a change of compiler or flags rebuilds everything -----
 FLAGS_NOW := $(CC) $(CFLAGS_BASE) $(SANFLAGS) $(CFLAGS)
 $(B)/.flags: FORCE
