@@ -136,11 +136,14 @@ $(B)/tests/%: $(B)/obj/tests/%.o $(SUPPORT_OBJ) $(B)/libharness.a
 # Fragments other parts of the project add (CPython builds, reports, ...).
 -include $(sort $(wildcard mk/*.mk))
 
+# The CPython bisect acceptance test (tests/slow) needs the 3.11.2 source:
+# fetched here like `make cpython` does; its builds are kept in build/slow.
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address tests harness
 	$(Q)$(MAKE) --no-print-directory SANITIZE=undefined tests harness
-	$(Q)./tests/run-all.sh
+	$(Q)$(MAKE) --no-print-directory build/cpython/src/Python-3.11.2/.pyfault-extracted
+	$(Q)PYFAULT_SLOW=1 ./tests/run-all.sh
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all

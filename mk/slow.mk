@@ -1,4 +1,5 @@
-# slow.mk: tests too slow for `make test` (they skip themselves there).
+# slow.mk: the slow tests alone. `make test` runs them too (it sets
+# PYFAULT_SLOW=1); without it they skip themselves.
 #
 #   make test-slow   the CPython bisect acceptance test: a git repository of
 #                    the 3.11.2 source with the gh-134163 fix and the
