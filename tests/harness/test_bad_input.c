@@ -12,59 +12,49 @@
 
 #include "harness_cli.h"
 
-static void expect_usage_error(const char *const *args, const char *want)
-{
-    struct proc_result r;
-    harness_cli(args, &r, NULL);
-    if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, want))
-        fail_msg("status %d, stderr '%s' (wanted one line with '%s')", r.exit_code, r.err, want);
-    assert_int_equal(r.out_len, 0);
-    proc_result_free(&r);
-}
-
 static void test_unknown_option(void **state)
 {
     (void)state;
     const char *run[] = {"run", "--bogus", "x.py", NULL};
-    expect_usage_error(run, "unknown option '--bogus'");
+    harness_expect_usage_error(run, "unknown option '--bogus'");
     const char *sweep[] = {"sweep", "--frob=1", "--", "true", NULL};
-    expect_usage_error(sweep, "unknown option '--frob'");
+    harness_expect_usage_error(sweep, "unknown option '--frob'");
 }
 
 static void test_malformed_inject(void **state)
 {
     (void)state;
     const char *args[] = {"run", "--inject", "nth=banana", "--", "true", NULL};
-    expect_usage_error(args, "nth=banana");
+    harness_expect_usage_error(args, "nth=banana");
     const char *args2[] = {"run", "--inject", "nth=1,,from=2", "--", "true", NULL};
-    expect_usage_error(args2, "--inject");
+    harness_expect_usage_error(args2, "--inject");
 }
 
 static void test_missing_interpreter_or_scenario(void **state)
 {
     (void)state;
     const char *py[] = {"run", "--python", "/nonexistent/python9", project_path("scenarios/set_nomemory/early_handler.py"), NULL};
-    expect_usage_error(py, "interpreter '/nonexistent/python9' not found");
+    harness_expect_usage_error(py, "interpreter '/nonexistent/python9' not found");
     const char *scen[] = {"run", "--python", "/bin/sh", "/nonexistent/scenario.py", NULL};
-    expect_usage_error(scen, "scenario '/nonexistent/scenario.py'");
+    harness_expect_usage_error(scen, "scenario '/nonexistent/scenario.py'");
     const char *cmd[] = {"sweep", "--", "/nonexistent/prog", NULL};
-    expect_usage_error(cmd, "command '/nonexistent/prog' not found");
+    harness_expect_usage_error(cmd, "command '/nonexistent/prog' not found");
 }
 
 static void test_backwards_range(void **state)
 {
     (void)state;
     const char *args[] = {"sweep", "--range", "9:3", "--", "true", NULL};
-    expect_usage_error(args, "--range 9:3");
+    harness_expect_usage_error(args, "--range 9:3");
 }
 
 static void test_unknown_subcommand(void **state)
 {
     (void)state;
     const char *args[] = {"frobnicate", NULL};
-    expect_usage_error(args, "unknown command 'frobnicate'");
+    harness_expect_usage_error(args, "unknown command 'frobnicate'");
     const char *none[] = {NULL};
-    expect_usage_error(none, "missing command");
+    harness_expect_usage_error(none, "missing command");
 }
 
 static void test_help(void **state)

@@ -343,28 +343,18 @@ static void test_baseline(void **state)
     rm_dir(dir);
 }
 
-static void expect_error(const char *const *args, const char *want)
-{
-    struct proc_result r;
-    harness_cli(args, &r, NULL);
-    if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, want))
-        fail_msg("status %d, stderr '%s' (wanted one line with '%s')", r.exit_code, r.err, want);
-    assert_int_equal(r.out_len, 0);
-    proc_result_free(&r);
-}
-
 static void test_report_bad_input(void **state)
 {
     (void)state;
     const char *none[] = {"report", NULL};
-    expect_error(none, "missing DIR");
+    harness_expect_usage_error(none, "missing DIR");
     const char *opt[] = {"report", "/tmp", "--frob", NULL};
-    expect_error(opt, "unknown option '--frob'");
+    harness_expect_usage_error(opt, "unknown option '--frob'");
     const char *nodir[] = {"report", "/nonexistent/dir", NULL};
-    expect_error(nodir, "not a directory");
+    harness_expect_usage_error(nodir, "not a directory");
     const char *dir = harness_tmpdir();
     const char *empty[] = {"report", dir, NULL};
-    expect_error(empty, "results.json");
+    harness_expect_usage_error(empty, "results.json");
     /* an invalid file: an error naming the JSON path, and the old reports stay */
     json_t *j = report_fixture(0, 0);
     json_object_set_new(json_array_get(json_object_get(j, "trials"), 5), "finding", json_integer(4242));
@@ -374,7 +364,7 @@ static void test_report_bad_input(void **state)
     fputs("previous report\n", f);
     fclose(f);
     const char *bad[] = {"report", dir, NULL};
-    expect_error(bad, "trials[5].finding: 4242 is past the 22 findings");
+    harness_expect_usage_error(bad, "trials[5].finding: 4242 is past the 22 findings");
     char *old = slurp(path_in(dir, "index.html"), NULL);
     assert_string_equal(old, "previous report\n");
     free(old);
@@ -383,9 +373,9 @@ static void test_report_bad_input(void **state)
     f = fopen(path_in(dir, "results.json"), "w");
     fputs("{\"schema\": \n", f);
     fclose(f);
-    expect_error(bad, "results.json:");
+    harness_expect_usage_error(bad, "results.json:");
     const char *base[] = {"report", dir, "--baseline", NULL};
-    expect_error(base, "--baseline needs");
+    harness_expect_usage_error(base, "--baseline needs");
     rm_dir(dir);
     struct proc_result r;
     const char *help[] = {"report", "--help", NULL};
@@ -446,18 +436,18 @@ static void test_merge_command(void **state)
     char out2[700];
     snprintf(out2, sizeof out2, "%s/other.json", outdir);
     const char *sha[] = {"merge", s[0], s[1], "-o", out2, NULL};
-    expect_error(sha, "interpreter 3.11-vanilla is another binary");
+    harness_expect_usage_error(sha, "interpreter 3.11-vanilla is another binary");
     assert_int_equal(access(out2, F_OK), -1);
     const char *dup[] = {"merge", s[0], s[0], "-o", out2, NULL};
-    expect_error(dup, "both shard 1/3");
+    harness_expect_usage_error(dup, "both shard 1/3");
     const char *one[] = {"merge", s[0], "-o", out2, NULL};
-    expect_error(one, "at least two");
+    harness_expect_usage_error(one, "at least two");
     const char *noout[] = {"merge", s[0], s[2], NULL};
-    expect_error(noout, "missing -o");
+    harness_expect_usage_error(noout, "missing -o");
     const char *missing[] = {"merge", s[0], "/nonexistent/x.json", "-o", out2, NULL};
-    expect_error(missing, "/nonexistent/x.json");
+    harness_expect_usage_error(missing, "/nonexistent/x.json");
     const char *same[] = {"merge", s[0], s[2], "-o", s[0], NULL};
-    expect_error(same, "both an input and the output");
+    harness_expect_usage_error(same, "both an input and the output");
     assert_int_equal(access(out2, F_OK), -1);
     const char *help[] = {"merge", "--help", NULL};
     harness_cli(help, &r, NULL);

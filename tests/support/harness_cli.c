@@ -122,3 +122,13 @@ int harness_one_line(const char *err)
     return n > 9 && strncmp(err, "pyfault", 7) == 0 && err[n - 1] == '\n' &&
            strchr(err, '\n') == err + n - 1;
 }
+
+void harness_expect_usage_error(const char *const *args, const char *want)
+{
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, want))
+        fail_msg("status %d, stderr '%s' (wanted one line with '%s')", r.exit_code, r.err, want);
+    assert_int_equal(r.out_len, 0);
+    proc_result_free(&r);
+}

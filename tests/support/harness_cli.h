@@ -30,5 +30,8 @@ const char *harness_str(json_t *o, const char *key);
 /* True when stderr text ERR is exactly one non-empty line starting with
  * "pyfault". */
 int harness_one_line(const char *err);
+/* Runs build/pyfault ARGS... and fails the test unless it exits 2 with
+ * one line on stderr containing WANT and nothing on stdout. */
+void harness_expect_usage_error(const char *const *args, const char *want);
 
 #endif
