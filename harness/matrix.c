@@ -56,6 +56,7 @@ int pf_matrix_init(struct pf_matrix *m, const struct pf_matrix_config *cfg,
                    char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
+    pf_findings_init(&m->findings);
     m->cfg = *cfg;
     m->interps = interps;
     m->ninterps = ninterps;
@@ -106,30 +107,30 @@ static int is_startup(const struct pf_matrix *m, unsigned s)
     return m->cfg.startup_stride && s == m->nscen - 1;
 }
 
-static long finding_for(struct pf_matrix *m, const char *signature, int cls, int sub,
+/* The finding of SIGNATURE (findings.h keeps the example of the lowest
+ * cell, point and mode: cells run in order, so the first met), with its
+ * matrix extras. Returns its index, or -1 on ENOMEM. */
+static long finding_for(struct pf_matrix *m, const struct pf_mcell *c, uint64_t point,
+                        unsigned mode, const char *signature, int cls, int sub,
                         const char *repro, const char *detail)
 {
-    for (size_t k = 0; k < m->nfindings; k++)
-        if (strcmp(m->findings[k].signature, signature) == 0)
-            return (long)k;
-    if (m->nfindings == m->fcap) {
-        size_t cap = m->fcap ? m->fcap * 2 : 64;
-        struct pf_mfinding *grown = realloc(m->findings, cap * sizeof *grown);
+    size_t before = m->findings.n;
+    unsigned cell = c->scenario * m->ninterps + c->interp;
+    long f = pf_findings_add(&m->findings, signature, cls, sub, repro, NULL, cell, point, mode);
+    if (f < 0 || m->findings.n == before)
+        return f;
+    if (m->findings.n > m->extra_cap) {
+        size_t cap = m->extra_cap ? m->extra_cap * 2 : 64;
+        struct pf_mfinding *grown = realloc(m->extra, cap * sizeof *grown);
         if (!grown)
             return -1;
-        m->findings = grown;
-        m->fcap = cap;
+        m->extra = grown;
+        m->extra_cap = cap;
     }
-    struct pf_mfinding *f = &m->findings[m->nfindings];
-    memset(f, 0, sizeof *f);
-    f->signature = strdup(signature);
-    f->repro = strdup(repro ? repro : "");
-    f->detail = strdup(detail ? detail : "");
-    if (!f->signature || !f->repro || !f->detail)
-        return -1;
-    f->cls = cls;
-    f->sub = sub;
-    return (long)m->nfindings++;
+    struct pf_mfinding *x = &m->extra[f];
+    memset(x, 0, sizeof *x);
+    x->detail = strdup(detail ? detail : "");
+    return x->detail ? f : -1;
 }
 
 /* Records one trial of cell C. Returns 0, or -1 on ENOMEM. */
@@ -137,7 +138,7 @@ static int record(struct pf_matrix *m, struct pf_mcell *c, uint64_t point, unsig
                   int cls, int sub, uint32_t duration_ms, const char *signature,
                   const char *repro, const char *detail)
 {
-    long f = finding_for(m, signature, cls, sub, repro, detail);
+    long f = finding_for(m, c, point, mode, signature, cls, sub, repro, detail);
     if (f < 0)
         return -1;
     if (m->ntrials == m->cap) {
@@ -153,8 +154,7 @@ static int record(struct pf_matrix *m, struct pf_mcell *c, uint64_t point, unsig
         .scenario = c->scenario, .interp = c->interp, .point = point,
         .duration_ms = duration_ms, .finding = f, .mode = (uint8_t)mode,
         .cls = (uint8_t)cls, .sub = (uint8_t)sub, .expected = (uint8_t)expected};
-    struct pf_mfinding *fi = &m->findings[f];
-    fi->count++;
+    struct pf_mfinding *fi = &m->extra[f];
     fi->interps |= 1ull << c->interp;
     if (c->scenario < 64)
         fi->scenarios_lo |= 1ull << c->scenario;
@@ -432,12 +432,10 @@ void pf_matrix_print(const struct pf_matrix *m, FILE *out)
 
 void pf_matrix_free(struct pf_matrix *m)
 {
-    for (size_t k = 0; k < m->nfindings; k++) {
-        free(m->findings[k].signature);
-        free(m->findings[k].repro);
-        free(m->findings[k].detail);
-    }
-    free(m->findings);
+    for (size_t k = 0; k < m->findings.n; k++)
+        free(m->extra[k].detail);
+    free(m->extra);
+    pf_findings_free(&m->findings);
     free(m->trials);
     free(m->cells);
     free(m->interps);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "classify.h"
+#include "findings.h"
 #include "interp.h"
 #include "scenario.h"
 
@@ -24,12 +25,10 @@ struct pf_mtrial {
     uint8_t mode, cls, sub, expected;
 };
 
+/* What a matrix keeps of a finding besides findings.h's signature, class,
+ * count and first repro (same index). */
 struct pf_mfinding {
-    char *signature;
-    char *repro;             /* of the first trial met */
     char *detail;            /* fatal message / assertion text, or "" */
-    int cls, sub;
-    uint64_t count;
     uint64_t interps;        /* bit per interpreter index */
     uint64_t scenarios_lo, scenarios_hi; /* bit per scenario index (< 128) */
 };
@@ -59,8 +58,9 @@ struct pf_matrix {
     struct pf_mcell *cells;   /* nscen * ninterps, scenario-major */
     struct pf_mtrial *trials;
     size_t ntrials, cap;
-    struct pf_mfinding *findings;
-    size_t nfindings, fcap;
+    struct pf_findings findings;  /* dedup by signature; example = first cell's */
+    struct pf_mfinding *extra;    /* findings.n of them */
+    size_t extra_cap;
     uint64_t duration_ms;
     int complete;             /* 0 when interrupted */
 };
