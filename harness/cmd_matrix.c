@@ -13,6 +13,7 @@
 #include "locate.h"
 #include "matrix.h"
 #include "matrix_json.h"
+#include "options.h"
 #include "replay.h"
 #include "report_dir.h"
 
@@ -52,12 +53,11 @@ struct matrix_args {
     int quiet, help;
 };
 
-static int parse_uint(const char *text, unsigned *out)
+/* A whole number from 0 (or MIN) up to a million. */
+static int parse_count(const char *text, uint64_t min, unsigned *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(text, &end, 10);
-    if (errno || *end || !*text || v > 1000000 || text[0] == '-')
+    uint64_t v;
+    if (pf_parse_whole(text, min, &v) < 0 || v > 1000000)
         return -1;
     *out = (unsigned)v;
     return 0;
@@ -91,22 +91,18 @@ static int parse_args(int argc, char **argv, struct matrix_args *a, char *err, s
             } else if (!strcmp(w, "--out")) {
                 a->out = val;
             } else if (!strcmp(w, "--shard")) {
-                char *end;
-                unsigned long i = strtoul(val, &end, 10), n = 0;
-                if (*end == '/')
-                    n = strtoul(end + 1, &end, 10);
-                if (*end || i < 1 || n < 1 || i > n || n > 10000 || val[0] == '-') {
-                    snprintf(err, errlen, "--shard '%s': want I/N with 1 <= I <= N", val);
+                if (pf_parse_shard(val, &a->shard_i, &a->shard_n, err, errlen) < 0)
+                    return -1;
+                if (a->shard_n > 10000) {
+                    snprintf(err, errlen, "--shard '%s': at most 10000 shares", val);
                     return -1;
                 }
-                a->shard_i = (unsigned)i;
-                a->shard_n = (unsigned)n;
             } else if (!strcmp(w, "--startup-stride")) {
-                if (parse_uint(val, &a->startup_stride) < 0) {
+                if (parse_count(val, 0, &a->startup_stride) < 0) {
                     snprintf(err, errlen, "--startup-stride '%s': want a whole number", val);
                     return -1;
                 }
-            } else if (parse_uint(val, &a->jobs) < 0 || a->jobs == 0) {
+            } else if (parse_count(val, 1, &a->jobs) < 0) {
                 snprintf(err, errlen, "%s '%s': want a whole number >= 1", w, val);
                 return -1;
             }

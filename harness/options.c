@@ -78,8 +78,7 @@ int pf_parse_accept(const char *text, unsigned *mask, char *err, size_t errlen)
     }
 }
 
-/* A whole decimal number >= MIN. */
-static int parse_uint(const char *s, uint64_t min, uint64_t *out)
+int pf_parse_whole(const char *s, uint64_t min, uint64_t *out)
 {
     char *end;
     if (!s || !*s || *s == '-' || *s == '+')
@@ -100,13 +99,13 @@ static int parse_range(const char *s, struct pf_options *o, char *err, size_t er
         goto bad;
     memcpy(a, s, (size_t)(colon - s));
     a[colon - s] = '\0';
-    if (parse_uint(a, 1, &o->range_a) < 0)
+    if (pf_parse_whole(a, 1, &o->range_a) < 0)
         goto bad;
     if (colon[1] == '\0') {
         o->range_b = 0;
         return 0;
     }
-    if (parse_uint(colon + 1, 1, &o->range_b) < 0)
+    if (pf_parse_whole(colon + 1, 1, &o->range_b) < 0)
         goto bad;
     if (o->range_b < o->range_a) {
         snprintf(err, errlen, "--range %s: start %llu is after end %llu", s,
@@ -119,7 +118,7 @@ bad:
     return -1;
 }
 
-static int parse_shard(const char *s, struct pf_options *o, char *err, size_t errlen)
+int pf_parse_shard(const char *s, unsigned *shard_i, unsigned *shard_n, char *err, size_t errlen)
 {
     unsigned i, n;
     char tail;
@@ -128,8 +127,8 @@ static int parse_shard(const char *s, struct pf_options *o, char *err, size_t er
         snprintf(err, errlen, "--shard '%s': expected I/N with 1 <= I <= N", s);
         return -1;
     }
-    o->shard_i = i;
-    o->shard_n = n;
+    *shard_i = i;
+    *shard_n = n;
     return 0;
 }
 
@@ -193,15 +192,15 @@ static int take_option(const char *name, const char *val, struct pf_options *o,
     } else if (!run && strcmp(name, "--range") == 0) {
         return parse_range(val, o, err, errlen);
     } else if (!run && strcmp(name, "--stride") == 0) {
-        if (parse_uint(val, 1, &o->stride) < 0) {
+        if (pf_parse_whole(val, 1, &o->stride) < 0) {
             snprintf(err, errlen, "--stride '%s': expected a whole number >= 1", val);
             return -1;
         }
     } else if (!run && strcmp(name, "--shard") == 0) {
-        return parse_shard(val, o, err, errlen);
+        return pf_parse_shard(val, &o->shard_i, &o->shard_n, err, errlen);
     } else if (!run && (strcmp(name, "-j") == 0 || strcmp(name, "--jobs") == 0)) {
         uint64_t j;
-        if (parse_uint(val, 1, &j) < 0 || j > 1024) {
+        if (pf_parse_whole(val, 1, &j) < 0 || j > 1024) {
             snprintf(err, errlen, "%s '%s': expected a number of jobs from 1 to 1024", name, val);
             return -1;
         }

@@ -41,6 +41,12 @@ int pf_options_parse(enum pf_cmd cmd, int argc, char **argv,
 /* Parses a comma-separated class list into a bit mask. Returns 0, or -1
  * with a message in ERR. Pure. */
 int pf_parse_accept(const char *text, unsigned *mask, char *err, size_t errlen);
+/* A whole decimal number >= MIN (no sign, no trailing text). Returns 0,
+ * or -1. Pure. */
+int pf_parse_whole(const char *s, uint64_t min, uint64_t *out);
+/* "I/N" with 1 <= I <= N. Returns 0, or -1 with a message naming S in
+ * ERR. Pure. */
+int pf_parse_shard(const char *s, unsigned *shard_i, unsigned *shard_n, char *err, size_t errlen);
 /* The usage text of CMD. */
 const char *pf_usage(enum pf_cmd cmd);
 
