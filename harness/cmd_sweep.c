@@ -100,8 +100,10 @@ static int name_targets(const struct pf_options *o, const struct pf_target *ts, 
             snprintf(name, sizeof name, "%.200s", line);
         /* unique ids: a second target of the same name gets "#2" */
         int dup = 1;
+        size_t len = strlen(name);
         for (unsigned j = 0; j < i; j++)
-            if (!strncmp(n->scenario[j], name, strlen(name)))
+            if (!strncmp(n->scenario[j], name, len) &&
+                (n->scenario[j][len] == '\0' || n->scenario[j][len] == '#'))
                 dup++;
         char *unique = NULL;
         if (dup > 1 ? asprintf(&unique, "%s#%d", name, dup) < 0 : !(unique = strdup(name)))

@@ -18,6 +18,16 @@ static const char *mode_name(unsigned mode)
     return "none";
 }
 
+json_t *pf_json_created_now(void)
+{
+    char created[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(created);
+}
+
 json_t *pf_json_classes(unsigned mask)
 {
     json_t *a = json_array();
@@ -74,13 +84,14 @@ json_t *pf_json_signature_frames(const char *signature)
 
 static json_t *finding_json(const struct pf_matrix *m, size_t k)
 {
-    const struct pf_mfinding *f = &m->findings[k];
+    const struct pf_finding *f = &m->findings.v[k];
+    const struct pf_mfinding *x = &m->extra[k];
     json_t *interps = json_array(), *scen = json_array();
     for (unsigned i = 0; i < m->ninterps; i++)
-        if (f->interps & (1ull << i))
+        if (x->interps & (1ull << i))
             json_array_append_new(interps, json_string(m->interps[i].id));
     for (unsigned s = 0; s < m->nscen; s++) {
-        uint64_t bits = s < 64 ? f->scenarios_lo : f->scenarios_hi;
+        uint64_t bits = s < 64 ? x->scenarios_lo : x->scenarios_hi;
         if (bits & (1ull << (s % 64)))
             json_array_append_new(scen, json_string(m->scen[s].name));
     }
@@ -90,16 +101,11 @@ static json_t *finding_json(const struct pf_matrix *m, size_t k)
                      "subkind", f->sub ? pf_subkind_name((enum pf_subkind)f->sub) : "",
                      "count", (json_int_t)f->count, "frames", pf_json_signature_frames(f->signature),
                      "repro", f->repro, "interpreters", interps, "scenarios", scen,
-                     "detail", f->detail);
+                     "detail", x->detail);
 }
 
 static json_t *build(const struct pf_matrix *m)
 {
-    char created[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
 
     json_t *interps = json_array();
     for (unsigned i = 0; i < m->ninterps; i++)
@@ -142,12 +148,12 @@ static json_t *build(const struct pf_matrix *m)
             "point", t->point ? json_integer((json_int_t)t->point) : json_null(),
             "mode", mode_name(t->mode), "class", pf_class_name((enum pf_class)t->cls),
             "subkind", t->sub ? pf_subkind_name((enum pf_subkind)t->sub) : "",
-            "signature", m->findings[t->finding].signature,
+            "signature", m->findings.v[t->finding].signature,
             "duration_ms", (json_int_t)t->duration_ms, "finding", (json_int_t)t->finding,
             "expected", t->expected));
     }
     json_t *findings = json_array();
-    for (size_t k = 0; k < m->nfindings; k++)
+    for (size_t k = 0; k < m->findings.n; k++)
         json_array_append_new(findings, finding_json(m, k));
     json_t *by_interp = json_object();
     for (unsigned i = 0; i < m->ninterps && per_interp; i++)
@@ -160,9 +166,9 @@ static json_t *build(const struct pf_matrix *m)
     json_t *shard = m->cfg.shard_n > 1
         ? json_pack("{s:i, s:i}", "index", (int)m->cfg.shard_i, "count", (int)m->cfg.shard_n)
         : json_null();
-    return json_pack("{s:s, s:i, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+    return json_pack("{s:s, s:i, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
         "schema", "pyfault-results", "version", 1, "complete", m->complete,
-        "created", created, "shard", shard, "interpreters", interps, "scenarios", scen,
+        "created", pf_json_created_now(), "shard", shard, "interpreters", interps, "scenarios", scen,
         "cells", cells, "trials", trials, "findings", findings, "summary", summary);
 }
 

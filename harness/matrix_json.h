@@ -17,6 +17,8 @@ int pf_matrix_json_write(const char *path, const struct pf_matrix *m,
 json_t *pf_json_classes(unsigned mask);
 /* Class -> count for the non-zero entries of COUNTS[PF_CLASS_COUNT]. */
 json_t *pf_json_counts(const uint64_t *counts);
+/* The current UTC time, ISO 8601 ("created" in results.json). */
+json_t *pf_json_created_now(void);
 /* Splits a signature "class: a < b < c" into the JSON array ["a","b","c"]. */
 json_t *pf_json_signature_frames(const char *signature);
 

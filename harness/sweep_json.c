@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "atomic_file.h"
 
@@ -137,13 +136,8 @@ static int add_v1(json_t *j, const struct pf_sweep *sw, const struct pf_sweep_ta
     free(unexpected);
     json_t *by = json_object();
     json_object_set_new(by, in->id, pf_json_counts(sw->counts));
-    char created[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
     json_object_set_new(j, "schema", json_string("pyfault-results"));
-    json_object_set_new(j, "created", json_string(created));
+    json_object_set_new(j, "created", pf_json_created_now());
     json_object_set_new(j, "interpreters", json_pack("[{s:o,s:o,s:o,s:o,s:o}]",
         "id", pf_json_text(in->id), "path", pf_json_text(in->path),
         "version", pf_json_text(in->version), "variant", pf_json_text(in->id),
