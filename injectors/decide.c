@@ -32,6 +32,14 @@ const char *pf_func_name(enum pf_func func)
     return names[func];
 }
 
+void pf_decide_init(void)
+{
+    if (pf_spec.site[0])
+        site_filter = pf_site_new(pf_spec.site);
+    if (pf_spec.skip_site[0])
+        skip_site_filter = pf_site_new(pf_spec.skip_site);
+}
+
 void pf_plan_publish(const struct pyfault_plan *plan)
 {
     struct pyfault_ctl *page = pf_page;
@@ -103,12 +111,8 @@ static void record_failure(struct pyfault_ctl *page, uint64_t n,
 /* Applies site= and skip-site=; IPS gets the stack. Guard held. */
 static bool passes_site_filters(uintptr_t *ips, int *nips)
 {
-    if (!pf_spec.site[0] && !pf_spec.skip_site[0])
+    if (!site_filter && !skip_site_filter)
         return true;
-    if (!site_filter && pf_spec.site[0])
-        site_filter = pf_site_new(pf_spec.site);
-    if (!skip_site_filter && pf_spec.skip_site[0])
-        skip_site_filter = pf_site_new(pf_spec.skip_site);
     *nips = pf_backtrace(ips, PF_MAX_FRAMES);
     if (site_filter && !pf_site_on_stack(site_filter, ips, *nips))
         return false;

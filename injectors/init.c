@@ -110,6 +110,7 @@ void pf_init_slow(void)
         memcpy(jemalloc_conf, "junk:true", sizeof "junk:true");
     pf_filters_active = pf_spec.min_size || pf_spec.site[0] ||
                         pf_spec.skip_site[0];
+    pf_decide_init();
     pf_ctl_attach();
     /* a supervisor that armed the page before we started has the last word */
     if (__atomic_load_n(&pf_page->arm_generation, __ATOMIC_ACQUIRE) == 0)

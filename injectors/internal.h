@@ -72,6 +72,9 @@ enum pf_func {
 /* Counts one allocation and says whether to fail it. Not guarded: call it
  * only when !pf_guarded(); takes the guard itself where it must. */
 bool pf_should_fail(size_t size, enum pf_func func) PF_HIDDEN;
+/* Sets up the site filters the spec names, once, at start-up (before any
+ * thread can ask). Allocation-free. */
+void pf_decide_init(void) PF_HIDDEN;
 /* Replaces the active plan (API and set_nomemory). Allocation-free. */
 void pf_plan_publish(const struct pyfault_plan *plan) PF_HIDDEN;
 /* Name of FUNC for the log: "malloc", "calloc", ... */
