@@ -2,7 +2,7 @@
 #
 #   make            build build/libpyfault.so, build/pyfault, tests, targets
 #   make run        the main job (see README.md)
-#   make test       the whole test suite; ends with "N passed, N failed"
+#   make test       the whole test suite; ends with "N passed, N failed, N skipped"
 #   make deps       install missing Debian packages (root; see README.md)
 #   make cpython    build the five CPython variants (mk/cpython.mk)
 #   make clean      remove build/ but build/cpython; make clean-all: all

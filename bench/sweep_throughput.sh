@@ -19,7 +19,7 @@ echo "target: $PY -c pass; $M allocations; oneshot points 1..$M stride $STRIDE =
 # and a timeout; no capture, no classification, no control page.
 one_trial() {
     # the subshell keeps bash's "Aborted" job notices off the terminal
-    ( LD_PRELOAD="$SHIM" PYFAULT="nth=$1" PYTHONMALLOC=malloc PYTHONHASHSEED=0 \
+    ( LD_PRELOAD="$SHIM" PYFAULT="nth=$1" PYTHONHASHSEED=0 \
         PYTHONFAULTHANDLER=1 timeout 10 "$PY" -c pass >/dev/null 2>&1 ) 2>/dev/null || true
 }
 export -f one_trial

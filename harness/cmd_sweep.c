@@ -42,7 +42,7 @@ static int count_target(const struct pf_options *o, struct pf_context *ctx, cons
                         struct pf_sweep_target *st, char *err, size_t errlen)
 {
     if (pf_count_run(ctx, dir, st->t, o->inject, o->timeout_s > 0 ? o->timeout_s : COUNT_TIMEOUT,
-                     &st->allocations, &st->count_ms, err, errlen) < 0)
+                     &st->allocations, &st->count_ms, &st->layer, err, errlen) < 0)
         return -1;
     return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
 }

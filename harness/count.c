@@ -6,7 +6,7 @@
 
 int pf_count_run(struct pf_context *ctx, const char *dir, const struct pf_target *t,
                  const char *inject, double timeout_s, uint64_t *eligible,
-                 uint64_t *wall_ms, char *err, size_t errlen)
+                 uint64_t *wall_ms, unsigned *layer, char *err, size_t errlen)
 {
     struct pf_runner *r = calloc(1, sizeof *r);
     struct pf_result *res = calloc(1, sizeof *res);
@@ -41,6 +41,7 @@ int pf_count_run(struct pf_context *ctx, const char *dir, const struct pf_target
     }
     *eligible = res->eligible;
     *wall_ms = res->duration_ms;
+    *layer = res->layer;
     rc = 0;
 out:
     free(r);

@@ -10,11 +10,11 @@
 #include "trial.h"
 
 /* Runs T once under INJECT (filters only) with TIMEOUT_S. Returns 0 with
- * *ELIGIBLE and *WALL_MS set, or -1 with a one-line message in ERR when the
+ * *ELIGIBLE, *WALL_MS and *LAYER (the counting layer) set, or -1 with a one-line message in ERR when the
  * run did not end by itself, could not run, or counted nothing. */
 int pf_count_run(struct pf_context *ctx, const char *dir, const struct pf_target *t,
                  const char *inject, double timeout_s, uint64_t *eligible,
-                 uint64_t *wall_ms, char *err, size_t errlen);
+                 uint64_t *wall_ms, unsigned *layer, char *err, size_t errlen);
 
 /* The trial timeout a counting run of WALL_MS suggests: ample for a run
  * slowed by error paths, short enough that a hang does not stall a sweep. */

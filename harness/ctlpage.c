@@ -57,6 +57,7 @@ void pf_ctlpage_read(const struct pf_ctlpage *cp, struct pf_ctl_snapshot *out)
     const struct pyfault_ctl *c = cp->ctl;
     out->owner_pid = LD64(owner_pid);
     out->state = LD64(state);
+    out->layer = LD64(layer);
     out->allocations = LD64(allocations);
     out->eligible = LD64(eligible);
     out->injected = LD64(injected);

@@ -15,6 +15,7 @@ struct pf_ctlpage {
 struct pf_ctl_snapshot {
     int32_t owner_pid;
     uint32_t state;
+    uint32_t layer;          /* enum pyfault_layer in effect, 0 = unknown */
     uint64_t allocations, eligible, injected, first_injected;
     uint64_t site_streak, site_streak_max;
     int32_t crash_signal;

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
+
+#include "pyfault.h"
 #include <string.h>
 
 static uint64_t get_u64(json_t *o, const char *key)
@@ -67,6 +69,12 @@ int pf_events_parse_line(const char *line, struct pf_events *out)
             get_frames(o, &out->crash_frames);
         }
     } else if (strcmp(ev, "summary") == 0) {
+        if (!out->have_summary) {
+            const char *layer = json_string_value(json_object_get(o, "layer"));
+            for (unsigned k = PYFAULT_LAYER_LIBC; layer && k <= PYFAULT_LAYER_ALL; k++)
+                if (strcmp(layer, pyfault_layer_name(k)) == 0)
+                    out->layer = k;
+        }
         out->have_summary = 1;
         out->allocations += get_u64(o, "allocations");
         out->eligible += get_u64(o, "eligible");

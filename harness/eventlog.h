@@ -17,6 +17,7 @@ struct pf_events {
     int crash_stack_overflow;
     struct pf_frames crash_frames;
     int have_summary;
+    unsigned layer;           /* the first summary's layer, 0 = unknown */
     uint64_t allocations, eligible, injected, first, streak_max;
 };
 

@@ -231,6 +231,7 @@ static int run_single(struct pf_matrix *m, struct pf_mcell *c, struct pf_context
     if (res->v.cls == PF_HARNESS_ERROR)
         snprintf(c->error, sizeof c->error, "%s", res->error);
     c->allocations = res->allocations;
+    c->layer = res->layer;
     rc = record(m, c, 0, sc->plan == PF_PLAN_RUNTIME ? PF_MMODE_RUNTIME : PF_MMODE_NONE,
                 res->v.cls, res->v.sub, (uint32_t)res->duration_ms, res->signature,
                 res->repro, res->v.detail);
@@ -263,10 +264,11 @@ static int run_sweep(struct pf_matrix *m, struct pf_mcell *c, struct pf_context 
     memset(&st, 0, sizeof st);
     st.t = t;
     if (pf_count_run(ctx, dir, t, sc->inject, COUNT_TIMEOUT, &st.allocations, &st.count_ms,
-                     c->error, sizeof c->error) < 0)
+                     &st.layer, c->error, sizeof c->error) < 0)
         return record(m, c, 0, PF_MMODE_NONE, PF_HARNESS_ERROR, PF_SUB_NONE, 0,
                       "harness-error: counting run failed", "", c->error) < 0 ? -1 : 0;
     c->allocations = st.allocations;
+    c->layer = st.layer;
     if (pf_sweep_plan_make(&o, st.allocations, &st.plan, c->error, sizeof c->error) < 0)
         return record(m, c, 0, PF_MMODE_NONE, PF_HARNESS_ERROR, PF_SUB_NONE, 0,
                       "harness-error: empty sweep", "", c->error) < 0 ? -1 : 0;

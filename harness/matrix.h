@@ -38,6 +38,7 @@ struct pf_mcell {
     unsigned expected;       /* class bits; 0 = no expectation */
     uint64_t counts[PF_CLASS_COUNT];
     uint64_t trials, unexpected, allocations;
+    unsigned layer;          /* the counting layer (enum pyfault_layer), 0 = unknown */
     double timeout_s;        /* the per-trial timeout the cell ran with */
     char error[512];         /* why the cell could not run, or "" */
 };

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "atomic_file.h"
+#include "result_json.h"
 
 static const char *mode_name(unsigned mode)
 {
@@ -128,6 +129,7 @@ static json_t *build(const struct pf_matrix *m)
             "expected", pf_json_classes(c->expected), "counts", pf_json_counts(c->counts),
             "trials", (json_int_t)c->trials, "unexpected", (json_int_t)c->unexpected,
             "allocations", (json_int_t)c->allocations);
+        json_object_set_new(cell, "layer", pf_json_layer(c->layer));
         if (c->error[0])
             json_object_set_new(cell, "error", json_string(c->error));
         if (c->timeout_s > 0)

@@ -95,6 +95,7 @@ json_t *pf_result_json(const struct pf_result *res)
         "repro", pf_json_text(res->repro));
     if (!o)
         return NULL;
+    json_object_set_new(o, "layer", pf_json_layer(res->layer));
     if (res->signal)
         json_object_set_new(o, "signal_name", json_string(sigabbrev_np(res->signal) ? sigabbrev_np(res->signal) : "?"));
     if (res->v.cls == PF_FATAL) {
@@ -126,4 +127,9 @@ int pf_json_write_atomic(const char *path, json_t *j, char *err, size_t errlen)
         return -1;
     }
     return pf_atomic_commit(&af, err, errlen);
+}
+
+json_t *pf_json_layer(unsigned layer)
+{
+    return layer ? json_string(pyfault_layer_name(layer)) : json_null();
 }

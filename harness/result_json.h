@@ -22,4 +22,7 @@ json_t *pf_frames_json(const struct pf_frames *fr);
  * old file or the whole new one. Returns 0, or -1 with a message in ERR. */
 int pf_json_write_atomic(const char *path, json_t *j, char *err, size_t errlen);
 
+/* The layer's name ("pymem", "libc", "all"), or null when unknown (0). */
+json_t *pf_json_layer(unsigned layer);
+
 #endif

@@ -83,6 +83,15 @@ static int parse_expect(struct pf_scenario *s, char *value, const char *path,
     return 0;
 }
 
+/* Adds TOKENS to the scenario's inject spec (the layer: key lands there
+ * too, whichever of the two comes first). Returns -1 when too long. */
+static int append_inject(struct pf_scenario *s, const char *tokens)
+{
+    size_t used = strlen(s->inject);
+    int n = snprintf(s->inject + used, sizeof s->inject - used, "%s%s", used ? "," : "", tokens);
+    return n < 0 || (size_t)n >= sizeof s->inject - used ? -1 : 0;
+}
+
 static int parse_field(struct pf_scenario *s, const char *key, char *value,
                        const char *path, int line, char *err, size_t errlen)
 {
@@ -108,7 +117,15 @@ static int parse_field(struct pf_scenario *s, const char *key, char *value,
         if (spec.plan.mode != PYFAULT_MODE_COUNT)
             return fail(err, errlen, path, line,
                         "inject: no mode here (the plan gives it)", value);
-        return copy_field(s->inject, sizeof s->inject, value) < 0
+        return append_inject(s, value) < 0
+                   ? fail(err, errlen, path, line, "inject: too long", NULL) : 0;
+    }
+    if (strcmp(key, "layer") == 0) {
+        char token[32];
+        if (strcmp(value, "pymem") != 0 && strcmp(value, "libc") != 0 && strcmp(value, "all") != 0)
+            return fail(err, errlen, path, line, "layer: want pymem, libc or all", value);
+        snprintf(token, sizeof token, "layer=%s", value);
+        return append_inject(s, token) < 0
                    ? fail(err, errlen, path, line, "inject: too long", NULL) : 0;
     }
     if (strcmp(key, "timeout") == 0 || strcmp(key, "stride") == 0) {

@@ -8,6 +8,8 @@
  *   # issue: https://github.com/python/cpython/issues/134163
  *   # plan: runtime            none | oneshot | persistent | both | runtime
  *   # inject: junk             optional spec flags/filters for every run
+ *   # layer: pymem             optional: pymem (the default), libc or all;
+ *                              added to inject as layer=...
  *   # timeout: 10              seconds per run
  *   # needs: nogc_container    optional C extensions from scenarios/ext/
  *   # stride: 5                optional, for sweeps: every Kth point

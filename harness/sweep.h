@@ -27,6 +27,7 @@ struct pf_sweep_target {
     const struct pf_target *t;
     uint64_t allocations;    /* M, from the counting run */
     uint64_t count_ms;       /* the counting run's wall time */
+    unsigned layer;          /* the counting run's layer (enum pyfault_layer) */
     struct pf_sweep_plan plan;
 };
 

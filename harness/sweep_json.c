@@ -16,12 +16,13 @@ static json_t *target_json(const struct pf_sweep_target *st)
     json_t *argv = json_array();
     for (int i = 0; i < st->t->argc; i++)
         json_array_append_new(argv, pf_json_text(st->t->argv[i]));
-    return json_pack("{s:o,s:I,s:I,s:I,s:I,s:I}", "argv", argv,
+    return json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:o}", "argv", argv,
                      "allocations", (json_int_t)st->allocations,
                      "count_ms", (json_int_t)st->count_ms,
                      "first_point", (json_int_t)st->plan.start,
                      "step", (json_int_t)st->plan.step,
-                     "points_within_m", (json_int_t)st->plan.count);
+                     "points_within_m", (json_int_t)st->plan.count,
+                     "layer", pf_json_layer(st->layer));
 }
 
 static json_t *trial_json(const struct pf_sweep *sw, const struct pf_trial_rec *t,
@@ -123,6 +124,7 @@ static int add_v1(json_t *j, const struct pf_sweep *sw, const struct pf_sweep_ta
             "expected", pf_json_classes(o->accept_mask), "counts", pf_json_counts(counts[i]),
             "trials", (json_int_t)(counts[i][0] + 0), "unexpected", (json_int_t)unexpected[i],
             "allocations", (json_int_t)targets[i].allocations));
+        json_object_set_new(json_array_get(cells, i), "layer", pf_json_layer(targets[i].layer));
         uint64_t n = 0;
         for (int k = 0; k < PF_CLASS_COUNT; k++)
             n += counts[i][k];

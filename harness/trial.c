@@ -28,7 +28,6 @@ int pf_context_init(struct pf_context *ctx, double timeout_s, char *err, size_t 
     char lib[PATH_MAX];
     if (pf_env_init(&ctx->env) < 0 ||
         pf_env_prepend(&ctx->env, "LD_PRELOAD", ctx->shim, ':') < 0 ||
-        pf_env_set(&ctx->env, "PYTHONMALLOC", "malloc", 1) < 0 ||
         pf_env_set(&ctx->env, "PYTHONHASHSEED", "0", 1) < 0 ||
         pf_env_set(&ctx->env, "PYTHONFAULTHANDLER", "1", 1) < 0 ||
         (pf_find_scenario_lib(lib, sizeof lib) == 0 &&
@@ -209,6 +208,7 @@ void pf_trial_run(const struct pf_context *ctx, struct pf_runner *r,
     res->injected = w.snap.injected;
     res->first_injected = w.snap.first_injected;
     res->site_streak_max = w.snap.site_streak_max;
+    res->layer = w.snap.owner_pid ? w.snap.layer : 0;
     if (w.snap.owner_pid == 0 && ev->have_summary) {
         /* no control page claimed: fall back on the log's summary */
         res->allocations = ev->allocations;
@@ -216,6 +216,7 @@ void pf_trial_run(const struct pf_context *ctx, struct pf_runner *r,
         res->injected = ev->injected;
         res->first_injected = ev->first;
         res->site_streak_max = ev->streak_max;
+        res->layer = ev->layer;
     }
     res->nsamples = w.nsamples;
     res->site = w.site;

@@ -46,6 +46,7 @@ struct pf_result {
     uint64_t duration_ms;
     uint64_t verdict_ms;      /* unwind-loop seen on the control page */
     uint64_t allocations, eligible, injected, first_injected, site_streak_max;
+    unsigned layer;           /* enum pyfault_layer counted in, 0 = unknown */
     double cpu;
     char spec[2048];          /* the PYFAULT value the target got */
     char signature[PF_SIG_MAX];

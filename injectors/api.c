@@ -59,6 +59,18 @@ PF_EXPORT __attribute__((noinline)) void pyfault_injected_failure(uint64_t n, si
     __asm__ volatile("" : : "r"(n), "r"(size) : "memory");
 }
 
+PF_EXPORT unsigned pyfault_layer(void)
+{
+    pf_ensure_init();
+    return (unsigned)pf_layer;
+}
+
+PF_EXPORT int pyfault_pymem_hooked(void)
+{
+    pf_ensure_init();
+    return pf_pymem_hooked();
+}
+
 PF_EXPORT unsigned pyfault_version(void)
 {
     return PYFAULT_CTL_VERSION;

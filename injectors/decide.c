@@ -28,6 +28,9 @@ const char *pf_func_name(enum pf_func func)
     static const char *const names[] = {
         "malloc", "calloc", "realloc", "reallocarray", "posix_memalign",
         "aligned_alloc", "memalign", "valloc", "pvalloc",
+        "PyMem_RawMalloc", "PyMem_RawCalloc", "PyMem_RawRealloc",
+        "PyMem_Malloc", "PyMem_Calloc", "PyMem_Realloc",
+        "PyObject_Malloc", "PyObject_Calloc", "PyObject_Realloc",
     };
     return names[func];
 }

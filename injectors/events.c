@@ -55,6 +55,8 @@ void pf_event_summary(void)
     struct pyfault_ctl *page = pf_page;
     struct pf_buf b;
     begin(&b, "summary");
+    pf_buf_str(&b, ",\"layer\":");
+    pf_buf_json_str(&b, pyfault_layer_name((unsigned)pf_layer));
     pf_buf_str(&b, ",\"allocations\":");
     pf_buf_u64(&b, __atomic_load_n(&page->allocations, __ATOMIC_RELAXED));
     pf_buf_str(&b, ",\"eligible\":");

@@ -23,6 +23,7 @@
 struct pyfault_spec pf_spec;
 int pf_ready;
 int pf_filters_active;
+int pf_layer = PYFAULT_LAYER_LIBC;
 __thread int pf_guard_depth __attribute__((tls_model("initial-exec")));
 
 /* jemalloc reads this at its own start-up (renamed from malloc_conf). */
@@ -72,6 +73,15 @@ static void postfork_child(void)
     pf_guard_leave();
 }
 
+/* The layer in effect: pymem (or all) needs CPython's allocator API in
+ * the process; without it, and when asked, libc. */
+static int choose_layer(int asked)
+{
+    if (asked == PYFAULT_LAYER_LIBC || !pf_pymem_available())
+        return PYFAULT_LAYER_LIBC;
+    return asked == PYFAULT_LAYER_ALL ? PYFAULT_LAYER_ALL : PYFAULT_LAYER_PYMEM;
+}
+
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_done_late;
 
@@ -85,6 +95,8 @@ static void init_late(void)
         pf_unwind_warmup();
     if (pf_log_enabled() || getenv(PYFAULT_ENV_CTL))
         pf_crash_install();
+    if (pf_layer != PYFAULT_LAYER_LIBC)
+        pf_pymem_install();
     pthread_atfork(prefork, postfork_parent, postfork_child);
     pf_event_start();
     pf_guard_leave();
@@ -111,7 +123,9 @@ void pf_init_slow(void)
     pf_filters_active = pf_spec.min_size || pf_spec.site[0] ||
                         pf_spec.skip_site[0];
     pf_decide_init();
+    pf_layer = choose_layer(pf_spec.layer);
     pf_ctl_attach();
+    __atomic_store_n(&pf_page->layer, (uint32_t)pf_layer, __ATOMIC_RELEASE);
     /* a supervisor that armed the page before we started has the last word */
     if (__atomic_load_n(&pf_page->arm_generation, __ATOMIC_ACQUIRE) == 0)
         pf_plan_publish(&pf_spec.plan);

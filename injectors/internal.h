@@ -54,6 +54,28 @@ static inline void pf_ensure_init(void)
 }
 /* Whether the filters need a look at each allocation's size or stack. */
 extern int pf_filters_active PF_HIDDEN;
+/* The layer in effect (enum pyfault_layer, never AUTO); set with the spec. */
+extern int pf_layer PF_HIDDEN;
+
+/* ---- the pymem layer (pymem.c) -----------------------------------------
+ * Hooks around CPython's PEP 445 allocator domains. */
+/* Depth of pymem hooks forwarding on this thread: a libc call made while
+ * it is non-zero is the hook's own, and never counted again. */
+extern __thread int pf_pymem_depth PF_HIDDEN;
+/* Non-zero until the interpreter reports Py_IsInitialized(): libc calls
+ * made outside the hooks meanwhile check that CPython has not replaced
+ * them (PYTHONMALLOC, -X dev, its temporary default-allocator windows). */
+extern int pf_pymem_watching PF_HIDDEN;
+/* Is CPython's PEP 445 API in this process? Allocation-free. */
+bool pf_pymem_available(void) PF_HIDDEN;
+/* Wraps the three domains' allocators. Guard held; once, at start-up. */
+void pf_pymem_install(void) PF_HIDDEN;
+/* Re-wraps any domain CPython replaced since. Called by the libc layer
+ * while pf_pymem_watching, outside the hooks; takes the guard itself. */
+void pf_pymem_recheck(void) PF_HIDDEN;
+/* pyfault_pymem_hooked(): 1 when every domain's chain reaches a hook, 0
+ * when one does not, -1 outside the pymem layer. GIL held. */
+int pf_pymem_hooked(void) PF_HIDDEN;
 
 /* ---- the control page (ctl.c) ------------------------------------------
  * pf_page is never NULL after init: a private static page when there is
@@ -68,6 +90,10 @@ void pf_ctl_detach_after_fork(void) PF_HIDDEN;
 enum pf_func {
     PF_MALLOC, PF_CALLOC, PF_REALLOC, PF_REALLOCARRAY, PF_POSIX_MEMALIGN,
     PF_ALIGNED_ALLOC, PF_MEMALIGN, PF_VALLOC, PF_PVALLOC,
+    /* the pymem layer: PF_RAW_MALLOC + 3 * domain + operation */
+    PF_RAW_MALLOC, PF_RAW_CALLOC, PF_RAW_REALLOC,
+    PF_MEM_MALLOC, PF_MEM_CALLOC, PF_MEM_REALLOC,
+    PF_OBJ_MALLOC, PF_OBJ_CALLOC, PF_OBJ_REALLOC,
 };
 /* Counts one allocation and says whether to fail it. Not guarded: call it
  * only when !pf_guarded(); takes the guard itself where it must. */
@@ -96,10 +122,11 @@ bool pf_site_on_stack(struct pf_site *site, const uintptr_t *ips, int n) PF_HIDD
 struct pf_site *pf_site_new(const char *name) PF_HIDDEN; /* static slots */
 
 /* Symbolizes IP into NAME (function, "" if unknown) and OBJ (object path);
- * OFF gets IP's offset into the function. Allocation-free; uses the dynamic
- * loader's dladdr, so not strictly async-signal-safe. */
+ * OFF gets IP's offset into the function, REL IP less the object's load
+ * bias (IP itself when no object covers it). Allocation-free; uses the
+ * dynamic loader's dladdr, so not strictly async-signal-safe. */
 void pf_symbolize(uintptr_t ip, char *name, size_t namelen,
-                  uintptr_t *off, char *obj, size_t objlen) PF_HIDDEN;
+                  uintptr_t *off, uintptr_t *rel, char *obj, size_t objlen) PF_HIDDEN;
 /* An address range [start, end). */
 struct pf_range {
     uintptr_t start, end;

@@ -22,13 +22,21 @@ static inline bool is_power_of_two(size_t x)
     return x != 0 && (x & (x - 1)) == 0;
 }
 
-/* Whether this call must fail: the counting entry point for all of them. */
+/* Whether this call must fail: the counting entry point for all of them.
+ * In the pymem layer libc calls are not counted; in the all layer they
+ * are, unless a pymem hook is forwarding (it counted the call already). */
 static inline bool injected(size_t size, enum pf_func func)
 {
     if (PF_UNLIKELY(pf_guarded()))
         return false;
     pf_ensure_init();
-    return pf_should_fail(size, func);
+    if (PF_LIKELY(pf_layer == PYFAULT_LAYER_LIBC))
+        return pf_should_fail(size, func);
+    if (pf_pymem_depth)
+        return false;
+    if (PF_UNLIKELY(__atomic_load_n(&pf_pymem_watching, __ATOMIC_ACQUIRE)))
+        pf_pymem_recheck();
+    return pf_layer == PYFAULT_LAYER_ALL && pf_should_fail(size, func);
 }
 
 static size_t page_size(void)

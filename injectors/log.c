@@ -136,15 +136,17 @@ void pf_buf_hex(struct pf_buf *b, uint64_t v)
 void pf_buf_frames(struct pf_buf *b, const uintptr_t *ips, int n)
 {
     char name[256], obj[256];
-    uintptr_t off;
+    uintptr_t off, rel;
     pf_buf_str(b, ",\"frames\":[");
     for (int i = 0; i < n; i++) {
         /* symbolize the call, not the return address after it */
-        pf_symbolize(ips[i] - 1, name, sizeof name, &off, obj, sizeof obj);
+        pf_symbolize(ips[i] - 1, name, sizeof name, &off, &rel, obj, sizeof obj);
         if (i)
             pf_buf_str(b, ",");
         pf_buf_str(b, "{\"ip\":\"");
         pf_buf_hex(b, ips[i]);
+        pf_buf_str(b, "\",\"rel\":\"");
+        pf_buf_hex(b, rel + 1);
         pf_buf_str(b, "\",\"sym\":");
         pf_buf_json_str(b, name);
         pf_buf_str(b, ",\"off\":");

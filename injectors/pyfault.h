@@ -48,10 +48,25 @@ extern "C" {
  *                    compiler's clones of it (SYMBOL.part.0, .cold, ...)
  *                    count as SYMBOL; SYMBOL|OTHER names alternatives
  *   skip-site=SYMBOL never allocations with SYMBOL on the call stack
+ * Where allocations are counted (the layer):
+ *   layer=pymem      CPython's allocator API (PEP 445): hooks around the
+ *                    raw, mem and obj domains, counted exactly as
+ *                    _testcapi.set_nomemory counts (every malloc, calloc
+ *                    and realloc call of every domain; the obj domain's
+ *                    fall-back to raw counts twice). pymalloc, mimalloc and
+ *                    the debug hooks stay in place. Falls back to libc in
+ *                    a process that is not CPython.
+ *   layer=libc       the C library's allocator family (malloc, calloc, ...)
+ *   layer=all        both; a libc call made from inside a pymem hook (the
+ *                    hook's own forwarding) is not counted a second time
+ *   (no layer=)      pymem in a CPython process, libc elsewhere
  * Output and debugging:
  *   log=PATH         JSON-lines event log (appended; no commas in PATH)
  *   log-max=N        full records for the first N failures (default 64)
- *   junk             jemalloc fills new and freed memory with junk bytes
+ *   junk             jemalloc fills new and freed memory with junk bytes;
+ *                    in the pymem layer the hooks also fill each new block
+ *                    (malloc, realloc of NULL) with 0xa5, as pymalloc's and
+ *                    mimalloc's blocks never reach jemalloc one by one
  *   trap             raise SIGTRAP at each injected failure
  * ------------------------------------------------------------------- */
 
@@ -65,6 +80,17 @@ enum pyfault_mode {
     /* _testcapi.set_nomemory: fail when a < n-base && (b == 0 || n-base <= b) */
     PYFAULT_MODE_NOMEMORY = 6,
 };
+
+/* The counting layer (layer=); pyfault_ctl.layer holds the one in effect. */
+enum pyfault_layer {
+    PYFAULT_LAYER_AUTO = 0,  /* spec only: pymem in CPython, else libc */
+    PYFAULT_LAYER_LIBC = 1,
+    PYFAULT_LAYER_PYMEM = 2,
+    PYFAULT_LAYER_ALL = 3,
+};
+
+/* "auto", "libc", "pymem", "all"; "?" for anything else. */
+const char *pyfault_layer_name(unsigned layer);
 
 #define PYFAULT_SYMBOL_MAX 128
 #define PYFAULT_PATH_MAX 512
@@ -87,6 +113,7 @@ struct pyfault_spec {
     uint32_t log_max;
     uint8_t junk;
     uint8_t trap;
+    uint8_t layer;                      /* enum pyfault_layer */
     char site[PYFAULT_SYMBOL_MAX];      /* "" = no filter */
     char skip_site[PYFAULT_SYMBOL_MAX]; /* "" = no filter */
     char log_path[PYFAULT_PATH_MAX];    /* "" = no log */
@@ -126,11 +153,12 @@ int pyfault_plan_fails(const struct pyfault_plan *plan, uint64_t n);
  * eligible allocation between them, all at one call site or a cycle of up
  * to 4 sites (the gh-134163 unwind loop fails at a few sites in turn). A
  * streak in the thousands that keeps growing is an unwind loop.
+ * `allocations` counts the calls of the layer in effect (`layer`);
  * `eligible` equals `allocations` when the spec has no filter.
  * ------------------------------------------------------------------- */
 
 #define PYFAULT_CTL_MAGIC 0x50594654u /* "PYFT" */
-#define PYFAULT_CTL_VERSION 1u
+#define PYFAULT_CTL_VERSION 2u
 
 /* ctl->state bits, set by the target */
 #define PYFAULT_STATE_ATTACHED 0x1u /* the owner mapped the page */
@@ -146,7 +174,8 @@ struct pyfault_ctl {
     uint32_t size;           /* sizeof(struct pyfault_ctl) */
     int32_t owner_pid;       /* 0 until claimed */
     uint32_t state;          /* PYFAULT_STATE_* */
-    uint32_t reserved0;
+    uint32_t layer;          /* enum pyfault_layer in effect (never AUTO
+                              * once attached) */
 
     /* written by the supervisor */
     uint64_t arm_generation;
@@ -191,6 +220,12 @@ uint64_t pyfault_eligible(void);
 uint64_t pyfault_injected(void);
 /* Called at every injected failure; never inlined: break here in gdb. */
 void pyfault_injected_failure(uint64_t n, size_t size);
+/* The counting layer in effect: enum pyfault_layer (never AUTO). */
+unsigned pyfault_layer(void);
+/* In the pymem layer: 1 when the shim's hooks are in every domain's
+ * allocator chain (a probe allocation passes through each), 0 when not,
+ * -1 outside the pymem layer. Call with the GIL held. */
+int pyfault_pymem_hooked(void);
 /* The version of this protocol: PYFAULT_CTL_VERSION. */
 unsigned pyfault_version(void);
 
@@ -199,13 +234,17 @@ unsigned pyfault_version(void);
  * O_APPEND by every process that runs under the spec. Keys:
  *   {"event":"start","pid":P,"spec":"..."}
  *   {"event":"fail","pid":P,"n":N,"size":S,"func":"malloc",
- *    "frames":[{"ip":"0x..","sym":"name","off":31,"obj":"/path"},...]}
- *       (sym: the function containing the call, "" when unknown; off: the
+ *    "frames":[{"ip":"0x..","rel":"0x..","sym":"name","off":31,"obj":"/path"},...]}
+ *       (func: the libc function, or in the pymem layer the domain's API
+ *       name: PyMem_RawMalloc, PyMem_Calloc, PyObject_Realloc, ...;
+ *       rel: the address in the object's own numbering (ip less the
+ *       object's load bias), for offline symbolizers such as addr2line;
+ *       sym: the function containing the call, "" when unknown; off: the
  *       call's offset into it)
  *       (only the first log-max failures; later ones are counted)
  *   {"event":"crash","pid":P,"signal":11,"name":"SIGSEGV","addr":"0x..",
  *    "stack_overflow":true,"frames":[...]}
- *   {"event":"summary","pid":P,"allocations":A,"eligible":E,
+ *   {"event":"summary","pid":P,"layer":"pymem","allocations":A,"eligible":E,
  *    "injected":K,"first":F,"streak_max":M}
  * ------------------------------------------------------------------- */
 

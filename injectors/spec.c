@@ -219,6 +219,17 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
         }
         return 0;
     }
+    if (key_is(key, "layer")) {
+        static const char *const names[] = {"libc", "pymem", "all"};
+        for (unsigned i = 0; i < 3; i++) {
+            if (strlen(names[i]) == val.len && memcmp(val.text, names[i], val.len) == 0) {
+                out->layer = (uint8_t)(PYFAULT_LAYER_LIBC + i);
+                return 0;
+            }
+        }
+        put_error(err, errlen, "expected layer=pymem, layer=libc or layer=all", tok);
+        return -1;
+    }
     if (key_is(key, "log")) {
         if (copy_string(out->log_path, PYFAULT_PATH_MAX, val) < 0) {
             put_error(err, errlen, "expected a file path of 1 to 511 characters", tok);
@@ -265,6 +276,12 @@ int pyfault_spec_parse(const char *text, struct pyfault_spec *out,
         return -1;
     }
     return 0;
+}
+
+const char *pyfault_layer_name(unsigned layer)
+{
+    static const char *const names[] = {"auto", "libc", "pymem", "all"};
+    return layer < 4 ? names[layer] : "?";
 }
 
 /* splitmix64's finalizer: a good 64-bit mix, so that the failures of

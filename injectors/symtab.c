@@ -124,15 +124,17 @@ static bool is_function(const Elf64_Sym *s)
 }
 
 void pf_symbolize(uintptr_t ip, char *name, size_t namelen,
-                  uintptr_t *off, char *obj, size_t objlen)
+                  uintptr_t *off, uintptr_t *rel, char *obj, size_t objlen)
 {
     Dl_info info;
     struct link_map *lm = NULL;
     name[0] = '\0';
     obj[0] = '\0';
     *off = 0;
+    *rel = ip;
     if (!dladdr1((void *)ip, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
         return;
+    *rel = ip - lm->l_addr;
     const char *path = object_path(lm->l_name);
     const char *shown = (lm->l_name && lm->l_name[0]) ? lm->l_name
                         : (info.dli_fname ? info.dli_fname : path);
@@ -146,12 +148,11 @@ void pf_symbolize(uintptr_t ip, char *name, size_t namelen,
     uintptr_t best_addr = (uintptr_t)info.dli_saddr;
     struct image *im = image_for(path);
     if (im) {
-        uintptr_t rel = ip - lm->l_addr;
         for (size_t i = 0; i < im->nsyms; i++) {
             const Elf64_Sym *s = &im->syms[i];
             if (!is_function(s) || s->st_name >= im->strs_len)
                 continue;
-            if (rel >= s->st_value && rel < s->st_value + (s->st_size ? s->st_size : 1)) {
+            if (*rel >= s->st_value && *rel < s->st_value + (s->st_size ? s->st_size : 1)) {
                 best = im->strs + s->st_name;
                 best_addr = s->st_value + lm->l_addr;
                 break;

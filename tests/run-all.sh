@@ -1,12 +1,15 @@
 #!/bin/bash
 # run-all.sh: runs every test program (plain, ASan, UBSan builds) and ends
-# with one line "N passed, N failed" summed over all of them.
+# with one line "N passed, N failed, N skipped" summed over all of them,
+# after each skipped test's reason (its "skipped: ..." line), once.
 set -u
 cd "$(dirname "$0")/.."
 
 passed=0
 failed=0
+skipped=0
 failed_programs=()
+skip_reasons=()
 
 run_one() {
     local prog=$1 out rc p f
@@ -17,9 +20,14 @@ run_one() {
     # cmocka's summary: "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), listed below:"
     p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$out" | tail -1 | grep -oE '[0-9]+' | head -1)
     f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$out" | tail -1 | grep -oE '[0-9]+' | head -1)
+    s=$(grep -E '^\[  SKIPPED \] [0-9]+ test' "$out" | tail -1 | grep -oE '[0-9]+' | head -1)
+    while IFS= read -r reason; do
+        skip_reasons+=("${prog##*/}: $reason")
+    done < <(grep -E '^skipped: ' "$out" | sort -u)
     rm -f "$out"
     passed=$((passed + ${p:-0}))
     failed=$((failed + ${f:-0}))
+    skipped=$((skipped + ${s:-0}))
     if [ "$rc" -ne 0 ] && [ -z "${f:-}" ]; then
         # the program died before cmocka could count: one failure
         failed=$((failed + 1))
@@ -39,5 +47,8 @@ done
 if [ ${#failed_programs[@]} -gt 0 ]; then
     echo "failing programs: ${failed_programs[*]}"
 fi
-echo "$passed passed, $failed failed"
+for reason in "${skip_reasons[@]}"; do
+    echo "$reason"
+done
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

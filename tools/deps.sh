@@ -3,9 +3,12 @@
 # Non-root users: run the printed apt-get command with sudo, then make.
 set -eu
 
+# python3.11-dbg: the debug information of Debian's stripped python3.11 and
+# its _testcapi, found by build-id: the pymem parity test breaks on
+# _testcapi's static hooks under gdb.
 PACKAGES="gcc make pkg-config binutils libunwind-dev libjemalloc-dev \
 libjansson-dev libcmocka-dev python3.11 libpython3.11-testsuite \
-python3.11-dev procps"
+python3.11-dev python3.11-dbg gdb procps"
 # Extra packages other parts of the project ask for (mk/*.mk may add more).
 PACKAGES="$PACKAGES ${PYFAULT_EXTRA_PACKAGES:-}"
 

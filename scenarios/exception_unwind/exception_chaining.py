@@ -1,6 +1,7 @@
 # pyfault-scenario: exception-chaining
 # issue: https://github.com/python/cpython/issues/134163
 # plan: persistent
+# layer: pymem
 # inject: site=_PyRun_SimpleFileObject
 # stride: 20
 # timeout: 10

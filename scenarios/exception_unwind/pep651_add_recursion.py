@@ -1,6 +1,7 @@
 # pyfault-scenario: pep651-add-recursion
 # issue: https://peps.python.org/pep-0651/
 # plan: none
+# layer: pymem
 # timeout: 30
 # expect: system=stack-overflow 3.11-vanilla=stack-overflow 3.11-patched=stack-overflow 3.11-regress=stack-overflow 3.13-vanilla=error 3.13-patched=error
 #

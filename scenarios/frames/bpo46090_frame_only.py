@@ -1,6 +1,7 @@
 # pyfault-scenario: bpo46090-frame-swap-wrong
 # issue: https://bugs.python.org/issue46090
 # plan: none
+# layer: pymem
 # needs: frameswap
 # timeout: 10
 # expect: *=segfault|abort

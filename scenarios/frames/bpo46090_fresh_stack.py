@@ -1,6 +1,7 @@
 # pyfault-scenario: bpo46090-frame-swap-correct
 # issue: https://bugs.python.org/issue46090
 # plan: oneshot
+# layer: pymem
 # inject: site=frameswap_run
 # needs: frameswap
 # stride: 5

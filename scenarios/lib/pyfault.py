@@ -7,15 +7,23 @@ builds that have no _testcapi:
     counting restarts at the call; the allocations numbered above `start`
     and up to `stop` fail; stop=0 means forever.
 
-The shim counts the C library's allocator calls, so run the interpreter
-with PYTHONMALLOC=malloc (the pyfault command does): pymalloc would serve
-most objects from its own pools without calling malloc.
+In a CPython process the shim counts where _testcapi counts: calls
+through CPython's allocator API (PEP 445), in the raw, mem and obj domains,
+with pymalloc (or mimalloc, or the debug hooks) left in place. So a start
+value taken from an upstream _testcapi reproducer fails the same
+allocation here. layer() says which layer is counting.
+
+The functions are called through ctypes.PyDLL: the GIL stays held during
+the call, as it does for _testcapi's C functions, so no other thread can
+allocate between the call and its return.
 """
 
 import ctypes
 
 __all__ = ["set_nomemory", "remove_mem_hooks", "allocations", "injected",
-           "loaded", "ShimNotLoaded"]
+           "layer", "pymem_hooked", "loaded", "ShimNotLoaded"]
+
+_LAYERS = {1: "libc", 2: "pymem", 3: "all"}
 
 
 class ShimNotLoaded(RuntimeError):
@@ -24,7 +32,8 @@ class ShimNotLoaded(RuntimeError):
 
 def _load():
     # The preloaded shim is in the global symbol scope: dlsym(RTLD_DEFAULT).
-    lib = ctypes.CDLL(None)
+    # PyDLL, not CDLL: the call keeps the GIL, as _testcapi's functions do.
+    lib = ctypes.PyDLL(None)
     try:
         fn = lib.pyfault_set_nomemory
     except AttributeError:
@@ -37,6 +46,8 @@ def _load():
     lib.pyfault_remove_hooks.restype = None
     lib.pyfault_allocations.restype = ctypes.c_uint64
     lib.pyfault_injected.restype = ctypes.c_uint64
+    lib.pyfault_layer.restype = ctypes.c_uint
+    lib.pyfault_pymem_hooked.restype = ctypes.c_int
     return lib
 
 
@@ -77,3 +88,15 @@ def allocations():
 def injected():
     """Allocation failures injected since the process started."""
     return _require().pyfault_injected()
+
+
+def layer():
+    """The counting layer in effect: "pymem", "libc" or "all"."""
+    return _LAYERS.get(_require().pyfault_layer(), "?")
+
+
+def pymem_hooked():
+    """True when the shim's hooks are in every CPython allocator domain's
+    chain (a probe allocation reaches each); None outside the pymem layer."""
+    r = _require().pyfault_pymem_hooked()
+    return None if r < 0 else bool(r)

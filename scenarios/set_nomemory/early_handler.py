@@ -1,6 +1,7 @@
 # pyfault-scenario: set-nomemory-early-handler
 # issue: https://github.com/python/cpython/issues/134163
 # plan: runtime
+# layer: pymem
 # timeout: 10
 # expect: *=error|fatal
 #

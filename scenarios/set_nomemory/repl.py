@@ -1,6 +1,7 @@
 # pyfault-scenario: gh134163-repl
 # issue: https://github.com/python/cpython/issues/134163
 # plan: runtime
+# layer: pymem
 # pty: yes
 # timeout: 10
 # expect: system=error 3.11-vanilla=error 3.11-patched=error 3.11-regress=error 3.13-vanilla=unwind-loop 3.13-patched=error|fatal

@@ -1,6 +1,7 @@
 # pyfault-scenario: gh134163-with-cleanup
 # issue: https://github.com/python/cpython/issues/134163
 # plan: runtime
+# layer: pymem
 # timeout: 10
 # expect: system=unwind-loop 3.11-vanilla=unwind-loop 3.11-regress=unwind-loop 3.13-vanilla=unwind-loop 3.11-patched=error|fatal 3.13-patched=error|fatal
 #

@@ -1,6 +1,7 @@
 # pyfault-scenario: bpo38006-trash-weakref
 # issue: https://bugs.python.org/issue38006
 # plan: none
+# layer: pymem
 # needs: nogc_container
 # timeout: 10
 # expect: 3.11-regress=segfault *=ok

@@ -1,6 +1,7 @@
 # pyfault-scenario: weakref-callbacks-at-finalization-nomemory
 # issue: https://bugs.python.org/issue38006
 # plan: both
+# layer: pymem
 # inject: site=Py_FinalizeEx|_Py_Finalize
 # stride: 10
 # timeout: 10

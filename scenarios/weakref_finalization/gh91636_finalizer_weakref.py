@@ -1,6 +1,7 @@
 # pyfault-scenario: gh91636-finalizer-weakref-callback
 # issue: https://github.com/python/cpython/issues/91636
 # plan: none
+# layer: pymem
 # timeout: 10
 # expect: system=segfault 3.11-vanilla=segfault 3.11-regress=segfault 3.13-vanilla=segfault 3.11-patched=ok 3.13-patched=ok
 #

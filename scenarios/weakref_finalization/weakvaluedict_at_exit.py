@@ -1,6 +1,7 @@
 # pyfault-scenario: weakvaluedictionary-callbacks-at-exit
 # issue: https://bugs.python.org/issue38006
 # plan: none
+# layer: pymem
 # timeout: 10
 # expect: *=ok
 #

@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "skipping.h"
+
 #include "harness_cli.h"
 
 #define PY "/usr/bin/python3.11"
@@ -104,7 +106,7 @@ static void test_ci_run_as_configured(void **state)
 {
     (void)state;
     if (access("build/cpython/3.11-patched/python", X_OK) != 0)
-        skip(); /* `make cpython` builds it; CI's build job does */
+        skip_because("build/cpython/3.11-patched is missing (`make cpython` or `make run` builds it)");
     const char *dir = harness_tmpdir();
     shards_and_merge(dir, 4, NULL);
     char args[1024];

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "skipping.h"
 #include <jansson.h>
 
 #include "pyfault.h"
@@ -29,25 +31,32 @@
 
 /* Runs python ARGS with the pinned environment, with or without the shim,
  * and PYFAULT=SPEC when SPEC is given. */
-static void run_python(int with_shim, const char *spec, const char *const *args,
-                       struct proc_result *r)
+static void run_python_on(const char *python, int with_shim, const char *spec,
+                          const char *const *args, struct proc_result *r)
 {
     char *argv[16];
     int n = 0;
-    argv[n++] = PYTHON;
+    argv[n++] = (char *)python;
     for (int i = 0; args[i] && n < 15; i++)
         argv[n++] = (char *)args[i];
     argv[n] = NULL;
     char *env[8];
     int e = 0;
-    env[e++] = "PYTHONMALLOC=malloc";
+    env[e++] = "PYTHONMALLOC=";
     env[e++] = "PYTHONHASHSEED=0";
     env[e++] = (char *)fmt("PYTHONPATH=%s", project_path("scenarios/lib"));
     env[e++] = (char *)(with_shim ? fmt("LD_PRELOAD=%s", shim_path()) : "LD_PRELOAD=");
     env[e++] = (char *)(spec ? fmt("PYFAULT=%s", spec) : "PYFAULT=");
     env[e] = NULL;
     if (proc_run(argv, env, r) != 0)
-        fail_msg("cannot run %s", PYTHON);
+        fail_msg("cannot run %s", python);
+}
+
+/* Runs Debian's python3.11 ARGS, as run_python_on. */
+static void run_python(int with_shim, const char *spec, const char *const *args,
+                       struct proc_result *r)
+{
+    run_python_on(PYTHON, with_shim, spec, args, r);
 }
 
 static long long count_allocations(const char *const *args)
@@ -74,7 +83,7 @@ static void test_counts_python_startup(void **state)
     const char *args[] = {"-c", "pass", NULL};
     long long a = count_allocations(args);
     long long b = count_allocations(args);
-    /* python -c pass makes thousands of malloc calls with PYTHONMALLOC=malloc,
+    /* python -c pass makes thousands of allocator calls (the pymem layer),
      * and the same number every time with a pinned hash seed */
     assert_true(a > 5000);
     assert_int_equal(a, b);
@@ -102,6 +111,43 @@ static void test_count_mode_is_invisible(void **state)
         fail_msg("outcomes differ with the shim loaded");
     proc_result_free(&plain);
     proc_result_free(&shim);
+}
+
+/* The same on the project's own builds, whose test suite has test_capi
+ * (Debian's python3.11 ships none): it exercises PyMem_SetAllocator, the
+ * debug hooks and set_nomemory itself, with the shim's hooks in place. */
+static void test_count_mode_is_invisible_on_builds(void **state)
+{
+    (void)state;
+    static const char *const builds[] = {"build/cpython/3.11-vanilla/python",
+                                         "build/cpython/3.13-vanilla/python"};
+    int ran = 0;
+    for (size_t i = 0; i < sizeof builds / sizeof *builds; i++) {
+        char py[4096];
+        snprintf(py, sizeof py, "%s", project_path(builds[i]));
+        if (access(py, X_OK) != 0)
+            continue;
+        char script[4096];
+        snprintf(script, sizeof script, "%s", project_path("tests/shim/data/run_unittests.py"));
+        const char *args[] = {script, "test_capi", "test_gc", "test_weakref",
+                              "test_exceptions", NULL};
+        struct proc_result plain, shim;
+        run_python_on(py, 0, NULL, args, &plain);
+        run_python_on(py, 1, "count", args, &shim);
+        int lines = 0;
+        for (const char *p = plain.out; *p; p++)
+            lines += *p == '\n';
+        print_message("%s: %d test cases\n", builds[i], lines);
+        assert_true(lines > 500);
+        if (strcmp(plain.out, shim.out) != 0)
+            fail_msg("%s: outcomes differ with the shim loaded:\n%s\n---\n%s", builds[i],
+                     plain.out, shim.out);
+        proc_result_free(&plain);
+        proc_result_free(&shim);
+        ran++;
+    }
+    if (!ran)
+        skip_because("no build/cpython/3.1x-vanilla (`make cpython` or `make run` builds them)");
 }
 
 /* scenarios/lib/pyfault.py counts exactly like _testcapi.set_nomemory. */
@@ -174,7 +220,7 @@ static int hangs_under_from(long long n, const char *log_path)
         dup2(devnull, 1);
         dup2(devnull, 2);
         setenv("LD_PRELOAD", shim_path(), 1);
-        setenv("PYTHONMALLOC", "malloc", 1);
+        unsetenv("PYTHONMALLOC");
         setenv("PYTHONHASHSEED", "0", 1);
         setenv("PYFAULT_CTL", path, 1);
         setenv("PYFAULT", fmt("from=%lld,log=%s,log-max=200", n, log_path), 1);
@@ -238,6 +284,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counts_python_startup),
         cmocka_unit_test(test_count_mode_is_invisible),
+        cmocka_unit_test(test_count_mode_is_invisible_on_builds),
         cmocka_unit_test(test_helper_matches_testcapi),
         cmocka_unit_test(test_helper_without_shim_says_so),
         cmocka_unit_test(test_bad_spec_stops_python),

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "skipping.h"
+
 #include "gate_git.h"
 #include "harness_cli.h"
 
@@ -67,7 +69,7 @@ static void test_find_fix_gh134163(void **state)
 {
     (void)state;
     if (!slow_enabled())
-        skip();
+        skip_because("PYFAULT_SLOW is not 1 (make test and make test-slow set it)");
     char start[512], args[1024];
     snprintf(start, sizeof start,
              "git bisect start --term-old=broken --term-new=fixed && git bisect fixed %s && git bisect broken %s",
@@ -85,7 +87,7 @@ static void test_regression_bpo38006(void **state)
 {
     (void)state;
     if (!slow_enabled())
-        skip();
+        skip_because("PYFAULT_SLOW is not 1 (make test and make test-slow set it)");
     char start[512], args[1024];
     snprintf(start, sizeof start, "git bisect start %s %s", gate_git_hash(repo, "c7"), gate_git_hash(repo, "c0"));
     snprintf(args, sizeof args, "bisect-run --want segfault '%s'", project_path(REGRESS_SCENARIO));

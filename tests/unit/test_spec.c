@@ -75,6 +75,19 @@ static void test_options_parse(void **state)
     assert_int_equal(s.plan.mode, PYFAULT_MODE_NTH);
 }
 
+/* layer= names the counting layer; none given is AUTO (pymem in CPython). */
+static void test_layer_parses(void **state)
+{
+    (void)state;
+    assert_int_equal(parse_ok("nth=3").layer, PYFAULT_LAYER_AUTO);
+    assert_int_equal(parse_ok("layer=pymem").layer, PYFAULT_LAYER_PYMEM);
+    assert_int_equal(parse_ok("layer=libc,from=2").layer, PYFAULT_LAYER_LIBC);
+    assert_int_equal(parse_ok("junk,layer=all").layer, PYFAULT_LAYER_ALL);
+    assert_string_equal(pyfault_layer_name(PYFAULT_LAYER_PYMEM), "pymem");
+    assert_string_equal(pyfault_layer_name(PYFAULT_LAYER_AUTO), "auto");
+    assert_string_equal(pyfault_layer_name(99), "?");
+}
+
 /* Every malformed spec is rejected, and the message names the token. */
 static void test_malformed_specs(void **state)
 {
@@ -110,6 +123,9 @@ static void test_malformed_specs(void **state)
         {"site=", "site="},
         {"log=", "log="},
         {"junk=1", "junk=1"},
+        {"layer=", "layer="},
+        {"layer=python", "layer=python"},
+        {"layer", "layer"},
         {"nth", "nth"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -181,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_default_is_count),
         cmocka_unit_test(test_modes_parse),
         cmocka_unit_test(test_options_parse),
+        cmocka_unit_test(test_layer_parses),
         cmocka_unit_test(test_malformed_specs),
         cmocka_unit_test(test_plan_semantics),
         cmocka_unit_test(test_random_is_seeded),
