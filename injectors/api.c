@@ -53,12 +53,6 @@ PF_EXPORT uint64_t pyfault_injected(void)
     return __atomic_load_n(&pf_page->injected, __ATOMIC_RELAXED);
 }
 
-/* A breakpoint target: noinline and with a side effect the compiler keeps. */
-PF_EXPORT __attribute__((noinline)) void pyfault_injected_failure(uint64_t n, size_t size)
-{
-    __asm__ volatile("" : : "r"(n), "r"(size) : "memory");
-}
-
 PF_EXPORT unsigned pyfault_layer(void)
 {
     pf_ensure_init();

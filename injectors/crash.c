@@ -184,27 +184,7 @@ static void on_fatal_signal(int sig, siginfo_t *info, void *uctx)
     __atomic_store_n(&page->crash_signal, sig, __ATOMIC_RELEASE);
     __atomic_or_fetch(&page->state, PYFAULT_STATE_CRASHED, __ATOMIC_RELEASE);
 
-    if (pf_log_enabled()) {
-        struct pf_buf b;
-        b.len = 0;
-        pf_buf_str(&b, "{\"event\":\"crash\",\"pid\":");
-        pf_buf_i64(&b, (int64_t)getpid());
-        pf_buf_str(&b, ",\"signal\":");
-        pf_buf_i64(&b, sig);
-        pf_buf_str(&b, ",\"name\":\"");
-        pf_buf_str(&b, signal_name(sig));
-        pf_buf_str(&b, "\",\"addr\":\"");
-        pf_buf_hex(&b, addr);
-        pf_buf_str(&b, "\",\"sp\":\"");
-        pf_buf_hex(&b, sp);
-        pf_buf_str(&b, "\",\"stack_overflow\":");
-        pf_buf_str(&b, overflow ? "true" : "false");
-        pf_buf_str(&b, ",\"depth_capped\":");
-        pf_buf_str(&b, w.n >= PF_CRASH_FRAMES ? "true" : "false");
-        pf_buf_frames(&b, w.ips, w.n);
-        pf_buf_str(&b, "}");
-        pf_log_write(&b);
-    }
+    pf_event_crash(sig, signal_name(sig), addr, sp, overflow, w.n >= PF_CRASH_FRAMES, w.ips, w.n);
     pf_guard_leave();
 
     /* A kernel-sent fault repeats when we return, now with the default

@@ -5,6 +5,18 @@
 
 #include <unistd.h>
 
+const char *pf_func_name(enum pf_func func)
+{
+    static const char *const names[] = {
+        "malloc", "calloc", "realloc", "reallocarray", "posix_memalign",
+        "aligned_alloc", "memalign", "valloc", "pvalloc",
+        "PyMem_RawMalloc", "PyMem_RawCalloc", "PyMem_RawRealloc",
+        "PyMem_Malloc", "PyMem_Calloc", "PyMem_Realloc",
+        "PyObject_Malloc", "PyObject_Calloc", "PyObject_Realloc",
+    };
+    return names[func];
+}
+
 static void begin(struct pf_buf *b, const char *event)
 {
     b->len = 0;
@@ -67,6 +79,30 @@ void pf_event_summary(void)
     pf_buf_u64(&b, __atomic_load_n(&page->first_injected, __ATOMIC_RELAXED));
     pf_buf_str(&b, ",\"streak_max\":");
     pf_buf_u64(&b, __atomic_load_n(&page->site_streak_max, __ATOMIC_RELAXED));
+    pf_buf_str(&b, "}");
+    pf_log_write(&b);
+}
+
+void pf_event_crash(int sig, const char *signame, uintptr_t addr, uintptr_t sp,
+                    bool overflow, bool depth_capped, const uintptr_t *ips, int nips)
+{
+    if (!pf_log_enabled())
+        return;
+    struct pf_buf b;
+    begin(&b, "crash");
+    pf_buf_str(&b, ",\"signal\":");
+    pf_buf_i64(&b, sig);
+    pf_buf_str(&b, ",\"name\":\"");
+    pf_buf_str(&b, signame);
+    pf_buf_str(&b, "\",\"addr\":\"");
+    pf_buf_hex(&b, addr);
+    pf_buf_str(&b, "\",\"sp\":\"");
+    pf_buf_hex(&b, sp);
+    pf_buf_str(&b, "\",\"stack_overflow\":");
+    pf_buf_str(&b, overflow ? "true" : "false");
+    pf_buf_str(&b, ",\"depth_capped\":");
+    pf_buf_str(&b, depth_capped ? "true" : "false");
+    pf_buf_frames(&b, ips, nips);
     pf_buf_str(&b, "}");
     pf_log_write(&b);
 }

@@ -20,11 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-struct pyfault_spec pf_spec;
-int pf_ready;
-int pf_filters_active;
-int pf_layer = PYFAULT_LAYER_LIBC;
-__thread int pf_guard_depth __attribute__((tls_model("initial-exec")));
 
 /* jemalloc reads this at its own start-up (renamed from malloc_conf). */
 static char jemalloc_conf[64];

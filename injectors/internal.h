@@ -30,7 +30,7 @@ int pf_je_mallctl(const char *name, void *oldp, size_t *oldlenp,
 #define PF_MALLOCX_ALIGN(a) ((int)(__builtin_ffsll((long long)(a)) - 1))
 #define PF_MALLOCX_ZERO ((int)0x40)
 
-/* ---- the recursion guard (guard.c) -------------------------------------
+/* ---- the recursion guard (guard.c, a leaf) ------------------------------
  * Per thread, initial-exec TLS: reading it never allocates. Anything the
  * shim does on its own behalf (unwinding, logging, dlsym) runs with the
  * guard held, and allocations made meanwhile pass straight through. */
@@ -39,11 +39,18 @@ static inline bool pf_guarded(void) { return pf_guard_depth != 0; }
 static inline void pf_guard_enter(void) { pf_guard_depth++; }
 static inline void pf_guard_leave(void) { pf_guard_depth--; }
 
-/* ---- lifecycle (init.c) ------------------------------------------------ */
+/* ---- the parsed spec (config.c, a leaf) --------------------------------- */
 /* The parsed spec; valid once pf_ensure_init() has returned. */
 extern struct pyfault_spec pf_spec PF_HIDDEN;
 /* True once the spec is parsed: every exported function checks it first. */
 extern int pf_ready PF_HIDDEN;
+/* Whether the filters need a look at each allocation's size or stack. */
+extern int pf_filters_active PF_HIDDEN;
+/* The layer in effect (enum pyfault_layer, never AUTO); set with the spec. */
+extern int pf_layer PF_HIDDEN;
+
+/* ---- lifecycle (init.c: calls every module, called by none but through
+ * pf_ensure_init) ---------------------------------------------------------- */
 /* Parses the spec (exits with status 2 when malformed) and sets up the
  * control page; idempotent; allocation-free up to the spec parse. */
 void pf_init_slow(void) PF_HIDDEN;
@@ -52,10 +59,6 @@ static inline void pf_ensure_init(void)
     if (PF_UNLIKELY(!__atomic_load_n(&pf_ready, __ATOMIC_ACQUIRE)))
         pf_init_slow();
 }
-/* Whether the filters need a look at each allocation's size or stack. */
-extern int pf_filters_active PF_HIDDEN;
-/* The layer in effect (enum pyfault_layer, never AUTO); set with the spec. */
-extern int pf_layer PF_HIDDEN;
 
 /* ---- the pymem layer (pymem.c) -----------------------------------------
  * Hooks around CPython's PEP 445 allocator domains. */
@@ -103,8 +106,6 @@ bool pf_should_fail(size_t size, enum pf_func func) PF_HIDDEN;
 void pf_decide_init(void) PF_HIDDEN;
 /* Replaces the active plan (API and set_nomemory). Allocation-free. */
 void pf_plan_publish(const struct pyfault_plan *plan) PF_HIDDEN;
-/* Name of FUNC for the log: "malloc", "calloc", ... */
-const char *pf_func_name(enum pf_func func) PF_HIDDEN;
 
 /* ---- call stacks and symbols (unwind.c, symtab.c) ---------------------- */
 #define PF_MAX_FRAMES 256
@@ -162,6 +163,12 @@ void pf_event_start(void) PF_HIDDEN;
 void pf_event_fail(uint64_t n, size_t size, enum pf_func func,
                    const uintptr_t *ips, int nips) PF_HIDDEN;
 void pf_event_summary(void) PF_HIDDEN;
+/* Name of FUNC for the log: "malloc", "calloc", "PyObject_Malloc", ... */
+const char *pf_func_name(enum pf_func func) PF_HIDDEN;
+/* The crash record: signal SIG at ADDR (0: not a fault), interrupted stack
+ * pointer SP, the unwound IPS. Async-signal-safe, allocation-free. */
+void pf_event_crash(int sig, const char *signame, uintptr_t addr, uintptr_t sp,
+                    bool overflow, bool depth_capped, const uintptr_t *ips, int nips) PF_HIDDEN;
 
 /* ---- fatal signals (crash.c) ------------------------------------------ */
 /* Installs the handlers on an alternate stack; records the main thread's

@@ -109,7 +109,7 @@ static void test_matrix_segfault_replays(void **state)
     repro((const char *[]){matrix_res, "0", "--times", "2", NULL}, &r);
     if (r.exit_code != 0)
         fail_msg("repro: %d: %s%s", r.exit_code, r.out, r.err);
-    assert_non_null(strstr(r.out, "gh132002_str_subclass_name.py on /usr/bin/python3.11, spec 'junk'"));
+    assert_non_null(strstr(r.out, "gh132002_str_subclass_name.py on /usr/bin/python3.11, spec 'layer=pymem,junk'"));
     assert_non_null(strstr(r.out, "reproduced: 2 of 2 runs gave segfault (2 with the same signature)"));
     proc_result_free(&r);
 }

@@ -13,7 +13,7 @@ Prints one line per script and a total, writes the details as JSON, and
 exits 0 when every point agrees, 1 when one does not, 2 on a setup error.
 
 usage: pymem_parity.py --python PY --shim SO --pythonpath DIR
-                       --starts A:B --out FILE.json SCRIPT.py...
+                       --starts A:B[:STEP] --out FILE.json SCRIPT.py...
 """
 import argparse
 import fnmatch
@@ -57,13 +57,12 @@ def outcome(run):
 
 
 def side_runs(args, script, side, out_dir):
-    a, b = args.starts
     out = os.path.join(out_dir, "%s.%s.jsonl" % (os.path.basename(script), side))
     env = {"LD_PRELOAD": args.shim, "PYFAULT": "count", "PYTHONHASHSEED": "0",
            "PYTHONPATH": "%s:%s" % (os.path.dirname(os.path.abspath(script)), args.pythonpath),
            "PYTHONDONTWRITEBYTECODE": "1"}
     cfg = {"python": args.python, "script": os.path.abspath(script), "side": side,
-           "starts": list(range(a, b)), "out": out, "env": env}
+           "starts": list(range(*args.starts)), "out": out, "env": env}
     proc = subprocess.Popen(
         ["gdb", "-nx", "-batch", "-x", os.path.join(HERE, "pymem_parity_gdb.py")],
         env=dict(os.environ, PARITY_CFG=json.dumps(cfg)),
@@ -80,8 +79,7 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("scripts", nargs="+")
     args = p.parse_args()
-    a, b = args.starts.split(":")
-    args.starts = (int(a), int(b))
+    args.starts = tuple(int(x) for x in args.starts.split(":"))
 
     report, total, agree, crashes = {}, 0, 0, 0
     keep = os.environ.get("PARITY_KEEP")

@@ -19,7 +19,8 @@ import gdb
 cfg = json.loads(os.environ["PARITY_CFG"])
 for cmd in ("set pagination off", "set confirm off", "set breakpoint pending on",
             "set startup-with-shell on", "set print thread-events off",
-            "set print inferior-events off", "handle SIGPIPE nostop noprint pass"):
+            "set print inferior-events off", "handle SIGPIPE nostop noprint pass",
+            "set libthread-db-search-path /nonexistent", "set auto-load off"):
     gdb.execute(cmd)
 for key, value in cfg["env"].items():
     gdb.execute("set environment %s=%s" % (key, value))
