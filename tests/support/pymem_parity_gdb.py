@@ -59,41 +59,19 @@ def frames(limit=16):
 fast_condition = []
 
 
-def null_returns(func):
-    """Addresses of FUNC's "return NULL" (xor %eax,%eax; ret), [] if none."""
-    text = gdb.execute("disassemble %s" % func, to_string=True)
-    insns = []
-    for line in text.splitlines():
-        parts = line.split(":", 1)
-        if "<+" in parts[0] and len(parts) == 2:
-            addr = parts[0].replace("=>", " ").split()[0]
-            insns.append((int(addr, 16), " ".join(parts[1].split())))
-    return [a for (a, i), (_, nxt) in zip(insns, insns[1:])
-            if i == "xor %eax,%eax" and nxt in ("ret", "retq")]
-
-
 def faster_breakpoints(old):
-    """Every hook call stops at a conditional breakpoint, and a stop costs
-    milliseconds. The hooks' failure branch (return NULL) is reached only
-    by the failing call: break there instead when every hook has one, else
-    keep the condition, on raw addresses. gdb turns address randomisation
-    off, so the addresses hold for every later run."""
-    hooks = ("hook_fmalloc", "hook_fcalloc", "hook_frealloc")
-    sites = [null_returns(h) for h in hooks]
-    if all(len(x) == 1 for x in sites):
-        for bp in old:
-            bp.delete()
-        return [gdb.Breakpoint("*%d" % x[0], internal=True) for x in sites]
+    """Every hook call stops at the conditional breakpoints; looking FmData
+    up in the debug information at each stop is the slow part. Put the
+    same condition on raw addresses instead: gdb turns address
+    randomisation off, so they hold for every later run."""
+    condition = literal_condition()
     for bp in old:
-        bp.condition = literal_condition()
+        bp.condition = condition
     return old
 
 
 def literal_condition():
-    """The same condition on raw addresses: gdb evaluates it at every hook
-    call, and looking FmData up in the debug info each time is the slow
-    part. gdb turns address randomisation off, so the addresses hold for
-    every later run."""
+    """FmData.count == FmData.start on raw addresses."""
     count = int(gdb.parse_and_eval("&FmData.count"))
     start = int(gdb.parse_and_eval("&FmData.start"))
     ctype = "long" if int(gdb.parse_and_eval("sizeof(FmData.count)")) == 8 else "int"

@@ -98,5 +98,11 @@ check 3.13-vanilla gh122752_make_function_nomem.py "out:code object lost a refer
 check 3.13-patched gh122752_make_function_nomem.py "out:code refcount kept"
 check 3.11-patched gh122752_make_function_nomem.py "out:code refcount kept"
 
+# gh-151112 (3.11/0012, 3.13/0008): assemble_init() does not leave
+# freed objects in the assembler for assemble_free() to decref again.
+check 3.11-vanilla assemble_init_nomem.py segv
+check 3.11-patched assemble_init_nomem.py "out:no crash"
+check 3.13-patched assemble_init_nomem.py "out:no crash"
+
 echo "cpython-verify: $passed passed, $failed failed"
 [ "$failed" = 0 ]
