@@ -2,7 +2,8 @@
  * test_pymem_parity: the pymem layer fails the allocation _testcapi fails.
  *
  * tests/support/pymem_parity.py runs every script of tests/shim/data/parity/
- * (compile() of nested code, dict iteration, a SyntaxError, json, re, the
+ * (compile() of nested code and of a small function, dict iteration, a
+ * SyntaxError, json, re, the
  * first import of a C extension) for 300 start values, once with
  * _testcapi.set_nomemory(START, START + 1) and once with
  * pyfault.set_nomemory(START, START + 1), each under gdb, and compares the
@@ -30,7 +31,7 @@
 #define STARTS_BUILDS_QUICK "0:300:10"
 
 static const char *const scripts[] = {
-    "compile_nested.py", "dict_iter.py", "syntax_error.py",
+    "compile_nested.py", "compile_small.py", "dict_iter.py", "syntax_error.py",
     "json_roundtrip.py", "re_compile.py", "ext_import.py",
 };
 
