@@ -9,7 +9,7 @@
 __asm__(".section .rodata\n"
         ".type pf_skip_frames_text, @object\n"
         "pf_skip_frames_text:\n"
-        ".incbin \"harness/skip-frames.txt\"\n"
+        ".incbin \"harness/classify/skip-frames.txt\"\n"
         ".byte 0\n"
         ".size pf_skip_frames_text, .-pf_skip_frames_text\n"
         ".previous\n");
