@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bisect.h"
+#include "clock.h"
 #include "cmd.h"
 #include "interrupt.h"
 #include "replay.h"
@@ -22,13 +23,6 @@
 #define DEFAULT_TIMEOUT 30.0
 #define MAX_RUNS 3
 #define LOG_TAIL_LINES 8
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* First line of CMD's stdout into OUT ("" when it fails). */
 static void first_line(const char *cmd, char *out, size_t outlen)
@@ -261,9 +255,9 @@ int pf_cmd_bisect_run(int argc, char **argv)
 
     char log[PATH_MAX + 64], what[512];
     log_path(log, sizeof log);
-    double t0 = now_s();
+    double t0 = pf_now_s();
     int built = build(&o, log, what, sizeof what);
-    s.build_s = now_s() - t0;
+    s.build_s = pf_now_s() - t0;
     if (built < 0) {
         fprintf(stderr, "pyfault bisect-run: build failed: %s (log: %s)\n", what, log);
         show_tail(log);

@@ -13,6 +13,7 @@
 
 #include "matrix.h"
 
+#include "clock.h"
 #include "count.h"
 #include "interrupt.h"
 #include "locate.h"
@@ -23,13 +24,6 @@
 #include "trial.h"
 
 #define COUNT_TIMEOUT 120.0
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 unsigned pf_matrix_startup_expectation(const char *id)
 {
@@ -332,7 +326,7 @@ int pf_matrix_run(struct pf_matrix *m, char *err, size_t errlen)
         snprintf(err, errlen, "%s", dir);
         return -1;
     }
-    uint64_t t0 = now_ms();
+    uint64_t t0 = pf_now_ms();
     int rc = 0;
     for (unsigned s = 0; s < m->nscen && rc == 0; s++)
         for (unsigned i = 0; i < m->ninterps && rc == 0; i++) {
@@ -341,17 +335,17 @@ int pf_matrix_run(struct pf_matrix *m, char *err, size_t errlen)
                 break;
             }
             struct pf_mcell *c = pf_matrix_cell(m, s, i);
-            uint64_t c0 = now_ms();
+            uint64_t c0 = pf_now_ms();
             rc = run_cell(m, c, dir, err, errlen);
             if (m->cfg.progress)
                 fprintf(stderr, "matrix: %-44s %-14s %5llu trial(s) %6.1fs%s\n",
                         m->scen[s].name, m->interps[i].id, (unsigned long long)c->trials,
-                        (double)(now_ms() - c0) / 1000.0,
+                        (double)(pf_now_ms() - c0) / 1000.0,
                         c->unexpected || c->error[0] ? "  UNEXPECTED" : "");
         }
     if (pf_interrupted)
         m->complete = 0;
-    m->duration_ms = now_ms() - t0;
+    m->duration_ms = pf_now_ms() - t0;
     pf_tmpdir_remove(dir);
     return rc;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "clock.h"
 #include "elfsym.h"
 #include "interrupt.h"
 #include "procstat.h"
@@ -24,13 +25,6 @@
 #define POLL_MS 10
 #define CPU_WINDOW_MS 200
 #define SAMPLE_GAP_MS 20
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(unsigned ms)
 {
@@ -106,11 +100,11 @@ static void measure_stuck(pid_t pid, struct pf_watch *w, unsigned window_ms)
     struct pf_ctl_snapshot a, b;
     if (w->ctl)
         pf_ctlpage_read(w->ctl, &a);
-    uint64_t t0 = now_ms();
+    uint64_t t0 = pf_now_ms();
     uint64_t c0 = pf_group_cpu_ticks(pid, NULL);
     sleep_ms(window_ms);
     uint64_t c1 = pf_group_cpu_ticks(pid, NULL);
-    uint64_t dt = now_ms() - t0;
+    uint64_t dt = pf_now_ms() - t0;
     w->cpu = dt ? (double)(c1 - c0) / (double)pf_ticks_per_second() * 1000.0 / (double)dt : 0;
     if (w->ctl) {
         pf_ctlpage_read(w->ctl, &b);
@@ -178,7 +172,7 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
 {
     pf_supervise_init();
     const pid_t pid = ch->pid;
-    const uint64_t t0 = now_ms();
+    const uint64_t t0 = pf_now_ms();
     const uint64_t deadline = t0 + (uint64_t)(w->timeout_s * 1000.0);
     uint64_t win_t = t0, win_injected = 0, win_streak = 0;
     int pidfd = open_pidfd(pid);
@@ -192,7 +186,7 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
             w->stop = PF_STOP_INTERRUPTED;
             break;
         }
-        uint64_t now = now_ms();
+        uint64_t now = pf_now_ms();
         if (now >= deadline) {
             w->stop = PF_STOP_TIMEOUT;
             break;
@@ -213,7 +207,7 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
             w->stop = PF_STOP_EXITED;
             break;
         }
-        now = now_ms();
+        now = pf_now_ms();
         if (w->ctl && now - win_t >= PF_WATCH_WINDOW_MS) {
             pf_ctlpage_read(w->ctl, &w->snap);
             uint64_t delta = w->snap.injected - win_injected;
@@ -230,7 +224,7 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
             win_streak = w->snap.site_streak;
         }
     }
-    w->elapsed_ms = now_ms() - t0;
+    w->elapsed_ms = pf_now_ms() - t0;
     if (w->ctl)
         pf_ctlpage_read(w->ctl, &w->snap);
 

@@ -5,6 +5,7 @@
  * reaches its failure point has nothing further to find. */
 #include "sweep.h"
 
+#include "clock.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,6 @@
 
 /* Never extend further than this past M, whatever the target does. */
 #define PF_EXTEND_MAX 1000
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 void pf_sweep_init(struct pf_sweep *sw, const struct pf_options *o,
                    const struct pf_context *ctx, const char *dir, unsigned jobs)
@@ -40,7 +34,7 @@ void pf_sweep_init(struct pf_sweep *sw, const struct pf_options *o,
         sw->modes[sw->nmodes++] = PF_MODE_ONESHOT;
     if (o->modes & PF_MODE_PERSISTENT)
         sw->modes[sw->nmodes++] = PF_MODE_PERSISTENT;
-    sw->started_ms = now_ms();
+    sw->started_ms = pf_now_ms();
 }
 
 void pf_sweep_free(struct pf_sweep *sw)
@@ -269,7 +263,7 @@ int pf_sweep_run(struct pf_sweep *sw, unsigned index, const struct pf_sweep_targ
         c.total = sw->planned;
         memcpy(c.counts, sw->counts, sizeof c.counts);
         pthread_mutex_unlock(&sw->lock);
-        pf_progress_update(&pr, &c, now_ms() - sw->started_ms, active == 0);
+        pf_progress_update(&pr, &c, pf_now_ms() - sw->started_ms, active == 0);
         if (active == 0)
             break;
         usleep(50 * 1000);
