@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "cmd.h"
 #include "interrupt.h"
 #include "locate.h"
@@ -137,6 +138,7 @@ static int find_scenarios(const char *root, char ***out, int *n, char *err, size
     }
     char **list = NULL;
     int count = 0;
+    size_t cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.' || !strcmp(e->d_name, "lib") || !strcmp(e->d_name, "ext"))
@@ -151,10 +153,8 @@ static int find_scenarios(const char *root, char ***out, int *n, char *err, size
             size_t len = strlen(f->d_name);
             if (len < 4 || strcmp(f->d_name + len - 3, ".py") != 0)
                 continue;
-            char **grown = realloc(list, (size_t)(count + 1) * sizeof *list);
-            if (!grown)
+            if (pf_array_reserve(list, cap, (size_t)count + 1, 16) < 0)
                 break;
-            list = grown;
             if (asprintf(&list[count], "%s/%s", group, f->d_name) < 0)
                 break;
             count++;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "array.h"
 #include "result_json.h"
 
 static int entry_cmp(const void *a, const void *b)
@@ -37,14 +38,8 @@ static void normalize(struct pf_baseline *b)
 
 static int add(struct pf_baseline *b, size_t *cap, enum pf_class cls, const char *sig)
 {
-    if (b->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        struct pf_bentry *nv = realloc(b->v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        b->v = nv;
-        *cap = nc;
-    }
+    if (pf_array_reserve(b->v, *cap, b->n + 1, 16) < 0)
+        return -1;
     char *s = strdup(sig);
     if (!s)
         return -1;

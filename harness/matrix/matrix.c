@@ -13,6 +13,7 @@
 
 #include "matrix.h"
 
+#include "array.h"
 #include "clock.h"
 #include "count.h"
 #include "interrupt.h"
@@ -63,12 +64,12 @@ int pf_matrix_init(struct pf_matrix *m, const struct pf_matrix_config *cfg,
         return -1;
     }
     if (cfg->startup_stride) {
-        struct pf_scenario *grown = realloc(scen, (nscen + 1) * sizeof *grown);
-        if (!grown) {
+        size_t cap = nscen;
+        if (pf_array_reserve(scen, cap, (size_t)nscen + 1, 1) < 0) {
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        m->scen = grown;
+        m->scen = scen;
         struct pf_scenario *s = &m->scen[m->nscen++];
         memset(s, 0, sizeof *s);
         snprintf(s->name, sizeof s->name, "startup");
@@ -113,14 +114,8 @@ static long finding_for(struct pf_matrix *m, const struct pf_mcell *c, uint64_t 
     long f = pf_findings_add(&m->findings, signature, cls, sub, repro, NULL, cell, point, mode);
     if (f < 0 || m->findings.n == before)
         return f;
-    if (m->findings.n > m->extra_cap) {
-        size_t cap = m->extra_cap ? m->extra_cap * 2 : 64;
-        struct pf_mfinding *grown = realloc(m->extra, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        m->extra = grown;
-        m->extra_cap = cap;
-    }
+    if (pf_array_reserve(m->extra, m->extra_cap, m->findings.n, 64) < 0)
+        return -1;
     struct pf_mfinding *x = &m->extra[f];
     memset(x, 0, sizeof *x);
     x->detail = strdup(detail ? detail : "");
@@ -135,14 +130,8 @@ static int record(struct pf_matrix *m, struct pf_mcell *c, uint64_t point, unsig
     long f = finding_for(m, c, point, mode, signature, cls, sub, repro, detail);
     if (f < 0)
         return -1;
-    if (m->ntrials == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 1024;
-        struct pf_mtrial *grown = realloc(m->trials, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        m->trials = grown;
-        m->cap = cap;
-    }
+    if (pf_array_reserve(m->trials, m->cap, m->ntrials + 1, 1024) < 0)
+        return -1;
     int expected = !c->expected || (c->expected & (1u << cls));
     m->trials[m->ntrials++] = (struct pf_mtrial){
         .scenario = c->scenario, .interp = c->interp, .point = point,

@@ -6,18 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+
 extern char **environ;
 
 static int push(struct pf_env *e, char *s)
 {
-    if (e->n + 2 > e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 64;
-        char **v = realloc(e->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        e->v = v;
-        e->cap = cap;
-    }
+    if (pf_array_reserve(e->v, e->cap, e->n + 2, 64) < 0)
+        return -1;
     e->v[e->n++] = s;
     e->v[e->n] = NULL;
     return 0;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+
 static uint64_t fnv1a(const char *s)
 {
     uint64_t h = 0xcbf29ce484222325ull;
@@ -82,14 +84,8 @@ long pf_findings_add(struct pf_findings *f, const char *signature, int cls, int 
         }
         s = (s + 1) & (f->nslots - 1);
     }
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 32;
-        struct pf_finding *v = realloc(f->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        f->v = v;
-        f->cap = cap;
-    }
+    if (pf_array_reserve(f->v, f->cap, f->n + 1, 32) < 0)
+        return -1;
     struct pf_finding *x = &f->v[f->n];
     memset(x, 0, sizeof *x);
     x->signature = strdup(signature);

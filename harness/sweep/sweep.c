@@ -5,13 +5,14 @@
  * reaches its failure point has nothing further to find. */
 #include "sweep.h"
 
-#include "clock.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
+#include "clock.h"
 #include "interrupt.h"
 #include "progress.h"
 
@@ -112,16 +113,10 @@ static void record(struct pf_sweep *sw, uint64_t k, unsigned mode, uint64_t poin
     }
     if (res->stop == PF_STOP_INTERRUPTED)
         return; /* not a result: the harness stopped it */
-    if (sw->ntrials == sw->cap) {
-        size_t cap = sw->cap ? sw->cap * 2 : 1024;
-        struct pf_trial_rec *v = realloc(sw->trials, cap * sizeof *v);
-        if (!v) {
-            sw->harness_error = 1;
-            snprintf(sw->error, sizeof sw->error, "out of memory recording trials");
-            return;
-        }
-        sw->trials = v;
-        sw->cap = cap;
+    if (pf_array_reserve(sw->trials, sw->cap, sw->ntrials + 1, 1024) < 0) {
+        sw->harness_error = 1;
+        snprintf(sw->error, sizeof sw->error, "out of memory recording trials");
+        return;
     }
     long f = pf_findings_add(&sw->findings, res->signature, (int)res->v.cls, (int)res->v.sub,
                              res->repro, res->stderr_tail, sw->target_index, point, mode);
