@@ -31,14 +31,18 @@ struct pf_bisect_opts {
     double timeout_s;         /* --timeout, 0: the scenario's, else 30 */
     const char *python;       /* --python, NULL: ./python when built, else python3 */
     const char *scenario;     /* SCENARIO.py, or NULL with a command */
+    int nscenarios;           /* SCENARIO.py words given (one is right) */
     char **command;           /* after "--" (into argv) */
     int ncommand;
 };
 
 /* Parses the words after "bisect-run" into O (pure; checks the --inject
- * spec and the --want classes). Returns 0, or -1 with a one-line message
- * in ERR. */
+ * spec and the --want classes). Returns 0 (O->help set for -h/--help), or
+ * -1 with a one-line message in ERR. */
 int pf_bisect_parse(int argc, char **argv, struct pf_bisect_opts *o, char *err, size_t errlen);
+/* The same for the entry point (pf_cli_args): -1 to go on, else the exit
+ * status (0 after --help, 128 after a usage error, both printed). */
+int pf_bisect_args(int argc, char **argv, struct pf_bisect_opts *o);
 /* Is a run of class CLS with signature SIG what O looks for? Pure. */
 int pf_bisect_hit(const struct pf_bisect_opts *o, enum pf_class cls, const char *sig);
 /* Does a run need a second one before git is told? True for a hit (a bad
@@ -50,7 +54,7 @@ int pf_bisect_needs_confirm(int hit, enum pf_class cls);
 enum pf_bisect_status pf_bisect_verdict(unsigned hits, unsigned runs, int find_fix);
 /* "good", "bad", "skip" or "broken". */
 const char *pf_bisect_status_name(enum pf_bisect_status s);
-/* The --help text. */
-const char *pf_bisect_usage(void);
+/* The --help text, malloc'd (NULL on ENOMEM). */
+char *pf_bisect_help(void);
 
 #endif

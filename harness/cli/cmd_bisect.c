@@ -216,14 +216,9 @@ int pf_cmd_bisect_run(int argc, char **argv)
 {
     struct pf_bisect_opts o;
     char err[1024];
-    if (pf_bisect_parse(argc, argv, &o, err, sizeof err) < 0) {
-        fprintf(stderr, "pyfault bisect-run: %s\n", err);
-        return PF_BISECT_BROKEN;
-    }
-    if (o.help) {
-        fputs(pf_bisect_usage(), stdout);
-        return 0;
-    }
+    int quit = pf_bisect_args(argc, argv, &o);
+    if (quit >= 0)
+        return quit;
     struct step s;
     memset(&s, 0, sizeof s);
     first_line("git rev-parse --short HEAD 2>/dev/null", s.commit, sizeof s.commit);

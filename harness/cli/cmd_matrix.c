@@ -14,112 +14,95 @@
 #include "locate.h"
 #include "matrix.h"
 #include "matrix_json.h"
+#include "optparse.h"
 #include "options.h"
 #include "replay.h"
 #include "report_dir.h"
 
-static const char usage[] =
-    "usage: pyfault matrix [options] [SCENARIO.py...]\n"
-    "Runs every scenario on every interpreter, each the way its header's plan\n"
-    "says (one run or a sweep), and judges each cell against the header's\n"
-    "expectation for that interpreter. Adds a persistent start-up sweep\n"
-    "(-c pass) per interpreter.\n"
-    "  --interp NAME=PATH  an interpreter and its variant name (repeatable);\n"
-    "                      default: system=/usr/bin/python3.11 and every\n"
-    "                      build/cpython/VARIANT/python that exists\n"
-    "  --startup-stride K  every Kth point of the start-up sweep (default 100;\n"
-    "                      0: no start-up sweep)\n"
-    "  -j, --jobs N        trials in parallel within a sweep (default: cores)\n"
-    "  --shard I/N         the Ith of N shares (1 <= I <= N): every Nth point of\n"
-    "                      every sweep, single runs in shard 1; pyfault merge\n"
-    "                      puts the shards' results.json back together\n"
-    "  --out DIR           write DIR/results.json (atomically)\n"
-    "  -q, --quiet         no progress lines\n"
-    "  -h, --help          this text\n"
-    "Without SCENARIO.py arguments, every scenarios/*/*.py is run.\n"
-    "Exit status: 0 every cell as expected, 1 some cell not, 2 bad usage or\n"
-    "harness error, 130 interrupted (results.json is still written).\n";
-
 #define MAX_ARGS 128
+
+enum { X_INTERP, X_STARTUP_STRIDE, X_JOBS, X_SHARD, X_OUT, X_QUIET };
+
+static const struct pf_opt opts[] = {
+    {X_INTERP, "interp", 0, "NAME=PATH", "an interpreter and its variant name (repeatable);\n"
+                                         "default: system=/usr/bin/python3.11 and every\n"
+                                         "build/cpython/VARIANT/python that exists"},
+    {X_STARTUP_STRIDE, "startup-stride", 0, "K", "every Kth point of the start-up sweep (default 100;\n"
+                                                 "0: no start-up sweep)"},
+    {X_JOBS, "jobs", 'j', "N", "trials in parallel within a sweep (default: cores)"},
+    {X_SHARD, "shard", 0, "I/N", "the Ith of N shares (1 <= I <= N): every Nth point of\n"
+                                 "every sweep, single runs in shard 1; pyfault merge\n"
+                                 "puts the shards' results.json back together"},
+    {X_OUT, "out", 0, "DIR", "write DIR/results.json (atomically)"},
+    {X_QUIET, "quiet", 'q', NULL, "no progress lines"},
+    {0},
+};
 
 struct matrix_args {
     const char *interp[PF_MATRIX_MAX_INTERPS];
     int ninterp;
     const char *scen[MAX_ARGS];
     int nscen;
-    unsigned startup_stride;
-    unsigned jobs;
+    uint64_t startup_stride;
+    uint64_t jobs;
     unsigned shard_i, shard_n;
     const char *out;
-    int quiet, help;
+    int quiet;
 };
 
-/* A whole number from 0 (or MIN) up to a million. */
-static int parse_count(const char *text, uint64_t min, unsigned *out)
+static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
 {
-    uint64_t v;
-    if (pf_parse_whole(text, min, &v) < 0 || v > 1000000)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
-
-static int parse_args(int argc, char **argv, struct matrix_args *a, char *err, size_t errlen)
-{
-    memset(a, 0, sizeof *a);
-    a->startup_stride = 100;
-    for (int k = 0; k < argc; k++) {
-        const char *w = argv[k];
-        const char *val = k + 1 < argc ? argv[k + 1] : NULL;
-        if (!strcmp(w, "-h") || !strcmp(w, "--help")) {
-            a->help = 1;
-        } else if (!strcmp(w, "-q") || !strcmp(w, "--quiet")) {
-            a->quiet = 1;
-        } else if (!strcmp(w, "--interp") || !strcmp(w, "--startup-stride") ||
-                   !strcmp(w, "-j") || !strcmp(w, "--jobs") || !strcmp(w, "--out") ||
-                   !strcmp(w, "--shard")) {
-            if (!val) {
-                snprintf(err, errlen, "%s needs a value", w);
-                return -1;
-            }
-            k++;
-            if (!strcmp(w, "--interp")) {
-                if (a->ninterp >= PF_MATRIX_MAX_INTERPS) {
-                    snprintf(err, errlen, "too many --interp");
-                    return -1;
-                }
-                a->interp[a->ninterp++] = val;
-            } else if (!strcmp(w, "--out")) {
-                a->out = val;
-            } else if (!strcmp(w, "--shard")) {
-                if (pf_parse_shard(val, &a->shard_i, &a->shard_n, err, errlen) < 0)
-                    return -1;
-                if (a->shard_n > 10000) {
-                    snprintf(err, errlen, "--shard '%s': at most 10000 shares", val);
-                    return -1;
-                }
-            } else if (!strcmp(w, "--startup-stride")) {
-                if (parse_count(val, 0, &a->startup_stride) < 0) {
-                    snprintf(err, errlen, "--startup-stride '%s': want a whole number", val);
-                    return -1;
-                }
-            } else if (parse_count(val, 1, &a->jobs) < 0) {
-                snprintf(err, errlen, "%s '%s': want a whole number >= 1", w, val);
-                return -1;
-            }
-        } else if (w[0] == '-') {
-            snprintf(err, errlen, "unknown option '%s'", w);
+    struct matrix_args *m = dst;
+    switch (a->key) {
+    case PF_ARG_WORD:
+        if (m->nscen >= MAX_ARGS) {
+            snprintf(err, errlen, "too many scenarios");
             return -1;
-        } else {
-            if (a->nscen >= MAX_ARGS) {
-                snprintf(err, errlen, "too many scenarios");
-                return -1;
-            }
-            a->scen[a->nscen++] = w;
         }
+        m->scen[m->nscen++] = a->val;
+        return 0;
+    case X_INTERP:
+        if (m->ninterp >= PF_MATRIX_MAX_INTERPS) {
+            snprintf(err, errlen, "too many --interp");
+            return -1;
+        }
+        m->interp[m->ninterp++] = a->val;
+        return 0;
+    case X_STARTUP_STRIDE:
+        return pf_opt_count(a->name, a->val, 0, 1000000, &m->startup_stride, err, errlen);
+    case X_JOBS:
+        return pf_opt_count(a->name, a->val, 1, 1000000, &m->jobs, err, errlen);
+    case X_SHARD:
+        if (pf_parse_shard(a->val, &m->shard_i, &m->shard_n, err, errlen) < 0)
+            return -1;
+        if (m->shard_n > 10000) {
+            snprintf(err, errlen, "--shard '%s': at most 10000 shares", a->val);
+            return -1;
+        }
+        return 0;
+    case X_OUT:
+        m->out = a->val;
+        return 0;
+    case X_QUIET:
+        m->quiet = 1;
+        return 0;
     }
     return 0;
 }
+
+static const struct pf_cli cli = {
+    .name = "matrix",
+    .usage = "usage: pyfault matrix [options] [SCENARIO.py...]\n"
+             "Runs every scenario on every interpreter, each the way its header's plan\n"
+             "says (one run or a sweep), and judges each cell against the header's\n"
+             "expectation for that interpreter. Adds a persistent start-up sweep\n"
+             "(-c pass) per interpreter.\n",
+    .opts = opts,
+    .epilog = "Without SCENARIO.py arguments, every scenarios/*/*.py is run.\n"
+              "Exit status: 0 every cell as expected, 1 some cell not, 2 bad usage or\n"
+              "harness error, 130 interrupted (results.json is still written).\n",
+    .take = take,
+};
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -207,16 +190,11 @@ static int default_interps(const char *root, struct pf_interp **out, unsigned *n
 
 int pf_cmd_matrix(int argc, char **argv)
 {
-    struct matrix_args a;
+    struct matrix_args a = {.startup_stride = 100};
     char err[1024];
-    if (parse_args(argc, argv, &a, err, sizeof err) < 0) {
-        fprintf(stderr, "pyfault matrix: %s\n", err);
-        return 2;
-    }
-    if (a.help) {
-        fputs(usage, stdout);
-        return 0;
-    }
+    int quit = pf_cli_args(&cli, argc, argv, &a);
+    if (quit >= 0)
+        return quit;
     char root[PATH_MAX];
     if (pf_project_root(root, sizeof root) < 0) {
         fprintf(stderr, "pyfault matrix: cannot find scenarios/lib beside the pyfault binary\n");
@@ -268,8 +246,8 @@ int pf_cmd_matrix(int argc, char **argv)
     struct pf_matrix m;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     struct pf_matrix_config cfg = {
-        .jobs = a.jobs ? a.jobs : (unsigned)(ncpu > 0 ? ncpu : 1),
-        .startup_stride = a.startup_stride, .progress = !a.quiet,
+        .jobs = a.jobs ? (unsigned)a.jobs : (unsigned)(ncpu > 0 ? ncpu : 1),
+        .startup_stride = (unsigned)a.startup_stride, .progress = !a.quiet,
         .shard_i = a.shard_i, .shard_n = a.shard_n};
     if (pf_matrix_init(&m, &cfg, interps, ninterps, scen, (unsigned)nscen, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault matrix: %s\n", err);

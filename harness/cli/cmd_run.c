@@ -46,14 +46,9 @@ int pf_cmd_run(int argc, char **argv)
 {
     struct pf_options o;
     char err[512];
-    if (pf_options_parse(PF_CMD_RUN, argc, argv, &o, err, sizeof err) < 0) {
-        fprintf(stderr, "pyfault run: %s\n", err);
-        return 2;
-    }
-    if (o.help) {
-        fputs(pf_usage(PF_CMD_RUN), stdout);
-        return 0;
-    }
+    int quit = pf_options_args(PF_CMD_RUN, argc, argv, &o);
+    if (quit >= 0)
+        return quit;
     struct pf_target t;
     int rc = o.command ? pf_target_command(&t, o.ncommand, o.command, err, sizeof err)
                        : pf_target_scenario(&t, o.python, o.scenarios[0], err, sizeof err);

@@ -149,14 +149,9 @@ int pf_cmd_sweep(int argc, char **argv)
 {
     struct pf_options o;
     char err[1024];
-    if (pf_options_parse(PF_CMD_SWEEP, argc, argv, &o, err, sizeof err) < 0) {
-        fprintf(stderr, "pyfault sweep: %s\n", err);
-        return 2;
-    }
-    if (o.help) {
-        fputs(pf_usage(PF_CMD_SWEEP), stdout);
-        return 0;
-    }
+    int quit = pf_options_args(PF_CMD_SWEEP, argc, argv, &o);
+    if (quit >= 0)
+        return quit;
     unsigned nt = o.command ? 1 : (unsigned)o.nscenarios;
     if (nt > MAX_TARGETS) {
         fprintf(stderr, "pyfault sweep: at most %d scenarios per sweep\n", MAX_TARGETS);

@@ -34,20 +34,26 @@ struct pf_options {
 };
 
 /* Parses ARGV[0..ARGC) (the words after the subcommand) for CMD into O.
- * ARGV must outlive O; its scenario words are packed to its front. Returns 0, or -1 with a one-line message naming
- * the problem in ERR. Pure. */
+ * ARGV must outlive O; its scenario words are packed to its front. Returns
+ * 0 (O->help set for -h/--help), or -1 with a one-line message naming the
+ * problem in ERR. Pure. */
 int pf_options_parse(enum pf_cmd cmd, int argc, char **argv,
                      struct pf_options *o, char *err, size_t errlen);
-/* Parses a comma-separated class list into a bit mask. Returns 0, or -1
- * with a message in ERR. Pure. */
-int pf_parse_accept(const char *text, unsigned *mask, char *err, size_t errlen);
-/* A whole decimal number >= MIN (no sign, no trailing text). Returns 0,
- * or -1. Pure. */
-int pf_parse_whole(const char *s, uint64_t min, uint64_t *out);
+/* The same for CMD's entry point (pf_cli_args): -1 to go on, else the
+ * exit status (0 after --help, 2 after a usage error, both printed). */
+int pf_options_args(enum pf_cmd cmd, int argc, char **argv, struct pf_options *o);
+/* Option NAME's comma-separated class list TEXT into a bit mask. Returns
+ * 0, or -1 with a message in ERR. Pure. */
+int pf_parse_accept(const char *name, const char *text, unsigned *mask, char *err, size_t errlen);
 /* "I/N" with 1 <= I <= N. Returns 0, or -1 with a message naming S in
  * ERR. Pure. */
 int pf_parse_shard(const char *s, unsigned *shard_i, unsigned *shard_n, char *err, size_t errlen);
-/* The usage text of CMD. */
-const char *pf_usage(enum pf_cmd cmd);
+/* Option NAME's value SPEC as a shim spec (injectors/pyfault.h); with
+ * FILTERS_ONLY, one without a mode token (a sweep chooses the failures).
+ * Returns 0, or -1 with a message in ERR. Pure. */
+int pf_parse_inject(const char *name, const char *spec, int filters_only, char *err, size_t errlen);
+/* The target words: SCENARIO.py (at most MAX of them, 0: any number) or
+ * "-- CMD". Returns 0, or -1 with a message in ERR. Pure. */
+int pf_check_target(int nscenarios, int max, int ncommand, char *err, size_t errlen);
 
 #endif
