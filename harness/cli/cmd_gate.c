@@ -6,22 +6,73 @@
 #include "atomic_file.h"
 #include "cmd.h"
 #include "gate.h"
+#include "optparse.h"
 
-static const char usage[] =
-    "usage: pyfault gate --baseline BASE.json RESULTS.json [--update-baseline] [--junit FILE]\n"
-    "Fails a CI job on what is new: exits 1 when RESULTS has a finding (class +\n"
-    "signature) that BASE does not know, or a cell with trials its scenario does\n"
-    "not expect; each is listed with its class, signature and repro command.\n"
-    "BASE is a baseline file (--update-baseline writes one) or any results.json.\n"
-    "ok findings are never new.\n"
-    "  --baseline BASE.json  the known findings (missing: exit 2, unless\n"
-    "                        --update-baseline creates it)\n"
-    "  --update-baseline     after judging, write RESULTS' findings to BASE\n"
-    "                        atomically (temp file + rename): accept them\n"
-    "  --junit FILE          the verdict as JUnit XML: a testcase per cell and\n"
-    "                        per finding, failed when violated / new\n"
-    "Exit status: 0 pass, 1 new findings or violated expectations (judged\n"
-    "against BASE as it was), 2 bad usage or an unreadable/invalid file.\n";
+enum { G_BASELINE, G_UPDATE, G_JUNIT };
+
+static const struct pf_opt opts[] = {
+    {G_BASELINE, "baseline", 0, "BASE.json", "the known findings (missing: exit 2, unless\n"
+                                             "--update-baseline creates it)"},
+    {G_UPDATE, "update-baseline", 0, NULL, "after judging, write RESULTS' findings to BASE\n"
+                                           "atomically (temp file + rename): accept them"},
+    {G_JUNIT, "junit", 0, "FILE", "the verdict as JUnit XML: a testcase per cell and\n"
+                                  "per finding, failed when violated / new"},
+    {0},
+};
+
+struct gate_args {
+    const char *base, *results, *junit;
+    int update;
+};
+
+static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
+{
+    struct gate_args *g = dst;
+    switch (a->key) {
+    case PF_ARG_WORD:
+        if (g->results) {
+            snprintf(err, errlen, "one RESULTS.json only (got '%s' and '%s')", g->results, a->val);
+            return -1;
+        }
+        g->results = a->val;
+        return 0;
+    case G_BASELINE:
+        g->base = a->val;
+        return 0;
+    case G_UPDATE:
+        g->update = 1;
+        return 0;
+    case G_JUNIT:
+        g->junit = a->val;
+        return 0;
+    }
+    return 0;
+}
+
+static int check(void *dst, char *err, size_t errlen)
+{
+    const struct gate_args *g = dst;
+    if (g->base && g->results)
+        return 0;
+    snprintf(err, errlen, "needs --baseline BASE.json and RESULTS.json");
+    return -1;
+}
+
+static const struct pf_cli cli = {
+    .name = "gate",
+    .usage =
+        "usage: pyfault gate --baseline BASE.json RESULTS.json [--update-baseline] [--junit FILE]\n"
+        "Fails a CI job on what is new: exits 1 when RESULTS has a finding (class +\n"
+        "signature) that BASE does not know, or a cell with trials its scenario does\n"
+        "not expect; each is listed with its class, signature and repro command.\n"
+        "BASE is a baseline file (--update-baseline writes one) or any results.json.\n"
+        "ok findings are never new.\n",
+    .opts = opts,
+    .epilog = "Exit status: 0 pass, 1 new findings or violated expectations (judged\n"
+              "against BASE as it was), 2 bad usage or an unreadable/invalid file.\n",
+    .take = take,
+    .check = check,
+};
 
 static int write_junit(const char *path, const struct pf_results *r, const struct pf_gate *g,
                        char *err, size_t errlen)
@@ -35,43 +86,17 @@ static int write_junit(const char *path, const struct pf_results *r, const struc
 
 int pf_cmd_gate(int argc, char **argv)
 {
-    const char *base = NULL, *results = NULL, *junit = NULL;
-    int update = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (strcmp(a, "--baseline") == 0 || strcmp(a, "--junit") == 0) {
-            if (i + 1 >= argc || !argv[i + 1][0]) {
-                fprintf(stderr, "pyfault gate: %s needs a file name\n", a);
-                return 2;
-            }
-            *(a[2] == 'b' ? &base : &junit) = argv[++i];
-        } else if (strcmp(a, "--update-baseline") == 0) {
-            update = 1;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "pyfault gate: unknown option '%s' (see pyfault gate --help)\n", a);
-            return 2;
-        } else if (results) {
-            fprintf(stderr, "pyfault gate: one RESULTS.json only (got '%s' and '%s')\n", results, a);
-            return 2;
-        } else {
-            results = a;
-        }
-    }
-    if (!base || !results) {
-        fprintf(stderr, "pyfault gate: needs --baseline BASE.json and RESULTS.json\n");
-        return 2;
-    }
+    struct gate_args a = {0};
+    int quit = pf_cli_args(&cli, argc, argv, &a);
+    if (quit >= 0)
+        return quit;
+    const char *base = a.base, *results = a.results, *junit = a.junit;
+    int update = a.update;
     char err[1024];
     struct pf_results r;
     struct pf_baseline b;
-    if (pf_results_load(&r, results, err, sizeof err) < 0) {
-        fprintf(stderr, "pyfault gate: %s\n", err);
-        return 2;
-    }
+    if (pf_results_load(&r, results, err, sizeof err) < 0)
+        return pf_cli_fail(&cli, "%s", err);
     if (pf_baseline_load(&b, base, err, sizeof err) < 0) {
         /* a first --update-baseline starts from nothing */
         FILE *probe = fopen(base, "r");

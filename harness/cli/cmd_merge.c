@@ -5,63 +5,83 @@
 
 #include "cmd.h"
 #include "merge.h"
+#include "optparse.h"
 
-static const char usage[] =
-    "usage: pyfault merge A.json B.json ... -o OUT.json\n"
-    "Merges the results.json of shards (--shard I/N) run on several machines into\n"
-    "the file the unsharded run writes: every trial, findings deduplicated by\n"
-    "class and signature (counts added, first repro = lowest point), cells and\n"
-    "summary summed. Refuses shards of other interpreter binaries (sha256) or\n"
-    "scenario sets, the same shard twice, and overlapping trials.\n"
-    "  -o, --output OUT.json   written atomically (temp file + rename)\n"
-    "Then: pyfault report DIR (with OUT.json as DIR/results.json).\n"
-    "Exit status: 0, or 2 for bad usage or files that cannot be merged.\n";
+enum { M_OUTPUT };
+
+static const struct pf_opt opts[] = {
+    {M_OUTPUT, "output", 'o', "OUT.json", "written atomically (temp file + rename)"},
+    {0},
+};
+
+struct merge_args {
+    const char *out;
+    const char **in;             /* argc + 1 of them */
+    size_t n;
+};
+
+static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
+{
+    struct merge_args *m = dst;
+    (void)err;
+    (void)errlen;
+    if (a->key == M_OUTPUT)
+        m->out = a->val;
+    else
+        m->in[m->n++] = a->val;
+    return 0;
+}
+
+static int check(void *dst, char *err, size_t errlen)
+{
+    const struct merge_args *m = dst;
+    if (!m->out) {
+        snprintf(err, errlen, "missing -o OUT.json");
+        return -1;
+    }
+    if (m->n < 2) {
+        snprintf(err, errlen, "needs at least two shard files (got %zu)", m->n);
+        return -1;
+    }
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->in[i], m->out) == 0) {
+            snprintf(err, errlen, "%s is both an input and the output", m->out);
+            return -1;
+        }
+    return 0;
+}
+
+static const struct pf_cli cli = {
+    .name = "merge",
+    .usage =
+        "usage: pyfault merge A.json B.json ... -o OUT.json\n"
+        "Merges the results.json of shards (--shard I/N) run on several machines into\n"
+        "the file the unsharded run writes: every trial, findings deduplicated by\n"
+        "class and signature (counts added, first repro = lowest point), cells and\n"
+        "summary summed. Refuses shards of other interpreter binaries (sha256) or\n"
+        "scenario sets, the same shard twice, and overlapping trials.\n",
+    .opts = opts,
+    .epilog = "Then: pyfault report DIR (with OUT.json as DIR/results.json).\n"
+              "Exit status: 0, or 2 for bad usage or files that cannot be merged.\n",
+    .take = take,
+    .check = check,
+};
 
 int pf_cmd_merge(int argc, char **argv)
 {
-    const char *out = NULL;
-    const char **in = calloc((size_t)argc + 1, sizeof *in);
-    size_t n = 0;
-    if (!in) {
+    struct merge_args a = {NULL, calloc((size_t)argc + 1, sizeof *a.in), 0};
+    int rc = 2;
+    if (!a.in) {
         fprintf(stderr, "pyfault merge: out of memory\n");
         return 2;
     }
-    int rc = 2;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
-            rc = 0;
-            goto done;
-        }
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-            if (i + 1 >= argc || !argv[i + 1][0]) {
-                fprintf(stderr, "pyfault merge: %s needs a file name\n", a);
-                goto done;
-            }
-            out = argv[++i];
-        } else if (strncmp(a, "--output=", 9) == 0) {
-            out = a + 9;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "pyfault merge: unknown option '%s' (see pyfault merge --help)\n", a);
-            goto done;
-        } else {
-            in[n++] = a;
-        }
-    }
-    if (!out || !*out) {
-        fprintf(stderr, "pyfault merge: missing -o OUT.json\n");
+    int quit = pf_cli_args(&cli, argc, argv, &a);
+    if (quit >= 0) {
+        rc = quit;
         goto done;
     }
-    if (n < 2) {
-        fprintf(stderr, "pyfault merge: needs at least two shard files (got %zu)\n", n);
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(in[i], out) == 0) {
-            fprintf(stderr, "pyfault merge: %s is both an input and the output\n", out);
-            goto done;
-        }
+    const char *out = a.out, **in = a.in;
+    size_t n = a.n;
     struct pf_results *s = calloc(n, sizeof *s);
     if (!s) {
         fprintf(stderr, "pyfault merge: out of memory\n");
@@ -89,6 +109,6 @@ free_shards:
         pf_results_free(&s[i]);
     free(s);
 done:
-    free(in);
+    free(a.in);
     return rc;
 }

@@ -7,81 +7,97 @@
 
 #include "cmd.h"
 #include "interrupt.h"
+#include "optparse.h"
 #include "replay.h"
 #include "repro_gdb.h"
 #include "repro_plan.h"
 #include "tmpdir.h"
 #include "trial.h"
 
-static const char usage[] =
-    "usage: pyfault repro RESULTS.json ID [--times K] [--gdb | --gdb-batch]\n"
-    "Re-runs trial ID (its index in RESULTS' trials) exactly: the same interpreter\n"
-    "binary, scenario, injection spec, environment and timeout, and says whether\n"
-    "its class came back.\n"
-    "  --times K     run it K times and report how many reproduced (reliability)\n"
-    "  --gdb         start gdb on the trial, stopped at the first injected\n"
-    "                failure (breakpoint pyfault_injected_failure)\n"
-    "  --gdb-batch   the same without a prompt: print the backtrace there and\n"
-    "                kill the target (CI logs)\n"
-    "Exit status: 0 the class reproduced on every run, 1 not on every run,\n"
-    "2 bad usage or input; with --gdb, gdb's status.\n";
+enum { P_TIMES, P_GDB, P_GDB_BATCH };
 
-static int parse_count(const char *s, unsigned long max, unsigned long *out)
+static const struct pf_opt opts[] = {
+    {P_TIMES, "times", 0, "K", "run it K times and report how many reproduced (reliability)"},
+    {P_GDB, "gdb", 0, NULL, "start gdb on the trial, stopped at the first injected\n"
+                            "failure (breakpoint pyfault_injected_failure)"},
+    {P_GDB_BATCH, "gdb-batch", 0, NULL, "the same without a prompt: print the backtrace there and\n"
+                                        "kill the target (CI logs)"},
+    {0},
+};
+
+struct repro_args {
+    const char *path, *idtext;
+    uint64_t id, times;
+    int gdb;                     /* 1 --gdb, 2 --gdb-batch */
+};
+
+static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
 {
-    char *end;
-    if (!s || !*s || *s == '-' || *s == '+')
-        return -1;
-    *out = strtoul(s, &end, 10);
-    return *end || *out > max ? -1 : 0;
+    struct repro_args *r = dst;
+    switch (a->key) {
+    case PF_ARG_WORD:
+        if (!r->path) {
+            r->path = a->val;
+        } else if (!r->idtext) {
+            r->idtext = a->val;
+        } else {
+            snprintf(err, errlen, "unexpected argument '%s'", a->val);
+            return -1;
+        }
+        return 0;
+    case P_TIMES:
+        return pf_opt_count(a->name, a->val, 1, 100000, &r->times, err, errlen);
+    case P_GDB:
+        r->gdb = 1;
+        return 0;
+    case P_GDB_BATCH:
+        r->gdb = 2;
+        return 0;
+    }
+    return 0;
 }
+
+static int check(void *dst, char *err, size_t errlen)
+{
+    struct repro_args *r = dst;
+    if (!r->path || !r->idtext) {
+        snprintf(err, errlen, "needs RESULTS.json and a trial ID");
+        return -1;
+    }
+    if (pf_parse_whole(r->idtext, 0, &r->id) < 0 || r->id > (1ull << 40)) {
+        snprintf(err, errlen, "trial ID '%s': expected an index into trials (0, 1, ...)", r->idtext);
+        return -1;
+    }
+    return 0;
+}
+
+static const struct pf_cli cli = {
+    .name = "repro",
+    .usage =
+        "usage: pyfault repro RESULTS.json ID [--times K] [--gdb | --gdb-batch]\n"
+        "Re-runs trial ID (its index in RESULTS' trials) exactly: the same interpreter\n"
+        "binary, scenario, injection spec, environment and timeout, and says whether\n"
+        "its class came back.\n",
+    .opts = opts,
+    .epilog = "Exit status: 0 the class reproduced on every run, 1 not on every run,\n"
+              "2 bad usage or input; with --gdb, gdb's status.\n",
+    .take = take,
+    .check = check,
+};
 
 int pf_cmd_repro(int argc, char **argv)
 {
-    const char *path = NULL, *idtext = NULL;
-    unsigned long times = 1, id = 0;
-    int gdb = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (strcmp(a, "--times") == 0) {
-            if (i + 1 >= argc || parse_count(argv[i + 1], 100000, &times) < 0 || times == 0) {
-                fprintf(stderr, "pyfault repro: --times needs a count from 1 to 100000\n");
-                return 2;
-            }
-            i++;
-        } else if (strcmp(a, "--gdb") == 0) {
-            gdb = 1;
-        } else if (strcmp(a, "--gdb-batch") == 0) {
-            gdb = 2;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "pyfault repro: unknown option '%s' (see pyfault repro --help)\n", a);
-            return 2;
-        } else if (!path) {
-            path = a;
-        } else if (!idtext) {
-            idtext = a;
-        } else {
-            fprintf(stderr, "pyfault repro: unexpected argument '%s'\n", a);
-            return 2;
-        }
-    }
-    if (!path || !idtext) {
-        fprintf(stderr, "pyfault repro: needs RESULTS.json and a trial ID\n");
-        return 2;
-    }
-    if (parse_count(idtext, 1ul << 40, &id) < 0) {
-        fprintf(stderr, "pyfault repro: trial ID '%s': expected an index into trials (0, 1, ...)\n", idtext);
-        return 2;
-    }
+    struct repro_args a = {.times = 1};
+    int quit = pf_cli_args(&cli, argc, argv, &a);
+    if (quit >= 0)
+        return quit;
+    const char *path = a.path;
+    unsigned long times = (unsigned long)a.times, id = (unsigned long)a.id;
+    int gdb = a.gdb;
     char err[1024];
     struct pf_results r;
-    if (pf_results_load(&r, path, err, sizeof err) < 0) {
-        fprintf(stderr, "pyfault repro: %s\n", err);
-        return 2;
-    }
+    if (pf_results_load(&r, path, err, sizeof err) < 0)
+        return pf_cli_fail(&cli, "%s", err);
     int status = 2;
     struct pf_repro_plan p;
     struct pf_context ctx;
