@@ -1,5 +1,7 @@
-/* report_model.c: results.json into structs. Every check names the JSON
- * path, so a bad file costs its author one look, not a debugging session. */
+/* report_model.c: results.json into structs, by one table of field
+ * descriptors per object (the schema, restated once) and one loader that
+ * walks them. Every check names the JSON path, so a bad file costs its
+ * author one look, not a debugging session. */
 #include "report_model.h"
 
 #include <stdarg.h>
@@ -28,37 +30,63 @@ static void bad(struct ld *l, const char *fmt, ...)
     snprintf(l->err, l->errlen, "%.300s: %s", l->file, msg);
 }
 
-/* Member KEY of O as a string; "" (and an error when REQUIRED) if absent. */
-static const char *str(struct ld *l, json_t *o, const char *where, const char *key, int required)
-{
-    json_t *v = json_object_get(o, key);
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (v || required)
-        bad(l, "%s.%s: %s", where, key, v ? "not a string" : "missing");
-    return "";
-}
+/* How a member of results.json is read: what it must be and where in
+ * the structs it goes. A table of these per object replaces a loader per
+ * object; K_CHECK entries run a check on what the entries above loaded. */
+enum kind {
+    K_END,
+    K_STRING,    /* const char *: "" when absent and optional */
+    K_NULLABLE,  /* const char *: the string, else NULL; never an error */
+    K_COUNT,     /* long: an integer >= 0; .dflt when absent and optional */
+    K_NUMBER,    /* double */
+    K_BOOL,      /* int */
+    K_POINT,     /* long: null (-1) or an integer >= 1 */
+    K_CLASS,     /* enum pf_class: a class name */
+    K_CLASSES,   /* unsigned: an array of class names, as bits */
+    K_COUNTS,    /* long[PF_CLASS_COUNT]: an object class -> count */
+    K_STRINGS,   /* const char **, its length at .n_at: an array of strings */
+    K_OBJECT,    /* nothing kept: an object */
+    K_CHECK,     /* .check(): cross-checks of the element so far */
+};
 
-/* Member KEY of O as a non-negative integer; DFLT when absent and optional. */
-static long num(struct ld *l, json_t *o, const char *where, const char *key, int required, long dflt)
-{
-    json_t *v = json_object_get(o, key);
-    if (!v && !required)
-        return dflt;
-    if (!json_is_integer(v) || json_integer_value(v) < 0) {
-        bad(l, "%s.%s: %s", where, key, v ? "not a non-negative integer" : "missing");
-        return dflt;
-    }
-    return (long)json_integer_value(v);
-}
+struct field {
+    enum kind kind;
+    const char *key;
+    size_t at;                   /* offset of the member in the element */
+    int optional;
+    long dflt;                   /* K_COUNT when absent */
+    const char *const *one_of;   /* K_STRING: the values allowed (NULL: any) */
+    int unique;                  /* K_STRING: no two elements share it */
+    size_t n_at;                 /* K_STRINGS: offset of the length */
+    void (*check)(struct ld *l, struct pf_results *r, size_t i, json_t *o, const char *where);
+};
 
-static json_t *arr(struct ld *l, json_t *o, const char *where, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    if (!json_is_array(v))
-        bad(l, "%s.%s: %s", where, key, v ? "not an array" : "missing");
-    return v;
-}
+/* The offset of member M of struct T, a compile error unless M is a TYPE. */
+#define AT(T, m, type) (offsetof(struct T, m) + _Generic(((struct T *)0)->m, type: 0))
+#define FIELD(k, key_, at_, ...) {.kind = k, .key = key_, .at = at_, __VA_ARGS__}
+#define STRING(key, T, m, ...) FIELD(K_STRING, key, AT(T, m, const char *), __VA_ARGS__)
+#define NULLABLE(key, T, m) FIELD(K_NULLABLE, key, AT(T, m, const char *))
+#define COUNT(key, T, m, ...) FIELD(K_COUNT, key, AT(T, m, long), __VA_ARGS__)
+#define NUMBER(key, T, m) FIELD(K_NUMBER, key, AT(T, m, double))
+#define BOOL(key, T, m) FIELD(K_BOOL, key, AT(T, m, int))
+#define POINT(key, T, m) FIELD(K_POINT, key, AT(T, m, long))
+#define CLASS(key, T, m) FIELD(K_CLASS, key, AT(T, m, enum pf_class))
+#define CLASSES(key, T, m) FIELD(K_CLASSES, key, AT(T, m, unsigned))
+#define COUNTS(key, T, m) FIELD(K_COUNTS, key, AT(T, m, long *))
+#define STRINGS(key, T, m, n) FIELD(K_STRINGS, key, AT(T, m, const char **), .n_at = AT(T, n, size_t))
+#define OBJECT(key) FIELD(K_OBJECT, key, 0)
+#define CHECK(fn) {.kind = K_CHECK, .check = fn}
+#define END {.kind = K_END}
+
+static const char *const plans[] = {"none", "oneshot", "persistent", "both", "runtime", "startup", NULL};
+static const char *const modes[] = {"oneshot", "persistent", "none", "runtime", NULL};
+
+/* One element being loaded: its JSON-path name, index and place. */
+struct elem {
+    const char *where;           /* "cells[3]" */
+    size_t i, size;              /* its index; the size of one element */
+    char *base;                  /* the element's struct */
+};
 
 static int cls(struct ld *l, json_t *v, const char *where)
 {
@@ -106,19 +134,6 @@ static const char **strings(struct ld *l, json_t *a, const char *where, size_t *
     return out;
 }
 
-static int is_hex64(const char *s)
-{
-    if (strlen(s) != 64)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-            return 0;
-    return 1;
-}
-
-static const char *const plans[] = {"none", "oneshot", "persistent", "both", "runtime", "startup", NULL};
-static const char *const modes[] = {"oneshot", "persistent", "none", "runtime", NULL};
-
 static int one_of(const char *s, const char *const *set)
 {
     for (; *set; set++)
@@ -126,6 +141,271 @@ static int one_of(const char *s, const char *const *set)
             return 1;
     return 0;
 }
+
+/* SET as "a, b or c". */
+static void say_set(const char *const *set, char *out, size_t outlen)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t k = 0; set[k] && used < outlen; k++)
+        used += (size_t)snprintf(out + used, outlen - used, "%s%s",
+                                 k == 0 ? "" : set[k + 1] ? ", " : " or ", set[k]);
+}
+
+/* A K_STRING member V (named W): in its set, unique in its section.
+ * Returns it, or "" when it is not a string. */
+static const char *load_string(struct ld *l, json_t *v, const struct field *f, const char *w,
+                               const struct elem *e)
+{
+    const char *s = json_is_string(v) ? json_string_value(v) : "";
+    char set[128];
+    if (f->one_of && json_is_string(v) && !one_of(s, f->one_of)) {
+        say_set(f->one_of, set, sizeof set);
+        bad(l, "%s: \"%.40s\" is not %s", w, s, set);
+    }
+    for (size_t j = 0; f->unique && json_is_string(v) && j < e->i; j++)
+        if (strcmp(*(const char **)(void *)(e->base - (e->i - j) * e->size + f->at), s) == 0)
+            bad(l, "%s: \"%.60s\" appears twice", w, s);
+    return s;
+}
+
+/* Member F of JSON object O into element E. */
+static void load_field(struct ld *l, json_t *o, const struct field *f, const struct elem *e)
+{
+    json_t *v = json_object_get(o, f->key);
+    void *at = e->base + f->at; /* a member of the type F's kind says (AT) */
+    char w[160];
+    snprintf(w, sizeof w, "%s.%s", e->where, f->key);
+    const char *want = NULL;    /* what V is not, and should be */
+    int count = json_is_integer(v) && json_integer_value(v) >= 0;
+    switch (f->kind) {
+    case K_STRING:
+        *(const char **)at = load_string(l, v, f, w, e);
+        want = json_is_string(v) ? NULL : "a string";
+        break;
+    case K_NULLABLE:
+        *(const char **)at = json_is_string(v) ? json_string_value(v) : NULL;
+        return;
+    case K_COUNT:
+        *(long *)at = count ? (long)json_integer_value(v) : f->dflt;
+        want = count ? NULL : "a non-negative integer";
+        break;
+    case K_NUMBER:
+        *(double *)at = json_number_value(v);
+        want = json_is_number(v) ? NULL : "a number";
+        break;
+    case K_BOOL:
+        *(int *)at = json_is_true(v);
+        want = json_is_boolean(v) ? NULL : "a boolean";
+        break;
+    case K_POINT:
+        *(long *)at = json_is_integer(v) ? (long)json_integer_value(v) : -1;
+        want = json_is_null(v) || (json_is_integer(v) && *(long *)at >= 1) ? NULL
+                                                                            : "null or an integer >= 1";
+        break;
+    case K_CLASS:
+        *(enum pf_class *)at = (enum pf_class)cls(l, v, w);
+        return;
+    case K_CLASSES: {
+        char w2[192];
+        *(unsigned *)at = 0;
+        for (size_t k = 0; !l->failed && k < json_array_size(v); k++) {
+            snprintf(w2, sizeof w2, "%s[%zu]", w, k);
+            *(unsigned *)at |= 1u << cls(l, json_array_get(v, k), w2);
+        }
+        want = json_is_array(v) ? NULL : "an array";
+        break;
+    }
+    case K_COUNTS:
+        counts(l, v, w, at);
+        return;
+    case K_STRINGS:
+        *(const char ***)at = strings(l, v, w, (size_t *)(void *)(e->base + f->n_at));
+        want = json_is_array(v) ? NULL : "an array";
+        break;
+    case K_OBJECT:
+        want = json_is_object(v) ? NULL : "an object";
+        break;
+    case K_END:
+    case K_CHECK:
+        return;
+    }
+    if (want && (v || !f->optional))
+        bad(l, "%s: %s%s", w, v ? "not " : "missing", v ? want : "");
+}
+
+/* JSON object O into element E by the table F; a K_CHECK runs only while
+ * nothing has failed. */
+static void load_fields(struct ld *l, struct pf_results *r, json_t *o, const struct field *f,
+                        const struct elem *e)
+{
+    for (; f->kind != K_END; f++)
+        if (f->kind != K_CHECK)
+            load_field(l, o, f, e);
+        else if (!l->failed)
+            f->check(l, r, e->i, o, e->where);
+}
+
+static void check_sha256(struct ld *l, struct pf_results *r, size_t i, json_t *o, const char *w)
+{
+    const char *s = r->interps[i].sha256;
+    size_t n = 0;
+    (void)o;
+    while (n < 64 && ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+        n++;
+    if (n != 64 || s[n])
+        bad(l, "%s.sha256: not 64 lowercase hex digits", w);
+}
+
+/* A cell's scenario and interpreter exist, and it is their only cell. */
+static void check_cell(struct ld *l, struct pf_results *r, size_t i, json_t *o, const char *w)
+{
+    struct pf_rcell *c = &r->cells[i];
+    (void)o;
+    c->scenario = pf_results_scenario(r, c->scenario_id);
+    c->interp = pf_results_interp(r, c->interp_id);
+    if (c->scenario < 0)
+        bad(l, "%s.scenario: \"%.60s\" is not in scenarios", w, c->scenario_id);
+    else if (c->interp < 0)
+        bad(l, "%s.interpreter: \"%.60s\" is not in interpreters", w, c->interp_id);
+    else if (pf_results_cell(r, c->scenario, c->interp) != (int)i)
+        bad(l, "%s: a second cell for %.60s x %.60s", w, c->scenario_id, c->interp_id);
+}
+
+/* A trial's cell and finding exist; "expected" is the file's or the
+ * cell's. */
+static void check_trial(struct ld *l, struct pf_results *r, size_t i, json_t *o, const char *w)
+{
+    struct pf_rtrial *t = &r->trials[i];
+    t->scenario = pf_results_scenario(r, t->scenario_id);
+    t->interp = pf_results_interp(r, t->interp_id);
+    t->cell = t->scenario < 0 || t->interp < 0 ? -1 : pf_results_cell(r, t->scenario, t->interp);
+    if (t->cell < 0)
+        bad(l, "%s: no cell for %.60s x %.60s", w, t->scenario_id, t->interp_id);
+    else if ((size_t)t->finding >= r->n_findings)
+        bad(l, "%s.finding: %ld is past the %zu findings", w, t->finding, r->n_findings);
+    if (l->failed)
+        return;
+    json_t *e = json_object_get(o, "expected");
+    const struct pf_rcell *c = &r->cells[t->cell];
+    if (json_is_boolean(e))
+        t->expected = json_is_true(e);
+    else if (e)
+        bad(l, "%s.expected: not a boolean", w);
+    else
+        t->expected = c->expected == 0 || (c->expected & (1u << t->cls)) != 0;
+    if (!t->expected)
+        r->findings[t->finding].unexpected = 1;
+}
+
+static const struct field root_fields[] = {
+    BOOL("complete", pf_results, complete),
+    STRING("created", pf_results, created),
+    END,
+};
+
+/* Which shard of a run the file holds. */
+struct shard_pos {
+    long index, count;
+};
+
+static const struct field shard_fields[] = {
+    COUNT("index", shard_pos, index),
+    COUNT("count", shard_pos, count),
+    END,
+};
+
+static const struct field interp_fields[] = {
+    STRING("id", pf_rinterp, id, .unique = 1),
+    STRING("path", pf_rinterp, path),
+    STRING("version", pf_rinterp, version),
+    STRING("variant", pf_rinterp, variant),
+    STRING("sha256", pf_rinterp, sha256),
+    CHECK(check_sha256),
+    END,
+};
+
+static const struct field scenario_fields[] = {
+    STRING("id", pf_rscenario, id, .unique = 1),
+    STRING("path", pf_rscenario, path),
+    STRING("issue", pf_rscenario, issue),
+    STRING("plan", pf_rscenario, plan, .one_of = plans),
+    STRING("inject", pf_rscenario, inject),
+    COUNT("stride", pf_rscenario, stride, .optional = 1),
+    NUMBER("timeout_s", pf_rscenario, timeout_s),
+    OBJECT("expect"),
+    END,
+};
+
+static const struct field cell_fields[] = {
+    STRING("scenario", pf_rcell, scenario_id),
+    STRING("interpreter", pf_rcell, interp_id),
+    CHECK(check_cell),
+    CLASSES("expected", pf_rcell, expected),
+    COUNTS("counts", pf_rcell, counts),
+    COUNT("trials", pf_rcell, trials),
+    COUNT("unexpected", pf_rcell, unexpected),
+    COUNT("allocations", pf_rcell, allocations, .optional = 1, .dflt = -1),
+    NULLABLE("error", pf_rcell, error),
+    END,
+};
+
+static const struct field finding_fields[] = {
+    COUNT("id", pf_rfinding, id),
+    STRING("signature", pf_rfinding, signature),
+    STRING("subkind", pf_rfinding, subkind, .optional = 1),
+    STRING("repro", pf_rfinding, repro),
+    STRING("detail", pf_rfinding, detail, .optional = 1),
+    COUNT("count", pf_rfinding, count),
+    CLASS("class", pf_rfinding, cls),
+    STRINGS("frames", pf_rfinding, frames, n_frames),
+    STRINGS("interpreters", pf_rfinding, interps, n_interps),
+    STRINGS("scenarios", pf_rfinding, scenarios, n_scenarios),
+    END,
+};
+
+static const struct field trial_fields[] = {
+    STRING("scenario", pf_rtrial, scenario_id),
+    STRING("interpreter", pf_rtrial, interp_id),
+    STRING("mode", pf_rtrial, mode, .one_of = modes),
+    STRING("subkind", pf_rtrial, subkind),
+    STRING("signature", pf_rtrial, signature),
+    COUNT("duration_ms", pf_rtrial, duration_ms),
+    COUNT("finding", pf_rtrial, finding),
+    CLASS("class", pf_rtrial, cls),
+    POINT("point", pf_rtrial, point),
+    CHECK(check_trial),
+    END,
+};
+
+static const struct field summary_fields[] = {
+    COUNT("trials", pf_results, total_trials),
+    COUNT("unexpected", pf_results, total_unexpected),
+    COUNT("duration_ms", pf_results, duration_ms, .optional = 1),
+    COUNTS("counts", pf_results, counts),
+    OBJECT("by_interpreter"),
+    END,
+};
+
+/* An array of results.json and where its elements go in struct pf_results. */
+struct section {
+    const char *key;
+    const struct field *fields;
+    size_t size, at, n_at;       /* element size; offsets of the array, its length */
+};
+
+#define SECTION(key, fields, T, m, n) \
+    {key, fields, sizeof(struct T), AT(pf_results, m, struct T *), AT(pf_results, n, size_t)}
+
+/* In this order: cells name scenarios and interpreters, trials name cells
+ * and findings. */
+static const struct section sections[] = {
+    SECTION("interpreters", interp_fields, pf_rinterp, interps, n_interps),
+    SECTION("scenarios", scenario_fields, pf_rscenario, scenarios, n_scenarios),
+    SECTION("cells", cell_fields, pf_rcell, cells, n_cells),
+    SECTION("findings", finding_fields, pf_rfinding, findings, n_findings),
+    SECTION("trials", trial_fields, pf_rtrial, trials, n_trials),
+};
 
 static void *alloc_n(struct ld *l, size_t n, size_t size)
 {
@@ -135,190 +415,21 @@ static void *alloc_n(struct ld *l, size_t n, size_t size)
     return p;
 }
 
-static void load_interps(struct ld *l, struct pf_results *r)
+static void load_section(struct ld *l, struct pf_results *r, const struct section *s)
 {
-    json_t *a = arr(l, r->root, "$", "interpreters");
-    r->n_interps = json_array_size(a);
-    r->interps = alloc_n(l, r->n_interps, sizeof *r->interps);
-    for (size_t i = 0; !l->failed && i < r->n_interps; i++) {
-        json_t *o = json_array_get(a, i);
+    json_t *a = json_object_get(r->root, s->key);
+    if (!json_is_array(a))
+        bad(l, "$.%s: %s", s->key, a ? "not an array" : "missing");
+    size_t n = json_array_size(a);
+    char *v = alloc_n(l, n, s->size);
+    memcpy((char *)r + s->at, &v, sizeof v); /* a struct pf_rX *, whichever X */
+    memcpy((char *)r + s->n_at, &n, sizeof n);
+    for (size_t i = 0; !l->failed && i < n; i++) {
         char w[64];
-        snprintf(w, sizeof w, "interpreters[%zu]", i);
-        struct pf_rinterp *p = &r->interps[i];
-        p->id = str(l, o, w, "id", 1);
-        p->path = str(l, o, w, "path", 1);
-        p->version = str(l, o, w, "version", 1);
-        p->variant = str(l, o, w, "variant", 1);
-        p->sha256 = str(l, o, w, "sha256", 1);
-        if (!l->failed && !is_hex64(p->sha256))
-            bad(l, "%s.sha256: not 64 lowercase hex digits", w);
-        for (size_t j = 0; !l->failed && j < i; j++)
-            if (strcmp(r->interps[j].id, p->id) == 0)
-                bad(l, "%s.id: \"%.60s\" appears twice", w, p->id);
+        snprintf(w, sizeof w, "%s[%zu]", s->key, i);
+        struct elem e = {w, i, s->size, v + i * s->size};
+        load_fields(l, r, json_array_get(a, i), s->fields, &e);
     }
-}
-
-static void load_scenarios(struct ld *l, struct pf_results *r)
-{
-    json_t *a = arr(l, r->root, "$", "scenarios");
-    r->n_scenarios = json_array_size(a);
-    r->scenarios = alloc_n(l, r->n_scenarios, sizeof *r->scenarios);
-    for (size_t i = 0; !l->failed && i < r->n_scenarios; i++) {
-        json_t *o = json_array_get(a, i);
-        char w[64];
-        snprintf(w, sizeof w, "scenarios[%zu]", i);
-        struct pf_rscenario *s = &r->scenarios[i];
-        s->id = str(l, o, w, "id", 1);
-        s->path = str(l, o, w, "path", 1);
-        s->issue = str(l, o, w, "issue", 1);
-        s->plan = str(l, o, w, "plan", 1);
-        s->inject = str(l, o, w, "inject", 1);
-        s->stride = num(l, o, w, "stride", 0, 0);
-        json_t *t = json_object_get(o, "timeout_s");
-        if (!json_is_number(t))
-            bad(l, "%s.timeout_s: %s", w, t ? "not a number" : "missing");
-        s->timeout_s = json_number_value(t);
-        if (!l->failed && !one_of(s->plan, plans))
-            bad(l, "%s.plan: \"%.40s\" is not none, oneshot, persistent, both, runtime or startup", w, s->plan);
-        json_t *e = json_object_get(o, "expect");
-        if (!json_is_object(e))
-            bad(l, "%s.expect: %s", w, e ? "not an object" : "missing");
-        for (size_t j = 0; !l->failed && j < i; j++)
-            if (strcmp(r->scenarios[j].id, s->id) == 0)
-                bad(l, "%s.id: \"%.60s\" appears twice", w, s->id);
-    }
-}
-
-static void load_cells(struct ld *l, struct pf_results *r)
-{
-    json_t *a = arr(l, r->root, "$", "cells");
-    r->n_cells = json_array_size(a);
-    r->cells = alloc_n(l, r->n_cells, sizeof *r->cells);
-    for (size_t i = 0; !l->failed && i < r->n_cells; i++) {
-        json_t *o = json_array_get(a, i);
-        char w[64], w2[96];
-        snprintf(w, sizeof w, "cells[%zu]", i);
-        struct pf_rcell *c = &r->cells[i];
-        const char *sid = str(l, o, w, "scenario", 1);
-        const char *iid = str(l, o, w, "interpreter", 1);
-        if (l->failed)
-            return;
-        c->scenario = pf_results_scenario(r, sid);
-        c->interp = pf_results_interp(r, iid);
-        if (c->scenario < 0)
-            bad(l, "%s.scenario: \"%.60s\" is not in scenarios", w, sid);
-        else if (c->interp < 0)
-            bad(l, "%s.interpreter: \"%.60s\" is not in interpreters", w, iid);
-        else if (pf_results_cell(r, c->scenario, c->interp) != (int)i)
-            bad(l, "%s: a second cell for %.60s x %.60s", w, sid, iid);
-        json_t *ex = arr(l, o, w, "expected");
-        for (size_t k = 0; !l->failed && k < json_array_size(ex); k++) {
-            snprintf(w2, sizeof w2, "%s.expected[%zu]", w, k);
-            c->expected |= 1u << cls(l, json_array_get(ex, k), w2);
-        }
-        snprintf(w2, sizeof w2, "%s.counts", w);
-        counts(l, json_object_get(o, "counts"), w2, c->counts);
-        c->trials = num(l, o, w, "trials", 1, 0);
-        c->unexpected = num(l, o, w, "unexpected", 1, 0);
-        c->allocations = num(l, o, w, "allocations", 0, -1);
-        json_t *e = json_object_get(o, "error");
-        c->error = json_is_string(e) ? json_string_value(e) : NULL;
-    }
-}
-
-static void load_trials(struct ld *l, struct pf_results *r)
-{
-    json_t *a = arr(l, r->root, "$", "trials");
-    r->n_trials = json_array_size(a);
-    r->trials = alloc_n(l, r->n_trials, sizeof *r->trials);
-    for (size_t i = 0; !l->failed && i < r->n_trials; i++) {
-        json_t *o = json_array_get(a, i);
-        char w[64], w2[96];
-        snprintf(w, sizeof w, "trials[%zu]", i);
-        struct pf_rtrial *t = &r->trials[i];
-        const char *sid = str(l, o, w, "scenario", 1);
-        const char *iid = str(l, o, w, "interpreter", 1);
-        t->mode = str(l, o, w, "mode", 1);
-        t->subkind = str(l, o, w, "subkind", 1);
-        t->signature = str(l, o, w, "signature", 1);
-        t->duration_ms = num(l, o, w, "duration_ms", 1, 0);
-        t->finding = num(l, o, w, "finding", 1, 0);
-        snprintf(w2, sizeof w2, "%s.class", w);
-        t->cls = cls(l, json_object_get(o, "class"), w2);
-        json_t *p = json_object_get(o, "point");
-        if (json_is_null(p))
-            t->point = -1;
-        else if (json_is_integer(p) && json_integer_value(p) >= 1)
-            t->point = (long)json_integer_value(p);
-        else
-            bad(l, "%s.point: %s", w, p ? "not null or an integer >= 1" : "missing");
-        if (l->failed)
-            return;
-        if (!one_of(t->mode, modes))
-            bad(l, "%s.mode: \"%.40s\" is not oneshot, persistent, none or runtime", w, t->mode);
-        t->scenario = pf_results_scenario(r, sid);
-        t->interp = pf_results_interp(r, iid);
-        t->cell = t->scenario < 0 || t->interp < 0 ? -1 : pf_results_cell(r, t->scenario, t->interp);
-        if (t->cell < 0)
-            bad(l, "%s: no cell for %.60s x %.60s", w, sid, iid);
-        else if ((size_t)t->finding >= r->n_findings)
-            bad(l, "%s.finding: %ld is past the %zu findings", w, t->finding, r->n_findings);
-        if (l->failed)
-            return;
-        json_t *e = json_object_get(o, "expected");
-        const struct pf_rcell *c = &r->cells[t->cell];
-        if (json_is_boolean(e))
-            t->expected = json_is_true(e);
-        else if (e)
-            bad(l, "%s.expected: not a boolean", w);
-        else
-            t->expected = c->expected == 0 || (c->expected & (1u << t->cls)) != 0;
-        if (!t->expected)
-            r->findings[t->finding].unexpected = 1;
-    }
-}
-
-static void load_findings(struct ld *l, struct pf_results *r)
-{
-    json_t *a = arr(l, r->root, "$", "findings");
-    r->n_findings = json_array_size(a);
-    r->findings = alloc_n(l, r->n_findings, sizeof *r->findings);
-    for (size_t i = 0; !l->failed && i < r->n_findings; i++) {
-        json_t *o = json_array_get(a, i);
-        char w[64], w2[96];
-        snprintf(w, sizeof w, "findings[%zu]", i);
-        struct pf_rfinding *f = &r->findings[i];
-        f->id = num(l, o, w, "id", 1, 0);
-        f->signature = str(l, o, w, "signature", 1);
-        f->subkind = str(l, o, w, "subkind", 0);
-        f->repro = str(l, o, w, "repro", 1);
-        f->detail = str(l, o, w, "detail", 0);
-        f->count = num(l, o, w, "count", 1, 0);
-        snprintf(w2, sizeof w2, "%s.class", w);
-        f->cls = cls(l, json_object_get(o, "class"), w2);
-        snprintf(w2, sizeof w2, "%s.frames", w);
-        f->frames = strings(l, arr(l, o, w, "frames"), w2, &f->n_frames);
-        snprintf(w2, sizeof w2, "%s.interpreters", w);
-        f->interps = strings(l, arr(l, o, w, "interpreters"), w2, &f->n_interps);
-        snprintf(w2, sizeof w2, "%s.scenarios", w);
-        f->scenarios = strings(l, arr(l, o, w, "scenarios"), w2, &f->n_scenarios);
-    }
-}
-
-static void load_summary(struct ld *l, struct pf_results *r)
-{
-    json_t *s = json_object_get(r->root, "summary");
-    if (!json_is_object(s)) {
-        bad(l, "$.summary: %s", s ? "not an object" : "missing");
-        return;
-    }
-    r->total_trials = num(l, s, "summary", "trials", 1, 0);
-    r->total_unexpected = num(l, s, "summary", "unexpected", 1, 0);
-    r->duration_ms = num(l, s, "summary", "duration_ms", 0, 0);
-    counts(l, json_object_get(s, "counts"), "summary.counts", r->counts);
-    json_t *bi = json_object_get(s, "by_interpreter");
-    if (!json_is_object(bi))
-        bad(l, "summary.by_interpreter: %s", bi ? "not an object" : "missing");
 }
 
 static const struct pf_results *sort_r;
@@ -370,32 +481,28 @@ int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t e
         bad(&l, "$.schema: not \"pyfault-results\" (a pyfault sweep file? render the matrix's results.json)");
     else if (!json_is_integer(version) || json_integer_value(version) != 1)
         bad(&l, "$.version: this pyfault reads version 1 only");
-    json_t *complete = json_object_get(root, "complete");
-    if (!json_is_boolean(complete))
-        bad(&l, "$.complete: %s", complete ? "not a boolean" : "missing");
-    r->complete = json_is_true(complete);
-    r->created = str(&l, root, "$", "created", 1);
+    struct elem top = {"$", 0, sizeof *r, (char *)r};
+    load_fields(&l, r, root, root_fields, &top);
     json_t *shard = json_object_get(root, "shard");
     if (json_is_object(shard)) {
-        r->shard_index = (int)num(&l, shard, "shard", "index", 1, 0);
-        r->shard_count = (int)num(&l, shard, "shard", "count", 1, 0);
+        struct shard_pos pos;
+        struct elem e = {"shard", 0, sizeof pos, (char *)&pos};
+        load_fields(&l, r, shard, shard_fields, &e);
+        r->shard_index = (int)pos.index;
+        r->shard_count = (int)pos.count;
         if (!l.failed && (r->shard_index < 1 || r->shard_index > r->shard_count))
             bad(&l, "$.shard: index %d is not in 1..%d", r->shard_index, r->shard_count);
     } else if (shard && !json_is_null(shard)) {
         bad(&l, "$.shard: not an object or null");
     }
-    if (!l.failed)
-        load_interps(&l, r);
-    if (!l.failed)
-        load_scenarios(&l, r);
-    if (!l.failed)
-        load_cells(&l, r);
-    if (!l.failed)
-        load_findings(&l, r);
-    if (!l.failed)
-        load_trials(&l, r);
-    if (!l.failed)
-        load_summary(&l, r);
+    for (size_t k = 0; k < sizeof sections / sizeof *sections && !l.failed; k++)
+        load_section(&l, r, &sections[k]);
+    json_t *summary = json_object_get(root, "summary");
+    struct elem sum = {"summary", 0, sizeof *r, (char *)r};
+    if (!l.failed && !json_is_object(summary))
+        bad(&l, "$.summary: %s", summary ? "not an object" : "missing");
+    else if (!l.failed)
+        load_fields(&l, r, summary, summary_fields, &sum);
     if (!l.failed)
         build_order(&l, r);
     if (l.failed) {

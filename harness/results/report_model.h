@@ -19,6 +19,7 @@ struct pf_rscenario {
 };
 
 struct pf_rcell {
+    const char *scenario_id, *interp_id; /* as the file names them */
     int scenario, interp;        /* indexes into scenarios, interps */
     unsigned expected;           /* bit (1u << class) per allowed class; 0: no expectation */
     long counts[PF_CLASS_COUNT];
@@ -29,6 +30,7 @@ struct pf_rcell {
 };
 
 struct pf_rtrial {
+    const char *scenario_id, *interp_id; /* as the file names them */
     int scenario, interp, cell;
     long point;                  /* -1: a single run */
     const char *mode, *subkind, *signature;
