@@ -84,20 +84,26 @@ $(SHIM): $(SHIM_OBJ) build/jemalloc/libje.a injectors/symbols.map
 
 # --- the harness: build/pyfault ------------------------------------------
 CFLAGS_ALL := $(CFLAGS_BASE) $(SANFLAGS) $(CFLAGS)
-HARNESS_SRC := $(wildcard harness/*.c)
-HARNESS_LIB_SRC := $(filter-out harness/main.c,$(HARNESS_SRC)) injectors/spec.c
+# One folder per stage (harness/README.md); every folder is on the include
+# path, so a header is included by its name alone.
+HARNESS_DIRS := harness $(patsubst %/,%,$(sort $(dir $(wildcard harness/*/*.c harness/*/*.h))))
+HARNESS_SRC := $(wildcard $(addsuffix /*.c,$(HARNESS_DIRS)))
+HARNESS_HDR := $(wildcard $(addsuffix /*.h,$(HARNESS_DIRS)))
+HARNESS_MAIN := harness/cli/main.c
+HARNESS_LIB_SRC := $(filter-out $(HARNESS_MAIN),$(HARNESS_SRC)) injectors/spec.c
 HARNESS_LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(HARNESS_LIB_SRC))
+HARNESS_INC := $(addprefix -I,$(HARNESS_DIRS))
 
-$(B)/obj/%.o: %.c injectors/pyfault.h $(wildcard harness/*.h) $(B)/.flags
+$(B)/obj/%.o: %.c injectors/pyfault.h $(HARNESS_HDR) $(B)/.flags
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS_ALL) -Iharness -Itests/support -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_ALL) $(HARNESS_INC) -Itests/support -c $< -o $@
 
 $(B)/libharness.a: $(HARNESS_LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-ifneq ($(wildcard harness/main.c),)
-$(PYFAULT): $(B)/obj/harness/main.o $(B)/libharness.a
+ifneq ($(wildcard $(HARNESS_MAIN)),)
+$(PYFAULT): $(B)/obj/harness/cli/main.o $(B)/libharness.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(HARNESS_LIBS)
 else

@@ -3,6 +3,7 @@
  * a one-line error or a JSON result.
  */
 #include "harness_cli.h"
+#include "clock.h"
 
 #include <dirent.h>
 #include <setjmp.h>
@@ -18,13 +19,6 @@
 
 #include "tmpdir.h"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void harness_cli(const char *const *args, struct proc_result *r, double *wall_s)
 {
     const char *argv[64];
@@ -33,11 +27,11 @@ void harness_cli(const char *const *args, struct proc_result *r, double *wall_s)
     for (int i = 0; args[i] && n < 63; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    double t0 = now_s();
+    double t0 = pf_now_s();
     if (proc_run((char *const *)argv, NULL, r) < 0)
         fail_msg("cannot start %s", argv[0]);
     if (wall_s)
-        *wall_s = now_s() - t0;
+        *wall_s = pf_now_s() - t0;
 }
 
 const char *harness_tmpdir(void)

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -55,11 +56,11 @@ static void test_parse_errors(void **state)
         {{"--inject", "nth=zero", "s.py"}, 3, "--inject"},
         {{"--timeout", "0", "s.py"}, 3, "--timeout"},
         {{"--bogus", "s.py"}, 2, "unknown option '--bogus'"},
-        {{"a.py", "b.py"}, 2, "one SCENARIO.py only"},
+        {{"a.py", "b.py"}, 2, "one scenario only"},
         {{"s.py", "--", "./app"}, 3, "not both"},
-        {{"--find-fix"}, 1, "missing SCENARIO.py"},
+        {{"--find-fix"}, 1, "no target"},
         {{"--build"}, 1, "--build needs a value"},
-        {{"--"}, 1, "followed by a command"},
+        {{"--"}, 1, "no command after '--'"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         err[0] = '\0';
@@ -115,11 +116,13 @@ static void test_confirm(void **state)
 static void test_usage_shows_both_ways(void **state)
 {
     (void)state;
-    const char *u = pf_bisect_usage();
+    char *u = pf_bisect_help();
+    assert_non_null(u);
     assert_non_null(strstr(u, "--find-fix"));
     assert_non_null(strstr(u, "git bisect start --term-old=broken --term-new=fixed"));
     assert_non_null(strstr(u, "125"));
     assert_non_null(strstr(u, "128"));
+    free(u);
 }
 
 int main(void)

@@ -55,6 +55,11 @@ static void test_run_options(void **state)
 
     assert_int_equal(PARSE(PF_CMD_RUN, &o, err, "--help"), 0);
     assert_true(o.help);
+    /* options after the scenario, and "-" as a word */
+    assert_int_equal(PARSE(PF_CMD_RUN, &o, err, "-", "-q", "--json=r.json"), 0);
+    assert_string_equal(o.scenarios[0], "-");
+    assert_true(o.quiet);
+    assert_string_equal(o.json_path, "r.json");
 }
 
 /* Each bad input gives -1 and a one-line message containing WANT. */
@@ -78,6 +83,10 @@ static void test_bad_input(void **state)
     EXPECT_ERROR(PF_CMD_RUN, "--inject", "--inject", "nth=zero", "s.py");
     EXPECT_ERROR(PF_CMD_RUN, "nth=zero", "--inject", "nth=zero", "s.py");
     EXPECT_ERROR(PF_CMD_RUN, "needs a value", "s.py", "--inject");
+    EXPECT_ERROR(PF_CMD_RUN, "--python needs a value", "--python", "", "s.py");
+    /* getopt_long would take "--time" for --timeout: not here */
+    EXPECT_ERROR(PF_CMD_RUN, "unknown option '--time'", "--time", "5", "s.py");
+    EXPECT_ERROR(PF_CMD_RUN, "--quiet takes no value", "--quiet=1", "s.py");
     EXPECT_ERROR(PF_CMD_RUN, "--timeout", "--timeout", "-1", "s.py");
     EXPECT_ERROR(PF_CMD_RUN, "--timeout", "--timeout", "soon", "s.py");
     EXPECT_ERROR(PF_CMD_RUN, "unknown class 'crash'", "--accept", "ok,crash", "s.py");

@@ -1,5 +1,5 @@
 /*
- * test_signature: signatures and the skip list (harness/skip-frames.txt).
+ * test_signature: signatures and the skip list (harness/classify/skip-frames.txt).
  */
 #include <setjmp.h>
 #include <stdarg.h>

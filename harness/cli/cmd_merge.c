@@ -1,0 +1,114 @@
+/* cmd_merge.c: "pyfault merge A.json B.json ... -o OUT.json". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "merge.h"
+#include "optparse.h"
+
+enum { M_OUTPUT };
+
+static const struct pf_opt opts[] = {
+    {M_OUTPUT, "output", 'o', "OUT.json", "written atomically (temp file + rename)"},
+    {0},
+};
+
+struct merge_args {
+    const char *out;
+    const char **in;             /* argc + 1 of them */
+    size_t n;
+};
+
+static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
+{
+    struct merge_args *m = dst;
+    (void)err;
+    (void)errlen;
+    if (a->key == M_OUTPUT)
+        m->out = a->val;
+    else
+        m->in[m->n++] = a->val;
+    return 0;
+}
+
+static int check(void *dst, char *err, size_t errlen)
+{
+    const struct merge_args *m = dst;
+    if (!m->out) {
+        snprintf(err, errlen, "missing -o OUT.json");
+        return -1;
+    }
+    if (m->n < 2) {
+        snprintf(err, errlen, "needs at least two shard files (got %zu)", m->n);
+        return -1;
+    }
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->in[i], m->out) == 0) {
+            snprintf(err, errlen, "%s is both an input and the output", m->out);
+            return -1;
+        }
+    return 0;
+}
+
+static const struct pf_cli cli = {
+    .name = "merge",
+    .usage =
+        "usage: pyfault merge A.json B.json ... -o OUT.json\n"
+        "Merges the results.json of shards (--shard I/N) run on several machines into\n"
+        "the file the unsharded run writes: every trial, findings deduplicated by\n"
+        "class and signature (counts added, first repro = lowest point), cells and\n"
+        "summary summed. Refuses shards of other interpreter binaries (sha256) or\n"
+        "scenario sets, the same shard twice, and overlapping trials.\n",
+    .opts = opts,
+    .epilog = "Then: pyfault report DIR (with OUT.json as DIR/results.json).\n"
+              "Exit status: 0, or 2 for bad usage or files that cannot be merged.\n",
+    .take = take,
+    .check = check,
+};
+
+int pf_cmd_merge(int argc, char **argv)
+{
+    struct merge_args a = {NULL, calloc((size_t)argc + 1, sizeof *a.in), 0};
+    int rc = 2;
+    if (!a.in) {
+        fprintf(stderr, "pyfault merge: out of memory\n");
+        return 2;
+    }
+    int quit = pf_cli_args(&cli, argc, argv, &a);
+    if (quit >= 0) {
+        rc = quit;
+        goto done;
+    }
+    const char *out = a.out, **in = a.in;
+    size_t n = a.n;
+    struct pf_results *s = calloc(n, sizeof *s);
+    if (!s) {
+        fprintf(stderr, "pyfault merge: out of memory\n");
+        goto done;
+    }
+    char err[1024];
+    size_t loaded = 0;
+    for (; loaded < n; loaded++)
+        if (pf_results_load(&s[loaded], in[loaded], err, sizeof err) < 0) {
+            fprintf(stderr, "pyfault merge: %s\n", err);
+            goto free_shards;
+        }
+    json_t *merged = pf_merge(s, in, n, err, sizeof err);
+    if (!merged) {
+        fprintf(stderr, "pyfault merge: %s\n", err);
+        goto free_shards;
+    }
+    if (pf_merge_write(out, merged, err, sizeof err) < 0)
+        fprintf(stderr, "pyfault merge: %s\n", err);
+    else
+        rc = 0;
+    json_decref(merged);
+free_shards:
+    for (size_t i = 0; i < loaded; i++)
+        pf_results_free(&s[i]);
+    free(s);
+done:
+    free(a.in);
+    return rc;
+}

@@ -1,0 +1,73 @@
+/* cmd_report.c: "pyfault report DIR [--baseline OLD.json]". */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "optparse.h"
+#include "report_dir.h"
+
+enum { R_BASELINE };
+
+static const struct pf_opt opts[] = {
+    {R_BASELINE, "baseline", 0, "OLD.json", "list findings new and fixed since that run\n"
+                                            "(compared by class and signature)"},
+    {0},
+};
+
+struct report_args {
+    const char *dir, *baseline;
+};
+
+static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
+{
+    struct report_args *r = dst;
+    if (a->key == R_BASELINE) {
+        r->baseline = a->val;
+    } else if (r->dir) {
+        snprintf(err, errlen, "one DIR only ('%s' and '%s')", r->dir, a->val);
+        return -1;
+    } else {
+        r->dir = a->val;
+    }
+    return 0;
+}
+
+static int check(void *dst, char *err, size_t errlen)
+{
+    const struct report_args *r = dst;
+    if (r->dir)
+        return 0;
+    snprintf(err, errlen, "missing DIR (the folder holding results.json)");
+    return -1;
+}
+
+static const struct pf_cli cli = {
+    .name = "report",
+    .usage = "usage: pyfault report DIR [--baseline OLD.json]\n"
+             "Regenerates DIR/junit.xml, DIR/summary.md and DIR/index.html from\n"
+             "DIR/results.json (reports/results.schema.json, version 1); each file is\n"
+             "written to a temp file and renamed. Prints the paths of index.html and\n"
+             "summary.md.\n",
+    .opts = opts,
+    .epilog = "Exit status: 0, or 2 for bad usage or an unreadable or invalid file.\n",
+    .take = take,
+    .check = check,
+};
+
+int pf_cmd_report(int argc, char **argv)
+{
+    struct report_args a = {0};
+    int quit = pf_cli_args(&cli, argc, argv, &a);
+    if (quit >= 0)
+        return quit;
+    const char *dir = a.dir;
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return pf_cli_fail(&cli, "%s: not a directory", dir);
+    char err[1024];
+    if (pf_report_dir(dir, a.baseline, err, sizeof err) < 0)
+        return pf_cli_fail(&cli, "%s", err);
+    printf("%s/index.html\n%s/summary.md\n", dir, dir);
+    return 0;
+}

@@ -1,0 +1,185 @@
+/* cmd_repro.c: "pyfault repro RESULTS.json ID": trial ID again, the same
+ * way, and whether its class came back. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "interrupt.h"
+#include "optparse.h"
+#include "replay.h"
+#include "repro_gdb.h"
+#include "repro_plan.h"
+#include "tmpdir.h"
+#include "trial.h"
+
+enum { P_TIMES, P_GDB, P_GDB_BATCH };
+
+static const struct pf_opt opts[] = {
+    {P_TIMES, "times", 0, "K", "run it K times and report how many reproduced (reliability)"},
+    {P_GDB, "gdb", 0, NULL, "start gdb on the trial, stopped at the first injected\n"
+                            "failure (breakpoint pyfault_injected_failure)"},
+    {P_GDB_BATCH, "gdb-batch", 0, NULL, "the same without a prompt: print the backtrace there and\n"
+                                        "kill the target (CI logs)"},
+    {0},
+};
+
+struct repro_args {
+    const char *path, *idtext;
+    uint64_t id, times;
+    int gdb;                     /* 1 --gdb, 2 --gdb-batch */
+};
+
+static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
+{
+    struct repro_args *r = dst;
+    switch (a->key) {
+    case PF_ARG_WORD:
+        if (!r->path) {
+            r->path = a->val;
+        } else if (!r->idtext) {
+            r->idtext = a->val;
+        } else {
+            snprintf(err, errlen, "unexpected argument '%s'", a->val);
+            return -1;
+        }
+        return 0;
+    case P_TIMES:
+        return pf_opt_count(a->name, a->val, 1, 100000, &r->times, err, errlen);
+    case P_GDB:
+        r->gdb = 1;
+        return 0;
+    case P_GDB_BATCH:
+        r->gdb = 2;
+        return 0;
+    }
+    return 0;
+}
+
+static int check(void *dst, char *err, size_t errlen)
+{
+    struct repro_args *r = dst;
+    if (!r->path || !r->idtext) {
+        snprintf(err, errlen, "needs RESULTS.json and a trial ID");
+        return -1;
+    }
+    if (pf_parse_whole(r->idtext, 0, &r->id) < 0 || r->id > (1ull << 40)) {
+        snprintf(err, errlen, "trial ID '%s': expected an index into trials (0, 1, ...)", r->idtext);
+        return -1;
+    }
+    return 0;
+}
+
+static const struct pf_cli cli = {
+    .name = "repro",
+    .usage =
+        "usage: pyfault repro RESULTS.json ID [--times K] [--gdb | --gdb-batch]\n"
+        "Re-runs trial ID (its index in RESULTS' trials) exactly: the same interpreter\n"
+        "binary, scenario, injection spec, environment and timeout, and says whether\n"
+        "its class came back.\n",
+    .opts = opts,
+    .epilog = "Exit status: 0 the class reproduced on every run, 1 not on every run,\n"
+              "2 bad usage or input; with --gdb, gdb's status.\n",
+    .take = take,
+    .check = check,
+};
+
+int pf_cmd_repro(int argc, char **argv)
+{
+    struct repro_args a = {.times = 1};
+    int quit = pf_cli_args(&cli, argc, argv, &a);
+    if (quit >= 0)
+        return quit;
+    const char *path = a.path;
+    unsigned long times = (unsigned long)a.times, id = (unsigned long)a.id;
+    int gdb = a.gdb;
+    char err[1024];
+    struct pf_results r;
+    if (pf_results_load(&r, path, err, sizeof err) < 0)
+        return pf_cli_fail(&cli, "%s", err);
+    int status = 2;
+    struct pf_repro_plan p;
+    struct pf_context ctx;
+    struct pf_target t;
+    struct pf_scenario sc;
+    struct pf_runner *run = NULL;
+    struct pf_result *res = NULL;
+    int have_ctx = 0, have_t = 0;
+    char dir[4096] = "";
+    if (pf_repro_plan(&r, id, &p, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault repro: %s: %s\n", path, err);
+        pf_results_free(&r);
+        return 2;
+    }
+    if (pf_context_init(&ctx, p.timeout_s, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault repro: %s\n", err);
+        goto out;
+    }
+    have_ctx = 1;
+    if (pf_tmpdir_create(dir, sizeof dir) < 0) {
+        fprintf(stderr, "pyfault repro: %s\n", dir);
+        dir[0] = '\0';
+        goto out;
+    }
+    int rc = p.argv ? pf_target_command(&t, (int)p.argc, (char *const *)p.argv, err, sizeof err)
+                    : pf_replay_target(&ctx, p.python, p.scenario, dir, &t, &sc, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "pyfault repro: %s\n", err);
+        goto out;
+    }
+    have_t = 1;
+    printf("trial %lu: %s on %s, spec '%s', timeout %gs: was %s (%s)\n", id, p.scenario,
+           p.python, p.spec, p.timeout_s, pf_class_name(p.cls), p.signature);
+    fflush(stdout);
+    if (gdb) {
+        status = pf_repro_gdb(&ctx, &t, p.spec, gdb == 2, err, sizeof err);
+        if (status < 0) {
+            fprintf(stderr, "pyfault repro: %s\n", err);
+            status = 2;
+        }
+        goto out;
+    }
+    run = calloc(1, sizeof *run);
+    res = calloc(1, sizeof *res);
+    if (!run || !res || pf_runner_init(run, dir, 0, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault repro: %s\n", run && res ? err : "out of memory");
+        goto out;
+    }
+    pf_interrupt_install();
+    unsigned long same = 0, same_sig = 0, done = 0;
+    for (; done < times && !pf_interrupted; done++) {
+        pf_trial_run(&ctx, run, &t, p.spec, res);
+        if (pf_interrupted)
+            break;
+        int hit = res->v.cls == p.cls;
+        same += (unsigned long)hit;
+        same_sig += (unsigned long)(hit && strcmp(res->signature, p.signature) == 0);
+        if (times == 1 || !hit)
+            printf("run %lu: %s%s%s, %llu ms: %s\n", done + 1, pf_class_name(res->v.cls),
+                   res->v.sub ? "/" : "", pf_subkind_name(res->v.sub),
+                   (unsigned long long)res->duration_ms, res->signature);
+    }
+    pf_runner_free(run);
+    if (pf_interrupted) {
+        fprintf(stderr, "pyfault repro: interrupted after %lu runs\n", done);
+        status = 130;
+        goto out;
+    }
+    printf("reproduced: %lu of %lu run%s gave %s (%lu with the same signature)\n", same, done,
+           done == 1 ? "" : "s", pf_class_name(p.cls), same_sig);
+    printf("repro: %s\n", res->repro);
+    status = same == done ? 0 : 1;
+out:
+    free(run);
+    free(res);
+    if (have_t)
+        pf_target_free(&t);
+    if (dir[0])
+        pf_tmpdir_remove(dir);
+    if (have_ctx)
+        pf_context_free(&ctx);
+    pf_repro_plan_free(&p);
+    pf_results_free(&r);
+    return status;
+}

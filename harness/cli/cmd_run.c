@@ -1,0 +1,112 @@
+/* cmd_run.c: "pyfault run": one trial, a human summary, optional JSON. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "interrupt.h"
+#include "options.h"
+#include "result_json.h"
+#include "tmpdir.h"
+#include "trial.h"
+
+#define RUN_DEFAULT_TIMEOUT 30.0
+
+static void print_summary(const struct pf_result *res)
+{
+    printf("class: %s%s%s\n", pf_class_name(res->v.cls), res->v.sub ? "/" : "",
+           pf_subkind_name(res->v.sub));
+    printf("signature: %s\n", res->signature);
+    if (res->v.cls == PF_HARNESS_ERROR) {
+        printf("error: %s\n", res->error);
+        return;
+    }
+    if (res->signal)
+        printf("ended: signal %d (SIG%s) after %llu ms\n", res->signal,
+               sigabbrev_np(res->signal) ? sigabbrev_np(res->signal) : "?",
+               (unsigned long long)res->duration_ms);
+    else if (res->exit_code >= 0)
+        printf("ended: exit %d after %llu ms\n", res->exit_code,
+               (unsigned long long)res->duration_ms);
+    else
+        printf("stopped: after %llu ms%s (cpu %.0f%%)\n", (unsigned long long)res->duration_ms,
+               res->stop == PF_STOP_LOOP ? ", unwind loop seen on the control page" : ", timeout",
+               res->cpu * 100);
+    printf("allocations: %llu, injected: %llu (first at %llu), longest same-site streak: %llu\n",
+           (unsigned long long)res->allocations, (unsigned long long)res->injected,
+           (unsigned long long)res->first_injected, (unsigned long long)res->site_streak_max);
+    if (res->v.cls == PF_FATAL)
+        printf("fatal: %s%s%s\n", res->v.func, res->v.func[0] ? ": " : "", res->v.detail);
+    if (res->v.cls == PF_ABORT && res->v.detail[0])
+        printf("assertion: %s\n", res->v.detail);
+    printf("repro: %s\n", res->repro);
+}
+
+int pf_cmd_run(int argc, char **argv)
+{
+    struct pf_options o;
+    char err[512];
+    int quit = pf_options_args(PF_CMD_RUN, argc, argv, &o);
+    if (quit >= 0)
+        return quit;
+    struct pf_target t;
+    int rc = o.command ? pf_target_command(&t, o.ncommand, o.command, err, sizeof err)
+                       : pf_target_scenario(&t, o.python, o.scenarios[0], err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "pyfault run: %s\n", err);
+        return 2;
+    }
+    struct pf_context ctx;
+    if (pf_context_init(&ctx, o.timeout_s > 0 ? o.timeout_s : RUN_DEFAULT_TIMEOUT, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault run: %s\n", err);
+        pf_target_free(&t);
+        return 2;
+    }
+    char dir[4096];
+    if (pf_tmpdir_create(dir, sizeof dir) < 0) {
+        fprintf(stderr, "pyfault run: %s\n", dir);
+        pf_context_free(&ctx);
+        pf_target_free(&t);
+        return 2;
+    }
+    int status = 2;
+    struct pf_runner *r = calloc(1, sizeof *r);
+    struct pf_result *res = calloc(1, sizeof *res);
+    if (!r || !res) {
+        fprintf(stderr, "pyfault run: out of memory\n");
+        goto out;
+    }
+    if (pf_runner_init(r, dir, 0, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault run: %s\n", err);
+        goto out;
+    }
+    pf_interrupt_install();
+    pf_trial_run(&ctx, r, &t, o.inject ? o.inject : "", res);
+    pf_runner_free(r);
+
+    if (!o.quiet)
+        print_summary(res);
+    if (o.json_path) {
+        json_t *j = pf_result_json(res);
+        if (!j || pf_json_write_atomic(o.json_path, j, err, sizeof err) < 0) {
+            fprintf(stderr, "pyfault run: %s\n", j ? err : "cannot build the JSON result");
+            json_decref(j);
+            goto out;
+        }
+        json_decref(j);
+    }
+    if (pf_interrupted)
+        status = 130;
+    else if (res->v.cls == PF_HARNESS_ERROR) {
+        fprintf(stderr, "pyfault run: %s\n", res->error);
+        status = 2;
+    } else
+        status = (o.accept_mask & (1u << res->v.cls)) ? 0 : 1;
+out:
+    free(r);
+    free(res);
+    pf_tmpdir_remove(dir);
+    pf_context_free(&ctx);
+    pf_target_free(&t);
+    return status;
+}

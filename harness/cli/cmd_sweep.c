@@ -1,0 +1,262 @@
+/* cmd_sweep.c: "pyfault sweep": check everything, count, sweep, report. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "interp.h"
+#include "report_dir.h"
+#include "scenario.h"
+#include "count.h"
+#include "interrupt.h"
+#include "options.h"
+#include "result_json.h"
+#include "sweep.h"
+#include "sweep_json.h"
+#include "tmpdir.h"
+#include "trial.h"
+
+#define COUNT_TIMEOUT 120.0
+#define MAX_TARGETS 255
+#define SUMMARY_FINDINGS 20
+
+static int check_out_dir(const char *dir, char *err, size_t errlen)
+{
+    struct stat st;
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "--out %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) < 0) {
+        snprintf(err, errlen, "--out %s: not a writable directory", dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* The counting run: M and the wall time. Returns 0, or -1 with ERR. */
+static int count_target(const struct pf_options *o, struct pf_context *ctx, const char *dir,
+                        struct pf_sweep_target *st, char *err, size_t errlen)
+{
+    if (pf_count_run(ctx, dir, st->t, o->inject, o->timeout_s > 0 ? o->timeout_s : COUNT_TIMEOUT,
+                     &st->allocations, &st->count_ms, &st->layer, err, errlen) < 0)
+        return -1;
+    return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
+}
+
+static void free_names(struct pf_sweep_names *n, unsigned nt)
+{
+    for (unsigned i = 0; i < nt; i++) {
+        if (n->scenario)
+            free(n->scenario[i]);
+        if (n->path)
+            free(n->path[i]);
+    }
+    free(n->scenario);
+    free(n->path);
+    n->scenario = n->path = NULL;
+}
+
+/* Names the interpreter (the --python one for scenarios, the command's
+ * program otherwise) and gives each target a unique scenario id: the
+ * scenario header's name, the file's name, or the command line. */
+static int name_targets(const struct pf_options *o, const struct pf_target *ts, unsigned nt,
+                        struct pf_interp *interp, struct pf_sweep_names *n,
+                        char *err, size_t errlen)
+{
+    char id[64];
+    const char *prog = ts[0].exe; /* the interpreter, or the command's program */
+    n->interp = interp;
+    n->scenario = calloc(nt, sizeof *n->scenario);
+    n->path = calloc(nt, sizeof *n->path);
+    if (!n->scenario || !n->path) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    pf_interp_default_id(prog, id, sizeof id);
+    if (pf_interp_describe(interp, id, prog, err, errlen) < 0)
+        return -1;
+    for (unsigned i = 0; i < nt; i++) {
+        char name[256], line[1024] = "";
+        struct pf_scenario sc;
+        char why[512];
+        if (!o->command && pf_scenario_load(o->scenarios[i], &sc, why, sizeof why) == 0) {
+            snprintf(name, sizeof name, "%s", sc.name);
+        } else if (!o->command) {
+            const char *b = strrchr(o->scenarios[i], '/');
+            snprintf(name, sizeof name, "%s", b ? b + 1 : o->scenarios[i]);
+            char *dot = strrchr(name, '.');
+            if (dot && !strcmp(dot, ".py"))
+                *dot = '\0';
+        }
+        for (int k = 0; o->command && k < o->ncommand; k++) {
+            size_t used = strlen(line);
+            snprintf(line + used, sizeof line - used, "%s%s", k ? " " : "", o->command[k]);
+        }
+        if (o->command)
+            snprintf(name, sizeof name, "%.200s", line);
+        /* unique ids: a second target of the same name gets "#2" */
+        int dup = 1;
+        size_t len = strlen(name);
+        for (unsigned j = 0; j < i; j++)
+            if (!strncmp(n->scenario[j], name, len) &&
+                (n->scenario[j][len] == '\0' || n->scenario[j][len] == '#'))
+                dup++;
+        char *unique = NULL;
+        if (dup > 1 ? asprintf(&unique, "%s#%d", name, dup) < 0 : !(unique = strdup(name)))
+            return -1;
+        n->scenario[i] = unique;
+        n->path[i] = strdup(o->command ? line : o->scenarios[i]);
+        if (!n->path[i])
+            return -1;
+    }
+    return 0;
+}
+
+/* The human reports next to results.json; prints where they are. */
+static int report_step(const char *dir, int quiet)
+{
+    char err[1024];
+    if (pf_report_dir(dir, NULL, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault sweep: %s\n", err);
+        return -1;
+    }
+    if (!quiet)
+        printf("report: %s/index.html\nsummary: %s/summary.md\n", dir, dir);
+    return 0;
+}
+
+static void print_summary(const struct pf_sweep *sw, int complete)
+{
+    printf("sweep %s: %zu trials", complete ? "complete" : "INCOMPLETE", sw->ntrials);
+    for (int k = 0; k < PF_CLASS_COUNT; k++)
+        if (sw->counts[k])
+            printf(", %s %llu", pf_class_name((enum pf_class)k), (unsigned long long)sw->counts[k]);
+    printf("\nfindings: %zu\n", sw->findings.n);
+    for (size_t i = 0; i < sw->findings.n && i < SUMMARY_FINDINGS; i++) {
+        const struct pf_finding *f = &sw->findings.v[i];
+        printf("  %6llu x %s\n           first: %s\n", (unsigned long long)f->count,
+               f->signature, f->repro);
+    }
+    if (sw->findings.n > SUMMARY_FINDINGS)
+        printf("  ... %zu more in results.json\n", sw->findings.n - SUMMARY_FINDINGS);
+}
+
+int pf_cmd_sweep(int argc, char **argv)
+{
+    struct pf_options o;
+    char err[1024];
+    int quit = pf_options_args(PF_CMD_SWEEP, argc, argv, &o);
+    if (quit >= 0)
+        return quit;
+    unsigned nt = o.command ? 1 : (unsigned)o.nscenarios;
+    if (nt > MAX_TARGETS) {
+        fprintf(stderr, "pyfault sweep: at most %d scenarios per sweep\n", MAX_TARGETS);
+        return 2;
+    }
+    struct pf_target *ts = calloc(nt, sizeof *ts);
+    struct pf_sweep_target *sts = calloc(nt, sizeof *sts);
+    unsigned built = 0;
+    int status = 2;
+    struct pf_context ctx;
+    int have_ctx = 0;
+    char dir[4096] = "";
+    struct pf_sweep sw;
+    int have_sw = 0;
+    if (!ts || !sts) {
+        fprintf(stderr, "pyfault sweep: out of memory\n");
+        goto out;
+    }
+    for (; built < nt; built++) {
+        int rc = o.command
+            ? pf_target_command(&ts[built], o.ncommand, o.command, err, sizeof err)
+            : pf_target_scenario(&ts[built], o.python, o.scenarios[built], err, sizeof err);
+        if (rc < 0) {
+            fprintf(stderr, "pyfault sweep: %s\n", err);
+            goto out;
+        }
+        sts[built].t = &ts[built];
+    }
+    if (o.out_dir && check_out_dir(o.out_dir, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault sweep: %s\n", err);
+        goto out;
+    }
+    if (pf_context_init(&ctx, COUNT_TIMEOUT, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault sweep: %s\n", err);
+        goto out;
+    }
+    have_ctx = 1;
+    if (pf_tmpdir_create(dir, sizeof dir) < 0) {
+        fprintf(stderr, "pyfault sweep: %s\n", dir);
+        dir[0] = '\0';
+        goto out;
+    }
+    pf_interrupt_install();
+
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    pf_sweep_init(&sw, &o, &ctx, dir, o.jobs ? o.jobs : (unsigned)(ncpu > 0 ? ncpu : 1));
+    have_sw = 1;
+    sw.progress = o.quiet ? 0 : isatty(2) ? 1 : 2;
+    int failed = 0;
+    for (unsigned i = 0; i < nt && !pf_interrupted && !failed; i++) {
+        if (count_target(&o, &ctx, dir, &sts[i], err, sizeof err) < 0) {
+            if (!pf_interrupted)
+                fprintf(stderr, "pyfault sweep: %s\n", err);
+            snprintf(sw.error, sizeof sw.error, "%.500s", err);
+            sw.harness_error = 1;
+            failed = 1;
+            break;
+        }
+        ctx.timeout_s = o.timeout_s > 0 ? o.timeout_s : pf_count_default_timeout(sts[i].count_ms);
+        if (!o.quiet)
+            fprintf(stderr, "sweep: %s: %llu allocations counted in %llu ms; %llu points x %u "
+                    "mode(s), timeout %gs, %u jobs\n", pf_target_label(&ts[i]),
+                    (unsigned long long)sts[i].allocations, (unsigned long long)sts[i].count_ms,
+                    (unsigned long long)sts[i].plan.count, sw.nmodes, ctx.timeout_s, sw.jobs);
+        if (pf_sweep_run(&sw, i, &sts[i]) < 0) {
+            fprintf(stderr, "pyfault sweep: %s\n", sw.error);
+            failed = 1;
+        }
+    }
+    int complete = !pf_interrupted && !failed;
+    pf_sweep_sort(&sw);
+    if (o.out_dir) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/results.json", o.out_dir);
+        struct pf_sweep_names names = {0};
+        struct pf_interp interp;
+        if (name_targets(&o, ts, nt, &interp, &names, err, sizeof err) < 0 ||
+            pf_sweep_json_write(path, &sw, sts, nt, complete, &names, err, sizeof err) < 0) {
+            free_names(&names, nt);
+            fprintf(stderr, "pyfault sweep: %s\n", err);
+            goto out;
+        }
+        free_names(&names, nt);
+    }
+    if (!o.quiet)
+        print_summary(&sw, complete);
+    /* after Ctrl-C, stop at once: results.json (incomplete) is written */
+    if (o.out_dir && !pf_interrupted && report_step(o.out_dir, o.quiet) < 0)
+        goto out;
+    if (pf_interrupted)
+        status = 130;
+    else if (failed || sw.harness_error)
+        status = 2;
+    else
+        status = sw.not_accepted ? 1 : 0;
+out:
+    if (have_sw)
+        pf_sweep_free(&sw);
+    if (dir[0])
+        pf_tmpdir_remove(dir);
+    if (have_ctx)
+        pf_context_free(&ctx);
+    for (unsigned i = 0; i < built; i++)
+        pf_target_free(&ts[i]);
+    free(ts);
+    free(sts);
+    return status;
+}

@@ -1,0 +1,93 @@
+/* report_model.h: results.json (reports/results.schema.json, version 1)
+ * loaded and checked into plain structs the report writers walk. */
+#ifndef PF_REPORT_MODEL_H
+#define PF_REPORT_MODEL_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "classify.h"
+
+struct pf_rinterp {
+    const char *id, *path, *version, *variant, *sha256;
+};
+
+struct pf_rscenario {
+    const char *id, *path, *issue, *plan, *inject;
+    double timeout_s;
+    long stride;                 /* 0 when absent */
+};
+
+struct pf_rcell {
+    const char *scenario_id, *interp_id; /* as the file names them */
+    int scenario, interp;        /* indexes into scenarios, interps */
+    unsigned expected;           /* bit (1u << class) per allowed class; 0: no expectation */
+    long counts[PF_CLASS_COUNT];
+    long trials, unexpected;
+    long allocations;            /* -1 when absent */
+    const char *error;           /* NULL unless the cell could not run */
+    size_t first, n;             /* its trials: order[first .. first+n) */
+};
+
+struct pf_rtrial {
+    const char *scenario_id, *interp_id; /* as the file names them */
+    int scenario, interp, cell;
+    long point;                  /* -1: a single run */
+    const char *mode, *subkind, *signature;
+    enum pf_class cls;
+    long duration_ms;
+    long finding;                /* index into findings */
+    int expected;                /* from the file, else from the cell's list */
+};
+
+struct pf_rfinding {
+    long id;
+    const char *signature, *subkind, *repro, *detail; /* subkind, detail: "" when absent */
+    enum pf_class cls;
+    long count;
+    const char **frames;
+    size_t n_frames;
+    const char **interps, **scenarios;
+    size_t n_interps, n_scenarios;
+    int unexpected;              /* one of its trials is unexpected */
+};
+
+struct pf_results {
+    json_t *root;                /* owns every string above */
+    int complete;
+    const char *created;
+    int shard_index, shard_count; /* 0, 0 when not a shard */
+    struct pf_rinterp *interps;
+    struct pf_rscenario *scenarios;
+    struct pf_rcell *cells;
+    struct pf_rtrial *trials;
+    struct pf_rfinding *findings;
+    size_t n_interps, n_scenarios, n_cells, n_trials, n_findings;
+    size_t *order;               /* trial indexes by cell, mode, point */
+    long total_trials, total_unexpected, duration_ms; /* from summary */
+    long counts[PF_CLASS_COUNT];
+};
+
+/* Loads PATH and checks it (types, enums, references between sections).
+ * Returns 0, or -1 with a one-line message naming the file and the JSON
+ * path in ERR; R is then empty. */
+int pf_results_load(struct pf_results *r, const char *path, char *err, size_t errlen);
+/* The same from a parsed document; takes a reference of its own to ROOT. */
+int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t errlen);
+/* Checks the totals agree: each cell's counts sum to its trials and match
+ * the trials listed, findings' counts match their trials, summary equals
+ * the cells' sum. Returns 0, or -1 with the first disagreement in ERR. */
+int pf_results_check_totals(const struct pf_results *r, char *err, size_t errlen);
+/* Frees everything R holds. Safe on a zeroed or failed R. */
+void pf_results_free(struct pf_results *r);
+
+/* The cell of scenario S and interpreter I, or -1. */
+int pf_results_cell(const struct pf_results *r, int s, int i);
+/* Index of the interpreter with id ID, or -1. */
+int pf_results_interp(const struct pf_results *r, const char *id);
+/* Index of the scenario with id ID, or -1. */
+int pf_results_scenario(const struct pf_results *r, const char *id);
+/* Index of the finding with class CLS and signature SIG, or -1. */
+long pf_results_finding(const struct pf_results *r, enum pf_class cls, const char *sig);
+
+#endif

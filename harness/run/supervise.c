@@ -1,0 +1,255 @@
+/* supervise.c: one poll loop per target: its pipes, a pidfd for its exit,
+ * the control page every PF_WATCH_WINDOW_MS, the deadline and the
+ * interrupt flag. Whatever ends the loop, the process group is killed
+ * while its leader is still unreaped (so the group id cannot be reused
+ * under us) and then everything in it is reaped. */
+#include "supervise.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "classify.h"
+#include "clock.h"
+#include "elfsym.h"
+#include "interrupt.h"
+#include "procstat.h"
+#include "sample.h"
+
+#define POLL_MS 10
+#define CPU_WINDOW_MS 200
+#define SAMPLE_GAP_MS 20
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init_reaper(void)
+{
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+void pf_supervise_init(void)
+{
+    pthread_once(&init_once, init_reaper);
+}
+
+/* Reads what is available on *FD into C; closes it at EOF. */
+static void drain(int *fd, struct pf_capture *c)
+{
+    char buf[8192];
+    while (*fd >= 0) {
+        ssize_t n = read(*fd, buf, sizeof buf);
+        if (n > 0) {
+            pf_capture_add(c, buf, (size_t)n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            return;
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+/* Has the leader exited? Leaves it unreaped (WNOWAIT). */
+static int leader_exited(pid_t pid)
+{
+    siginfo_t si;
+    si.si_pid = 0;
+    if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+        return errno == ECHILD;
+    return si.si_pid == pid;
+}
+
+/* Kills the group, reaps the leader (its status into *STATUS) unless
+ * LEADER_REAPED, and every other member that is our child or was
+ * re-parented to us. */
+static void kill_and_reap(pid_t pid, int *status, int leader_reaped)
+{
+    kill(-pid, SIGKILL);
+    if (!leader_reaped) {
+        kill(pid, SIGKILL); /* in case the leader left its group */
+        while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    for (;;) {
+        pid_t r = waitpid(-pid, NULL, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            break;
+    }
+}
+
+/* Measures the stuck group's CPU use and injection rate over a window. */
+static void measure_stuck(pid_t pid, struct pf_watch *w, unsigned window_ms)
+{
+    struct pf_ctl_snapshot a, b;
+    if (w->ctl)
+        pf_ctlpage_read(w->ctl, &a);
+    uint64_t t0 = pf_now_ms();
+    uint64_t c0 = pf_group_cpu_ticks(pid, NULL);
+    sleep_ms(window_ms);
+    uint64_t c1 = pf_group_cpu_ticks(pid, NULL);
+    uint64_t dt = pf_now_ms() - t0;
+    w->cpu = dt ? (double)(c1 - c0) / (double)pf_ticks_per_second() * 1000.0 / (double)dt : 0;
+    if (w->ctl) {
+        pf_ctlpage_read(w->ctl, &b);
+        /* keep the loop watch's own delta when it already proved a loop */
+        if (w->stop != PF_STOP_LOOP) {
+            w->injected_delta = b.injected - a.injected;
+            w->streak_start = a.site_streak;
+            w->site_streak = b.site_streak;
+        }
+    }
+}
+
+/* The group's CPU use averaged since it started ELAPSED_MS ago. */
+static double average_cpu(pid_t pid, uint64_t elapsed_ms)
+{
+    uint64_t ticks = pf_group_cpu_ticks(pid, NULL);
+    return elapsed_ms ? (double)ticks * 1000.0 / (double)pf_ticks_per_second() / (double)elapsed_ms
+                      : 0;
+}
+
+/* The process to sample: the one that claimed the control page when it
+ * is in the group, else the leader. */
+static pid_t sample_pid(pid_t leader, const struct pf_watch *w)
+{
+    if (w->ctl && w->snap.owner_pid > 0 && getpgid(w->snap.owner_pid) == leader)
+        return w->snap.owner_pid;
+    return leader;
+}
+
+/* Samples the stuck target; returns 1 when the leader itself ended (and
+ * was reaped, status in W) meanwhile. */
+static int take_samples(pid_t leader, struct pf_watch *w)
+{
+    pid_t pid = sample_pid(leader, w);
+    w->nsamples = 0;
+    for (unsigned i = 0; i < PF_SAMPLES; i++) {
+        int ended = 0;
+        int rc = pf_sample_stack(pid, &w->samples[w->nsamples], &ended);
+        if (rc == 0 && w->samples[w->nsamples].n > 0)
+            w->nsamples++;
+        if (rc == -2 && pid == leader) {
+            w->status = ended;
+            return 1;
+        }
+        if (rc != 0)
+            break;
+        if (i + 1 < PF_SAMPLES)
+            sleep_ms(SAMPLE_GAP_MS);
+    }
+    return 0;
+}
+
+static int open_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    (void)pid;
+    return -1;
+#endif
+}
+
+void pf_supervise(struct pf_child *ch, struct pf_watch *w,
+                  struct pf_capture *out, struct pf_capture *err)
+{
+    pf_supervise_init();
+    const pid_t pid = ch->pid;
+    const uint64_t t0 = pf_now_ms();
+    const uint64_t deadline = t0 + (uint64_t)(w->timeout_s * 1000.0);
+    uint64_t win_t = t0, win_injected = 0, win_streak = 0;
+    int pidfd = open_pidfd(pid);
+
+    w->nsamples = 0;
+    w->cpu = 0;
+    w->streak_start = w->site_streak = w->injected_delta = 0;
+    w->verdict_ms = 0;
+    for (;;) {
+        if (pf_interrupted) {
+            w->stop = PF_STOP_INTERRUPTED;
+            break;
+        }
+        uint64_t now = pf_now_ms();
+        if (now >= deadline) {
+            w->stop = PF_STOP_TIMEOUT;
+            break;
+        }
+        struct pollfd pf[3];
+        int nfd = 0;
+        if (ch->out_fd >= 0)
+            pf[nfd++] = (struct pollfd){.fd = ch->out_fd, .events = POLLIN};
+        if (ch->err_fd >= 0)
+            pf[nfd++] = (struct pollfd){.fd = ch->err_fd, .events = POLLIN};
+        if (pidfd >= 0)
+            pf[nfd++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+        uint64_t wait = deadline - now < POLL_MS ? deadline - now : POLL_MS;
+        poll(pf, (nfds_t)nfd, (int)wait);
+        drain(&ch->out_fd, out);
+        drain(&ch->err_fd, err);
+        if (leader_exited(pid)) {
+            w->stop = PF_STOP_EXITED;
+            break;
+        }
+        now = pf_now_ms();
+        if (w->ctl && now - win_t >= PF_WATCH_WINDOW_MS) {
+            pf_ctlpage_read(w->ctl, &w->snap);
+            uint64_t delta = w->snap.injected - win_injected;
+            if (pf_loop_observed(win_streak, w->snap.site_streak, delta)) {
+                w->stop = PF_STOP_LOOP;
+                w->streak_start = win_streak;
+                w->site_streak = w->snap.site_streak;
+                w->injected_delta = delta;
+                w->verdict_ms = now - t0;
+                break;
+            }
+            win_t = now;
+            win_injected = w->snap.injected;
+            win_streak = w->snap.site_streak;
+        }
+    }
+    w->elapsed_ms = pf_now_ms() - t0;
+    if (w->ctl)
+        pf_ctlpage_read(w->ctl, &w->snap);
+
+    w->status = 0;
+    int reaped = 0;
+    if (w->stop == PF_STOP_TIMEOUT || w->stop == PF_STOP_LOOP) {
+        if (w->stop == PF_STOP_LOOP)
+            w->cpu = average_cpu(pid, w->elapsed_ms); /* the verdict needs no more */
+        else
+            measure_stuck(pid, w, CPU_WINDOW_MS);
+        w->site.n = 0;
+        if (w->ctl && w->snap.injected > 0 && w->snap.site_depth > 0)
+            pf_symbolize_ips(sample_pid(pid, w), w->snap.site_frames, w->snap.site_depth,
+                             &w->site);
+        if (w->want_samples)
+            reaped = take_samples(pid, w);
+    }
+    kill_and_reap(pid, &w->status, reaped);
+    if (pidfd >= 0)
+        close(pidfd);
+    drain(&ch->out_fd, out);
+    drain(&ch->err_fd, err);
+    if (ch->out_fd >= 0)
+        close(ch->out_fd);
+    if (ch->err_fd >= 0)
+        close(ch->err_fd);
+    ch->out_fd = ch->err_fd = -1;
+}

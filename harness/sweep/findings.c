@@ -1,0 +1,120 @@
+/* findings.c: a small string-keyed hash table (FNV-1a, linear probing). */
+#include "findings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "array.h"
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h;
+}
+
+void pf_findings_init(struct pf_findings *f)
+{
+    memset(f, 0, sizeof *f);
+}
+
+static int rehash(struct pf_findings *f, size_t nslots)
+{
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < f->n; i++) {
+        size_t s = fnv1a(f->v[i].signature) & (nslots - 1);
+        while (slots[s])
+            s = (s + 1) & (nslots - 1);
+        slots[s] = (uint32_t)i + 1;
+    }
+    free(f->slots);
+    f->slots = slots;
+    f->nslots = nslots;
+    return 0;
+}
+
+/* Workers finish out of order: the example kept is the lowest (target,
+ * point, mode), so results do not depend on -j. */
+static int earlier(unsigned target, uint64_t point, unsigned mode, const struct pf_finding *x)
+{
+    if (target != x->target)
+        return target < x->target;
+    if (point != x->point)
+        return point < x->point;
+    return mode < x->mode;
+}
+
+/* Replaces X's example; keeps the old one when memory runs out. */
+static void set_example(struct pf_finding *x, const char *repro, const char *stderr_tail,
+                        unsigned target, uint64_t point, unsigned mode)
+{
+    char *r = strdup(repro ? repro : "");
+    char *t = strdup(stderr_tail ? stderr_tail : "");
+    if (!r || !t) {
+        free(r);
+        free(t);
+        return;
+    }
+    free(x->repro);
+    free(x->stderr_tail);
+    x->repro = r;
+    x->stderr_tail = t;
+    x->target = target;
+    x->point = point;
+    x->mode = mode;
+}
+
+long pf_findings_add(struct pf_findings *f, const char *signature, int cls, int sub,
+                     const char *repro, const char *stderr_tail, unsigned target,
+                     uint64_t point, unsigned mode)
+{
+    if ((f->n + 1) * 2 > f->nslots && rehash(f, f->nslots ? f->nslots * 2 : 64) < 0)
+        return -1;
+    size_t s = fnv1a(signature) & (f->nslots - 1);
+    while (f->slots[s]) {
+        struct pf_finding *x = &f->v[f->slots[s] - 1];
+        if (strcmp(x->signature, signature) == 0) {
+            x->count++;
+            if (earlier(target, point, mode, x))
+                set_example(x, repro, stderr_tail, target, point, mode);
+            return (long)(f->slots[s] - 1);
+        }
+        s = (s + 1) & (f->nslots - 1);
+    }
+    if (pf_array_reserve(f->v, f->cap, f->n + 1, 32) < 0)
+        return -1;
+    struct pf_finding *x = &f->v[f->n];
+    memset(x, 0, sizeof *x);
+    x->signature = strdup(signature);
+    x->repro = strdup(repro ? repro : "");
+    x->stderr_tail = strdup(stderr_tail ? stderr_tail : "");
+    if (!x->signature || !x->repro || !x->stderr_tail) {
+        free(x->signature);
+        free(x->repro);
+        free(x->stderr_tail);
+        return -1;
+    }
+    x->cls = cls;
+    x->sub = sub;
+    x->count = 1;
+    x->target = target;
+    x->point = point;
+    x->mode = mode;
+    f->slots[s] = (uint32_t)f->n + 1;
+    return (long)f->n++;
+}
+
+void pf_findings_free(struct pf_findings *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        free(f->v[i].signature);
+        free(f->v[i].repro);
+        free(f->v[i].stderr_tail);
+    }
+    free(f->v);
+    free(f->slots);
+    memset(f, 0, sizeof *f);
+}

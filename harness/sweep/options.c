@@ -1,0 +1,268 @@
+/* options.c: the tables of "pyfault run" and "pyfault sweep" for the one
+ * option parser (optparse.h), and the value parsers other subcommands
+ * share (class lists, shards, specs, targets). */
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "optparse.h"
+#include "pyfault.h"
+
+#define MAX_TIMEOUT_S (86400.0 * 7)
+
+enum { O_PYTHON, O_INJECT, O_TIMEOUT, O_ACCEPT, O_JSON, O_MODE, O_RANGE, O_STRIDE, O_SHARD,
+       O_JOBS, O_OUT, O_QUIET };
+
+static const struct pf_opt run_opts[] = {
+    {O_PYTHON, "python", 0, "PY", "interpreter for SCENARIO.py (default: python3 on PATH)"},
+    {O_INJECT, "inject", 0, "SPEC", "injection spec (see injectors/pyfault.h), e.g. nth=5"},
+    {O_TIMEOUT, "timeout", 0, "SECONDS", "stop the target after this long (default 30)"},
+    {O_ACCEPT, "accept", 0, "LIST", "classes that exit 0 (default ok,error)"},
+    {O_JSON, "json", 0, "FILE", "write the result as one JSON object"},
+    {O_QUIET, "quiet", 'q', NULL, "no summary on stdout"},
+    {0},
+};
+
+static const struct pf_opt sweep_opts[] = {
+    {O_PYTHON, "python", 0, "PY", "interpreter for the scenarios (default: python3)"},
+    {O_MODE, "mode", 0, "MODE", "oneshot (nth=N), persistent (from=N) or both\n(default oneshot)"},
+    {O_RANGE, "range", 0, "A:B", "only points A..B (B may be omitted: A:)"},
+    {O_STRIDE, "stride", 0, "K", "every Kth point of the range"},
+    {O_SHARD, "shard", 0, "I/N", "the Ith of N equal shares (1 <= I <= N): points\n"
+                                 "number I, I+N, I+2N, ... of the selection"},
+    {O_JOBS, "jobs", 'j', "N", "trials in parallel (default: number of cores)"},
+    {O_INJECT, "inject", 0, "FILTERS", "extra spec filters for every trial (min-size=, site=,\n"
+                                       "skip-site=); no mode token"},
+    {O_TIMEOUT, "timeout", 0, "SECONDS", "per trial (default: from the counting run's time)"},
+    {O_ACCEPT, "accept", 0, "LIST", "classes that do not fail the sweep (default ok,error)"},
+    {O_OUT, "out", 0, "DIR", "write DIR/results.json (atomically)"},
+    {O_QUIET, "quiet", 'q', NULL, "no progress or summary"},
+    {0},
+};
+
+static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen);
+static int check(void *dst, char *err, size_t errlen);
+
+static const struct pf_cli run_cli = {
+    .name = "run",
+    .usage = "usage: pyfault run [options] SCENARIO.py\n"
+             "       pyfault run [options] -- CMD [ARGS...]\n"
+             "Runs the target once under the shim and classifies what happened.\n",
+    .opts = run_opts,
+    .epilog = "Classes: ok error fatal abort segfault stack-overflow unwind-loop hang signal\n"
+              "harness-error. Exit status: 0 accepted, 1 not accepted, 2 bad usage or\n"
+              "harness error.\n",
+    .command = 1,
+    .take = take,
+    .check = check,
+};
+
+static const struct pf_cli sweep_cli = {
+    .name = "sweep",
+    .usage = "usage: pyfault sweep [options] SCENARIO.py...\n"
+             "       pyfault sweep [options] -- CMD [ARGS...]\n"
+             "Counts the target's allocations (M), then runs one trial per point N.\n",
+    .opts = sweep_opts,
+    .epilog = "Exit status: 0 every trial accepted, 1 some not, 2 bad usage or harness\n"
+              "error, 130 interrupted (results.json is still written, marked incomplete).\n",
+    .command = 1,
+    .take = take,
+    .check = check,
+};
+
+int pf_parse_accept(const char *name, const char *text, unsigned *mask, char *err, size_t errlen)
+{
+    *mask = 0;
+    const char *p = text;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        char cls[32];
+        if (len == 0 || len >= sizeof cls) {
+            snprintf(err, errlen, "%s '%s': expected a comma-separated list of classes", name, text);
+            return -1;
+        }
+        memcpy(cls, p, len);
+        cls[len] = '\0';
+        int c = pf_class_from_name(cls);
+        if (c < 0) {
+            snprintf(err, errlen, "%s: unknown class '%s'", name, cls);
+            return -1;
+        }
+        *mask |= 1u << c;
+        if (p[len] == '\0')
+            return 0;
+        p += len + 1;
+    }
+}
+
+static int parse_range(const char *s, struct pf_options *o, char *err, size_t errlen)
+{
+    const char *colon = strchr(s, ':');
+    char a[32];
+    if (!colon || (size_t)(colon - s) >= sizeof a)
+        goto bad;
+    memcpy(a, s, (size_t)(colon - s));
+    a[colon - s] = '\0';
+    if (pf_parse_whole(a, 1, &o->range_a) < 0)
+        goto bad;
+    if (colon[1] == '\0') {
+        o->range_b = 0;
+        return 0;
+    }
+    if (pf_parse_whole(colon + 1, 1, &o->range_b) < 0)
+        goto bad;
+    if (o->range_b < o->range_a) {
+        snprintf(err, errlen, "--range %s: start %llu is after end %llu", s,
+                 (unsigned long long)o->range_a, (unsigned long long)o->range_b);
+        return -1;
+    }
+    return 0;
+bad:
+    snprintf(err, errlen, "--range '%s': expected A:B or A: with 1 <= A <= B", s);
+    return -1;
+}
+
+int pf_parse_shard(const char *s, unsigned *shard_i, unsigned *shard_n, char *err, size_t errlen)
+{
+    unsigned i, n;
+    char tail;
+    if (sscanf(s, "%u/%u%c", &i, &n, &tail) != 2 || n == 0 || i == 0 || i > n ||
+        s[0] == '-' || s[0] == '+') {
+        snprintf(err, errlen, "--shard '%s': expected I/N with 1 <= I <= N", s);
+        return -1;
+    }
+    *shard_i = i;
+    *shard_n = n;
+    return 0;
+}
+
+int pf_parse_inject(const char *name, const char *spec, int filters_only, char *err, size_t errlen)
+{
+    struct pyfault_spec parsed;
+    char perr[256];
+    if (pyfault_spec_parse(spec, &parsed, perr, sizeof perr) < 0) {
+        snprintf(err, errlen, "%s '%.200s': %s", name, spec, perr);
+        return -1;
+    }
+    if (filters_only && parsed.plan.mode != PYFAULT_MODE_COUNT) {
+        snprintf(err, errlen, "%s '%.200s': a sweep chooses the failures itself; "
+                 "give filters only (min-size=, site=, skip-site=)", name, spec);
+        return -1;
+    }
+    return 0;
+}
+
+int pf_check_target(int nscenarios, int max, int ncommand, char *err, size_t errlen)
+{
+    if (ncommand && nscenarios)
+        snprintf(err, errlen, "give SCENARIO.py or '-- CMD [ARGS...]', not both");
+    else if (!ncommand && !nscenarios)
+        snprintf(err, errlen, "no target: give SCENARIO.py or '-- CMD [ARGS...]'");
+    else if (max && nscenarios > max)
+        snprintf(err, errlen, "one scenario only, got %d", nscenarios);
+    else
+        return 0;
+    return -1;
+}
+
+static int parse_mode(const char *val, unsigned *modes, char *err, size_t errlen)
+{
+    if (strcmp(val, "oneshot") == 0)
+        *modes = PF_MODE_ONESHOT;
+    else if (strcmp(val, "persistent") == 0)
+        *modes = PF_MODE_PERSISTENT;
+    else if (strcmp(val, "both") == 0)
+        *modes = PF_MODE_ONESHOT | PF_MODE_PERSISTENT;
+    else {
+        snprintf(err, errlen, "--mode '%s': expected oneshot, persistent or both", val);
+        return -1;
+    }
+    return 0;
+}
+
+/* One option or word of run or sweep into a struct pf_options. */
+static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
+{
+    struct pf_options *o = dst;
+    uint64_t j;
+    switch (a->key) {
+    case PF_ARG_WORD: /* a scenario; packed at the front of argv */
+        o->scenarios[o->nscenarios++] = a->val;
+        return 0;
+    case PF_ARG_COMMAND:
+        o->command = a->argv;
+        o->ncommand = a->argc;
+        return 0;
+    case O_PYTHON:
+        o->python = a->val;
+        return 0;
+    case O_INJECT:
+        if (pf_parse_inject(a->name, a->val, o->cmd == PF_CMD_SWEEP, err, errlen) < 0)
+            return -1;
+        o->inject = a->val;
+        return 0;
+    case O_TIMEOUT:
+        return pf_opt_seconds(a->name, a->val, MAX_TIMEOUT_S, &o->timeout_s, err, errlen);
+    case O_ACCEPT:
+        return pf_parse_accept(a->name, a->val, &o->accept_mask, err, errlen);
+    case O_JSON:
+        o->json_path = a->val;
+        return 0;
+    case O_MODE:
+        return parse_mode(a->val, &o->modes, err, errlen);
+    case O_RANGE:
+        return parse_range(a->val, o, err, errlen);
+    case O_STRIDE:
+        return pf_opt_count(a->name, a->val, 1, UINT64_MAX, &o->stride, err, errlen);
+    case O_SHARD:
+        return pf_parse_shard(a->val, &o->shard_i, &o->shard_n, err, errlen);
+    case O_JOBS:
+        if (pf_opt_count(a->name, a->val, 1, 1024, &j, err, errlen) < 0)
+            return -1;
+        o->jobs = (unsigned)j;
+        return 0;
+    case O_OUT:
+        o->out_dir = a->val;
+        return 0;
+    case O_QUIET:
+        o->quiet = 1;
+        return 0;
+    }
+    return 0;
+}
+
+static int check(void *dst, char *err, size_t errlen)
+{
+    const struct pf_options *o = dst;
+    return pf_check_target(o->nscenarios, o->cmd == PF_CMD_RUN ? 1 : 0, o->ncommand, err, errlen);
+}
+
+/* CMD's defaults into O; CMD's table. */
+static const struct pf_cli *start(enum pf_cmd cmd, struct pf_options *o, char **argv)
+{
+    memset(o, 0, sizeof *o);
+    o->cmd = cmd;
+    o->python = "python3";
+    o->accept_mask = (1u << PF_OK) | (1u << PF_ERROR);
+    o->modes = PF_MODE_ONESHOT;
+    o->stride = 1;
+    o->shard_i = o->shard_n = 1;
+    o->scenarios = argv;
+    return cmd == PF_CMD_RUN ? &run_cli : &sweep_cli;
+}
+
+int pf_options_parse(enum pf_cmd cmd, int argc, char **argv,
+                     struct pf_options *o, char *err, size_t errlen)
+{
+    int rc = pf_cli_parse(start(cmd, o, argv), argc, argv, o, err, errlen);
+    o->help = rc == 1;
+    return rc < 0 ? -1 : 0;
+}
+
+int pf_options_args(enum pf_cmd cmd, int argc, char **argv, struct pf_options *o)
+{
+    return pf_cli_args(start(cmd, o, argv), argc, argv, o);
+}
