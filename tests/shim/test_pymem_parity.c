@@ -3,8 +3,8 @@
  *
  * tests/support/pymem_parity.py runs every script of tests/shim/data/parity/
  * (compile() of nested code and of a small function, dict iteration, a
- * SyntaxError, json, re, the
- * first import of a C extension) for 300 start values, once with
+ * SyntaxError, json, re, the first import of a C extension) for 300 start
+ * values, once with
  * _testcapi.set_nomemory(START, START + 1) and once with
  * pyfault.set_nomemory(START, START + 1), each under gdb, and compares the
  * outcome class and the C function that made the failed allocation (gdb's
