@@ -48,6 +48,25 @@ extern "C" {
  *                    compiler's clones of it (SYMBOL.part.0, .cold, ...)
  *                    count as SYMBOL; SYMBOL|OTHER names alternatives
  *   skip-site=SYMBOL never allocations with SYMBOL on the call stack
+ *   dso=GLOB         only allocations with a frame on the call stack inside
+ *                    a loaded object (the executable, a library, an
+ *                    extension module) whose file name matches GLOB:
+ *                    '*' any run of characters, '?' one, [a-z] and [!a-z]
+ *                    sets, '\' quotes the next character; a GLOB with a '/'
+ *                    is matched against the whole path as the loader knows
+ *                    it (dlpi_name; the executable's from /proc/self/exe),
+ *                    one without against its last component; GLOB|OTHER
+ *                    names alternatives. An extension's frames are on the
+ *                    stack of every allocation it makes, directly or
+ *                    through a library it calls; a bundled library that
+ *                    calls malloc is counted in layer=libc or layer=all.
+ *                    Objects loaded later (dlopen, import) are seen.
+ *   region           only allocations the calling thread makes inside a
+ *                    region: between pyfault_region_enter() and the
+ *                    matching pyfault_region_leave() (Python: `with
+ *                    pyfault.region():`); other threads' allocations
+ *                    meanwhile are not eligible
+ * Filters combine: an allocation is eligible when it passes every one.
  * Where allocations are counted (the layer):
  *   layer=pymem      CPython's allocator API (PEP 445): hooks around the
  *                    raw, mem and obj domains, counted exactly as
@@ -114,8 +133,10 @@ struct pyfault_spec {
     uint8_t junk;
     uint8_t trap;
     uint8_t layer;                      /* enum pyfault_layer */
+    uint8_t region;                     /* the region flag */
     char site[PYFAULT_SYMBOL_MAX];      /* "" = no filter */
     char skip_site[PYFAULT_SYMBOL_MAX]; /* "" = no filter */
+    char dso[PYFAULT_PATH_MAX];         /* dso= globs; "" = no filter */
     char log_path[PYFAULT_PATH_MAX];    /* "" = no log */
 };
 
@@ -128,6 +149,10 @@ int pyfault_spec_parse(const char *text, struct pyfault_spec *out,
 
 /* Does eligible allocation number N (1-based) fail under PLAN? Pure. */
 int pyfault_plan_fails(const struct pyfault_plan *plan, uint64_t n);
+
+/* Does the loaded object at PATH match GLOBS, a dso= value (GLOB|GLOB...)?
+ * Pure, allocation-free and async-signal-safe. */
+int pyfault_dso_matches(const char *globs, const char *path);
 
 /* ---------------------------------------------------------------------
  * The control page
@@ -226,6 +251,11 @@ unsigned pyfault_layer(void);
  * allocator chain (a probe allocation passes through each), 0 when not,
  * -1 outside the pymem layer. Call with the GIL held. */
 int pyfault_pymem_hooked(void);
+/* Regions (the spec flag `region`): the calling thread enters, and
+ * leaves, a region; regions nest (a per-thread depth, initial-exec TLS), a
+ * leave without an enter is ignored. Allocation-free, async-signal-safe. */
+void pyfault_region_enter(void);
+void pyfault_region_leave(void);
 /* The version of this protocol: PYFAULT_CTL_VERSION. */
 unsigned pyfault_version(void);
 

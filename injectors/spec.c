@@ -107,6 +107,142 @@ static int copy_string(char *dst, size_t cap, struct token value)
     return 0;
 }
 
+/* ---- dso= globs --------------------------------------------------------
+ * One glob per alternative, alternatives separated by '|'. '*' matches any
+ * run of characters ('/' included), '?' any one character, [abc], [a-z]
+ * and [!abc] (or [^abc]) a set, and '\' makes the next character literal.
+ * A glob with a '/' in it is matched against the object's whole path,
+ * one without against the path's last component. */
+
+/* Matches the set starting at P (just past '['), up to END, against C.
+ * Returns the position past the closing ']', or NULL when there is none. */
+static const char *match_set(const char *p, const char *end, char c, int *hit)
+{
+    int negate = 0, found = 0;
+    if (p < end && (*p == '!' || *p == '^')) {
+        negate = 1;
+        p++;
+    }
+    for (int first = 1; p < end; first = 0) {
+        if (*p == ']' && !first) {
+            *hit = found != negate;
+            return p + 1;
+        }
+        char lo = *p++;
+        if (lo == '\\' && p < end)
+            lo = *p++;
+        char hi = lo;
+        if (p + 1 < end && *p == '-' && p[1] != ']') {
+            hi = p[1];
+            p += 2;
+            if (hi == '\\' && p < end)
+                hi = *p++;
+        }
+        if ((unsigned char)c >= (unsigned char)lo && (unsigned char)c <= (unsigned char)hi)
+            found = 1;
+    }
+    return NULL;
+}
+
+/* Does the glob PAT[0..PLEN) match all of the NUL-terminated S? Iterative:
+ * a '*' remembers where to resume, so the cost is at most PLEN * strlen(S)
+ * and the stack stays flat. */
+static int glob_match(const char *pat, size_t plen, const char *s)
+{
+    const char *p = pat, *pend = pat + plen;
+    const char *star_p = NULL, *star_s = NULL;
+    for (;;) {
+        if (p < pend && *p == '*') {
+            while (p < pend && *p == '*')
+                p++;
+            if (p == pend)
+                return 1;
+            star_p = p;
+            star_s = s;
+            continue;
+        }
+        if (*s == '\0') {
+            if (p == pend)
+                return 1;
+        } else if (p < pend) {
+            int hit = 0;
+            const char *next = p + 1;
+            if (*p == '?') {
+                hit = 1;
+            } else if (*p == '[') {
+                const char *after = match_set(p + 1, pend, *s, &hit);
+                if (after)
+                    next = after;
+                else
+                    hit = *s == '['; /* no closing ']': a literal '[' */
+            } else if (*p == '\\' && p + 1 < pend) {
+                hit = p[1] == *s;
+                next = p + 2;
+            } else {
+                hit = *p == *s;
+            }
+            if (hit) {
+                p = next;
+                s++;
+                continue;
+            }
+        }
+        /* mismatch: let the last '*' swallow one more character */
+        if (!star_p || *star_s == '\0')
+            return 0;
+        p = star_p;
+        s = ++star_s;
+    }
+}
+
+int pyfault_dso_matches(const char *globs, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (const char *g = globs; *g; ) {
+        size_t len = strcspn(g, "|");
+        if (len > 0 && glob_match(g, len, memchr(g, '/', len) ? path : base))
+            return 1;
+        g += len + (g[len] == '|');
+    }
+    return 0;
+}
+
+/* Why the dso= value TEXT[0..LEN) is not a list of globs, or NULL. */
+static const char *check_globs(const char *text, size_t len)
+{
+    if (len == 0)
+        return "expected dso=GLOB or dso=GLOB|GLOB";
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && text[i] != '|')
+            continue;
+        if (i == start)
+            return "an empty alternative in dso= (a stray '|')";
+        int in_set = 0;
+        for (size_t k = start; k < i; k++) {
+            if (text[k] == '\\') {
+                if (k + 1 == i)
+                    return "a '\\' at the end of a dso= glob";
+                k++;
+            } else if (text[k] == '[' && !in_set) {
+                in_set = 1;
+                /* a ']' right after '[', '[!' or '[^' is a member */
+                if (k + 1 < i && (text[k + 1] == '!' || text[k + 1] == '^'))
+                    k++;
+                if (k + 1 < i && text[k + 1] == ']')
+                    k++;
+            } else if (text[k] == ']' && in_set) {
+                in_set = 0;
+            }
+        }
+        if (in_set)
+            return "a '[' without its ']' in a dso= glob";
+        start = i + 1;
+    }
+    return NULL;
+}
+
 /* Records the mode of TOK, refusing a second mode token. */
 static int set_mode(struct pyfault_spec *out, int *have_mode,
                     enum pyfault_mode mode, struct token tok,
@@ -141,6 +277,10 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
         }
         if (key_is(key, "trap")) {
             out->trap = 1;
+            return 0;
+        }
+        if (key_is(key, "region")) {
+            out->region = 1;
             return 0;
         }
         put_error(err, errlen, "unknown flag (or a key without '=value')", tok);
@@ -215,6 +355,16 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
         char *dst = key_is(key, "site") ? out->site : out->skip_site;
         if (copy_string(dst, PYFAULT_SYMBOL_MAX, val) < 0) {
             put_error(err, errlen, "expected a symbol name of 1 to 127 characters", tok);
+            return -1;
+        }
+        return 0;
+    }
+    if (key_is(key, "dso")) {
+        const char *why = check_globs(val.text, val.len);
+        if (!why && copy_string(out->dso, PYFAULT_PATH_MAX, val) < 0)
+            why = "expected 1 to 511 characters of glob";
+        if (why) {
+            put_error(err, errlen, why, tok);
             return -1;
         }
         return 0;

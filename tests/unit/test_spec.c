@@ -88,6 +88,98 @@ static void test_layer_parses(void **state)
     assert_string_equal(pyfault_layer_name(99), "?");
 }
 
+/* dso= keeps its globs as given; region is a flag; both combine with the
+ * rest. No filter is the default. */
+static void test_dso_and_region_parse(void **state)
+{
+    (void)state;
+    struct pyfault_spec s = parse_ok("nth=3");
+    assert_string_equal(s.dso, "");
+    assert_false(s.region);
+    s = parse_ok("dso=_dsoprobe*.so");
+    assert_string_equal(s.dso, "_dsoprobe*.so");
+    s = parse_ok("layer=all,dso=libdsoprobe_lib.so*|dsoprobe.cpython-3?-*,from=2");
+    assert_string_equal(s.dso, "libdsoprobe_lib.so*|dsoprobe.cpython-3?-*");
+    assert_int_equal(s.plan.mode, PYFAULT_MODE_FROM);
+    s = parse_ok("dso=*/build/ext/[a-z]*.so,site=Py_FinalizeEx");
+    assert_string_equal(s.dso, "*/build/ext/[a-z]*.so");
+    assert_string_equal(s.site, "Py_FinalizeEx");
+    s = parse_ok("dso=[]x]*|[!]]|a\\[b|\\*");
+    assert_string_equal(s.dso, "[]x]*|[!]]|a\\[b|\\*");
+    s = parse_ok("region");
+    assert_true(s.region);
+    assert_int_equal(s.plan.mode, PYFAULT_MODE_COUNT);
+    s = parse_ok("nth=1,region,dso=x.so,min-size=8");
+    assert_true(s.region);
+    assert_string_equal(s.dso, "x.so");
+    assert_int_equal(s.plan.a, 1);
+    /* 511 characters is the most */
+    char longest[600] = "dso=";
+    memset(longest + 4, 'a', 511);
+    longest[4 + 511] = '\0';
+    assert_int_equal(strlen(parse_ok(longest).dso), 511);
+    /* one more is refused, naming the key */
+    char too_long[600] = "dso=";
+    memset(too_long + 4, 'a', 512);
+    too_long[4 + 512] = '\0';
+    char err[256];
+    assert_int_equal(pyfault_spec_parse(too_long, &s, err, sizeof err), -1);
+    assert_non_null(strstr(err, "dso=aaa"));
+}
+
+/* The glob matcher behind dso=: the file name, or the whole path when the
+ * glob has a '/'; alternatives; sets, ranges, negation, escapes. */
+static void test_dso_matches(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *globs, *path;
+        int want;
+    } cases[] = {
+        {"libc.so.6", "/lib/x86_64-linux-gnu/libc.so.6", 1},
+        {"libc.so*", "/lib/x86_64-linux-gnu/libc.so.6", 1},
+        {"libc.so", "/lib/x86_64-linux-gnu/libc.so.6", 0},
+        {"lib*", "/usr/lib/python3.11/lib-dynload/_json.cpython-311-x86_64-linux-gnu.so", 0},
+        {"_json.*", "/usr/lib/python3.11/lib-dynload/_json.cpython-311-x86_64-linux-gnu.so", 1},
+        {"_json*-linux-gnu.so", "/usr/lib/python3.11/lib-dynload/_json.cpython-311-x86_64-linux-gnu.so", 1},
+        {"*", "/x/y", 1},
+        {"*", "", 1},
+        {"?", "", 0},
+        {"", "anything", 0},
+        {"python3.11", "/usr/bin/python3.11", 1},
+        {"python3.1?", "/usr/bin/python3.11", 1},
+        {"python3.1?", "/usr/bin/python3.1", 0},
+        {"python3.[0-9][0-9]", "/usr/bin/python3.13", 1},
+        {"python3.[!1]*", "/usr/bin/python3.13", 0},
+        {"python3.[^1]*", "/usr/bin/python3.9", 1},
+        {"[]a]b", "]b", 1},
+        {"[]a]b", "ab", 1},
+        {"[!]]b", "]b", 0},
+        {"a\\*b", "a*b", 1},
+        {"a\\*b", "axb", 0},
+        {"a[\\]]b", "a]b", 1},
+        {"*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0},
+        {"*.so*", "libfoo.so.1.2", 1},
+        /* a '/' makes it a whole-path glob; '*' crosses '/' */
+        {"*/lib-dynload/*", "/usr/lib/python3.11/lib-dynload/_json.cpython-311-x86_64-linux-gnu.so", 1},
+        {"/usr/lib/*", "/usr/lib/python3.11/lib-dynload/_json.so", 1},
+        {"/usr/lib/*", "/lib/libc.so.6", 0},
+        {"lib-dynload/*", "/usr/lib/python3.11/lib-dynload/_json.so", 0},
+        {"./build/*.so", "./build/x.so", 1},
+        /* alternatives: any one */
+        {"nomatch|libc.so*", "/lib/libc.so.6", 1},
+        {"libc.so*|nomatch", "/lib/libc.so.6", 1},
+        {"one|two", "/lib/three", 0},
+        {"*/lib/*|zzz", "/lib/three", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int got = pyfault_dso_matches(cases[i].globs, cases[i].path);
+        if (got != cases[i].want)
+            fail_msg("dso=%s on '%s': %d, want %d", cases[i].globs, cases[i].path, got,
+                     cases[i].want);
+    }
+}
+
 /* Every malformed spec is rejected, and the message names the token. */
 static void test_malformed_specs(void **state)
 {
@@ -127,6 +219,17 @@ static void test_malformed_specs(void **state)
         {"layer=python", "layer=python"},
         {"layer", "layer"},
         {"nth", "nth"},
+        {"dso=", "dso="},
+        {"dso=|x.so", "dso=|x.so"},
+        {"dso=x.so|", "dso=x.so|"},
+        {"dso=a||b", "dso=a||b"},
+        {"dso=lib[abc", "dso=lib[abc"},
+        {"dso=lib[]", "dso=lib[]"},
+        {"dso=ok|[!", "dso=ok|[!"},
+        {"dso=trailing\\", "dso=trailing\\"},
+        {"region=1", "region=1"},
+        {"region=", "region="},
+        {"regions", "regions"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct pyfault_spec s;
@@ -198,6 +301,8 @@ int main(void)
         cmocka_unit_test(test_modes_parse),
         cmocka_unit_test(test_options_parse),
         cmocka_unit_test(test_layer_parses),
+        cmocka_unit_test(test_dso_and_region_parse),
+        cmocka_unit_test(test_dso_matches),
         cmocka_unit_test(test_malformed_specs),
         cmocka_unit_test(test_plan_semantics),
         cmocka_unit_test(test_random_is_seeded),
