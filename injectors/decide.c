@@ -106,15 +106,17 @@ static void record_failure(struct pyfault_ctl *page, uint64_t n,
     __atomic_store_n(&page->site_depth, (uint32_t)depth, __ATOMIC_RELEASE);
 }
 
-/* Applies site= and skip-site=; IPS gets the stack. Guard held. */
-static bool passes_site_filters(uintptr_t *ips, int *nips)
+/* Applies site=, skip-site= and dso=; IPS gets the stack. Guard held. */
+static bool passes_stack_filters(uintptr_t *ips, int *nips)
 {
-    if (!site_filter && !skip_site_filter)
+    if (!site_filter && !skip_site_filter && !pf_spec.dso[0])
         return true;
     *nips = pf_backtrace(ips, PF_MAX_FRAMES);
     if (site_filter && !pf_site_on_stack(site_filter, ips, *nips))
         return false;
     if (skip_site_filter && pf_site_on_stack(skip_site_filter, ips, *nips))
+        return false;
+    if (pf_spec.dso[0] && !pf_dso_on_stack(ips, *nips))
         return false;
     return true;
 }
@@ -128,10 +130,13 @@ bool pf_should_fail(size_t size, enum pf_func func)
     int nips = -1;
 
     if (PF_UNLIKELY(pf_filters_active)) {
+        /* cheapest first: a thread-local, the size, then the stack */
+        if (pf_spec.region && !pf_in_region())
+            return false;
         if (size < pf_spec.min_size)
             return false;
         pf_guard_enter();
-        bool eligible = passes_site_filters(ips, &nips);
+        bool eligible = passes_stack_filters(ips, &nips);
         pf_guard_leave();
         if (!eligible)
             return false;

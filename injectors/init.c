@@ -65,6 +65,7 @@ static void postfork_parent(void)
 static void postfork_child(void)
 {
     pf_ctl_detach_after_fork();
+    pf_dso_after_fork();
     pf_guard_leave();
 }
 
@@ -85,7 +86,7 @@ static void init_late(void)
 {
     pf_guard_enter();
     pf_log_open();
-    if (pf_spec.site[0] || pf_spec.skip_site[0] || pf_log_enabled() ||
+    if (pf_spec.site[0] || pf_spec.skip_site[0] || pf_spec.dso[0] || pf_log_enabled() ||
         getenv(PYFAULT_ENV_CTL))
         pf_unwind_warmup();
     if (pf_log_enabled() || getenv(PYFAULT_ENV_CTL))
@@ -116,7 +117,7 @@ void pf_init_slow(void)
     if (pf_spec.junk)
         memcpy(jemalloc_conf, "junk:true", sizeof "junk:true");
     pf_filters_active = pf_spec.min_size || pf_spec.site[0] ||
-                        pf_spec.skip_site[0];
+                        pf_spec.skip_site[0] || pf_spec.dso[0] || pf_spec.region;
     pf_decide_init();
     pf_layer = choose_layer(pf_spec.layer);
     pf_ctl_attach();

@@ -39,12 +39,19 @@ static inline bool pf_guarded(void) { return pf_guard_depth != 0; }
 static inline void pf_guard_enter(void) { pf_guard_depth++; }
 static inline void pf_guard_leave(void) { pf_guard_depth--; }
 
+/* ---- regions (region.c, a leaf) ----------------------------------------
+ * The calling thread's region depth (pyfault_region_enter/leave), in
+ * initial-exec TLS: the `region` filter reads it without allocating. */
+extern __thread int pf_region_depth PF_HIDDEN;
+static inline bool pf_in_region(void) { return pf_region_depth > 0; }
+
 /* ---- the parsed spec (config.c, a leaf) --------------------------------- */
 /* The parsed spec; valid once pf_ensure_init() has returned. */
 extern struct pyfault_spec pf_spec PF_HIDDEN;
 /* True once the spec is parsed: every exported function checks it first. */
 extern int pf_ready PF_HIDDEN;
-/* Whether the filters need a look at each allocation's size or stack. */
+/* Whether the filters need a look at each allocation's size, stack or
+ * thread (min-size, site, skip-site, dso, region). */
 extern int pf_filters_active PF_HIDDEN;
 /* The layer in effect (enum pyfault_layer, never AUTO); set with the spec. */
 extern int pf_layer PF_HIDDEN;
@@ -121,6 +128,13 @@ void pf_unwind_warmup(void) PF_HIDDEN;
 struct pf_site;
 bool pf_site_on_stack(struct pf_site *site, const uintptr_t *ips, int n) PF_HIDDEN;
 struct pf_site *pf_site_new(const char *name) PF_HIDDEN; /* static slots */
+
+/* The dso= filter (dso.c): does any of IPS lie in a loaded object whose
+ * name matches pf_spec.dso? Follows objects loaded and unloaded since the
+ * last call. Guard held; allocation-free. */
+bool pf_dso_on_stack(const uintptr_t *ips, int n) PF_HIDDEN;
+/* In a forked child: the table is built again at the next use. */
+void pf_dso_after_fork(void) PF_HIDDEN;
 
 /* Symbolizes IP into NAME (function, "" if unknown) and OBJ (object path);
  * OFF gets IP's offset into the function, REL IP less the object's load
