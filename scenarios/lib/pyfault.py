@@ -13,6 +13,14 @@ with pymalloc (or mimalloc, or the debug hooks) left in place. So a start
 value taken from an upstream _testcapi reproducer fails the same
 allocation here. layer() says which layer is counting.
 
+region() keeps a sweep to the code that matters: under the spec flag
+`region`, only the allocations this thread makes inside a region are
+eligible (counted for N), so a scenario's imports and set-up never are:
+
+    import json, decimal             # outside: never eligible
+    with pyfault.region():
+        body()                       # the sweep's points are all in here
+
 The functions are called through ctypes.PyDLL: the GIL stays held during
 the call, as it does for _testcapi's C functions, so no other thread can
 allocate between the call and its return.
@@ -20,8 +28,9 @@ allocate between the call and its return.
 
 import ctypes
 
-__all__ = ["set_nomemory", "remove_mem_hooks", "allocations", "injected",
-           "layer", "pymem_hooked", "loaded", "ShimNotLoaded"]
+__all__ = ["set_nomemory", "remove_mem_hooks", "allocations", "eligible",
+           "injected", "layer", "pymem_hooked", "region", "loaded",
+           "ShimNotLoaded"]
 
 _LAYERS = {1: "libc", 2: "pymem", 3: "all"}
 
@@ -45,6 +54,11 @@ def _load():
     lib.pyfault_remove_hooks.argtypes = []
     lib.pyfault_remove_hooks.restype = None
     lib.pyfault_allocations.restype = ctypes.c_uint64
+    lib.pyfault_eligible.restype = ctypes.c_uint64
+    for name in ("pyfault_region_enter", "pyfault_region_leave"):
+        f = getattr(lib, name)
+        f.argtypes = []
+        f.restype = None
     lib.pyfault_injected.restype = ctypes.c_uint64
     lib.pyfault_layer.restype = ctypes.c_uint
     lib.pyfault_pymem_hooked.restype = ctypes.c_int
@@ -85,6 +99,12 @@ def allocations():
     return _require().pyfault_allocations()
 
 
+def eligible():
+    """Allocations that passed the spec's filters (min-size, site, dso,
+    region) since the process started: the numbers nth=N counts."""
+    return _require().pyfault_eligible()
+
+
 def injected():
     """Allocation failures injected since the process started."""
     return _require().pyfault_injected()
@@ -100,3 +120,22 @@ def pymem_hooked():
     chain (a probe allocation reaches each); None outside the pymem layer."""
     r = _require().pyfault_pymem_hooked()
     return None if r < 0 else bool(r)
+
+
+class region:
+    """`with pyfault.region(): ...` marks the allocations this thread makes
+    inside the block; with `region` in the spec only those are eligible.
+    Regions nest. Entering and leaving allocate nothing in the shim.
+    Without the shim a region does nothing, so the scenario still runs."""
+
+    __slots__ = ()
+
+    def __enter__(self):
+        if _lib is not None:
+            _lib.pyfault_region_enter()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if _lib is not None:
+            _lib.pyfault_region_leave()
+        return False
