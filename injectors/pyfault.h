@@ -56,11 +56,12 @@ extern "C" {
  *                    is matched against the whole path as the loader knows
  *                    it (dlpi_name; the executable's from /proc/self/exe),
  *                    one without against its last component; GLOB|OTHER
- *                    names alternatives. An extension's frames are on the
- *                    stack of every allocation it makes, directly or
- *                    through a library it calls; a bundled library that
- *                    calls malloc is counted in layer=libc or layer=all.
- *                    Objects loaded later (dlopen, import) are seen.
+ *                    names alternatives (no commas in GLOB). An
+ *                    extension's frames are on the stack of every
+ *                    allocation it makes, directly or through a library it
+ *                    calls; a bundled library that calls malloc is counted
+ *                    in layer=libc or layer=all. Objects loaded later
+ *                    (dlopen, import) are seen, unloaded ones forgotten.
  *   region           only allocations the calling thread makes inside a
  *                    region: between pyfault_region_enter() and the
  *                    matching pyfault_region_leave() (Python: `with

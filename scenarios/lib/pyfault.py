@@ -55,10 +55,11 @@ def _load():
     lib.pyfault_remove_hooks.restype = None
     lib.pyfault_allocations.restype = ctypes.c_uint64
     lib.pyfault_eligible.restype = ctypes.c_uint64
-    for name in ("pyfault_region_enter", "pyfault_region_leave"):
-        f = getattr(lib, name)
-        f.argtypes = []
-        f.restype = None
+    # restype None and no arguments: entering and leaving allocate nothing
+    lib.pyfault_region_enter.argtypes = []
+    lib.pyfault_region_enter.restype = None
+    lib.pyfault_region_leave.argtypes = []
+    lib.pyfault_region_leave.restype = None
     lib.pyfault_injected.restype = ctypes.c_uint64
     lib.pyfault_layer.restype = ctypes.c_uint
     lib.pyfault_pymem_hooked.restype = ctypes.c_int
