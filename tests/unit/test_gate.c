@@ -384,6 +384,49 @@ static void test_junit_counts(void **state)
     pf_results_free(&r);
 }
 
+/* What tests/fuzz/fuzz_results found in the results.json reader that the
+ * gate, merge, report and repro share (its inputs are in the fuzz corpus
+ * too): a count near LONG_MAX made the readers' sums overflow (UBSan),
+ * and a newline in a quoted string split the one-line error. */
+static void expect_rejected(json_t *j, const char *says)
+{
+    char err[1024], path[] = "/tmp/pyfault-gate-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    report_fixture_write(j, path);
+    json_decref(j);
+    struct pf_results r;
+    struct pf_baseline b;
+    assert_int_equal(pf_results_load(&r, path, err, sizeof err), -1);
+    if (!strstr(err, says) || strchr(err, '\n'))
+        fail_msg("'%s' is not one line saying '%s'", err, says);
+    assert_int_equal(pf_baseline_load(&b, path, err, sizeof err), -1);
+    if (!strstr(err, says) || strchr(err, '\n'))
+        fail_msg("baseline: '%s' is not one line saying '%s'", err, says);
+    unlink(path);
+}
+
+static void test_reader_fuzz_findings(void **state)
+{
+    (void)state;
+    json_t *j = report_fixture(0, 0);
+    json_t *c0 = json_array_get(json_object_get(j, "cells"), 0);
+    json_t *counts = json_object_get(c0, "counts");
+    json_object_set_new(counts, "ok", json_integer(INT64_MAX));
+    json_object_set_new(counts, "error", json_integer(INT64_MAX));
+    expect_rejected(j, "cells[0].counts.");
+    j = report_fixture(0, 0);
+    json_object_set_new(json_array_get(json_object_get(j, "cells"), 1), "trials", json_integer(INT64_MAX));
+    expect_rejected(j, "cells[1].trials: not an integer from 0 to 2^40");
+    j = report_fixture(0, 0);
+    json_object_set_new(json_array_get(json_object_get(j, "trials"), 0), "scenario", json_string("start\nup"));
+    expect_rejected(j, "trials[0]: no cell for start?up x ");
+    j = report_fixture(0, 0);
+    json_object_set_new(json_array_get(json_object_get(j, "scenarios"), 0), "plan", json_string("a\r\nb"));
+    expect_rejected(j, "scenarios[0].plan: \"a??b\" is not none");
+}
+
 static void test_repro_plan(void **state)
 {
     (void)state;
@@ -433,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_bad_baselines),
         cmocka_unit_test(test_ok_findings_never_new),
         cmocka_unit_test(test_junit_counts),
+        cmocka_unit_test(test_reader_fuzz_findings),
         cmocka_unit_test(test_repro_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
