@@ -4,8 +4,9 @@
 # build/fuzz/, apart from the gcc builds.
 #
 #   make fuzzers         build build/fuzz/fuzz_NAME for each target
-#   make fuzz            run each for FUZZ_SECONDS (default 600) from its
-#                        committed seed corpus tests/fuzz/corpus/NAME; new
+#   make fuzz            run each for FUZZ_SECONDS (default 600), FUZZ_JOBS
+#                        processes (default 2), from its committed seed
+#                        corpus tests/fuzz/corpus/NAME; new
 #                        inputs go to build/fuzz/corpus/NAME, crashes to
 #                        build/fuzz/crashes/ (and `make fuzz` fails)
 #
@@ -54,5 +55,5 @@ fuzz: fuzzers
 			-artifact_prefix=$(FUZZ_B)/crashes/$$n- \
 			$(FUZZ_B)/corpus/$$n tests/fuzz/corpus/$$n \
 			> $(FUZZ_B)/$$n.log 2>&1 || { tail -40 $(FUZZ_B)/$$n.log; exit 1; }; \
-		grep -E '^#[0-9]+.*DONE|stat::number_of_executed_units' $(FUZZ_B)/$$n.log | tail -1; \
+		grep -E '^#[0-9]+: cov' $(FUZZ_B)/$$n.log | tail -1 | sed "s/^/fuzz: $$n: /"; \
 	done
