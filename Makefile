@@ -5,6 +5,8 @@
 #   make test       the whole test suite; ends with "N passed, N failed, N skipped"
 #   make deps       install missing Debian packages (root; see README.md)
 #   make cpython    build the five CPython variants (mk/cpython.mk)
+#   make fuzz       run each libFuzzer target 10 minutes (FUZZ_SECONDS=N;
+#                   mk/fuzz.mk); `make test` builds them for its smoke run
 #   make clean      remove build/ but build/cpython; make clean-all: all
 #   make SANITIZE=address test   (or undefined) the harness and unit tests
 #                   under a sanitizer, built in build/san-$(SANITIZE)
@@ -146,6 +148,7 @@ $(B)/tests/%: $(B)/obj/tests/%.o $(SUPPORT_OBJ) $(B)/libharness.a
 # fetched here like `make cpython` does; its builds are kept in build/slow.
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory fuzzers
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address tests harness
 	$(Q)$(MAKE) --no-print-directory SANITIZE=undefined tests harness
 	$(Q)$(MAKE) --no-print-directory build/cpython/src/Python-3.11.2/.pyfault-extracted

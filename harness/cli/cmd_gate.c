@@ -8,7 +8,7 @@
 #include "gate.h"
 #include "optparse.h"
 
-enum { G_BASELINE, G_UPDATE, G_JUNIT };
+enum { G_BASELINE, G_UPDATE, G_JUNIT, G_ALLOW_INCOMPLETE };
 
 static const struct pf_opt opts[] = {
     {G_BASELINE, "baseline", 0, "BASE.json", "the known findings (missing: exit 2, unless\n"
@@ -17,12 +17,14 @@ static const struct pf_opt opts[] = {
                                            "atomically (temp file + rename): accept them"},
     {G_JUNIT, "junit", 0, "FILE", "the verdict as JUnit XML: a testcase per cell and\n"
                                   "per finding, failed when violated / new"},
+    {G_ALLOW_INCOMPLETE, "allow-incomplete", 0, NULL, "judge an incomplete run (\"complete\": false) as it\n"
+                                                      "is instead of failing it"},
     {0},
 };
 
 struct gate_args {
     const char *base, *results, *junit;
-    int update;
+    int update, allow_incomplete;
 };
 
 static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
@@ -45,6 +47,9 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
     case G_JUNIT:
         g->junit = a->val;
         return 0;
+    case G_ALLOW_INCOMPLETE:
+        g->allow_incomplete = 1;
+        return 0;
     }
     return 0;
 }
@@ -62,14 +67,21 @@ static const struct pf_cli cli = {
     .name = "gate",
     .usage =
         "usage: pyfault gate --baseline BASE.json RESULTS.json [--update-baseline] [--junit FILE]\n"
+        "                    [--allow-incomplete]\n"
         "Fails a CI job on what is new: exits 1 when RESULTS has a finding (class +\n"
-        "signature) that BASE does not know, or a cell with trials its scenario does\n"
-        "not expect; each is listed with its class, signature and repro command.\n"
-        "BASE is a baseline file (--update-baseline writes one) or any results.json.\n"
-        "ok findings are never new.\n",
+        "signature) that BASE does not know, or a cell with trials its scenario (or\n"
+        "the sweep's --accept) does not expect and whose findings BASE does not know;\n"
+        "each is listed with its class, signature and repro command. A finding in\n"
+        "BASE is accepted wherever it occurs, so --update-baseline followed by gate\n"
+        "passes. An incomplete run (\"complete\": false: a sweep stopped by Ctrl-C, a\n"
+        "merge with a shard missing) fails with an \"INCOMPLETE run\" line, unless\n"
+        "--allow-incomplete. BASE is a baseline file (--update-baseline writes one)\n"
+        "or any results.json. ok findings are never new, and an ok trial where a\n"
+        "crash was expected is never known.\n",
     .opts = opts,
-    .epilog = "Exit status: 0 pass, 1 new findings or violated expectations (judged\n"
-              "against BASE as it was), 2 bad usage or an unreadable/invalid file.\n",
+    .epilog = "Exit status: 0 pass, 1 new findings, violated expectations (both judged\n"
+              "against BASE as it was) or an incomplete run, 2 bad usage or an\n"
+              "unreadable/invalid file.\n",
     .take = take,
     .check = check,
 };
@@ -114,7 +126,7 @@ int pf_cmd_gate(int argc, char **argv)
     }
     struct pf_gate g;
     int status = 2;
-    if (pf_gate_judge(&b, &r, &g) < 0) {
+    if (pf_gate_judge(&b, &r, a.allow_incomplete, &g) < 0) {
         fprintf(stderr, "pyfault gate: out of memory\n");
         goto out;
     }

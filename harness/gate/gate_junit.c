@@ -13,6 +13,27 @@ static int is_in(const size_t *v, size_t n, size_t x)
     return 0;
 }
 
+/* G's verdict on cell I, or NULL when it is not violated. */
+static const struct pf_gate_cell *bad_cell(const struct pf_gate *g, size_t i)
+{
+    for (size_t k = 0; k < g->n_bad; k++)
+        if (g->bad_cells[k].cell == i)
+            return &g->bad_cells[k];
+    return NULL;
+}
+
+static void put_complete(FILE *f, const struct pf_results *r, const struct pf_gate *g)
+{
+    fputs("    <testcase classname=\"pyfault.gate.run\" name=\"complete\"", f);
+    if (!g->incomplete) {
+        fputs(r->complete ? "/>\n" : ">\n      <skipped message=\"incomplete run allowed\"/>\n    </testcase>\n", f);
+        return;
+    }
+    fputs(">\n      <failure type=\"incomplete\" message=\"the run is incomplete (&quot;complete&quot;: "
+          "false): a sweep stopped early, or a merge with a shard missing or interrupted\"/>\n"
+          "    </testcase>\n", f);
+}
+
 static void put_cell(FILE *f, const struct pf_results *r, const struct pf_gate *g, size_t i)
 {
     const struct pf_rcell *c = &r->cells[i];
@@ -21,7 +42,8 @@ static void put_cell(FILE *f, const struct pf_results *r, const struct pf_gate *
     fputs(" on ", f);
     pf_put_xml(f, r->interps[c->interp].id);
     fprintf(f, "\" time=\"%.3f\"", pf_cell_seconds(r, c));
-    if (!is_in(g->bad_cells, g->n_bad, i)) {
+    const struct pf_gate_cell *bc = bad_cell(g, i);
+    if (!bc) {
         fputs("/>\n", f);
         return;
     }
@@ -30,8 +52,8 @@ static void put_cell(FILE *f, const struct pf_results *r, const struct pf_gate *
         fputs("could not run: ", f);
         pf_put_xml(f, c->error);
     } else {
-        fprintf(f, "%ld of %ld trials have a class the scenario does not expect here", c->unexpected,
-                c->trials);
+        fprintf(f, "%ld of %ld trials have a class the scenario does not expect here and the "
+                   "baseline does not know", bc->unaccepted, c->trials);
     }
     fputs("\"/>\n    </testcase>\n", f);
 }
@@ -66,8 +88,10 @@ void pf_gate_junit(FILE *f, const struct pf_results *r, const struct pf_gate *g)
     for (size_t i = 0; i < r->n_findings; i++)
         shown += r->findings[i].cls != PF_OK;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pyfault gate\">\n", f);
-    fprintf(f, "  <testsuite name=\"pyfault.gate\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
-            r->n_cells + shown, g->n_bad + g->n_new);
+    fprintf(f, "  <testsuite name=\"pyfault.gate\" tests=\"%zu\" failures=\"%zu\" errors=\"0\"%s>\n",
+            1 + r->n_cells + shown, (size_t)g->incomplete + g->n_bad + g->n_new,
+            !r->complete && !g->incomplete ? " skipped=\"1\"" : "");
+    put_complete(f, r, g);
     for (size_t i = 0; i < r->n_cells; i++)
         put_cell(f, r, g, i);
     for (size_t i = 0; i < r->n_findings; i++)

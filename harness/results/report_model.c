@@ -16,6 +16,15 @@ struct ld {
     int failed;
 };
 
+/* S made one line: each control character (a newline in a JSON string
+ * quoted in a message, say) becomes '?'. */
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = '?';
+}
+
 static void bad(struct ld *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void bad(struct ld *l, const char *fmt, ...)
 {
@@ -28,6 +37,7 @@ static void bad(struct ld *l, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(l->err, l->errlen, "%.300s: %s", l->file, msg);
+    one_line(l->err);
 }
 
 /* How a member of results.json is read: what it must be and where in
@@ -37,7 +47,7 @@ enum kind {
     K_END,
     K_STRING,    /* const char *: "" when absent and optional */
     K_NULLABLE,  /* const char *: the string, else NULL; never an error */
-    K_COUNT,     /* long: an integer >= 0; .dflt when absent and optional */
+    K_COUNT,     /* long: an integer from 0 to COUNT_MAX; .dflt when absent and optional */
     K_NUMBER,    /* double */
     K_BOOL,      /* int */
     K_POINT,     /* long: null (-1) or an integer >= 1 */
@@ -78,6 +88,17 @@ struct field {
 #define CHECK(fn) {.kind = K_CHECK, .check = fn}
 #define END {.kind = K_END}
 
+/* The largest count (trials, milliseconds, ...) a file may hold: 2^40,
+ * far beyond any run, so that the readers' sums over cells, classes and
+ * trials cannot overflow a long (found by tests/fuzz/fuzz_results). */
+#define COUNT_MAX (1L << 40)
+
+/* True when V is a count: an integer from 0 to COUNT_MAX. */
+static int is_count(json_t *v)
+{
+    return json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= COUNT_MAX;
+}
+
 static const char *const plans[] = {"none", "oneshot", "persistent", "both", "runtime", "startup", NULL};
 static const char *const modes[] = {"oneshot", "persistent", "none", "runtime", NULL};
 
@@ -110,8 +131,8 @@ static void counts(struct ld *l, json_t *o, const char *where, long out[PF_CLASS
         int c = pf_class_from_name(k);
         if (c < 0)
             bad(l, "%s: unknown class \"%.40s\"", where, k);
-        else if (!json_is_integer(v) || json_integer_value(v) < 0)
-            bad(l, "%s.%s: not a non-negative integer", where, k);
+        else if (!is_count(v))
+            bad(l, "%s.%s: not an integer from 0 to 2^40", where, k);
         else
             out[c] = (long)json_integer_value(v);
     }
@@ -177,7 +198,7 @@ static void load_field(struct ld *l, json_t *o, const struct field *f, const str
     char w[160];
     snprintf(w, sizeof w, "%s.%s", e->where, f->key);
     const char *want = NULL;    /* what V is not, and should be */
-    int count = json_is_integer(v) && json_integer_value(v) >= 0;
+    int count = is_count(v);
     switch (f->kind) {
     case K_STRING:
         *(const char **)at = load_string(l, v, f, w, e);
@@ -188,7 +209,7 @@ static void load_field(struct ld *l, json_t *o, const struct field *f, const str
         return;
     case K_COUNT:
         *(long *)at = count ? (long)json_integer_value(v) : f->dflt;
-        want = count ? NULL : "a non-negative integer";
+        want = count ? NULL : "an integer from 0 to 2^40";
         break;
     case K_NUMBER:
         *(double *)at = json_number_value(v);
@@ -522,6 +543,7 @@ int pf_results_load(struct pf_results *r, const char *path, char *err, size_t er
             snprintf(err, errlen, "%.300s:%d: %.200s", path, je.line, je.text);
         else
             snprintf(err, errlen, "%.300s: %.200s", path, je.text);
+        one_line(err);
         return -1;
     }
     int rc = pf_results_from_json(r, root, err, errlen);
@@ -533,6 +555,8 @@ int pf_results_load(struct pf_results *r, const char *path, char *err, size_t er
         snprintf(tmp, sizeof tmp, "%.300s%s", path, msg ? msg : "");
         snprintf(err, errlen, "%s", tmp);
     }
+    if (rc < 0)
+        one_line(err);
     return rc;
 }
 

@@ -4,6 +4,10 @@
  * crash fails naming it with its repro, a violated expectation fails, a
  * missing baseline or a bad file is exit 2 with one line; the baseline
  * and junit.xml are written whole (JUnit valid against reports/junit.xsd).
+ * And on a real command sweep of a small C target whose segfaults are
+ * outside its --accept: --update-baseline, then gate, passes; the same
+ * results marked incomplete fail with their own line unless
+ * --allow-incomplete.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +26,9 @@
 #define NEW "tests/harness/data/gate_new_crash.py"                  /* segfault, expected */
 #define WRONG "tests/harness/data/wrong_expectation.py"             /* ok, expects segfault */
 
-static char known_dir[600], new_dir[600], wrong_dir[600], work[600];
+#define UNCHECKED "build/targets/gate_unchecked_malloc"              /* segfaults under nth=1..8 */
+
+static char known_dir[600], new_dir[600], wrong_dir[600], sweep_dir[600], accepted_dir[600], work[600];
 
 static const char *in(const char *dir, const char *name)
 {
@@ -47,12 +53,30 @@ static void matrix(char *dir, const char *s1, const char *s2, int want_status)
     proc_result_free(&r);
 }
 
+/* pyfault sweep --accept ACCEPT of UNCHECKED into DIR. */
+static void sweep(char *dir, const char *accept, int want_status)
+{
+    snprintf(dir, 600, "%s", harness_tmpdir());
+    const char *args[] = {"sweep", "-q", "--mode", "oneshot", "--accept", accept, "--out", dir,
+                          "--", UNCHECKED, NULL};
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    if (!r.exited || r.exit_code != want_status)
+        fail_msg("sweep --accept %s " UNCHECKED ": status %d, want %d: %s%s", accept, r.exit_code,
+                 want_status, r.out, r.err);
+    proc_result_free(&r);
+}
+
 static int setup(void **state)
 {
     (void)state;
     matrix(known_dir, KNOWN, NULL, 0);
     matrix(new_dir, KNOWN, NEW, 0);
     matrix(wrong_dir, WRONG, NULL, 1);
+    /* a command sweep whose segfaults its --accept leaves out, and one
+     * that accepts them */
+    sweep(sweep_dir, "ok,error", 1);
+    sweep(accepted_dir, "ok,error,segfault", 0);
     snprintf(work, sizeof work, "%s", harness_tmpdir());
     return 0;
 }
@@ -144,6 +168,94 @@ static void test_violated_expectation(void **state)
     proc_result_free(&r);
 }
 
+/* A known crash of a command sweep is accepted like a matrix's: the
+ * cell's segfaults are outside --accept, but the baseline knows them. */
+static void test_sweep_update_then_gate(void **state)
+{
+    (void)state;
+    const char *res = in(sweep_dir, "results.json");
+    const char *base = in(work, "sweep-baseline.json");
+    unlink(base);
+    struct proc_result r;
+    gate((const char *[]){"--baseline", base, "--update-baseline", res, NULL}, &r);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.out, "NEW segfault: "));
+    assert_non_null(strstr(r.out, "UNEXPECTED " UNCHECKED " on "));
+    assert_non_null(strstr(r.out, "written: 1 findings"));
+    proc_result_free(&r);
+    const char *junit = in(work, "sweep-junit.xml");
+    gate((const char *[]){"--baseline", base, "--junit", junit, res, NULL}, &r);
+    if (r.exit_code != 0)
+        fail_msg("gate after --update-baseline: %d: %s%s", r.exit_code, r.out, r.err);
+    assert_non_null(strstr(r.out, "gate: PASS: 0 new findings, 0 violated expectations"));
+    assert_non_null(strstr(r.out, "8 unexpected trials known to the baseline"));
+    assert_null(strstr(r.out, "UNEXPECTED "));
+    proc_result_free(&r);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "xmllint --noout --schema reports/junit.xsd '%s' 2>&1 && ! grep -q '<failure' '%s'",
+             junit, junit);
+    assert_int_equal(system(cmd), 0);
+    /* any results.json is a baseline too */
+    gate((const char *[]){"--baseline", res, res, NULL}, &r);
+    if (r.exit_code != 0)
+        fail_msg("gate against itself: %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+}
+
+/* A sweep's results with every class accepted and "complete": false, as
+ * Ctrl-C leaves them. */
+static const char *incomplete_results(void)
+{
+    const char *path = in(work, "incomplete.json");
+    json_error_t je;
+    json_t *j = json_load_file(in(accepted_dir, "results.json"), 0, &je);
+    if (!j)
+        fail_msg("%s", je.text);
+    json_object_set_new(j, "complete", json_false());
+    assert_int_equal(json_dump_file(j, path, JSON_INDENT(1)), 0);
+    json_decref(j);
+    return path;
+}
+
+static void test_incomplete_run(void **state)
+{
+    (void)state;
+    const char *res = incomplete_results();
+    const char *junit = in(work, "incomplete-junit.xml");
+    struct proc_result r;
+    /* every finding known and accepted: the incompleteness alone fails it */
+    gate((const char *[]){"--baseline", res, "--junit", junit, res, NULL}, &r);
+    if (r.exit_code != 1)
+        fail_msg("incomplete run: %d, want 1: %s%s", r.exit_code, r.out, r.err);
+    const char *line = strstr(r.out, "INCOMPLETE run (\"complete\": false): ");
+    assert_non_null(line);
+    assert_true(line == r.out || line[-1] == '\n');
+    assert_non_null(strstr(line, "(--allow-incomplete passes it)\n"));
+    assert_non_null(strstr(r.out, "gate: FAIL: 0 new findings, 0 violated expectations"));
+    assert_non_null(strstr(r.out, "the run is INCOMPLETE\n"));
+    proc_result_free(&r);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "xmllint --noout --schema reports/junit.xsd '%s' 2>&1 && "
+             "grep -c '<failure type=\"incomplete\"' '%s' | grep -qx 1", junit, junit);
+    assert_int_equal(system(cmd), 0);
+    gate((const char *[]){"--baseline", res, "--allow-incomplete", res, NULL}, &r);
+    if (r.exit_code != 0)
+        fail_msg("--allow-incomplete: %d, want 0: %s%s", r.exit_code, r.out, r.err);
+    assert_null(strstr(r.out, "INCOMPLETE run"));
+    assert_non_null(strstr(r.out, "gate: PASS: "));
+    assert_non_null(strstr(r.out, "the run is INCOMPLETE (allowed)"));
+    proc_result_free(&r);
+    /* --allow-incomplete excuses nothing else: a new finding still fails */
+    const char *empty = in(work, "empty-baseline.json");
+    FILE *f = fopen(empty, "w");
+    fputs("{\"schema\": \"pyfault-baseline\", \"version\": 1, \"findings\": []}\n", f);
+    fclose(f);
+    gate((const char *[]){"--baseline", empty, "--allow-incomplete", res, NULL}, &r);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.out, "NEW segfault: "));
+    proc_result_free(&r);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -159,6 +271,7 @@ static void test_bad_input(void **state)
         {"--baseline", res, NULL},
         {res, NULL},
         {"--baseline", res, res, "--bogus", NULL},
+        {"--baseline", res, res, "--allow-incomplete=yes", NULL},
         {"--baseline", res, "--junit", "/nonexistent/dir/j.xml", res, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -181,6 +294,8 @@ int main(void)
         cmocka_unit_test(test_update_then_known_crash),
         cmocka_unit_test(test_new_crash),
         cmocka_unit_test(test_violated_expectation),
+        cmocka_unit_test(test_sweep_update_then_gate),
+        cmocka_unit_test(test_incomplete_run),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

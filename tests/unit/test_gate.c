@@ -1,7 +1,8 @@
 /*
  * test_gate: the CI gate's judgement, pure: baselines from files and
- * from results, new findings by class + signature, violated cells, the
- * text a CI log shows and the JUnit XML; the repro plan of a trial.
+ * from results, new findings by class + signature, violated cells (the
+ * unexpected trials a baseline does not know), incomplete runs, the text
+ * a CI log shows and the JUnit XML; the repro plan of a trial.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -69,12 +70,158 @@ static void test_against_itself_nothing_new(void **state)
     load(&r, report_fixture(0, 0));
     assert_int_equal(pf_baseline_from_results(&b, &r), 0);
     assert_true(b.n > 0);
-    assert_int_equal(pf_gate_judge(&b, &r, &g), 0);
+    assert_int_equal(pf_gate_judge(&b, &r, 0, &g), 0);
     assert_int_equal(g.n_new, 0);
-    /* the fixture's unwind-loop band on vanilla builds is unexpected */
+    /* the fixture's unwind-loop band on vanilla builds is unexpected, and
+     * known to a baseline made of the same run */
+    assert_true(r.total_unexpected > 0);
+    assert_int_equal(g.n_bad, 0);
+    assert_int_equal(g.known, r.total_unexpected);
+    assert_true(pf_gate_passed(&g));
+    char *text = capture(print_plain, &r, &g);
+    char want[128];
+    snprintf(want, sizeof want, "; %ld unexpected trials known to the baseline\n", r.total_unexpected);
+    assert_non_null(strstr(text, "gate: PASS: 0 new findings, 0 violated expectations"));
+    assert_non_null(strstr(text, want));
+    free(text);
+    pf_gate_free(&g);
+    pf_baseline_free(&b);
+    pf_results_free(&r);
+}
+
+/* Without the baseline the same cells are violated, each counted by the
+ * classes of its unexpected trials; a baseline that knows all but one
+ * finding leaves exactly the cells where that finding is unexpected. */
+static void test_violated_cells_are_the_unknown_ones(void **state)
+{
+    (void)state;
+    struct pf_results r;
+    struct pf_baseline empty = {NULL, 0}, b;
+    struct pf_gate g;
+    load(&r, report_fixture(0, 0));
+    assert_int_equal(pf_gate_judge(&empty, &r, 0, &g), 0);
     assert_true(g.n_bad > 0);
-    for (size_t i = 0; i < g.n_bad; i++)
-        assert_true(r.cells[g.bad_cells[i]].unexpected > 0 || r.cells[g.bad_cells[i]].error);
+    assert_int_equal(g.known, 0);
+    size_t bad = 0;
+    for (size_t i = 0; i < r.n_cells; i++)
+        bad += r.cells[i].unexpected > 0 || r.cells[i].error;
+    assert_int_equal(g.n_bad, bad);
+    for (size_t k = 0; k < g.n_bad; k++) {
+        const struct pf_gate_cell *bc = &g.bad_cells[k];
+        const struct pf_rcell *c = &r.cells[bc->cell];
+        assert_int_equal(bc->unaccepted, c->unexpected);
+        for (int cl = 0; cl < PF_CLASS_COUNT; cl++)
+            assert_int_equal(bc->counts[cl], (c->expected & (1u << cl)) ? 0 : c->counts[cl]);
+    }
+    char *text = capture(print_plain, &r, &g);
+    assert_non_null(strstr(text, "trials outside ok|error|fatal (unwind-loop "));
+    free(text);
+    pf_gate_free(&g);
+    /* drop the unwind-loop finding of the most unexpected trials */
+    assert_int_equal(pf_baseline_from_results(&b, &r), 0);
+    long most = -1;
+    size_t drop = 0;
+    for (size_t i = 0; i < r.n_findings; i++)
+        if (r.findings[i].unexpected && r.findings[i].count > most) {
+            most = r.findings[i].count;
+            drop = i;
+        }
+    assert_true(most > 0);
+    size_t w = 0;
+    for (size_t i = 0; i < b.n; i++)
+        if (b.v[i].cls == r.findings[drop].cls && strcmp(b.v[i].signature, r.findings[drop].signature) == 0)
+            free(b.v[i].signature);
+        else
+            b.v[w++] = b.v[i];
+    assert_int_equal(w, b.n - 1);
+    b.n = w;
+    assert_int_equal(pf_gate_judge(&b, &r, 0, &g), 0);
+    assert_int_equal(g.n_new, 1);
+    long unaccepted = 0;
+    for (size_t k = 0; k < g.n_bad; k++) {
+        unaccepted += g.bad_cells[k].unaccepted;
+        assert_int_equal(g.bad_cells[k].unaccepted, g.bad_cells[k].counts[r.findings[drop].cls]);
+    }
+    assert_true(g.n_bad > 0);
+    assert_int_equal(unaccepted + g.known, r.total_unexpected);
+    long of_drop = 0;
+    for (size_t t = 0; t < r.n_trials; t++)
+        of_drop += (size_t)r.trials[t].finding == drop && !r.trials[t].expected;
+    assert_int_equal(unaccepted, of_drop);
+    pf_gate_free(&g);
+    pf_baseline_free(&b);
+    pf_results_free(&r);
+}
+
+/* A cell that counts more unexpected trials than it lists: the unlisted
+ * ones are not known to any baseline. */
+static void test_unlisted_unexpected_trials(void **state)
+{
+    (void)state;
+    struct pf_results base, r;
+    struct pf_baseline b;
+    struct pf_gate g;
+    load(&base, report_fixture(0, 0));
+    json_t *j = report_fixture(0, 0);
+    json_t *c0 = json_array_get(json_object_get(j, "cells"), 0);
+    long u = (long)json_integer_value(json_object_get(c0, "unexpected"));
+    json_object_set_new(c0, "unexpected", json_integer(u + 3));
+    load(&r, j);
+    assert_int_equal(pf_baseline_from_results(&b, &base), 0);
+    assert_int_equal(pf_gate_judge(&b, &r, 0, &g), 0);
+    assert_int_equal(g.n_bad, 1);
+    assert_int_equal(g.bad_cells[0].cell, 0);
+    assert_int_equal(g.bad_cells[0].unaccepted, 3);
+    char *text = capture(print_plain, &r, &g);
+    assert_non_null(strstr(text, " (unlisted 3)\n"));
+    free(text);
+    pf_gate_free(&g);
+    pf_baseline_free(&b);
+    pf_results_free(&r);
+    pf_results_free(&base);
+}
+
+/* "complete": false fails the gate on its own, with its own line, unless
+ * allowed; the JUnit XML has a failed (or skipped) "complete" testcase. */
+static void test_incomplete_run(void **state)
+{
+    (void)state;
+    struct pf_results r;
+    struct pf_baseline b;
+    struct pf_gate g;
+    json_t *j = report_fixture(0, 0);
+    json_object_set_new(j, "complete", json_false());
+    load(&r, j);
+    assert_int_equal(pf_baseline_from_results(&b, &r), 0);
+    assert_int_equal(pf_gate_judge(&b, &r, 0, &g), 0);
+    assert_int_equal(g.n_new, 0);
+    assert_int_equal(g.n_bad, 0);
+    assert_true(g.incomplete);
+    assert_false(pf_gate_passed(&g));
+    char *text = capture(print_plain, &r, &g);
+    /* nothing new, nothing violated: its line comes first */
+    static const char incomplete[] = "INCOMPLETE run (\"complete\": false): ";
+    assert_int_equal(strncmp(text, incomplete, sizeof incomplete - 1), 0);
+    assert_non_null(strstr(text, "gate: FAIL: 0 new findings, 0 violated expectations"));
+    assert_non_null(strstr(text, "; the run is INCOMPLETE\n"));
+    free(text);
+    char *xml = capture(pf_gate_junit, &r, &g);
+    assert_non_null(strstr(xml, "failures=\"1\""));
+    assert_non_null(strstr(xml, "<failure type=\"incomplete\""));
+    free(xml);
+    pf_gate_free(&g);
+    assert_int_equal(pf_gate_judge(&b, &r, 1, &g), 0);
+    assert_false(g.incomplete);
+    assert_true(pf_gate_passed(&g));
+    text = capture(print_plain, &r, &g);
+    assert_null(strstr(text, "INCOMPLETE run"));
+    assert_non_null(strstr(text, "gate: PASS: "));
+    assert_non_null(strstr(text, "; the run is INCOMPLETE (allowed)\n"));
+    free(text);
+    xml = capture(pf_gate_junit, &r, &g);
+    assert_non_null(strstr(xml, "failures=\"0\" errors=\"0\" skipped=\"1\""));
+    assert_non_null(strstr(xml, "<skipped message=\"incomplete run allowed\"/>"));
+    free(xml);
     pf_gate_free(&g);
     pf_baseline_free(&b);
     pf_results_free(&r);
@@ -90,7 +237,7 @@ static void test_new_crash_named(void **state)
     load(&base, report_fixture(0, 0));
     load(&r, with_new_crash(&k));
     assert_int_equal(pf_baseline_from_results(&b, &base), 0);
-    assert_int_equal(pf_gate_judge(&b, &r, &g), 0);
+    assert_int_equal(pf_gate_judge(&b, &r, 0, &g), 0);
     assert_int_equal(g.n_new, 1);
     assert_int_equal(g.new_findings[0], k);
     assert_false(pf_gate_passed(&g));
@@ -191,7 +338,7 @@ static void test_ok_findings_never_new(void **state)
     struct pf_baseline empty = {NULL, 0};
     struct pf_gate g;
     load(&r, report_fixture(0, 0));
-    assert_int_equal(pf_gate_judge(&empty, &r, &g), 0);
+    assert_int_equal(pf_gate_judge(&empty, &r, 0, &g), 0);
     size_t not_ok = 0;
     for (size_t i = 0; i < r.n_findings; i++)
         not_ok += r.findings[i].cls != PF_OK;
@@ -210,19 +357,74 @@ static void test_junit_counts(void **state)
     struct pf_gate g;
     load(&r, report_fixture(0, 0));
     assert_int_equal(pf_baseline_from_results(&b, &r), 0);
-    assert_int_equal(pf_gate_judge(&b, &r, &g), 0);
+    assert_int_equal(pf_gate_judge(&b, &r, 0, &g), 0);
     char *xml = capture(pf_gate_junit, &r, &g);
     char want[128];
-    snprintf(want, sizeof want, "tests=\"%zu\" failures=\"%zu\"", r.n_cells + b.n, g.n_bad);
+    /* a testcase for completeness, each cell, each finding but ok ones */
+    snprintf(want, sizeof want, "tests=\"%zu\" failures=\"%zu\"", 1 + r.n_cells + b.n, g.n_bad);
     assert_non_null(strstr(xml, want));
     size_t failures = 0;
     for (const char *p = xml; (p = strstr(p, "<failure ")); p++)
         failures++;
     assert_int_equal(failures, g.n_bad);
+    assert_non_null(strstr(xml, "<testcase classname=\"pyfault.gate.run\" name=\"complete\"/>"));
+    free(xml);
+    pf_gate_free(&g);
+    /* against no baseline: each violated cell and new finding fails */
+    struct pf_baseline empty = {NULL, 0};
+    assert_int_equal(pf_gate_judge(&empty, &r, 0, &g), 0);
+    assert_true(g.n_bad > 0);
+    xml = capture(pf_gate_junit, &r, &g);
+    snprintf(want, sizeof want, "failures=\"%zu\"", g.n_bad + g.n_new);
+    assert_non_null(strstr(xml, want));
+    assert_non_null(strstr(xml, "trials have a class the scenario does not expect here and the baseline does not know"));
     free(xml);
     pf_gate_free(&g);
     pf_baseline_free(&b);
     pf_results_free(&r);
+}
+
+/* What tests/fuzz/fuzz_results found in the results.json reader that the
+ * gate, merge, report and repro share (its inputs are in the fuzz corpus
+ * too): a count near LONG_MAX made the readers' sums overflow (UBSan),
+ * and a newline in a quoted string split the one-line error. */
+static void expect_rejected(json_t *j, const char *says)
+{
+    char err[1024], path[] = "/tmp/pyfault-gate-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    report_fixture_write(j, path);
+    json_decref(j);
+    struct pf_results r;
+    struct pf_baseline b;
+    assert_int_equal(pf_results_load(&r, path, err, sizeof err), -1);
+    if (!strstr(err, says) || strchr(err, '\n'))
+        fail_msg("'%s' is not one line saying '%s'", err, says);
+    assert_int_equal(pf_baseline_load(&b, path, err, sizeof err), -1);
+    if (!strstr(err, says) || strchr(err, '\n'))
+        fail_msg("baseline: '%s' is not one line saying '%s'", err, says);
+    unlink(path);
+}
+
+static void test_reader_fuzz_findings(void **state)
+{
+    (void)state;
+    json_t *j = report_fixture(0, 0);
+    json_t *c0 = json_array_get(json_object_get(j, "cells"), 0);
+    json_t *counts = json_object_get(c0, "counts");
+    json_object_set_new(counts, "ok", json_integer(INT64_MAX));
+    json_object_set_new(counts, "error", json_integer(INT64_MAX));
+    expect_rejected(j, "cells[0].counts.");
+    j = report_fixture(0, 0);
+    json_object_set_new(json_array_get(json_object_get(j, "cells"), 1), "trials", json_integer(INT64_MAX));
+    expect_rejected(j, "cells[1].trials: not an integer from 0 to 2^40");
+    j = report_fixture(0, 0);
+    json_object_set_new(json_array_get(json_object_get(j, "trials"), 0), "scenario", json_string("start\nup"));
+    expect_rejected(j, "trials[0]: no cell for start?up x ");
+    j = report_fixture(0, 0);
+    json_object_set_new(json_array_get(json_object_get(j, "scenarios"), 0), "plan", json_string("a\r\nb"));
+    expect_rejected(j, "scenarios[0].plan: \"a??b\" is not none");
 }
 
 static void test_repro_plan(void **state)
@@ -266,11 +468,15 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_against_itself_nothing_new),
+        cmocka_unit_test(test_violated_cells_are_the_unknown_ones),
+        cmocka_unit_test(test_unlisted_unexpected_trials),
+        cmocka_unit_test(test_incomplete_run),
         cmocka_unit_test(test_new_crash_named),
         cmocka_unit_test(test_baseline_file_roundtrip),
         cmocka_unit_test(test_bad_baselines),
         cmocka_unit_test(test_ok_findings_never_new),
         cmocka_unit_test(test_junit_counts),
+        cmocka_unit_test(test_reader_fuzz_findings),
         cmocka_unit_test(test_repro_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
