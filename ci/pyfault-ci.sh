@@ -15,7 +15,11 @@
 # What is swept (environment; the defaults are this repository's CI):
 #   PYFAULT_CI_TARGET    the command swept   (build/cpython/3.11-patched/python -c pass)
 #   PYFAULT_CI_MODE      oneshot|persistent|both               (persistent)
-#   PYFAULT_CI_STRIDE    every Kth allocation point             (50)
+#   PYFAULT_CI_PLAN      the points: sites (the first allocation of
+#                        each distinct call site, which names the same
+#                        allocations whatever the environment shifts),
+#                        sites:log, sites:K or all (sweep --plan)  (sites)
+#   PYFAULT_CI_STRIDE    every Kth point of the plan             (1)
 #   PYFAULT_CI_ACCEPT    the classes the sweep expects; others are
 #                        violated expectations unless the baseline
 #                        knows their finding                    (ok,error,fatal)
@@ -28,7 +32,8 @@ set -eu
 PYFAULT=${PYFAULT:-build/pyfault}
 TARGET=${PYFAULT_CI_TARGET:-build/cpython/3.11-patched/python -c pass}
 MODE=${PYFAULT_CI_MODE:-persistent}
-STRIDE=${PYFAULT_CI_STRIDE:-50}
+PLAN=${PYFAULT_CI_PLAN:-sites}
+STRIDE=${PYFAULT_CI_STRIDE:-1}
 ACCEPT=${PYFAULT_CI_ACCEPT:-ok,error,fatal}
 BASELINE=${PYFAULT_CI_BASELINE:-ci/baseline.json}
 
@@ -48,7 +53,7 @@ shard)
     mkdir -p "$out"
     status=0
     # shellcheck disable=SC2086 # TARGET and jobs are word lists
-    "$PYFAULT" sweep -q $jobs --mode "$MODE" --stride "$STRIDE" --accept "$ACCEPT" \
+    "$PYFAULT" sweep -q $jobs --mode "$MODE" --plan "$PLAN" --stride "$STRIDE" --accept "$ACCEPT" \
         --shard "$i/$n" \
         --out "$out" -- $TARGET || status=$?
     [ $status -le 1 ] || exit $status

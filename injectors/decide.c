@@ -145,6 +145,13 @@ bool pf_should_fail(size_t size, enum pf_func func)
         n = n_all;
         __atomic_store_n(&page->eligible, n_all, __ATOMIC_RELAXED);
     }
+    if (PF_UNLIKELY(pf_sites_on)) {
+        pf_guard_enter();
+        if (nips < 0)
+            nips = pf_backtrace(ips, PYFAULT_SITES_DEPTH_MAX);
+        pf_sites_record(n, size, ips, nips);
+        pf_guard_leave();
+    }
 
     struct pyfault_plan plan;
     load_plan(page, &plan);

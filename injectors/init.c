@@ -66,6 +66,7 @@ static void postfork_child(void)
 {
     pf_ctl_detach_after_fork();
     pf_dso_after_fork();
+    pf_sites_after_fork();
     pf_guard_leave();
 }
 
@@ -86,8 +87,9 @@ static void init_late(void)
 {
     pf_guard_enter();
     pf_log_open();
+    pf_sites_open();
     if (pf_spec.site[0] || pf_spec.skip_site[0] || pf_spec.dso[0] || pf_log_enabled() ||
-        getenv(PYFAULT_ENV_CTL))
+        pf_spec.sites_path[0] || getenv(PYFAULT_ENV_CTL))
         pf_unwind_warmup();
     if (pf_log_enabled() || getenv(PYFAULT_ENV_CTL))
         pf_crash_install();

@@ -114,6 +114,19 @@ void pf_decide_init(void) PF_HIDDEN;
 /* Replaces the active plan (API and set_nomemory). Allocation-free. */
 void pf_plan_publish(const struct pyfault_plan *plan) PF_HIDDEN;
 
+/* ---- the call-site table of a counting run (sites.c) ------------------- */
+/* Set once sites=PATH is open: every eligible allocation is recorded. */
+extern int pf_sites_on PF_HIDDEN;
+/* Opens sites=PATH and maps the key table; reports and stays off on
+ * failure. Once, at start-up. */
+void pf_sites_open(void) PF_HIDDEN;
+/* Records eligible allocation N, whose stack is IPS[0..NIPS): its line
+ * goes out when it is among the first sites-k of its key. Guard held;
+ * allocation-free. */
+void pf_sites_record(uint64_t n, size_t size, const uintptr_t *ips, int nips) PF_HIDDEN;
+/* In a forked child: stop recording (its count is its own). */
+void pf_sites_after_fork(void) PF_HIDDEN;
+
 /* ---- call stacks and symbols (unwind.c, symtab.c) ---------------------- */
 #define PF_MAX_FRAMES 256
 /* Raw return addresses of the caller's stack, the shim's frames dropped.

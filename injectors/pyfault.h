@@ -83,6 +83,19 @@ extern "C" {
  * Output and debugging:
  *   log=PATH         JSON-lines event log (appended; no commas in PATH)
  *   log-max=N        full records for the first N failures (default 64)
+ *   sites=PATH       the call-site table of a counting run (what `pyfault
+ *                    sweep --plan sites` plans from): for each eligible
+ *                    allocation a key, the hash of its top sites-depth
+ *                    return addresses made relative to their loaded
+ *                    objects; the first sites-k allocations of each key
+ *                    are appended to PATH (which must exist) as "N 0xKEY"
+ *                    lines, and "full" once 786,432 keys are held
+ *   sites-k=K        allocations recorded per key (default 1)
+ *   sites-pow2       ... and also its 2nd, 4th, 8th, 16th, ... allocation:
+ *                    a loop that allocates at one site on every pass is
+ *                    tried early, middle and late, at a cost that grows
+ *                    with the log of its passes
+ *   sites-depth=D    frames in a key, 1..32 (default 8)
  *   junk             jemalloc fills new and freed memory with junk bytes;
  *                    in the pymem layer the hooks also fill each new block
  *                    (malloc, realloc of NULL) with 0xa5, as pymalloc's and
@@ -115,6 +128,8 @@ const char *pyfault_layer_name(unsigned layer);
 #define PYFAULT_SYMBOL_MAX 128
 #define PYFAULT_PATH_MAX 512
 #define PYFAULT_LOG_MAX_DEFAULT 64
+#define PYFAULT_SITES_DEPTH_DEFAULT 8
+#define PYFAULT_SITES_DEPTH_MAX 32
 
 /* Which allocations fail. Plain data: copied into the control page too. */
 struct pyfault_plan {
@@ -135,10 +150,14 @@ struct pyfault_spec {
     uint8_t trap;
     uint8_t layer;                      /* enum pyfault_layer */
     uint8_t region;                     /* the region flag */
+    uint8_t sites_depth;                /* sites-depth= */
+    uint8_t sites_pow2;                 /* the sites-pow2 flag */
+    uint64_t sites_k;                   /* sites-k= */
     char site[PYFAULT_SYMBOL_MAX];      /* "" = no filter */
     char skip_site[PYFAULT_SYMBOL_MAX]; /* "" = no filter */
     char dso[PYFAULT_PATH_MAX];         /* dso= globs; "" = no filter */
     char log_path[PYFAULT_PATH_MAX];    /* "" = no log */
+    char sites_path[PYFAULT_PATH_MAX];  /* sites=; "" = no site table */
 };
 
 /* Parses TEXT (NULL or "" means "count") into OUT. Returns 0 on success;

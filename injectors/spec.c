@@ -283,6 +283,10 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
             out->region = 1;
             return 0;
         }
+        if (key_is(key, "sites-pow2")) {
+            out->sites_pow2 = 1;
+            return 0;
+        }
         put_error(err, errlen, "unknown flag (or a key without '=value')", tok);
         return -1;
     }
@@ -380,6 +384,29 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
         put_error(err, errlen, "expected layer=pymem, layer=libc or layer=all", tok);
         return -1;
     }
+    if (key_is(key, "sites-k")) {
+        if (parse_u64(val.text, val.len, &out->sites_k) < 0 || out->sites_k == 0) {
+            put_error(err, errlen, "expected a whole number >= 1", tok);
+            return -1;
+        }
+        return 0;
+    }
+    if (key_is(key, "sites-depth")) {
+        uint64_t d;
+        if (parse_u64(val.text, val.len, &d) < 0 || d == 0 || d > PYFAULT_SITES_DEPTH_MAX) {
+            put_error(err, errlen, "expected a number of frames from 1 to 32", tok);
+            return -1;
+        }
+        out->sites_depth = (uint8_t)d;
+        return 0;
+    }
+    if (key_is(key, "sites")) {
+        if (copy_string(out->sites_path, PYFAULT_PATH_MAX, val) < 0) {
+            put_error(err, errlen, "expected a file path of 1 to 511 characters", tok);
+            return -1;
+        }
+        return 0;
+    }
     if (key_is(key, "log")) {
         if (copy_string(out->log_path, PYFAULT_PATH_MAX, val) < 0) {
             put_error(err, errlen, "expected a file path of 1 to 511 characters", tok);
@@ -397,6 +424,8 @@ int pyfault_spec_parse(const char *text, struct pyfault_spec *out,
     int have_mode = 0, have_seed = 0;
     memset(out, 0, sizeof *out);
     out->log_max = PYFAULT_LOG_MAX_DEFAULT;
+    out->sites_k = 1;
+    out->sites_depth = PYFAULT_SITES_DEPTH_DEFAULT;
     if (errlen > 0)
         err[0] = '\0';
     if (text == NULL)

@@ -37,14 +37,37 @@ static int check_out_dir(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
-/* The counting run: M and the wall time. Returns 0, or -1 with ERR. */
+/* The counting run of target INDEX: M, the wall time and, for --plan
+ * sites, the call-site table; then the plan. Returns 0, or -1 with ERR. */
 static int count_target(const struct pf_options *o, struct pf_context *ctx, const char *dir,
-                        struct pf_sweep_target *st, char *err, size_t errlen)
+                        unsigned index, struct pf_sweep_target *st, char *err, size_t errlen)
 {
-    if (pf_count_run(ctx, dir, st->t, o->inject, o->timeout_s > 0 ? o->timeout_s : COUNT_TIMEOUT,
+    char table[4200], spec[6000];
+    const char *inject = o->inject;
+    if (o->plan_sites) {
+        snprintf(table, sizeof table, "%s/sites.%u", dir, index);
+        if (strchr(table, ',')) {
+            snprintf(err, errlen, "the scratch folder %s has a comma in its path, which a "
+                     "spec cannot carry: set TMPDIR", dir);
+            return -1;
+        }
+        if (pf_site_plan_create(table, err, errlen) < 0)
+            return -1;
+        snprintf(spec, sizeof spec, "%s%ssites=%s,sites-k=%llu,sites-depth=%u%s",
+                 inject ? inject : "", inject && inject[0] ? "," : "", table,
+                 (unsigned long long)o->plan_sites, o->site_depth,
+                 o->plan_pow2 ? ",sites-pow2" : "");
+        inject = spec;
+    }
+    if (pf_count_run(ctx, dir, st->t, inject, o->timeout_s > 0 ? o->timeout_s : COUNT_TIMEOUT,
                      &st->allocations, &st->count_ms, &st->layer, err, errlen) < 0)
         return -1;
-    return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
+    if (!o->plan_sites)
+        return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
+    if (pf_site_plan_read(table, st->allocations, &st->sites, err, errlen) < 0)
+        return -1;
+    return pf_sweep_plan_make_list(o, st->allocations, st->sites.points, st->sites.npoints,
+                                   &st->plan, err, errlen);
 }
 
 static void free_names(struct pf_sweep_names *n, unsigned nt)
@@ -202,7 +225,7 @@ int pf_cmd_sweep(int argc, char **argv)
     sw.progress = o.quiet ? 0 : isatty(2) ? 1 : 2;
     int failed = 0;
     for (unsigned i = 0; i < nt && !pf_interrupted && !failed; i++) {
-        if (count_target(&o, &ctx, dir, &sts[i], err, sizeof err) < 0) {
+        if (count_target(&o, &ctx, dir, i, &sts[i], err, sizeof err) < 0) {
             if (!pf_interrupted)
                 fprintf(stderr, "pyfault sweep: %s\n", err);
             snprintf(sw.error, sizeof sw.error, "%.500s", err);
@@ -211,6 +234,12 @@ int pf_cmd_sweep(int argc, char **argv)
             break;
         }
         ctx.timeout_s = o.timeout_s > 0 ? o.timeout_s : pf_count_default_timeout(sts[i].count_ms);
+        if (!o.quiet && o.plan_sites)
+            fprintf(stderr, "sweep: %s: %llu call sites (depth %u) chose %llu of the %llu "
+                    "allocations\n", pf_target_label(&ts[i]),
+                    (unsigned long long)sts[i].sites.keys, o.site_depth,
+                    (unsigned long long)sts[i].sites.npoints,
+                    (unsigned long long)sts[i].allocations);
         if (!o.quiet)
             fprintf(stderr, "sweep: %s: %llu allocations counted in %llu ms; %llu points x %u "
                     "mode(s), timeout %gs, %u jobs\n", pf_target_label(&ts[i]),
@@ -254,8 +283,10 @@ out:
         pf_tmpdir_remove(dir);
     if (have_ctx)
         pf_context_free(&ctx);
-    for (unsigned i = 0; i < built; i++)
+    for (unsigned i = 0; i < built; i++) {
         pf_target_free(&ts[i]);
+        pf_site_plan_free(&sts[i].sites);
+    }
     free(ts);
     free(sts);
     return status;

@@ -11,18 +11,32 @@
 #include "matrix_json.h"
 #include "result_json.h"
 
-static json_t *target_json(const struct pf_sweep_target *st)
+/* The plan of a target: which points were chosen, out of how many. */
+static json_t *plan_json(const struct pf_options *v, const struct pf_sweep_target *st)
+{
+    if (!v->plan_sites)
+        return json_pack("{s:s,s:I,s:I}", "kind", "all", "chosen", (json_int_t)st->allocations,
+                         "of", (json_int_t)st->allocations);
+    return json_pack("{s:s,s:I,s:b,s:i,s:I,s:I,s:I}", "kind", "sites",
+                     "k", (json_int_t)v->plan_sites, "log", v->plan_pow2, "depth", (int)v->site_depth,
+                     "sites", (json_int_t)st->sites.keys,
+                     "chosen", (json_int_t)st->sites.npoints, "of", (json_int_t)st->allocations);
+}
+
+static json_t *target_json(const struct pf_options *v, const struct pf_sweep_target *st)
 {
     json_t *argv = json_array();
     for (int i = 0; i < st->t->argc; i++)
         json_array_append_new(argv, pf_json_text(st->t->argv[i]));
-    return json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:o}", "argv", argv,
+    uint64_t first = st->plan.list ? st->plan.list[st->plan.start] : st->plan.start;
+    return json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "argv", argv,
                      "allocations", (json_int_t)st->allocations,
                      "count_ms", (json_int_t)st->count_ms,
-                     "first_point", (json_int_t)st->plan.start,
+                     "first_point", (json_int_t)first,
                      "step", (json_int_t)st->plan.step,
                      "points_within_m", (json_int_t)st->plan.count,
-                     "layer", pf_json_layer(st->layer));
+                     "layer", pf_json_layer(st->layer),
+                     "plan", plan_json(v, st));
 }
 
 static json_t *trial_json(const struct pf_sweep *sw, const struct pf_trial_rec *t,
@@ -161,7 +175,7 @@ static json_t *header_json(const struct pf_sweep *sw, const struct pf_sweep_targ
     json_t *jt = json_array(), *findings = json_array();
     json_t *counts = json_object(), *modes = json_array(), *accept = json_array();
     for (unsigned i = 0; i < nt; i++)
-        json_array_append_new(jt, target_json(&targets[i]));
+        json_array_append_new(jt, target_json(sw->o, &targets[i]));
     for (size_t i = 0; i < sw->findings.n; i++)
         json_array_append_new(findings, finding_json(sw, i, names, nt));
     for (int k = 0; k < PF_CLASS_COUNT; k++) {

@@ -14,7 +14,7 @@
 #define MAX_TIMEOUT_S (86400.0 * 7)
 
 enum { O_PYTHON, O_INJECT, O_TIMEOUT, O_ACCEPT, O_JSON, O_MODE, O_RANGE, O_STRIDE, O_SHARD,
-       O_JOBS, O_OUT, O_QUIET };
+       O_JOBS, O_OUT, O_QUIET, O_PLAN, O_SITE_DEPTH };
 
 static const struct pf_opt run_opts[] = {
     {O_PYTHON, "python", 0, "PY", "interpreter for SCENARIO.py (default: python3 on PATH)"},
@@ -33,9 +33,16 @@ static const struct pf_opt sweep_opts[] = {
     {O_STRIDE, "stride", 0, "K", "every Kth point of the range"},
     {O_SHARD, "shard", 0, "I/N", "the Ith of N equal shares (1 <= I <= N): points\n"
                                  "number I, I+N, I+2N, ... of the selection"},
+    {O_PLAN, "plan", 0, "PLAN", "all: every point (default); sites[:K]: the first K\n"
+                                "(default 1) allocations of each distinct call site\n"
+                                "of the counting run; sites:log: its 1st, 2nd, 4th,\n"
+                                "8th, ... (loops tried early and late); range,\n"
+                                "stride and shard then select among those points"},
+    {O_SITE_DEPTH, "site-depth", 0, "D", "frames that make a call site for --plan sites,\n"
+                                         "1..32 (default 8)"},
     {O_JOBS, "jobs", 'j', "N", "trials in parallel (default: number of cores)"},
     {O_INJECT, "inject", 0, "FILTERS", "extra spec filters for every trial (min-size=, site=,\n"
-                                       "skip-site=); no mode token"},
+                                       "skip-site=, dso=, region, layer=); no mode token"},
     {O_TIMEOUT, "timeout", 0, "SECONDS", "per trial (default: from the counting run's time)"},
     {O_ACCEPT, "accept", 0, "LIST", "classes that do not fail the sweep (default ok,error)"},
     {O_OUT, "out", 0, "DIR", "write DIR/results.json (atomically)"},
@@ -125,6 +132,28 @@ bad:
     return -1;
 }
 
+int pf_parse_plan(const char *s, uint64_t *k, int *pow2, char *err, size_t errlen)
+{
+    *pow2 = 0;
+    if (strcmp(s, "sites:log") == 0) {
+        *k = 1;
+        *pow2 = 1;
+        return 0;
+    }
+    if (strcmp(s, "all") == 0) {
+        *k = 0;
+        return 0;
+    }
+    if (strcmp(s, "sites") == 0) {
+        *k = 1;
+        return 0;
+    }
+    if (strncmp(s, "sites:", 6) == 0 && pf_parse_whole(s + 6, 1, k) == 0)
+        return 0;
+    snprintf(err, errlen, "--plan '%s': expected all, sites, sites:K with K >= 1, or sites:log", s);
+    return -1;
+}
+
 int pf_parse_shard(const char *s, unsigned *shard_i, unsigned *shard_n, char *err, size_t errlen)
 {
     unsigned i, n;
@@ -149,7 +178,7 @@ int pf_parse_inject(const char *name, const char *spec, int filters_only, char *
     }
     if (filters_only && parsed.plan.mode != PYFAULT_MODE_COUNT) {
         snprintf(err, errlen, "%s '%.200s': a sweep chooses the failures itself; "
-                 "give filters only (min-size=, site=, skip-site=)", name, spec);
+                 "give filters only (min-size=, site=, skip-site=, dso=, region)", name, spec);
         return -1;
     }
     return 0;
@@ -227,6 +256,13 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
     case O_OUT:
         o->out_dir = a->val;
         return 0;
+    case O_PLAN:
+        return pf_parse_plan(a->val, &o->plan_sites, &o->plan_pow2, err, errlen);
+    case O_SITE_DEPTH:
+        if (pf_opt_count(a->name, a->val, 1, PYFAULT_SITES_DEPTH_MAX, &j, err, errlen) < 0)
+            return -1;
+        o->site_depth = (unsigned)j;
+        return 0;
     case O_QUIET:
         o->quiet = 1;
         return 0;
@@ -250,6 +286,7 @@ static const struct pf_cli *start(enum pf_cmd cmd, struct pf_options *o, char **
     o->modes = PF_MODE_ONESHOT;
     o->stride = 1;
     o->shard_i = o->shard_n = 1;
+    o->site_depth = PYFAULT_SITES_DEPTH_DEFAULT;
     o->scenarios = argv;
     return cmd == PF_CMD_RUN ? &run_cli : &sweep_cli;
 }

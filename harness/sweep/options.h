@@ -26,6 +26,9 @@ struct pf_options {
     uint64_t stride;          /* sweep: --stride K (default 1) */
     unsigned shard_i, shard_n;/* sweep: --shard I/N, 1 <= I <= N */
     unsigned jobs;            /* sweep: -j N, 0 = number of cores */
+    uint64_t plan_sites;      /* sweep: --plan sites:K -> K; 0 = --plan all */
+    int plan_pow2;            /* sweep: --plan sites:log (1st, 2nd, 4th, ... per site) */
+    unsigned site_depth;      /* sweep: --site-depth D (frames in a site key) */
     const char *out_dir;      /* sweep: --out DIR */
     char **scenarios;         /* positional scenario files (into argv) */
     int nscenarios;
@@ -45,6 +48,10 @@ int pf_options_args(enum pf_cmd cmd, int argc, char **argv, struct pf_options *o
 /* Option NAME's comma-separated class list TEXT into a bit mask. Returns
  * 0, or -1 with a message in ERR. Pure. */
 int pf_parse_accept(const char *name, const char *text, unsigned *mask, char *err, size_t errlen);
+/* --plan's value: "all" (*K = 0), "sites" (*K = 1), "sites:K", or
+ * "sites:log" (*K = 1, *POW2 = 1). Returns 0, or -1 with a message in
+ * ERR. Pure. */
+int pf_parse_plan(const char *s, uint64_t *k, int *pow2, char *err, size_t errlen);
 /* "I/N" with 1 <= I <= N. Returns 0, or -1 with a message naming S in
  * ERR. Pure. */
 int pf_parse_shard(const char *s, unsigned *shard_i, unsigned *shard_n, char *err, size_t errlen);

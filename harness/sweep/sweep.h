@@ -9,6 +9,7 @@
 #include "classify.h"
 #include "findings.h"
 #include "options.h"
+#include "site_plan.h"
 #include "sweep_plan.h"
 #include "trial.h"
 
@@ -28,6 +29,7 @@ struct pf_sweep_target {
     uint64_t allocations;    /* M, from the counting run */
     uint64_t count_ms;       /* the counting run's wall time */
     unsigned layer;          /* the counting run's layer (enum pyfault_layer) */
+    struct pf_site_plan sites; /* --plan sites: the points chosen; empty otherwise */
     struct pf_sweep_plan plan;
 };
 

@@ -12,6 +12,8 @@ int pf_sweep_plan_make(const struct pf_options *o, uint64_t m,
     uint64_t stride = o->stride ? o->stride : 1;
     uint64_t shards = o->shard_n ? o->shard_n : 1;
     uint64_t shard = o->shard_i ? o->shard_i : 1;
+    p->list = NULL;
+    p->nlist = 0;
     p->start = a + (shard - 1) * stride;
     p->step = stride * shards;
     p->limit = o->range_b;
@@ -32,11 +34,43 @@ int pf_sweep_plan_make(const struct pf_options *o, uint64_t m,
     return 0;
 }
 
+int pf_sweep_plan_make_list(const struct pf_options *o, uint64_t m, const uint64_t *list,
+                            uint64_t n, struct pf_sweep_plan *p, char *err, size_t errlen)
+{
+    uint64_t a = o->range_a ? o->range_a : 1;
+    uint64_t b = o->range_b && o->range_b < m ? o->range_b : m;
+    uint64_t stride = o->stride ? o->stride : 1;
+    uint64_t shards = o->shard_n ? o->shard_n : 1;
+    uint64_t shard = o->shard_i ? o->shard_i : 1;
+    /* the range's points: a contiguous run of the ascending list */
+    uint64_t lo = 0;
+    while (lo < n && list[lo] < a)
+        lo++;
+    uint64_t hi = lo;
+    while (hi < n && list[hi] <= b)
+        hi++;
+    p->list = list + lo;
+    p->nlist = hi - lo;
+    p->start = (shard - 1) * stride;
+    p->step = stride * shards;
+    p->limit = o->range_b;
+    p->count = p->start < p->nlist ? (p->nlist - 1 - p->start) / p->step + 1 : 0;
+    p->ext_base = m + 1 > a ? m + 1 : a;
+    p->ext_step = 1;
+    p->lead = shard == 1;
+    if (p->count == 0) {
+        snprintf(err, errlen, "the selection (range, stride, shard) holds none of the %llu "
+                 "points the site plan chose", (unsigned long long)n);
+        return -1;
+    }
+    return 0;
+}
+
 uint64_t pf_sweep_plan_point(const struct pf_sweep_plan *p, uint64_t k)
 {
     uint64_t pt;
     if (k < p->count)
-        pt = p->start + k * p->step;
+        pt = p->list ? p->list[p->start + k * p->step] : p->start + k * p->step;
     else if (p->lead)
         pt = p->ext_base + (k - p->count) * p->ext_step;
     else

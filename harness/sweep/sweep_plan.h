@@ -1,5 +1,7 @@
 /* sweep_plan.h: which points a sweep visits. Every selection (range,
- * stride, shard) reduces to one arithmetic progression. Pure. */
+ * stride, shard) reduces to one arithmetic progression: over the points
+ * 1..M (--plan all), or over the indices of a list of chosen points
+ * (--plan sites). Pure. */
 #ifndef PF_SWEEP_PLAN_H
 #define PF_SWEEP_PLAN_H
 
@@ -8,9 +10,11 @@
 #include "options.h"
 
 struct pf_sweep_plan {
-    uint64_t start;  /* first point */
+    uint64_t start;  /* first point (with a list: first index) */
     uint64_t step;   /* stride * shard count */
     uint64_t count;  /* points in 1..min(M, range end) */
+    const uint64_t *list; /* ascending chosen points, or NULL: every point */
+    uint64_t nlist;       /* their number, those in the range */
     uint64_t limit;  /* no point beyond this one (range end), 0 = none */
     /* past M, the points of the whole (unsharded) progression, all run by
      * shard 1 alone, so that shards add up to the unsharded sweep */
@@ -24,6 +28,12 @@ struct pf_sweep_plan {
  * (message in ERR). */
 int pf_sweep_plan_make(const struct pf_options *o, uint64_t m,
                        struct pf_sweep_plan *p, char *err, size_t errlen);
+/* The same over LIST[0..N), the points a site plan chose (ascending, all
+ * within 1..M; LIST must outlive P): range keeps the points inside it,
+ * stride and shard pick among their indices. Past M the extension goes
+ * one point at a time. Returns 0, or -1 when nothing is selected. */
+int pf_sweep_plan_make_list(const struct pf_options *o, uint64_t m, const uint64_t *list,
+                            uint64_t n, struct pf_sweep_plan *p, char *err, size_t errlen);
 /* The Kth point of the progression; K >= count: the extension past M
  * (shard 1's alone). Returns 0 when there is no such point (past the range
  * limit, or not this shard's to run). */

@@ -48,6 +48,15 @@ static void test_backwards_range(void **state)
     harness_expect_usage_error(args, "--range 9:3");
 }
 
+static void test_bad_plan(void **state)
+{
+    (void)state;
+    const char *args[] = {"sweep", "--plan", "sites:0", "--", "/bin/true", NULL};
+    harness_expect_usage_error(args, "--plan 'sites:0'");
+    const char *depth[] = {"sweep", "--plan", "sites", "--site-depth", "99", "--", "/bin/true", NULL};
+    harness_expect_usage_error(depth, "--site-depth");
+}
+
 static void test_unknown_subcommand(void **state)
 {
     (void)state;
@@ -79,6 +88,7 @@ int main(void)
         cmocka_unit_test(test_malformed_inject),
         cmocka_unit_test(test_missing_interpreter_or_scenario),
         cmocka_unit_test(test_backwards_range),
+        cmocka_unit_test(test_bad_plan),
         cmocka_unit_test(test_unknown_subcommand),
         cmocka_unit_test(test_help),
     };

@@ -68,7 +68,8 @@ static void test_check_catches_broken_templates(void **state)
     broken("gh.yml", "s/needs: sweep/needs: sweeep/", "needs unknown job 'sweeep'");
     broken("gh.yml", "s/matrix.shard }}\" \"\\$SHARDS/matrix.shrd }}\" \"$SHARDS/", "matrix.shrd");
     broken("gh.yml", "s/actions\\/checkout@v4/actions\\/checkout/", "no @version");
-    broken("gh.yml", "s/PYFAULT_CI_STRIDE: \"50\"/PYFAULT_CI_STRIDE: \"5\"/", "PYFAULT_CI_STRIDE");
+    broken("gh.yml", "s/PYFAULT_CI_STRIDE: \"1\"/PYFAULT_CI_STRIDE: \"5\"/", "PYFAULT_CI_STRIDE");
+    broken("gl.yml", "s/PYFAULT_CI_PLAN: sites/PYFAULT_CI_PLAN: all/", "PYFAULT_CI_PLAN");
     broken("gh.yml", "s/GITHUB_STEP_SUMMARY/GITHUB_SUMMARY/", "job summary");
     broken("gh.yml", "s/^jobs:/jobs: [/", "ParserError");
     broken("gl.yml", "s/parallel: 4/parallel: one/", "parallel");
@@ -126,7 +127,7 @@ static void test_ci_gate_on_a_crashing_target(void **state)
     char base[700], target[700];
     snprintf(base, sizeof base, "PYFAULT_CI_BASELINE=%s/baseline.json", dir);
     snprintf(target, sizeof target, "PYFAULT_CI_TARGET=%s", project_path("build/targets/gate_unchecked_malloc"));
-    char *env[] = {target, "PYFAULT_CI_MODE=oneshot", "PYFAULT_CI_STRIDE=1",
+    char *env[] = {target, "PYFAULT_CI_MODE=oneshot", "PYFAULT_CI_PLAN=all", "PYFAULT_CI_STRIDE=1",
                    "PYFAULT_CI_ACCEPT=ok,error,segfault", base, NULL};
     shards_and_merge(dir, 3, env);
     char args[1024], path[800];

@@ -1,7 +1,8 @@
 /*
  * test_sweep: "pyfault sweep" over a target with a known number of
  * allocations (build/targets/h_alloc_loop N): points, modes, the one-point
- * extension past M, range, stride, shards, dedup, exit status.
+ * extension past M, range, stride, shards, dedup, exit status; and the
+ * site plan over build/targets/sites.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -114,6 +115,65 @@ static void test_shards_split_exactly(void **state)
     assert_int_equal(total, 30);
 }
 
+/* Runs "pyfault sweep --inject layer=libc,site=sites_work ARGS... --
+ * build/targets/sites": 100 allocations at one call site, then 20 at
+ * another. Returns results.json. */
+static json_t *sweep_sites(const char *const *args, int *status)
+{
+    const char *full[40] = {"--inject", "layer=libc,site=sites_work"};
+    int n = 2;
+    for (int i = 0; args[i]; i++)
+        full[n++] = args[i];
+    full[n++] = "--";
+    full[n++] = project_path("build/targets/sites");
+    full[n] = NULL;
+    return harness_sweep_json(full, status);
+}
+
+static void expect_trial_points(json_t *j, const json_int_t *want, size_t n)
+{
+    json_t *trials = json_object_get(j, "trials");
+    if (json_array_size(trials) != n)
+        fail_msg("%zu trials, expected %zu", json_array_size(trials), n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(trial_point(j, i), want[i]);
+}
+
+/* --plan sites sweeps the first allocation of each call site (and then
+ * the one point past M), and results.json says what it chose out of what. */
+static void test_plan_sites(void **state)
+{
+    (void)state;
+    int status;
+    json_t *j = sweep_sites((const char *[]){"--plan", "sites", NULL}, &status);
+    assert_int_equal(status, 0);
+    expect_trial_points(j, (json_int_t[]){1, 101, 121}, 3);
+    json_t *plan = json_object_get(json_array_get(json_object_get(j, "targets"), 0), "plan");
+    assert_string_equal(harness_str(plan, "kind"), "sites");
+    assert_int_equal(json_integer_value(json_object_get(plan, "sites")), 2);
+    assert_int_equal(json_integer_value(json_object_get(plan, "chosen")), 2);
+    assert_int_equal(json_integer_value(json_object_get(plan, "of")), 120);
+    assert_int_equal(json_integer_value(json_object_get(plan, "depth")), 8);
+    json_decref(j);
+
+    /* the 1st, 2nd, 4th, ... of each; one frame deep both are one site */
+    j = sweep_sites((const char *[]){"--plan", "sites:log", NULL}, &status);
+    expect_trial_points(j, (json_int_t[]){1, 2, 4, 8, 16, 32, 64, 101, 102, 104, 108, 116, 121}, 13);
+    json_decref(j);
+    j = sweep_sites((const char *[]){"--plan", "sites:2", "--site-depth", "1", NULL}, &status);
+    expect_trial_points(j, (json_int_t[]){1, 2, 121}, 3);
+    plan = json_object_get(json_array_get(json_object_get(j, "targets"), 0), "plan");
+    assert_int_equal(json_integer_value(json_object_get(plan, "sites")), 1);
+    json_decref(j);
+
+    /* --plan all records itself too */
+    j = sweep_sites((const char *[]){"--range", "1:3", NULL}, &status);
+    plan = json_object_get(json_array_get(json_object_get(j, "targets"), 0), "plan");
+    assert_string_equal(harness_str(plan, "kind"), "all");
+    assert_int_equal(json_integer_value(json_object_get(plan, "chosen")), 120);
+    json_decref(j);
+}
+
 static void test_accept_decides_status(void **state)
 {
     (void)state;
@@ -131,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_range_and_stride),
         cmocka_unit_test(test_shards_split_exactly),
         cmocka_unit_test(test_accept_decides_status),
+        cmocka_unit_test(test_plan_sites),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 
 #include "classify.h"
 #include "options.h"
+#include "pyfault.h"
 #include "sweep_plan.h"
 
 #define ARGS(...) ((char *[]){__VA_ARGS__})
@@ -191,6 +192,86 @@ static void test_shards_split_exactly(void **state)
         assert_int_equal(seen[pf_sweep_plan_point(&whole, k)], 1);
 }
 
+/* --plan: all, sites, sites:K, sites:log; --site-depth bounds. */
+static void test_plan_option(void **state)
+{
+    (void)state;
+    struct pf_options o;
+    char err[256];
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "s.py"), 0);
+    assert_int_equal(o.plan_sites, 0);
+    assert_int_equal(o.site_depth, PYFAULT_SITES_DEPTH_DEFAULT);
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "--plan", "sites", "s.py"), 0);
+    assert_int_equal(o.plan_sites, 1);
+    assert_false(o.plan_pow2);
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "--plan=sites:7", "--site-depth=3", "s.py"), 0);
+    assert_int_equal(o.plan_sites, 7);
+    assert_int_equal(o.site_depth, 3);
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "--plan", "sites:log", "s.py"), 0);
+    assert_int_equal(o.plan_sites, 1);
+    assert_true(o.plan_pow2);
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "--plan", "all", "s.py"), 0);
+    assert_int_equal(o.plan_sites, 0);
+    static const char *const bad[] = {"sites:0", "sites:", "site", "sites:log2", "ALL", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "--plan", (char *)bad[i], "s.py"), -1);
+        assert_non_null(strstr(err, "--plan"));
+    }
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "--site-depth", "33", "s.py"), -1);
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "--site-depth", "0", "s.py"), -1);
+}
+
+/* A site plan's list: range keeps the points inside it, stride and shard
+ * pick among indices, shards add up to the whole, extension goes one
+ * point at a time past M. */
+static void test_plan_from_a_list(void **state)
+{
+    (void)state;
+    static const uint64_t list[] = {1, 5, 9, 40, 41, 77, 90, 100};
+    struct pf_options o;
+    char err[256];
+    struct pf_sweep_plan p;
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "--plan", "sites", "s.py"), 0);
+    assert_int_equal(pf_sweep_plan_make_list(&o, 100, list, 8, &p, err, sizeof err), 0);
+    assert_int_equal(p.count, 8);
+    assert_int_equal(pf_sweep_plan_point(&p, 3), 40);
+    assert_int_equal(pf_sweep_plan_point(&p, 8), 101);
+    assert_int_equal(pf_sweep_plan_point(&p, 9), 102);
+
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "--range", "5:77", "--stride", "2", "s.py"), 0);
+    assert_int_equal(pf_sweep_plan_make_list(&o, 100, list, 8, &p, err, sizeof err), 0);
+    assert_int_equal(p.count, 3); /* 5 40 77 */
+    assert_int_equal(pf_sweep_plan_point(&p, 0), 5);
+    assert_int_equal(pf_sweep_plan_point(&p, 1), 40);
+    assert_int_equal(pf_sweep_plan_point(&p, 2), 77);
+    assert_int_equal(pf_sweep_plan_point(&p, 3), 0); /* the extension is past the range */
+
+    unsigned char seen[8] = {0};
+    uint64_t total = 0;
+    for (int i = 1; i <= 3; i++) {
+        char shard[8];
+        snprintf(shard, sizeof shard, "%d/3", i);
+        assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "--shard", shard, "s.py"), 0);
+        assert_int_equal(pf_sweep_plan_make_list(&o, 100, list, 8, &p, err, sizeof err), 0);
+        for (uint64_t k = 0; k < p.count; k++) {
+            uint64_t pt = pf_sweep_plan_point(&p, k);
+            int j = 0;
+            while (list[j] != pt)
+                j++;
+            assert_int_equal(seen[j], 0);
+            seen[j] = 1;
+            total++;
+        }
+        if (i > 1)
+            assert_int_equal(pf_sweep_plan_point(&p, p.count), 0); /* shard 1 extends */
+    }
+    assert_int_equal(total, 8);
+
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "--range", "10:39", "s.py"), 0);
+    assert_int_equal(pf_sweep_plan_make_list(&o, 100, list, 8, &p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "site plan"));
+}
+
 static void test_plan_empty(void **state)
 {
     (void)state;
@@ -225,6 +306,8 @@ int main(void)
         cmocka_unit_test(test_plan_points),
         cmocka_unit_test(test_shards_split_exactly),
         cmocka_unit_test(test_plan_empty),
+        cmocka_unit_test(test_plan_option),
+        cmocka_unit_test(test_plan_from_a_list),
         cmocka_unit_test(test_mode_spec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

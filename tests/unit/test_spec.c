@@ -75,6 +75,24 @@ static void test_options_parse(void **state)
     assert_int_equal(s.plan.mode, PYFAULT_MODE_NTH);
 }
 
+/* sites= and its companions: the defaults are one allocation per key,
+ * eight frames, no powers of two. */
+static void test_sites_parse(void **state)
+{
+    (void)state;
+    struct pyfault_spec s = parse_ok("nth=3");
+    assert_string_equal(s.sites_path, "");
+    assert_int_equal(s.sites_k, 1);
+    assert_int_equal(s.sites_depth, PYFAULT_SITES_DEPTH_DEFAULT);
+    assert_false(s.sites_pow2);
+    s = parse_ok("sites=/tmp/t,sites-k=4,sites-depth=32,sites-pow2,site=f");
+    assert_string_equal(s.sites_path, "/tmp/t");
+    assert_int_equal(s.sites_k, 4);
+    assert_int_equal(s.sites_depth, 32);
+    assert_true(s.sites_pow2);
+    assert_string_equal(s.site, "f");
+}
+
 /* layer= names the counting layer; none given is AUTO (pymem in CPython). */
 static void test_layer_parses(void **state)
 {
@@ -228,6 +246,12 @@ static void test_malformed_specs(void **state)
         {"dso=ok|[!", "dso=ok|[!"},
         {"dso=trailing\\", "dso=trailing\\"},
         {"region=1", "region=1"},
+        {"sites=", "sites="},
+        {"sites-k=0", "sites-k=0"},
+        {"sites-k=x", "sites-k=x"},
+        {"sites-depth=0", "sites-depth=0"},
+        {"sites-depth=33", "sites-depth=33"},
+        {"sites-pow2=1", "sites-pow2=1"},
         {"region=", "region="},
         {"regions", "regions"},
     };
@@ -304,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_dso_and_region_parse),
         cmocka_unit_test(test_dso_matches),
         cmocka_unit_test(test_malformed_specs),
+        cmocka_unit_test(test_sites_parse),
         cmocka_unit_test(test_plan_semantics),
         cmocka_unit_test(test_random_is_seeded),
     };

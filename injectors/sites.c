@@ -1,0 +1,189 @@
+/*
+ * sites.c: the call-site table of a counting run (sites=PATH), from which
+ * `pyfault sweep --plan sites` picks its points.
+ *
+ * Each eligible allocation gets a key: a hash of its top sites-depth
+ * return addresses, each made relative to the loaded object that holds it
+ * and mixed with a hash of that object's name, so that a key does not
+ * depend on where the loader put things (ASLR). The first sites-k
+ * allocations of every key (and with sites-pow2 its 2nd, 4th, 8th, ...)
+ * are written to PATH as "N KEY" lines, one write(2) each on an O_APPEND
+ * descriptor; the harness sorts them.
+ *
+ * The table of keys seen is open addressing in an anonymous mapping,
+ * claimed with compare-and-swap, so threads record without a lock and
+ * nothing here calls malloc. A forked child stops recording: its
+ * allocations are counted on a private control page, not in the run's
+ * numbering.
+ */
+#include "internal.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* 2^20 slots: ample for a few hundred thousand distinct keys, and only
+ * the pages touched are ever backed by memory. */
+#define PF_SITES_SLOTS (1u << 20)
+#define PF_SITES_FULL (PF_SITES_SLOTS / 4 * 3)
+
+struct slot {
+    uint64_t key;  /* 0 = free */
+    uint64_t seen; /* allocations with this key so far */
+};
+
+static struct slot *table;
+static uint64_t used;
+static int sites_fd = -1;
+static int full_reported;
+
+int pf_sites_on;
+
+void pf_sites_open(void)
+{
+    if (!pf_spec.sites_path[0])
+        return;
+    void *m = mmap(NULL, (size_t)PF_SITES_SLOTS * sizeof(struct slot), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    /* no O_CREAT: the harness makes the file; a target's own children
+     * started with the same spec append to it */
+    int fd = open(pf_spec.sites_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+    if (m == MAP_FAILED || fd < 0) {
+        pf_stderr("pyfault: cannot record call sites in ", pf_spec.sites_path);
+        if (m != MAP_FAILED)
+            munmap(m, (size_t)PF_SITES_SLOTS * sizeof(struct slot));
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    table = m;
+    sites_fd = fd;
+    __atomic_store_n(&pf_sites_on, 1, __ATOMIC_RELEASE);
+}
+
+void pf_sites_after_fork(void)
+{
+    pf_sites_on = 0;
+}
+
+static uint64_t fnv_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdull;
+}
+
+struct normalise {
+    const uintptr_t *ips;
+    uint64_t *out; /* per frame: object-relative address mixed with the object */
+    int n;
+};
+
+/* One loaded object, the loader's lock held: the frames it holds. */
+static int visit_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    struct normalise *v = data;
+    uint64_t name = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+            continue;
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+        for (int f = 0; f < v->n; f++) {
+            /* a return address points past its call: test the call itself */
+            if (v->ips[f] - 1 < lo || v->ips[f] - 1 >= hi)
+                continue;
+            if (!name) /* the executable is "" to the loader: fine as a name */
+                name = fnv_str(info->dlpi_name ? info->dlpi_name : "") | 1;
+            v->out[f] = mix(name, v->ips[f] - info->dlpi_addr);
+        }
+    }
+    return 0;
+}
+
+/* The key of a stack: its top frames, normalised per object. Never 0. */
+static uint64_t key_of(const uintptr_t *ips, int n)
+{
+    uint64_t norm[PYFAULT_SITES_DEPTH_MAX];
+    if (n > pf_spec.sites_depth)
+        n = pf_spec.sites_depth;
+    for (int f = 0; f < n; f++)
+        norm[f] = ips[f]; /* outside every object (JIT code): as it is */
+    struct normalise v = {ips, norm, n};
+    dl_iterate_phdr(visit_object, &v);
+    uint64_t h = 0x243f6a8885a308d3ull;
+    for (int f = 0; f < n; f++)
+        h = mix(h, norm[f]);
+    return h ? h : 1;
+}
+
+/* How many allocations of KEY there have been, this one included; 0 when
+ * the table is full (the key could not be placed). */
+static uint64_t count_key(uint64_t key)
+{
+    for (uint64_t i = key & (PF_SITES_SLOTS - 1);; i = (i + 1) & (PF_SITES_SLOTS - 1)) {
+        uint64_t k = __atomic_load_n(&table[i].key, __ATOMIC_ACQUIRE);
+        if (k == 0) {
+            if (__atomic_load_n(&used, __ATOMIC_RELAXED) >= PF_SITES_FULL)
+                return 0;
+            if (!__atomic_compare_exchange_n(&table[i].key, &k, key, 0, __ATOMIC_ACQ_REL,
+                                             __ATOMIC_ACQUIRE)) {
+                if (k != key)
+                    continue; /* another thread took the slot for another key */
+            } else {
+                __atomic_add_fetch(&used, 1, __ATOMIC_RELAXED);
+            }
+        } else if (k != key) {
+            continue;
+        }
+        return __atomic_add_fetch(&table[i].seen, 1, __ATOMIC_RELAXED);
+    }
+}
+
+static void write_line(struct pf_buf *b)
+{
+    const char *p = b->data;
+    size_t left = b->len;
+    while (left > 0) {
+        ssize_t w = write(sites_fd, p, left);
+        if (w <= 0)
+            return;
+        p += w;
+        left -= (size_t)w;
+    }
+}
+
+void pf_sites_record(uint64_t n, size_t size, const uintptr_t *ips, int nips)
+{
+    (void)size;
+    uint64_t key = key_of(ips, nips);
+    uint64_t seen = count_key(key);
+    struct pf_buf b;
+    b.len = 0;
+    if (seen == 0) {
+        if (__atomic_exchange_n(&full_reported, 1, __ATOMIC_RELAXED))
+            return;
+        /* the harness refuses a plan from a table that overflowed */
+        pf_buf_str(&b, "full\n");
+    } else if (seen > pf_spec.sites_k && !(pf_spec.sites_pow2 && (seen & (seen - 1)) == 0)) {
+        return;
+    } else {
+        pf_buf_u64(&b, n);
+        pf_buf_str(&b, " ");
+        pf_buf_hex(&b, key);
+        pf_buf_str(&b, "\n");
+    }
+    write_line(&b);
+}
