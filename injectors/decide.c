@@ -152,6 +152,13 @@ bool pf_should_fail(size_t size, enum pf_func func)
         pf_sites_record(n, size, ips, nips);
         pf_guard_leave();
     }
+    if (PF_UNLIKELY(n == __atomic_load_n(&pf_fork_next, __ATOMIC_RELAXED))) {
+        pf_guard_enter();
+        pf_forksrv_serve(n);
+        pf_guard_leave();
+        /* in a forked trial the page is its own now */
+        page = __atomic_load_n(&pf_page, __ATOMIC_ACQUIRE);
+    }
 
     struct pyfault_plan plan;
     load_plan(page, &plan);

@@ -97,6 +97,7 @@ static void init_late(void)
         pf_pymem_install();
     pthread_atfork(prefork, postfork_parent, postfork_child);
     pf_event_start();
+    pf_forksrv_open();
     pf_guard_leave();
 }
 

@@ -127,6 +127,18 @@ void pf_sites_record(uint64_t n, size_t size, const uintptr_t *ips, int nips) PF
 /* In a forked child: stop recording (its count is its own). */
 void pf_sites_after_fork(void) PF_HIDDEN;
 
+/* ---- the fork server (forksrv.c) --------------------------------------- */
+/* The eligible allocation to stop at next; 0 = none (no server). */
+extern uint64_t pf_fork_next PF_HIDDEN;
+/* Reads PYFAULT_FORK_FD and the supervisor's first NEXT. Once, at
+ * start-up, guard held. */
+void pf_forksrv_open(void) PF_HIDDEN;
+/* At eligible allocation N == pf_fork_next: reports it, forks the trials
+ * asked for, and takes the next stop. Returns in the server, and in each
+ * trial (which then decides N under its own page and plan: reload
+ * pf_page). Guard held; allocation-free. */
+void pf_forksrv_serve(uint64_t n) PF_HIDDEN;
+
 /* ---- call stacks and symbols (unwind.c, symtab.c) ---------------------- */
 #define PF_MAX_FRAMES 256
 /* Raw return addresses of the caller's stack, the shim's frames dropped.
@@ -182,6 +194,9 @@ void pf_log_open(void) PF_HIDDEN;
 /* Writes B plus a newline to the log in one write(2), if there is a log. */
 void pf_log_write(struct pf_buf *b) PF_HIDDEN;
 bool pf_log_enabled(void) PF_HIDDEN;
+/* Makes FD (open for appending) the log from now on, closing the old one;
+ * a forked trial's own log. */
+void pf_log_adopt(int fd) PF_HIDDEN;
 /* Writes one line on stderr. */
 void pf_stderr(const char *a, const char *b) PF_HIDDEN;
 

@@ -23,6 +23,15 @@ void pf_log_open(void)
         pf_stderr("pyfault: cannot open the log: ", pf_spec.log_path);
 }
 
+void pf_log_adopt(int fd)
+{
+    if (fd < 0)
+        return;
+    if (log_fd >= 0)
+        close(log_fd);
+    log_fd = fd;
+}
+
 bool pf_log_enabled(void)
 {
     return log_fd >= 0;

@@ -96,6 +96,10 @@ extern "C" {
  *                    tried early, middle and late, at a cost that grows
  *                    with the log of its passes
  *   sites-depth=D    frames in a key, 1..32 (default 8)
+ *   fork-fd=FD       serve forks on descriptor FD (pyfault sweep --engine
+ *                    fork; "The fork server" below). A spec token and not
+ *                    a variable of its own: one more environment variable
+ *                    would move CPython's allocation numbers
  *   junk             jemalloc fills new and freed memory with junk bytes;
  *                    in the pymem layer the hooks also fill each new block
  *                    (malloc, realloc of NULL) with 0xa5, as pymalloc's and
@@ -153,6 +157,7 @@ struct pyfault_spec {
     uint8_t sites_depth;                /* sites-depth= */
     uint8_t sites_pow2;                 /* the sites-pow2 flag */
     uint64_t sites_k;                   /* sites-k= */
+    int32_t fork_fd;                    /* fork-fd=; -1 = no fork server */
     char site[PYFAULT_SYMBOL_MAX];      /* "" = no filter */
     char skip_site[PYFAULT_SYMBOL_MAX]; /* "" = no filter */
     char dso[PYFAULT_PATH_MAX];         /* dso= globs; "" = no filter */
@@ -243,6 +248,46 @@ struct pyfault_ctl {
     uint64_t crash_addr;     /* si_addr for kernel-sent faults, else 0 */
     uint32_t crash_stack_overflow; /* 1 when crash_addr is in a guard region */
     uint32_t reserved1;
+};
+
+/* ---------------------------------------------------------------------
+ * The fork server (pyfault sweep --engine fork)
+ *
+ * A target whose spec has fork-fd=FD (a SOCK_SEQPACKET socket) runs in
+ * count mode and stops at eligible allocations the supervisor names,
+ * so that trials are forked from it instead of started afresh. Messages
+ * are one struct pyfault_fork_msg each:
+ *   target -> supervisor:
+ *     AT n, threads   stopped at eligible allocation n, before deciding
+ *                     it; `threads` alive (forking is safe only at 1)
+ *     PID n, pid      forked a trial for n: pid is its process, already
+ *                     re-parented to the supervisor (it must be a child
+ *                     subreaper), leader of its own process group
+ *   supervisor -> target:
+ *     NEXT n          run on and stop at eligible allocation n (0: never
+ *                     again: run to the end)
+ *     FORK n, mode    with 4 descriptors (SCM_RIGHTS): control page,
+ *                     stdout, stderr, event log. The trial gets them as
+ *                     its page (the counters carried over), its fds 1
+ *                     and 2 and its log, /dev/null as stdin, the plan
+ *                     nth=n (mode 1) or from=n (mode 2), and runs on
+ *                     from allocation n as an exec'd trial would.
+ * The first message is the supervisor's NEXT, read at start-up. A closed
+ * socket ends the service: the target runs on, counting.
+ * ------------------------------------------------------------------- */
+
+enum pyfault_fork_kind {
+    PYFAULT_FORK_AT = 1,
+    PYFAULT_FORK_PID = 2,
+    PYFAULT_FORK_NEXT = 3,
+    PYFAULT_FORK_FORK = 4,
+};
+
+struct pyfault_fork_msg {
+    uint32_t kind;     /* enum pyfault_fork_kind */
+    uint32_t arg;      /* AT: threads alive; FORK: 1 oneshot, 2 persistent */
+    uint64_t n;        /* eligible allocation number */
+    int64_t pid;       /* PID: the trial's process */
 };
 
 /* ---------------------------------------------------------------------

@@ -384,6 +384,15 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
         put_error(err, errlen, "expected layer=pymem, layer=libc or layer=all", tok);
         return -1;
     }
+    if (key_is(key, "fork-fd")) {
+        uint64_t fd;
+        if (parse_u64(val.text, val.len, &fd) < 0 || fd > 65535) {
+            put_error(err, errlen, "expected a descriptor number", tok);
+            return -1;
+        }
+        out->fork_fd = (int32_t)fd;
+        return 0;
+    }
     if (key_is(key, "sites-k")) {
         if (parse_u64(val.text, val.len, &out->sites_k) < 0 || out->sites_k == 0) {
             put_error(err, errlen, "expected a whole number >= 1", tok);
@@ -425,6 +434,7 @@ int pyfault_spec_parse(const char *text, struct pyfault_spec *out,
     memset(out, 0, sizeof *out);
     out->log_max = PYFAULT_LOG_MAX_DEFAULT;
     out->sites_k = 1;
+    out->fork_fd = -1;
     out->sites_depth = PYFAULT_SITES_DEPTH_DEFAULT;
     if (errlen > 0)
         err[0] = '\0';

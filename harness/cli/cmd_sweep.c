@@ -249,6 +249,12 @@ int pf_cmd_sweep(int argc, char **argv)
             fprintf(stderr, "pyfault sweep: %s\n", sw.error);
             failed = 1;
         }
+        if (!o.quiet && o.engine_fork)
+            fprintf(stderr, "sweep: %s: %llu trials forked, %llu exec'd (threads alive), %llu "
+                    "exec'd (past the server's run)%s%s\n", pf_target_label(&ts[i]),
+                    (unsigned long long)sts[i].forked, (unsigned long long)sts[i].exec_threads,
+                    (unsigned long long)sts[i].exec_other, sts[i].engine_error[0] ? "; " : "",
+                    sts[i].engine_error);
     }
     int complete = !pf_interrupted && !failed;
     pf_sweep_sort(&sw);

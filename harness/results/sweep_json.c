@@ -29,14 +29,20 @@ static json_t *target_json(const struct pf_options *v, const struct pf_sweep_tar
     for (int i = 0; i < st->t->argc; i++)
         json_array_append_new(argv, pf_json_text(st->t->argv[i]));
     uint64_t first = st->plan.list ? st->plan.list[st->plan.start] : st->plan.start;
-    return json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "argv", argv,
+    json_t *engine = v->engine_fork
+        ? json_pack("{s:s,s:I,s:I,s:I,s:o}", "kind", "fork", "forked", (json_int_t)st->forked,
+                    "exec_threads", (json_int_t)st->exec_threads,
+                    "exec_other", (json_int_t)st->exec_other,
+                    "error", st->engine_error[0] ? pf_json_text(st->engine_error) : json_null())
+        : json_pack("{s:s}", "kind", "exec");
+    return json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o}", "argv", argv,
                      "allocations", (json_int_t)st->allocations,
                      "count_ms", (json_int_t)st->count_ms,
                      "first_point", (json_int_t)first,
                      "step", (json_int_t)st->plan.step,
                      "points_within_m", (json_int_t)st->plan.count,
                      "layer", pf_json_layer(st->layer),
-                     "plan", plan_json(v, st));
+                     "plan", plan_json(v, st), "engine", engine);
 }
 
 static json_t *trial_json(const struct pf_sweep *sw, const struct pf_trial_rec *t,

@@ -153,17 +153,31 @@ static void harness_error(struct pf_result *res)
     snprintf(res->signature, sizeof res->signature, "harness-error: %s", res->error);
 }
 
-void pf_trial_run(const struct pf_context *ctx, struct pf_runner *r,
-                  const struct pf_target *t, const char *inject,
-                  struct pf_result *res)
+void pf_trial_begin(const struct pf_context *ctx, struct pf_runner *r,
+                    const struct pf_target *t, const char *inject,
+                    struct pf_result *res, struct pf_trial_log *log)
 {
     memset(res, 0, sizeof *res);
     res->exit_code = -1;
     pf_trial_repro(ctx, t, inject, res->repro, sizeof res->repro);
+    compose_spec(r, inject, res, &log->path, &log->offset);
+    pf_ctlpage_reset(&r->ctl);
+    pf_capture_reset(&r->out);
+    pf_capture_reset(&r->err);
+}
 
-    const char *log;
-    long log_offset;
-    compose_spec(r, inject, res, &log, &log_offset);
+void pf_trial_fail(struct pf_result *res, const char *fmt, const char *what, int err)
+{
+    snprintf(res->error, sizeof res->error, fmt, what, strerror(err));
+    harness_error(res);
+}
+
+void pf_trial_run(const struct pf_context *ctx, struct pf_runner *r,
+                  const struct pf_target *t, const char *inject,
+                  struct pf_result *res)
+{
+    struct pf_trial_log log;
+    pf_trial_begin(ctx, r, t, inject, res, &log);
 
     struct pf_env env;
     if (pf_env_copy(&env, &ctx->env) < 0 ||
@@ -174,9 +188,6 @@ void pf_trial_run(const struct pf_context *ctx, struct pf_runner *r,
         harness_error(res);
         return;
     }
-    pf_ctlpage_reset(&r->ctl);
-    pf_capture_reset(&r->out);
-    pf_capture_reset(&r->err);
 
     /* before the spawn: a target may orphan its children at once */
     pf_supervise_init();
@@ -185,18 +196,22 @@ void pf_trial_run(const struct pf_context *ctx, struct pf_runner *r,
                           : pf_spawn(t->exe, t->argv, env.v, &ch);
     pf_env_free(&env);
     if (rc != 0) {
-        snprintf(res->error, sizeof res->error, "cannot run %.160s: %s", t->exe, strerror(rc));
-        harness_error(res);
+        pf_trial_fail(res, "cannot run %.160s: %s", t->exe, rc);
         return;
     }
+    pf_trial_finish(ctx, r, &ch, &log, res);
+}
 
+void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct pf_child *ch,
+                     const struct pf_trial_log *log, struct pf_result *res)
+{
     struct pf_watch w;
     memset(&w, 0, sizeof w);
     w.timeout_s = ctx->timeout_s;
     w.ctl = &r->ctl;
     w.want_samples = ctx->want_samples;
-    pf_supervise(&ch, &w, &r->out, &r->err);
-    pf_events_read(log, log_offset, &r->events);
+    pf_supervise(ch, &w, &r->out, &r->err);
+    pf_events_read(log->path, log->offset, &r->events);
     const struct pf_events *ev = &r->events;
 
     res->stop = w.stop;

@@ -73,8 +73,26 @@ int pf_runner_init(struct pf_runner *r, const char *dir, unsigned index,
 /* Removes R's files. */
 void pf_runner_free(struct pf_runner *r);
 
+/* Where a trial's event log is read from. */
+struct pf_trial_log {
+    const char *path;
+    long offset;
+};
+
+/* A trial's first half: RES cleared with its repro line and spec (INJECT
+ * plus our log), R's page and captures reset, LOG set. */
+void pf_trial_begin(const struct pf_context *ctx, struct pf_runner *r,
+                    const struct pf_target *t, const char *inject,
+                    struct pf_result *res, struct pf_trial_log *log);
+/* Its second half, for the started child CH (spawned or forked): watch it
+ * to its end, read the log, classify, sign. */
+void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct pf_child *ch,
+                     const struct pf_trial_log *log, struct pf_result *res);
+/* RES becomes a harness error: FMT ("... %s ... %s") with WHAT and
+ * strerror(ERR). */
+void pf_trial_fail(struct pf_result *res, const char *fmt, const char *what, int err);
 /* Runs T once under INJECT (a valid spec, may be "" for count-only) and
- * fills RES. Thread-safe across distinct runners. */
+ * fills RES: begin, spawn, finish. Thread-safe across distinct runners. */
 void pf_trial_run(const struct pf_context *ctx, struct pf_runner *r,
                   const struct pf_target *t, const char *inject,
                   struct pf_result *res);

@@ -14,7 +14,7 @@
 #define MAX_TIMEOUT_S (86400.0 * 7)
 
 enum { O_PYTHON, O_INJECT, O_TIMEOUT, O_ACCEPT, O_JSON, O_MODE, O_RANGE, O_STRIDE, O_SHARD,
-       O_JOBS, O_OUT, O_QUIET, O_PLAN, O_SITE_DEPTH };
+       O_JOBS, O_OUT, O_QUIET, O_PLAN, O_SITE_DEPTH, O_ENGINE };
 
 static const struct pf_opt run_opts[] = {
     {O_PYTHON, "python", 0, "PY", "interpreter for SCENARIO.py (default: python3 on PATH)"},
@@ -40,6 +40,9 @@ static const struct pf_opt sweep_opts[] = {
                                 "stride and shard then select among those points"},
     {O_SITE_DEPTH, "site-depth", 0, "D", "frames that make a call site for --plan sites,\n"
                                          "1..32 (default 8)"},
+    {O_ENGINE, "engine", 0, "ENGINE", "exec: each trial starts the target afresh (default);\n"
+                                      "fork: trials fork from one run stopped at each point\n"
+                                      "(exec where it is unsafe: threads alive)"},
     {O_JOBS, "jobs", 'j', "N", "trials in parallel (default: number of cores)"},
     {O_INJECT, "inject", 0, "FILTERS", "extra spec filters for every trial (min-size=, site=,\n"
                                        "skip-site=, dso=, region, layer=); no mode token"},
@@ -255,6 +258,13 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
         return 0;
     case O_OUT:
         o->out_dir = a->val;
+        return 0;
+    case O_ENGINE:
+        if (strcmp(a->val, "fork") != 0 && strcmp(a->val, "exec") != 0) {
+            snprintf(err, errlen, "--engine '%s': expected exec or fork", a->val);
+            return -1;
+        }
+        o->engine_fork = strcmp(a->val, "fork") == 0;
         return 0;
     case O_PLAN:
         return pf_parse_plan(a->val, &o->plan_sites, &o->plan_pow2, err, errlen);

@@ -28,6 +28,7 @@ struct pf_options {
     unsigned jobs;            /* sweep: -j N, 0 = number of cores */
     uint64_t plan_sites;      /* sweep: --plan sites:K -> K; 0 = --plan all */
     int plan_pow2;            /* sweep: --plan sites:log (1st, 2nd, 4th, ... per site) */
+    int engine_fork;          /* sweep: --engine fork (else exec) */
     unsigned site_depth;      /* sweep: --site-depth D (frames in a site key) */
     const char *out_dir;      /* sweep: --out DIR */
     char **scenarios;         /* positional scenario files (into argv) */

@@ -142,6 +142,8 @@ static void record(struct pf_sweep *sw, uint64_t k, unsigned mode, uint64_t poin
     }
 }
 
+static int run_target(struct pf_sweep *sw, unsigned index, const struct pf_sweep_target *st);
+
 struct worker {
     struct pf_sweep *sw;
     unsigned index;
@@ -179,7 +181,10 @@ static void *worker_main(void *arg)
             size_t n = strlen(spec);
             snprintf(spec + n, sizeof spec - n, ",%s", filters);
         }
-        pf_trial_run(sw->ctx, r, sw->cur->t, spec, res);
+        if (sw->fork)
+            pf_forksrv_trial(sw->fork, sw->ctx, r, sw->cur->t, job, point, mode, spec, res);
+        else
+            pf_trial_run(sw->ctx, r, sw->cur->t, spec, res);
 
         pthread_mutex_lock(&sw->lock);
         record(sw, k, mode, point, res);
@@ -195,7 +200,28 @@ out_locked:
     return NULL;
 }
 
-int pf_sweep_run(struct pf_sweep *sw, unsigned index, const struct pf_sweep_target *st)
+int pf_sweep_run(struct pf_sweep *sw, unsigned index, struct pf_sweep_target *st)
+{
+    struct pf_forksrv srv;
+    sw->fork = NULL;
+    if (sw->o->engine_fork) {
+        pf_forksrv_start(&srv, sw->ctx, sw->dir, st->t, sw->o->inject);
+        sw->fork = &srv;
+    }
+    int rc = run_target(sw, index, st);
+    if (sw->fork) {
+        pf_forksrv_stop(&srv);
+        st->forked = srv.forked;
+        st->exec_threads = srv.exec_threads;
+        st->exec_other = srv.exec_other;
+        snprintf(st->engine_error, sizeof st->engine_error, "%s", srv.error);
+        sw->fork = NULL;
+    }
+    return rc;
+}
+
+/* Sweeps target INDEX with the workers. */
+static int run_target(struct pf_sweep *sw, unsigned index, const struct pf_sweep_target *st)
 {
     pthread_mutex_lock(&sw->lock);
     sw->target_index = index;

@@ -8,6 +8,7 @@
 
 #include "classify.h"
 #include "findings.h"
+#include "forkserver.h"
 #include "options.h"
 #include "site_plan.h"
 #include "sweep_plan.h"
@@ -31,6 +32,9 @@ struct pf_sweep_target {
     unsigned layer;          /* the counting run's layer (enum pyfault_layer) */
     struct pf_site_plan sites; /* --plan sites: the points chosen; empty otherwise */
     struct pf_sweep_plan plan;
+    /* --engine fork: how its trials ran */
+    uint64_t forked, exec_threads, exec_other;
+    char engine_error[256];   /* why the fork server stopped, if it did */
 };
 
 struct pf_sweep {
@@ -55,6 +59,7 @@ struct pf_sweep {
     /* the target being swept, and the job dispenser */
     unsigned target_index;
     const struct pf_sweep_target *cur;
+    struct pf_forksrv *fork;  /* --engine fork: the current target's server */
     unsigned nmodes;
     unsigned modes[2];
     uint64_t job_next, job_total;
@@ -72,7 +77,7 @@ void pf_sweep_init(struct pf_sweep *sw, const struct pf_options *o,
 /* Sweeps target number INDEX (already counted and planned in ST). Returns
  * 0, or -1 on a harness error (message in sw->error). Stops early when
  * pf_interrupted is set. */
-int pf_sweep_run(struct pf_sweep *sw, unsigned index, const struct pf_sweep_target *st);
+int pf_sweep_run(struct pf_sweep *sw, unsigned index, struct pf_sweep_target *st);
 /* Orders the trial records by target, point and mode (workers finish
  * out of order). Call once no worker runs. */
 void pf_sweep_sort(struct pf_sweep *sw);

@@ -85,6 +85,8 @@ static void test_sites_parse(void **state)
     assert_int_equal(s.sites_k, 1);
     assert_int_equal(s.sites_depth, PYFAULT_SITES_DEPTH_DEFAULT);
     assert_false(s.sites_pow2);
+    assert_int_equal(s.fork_fd, -1);
+    assert_int_equal(parse_ok("fork-fd=3").fork_fd, 3);
     s = parse_ok("sites=/tmp/t,sites-k=4,sites-depth=32,sites-pow2,site=f");
     assert_string_equal(s.sites_path, "/tmp/t");
     assert_int_equal(s.sites_k, 4);
@@ -247,6 +249,8 @@ static void test_malformed_specs(void **state)
         {"dso=trailing\\", "dso=trailing\\"},
         {"region=1", "region=1"},
         {"sites=", "sites="},
+        {"fork-fd=", "fork-fd="},
+        {"fork-fd=70000", "fork-fd=70000"},
         {"sites-k=0", "sites-k=0"},
         {"sites-k=x", "sites-k=x"},
         {"sites-depth=0", "sites-depth=0"},

@@ -1,0 +1,46 @@
+#!/bin/bash
+# fork_engine.sh: points per second per core of --engine fork against
+# --engine exec, on a start-up sweep (-c pass, every STRIDE-th point, both
+# modes) and on bench/data/import_heavy.py (a dozen stdlib imports before
+# its body; its last POINTS points, oneshot). Exec is sampled on fewer
+# points where it is slow (EXEC_POINTS); rates are per core (-j nproc).
+# Prints figures and ratios; asserts nothing.
+set -eu
+. "$(dirname "$0")/harness_lib.bash"
+
+STRIDE=${STRIDE:-20}
+POINTS=${POINTS:-1000}
+EXEC_POINTS=${EXEC_POINTS:-60}
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+# sweep ENGINE DIR ARGS...: prints "trials seconds"
+sweep() {
+    local engine=$1 dir=$2 t0 t1
+    shift 2
+    t0=$(now)
+    "$PYFAULT" sweep -q --engine "$engine" --out "$dir" "$@" >/dev/null || [ $? -eq 1 ]
+    t1=$(now)
+    echo "$(python3 -c "import json; print(json.load(open('$dir/results.json'))['done'])") $(elapsed "$t0" "$t1")"
+}
+
+report() { # label trials seconds
+    echo "$1: $2 trials in $3 s = $(rate "$2" "$3") points/s, $(rate "$(rate "$2" "$3")" "$NPROC") per core"
+}
+
+echo "== start-up: $PY -c pass, every ${STRIDE}th point, both modes, -j $NPROC"
+read -r ne se < <(sweep exec "$OUT/se" --mode both --stride "$STRIDE" -- "$PY" -c pass)
+read -r nf sf < <(sweep fork "$OUT/sf" --mode both --stride "$STRIDE" -- "$PY" -c pass)
+report exec "$ne" "$se"
+report fork "$nf" "$sf"
+echo "fork/exec points per second: $(ratio "$(rate "$nf" "$sf")" "$(rate "$ne" "$se")")"
+
+SCRIPT=$ROOT/bench/data/import_heavy.py
+"$PYFAULT" run -q --json "$OUT/count.json" --python "$PY" "$SCRIPT" || true
+M=$(python3 -c "import json; print(json.load(open('$OUT/count.json'))['eligible'])")
+echo "== $SCRIPT: $M allocations; fork: its last $POINTS points, exec: its last $EXEC_POINTS"
+read -r ne se < <(sweep exec "$OUT/ie" --range "$((M - EXEC_POINTS + 1)):$M" --python "$PY" "$SCRIPT")
+read -r nf sf < <(sweep fork "$OUT/if" --range "$((M - POINTS + 1)):$M" --python "$PY" "$SCRIPT")
+report exec "$ne" "$se"
+report fork "$nf" "$sf"
+echo "fork/exec points per second: $(ratio "$(rate "$nf" "$sf")" "$(rate "$ne" "$se")")"

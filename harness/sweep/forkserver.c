@@ -1,0 +1,257 @@
+/* forkserver.c: the supervisor's side of the shim's fork server. Workers
+ * take their jobs in order from one dispenser; here each waits for its
+ * turn, moves the server on to its point (NEXT, then AT), and asks for a
+ * fork with the descriptors of its own runner (FORK), so the forked trial
+ * is watched and classified exactly as a spawned one (trial.h). */
+#include "forkserver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "interrupt.h"
+#include "options.h"
+
+/* The descriptor the server finds its socket on. */
+#define SERVER_FD 3
+
+static void stop_serving(struct pf_forksrv *s, const char *why)
+{
+    if (!s->ended && why && !s->error[0])
+        snprintf(s->error, sizeof s->error, "%s", why);
+    s->ended = 1;
+    if (s->sock >= 0)
+        close(s->sock);
+    s->sock = -1;
+}
+
+static int spawn_server(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
+                        const struct pf_target *t, const char *filters, int child_sock)
+{
+    /* the same variables as an exec'd trial's, or CPython would number
+     * its allocations differently (each variable is two on 3.11) */
+    char spec[2048];
+    snprintf(spec, sizeof spec, "%s%slog=%s/log.fork,log-max=1,fork-fd=%d",
+             filters ? filters : "", filters && filters[0] ? "," : "", dir, SERVER_FD);
+    struct pf_env env;
+    if (pf_env_copy(&env, &ctx->env) < 0 || pf_env_set(&env, PYFAULT_ENV_SPEC, spec, 0) < 0 ||
+        pf_env_set(&env, PYFAULT_ENV_CTL, s->page.path, 0) < 0) {
+        pf_env_free(&env);
+        return ENOMEM;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&at);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    /* dup2 clears close-on-exec on the copy: only the server gets it */
+    posix_spawn_file_actions_adddup2(&fa, child_sock, SERVER_FD);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &all);
+    posix_spawnattr_setpgroup(&at, 0);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                      POSIX_SPAWN_SETSIGDEF);
+    int rc = posix_spawn(&s->pid, t->exe, &fa, &at, t->argv, env.v);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    pf_env_free(&env);
+    if (rc != 0)
+        s->pid = 0;
+    return rc;
+}
+
+static int send_msg(struct pf_forksrv *s, uint32_t kind, uint32_t arg, uint64_t n,
+                    const int *fds, int nfds)
+{
+    struct pyfault_fork_msg m = {kind, arg, n, 0};
+    struct iovec iov = {&m, sizeof m};
+    char control[CMSG_SPACE(4 * sizeof(int))];
+    struct msghdr h = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (nfds > 0) {
+        memset(control, 0, sizeof control);
+        h.msg_control = control;
+        h.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
+        struct cmsghdr *c = CMSG_FIRSTHDR(&h);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
+        memcpy(CMSG_DATA(c), fds, (size_t)nfds * sizeof(int));
+    }
+    ssize_t w;
+    do
+        w = sendmsg(s->sock, &h, MSG_NOSIGNAL);
+    while (w < 0 && errno == EINTR);
+    return w == (ssize_t)sizeof m ? 0 : -1;
+}
+
+/* One message of KIND from the server; -1 when it is gone or says
+ * something else. A server that stops answering is given up after the
+ * trial timeout. */
+static int recv_msg(struct pf_forksrv *s, uint32_t kind, double timeout_s,
+                    struct pyfault_fork_msg *m)
+{
+    struct timeval tv = {(time_t)timeout_s, (suseconds_t)((timeout_s - (double)(time_t)timeout_s) * 1e6)};
+    setsockopt(s->sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ssize_t r;
+    do
+        r = recv(s->sock, m, sizeof *m, 0);
+    while (r < 0 && errno == EINTR && !pf_interrupted);
+    return r == (ssize_t)sizeof *m && m->kind == kind ? 0 : -1;
+}
+
+void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
+                      const struct pf_target *t, const char *filters)
+{
+    memset(s, 0, sizeof *s);
+    s->sock = -1;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->cond, NULL);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/ctl.fork", dir);
+    if (t->pty_input) {
+        stop_serving(s, "a target on a terminal is not forked");
+        return;
+    }
+    if (pf_ctlpage_create(&s->page, path) < 0) {
+        stop_serving(s, "cannot create the fork server's control page");
+        return;
+    }
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        stop_serving(s, "cannot make the fork server's socket");
+        return;
+    }
+    s->sock = sv[0];
+    pf_supervise_init(); /* the trials are re-parented to us */
+    int rc = spawn_server(s, ctx, dir, t, filters, sv[1]);
+    close(sv[1]);
+    if (rc != 0)
+        stop_serving(s, strerror(rc));
+}
+
+/* Moves the server on to POINT (lock held). */
+static void reach(struct pf_forksrv *s, const struct pf_context *ctx, uint64_t point)
+{
+    if (s->ended || s->at >= point)
+        return;
+    struct pyfault_fork_msg m;
+    /* the server may have to run a long way first: give it a trial's time */
+    if (send_msg(s, PYFAULT_FORK_NEXT, 0, point, NULL, 0) < 0 ||
+        recv_msg(s, PYFAULT_FORK_AT, ctx->timeout_s, &m) < 0) {
+        stop_serving(s, NULL); /* it ran to its end before POINT, or died */
+        return;
+    }
+    s->at = m.n;
+    s->threads = m.arg;
+}
+
+/* Asks for a fork at the current stop into CH (lock held). Returns 0 or
+ * -1 (then the job is exec'd). */
+static int fork_one(struct pf_forksrv *s, const struct pf_context *ctx, struct pf_runner *r,
+                    unsigned mode, const struct pf_trial_log *log, struct pf_child *ch)
+{
+    int out[2] = {-1, -1}, err[2] = {-1, -1};
+    int page = open(r->ctl.path, O_RDWR | O_CLOEXEC);
+    int logfd = open(log->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    int rc = -1;
+    if (page < 0 || logfd < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+        goto out;
+    int fds[4] = {page, out[1], err[1], logfd};
+    struct pyfault_fork_msg m;
+    if (send_msg(s, PYFAULT_FORK_FORK, mode == PF_MODE_PERSISTENT ? 2 : 1, s->at, fds, 4) < 0 ||
+        recv_msg(s, PYFAULT_FORK_PID, ctx->timeout_s, &m) < 0 || m.pid <= 0) {
+        stop_serving(s, "the fork server stopped answering");
+        goto out;
+    }
+    ch->pid = (pid_t)m.pid;
+    ch->out_fd = out[0];
+    ch->err_fd = err[0];
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    fcntl(err[0], F_SETFL, O_NONBLOCK);
+    out[0] = err[0] = -1;
+    rc = 0;
+out:
+    for (int i = 0; i < 2; i++) {
+        if (out[i] >= 0)
+            close(out[i]);
+        if (err[i] >= 0)
+            close(err[i]);
+    }
+    if (page >= 0)
+        close(page);
+    if (logfd >= 0)
+        close(logfd);
+    return rc;
+}
+
+void pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct pf_runner *r,
+                      const struct pf_target *t, uint64_t job, uint64_t point, unsigned mode,
+                      const char *inject, struct pf_result *res)
+{
+    struct pf_trial_log log;
+    struct pf_child ch;
+    int forked = 0;
+    pf_trial_begin(ctx, r, t, inject, res, &log);
+
+    pthread_mutex_lock(&s->lock);
+    while (s->cursor != job && !pf_interrupted) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 100 * 1000 * 1000;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->cond, &s->lock, &until);
+    }
+    reach(s, ctx, point);
+    if (!s->ended && s->at == point && s->threads == 1)
+        forked = fork_one(s, ctx, r, mode, &log, &ch) == 0;
+    if (forked)
+        s->forked++;
+    else if (!s->ended && s->at == point)
+        s->exec_threads++;
+    else
+        s->exec_other++;
+    if (s->cursor == job)
+        s->cursor++;
+    pthread_cond_broadcast(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+
+    if (forked)
+        pf_trial_finish(ctx, r, &ch, &log, res);
+    else
+        pf_trial_run(ctx, r, t, inject, res);
+}
+
+void pf_forksrv_stop(struct pf_forksrv *s)
+{
+    pthread_mutex_lock(&s->lock);
+    stop_serving(s, NULL);
+    pthread_mutex_unlock(&s->lock);
+    if (s->pid > 0) {
+        /* what is left of its run is no trial's: end it; the trials have
+         * groups of their own */
+        kill(-s->pid, SIGKILL);
+        kill(s->pid, SIGKILL);
+        while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        s->pid = 0;
+    }
+    if (s->page.ctl)
+        pf_ctlpage_destroy(&s->page);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->cond);
+}

@@ -1,0 +1,48 @@
+/* forkserver.h: --engine fork: a counting run of the target that stops at
+ * each planned point and forks the trials from there (the shim's fork
+ * server, injectors/pyfault.h), so that they do not start afresh. Points
+ * where forking is unsafe, or that the server never reaches, fall back
+ * to exec. */
+#ifndef PF_FORKSERVER_H
+#define PF_FORKSERVER_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "trial.h"
+
+struct pf_forksrv {
+    pid_t pid;               /* the server, 0 when it could not start */
+    struct pf_ctlpage page;  /* the server's own control page */
+    int sock;                /* our end of its socket, -1 once closed */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    uint64_t cursor;         /* the job to be served next (jobs go in order) */
+    uint64_t at;             /* the eligible allocation the server stopped at */
+    unsigned threads;        /* threads alive there */
+    int ended;               /* the server is gone or out of service */
+    /* what happened to the jobs */
+    uint64_t forked;
+    uint64_t exec_threads;   /* exec: more than one thread alive at the point */
+    uint64_t exec_other;     /* exec: past the server's end, or it failed */
+    char error[256];         /* why the server stopped serving, if it did */
+};
+
+/* Starts T as a fork server in DIR under the filter spec FILTERS (may be
+ * NULL). On failure S is still usable: every job falls back to exec and
+ * S->error says why. */
+void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
+                      const struct pf_target *t, const char *filters);
+/* Runs job number JOB (jobs are numbered from 0 and every one must come
+ * here, in any order across threads: each waits for its turn) at POINT in
+ * MODE (PF_MODE_*) on runner R with the trial spec INJECT, into RES:
+ * forked from the server when it can be, else exec'd. */
+void pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct pf_runner *r,
+                      const struct pf_target *t, uint64_t job, uint64_t point, unsigned mode,
+                      const char *inject, struct pf_result *res);
+/* Ends the service: the server runs to its end, is killed if need be,
+ * and reaped. */
+void pf_forksrv_stop(struct pf_forksrv *s);
+
+#endif

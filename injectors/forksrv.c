@@ -1,0 +1,216 @@
+/*
+ * forksrv.c: the fork server (PYFAULT_FORK_FD, pyfault.h): a counting run
+ * that stops at the supervisor's points and forks the trials from there,
+ * so that no trial pays again for start-up and imports.
+ *
+ * The service is asked for with the spec's fork-fd=, not an environment
+ * variable: one more variable would move CPython's allocation numbers.
+ * The stop happens inside the allocation hook, once the allocation is
+ * numbered and before it is decided; the trial is a fork from that very
+ * place, so it decides the same allocation under its own plan. It is
+ * forked twice over (an intermediate exits at once) so that it is
+ * re-parented to the supervisor, a child subreaper, which can then wait
+ * for it, trace it and kill its group like any trial it spawned itself.
+ * Nothing here allocates: syscalls, stack buffers and the copied page.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int fork_fd = -1;
+uint64_t pf_fork_next;
+
+static bool send_msg(uint32_t kind, uint32_t arg, uint64_t n, int64_t pid)
+{
+    struct pyfault_fork_msg m = {kind, arg, n, pid};
+    ssize_t w;
+    do
+        w = send(fork_fd, &m, sizeof m, MSG_NOSIGNAL);
+    while (w < 0 && errno == EINTR);
+    return w == (ssize_t)sizeof m;
+}
+
+/* Receives one message and up to 4 descriptors into FDS (-1 when absent).
+ * False on a closed socket or a malformed message. */
+static bool recv_msg(struct pyfault_fork_msg *m, int fds[4])
+{
+    char control[CMSG_SPACE(4 * sizeof(int))];
+    struct iovec iov = {m, sizeof *m};
+    struct msghdr h = {.msg_iov = &iov, .msg_iovlen = 1,
+                       .msg_control = control, .msg_controllen = sizeof control};
+    for (int i = 0; i < 4; i++)
+        fds[i] = -1;
+    ssize_t r;
+    do
+        r = recvmsg(fork_fd, &h, MSG_CMSG_CLOEXEC);
+    while (r < 0 && errno == EINTR);
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        memcpy(fds, CMSG_DATA(c), (n > 4 ? 4 : n) * sizeof(int));
+    }
+    return r == (ssize_t)sizeof *m;
+}
+
+static void close_fds(const int fds[4])
+{
+    for (int i = 0; i < 4; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+}
+
+static void stop_serving(void)
+{
+    if (fork_fd >= 0)
+        close(fork_fd);
+    fork_fd = -1;
+    __atomic_store_n(&pf_fork_next, 0, __ATOMIC_RELAXED);
+}
+
+/* The calling process's thread count, from /proc/self/stat (field 20);
+ * 0 when it cannot be read. */
+static unsigned threads_alive(void)
+{
+    char buf[1024];
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    /* the command name may hold spaces and ')': count from the last ')' */
+    char *p = strrchr(buf, ')');
+    if (!p)
+        return 0;
+    /* fields 3.. follow; num_threads is field 20, the 18th after ')' */
+    for (int field = 2; field < 20 && p; field++)
+        p = strchr(p + 1, ' ');
+    return p ? (unsigned)strtoul(p + 1, NULL, 10) : 0;
+}
+
+/* In the trial: take the supervisor's descriptors and plan. FDS: control
+ * page, stdout, stderr, event log. */
+static void become_trial(uint64_t n, uint32_t mode, const int fds[4])
+{
+    setpgid(0, 0);
+    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, 0);
+        close(null);
+    }
+    dup2(fds[1], 1);
+    dup2(fds[2], 2);
+    stop_serving();
+    struct pyfault_ctl *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED,
+                                    fds[0], 0);
+    if (page != MAP_FAILED) {
+        /* the counts go on from the server's: allocation n is this one;
+         * the plan is written before the page is published, so no reader
+         * sees it half done (the seqlock's generation left even) */
+        memcpy(page, pf_page, sizeof *page);
+        page->owner_pid = (int32_t)getpid();
+        page->state = PYFAULT_STATE_ATTACHED;
+        memset(&page->plan, 0, sizeof page->plan);
+        page->plan.mode = mode == 2 ? PYFAULT_MODE_FROM : PYFAULT_MODE_NTH;
+        page->plan.a = n;
+        page->arm_generation = 2;
+        __atomic_store_n(&pf_page, page, __ATOMIC_RELEASE);
+    }
+    pf_log_adopt(fds[3]);
+    close(fds[0]);
+    close(fds[1]);
+    close(fds[2]);
+}
+
+/* Forks a trial for N re-parented to the supervisor. Returns true in the
+ * trial, false in the server (which has reported the trial's pid). */
+static bool fork_trial(uint64_t n, uint32_t mode, const int fds[4])
+{
+    int link[2];
+    if (pipe2(link, O_CLOEXEC) < 0)
+        return false;
+    pid_t mid = fork();
+    if (mid == 0) {
+        pid_t trial = fork();
+        if (trial == 0) {
+            close(link[0]);
+            close(link[1]);
+            become_trial(n, mode, fds);
+            return true;
+        }
+        int64_t pid = trial;
+        ssize_t w = write(link[1], &pid, sizeof pid);
+        _exit(w == (ssize_t)sizeof pid ? 0 : 1);
+    }
+    close(link[1]);
+    int64_t pid = -1;
+    if (mid > 0) {
+        if (read(link[0], &pid, sizeof pid) != (ssize_t)sizeof pid)
+            pid = -1;
+        /* once the intermediate is reaped, the trial is the supervisor's */
+        while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    close(link[0]);
+    if (!send_msg(PYFAULT_FORK_PID, mode, n, pid))
+        stop_serving();
+    return false;
+}
+
+void pf_forksrv_open(void)
+{
+    if (pf_spec.fork_fd < 0)
+        return;
+    fork_fd = pf_spec.fork_fd;
+    /* the target's own children must not inherit the service */
+    fcntl(fork_fd, F_SETFD, FD_CLOEXEC);
+    struct pyfault_fork_msg m;
+    int fds[4];
+    if (!recv_msg(&m, fds) || m.kind != PYFAULT_FORK_NEXT) {
+        close_fds(fds);
+        pf_stderr("pyfault: the fork server's socket did not start with NEXT", "");
+        stop_serving();
+        return;
+    }
+    __atomic_store_n(&pf_fork_next, m.n, __ATOMIC_RELAXED);
+}
+
+void pf_forksrv_serve(uint64_t n)
+{
+    if (fork_fd < 0 || !send_msg(PYFAULT_FORK_AT, threads_alive(), n, 0)) {
+        stop_serving();
+        return;
+    }
+    for (;;) {
+        struct pyfault_fork_msg m;
+        int fds[4];
+        if (!recv_msg(&m, fds)) {
+            close_fds(fds);
+            stop_serving();
+            return;
+        }
+        if (m.kind == PYFAULT_FORK_NEXT) {
+            close_fds(fds);
+            __atomic_store_n(&pf_fork_next, m.n, __ATOMIC_RELAXED);
+            return;
+        }
+        if (m.kind != PYFAULT_FORK_FORK || fds[0] < 0 || fds[1] < 0 || fds[2] < 0) {
+            close_fds(fds);
+            stop_serving();
+            return;
+        }
+        if (fork_trial(n, m.arg, fds))
+            return; /* the trial: decide allocation n under its own plan */
+        close_fds(fds);
+    }
+}

@@ -1,0 +1,196 @@
+/*
+ * test_fork_engine: `pyfault sweep --engine fork` against the exec engine.
+ * The same findings (class + signature) on a start-up sweep of Debian's
+ * python3.11 -c pass in both modes (every 40th point; PYFAULT_FORK_STRIDE=1
+ * for every point, about 5 minutes) and on a scenario with a
+ * region, with the per-point agreement printed; exec at every point of a
+ * region where a second thread is alive, classified as exec classifies
+ * it; and a forked segfault that `pyfault repro` replays as a segfault.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness_cli.h"
+#include "skipping.h"
+
+#define PY "/usr/bin/python3.11"
+
+/* "pyfault sweep --engine ENGINE ARGS..." -> results.json */
+static json_t *sweep(const char *engine, const char *const *args)
+{
+    const char *full[40] = {"--engine", engine, "-q"};
+    int n = 3;
+    for (int i = 0; args[i]; i++)
+        full[n++] = args[i];
+    full[n] = NULL;
+    int status;
+    json_t *j = harness_sweep_json(full, &status);
+    if (status > 1)
+        fail_msg("sweep --engine %s: status %d", engine, status);
+    return j;
+}
+
+static json_t *engine_of(json_t *j)
+{
+    return json_object_get(json_array_get(json_object_get(j, "targets"), 0), "engine");
+}
+
+static json_int_t engine_count(json_t *j, const char *key)
+{
+    return json_integer_value(json_object_get(engine_of(j), key));
+}
+
+/* Does FINDINGS hold one with F's class and signature? */
+static int has_finding(json_t *findings, json_t *f)
+{
+    size_t i;
+    json_t *g;
+    json_array_foreach(findings, i, g) {
+        if (strcmp(harness_str(g, "class"), harness_str(f, "class")) == 0 &&
+            strcmp(harness_str(g, "signature"), harness_str(f, "signature")) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The two runs' findings are the same set; prints the per-point agreement
+ * (trials at the same point and mode with the same class and signature). */
+static void expect_same_findings(const char *what, json_t *ex, json_t *fk)
+{
+    json_t *fe = json_object_get(ex, "findings"), *ff = json_object_get(fk, "findings");
+    size_t i;
+    json_t *f;
+    json_array_foreach(fe, i, f) {
+        if (!has_finding(ff, f))
+            fail_msg("%s: the fork engine missed %s", what, harness_str(f, "signature"));
+    }
+    json_array_foreach(ff, i, f) {
+        if (!has_finding(fe, f))
+            fail_msg("%s: the fork engine alone found %s", what, harness_str(f, "signature"));
+    }
+    json_t *te = json_object_get(ex, "trials"), *tf = json_object_get(fk, "trials");
+    assert_int_equal(json_array_size(te), json_array_size(tf));
+    size_t agree = 0;
+    json_t *a;
+    json_array_foreach(te, i, a) {
+        json_t *b = json_array_get(tf, i);
+        if (json_integer_value(json_object_get(a, "point")) ==
+                json_integer_value(json_object_get(b, "point")) &&
+            strcmp(harness_str(a, "mode"), harness_str(b, "mode")) == 0 &&
+            strcmp(harness_str(a, "class"), harness_str(b, "class")) == 0 &&
+            strcmp(harness_str(a, "signature"), harness_str(b, "signature")) == 0)
+            agree++;
+    }
+    printf("%s: %zu findings each; per-point agreement %zu/%zu; forked %lld, exec'd %lld "
+           "(threads) + %lld (past the server's run)\n", what, json_array_size(fe), agree,
+           json_array_size(te), (long long)engine_count(fk, "forked"),
+           (long long)engine_count(fk, "exec_threads"), (long long)engine_count(fk, "exec_other"));
+}
+
+static void test_startup_sweep_equivalence(void **state)
+{
+    (void)state;
+    const char *stride = getenv("PYFAULT_FORK_STRIDE") ? getenv("PYFAULT_FORK_STRIDE") : "40";
+    char what[64];
+    snprintf(what, sizeof what, "start-up, every %sth point", stride);
+    const char *args[] = {"--mode", "both", "--stride", stride, "--", PY, "-c", "pass", NULL};
+    json_t *ex = sweep("exec", args);
+    json_t *fk = sweep("fork", args);
+    assert_string_equal(harness_str(engine_of(ex), "kind"), "exec");
+    assert_string_equal(harness_str(engine_of(fk), "kind"), "fork");
+    /* single-threaded all through start-up: only the points past the
+     * server's run (the extension past M) are exec'd */
+    assert_true(engine_count(fk, "forked") > 500);
+    assert_int_equal(engine_count(fk, "exec_threads"), 0);
+    assert_true(engine_count(fk, "exec_other") <= 2);
+    expect_same_findings(what, ex, fk);
+    json_decref(ex);
+    json_decref(fk);
+}
+
+static void test_region_equivalence(void **state)
+{
+    (void)state;
+    const char *script = project_path("tests/harness/data/fork_region.py");
+    const char *args[] = {"--mode", "both", "--inject", "region", "--python", PY, script, NULL};
+    json_t *ex = sweep("exec", args);
+    json_t *fk = sweep("fork", args);
+    json_int_t m = json_integer_value(
+        json_object_get(json_array_get(json_object_get(fk, "targets"), 0), "allocations"));
+    assert_true(m > 50);
+    assert_int_equal(engine_count(fk, "forked"), 2 * m);
+    expect_same_findings("region scenario", ex, fk);
+    json_decref(ex);
+    json_decref(fk);
+}
+
+static void test_threads_fall_back_to_exec(void **state)
+{
+    (void)state;
+    const char *script = project_path("tests/harness/data/fork_threads.py");
+    const char *args[] = {"--inject", "region", "--python", PY, script, NULL};
+    json_t *ex = sweep("exec", args);
+    json_t *fk = sweep("fork", args);
+    json_int_t m = json_integer_value(
+        json_object_get(json_array_get(json_object_get(fk, "targets"), 0), "allocations"));
+    assert_true(m > 5);
+    assert_int_equal(engine_count(fk, "forked"), 0);
+    assert_int_equal(engine_count(fk, "exec_threads"), m);
+    expect_same_findings("threads alive", ex, fk);
+    json_decref(ex);
+    json_decref(fk);
+}
+
+static void test_forked_segfault_replays(void **state)
+{
+    (void)state;
+    const char *args[] = {"--", project_path("build/targets/gate_unchecked_malloc"), NULL};
+    char path[600];
+    const char *full[] = {"sweep", "-q", "--engine", "fork", "--out", harness_tmpdir(), args[0],
+                          args[1], NULL};
+    snprintf(path, sizeof path, "%s/results.json", full[5]);
+    struct proc_result r;
+    harness_cli(full, &r, NULL);
+    if (r.exit_code != 1)
+        fail_msg("sweep: status %d, want 1 (segfaults): %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    assert_non_null(j);
+    assert_true(engine_count(j, "forked") >= 8);
+    long seg = -1;
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(j, "trials"), i, t) {
+        if (seg < 0 && strcmp(harness_str(t, "class"), "segfault") == 0)
+            seg = (long)i;
+    }
+    json_decref(j);
+    if (seg < 0)
+        fail_msg("no forked trial segfaulted");
+    char id[32];
+    snprintf(id, sizeof id, "%ld", seg);
+    const char *rargs[] = {"repro", path, id, "--times", "2", NULL};
+    harness_cli(rargs, &r, NULL);
+    if (r.exit_code != 0 || !strstr(r.out, "segfault"))
+        fail_msg("repro: status %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_forked_segfault_replays),
+        cmocka_unit_test(test_threads_fall_back_to_exec),
+        cmocka_unit_test(test_region_equivalence),
+        cmocka_unit_test(test_startup_sweep_equivalence),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
