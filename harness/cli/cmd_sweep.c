@@ -30,8 +30,13 @@ static int check_out_dir(const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "--out %s: %s", dir, strerror(errno));
         return -1;
     }
-    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) < 0) {
-        snprintf(err, errlen, "--out %s: not a writable directory", dir);
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "--out %s: not a directory", dir);
+        return -1;
+    }
+    /* before the sweep, not after it: a read-only folder fails at once */
+    if (access(dir, W_OK) < 0) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
         return -1;
     }
     return 0;
