@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lifeline.h"
 #include "locate.h"
 
 /* Runs ARGV with stdin from /dev/null and reads the first line it prints
@@ -18,6 +19,7 @@ static int first_line_of(char *const argv[], char *out, size_t outlen)
     int fds[2];
     if (pipe(fds) < 0)
         return -1;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -25,6 +27,8 @@ static int first_line_of(char *const argv[], char *out, size_t outlen)
         return -1;
     }
     if (pid == 0) {
+        if (pf_lifeline_bind(parent) < 0)
+            _exit(127);
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
