@@ -238,7 +238,8 @@ int pf_cmd_bisect_run(int argc, char **argv)
         return say(&s, PF_BISECT_BROKEN, o.find_fix, "harness broken");
     }
     char dir[4096];
-    if (pf_tmpdir_create(dir, sizeof dir) < 0) {
+    struct pf_janitor jan = {.pid = -1, .fd = -1};
+    if (pf_tmpdir_create_guarded(dir, sizeof dir, &jan) < 0) {
         fprintf(stderr, "pyfault bisect-run: %s\n", dir);
         pf_context_free(&ctx);
         return say(&s, PF_BISECT_BROKEN, o.find_fix, "harness broken");
@@ -292,7 +293,7 @@ out:
         pf_target_free(&t);
     free(r);
     free(res);
-    pf_tmpdir_remove(dir);
+    pf_tmpdir_release(dir, &jan);
     pf_context_free(&ctx);
     return status;
 }

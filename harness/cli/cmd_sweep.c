@@ -169,6 +169,7 @@ int pf_cmd_sweep(int argc, char **argv)
     struct pf_context ctx;
     int have_ctx = 0;
     char dir[4096] = "";
+    struct pf_janitor jan = {.pid = -1, .fd = -1};
     struct pf_sweep sw;
     int have_sw = 0;
     if (!ts || !sts) {
@@ -194,7 +195,7 @@ int pf_cmd_sweep(int argc, char **argv)
         goto out;
     }
     have_ctx = 1;
-    if (pf_tmpdir_create(dir, sizeof dir) < 0) {
+    if (pf_tmpdir_create_guarded(dir, sizeof dir, &jan) < 0) {
         fprintf(stderr, "pyfault sweep: %s\n", dir);
         dir[0] = '\0';
         goto out;
@@ -256,7 +257,7 @@ out:
     if (have_sw)
         pf_sweep_free(&sw);
     if (dir[0])
-        pf_tmpdir_remove(dir);
+        pf_tmpdir_release(dir, &jan);
     if (have_ctx)
         pf_context_free(&ctx);
     for (unsigned i = 0; i < built; i++)
