@@ -1,6 +1,6 @@
 /* atomic_file.c: an O_EXCL temp file in the same directory, every write(2)
  * checked (a stdio stream over our own write function keeps the first
- * errno), then rename(2): a reader, a Ctrl-C or a full disk never sees
+ * errno), fsync, then rename(2): a reader, a Ctrl-C or a full disk never sees
  * half a report, and a failed write leaves the previous file as it was. */
 #include "atomic_file.h"
 
@@ -82,6 +82,13 @@ int pf_atomic_open(struct pf_atomic_file *af, const char *path, char *err, size_
 int pf_atomic_commit(struct pf_atomic_file *af, char *err, size_t errlen)
 {
     int bad = ferror(af->f) || fflush(af->f) != 0;
+    /* on the disk before the rename: a crash leaves the old file or the
+     * new one, never an empty one */
+    if (!bad && fsync(af->fd) != 0 && errno != EINVAL) {
+        bad = 1;
+        if (!af->error)
+            af->error = errno;
+    }
     bad |= fclose(af->f) != 0;
     af->f = NULL;
     bad |= af->error != 0;

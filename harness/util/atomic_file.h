@@ -18,10 +18,10 @@ struct pf_atomic_file {
  * never through a planted link; the umask's usual mode). Returns 0, or -1
  * with "PATH: strerror" in ERR. */
 int pf_atomic_open(struct pf_atomic_file *af, const char *path, char *err, size_t errlen);
-/* Flushes and closes the temp file, checking every write, then renames it
- * over PATH (a link at PATH is replaced, not followed). Returns 0, or -1
- * with "PATH: strerror" in ERR and the temp file removed; PATH is then
- * what it was. */
+/* Flushes, fsyncs and closes the temp file, checking every write, then
+ * renames it over PATH (a link at PATH is replaced, not followed).
+ * Returns 0, or -1 with "PATH: strerror" in ERR and the temp file
+ * removed; PATH is then what it was. */
 int pf_atomic_commit(struct pf_atomic_file *af, char *err, size_t errlen);
 /* Gives up after a writer failed: removes the temp file and puts
  * "PATH: strerror" (the failed write's errno, else EIO) in ERR. Returns -1. */
