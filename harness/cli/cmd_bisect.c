@@ -15,6 +15,7 @@
 #include "bisect.h"
 #include "clock.h"
 #include "cmd.h"
+#include "first_line.h"
 #include "interrupt.h"
 #include "lifeline.h"
 #include "private_file.h"
@@ -26,18 +27,11 @@
 #define MAX_RUNS 3
 #define LOG_TAIL_LINES 8
 
-/* First line of CMD's stdout into OUT ("" when it fails). */
+/* First line of "sh -c CMD"'s stdout into OUT ("" when it fails). */
 static void first_line(const char *cmd, char *out, size_t outlen)
 {
-    out[0] = '\0';
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return;
-    if (fgets(out, (int)outlen, p))
-        out[strcspn(out, "\n")] = '\0';
-    else
-        out[0] = '\0';
-    if (pclose(p) != 0)
+    char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
+    if (pf_first_line(argv, out, outlen) < 0)
         out[0] = '\0';
 }
 
