@@ -171,6 +171,27 @@ static void test_thousand_trials(void **state)
     assert_true(status == 0 || status == 1);
 }
 
+static void test_python_new_session(void **state)
+{
+    (void)state;
+    char mark[128], code[512];
+    make_mark(mark, sizeof mark, "python");
+    /* a real-world escape: subprocess in a session of its own, exec'd;
+     * MARK is the shell's $0, an argument of its own */
+    snprintf(code, sizeof code,
+             "import subprocess, time\n"
+             "subprocess.Popen(['/bin/sh', '-c', 'sleep 1000; :', '%s'], start_new_session=True)\n"
+             "time.sleep(0.2)\n", mark);
+    const char *args[] = {"run", "-q", "--", "/usr/bin/python3.11", "-c", code, NULL};
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    int left = marked(mark, NULL, 1);
+    if (r.exit_code != 0)
+        fail_msg("status %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    assert_int_equal(left, 0);
+}
+
 static void test_ctrl_c(void **state)
 {
     (void)state;
@@ -217,6 +238,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_thousand_trials),
+        cmocka_unit_test(test_python_new_session),
         cmocka_unit_test(test_ctrl_c),
         cmocka_unit_test(test_sigkill),
     };
