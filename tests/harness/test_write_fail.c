@@ -92,9 +92,9 @@ static void release(struct snapshot *s)
 
 static void test_full_disk(void **state)
 {
-    (void)state;
-    char mnt[512], path[700], shard[2][700], merged[700], junit[700];
-    if (tmpfs_mount(mnt, sizeof mnt, 64) < 0)
+    char *mnt = *state;
+    char path[700], shard[2][700], merged[700], junit[700];
+    if (tmpfs_mount(mnt, TMPFS_DIRLEN, 64) < 0)
         skip_because(mnt);
     sweep_into(mnt);
     struct snapshot s;
@@ -143,7 +143,6 @@ static void test_full_disk(void **state)
     unchanged(mnt, &s, 1);
 
     release(&s);
-    tmpfs_unmount(mnt);
     for (int k = 0; k < 2; k++)
         unlink(shard[k]);
     rmdir(roomy);
@@ -151,9 +150,9 @@ static void test_full_disk(void **state)
 
 static void test_read_only_folder(void **state)
 {
-    (void)state;
-    char mnt[512], path[700];
-    if (tmpfs_mount(mnt, sizeof mnt, 256) < 0)
+    char *mnt = *state;
+    char path[700];
+    if (tmpfs_mount(mnt, TMPFS_DIRLEN, 256) < 0)
         skip_because(mnt);
     sweep_into(mnt);
     struct snapshot s;
@@ -185,14 +184,13 @@ static void test_read_only_folder(void **state)
     expect_write_error(gate, "gate", junit, erofs);
     unchanged(mnt, &s, 0);
     release(&s);
-    tmpfs_unmount(mnt);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full_disk),
-        cmocka_unit_test(test_read_only_folder),
+        cmocka_unit_test_setup_teardown(test_full_disk, tmpfs_setup, tmpfs_teardown),
+        cmocka_unit_test_setup_teardown(test_read_only_folder, tmpfs_setup, tmpfs_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,6 +63,24 @@ void tmpfs_unmount(const char *dir)
     rmdir(dir);
 }
 
+int tmpfs_setup(void **state)
+{
+    char *dir = calloc(1, TMPFS_DIRLEN);
+    *state = dir;
+    return dir ? 0 : -1;
+}
+
+int tmpfs_teardown(void **state)
+{
+    char *dir = *state;
+    /* a path when mounted; a reason (or nothing) when skipped */
+    if (dir && dir[0] == '/')
+        tmpfs_unmount(dir);
+    free(dir);
+    *state = NULL;
+    return 0;
+}
+
 char *tmpfs_slurp(const char *path)
 {
     FILE *f = fopen(path, "re");

@@ -17,6 +17,14 @@ int tmpfs_remount_ro(const char *dir);
 int tmpfs_fill(const char *dir);
 /* Unmounts DIR (lazily) and removes the directory. */
 void tmpfs_unmount(const char *dir);
+/* The size of the buffer tmpfs_setup() puts in *STATE. */
+#define TMPFS_DIRLEN 512
+/* cmocka setup: a buffer of TMPFS_DIRLEN bytes in *STATE, for
+ * tmpfs_mount(). Returns 0, or -1 when out of memory. */
+int tmpfs_setup(void **state);
+/* cmocka teardown (run after a failed test too): unmounts what
+ * tmpfs_mount() mounted on *STATE, if anything, and frees it. Returns 0. */
+int tmpfs_teardown(void **state);
 /* The whole content of PATH (heap, NUL-terminated), or NULL. */
 char *tmpfs_slurp(const char *path);
 

@@ -109,9 +109,9 @@ static void test_link_at_final_name_replaced(void **state)
 
 static void test_full_disk(void **state)
 {
-    (void)state;
-    char mnt[512], path[600], err[1024];
-    if (tmpfs_mount(mnt, sizeof mnt, 64) < 0)
+    char *mnt = *state;
+    char path[600], err[1024];
+    if (tmpfs_mount(mnt, TMPFS_DIRLEN, 64) < 0)
         skip_because(mnt);
     snprintf(path, sizeof path, "%s/results.json", mnt);
     put(path, "previous\n");
@@ -133,14 +133,13 @@ static void test_full_disk(void **state)
     assert_int_equal(write_text(path, "{}\n", err, sizeof err), -1);
     assert_string_equal(err, want);
     expect_content(path, "previous\n");
-    tmpfs_unmount(mnt);
 }
 
 static void test_read_only_folder(void **state)
 {
-    (void)state;
-    char mnt[512], path[600], err[1024];
-    if (tmpfs_mount(mnt, sizeof mnt, 64) < 0)
+    char *mnt = *state;
+    char path[600], err[1024];
+    if (tmpfs_mount(mnt, TMPFS_DIRLEN, 64) < 0)
         skip_because(mnt);
     snprintf(path, sizeof path, "%s/summary.md", mnt);
     put(path, "previous\n");
@@ -150,7 +149,6 @@ static void test_read_only_folder(void **state)
     snprintf(want, sizeof want, "%s: Read-only file system", path);
     assert_string_equal(err, want);
     expect_content(path, "previous\n");
-    tmpfs_unmount(mnt);
 }
 
 static void test_private_files(void **state)
@@ -198,8 +196,8 @@ int main(void)
         cmocka_unit_test(test_whole_file_and_mode),
         cmocka_unit_test(test_failed_writer_keeps_previous),
         cmocka_unit_test(test_link_at_final_name_replaced),
-        cmocka_unit_test(test_full_disk),
-        cmocka_unit_test(test_read_only_folder),
+        cmocka_unit_test_setup_teardown(test_full_disk, tmpfs_setup, tmpfs_teardown),
+        cmocka_unit_test_setup_teardown(test_read_only_folder, tmpfs_setup, tmpfs_teardown),
         cmocka_unit_test(test_private_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
