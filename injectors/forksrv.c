@@ -19,9 +19,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int fork_fd = -1;
@@ -100,8 +103,17 @@ static unsigned threads_alive(void)
 
 /* In the trial: take the supervisor's descriptors and plan. FDS: control
  * page, stdout, stderr, event log. */
-static void become_trial(uint64_t n, uint32_t mode, const int fds[4])
+static void become_trial(uint64_t n, uint32_t mode, const int fds[4], pid_t mid)
 {
+    /* die with the supervisor, once it is our parent: asked for earlier,
+     * the signal would come when the intermediate exits */
+    while (getppid() == mid) {
+        struct timespec pause = {0, 50 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+        _exit(1); /* no subreaper took us: the supervisor is gone */
     setpgid(0, 0);
     int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null >= 0) {
@@ -141,11 +153,12 @@ static bool fork_trial(uint64_t n, uint32_t mode, const int fds[4])
         return false;
     pid_t mid = fork();
     if (mid == 0) {
+        pid_t self = getpid();
         pid_t trial = fork();
         if (trial == 0) {
             close(link[0]);
             close(link[1]);
-            become_trial(n, mode, fds);
+            become_trial(n, mode, fds, self);
             return true;
         }
         int64_t pid = trial;

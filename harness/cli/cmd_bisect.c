@@ -15,7 +15,10 @@
 #include "bisect.h"
 #include "clock.h"
 #include "cmd.h"
+#include "first_line.h"
 #include "interrupt.h"
+#include "lifeline.h"
+#include "private_file.h"
 #include "replay.h"
 #include "tmpdir.h"
 #include "trial.h"
@@ -24,32 +27,26 @@
 #define MAX_RUNS 3
 #define LOG_TAIL_LINES 8
 
-/* First line of CMD's stdout into OUT ("" when it fails). */
+/* First line of "sh -c CMD"'s stdout into OUT ("" when it fails). */
 static void first_line(const char *cmd, char *out, size_t outlen)
 {
-    out[0] = '\0';
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return;
-    if (fgets(out, (int)outlen, p))
-        out[strcspn(out, "\n")] = '\0';
-    else
-        out[0] = '\0';
-    if (pclose(p) != 0)
+    char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
+    if (pf_first_line(argv, out, outlen) < 0)
         out[0] = '\0';
 }
 
-/* Runs "sh -c CMD" in the working tree with output appended to LOG.
- * pyfault's own make variables must not reach the project's make. */
-static int run_logged(const char *cmd, const char *log)
+/* Runs "sh -c CMD" in the working tree with output appended to the log
+ * open on FD. pyfault's own make variables must not reach the project's
+ * make. */
+static int run_logged(const char *cmd, int fd)
 {
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || null < 0)
+        if (pf_lifeline_bind(parent) < 0 || null < 0)
             _exit(127);
         dup2(null, 0);
         dup2(fd, 1);
@@ -97,11 +94,8 @@ static void show_tail(const char *log)
 
 /* Builds the commit: --build, or ./configure (when there is no Makefile)
  * then make -j$(nproc). Returns 0, or -1 with the failing command in WHAT. */
-static int build(const struct pf_bisect_opts *o, const char *log, char *what, size_t whatlen)
+static int build(const struct pf_bisect_opts *o, int log, char *what, size_t whatlen)
 {
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd >= 0)
-        close(fd);
     if (o->build) {
         snprintf(what, whatlen, "%s", o->build);
         return run_logged(o->build, log) == 0 ? 0 : -1;
@@ -123,15 +117,21 @@ static int build(const struct pf_bisect_opts *o, const char *log, char *what, si
     return run_logged(make, log) == 0 ? 0 : -1;
 }
 
-/* Where the build log goes: the repository's git dir, else /tmp. */
-static void log_path(char *out, size_t outlen)
+/* Creates the build log: the repository's git dir's
+ * pyfault-bisect-build.log made anew (a link there is removed, never
+ * followed), else a fresh $TMPDIR/pyfault-bisect-build.XXXXXX.log. Its
+ * name into OUT; returns the descriptor, or -1 with errno. */
+static int open_log(char *out, size_t outlen)
 {
     char gitdir[PATH_MAX];
     first_line("git rev-parse --absolute-git-dir 2>/dev/null", gitdir, sizeof gitdir);
-    if (gitdir[0])
+    if (gitdir[0]) {
         snprintf(out, outlen, "%.4000s/pyfault-bisect-build.log", gitdir);
-    else
-        snprintf(out, outlen, "/tmp/pyfault-bisect-build.%d.log", (int)getpid());
+        return pf_private_recreate(out, O_WRONLY);
+    }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(out, outlen, "%.4000s/pyfault-bisect-build.XXXXXX.log", tmp && *tmp ? tmp : "/tmp");
+    return pf_private_temp(out, 4);
 }
 
 struct step {
@@ -232,7 +232,8 @@ int pf_cmd_bisect_run(int argc, char **argv)
         return say(&s, PF_BISECT_BROKEN, o.find_fix, "harness broken");
     }
     char dir[4096];
-    if (pf_tmpdir_create(dir, sizeof dir) < 0) {
+    struct pf_janitor jan = {.pid = -1, .fd = -1};
+    if (pf_tmpdir_create_guarded(dir, sizeof dir, &jan) < 0) {
         fprintf(stderr, "pyfault bisect-run: %s\n", dir);
         pf_context_free(&ctx);
         return say(&s, PF_BISECT_BROKEN, o.find_fix, "harness broken");
@@ -249,9 +250,15 @@ int pf_cmd_bisect_run(int argc, char **argv)
     }
 
     char log[PATH_MAX + 64], what[512];
-    log_path(log, sizeof log);
+    int log_fd = open_log(log, sizeof log);
+    if (log_fd < 0) {
+        fprintf(stderr, "pyfault bisect-run: %s: %s\n", log, strerror(errno));
+        status = say(&s, PF_BISECT_BROKEN, o.find_fix, "harness broken");
+        goto out;
+    }
     double t0 = pf_now_s();
-    int built = build(&o, log, what, sizeof what);
+    int built = build(&o, log_fd, what, sizeof what);
+    close(log_fd);
     s.build_s = pf_now_s() - t0;
     if (built < 0) {
         fprintf(stderr, "pyfault bisect-run: build failed: %s (log: %s)\n", what, log);
@@ -280,7 +287,7 @@ out:
         pf_target_free(&t);
     free(r);
     free(res);
-    pf_tmpdir_remove(dir);
+    pf_tmpdir_release(dir, &jan);
     pf_context_free(&ctx);
     return status;
 }

@@ -260,6 +260,12 @@ int pf_cmd_matrix(int argc, char **argv)
         pf_matrix_free(&m);
         goto out;
     }
+    /* before the matrix, not after it: a read-only folder fails at once */
+    if (a.out && access(a.out, W_OK) < 0) {
+        fprintf(stderr, "pyfault matrix: %s: %s\n", a.out, strerror(errno));
+        pf_matrix_free(&m);
+        goto out;
+    }
     pf_interrupt_install();
     if (pf_matrix_run(&m, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault matrix: %s\n", err);

@@ -107,6 +107,7 @@ int pf_cmd_repro(int argc, char **argv)
     struct pf_result *res = NULL;
     int have_ctx = 0, have_t = 0;
     char dir[4096] = "";
+    struct pf_janitor jan = {.pid = -1, .fd = -1};
     if (pf_repro_plan(&r, id, &p, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault repro: %s: %s\n", path, err);
         pf_results_free(&r);
@@ -117,7 +118,7 @@ int pf_cmd_repro(int argc, char **argv)
         goto out;
     }
     have_ctx = 1;
-    if (pf_tmpdir_create(dir, sizeof dir) < 0) {
+    if (pf_tmpdir_create_guarded(dir, sizeof dir, &jan) < 0) {
         fprintf(stderr, "pyfault repro: %s\n", dir);
         dir[0] = '\0';
         goto out;
@@ -176,7 +177,7 @@ out:
     if (have_t)
         pf_target_free(&t);
     if (dir[0])
-        pf_tmpdir_remove(dir);
+        pf_tmpdir_release(dir, &jan);
     if (have_ctx)
         pf_context_free(&ctx);
     pf_repro_plan_free(&p);

@@ -63,7 +63,8 @@ int pf_cmd_run(int argc, char **argv)
         return 2;
     }
     char dir[4096];
-    if (pf_tmpdir_create(dir, sizeof dir) < 0) {
+    struct pf_janitor jan = {.pid = -1, .fd = -1};
+    if (pf_tmpdir_create_guarded(dir, sizeof dir, &jan) < 0) {
         fprintf(stderr, "pyfault run: %s\n", dir);
         pf_context_free(&ctx);
         pf_target_free(&t);
@@ -105,7 +106,7 @@ int pf_cmd_run(int argc, char **argv)
 out:
     free(r);
     free(res);
-    pf_tmpdir_remove(dir);
+    pf_tmpdir_release(dir, &jan);
     pf_context_free(&ctx);
     pf_target_free(&t);
     return status;

@@ -30,8 +30,13 @@ static int check_out_dir(const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "--out %s: %s", dir, strerror(errno));
         return -1;
     }
-    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) < 0) {
-        snprintf(err, errlen, "--out %s: not a writable directory", dir);
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "--out %s: not a directory", dir);
+        return -1;
+    }
+    /* before the sweep, not after it: a read-only folder fails at once */
+    if (access(dir, W_OK) < 0) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
         return -1;
     }
     return 0;
@@ -187,6 +192,7 @@ int pf_cmd_sweep(int argc, char **argv)
     struct pf_context ctx;
     int have_ctx = 0;
     char dir[4096] = "";
+    struct pf_janitor jan = {.pid = -1, .fd = -1};
     struct pf_sweep sw;
     int have_sw = 0;
     if (!ts || !sts) {
@@ -212,7 +218,7 @@ int pf_cmd_sweep(int argc, char **argv)
         goto out;
     }
     have_ctx = 1;
-    if (pf_tmpdir_create(dir, sizeof dir) < 0) {
+    if (pf_tmpdir_create_guarded(dir, sizeof dir, &jan) < 0) {
         fprintf(stderr, "pyfault sweep: %s\n", dir);
         dir[0] = '\0';
         goto out;
@@ -286,7 +292,7 @@ out:
     if (have_sw)
         pf_sweep_free(&sw);
     if (dir[0])
-        pf_tmpdir_remove(dir);
+        pf_tmpdir_release(dir, &jan);
     if (have_ctx)
         pf_context_free(&ctx);
     for (unsigned i = 0; i < built; i++) {

@@ -9,52 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "first_line.h"
 #include "locate.h"
 
-/* Runs ARGV with stdin from /dev/null and reads the first line it prints
- * into OUT. Returns 0 when it exited 0 and printed something. */
-static int first_line_of(char *const argv[], char *out, size_t outlen)
-{
-    int fds[2];
-    if (pipe(fds) < 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        freopen("/dev/null", "r", stdin);
-        /* the probe must not run under a shim a caller preloaded */
-        unsetenv("LD_PRELOAD");
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    size_t used = 0;
-    ssize_t n;
-    char buf[4096];
-    while ((n = read(fds[0], buf, sizeof buf)) > 0) {
-        size_t take = (size_t)n;
-        if (used + take >= outlen)
-            take = outlen - 1 - used;
-        memcpy(out + used, buf, take);
-        used += take;
-    }
-    close(fds[0]);
-    out[used] = '\0';
-    char *nl = strchr(out, '\n');
-    if (nl)
-        *nl = '\0';
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 && out[0] ? 0 : -1;
-}
 
 static int describe(struct pf_interp *i, const char *id, const char *path,
                     int ask_version, char *err, size_t errlen)
@@ -71,13 +28,13 @@ static int describe(struct pf_interp *i, const char *id, const char *path,
         return -1;
     }
     char *vargv[] = {i->path, "-c", "import sys; print(sys.version.split()[0])", NULL};
-    if (ask_version && first_line_of(vargv, i->version, sizeof i->version) < 0) {
+    if (ask_version && pf_first_line(vargv, i->version, sizeof i->version) < 0) {
         snprintf(err, errlen, "interpreter %s: %s does not run as a Python", id, i->path);
         return -1;
     }
     char line[PATH_MAX + 80];
     char *hargv[] = {"/usr/bin/sha256sum", "--", i->path, NULL};
-    if (first_line_of(hargv, line, sizeof line) < 0 || strlen(line) < 64) {
+    if (pf_first_line(hargv, line, sizeof line) < 0 || strlen(line) < 64) {
         snprintf(err, errlen, "interpreter %s: cannot hash %s", id, i->path);
         return -1;
     }

@@ -313,7 +313,8 @@ out:
 int pf_matrix_run(struct pf_matrix *m, char *err, size_t errlen)
 {
     char dir[4096];
-    if (pf_tmpdir_create(dir, sizeof dir) < 0) {
+    struct pf_janitor jan = {.pid = -1, .fd = -1};
+    if (pf_tmpdir_create_guarded(dir, sizeof dir, &jan) < 0) {
         snprintf(err, errlen, "%s", dir);
         return -1;
     }
@@ -337,7 +338,7 @@ int pf_matrix_run(struct pf_matrix *m, char *err, size_t errlen)
     if (pf_interrupted)
         m->complete = 0;
     m->duration_ms = pf_now_ms() - t0;
-    pf_tmpdir_remove(dir);
+    pf_tmpdir_release(dir, &jan);
     return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lifeline.h"
 #include "locate.h"
 
 int pf_project_root(char *out, size_t outlen)
@@ -32,12 +33,15 @@ int pf_build_ext(const char *python, const char *name, const char *outdir,
         return -1;
     }
     snprintf(script, sizeof script, "%s/tools/build-ext.sh", root);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(err, errlen, "fork: %s", strerror(errno));
         return -1;
     }
     if (pid == 0) {
+        if (pf_lifeline_bind(parent) < 0)
+            _exit(127);
         execl(script, script, python, name, outdir, (char *)NULL);
         _exit(127);
     }

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lifeline.h"
 #include "shellquote.h"
 
 #define MAX_ARGS 64
@@ -76,6 +77,7 @@ int pf_repro_gdb(const struct pf_context *ctx, const struct pf_target *t, const 
     sigemptyset(&ign.sa_mask);
     sigaction(SIGINT, &ign, &old_int);
     sigaction(SIGQUIT, &ign, &old_quit);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(err, errlen, "fork: %s", strerror(errno));
@@ -84,6 +86,8 @@ int pf_repro_gdb(const struct pf_context *ctx, const struct pf_target *t, const 
         return -1;
     }
     if (pid == 0) {
+        if (pf_lifeline_bind(parent) < 0)
+            _exit(127);
         signal(SIGINT, SIG_DFL); /* ignored dispositions survive exec */
         signal(SIGQUIT, SIG_DFL);
         execvp("gdb", (char *const *)argv);

@@ -189,11 +189,7 @@ int pf_matrix_json_write(const char *path, const struct pf_matrix *m,
     }
     int rc = json_dumpf(root, af.f, JSON_INDENT(1) | JSON_ENSURE_ASCII);
     json_decref(root);
-    if (rc < 0) {
-        pf_atomic_abort(&af);
-        snprintf(err, errlen, "%s: write failed", path);
-        return -1;
-    }
-    fputc('\n', af.f);
+    if (rc < 0 || fputc('\n', af.f) == EOF)
+        return pf_atomic_fail(&af, err, errlen);
     return pf_atomic_commit(&af, err, errlen);
 }

@@ -340,10 +340,7 @@ int pf_merge_write(const char *path, json_t *root, char *err, size_t errlen)
         }
     }
     fputs("\n}\n", f);
-    if (bad) {
-        pf_atomic_abort(&af);
-        snprintf(err, errlen, "cannot write %.300s: JSON encoding failed", path);
-        return -1;
-    }
+    if (bad)
+        return pf_atomic_fail(&af, err, errlen);
     return pf_atomic_commit(&af, err, errlen);
 }

@@ -250,11 +250,14 @@ int pf_sweep_json_write(const char *path, const struct pf_sweep *sw,
     for (size_t i = 0; i < sw->ntrials; i++) {
         json_t *t = trial_json(sw, &sw->trials[i], names);
         fputs(i ? ",\n    " : "\n    ", af.f);
-        if (!t || json_dumpf(t, af.f, JSON_COMPACT | JSON_SORT_KEYS) < 0) {
-            json_decref(t);
-            snprintf(err, errlen, "cannot write %.300s", af.tmp);
+        if (!t) {
             pf_atomic_abort(&af);
+            snprintf(err, errlen, "cannot build results.json (out of memory)");
             return -1;
+        }
+        if (json_dumpf(t, af.f, JSON_COMPACT | JSON_SORT_KEYS) < 0) {
+            json_decref(t);
+            return pf_atomic_fail(&af, err, errlen);
         }
         json_decref(t);
     }

@@ -9,6 +9,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "private_file.h"
+
 /* Rounded up to a page so the target may map it whole. */
 static size_t ctl_size(void)
 {
@@ -23,7 +25,7 @@ int pf_ctlpage_create(struct pf_ctlpage *cp, const char *path)
         errno = ENAMETOOLONG;
         return -1;
     }
-    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int fd = pf_private_create(path, O_RDWR);
     if (fd < 0)
         return -1;
     if (ftruncate(fd, (off_t)ctl_size()) < 0) {

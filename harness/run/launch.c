@@ -1,17 +1,105 @@
-/* launch.c: posix_spawn with POSIX_SPAWN_SETPGROUP. glibc's posix_spawn is
- * vfork-based (fast for a sweep) and reports exec errors to the caller;
- * and it is safe to call from many worker threads at once. */
+/* launch.c: vfork + exec, so the child can be put on a lifeline
+ * (PR_SET_PDEATHSIG, which posix_spawn cannot ask for) between the two.
+ * vfork keeps a sweep's spawns fast, suspends only the calling thread (so
+ * many workers may spawn at once), and the child reports an exec error
+ * through the memory it shares with us. The child makes only system
+ * calls: no locks, no allocation. */
 #include "launch.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+
+#include "lifeline.h"
+
+/* What the vforked child does; filled by the parent beforehand. */
+struct plan {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    pid_t parent;
+    const char *tty;     /* a pseudo-terminal's slave: new session on it */
+    int out_fd, err_fd;  /* pipes' write ends (no tty) */
+    volatile int error;  /* set by the child when it cannot exec */
+};
+
+/* dup2 that also clears close-on-exec when FROM is TO already. */
+static int move_fd(int from, int to)
+{
+    if (from == to)
+        return fcntl(to, F_SETFD, 0);
+    return dup2(from, to) < 0 ? -1 : 0;
+}
+
+/* The child: its own process group (or session), its standard streams,
+ * the lifeline, every signal at its default and unblocked, exec. */
+static void child(struct plan *p)
+{
+    int fail = 0;
+    if (p->tty) {
+        int fd;
+        fail |= setsid() < 0;
+        /* opened after setsid: the terminal becomes the controlling one */
+        fail |= (fd = open(p->tty, O_RDWR)) < 0;
+        fail |= move_fd(fd, 0) < 0 || move_fd(0, 1) < 0 || move_fd(0, 2) < 0;
+        if (fd > 2)
+            close(fd);
+    } else {
+        int null;
+        fail |= setpgid(0, 0) < 0;
+        fail |= (null = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0;
+        fail |= move_fd(null, 0) < 0 || move_fd(p->out_fd, 1) < 0 || move_fd(p->err_fd, 2) < 0;
+    }
+    if (fail || pf_lifeline_bind(p->parent) < 0) {
+        p->error = errno ? errno : ESRCH;
+        _exit(127);
+    }
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++)
+        sigaction(sig, &dfl, NULL); /* SIGKILL, SIGSTOP and glibc's own refuse: fine */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execve(p->path, p->argv, p->envp);
+    p->error = errno;
+    _exit(127);
+}
+
+/* vfork with every signal blocked in this thread meanwhile: none of our
+ * handlers may run in the child on our stack. Returns the pid, or -1
+ * with P->error set (the exec failed: the child is reaped). */
+static pid_t start(struct plan *p)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    p->parent = getpid();
+    p->error = 0;
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    pid_t pid = vfork();
+    if (pid == 0)
+        child(p);
+    int e = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pid < 0) {
+        p->error = e;
+        return -1;
+    }
+    if (p->error) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        return -1;
+    }
+    return pid;
+}
 
 int pf_spawn(const char *path, char *const argv[], char *const envp[],
              struct pf_child *out)
@@ -29,34 +117,15 @@ int pf_spawn(const char *path, char *const argv[], char *const envp[],
         close(outp[1]);
         return rc;
     }
-
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&at);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
-
-    sigset_t all, none;
-    sigfillset(&all);
-    sigemptyset(&none);
-    posix_spawnattr_setsigdefault(&at, &all);
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setpgroup(&at, 0);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
-                                      POSIX_SPAWN_SETSIGMASK);
-
-    pid_t pid;
-    rc = posix_spawn(&pid, path, &fa, &at, argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
+    struct plan p = {.path = path, .argv = argv, .envp = envp,
+                     .out_fd = outp[1], .err_fd = errp[1]};
+    pid_t pid = start(&p);
     close(outp[1]);
     close(errp[1]);
-    if (rc != 0) {
+    if (pid < 0) {
         close(outp[0]);
         close(errp[0]);
-        return rc;
+        return p.error;
     }
     fcntl(outp[0], F_SETFL, O_NONBLOCK);
     fcntl(errp[0], F_SETFL, O_NONBLOCK);
@@ -99,28 +168,12 @@ int pf_spawn_pty(const char *path, char *const argv[], char *const envp[],
     struct winsize ws = {.ws_row = 40, .ws_col = 120};
     ioctl(master, TIOCSWINSZ, &ws);
 
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&at);
-    /* opened after setsid: the terminal becomes the controlling one */
-    posix_spawn_file_actions_addopen(&fa, 0, slave, O_RDWR, 0);
-    posix_spawn_file_actions_adddup2(&fa, 0, 1);
-    posix_spawn_file_actions_adddup2(&fa, 0, 2);
-    sigset_t all, none;
-    sigfillset(&all);
-    sigemptyset(&none);
-    posix_spawnattr_setsigdefault(&at, &all);
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF |
-                                      POSIX_SPAWN_SETSIGMASK);
-    pid_t pid;
-    int rc = posix_spawn(&pid, path, &fa, &at, argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
-    if (rc != 0) {
+    struct plan p = {.path = path, .argv = argv, .envp = envp, .tty = slave,
+                     .out_fd = -1, .err_fd = -1};
+    pid_t pid = start(&p);
+    if (pid < 0) {
         close(master);
-        return rc;
+        return p.error;
     }
     if (input) {
         type_text(master, input, strlen(input));

@@ -12,7 +12,9 @@ struct pf_child {
 };
 
 /* Starts PATH with ARGV and ENVP in a new process group, stdin from
- * /dev/null, every signal disposition at its default. Thread-safe.
+ * /dev/null, every signal disposition at its default, SIGKILLed when the
+ * calling thread ends (PR_SET_PDEATHSIG: the harness dies, or a worker
+ * ends before reaping it). Thread-safe.
  * Returns 0, or an errno value (the exec failed or resources ran out). */
 int pf_spawn(const char *path, char *const argv[], char *const envp[],
              struct pf_child *out);

@@ -121,11 +121,8 @@ int pf_json_write_atomic(const char *path, json_t *j, char *err, size_t errlen)
     struct pf_atomic_file af;
     if (pf_atomic_open(&af, path, err, errlen) < 0)
         return -1;
-    if (json_dumpf(j, af.f, JSON_INDENT(2) | JSON_SORT_KEYS) < 0 || fputc('\n', af.f) == EOF) {
-        snprintf(err, errlen, "cannot write %.300s: %s", af.tmp, strerror(errno ? errno : EIO));
-        pf_atomic_abort(&af);
-        return -1;
-    }
+    if (json_dumpf(j, af.f, JSON_INDENT(2) | JSON_SORT_KEYS) < 0 || fputc('\n', af.f) == EOF)
+        return pf_atomic_fail(&af, err, errlen);
     return pf_atomic_commit(&af, err, errlen);
 }
 

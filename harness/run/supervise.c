@@ -2,13 +2,15 @@
  * the control page every PF_WATCH_WINDOW_MS, the deadline and the
  * interrupt flag. Whatever ends the loop, the process group is killed
  * while its leader is still unreaped (so the group id cannot be reused
- * under us) and then everything in it is reaped. */
+ * under us) and then everything in it is reaped; then whatever left the
+ * group (setsid) but carries the trial's control page in its environment. */
 #include "supervise.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -18,6 +20,7 @@
 #include "classify.h"
 #include "clock.h"
 #include "elfsym.h"
+#include "escaped.h"
 #include "interrupt.h"
 #include "procstat.h"
 #include "sample.h"
@@ -243,6 +246,11 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
             reaped = take_samples(pid, w);
     }
     kill_and_reap(pid, &w->status, reaped);
+    if (w->ctl) {
+        char marker[sizeof w->ctl->path + 32];
+        snprintf(marker, sizeof marker, "%s=%s", PYFAULT_ENV_CTL, w->ctl->path);
+        pf_escaped_kill(marker);
+    }
     if (pidfd >= 0)
         close(pidfd);
     drain(&ch->out_fd, out);

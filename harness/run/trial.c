@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "locate.h"
+#include "private_file.h"
 #include "shellquote.h"
 #include "skip_list.h"
 
@@ -55,9 +56,17 @@ int pf_runner_init(struct pf_runner *r, const char *dir, unsigned index,
         return -1;
     }
     if (pf_ctlpage_create(&r->ctl, ctl) < 0) {
-        snprintf(err, errlen, "cannot create control page %s: %s", ctl, strerror(errno));
+        snprintf(err, errlen, "%s: %s", ctl, strerror(errno));
         return -1;
     }
+    /* the event log's name is claimed now: a planted link is refused */
+    int fd = pf_private_create(r->log_path, O_WRONLY);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", r->log_path, strerror(errno));
+        pf_ctlpage_destroy(&r->ctl);
+        return -1;
+    }
+    close(fd);
     return 0;
 }
 
@@ -93,9 +102,11 @@ void pf_trial_repro(const struct pf_context *ctx, const struct pf_target *t,
         pf_shell_append(out, outlen, &used, t->argv[i]);
 }
 
-/* The spec the target gets: the caller's, plus our event log unless the
- * caller named one. Returns the log to read and the offset to read from. */
-static void compose_spec(struct pf_runner *r, const char *inject, struct pf_result *res,
+/* The spec the target gets: the caller's, plus our event log (emptied:
+ * made anew, never through a link) unless the caller named one. Returns
+ * the log to read and the offset to read from; -1 with RES->error when
+ * our log cannot be made. */
+static int compose_spec(struct pf_runner *r, const char *inject, struct pf_result *res,
                          const char **log, long *offset)
 {
     struct pyfault_spec spec;
@@ -107,17 +118,21 @@ static void compose_spec(struct pf_runner *r, const char *inject, struct pf_resu
         memcpy(r->user_log, spec.log_path, sizeof r->user_log);
         *log = r->user_log;
         *offset = stat(spec.log_path, &st) == 0 ? (long)st.st_size : 0;
-        return;
+        return 0;
     }
-    int fd = open(r->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0)
-        close(fd);
+    int fd = pf_private_recreate(r->log_path, O_WRONLY);
+    if (fd < 0) {
+        snprintf(res->error, sizeof res->error, "%.200s: %s", r->log_path, strerror(errno));
+        return -1;
+    }
+    close(fd);
     /* one full failure record is all a signature needs */
     const int user_max = inject && strstr(inject, "log-max=") != NULL;
     snprintf(res->spec, sizeof res->spec, "%.1000s%slog=%s%s", inject ? inject : "",
              inject && inject[0] ? "," : "", r->log_path, user_max ? "" : ",log-max=1");
     *log = r->log_path;
     *offset = 0;
+    return 0;
 }
 
 /* The frames that best say where it happened, by class. */
@@ -153,17 +168,21 @@ static void harness_error(struct pf_result *res)
     snprintf(res->signature, sizeof res->signature, "harness-error: %s", res->error);
 }
 
-void pf_trial_begin(const struct pf_context *ctx, struct pf_runner *r,
-                    const struct pf_target *t, const char *inject,
-                    struct pf_result *res, struct pf_trial_log *log)
+int pf_trial_begin(const struct pf_context *ctx, struct pf_runner *r,
+                   const struct pf_target *t, const char *inject,
+                   struct pf_result *res, struct pf_trial_log *log)
 {
     memset(res, 0, sizeof *res);
     res->exit_code = -1;
     pf_trial_repro(ctx, t, inject, res->repro, sizeof res->repro);
-    compose_spec(r, inject, res, &log->path, &log->offset);
+    if (compose_spec(r, inject, res, &log->path, &log->offset) < 0) {
+        harness_error(res);
+        return -1;
+    }
     pf_ctlpage_reset(&r->ctl);
     pf_capture_reset(&r->out);
     pf_capture_reset(&r->err);
+    return 0;
 }
 
 void pf_trial_fail(struct pf_result *res, const char *fmt, const char *what, int err)
@@ -177,7 +196,8 @@ void pf_trial_run(const struct pf_context *ctx, struct pf_runner *r,
                   struct pf_result *res)
 {
     struct pf_trial_log log;
-    pf_trial_begin(ctx, r, t, inject, res, &log);
+    if (pf_trial_begin(ctx, r, t, inject, res, &log) < 0)
+        return;
 
     struct pf_env env;
     if (pf_env_copy(&env, &ctx->env) < 0 ||

@@ -80,10 +80,11 @@ struct pf_trial_log {
 };
 
 /* A trial's first half: RES cleared with its repro line and spec (INJECT
- * plus our log), R's page and captures reset, LOG set. */
-void pf_trial_begin(const struct pf_context *ctx, struct pf_runner *r,
-                    const struct pf_target *t, const char *inject,
-                    struct pf_result *res, struct pf_trial_log *log);
+ * plus our log), R's page and captures reset, LOG set. Returns 0, or -1
+ * with RES a harness error (the log could not be made). */
+int pf_trial_begin(const struct pf_context *ctx, struct pf_runner *r,
+                   const struct pf_target *t, const char *inject,
+                   struct pf_result *res, struct pf_trial_log *log);
 /* Its second half, for the started child CH (spawned or forked): watch it
  * to its end, read the log, classify, sign. */
 void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct pf_child *ch,

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "interrupt.h"
+#include "lifeline.h"
 #include "options.h"
 
 /* The descriptor the server finds its socket on. */
@@ -32,6 +33,38 @@ static void stop_serving(struct pf_forksrv *s, const char *why)
     s->sock = -1;
 }
 
+/* Reads and drops what the server writes, so that it never blocks on a
+ * full pipe; ends at end of file on both. */
+static void *drain_output(void *arg)
+{
+    struct pf_forksrv *s = arg;
+    int fds[2] = {s->out_fd, s->err_fd};
+    char buf[4096];
+    while (fds[0] >= 0 || fds[1] >= 0) {
+        struct pollfd p[2];
+        int n = 0;
+        for (int i = 0; i < 2; i++)
+            if (fds[i] >= 0)
+                p[n++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+        if (poll(p, (nfds_t)n, -1) < 0 && errno != EINTR)
+            break;
+        for (int k = 0; k < n; k++) {
+            if (!p[k].revents)
+                continue;
+            ssize_t r = read(p[k].fd, buf, sizeof buf);
+            if (r <= 0 && !(r < 0 && errno == EINTR))
+                for (int i = 0; i < 2; i++)
+                    if (fds[i] == p[k].fd)
+                        fds[i] = -1;
+        }
+    }
+    return NULL;
+}
+
+/* The server's process: its own group, /dev/null as stdin and pipes as
+ * stdout and stderr (as an exec'd trial has: CPython's start-up
+ * allocates differently on a file than on a pipe), the socket as
+ * SERVER_FD, a lifeline to us, default signals. Returns 0 or an errno. */
 static int spawn_server(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
                         const struct pf_target *t, const char *filters, int child_sock)
 {
@@ -46,30 +79,53 @@ static int spawn_server(struct pf_forksrv *s, const struct pf_context *ctx, cons
         pf_env_free(&env);
         return ENOMEM;
     }
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&at);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    /* dup2 clears close-on-exec on the copy: only the server gets it */
-    posix_spawn_file_actions_adddup2(&fa, child_sock, SERVER_FD);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setsigdefault(&at, &all);
-    posix_spawnattr_setpgroup(&at, 0);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                      POSIX_SPAWN_SETSIGDEF);
-    int rc = posix_spawn(&s->pid, t->exe, &fa, &at, t->argv, env.v);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
+    int outp[2], errp[2];
+    if (pipe2(outp, O_CLOEXEC) < 0) {
+        pf_env_free(&env);
+        return errno;
+    }
+    if (pipe2(errp, O_CLOEXEC) < 0) {
+        int e = errno;
+        close(outp[0]);
+        close(outp[1]);
+        pf_env_free(&env);
+        return e;
+    }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* async-signal-safe calls only: other threads may hold locks */
+        int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (setpgid(0, 0) < 0 || null < 0 || dup2(null, 0) < 0 || dup2(outp[1], 1) < 0 ||
+            dup2(errp[1], 2) < 0 || dup2(child_sock, SERVER_FD) < 0 ||
+            pf_lifeline_bind(parent) < 0)
+            _exit(127);
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        for (int sig = 1; sig < NSIG; sig++)
+            sigaction(sig, &dfl, NULL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execve(t->exe, t->argv, env.v);
+        _exit(127);
+    }
+    int e = pid < 0 ? errno : 0;
+    close(outp[1]);
+    close(errp[1]);
     pf_env_free(&env);
-    if (rc != 0)
-        s->pid = 0;
-    return rc;
+    if (pid < 0) {
+        close(outp[0]);
+        close(errp[0]);
+        return e;
+    }
+    s->pid = pid;
+    s->out_fd = outp[0];
+    s->err_fd = errp[0];
+    if (pthread_create(&s->drainer, NULL, drain_output, s) == 0)
+        s->draining = 1;
+    return 0;
 }
 
 static int send_msg(struct pf_forksrv *s, uint32_t kind, uint32_t arg, uint64_t n,
@@ -116,6 +172,7 @@ void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const 
 {
     memset(s, 0, sizeof *s);
     s->sock = -1;
+    s->out_fd = s->err_fd = -1;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->cond, NULL);
     char path[PATH_MAX];
@@ -203,7 +260,7 @@ void pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct
     struct pf_trial_log log;
     struct pf_child ch;
     int forked = 0;
-    pf_trial_begin(ctx, r, t, inject, res, &log);
+    int begun = pf_trial_begin(ctx, r, t, inject, res, &log) == 0;
 
     pthread_mutex_lock(&s->lock);
     while (s->cursor != job && !pf_interrupted) {
@@ -217,7 +274,7 @@ void pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct
         pthread_cond_timedwait(&s->cond, &s->lock, &until);
     }
     reach(s, ctx, point);
-    if (!s->ended && s->at == point && s->threads == 1)
+    if (begun && !s->ended && s->at == point && s->threads == 1)
         forked = fork_one(s, ctx, r, mode, &log, &ch) == 0;
     if (forked)
         s->forked++;
@@ -232,7 +289,7 @@ void pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct
 
     if (forked)
         pf_trial_finish(ctx, r, &ch, &log, res);
-    else
+    else if (begun)
         pf_trial_run(ctx, r, t, inject, res);
 }
 
@@ -250,6 +307,12 @@ void pf_forksrv_stop(struct pf_forksrv *s)
             ;
         s->pid = 0;
     }
+    if (s->draining)
+        pthread_join(s->drainer, NULL);
+    if (s->out_fd >= 0)
+        close(s->out_fd);
+    if (s->err_fd >= 0)
+        close(s->err_fd);
     if (s->page.ctl)
         pf_ctlpage_destroy(&s->page);
     pthread_mutex_destroy(&s->lock);

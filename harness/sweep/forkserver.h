@@ -16,6 +16,9 @@ struct pf_forksrv {
     pid_t pid;               /* the server, 0 when it could not start */
     struct pf_ctlpage page;  /* the server's own control page */
     int sock;                /* our end of its socket, -1 once closed */
+    int out_fd, err_fd;      /* its stdout and stderr, drained */
+    pthread_t drainer;
+    int draining;
     pthread_mutex_t lock;
     pthread_cond_t cond;
     uint64_t cursor;         /* the job to be served next (jobs go in order) */

@@ -1,22 +1,79 @@
-/* atomic_file.c: temp file in the same directory + fsync + rename(2), so a
- * reader (or a Ctrl-C, or a full disk) never sees half a report. */
+/* atomic_file.c: an O_EXCL temp file in the same directory, every write(2)
+ * checked (a stdio stream over our own write function keeps the first
+ * errno), fsync, then rename(2): a reader, a Ctrl-C or a full disk never sees
+ * half a report, and a failed write leaves the previous file as it was. */
 #include "atomic_file.h"
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "private_file.h"
+
+#define TMP_SUFFIX ".tmp.XXXXXX"
+
+static void say(const struct pf_atomic_file *af, int e, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%.900s: %s", af->path, strerror(e ? e : EIO));
+}
+
+/* The stream's write function: all of BUF, or -1 with the errno kept. */
+static ssize_t cookie_write(void *cookie, const char *buf, size_t len)
+{
+    struct pf_atomic_file *af = cookie;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(af->fd, buf + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (!af->error)
+                af->error = n < 0 ? errno : ENOSPC;
+            return done ? (ssize_t)done : -1;
+        }
+        done += (size_t)n;
+    }
+    return (ssize_t)done;
+}
+
+/* The stream's close function: close(2)'s own failure counts too. */
+static int cookie_close(void *cookie)
+{
+    struct pf_atomic_file *af = cookie;
+    int rc = close(af->fd);
+    if (rc < 0 && !af->error)
+        af->error = errno;
+    af->fd = -1;
+    return rc;
+}
 
 int pf_atomic_open(struct pf_atomic_file *af, const char *path, char *err, size_t errlen)
 {
     af->f = NULL;
+    af->fd = -1;
+    af->error = 0;
+    af->tmp[0] = '\0';
     if (snprintf(af->path, sizeof af->path, "%s", path) >= (int)sizeof af->path) {
         snprintf(err, errlen, "%.200s...: path too long", path);
         return -1;
     }
-    snprintf(af->tmp, sizeof af->tmp, "%s.tmp.%d", path, (int)getpid());
-    af->f = fopen(af->tmp, "we");
+    snprintf(af->tmp, sizeof af->tmp, "%s" TMP_SUFFIX, path);
+    af->fd = pf_private_temp(af->tmp, 0);
+    if (af->fd < 0) {
+        say(af, errno, err, errlen);
+        af->tmp[0] = '\0';
+        return -1;
+    }
+    /* mkostemp's 0600 would make results.json private: give it the mode
+     * an ordinary open would have */
+    fchmod(af->fd, 0666 & ~pf_private_umask());
+    cookie_io_functions_t io = {.write = cookie_write, .close = cookie_close};
+    af->f = fopencookie(af, "w", io);
     if (!af->f) {
-        snprintf(err, errlen, "cannot write %.300s: %s", af->tmp, strerror(errno));
+        int e = errno;
+        pf_atomic_abort(af);
+        say(af, e, err, errlen);
         return -1;
     }
     return 0;
@@ -24,29 +81,50 @@ int pf_atomic_open(struct pf_atomic_file *af, const char *path, char *err, size_
 
 int pf_atomic_commit(struct pf_atomic_file *af, char *err, size_t errlen)
 {
-    int bad = ferror(af->f) || fflush(af->f) != 0 || fsync(fileno(af->f)) != 0;
-    int e = bad ? (errno ? errno : EIO) : 0;
-    if (fclose(af->f) != 0 && !bad) {
+    int bad = ferror(af->f) || fflush(af->f) != 0;
+    /* on the disk before the rename: a crash leaves the old file or the
+     * new one, never an empty one */
+    if (!bad && fsync(af->fd) != 0 && errno != EINVAL) {
         bad = 1;
-        e = errno;
+        if (!af->error)
+            af->error = errno;
     }
+    bad |= fclose(af->f) != 0;
     af->f = NULL;
+    bad |= af->error != 0;
     if (!bad && rename(af->tmp, af->path) != 0) {
         bad = 1;
-        e = errno;
+        af->error = errno;
     }
     if (bad) {
-        snprintf(err, errlen, "cannot write %.300s: %s", af->path, strerror(e));
+        say(af, af->error, err, errlen);
         unlink(af->tmp);
+        af->tmp[0] = '\0';
         return -1;
     }
+    af->tmp[0] = '\0';
     return 0;
+}
+
+int pf_atomic_fail(struct pf_atomic_file *af, char *err, size_t errlen)
+{
+    if (af->f)
+        fflush(af->f); /* a write buffered so far may be what fails */
+    int e = af->error;
+    pf_atomic_abort(af);
+    say(af, e, err, errlen);
+    return -1;
 }
 
 void pf_atomic_abort(struct pf_atomic_file *af)
 {
     if (af->f)
         fclose(af->f);
+    else if (af->fd >= 0)
+        close(af->fd);
     af->f = NULL;
-    unlink(af->tmp);
+    af->fd = -1;
+    if (af->tmp[0])
+        unlink(af->tmp);
+    af->tmp[0] = '\0';
 }

@@ -5,19 +5,28 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Lives where it was opened until commit or abort (F's writes reach it). */
 struct pf_atomic_file {
     FILE *f;            /* write here */
+    int fd;             /* the temp file, -1 once closed */
+    int error;          /* the first failed write(2)'s errno, else 0 */
     char path[4096];    /* the final name */
-    char tmp[4200];     /* PATH.tmp.PID, renamed over PATH on commit */
+    char tmp[4200];     /* PATH.tmp.XXXXXX, renamed over PATH on commit */
 };
 
-/* Opens PATH.tmp.PID for writing. Returns 0, or -1 with a one-line
- * message in ERR. */
+/* Creates a fresh, unpredictable PATH.tmp.XXXXXX next to PATH (O_EXCL, so
+ * never through a planted link; the umask's usual mode). Returns 0, or -1
+ * with "PATH: strerror" in ERR. */
 int pf_atomic_open(struct pf_atomic_file *af, const char *path, char *err, size_t errlen);
-/* Flushes, fsyncs and renames the temp file over PATH. Returns 0, or -1
- * with ERR set (the temp file is removed). */
+/* Flushes, fsyncs and closes the temp file, checking every write, then
+ * renames it over PATH (a link at PATH is replaced, not followed).
+ * Returns 0, or -1 with "PATH: strerror" in ERR and the temp file
+ * removed; PATH is then what it was. */
 int pf_atomic_commit(struct pf_atomic_file *af, char *err, size_t errlen);
-/* Gives up: closes and removes the temp file. */
+/* Gives up after a writer failed: removes the temp file and puts
+ * "PATH: strerror" (the failed write's errno, else EIO) in ERR. Returns -1. */
+int pf_atomic_fail(struct pf_atomic_file *af, char *err, size_t errlen);
+/* Gives up silently: closes and removes the temp file. */
 void pf_atomic_abort(struct pf_atomic_file *af);
 
 #endif

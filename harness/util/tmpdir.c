@@ -1,4 +1,5 @@
-/* tmpdir.c: control pages and event logs live here for one command. */
+/* tmpdir.c: control pages and event logs live here for one command, in a
+ * directory only we can enter (mkdtemp: 0700, a random name). */
 #include "tmpdir.h"
 
 #include <dirent.h>
@@ -23,6 +24,27 @@ int pf_tmpdir_create(char *out, size_t outlen)
         return -1;
     }
     return 0;
+}
+
+int pf_tmpdir_create_guarded(char *out, size_t outlen, struct pf_janitor *j)
+{
+    j->pid = -1;
+    j->fd = -1;
+    if (pf_tmpdir_create(out, outlen) < 0)
+        return -1;
+    if (pf_janitor_start(j, out) < 0) {
+        int e = errno;
+        pf_tmpdir_remove(out);
+        snprintf(out, outlen, "cannot start the scratch directory's janitor: %s", strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+void pf_tmpdir_release(const char *dir, struct pf_janitor *j)
+{
+    pf_tmpdir_remove(dir);
+    pf_janitor_stop(j);
 }
 
 void pf_tmpdir_remove(const char *dir)

@@ -4,10 +4,20 @@
 
 #include <stddef.h>
 
+#include "janitor.h"
+
 /* Creates a fresh directory under $TMPDIR (or /tmp) into OUT. Returns 0,
  * or -1 with a one-line message in OUT. */
 int pf_tmpdir_create(char *out, size_t outlen);
 /* Removes DIR and the plain files in it. */
 void pf_tmpdir_remove(const char *dir);
+/* pf_tmpdir_create(), plus DIR's janitor (janitor.h: should this process
+ * die without pf_tmpdir_release(), SIGKILL included, it kills whatever
+ * carries DIR in its environment and removes DIR). For the harness's
+ * commands, before any thread starts. Returns 0, or -1 with a one-line
+ * message in OUT. */
+int pf_tmpdir_create_guarded(char *out, size_t outlen, struct pf_janitor *j);
+/* pf_tmpdir_remove(DIR), then retires J (waits for its last round). */
+void pf_tmpdir_release(const char *dir, struct pf_janitor *j);
 
 #endif

@@ -1,0 +1,41 @@
+/* private_file.c: O_EXCL + O_NOFOLLOW + 0600 for every name the harness
+ * creates: a symlink planted at a predictable name is never followed. */
+#include "private_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int pf_private_create(const char *path, int flags)
+{
+    return open(path, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+int pf_private_recreate(const char *path, int flags)
+{
+    if (unlink(path) < 0 && errno != ENOENT)
+        return -1;
+    return pf_private_create(path, flags);
+}
+
+int pf_private_temp(char *template, int suffixlen)
+{
+    return mkostemps(template, suffixlen, O_CLOEXEC);
+}
+
+unsigned pf_private_umask(void)
+{
+    unsigned mask = 022;
+    FILE *f = fopen("/proc/self/status", "re");
+    if (!f)
+        return mask;
+    char line[256];
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Umask: %o", &mask) == 1)
+            break;
+    fclose(f);
+    return mask & 0777;
+}

@@ -1,0 +1,21 @@
+/* private_file.h: new files only this user can open, never reached
+ * through a planted link. */
+#ifndef PF_PRIVATE_FILE_H
+#define PF_PRIVATE_FILE_H
+
+/* Creates PATH anew (O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, mode 0600) with
+ * the access mode FLAGS (O_WRONLY, O_RDWR). Returns the descriptor, or -1
+ * with errno (EEXIST: something, a symlink too, already has the name). */
+int pf_private_create(const char *path, int flags);
+/* Removes a stale PATH (a file or a link, never what a link points to),
+ * then pf_private_create()s it. Returns the descriptor, or -1 with errno. */
+int pf_private_recreate(const char *path, int flags);
+/* Creates a fresh file from TEMPLATE (ending in "XXXXXX" followed by
+ * SUFFIXLEN more characters; the X's are replaced in place), mode 0600,
+ * O_EXCL and O_CLOEXEC. Returns the descriptor, or -1 with errno. */
+int pf_private_temp(char *template, int suffixlen);
+/* The process's umask, read from /proc/self/status without changing it
+ * (thread-safe); 022 when it cannot be read. */
+unsigned pf_private_umask(void);
+
+#endif

@@ -1,0 +1,119 @@
+/* procenv.c: a walk over /proc: parent and state from stat (after the
+ * last ')', since a command name may hold anything), then the environment
+ * block, NUL-separated entries, read whole. */
+#include "procenv.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Reads all of /proc/PID/NAME into a heap buffer (NUL-terminated); *LEN
+ * gets its length. NULL when it cannot be read. */
+static char *slurp(long pid, const char *name, size_t *len)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/%s", pid, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t cap = 4096, used = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf)
+            break;
+        if (cap - used < 2) {
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        ssize_t n = read(fd, buf + used, cap - used - 1);
+        if (n <= 0)
+            break;
+        used += (size_t)n;
+    }
+    close(fd);
+    if (buf) {
+        buf[used] = '\0';
+        *len = used;
+    }
+    return buf;
+}
+
+/* The parent and state of PID; -1 when it is gone. One read into the
+ * stack: called for every process at every trial's end. */
+static int stat_of(long pid, pid_t *ppid, char *state)
+{
+    char path[64], text[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    text[n] = '\0';
+    char *close_paren = strrchr(text, ')');
+    long pp = 0;
+    int ok = close_paren && sscanf(close_paren + 1, " %c %ld", state, &pp) == 2;
+    *ppid = (pid_t)pp;
+    return ok ? 0 : -1;
+}
+
+static int entry_matches(const char *e, const struct pf_procenv_query *q)
+{
+    if (q->entry && strcmp(e, q->entry) == 0)
+        return 1;
+    if (q->value_prefix) {
+        const char *eq = strchr(e, '=');
+        return eq && strncmp(eq + 1, q->value_prefix, strlen(q->value_prefix)) == 0;
+    }
+    return 0;
+}
+
+static int env_matches(long pid, const struct pf_procenv_query *q)
+{
+    size_t len;
+    char *env = slurp(pid, "environ", &len);
+    if (!env)
+        return 0;
+    int hit = 0;
+    for (size_t i = 0; i < len && !hit; i += strlen(env + i) + 1)
+        hit = entry_matches(env + i, q);
+    free(env);
+    return hit;
+}
+
+size_t pf_procenv_find(const struct pf_procenv_query *q, pid_t *pids, size_t max)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    size_t n = 0;
+    long self = (long)getpid();
+    struct dirent *de;
+    while (n < max && (de = readdir(d)) != NULL) {
+        if (!isdigit((unsigned char)de->d_name[0]))
+            continue;
+        long pid = strtol(de->d_name, NULL, 10);
+        pid_t ppid;
+        char state;
+        if (pid == self || stat_of(pid, &ppid, &state) < 0 || state == 'Z')
+            continue;
+        if (q->parent && ppid != q->parent)
+            continue;
+        if (env_matches(pid, q))
+            pids[n++] = (pid_t)pid;
+    }
+    closedir(d);
+    return n;
+}

@@ -1,0 +1,21 @@
+/* procenv.h: find live processes by what their environment holds. */
+#ifndef PF_PROCENV_H
+#define PF_PROCENV_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Which processes pf_procenv_find() wants. */
+struct pf_procenv_query {
+    const char *entry;  /* an exact "NAME=value" entry, or NULL */
+    const char *value_prefix; /* or: any entry whose value starts with this */
+    pid_t parent;       /* only children of this pid; 0: any parent */
+};
+
+/* Fills PIDS (at most MAX) with the live (not zombie) processes matching
+ * Q, this process aside; returns how many. Reads /proc/PID/stat and
+ * /proc/PID/environ (the environment a process was started with); a
+ * process we may not read is skipped. */
+size_t pf_procenv_find(const struct pf_procenv_query *q, pid_t *pids, size_t max);
+
+#endif

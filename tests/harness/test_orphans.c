@@ -1,0 +1,246 @@
+/*
+ * test_orphans: no process of a target outlives build/pyfault: not after
+ * 1,000 trials, not after Ctrl-C, not after SIGKILL of the harness. The
+ * target (targets/h_setsid) leaves a grandchild that called setsid, out of
+ * reach of a process group kill. Every process is found by a marker in its
+ * argv, unique to the test, through /proc.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "clock.h"
+#include "harness_cli.h"
+#include "tmpdir.h"
+
+/* Does /proc/PID/cmdline hold the argument MARK? */
+static int has_arg(const char *pid, const char *mark)
+{
+    char path[300], buf[8192];
+    snprintf(path, sizeof path, "/proc/%s/cmdline", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
+        if (strcmp(buf + i, mark) == 0)
+            return 1;
+    return 0;
+}
+
+/* Is PID a zombie (dead, only waiting for its parent)? */
+static int zombie(const char *pid)
+{
+    char path[300], buf[512];
+    snprintf(path, sizeof path, "/proc/%s/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    return !p || p[1] == '\0' || p[2] == 'Z';
+}
+
+/* Is PID's command name COMM? */
+static int named(const char *pid, const char *comm)
+{
+    char path[300], buf[64] = "";
+    snprintf(path, sizeof path, "/proc/%s/comm", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    int ok = fgets(buf, sizeof buf, f) != NULL;
+    fclose(f);
+    buf[strcspn(buf, "\n")] = '\0';
+    return ok && strcmp(buf, comm) == 0;
+}
+
+/* The live processes with MARK among their arguments (and named COMM,
+ * unless NULL); with KILL, SIGKILLs them (so that a failing test leaves
+ * nothing behind). */
+static int marked(const char *mark, const char *comm, int kill_them)
+{
+    DIR *d = opendir("/proc");
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        if (has_arg(e->d_name, mark) && !zombie(e->d_name) && (!comm || named(e->d_name, comm))) {
+            n++;
+            if (kill_them)
+                kill(atoi(e->d_name), SIGKILL);
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* Fails unless no process carries MARK (killing any that does). */
+static void expect_none(const char *mark)
+{
+    int left = marked(mark, NULL, 1);
+    if (left)
+        fail_msg("%d process(es) left with marker %s", left, mark);
+}
+
+/* Waits up to SECONDS for no process to carry MARK; returns how many do. */
+static int wait_none(const char *mark, double seconds)
+{
+    double end = pf_now_s() + seconds;
+    int n;
+    while ((n = marked(mark, NULL, 0)) > 0 && pf_now_s() < end)
+        usleep(20000);
+    return n;
+}
+
+static void make_mark(char *mark, size_t len, const char *what)
+{
+    snprintf(mark, len, "pyfault-orphan-%s-%d-%ld", what, (int)getpid(), (long)time(NULL));
+}
+
+/* Starts "build/pyfault run -- h_setsid MARK 10 wait" with TMPDIR set to
+ * SCRATCH, its output to /dev/null; returns once the target and its
+ * setsid grandchild are both up. */
+static pid_t start_waiting_run(const char *mark, const char *scratch)
+{
+    const char *pyfault = project_path("build/pyfault");
+    char target[4096];
+    snprintf(target, sizeof target, "%s", project_path("build/targets/h_setsid"));
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 1);
+        dup2(null, 2);
+        setenv("TMPDIR", scratch, 1);
+        execl(pyfault, pyfault, "run", "--timeout", "60", "--", target, mark, "10", "wait",
+              (char *)NULL);
+        _exit(127);
+    }
+    /* the target and its grandchild */
+    double end = pf_now_s() + 20;
+    while (marked(mark, "h_setsid", 0) < 2 && pf_now_s() < end)
+        usleep(20000);
+    if (marked(mark, "h_setsid", 0) < 2) {
+        kill(pid, SIGKILL);
+        marked(mark, NULL, 1);
+        fail_msg("the target and its grandchild did not start");
+    }
+    return pid;
+}
+
+static void test_thousand_trials(void **state)
+{
+    (void)state;
+    char mark[128];
+    make_mark(mark, sizeof mark, "sweep");
+    /* 1,000 trials, each leaving a sleeping grandchild in its own session */
+    const char *args[] = {"--range", "1:1000", "--", project_path("build/targets/h_setsid"), mark,
+                          "1100", NULL};
+    int status;
+    double t0 = pf_now_s();
+    json_t *j = harness_sweep_json(args, &status);
+    double wall = pf_now_s() - t0;
+    int left = marked(mark, NULL, 1);
+    json_t *trials = json_object_get(j, "trials");
+    size_t n = json_array_size(trials);
+    json_decref(j);
+    printf("1000 trials in %.2f s, %d left\n", wall, left);
+    assert_int_equal(n, 1000);
+    assert_int_equal(left, 0);
+    assert_true(status == 0 || status == 1);
+}
+
+static void test_python_new_session(void **state)
+{
+    (void)state;
+    char mark[128], code[512];
+    make_mark(mark, sizeof mark, "python");
+    /* a real-world escape: subprocess in a session of its own, exec'd;
+     * MARK is the shell's $0, an argument of its own */
+    snprintf(code, sizeof code,
+             "import subprocess, time\n"
+             "subprocess.Popen(['/bin/sh', '-c', 'sleep 1000; :', '%s'], start_new_session=True)\n"
+             "time.sleep(0.2)\n", mark);
+    const char *args[] = {"run", "-q", "--", "/usr/bin/python3.11", "-c", code, NULL};
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    int left = marked(mark, NULL, 1);
+    if (r.exit_code != 0)
+        fail_msg("status %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    assert_int_equal(left, 0);
+}
+
+static void test_ctrl_c(void **state)
+{
+    (void)state;
+    char mark[128], scratch[600];
+    make_mark(mark, sizeof mark, "sigint");
+    snprintf(scratch, sizeof scratch, "%s", harness_tmpdir());
+    pid_t pid = start_waiting_run(mark, scratch);
+    kill(pid, SIGINT);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    /* nothing to wait for: the harness cleaned up before it exited */
+    expect_none(mark);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 130);
+    assert_int_equal(harness_count_files(scratch), 0);
+    rmdir(scratch);
+}
+
+static void test_sigkill(void **state)
+{
+    (void)state;
+    char mark[128], scratch[600];
+    make_mark(mark, sizeof mark, "sigkill");
+    snprintf(scratch, sizeof scratch, "%s", harness_tmpdir());
+    pid_t pid = start_waiting_run(mark, scratch);
+    kill(pid, SIGKILL);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    /* the target dies with its parent (PDEATHSIG); the janitor kills the
+     * grandchild, removes the scratch directory, and exits itself */
+    double t0 = pf_now_s();
+    int left = wait_none(mark, 5);
+    printf("after SIGKILL: clean in %.0f ms\n", (pf_now_s() - t0) * 1000);
+    expect_none(mark);
+    assert_int_equal(left, 0);
+    double end = pf_now_s() + 5;
+    while (harness_count_files(scratch) != 0 && pf_now_s() < end)
+        usleep(20000);
+    assert_int_equal(harness_count_files(scratch), 0);
+    rmdir(scratch);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_thousand_trials),
+        cmocka_unit_test(test_python_new_session),
+        cmocka_unit_test(test_ctrl_c),
+        cmocka_unit_test(test_sigkill),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

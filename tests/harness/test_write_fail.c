@@ -1,0 +1,196 @@
+/*
+ * test_write_fail: build/pyfault writing into a full 64 KiB tmpfs and into
+ * a read-only one: sweep's results.json, report's junit.xml/summary.md/
+ * index.html, merge -o, gate --junit and --update-baseline, run --json,
+ * matrix --out. Each fails with exit 2 and the one line
+ * "pyfault CMD: PATH: strerror"; the previous files stay byte for byte and
+ * no temp file is left behind. Needs root for mount; skips otherwise.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness_cli.h"
+#include "report_fixture.h"
+#include "skipping.h"
+#include "tmpdir.h"
+#include "tmpfs.h"
+
+#define FILES_AFTER_SWEEP 4 /* results.json, junit.xml, summary.md, index.html */
+
+/* Runs build/pyfault ARGS and fails the test unless it exits 2 with
+ * exactly the line "pyfault CMD: PATH: WHY" on stderr. */
+static void expect_write_error(const char *const *args, const char *cmd, const char *path,
+                               const char *why)
+{
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    char want[1200];
+    snprintf(want, sizeof want, "pyfault %s: %s: %s\n", cmd, path, why);
+    if (r.exit_code != 2 || strcmp(r.err, want) != 0)
+        fail_msg("status %d, stderr '%s' (wanted status 2 and '%s')", r.exit_code, r.err, want);
+    proc_result_free(&r);
+}
+
+/* A finished sweep's folder in MNT: results.json and the three reports. */
+static void sweep_into(const char *mnt)
+{
+    const char *args[] = {"sweep", "-q", "--range", "1:20", "--out", mnt, "--",
+                          project_path("build/targets/h_exit0"), NULL};
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    if (r.exit_code != 0)
+        fail_msg("first sweep: status %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    assert_int_equal(harness_count_files(mnt), FILES_AFTER_SWEEP);
+}
+
+/* Every file of the sweep's folder, read now. */
+struct snapshot {
+    char *text[FILES_AFTER_SWEEP];
+};
+static const char *const names[FILES_AFTER_SWEEP] = {"results.json", "junit.xml", "summary.md",
+                                                     "index.html"};
+
+static void take(const char *mnt, struct snapshot *s)
+{
+    for (int i = 0; i < FILES_AFTER_SWEEP; i++) {
+        char path[700];
+        snprintf(path, sizeof path, "%s/%s", mnt, names[i]);
+        s->text[i] = tmpfs_slurp(path);
+        assert_non_null(s->text[i]);
+    }
+}
+
+/* Fails unless every file is what snapshot S saw and nothing else (no
+ * temp file) was added but EXTRA files. */
+static void unchanged(const char *mnt, struct snapshot *s, int extra)
+{
+    for (int i = 0; i < FILES_AFTER_SWEEP; i++) {
+        char path[700];
+        snprintf(path, sizeof path, "%s/%s", mnt, names[i]);
+        char *now = tmpfs_slurp(path);
+        assert_non_null(now);
+        if (strcmp(now, s->text[i]) != 0)
+            fail_msg("%s changed", path);
+        free(now);
+    }
+    assert_int_equal(harness_count_files(mnt), FILES_AFTER_SWEEP + extra);
+}
+
+static void release(struct snapshot *s)
+{
+    for (int i = 0; i < FILES_AFTER_SWEEP; i++)
+        free(s->text[i]);
+}
+
+static void test_full_disk(void **state)
+{
+    char *mnt = *state;
+    char path[700], shard[2][700], merged[700], junit[700];
+    if (tmpfs_mount(mnt, TMPFS_DIRLEN, 64) < 0)
+        skip_because(mnt);
+    sweep_into(mnt);
+    struct snapshot s;
+    take(mnt, &s);
+    /* two shards of a run, on a disk with room, for merge */
+    char roomy[600];
+    snprintf(roomy, sizeof roomy, "%s", harness_tmpdir());
+    for (int k = 0; k < 2; k++) {
+        snprintf(shard[k], sizeof shard[k], "%s/s%d.json", roomy, k + 1);
+        report_fixture_write(report_fixture(k + 1, 2), shard[k]);
+    }
+    assert_int_equal(tmpfs_fill(mnt), 0);
+    const char *enospc = "No space left on device";
+
+    const char *sweep[] = {"sweep", "-q", "--range", "1:20", "--out", mnt, "--",
+                           project_path("build/targets/h_exit0"), NULL};
+    snprintf(path, sizeof path, "%s/results.json", mnt);
+    expect_write_error(sweep, "sweep", path, enospc);
+    unchanged(mnt, &s, 1);
+
+    const char *report[] = {"report", mnt, NULL};
+    snprintf(path, sizeof path, "%s/junit.xml", mnt);
+    expect_write_error(report, "report", path, enospc);
+    unchanged(mnt, &s, 1);
+
+    snprintf(path, sizeof path, "%s/result.json", mnt);
+    const char *run[] = {"run", "-q", "--json", path, "--", project_path("build/targets/h_exit0"),
+                         NULL};
+    expect_write_error(run, "run", path, enospc);
+    unchanged(mnt, &s, 1);
+
+    snprintf(merged, sizeof merged, "%s/merged.json", mnt);
+    const char *merge[] = {"merge", shard[0], shard[1], "-o", merged, NULL};
+    expect_write_error(merge, "merge", merged, enospc);
+    unchanged(mnt, &s, 1);
+
+    char results[700];
+    snprintf(results, sizeof results, "%s/results.json", mnt);
+    snprintf(junit, sizeof junit, "%s/gate.xml", mnt);
+    const char *gate[] = {"gate", "--baseline", results, results, "--junit", junit, NULL};
+    expect_write_error(gate, "gate", junit, enospc);
+    unchanged(mnt, &s, 1);
+    /* the baseline rewritten in place: it stays as it was */
+    const char *update[] = {"gate", "--baseline", results, "--update-baseline", results, NULL};
+    expect_write_error(update, "gate", results, enospc);
+    unchanged(mnt, &s, 1);
+
+    release(&s);
+    for (int k = 0; k < 2; k++)
+        unlink(shard[k]);
+    rmdir(roomy);
+}
+
+static void test_read_only_folder(void **state)
+{
+    char *mnt = *state;
+    char path[700];
+    if (tmpfs_mount(mnt, TMPFS_DIRLEN, 256) < 0)
+        skip_because(mnt);
+    sweep_into(mnt);
+    struct snapshot s;
+    take(mnt, &s);
+    assert_int_equal(tmpfs_remount_ro(mnt), 0);
+    const char *erofs = "Read-only file system";
+
+    /* a sweep finds out before it runs a single trial */
+    const char *sweep[] = {"sweep", "-q", "--range", "1:20", "--out", mnt, "--",
+                           project_path("build/targets/h_exit0"), NULL};
+    expect_write_error(sweep, "sweep", mnt, erofs);
+    const char *matrix[] = {"matrix", "-q", "--interp", "sys=/usr/bin/python3.11", "--out", mnt,
+                            project_path("scenarios/set_nomemory/except_past_256.py"), NULL};
+    expect_write_error(matrix, "matrix", mnt, erofs);
+
+    const char *report[] = {"report", mnt, NULL};
+    snprintf(path, sizeof path, "%s/junit.xml", mnt);
+    expect_write_error(report, "report", path, erofs);
+
+    snprintf(path, sizeof path, "%s/result.json", mnt);
+    const char *run[] = {"run", "-q", "--json", path, "--", project_path("build/targets/h_exit0"),
+                         NULL};
+    expect_write_error(run, "run", path, erofs);
+
+    char results[700], junit[700];
+    snprintf(results, sizeof results, "%s/results.json", mnt);
+    snprintf(junit, sizeof junit, "%s/gate.xml", mnt);
+    const char *gate[] = {"gate", "--baseline", results, results, "--junit", junit, NULL};
+    expect_write_error(gate, "gate", junit, erofs);
+    unchanged(mnt, &s, 0);
+    release(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_full_disk, tmpfs_setup, tmpfs_teardown),
+        cmocka_unit_test_setup_teardown(test_read_only_folder, tmpfs_setup, tmpfs_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
