@@ -114,6 +114,17 @@ void pf_decide_init(void) PF_HIDDEN;
 /* Replaces the active plan (API and set_nomemory). Allocation-free. */
 void pf_plan_publish(const struct pyfault_plan *plan) PF_HIDDEN;
 
+/* ---- failure streaks (streak.c) --------------------------------------- */
+/* Frames of a failure's stack that name its site (hashed for the streak). */
+#define PF_SITE_HASH_FRAMES 16
+/* Counts a failure at the site IPS into the streak, the calling thread's
+ * own loop of up to four sites; records the site's frames in PAGE. Guard
+ * held; allocation-free. */
+void pf_streak_record(struct pyfault_ctl *page, const uintptr_t *ips, int nips) PF_HIDDEN;
+/* An eligible allocation succeeded: the calling thread's streak is over
+ * (the page's too, if it had one). Allocation-free. */
+void pf_streak_success(struct pyfault_ctl *page) PF_HIDDEN;
+
 /* ---- call stacks and symbols (unwind.c, symtab.c) ---------------------- */
 #define PF_MAX_FRAMES 256
 /* Raw return addresses of the caller's stack, the shim's frames dropped.

@@ -13,7 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <jansson.h>
 
+#include "jsonlog.h"
 #include "shimrun.h"
 #include "skipping.h"
 
@@ -91,12 +93,42 @@ static void test_filters_under_tsan(void **state)
     }
 }
 
+/* Six threads, each a failure loop at a call site of its own: each loop's
+ * streak is its own and whole, so the longest is exactly one thread's
+ * allocations, never cut short by the others' sites (a ring shared by all
+ * threads churns) nor summed across threads. */
+static void test_streaks_per_thread(void **state)
+{
+    (void)state;
+    for (int run = 0; run < 3; run++) {
+        char log[] = "/tmp/pyfault-test-streak-XXXXXX";
+        int fd = mkstemp(log);
+        assert_true(fd >= 0);
+        close(fd);
+        struct proc_result r;
+        const char *args[] = {"6", "20000", NULL};
+        run_target("streak_threads", fmt("log=%s,log-max=0", log), args, NULL, &r);
+        if (!r.exited || r.exit_code != 0)
+            fail_msg("streak_threads: exit %d signal %d\n%s%s", r.exit_code, r.signal, r.out, r.err);
+        assert_int_equal(read_number(r.out, "failed "), 120000);
+        proc_result_free(&r);
+        json_t *events = jsonlog_load(log);
+        json_t *summary = jsonlog_find(events, "summary", 1);
+        assert_non_null(summary);
+        assert_int_equal(json_integer_value(json_object_get(summary, "injected")), 120000);
+        assert_int_equal(json_integer_value(json_object_get(summary, "streak_max")), 20000);
+        json_decref(events);
+        unlink(log);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_site_filter_threads),
         cmocka_unit_test(test_dso_filter_threads),
         cmocka_unit_test(test_filters_under_tsan),
+        cmocka_unit_test(test_streaks_per_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
