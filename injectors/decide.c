@@ -2,8 +2,8 @@
  * decide.c: counts allocations and decides which ones fail.
  *
  * The plan lives in the control page (shared or private) under a sequence
- * lock, so a supervisor, the in-process API and every allocating thread
- * agree on it without a mutex on the hot path.
+ * lock (plan.c), so a supervisor, the in-process API and every allocating
+ * thread agree on it without a mutex on the hot path.
  */
 #include "internal.h"
 
@@ -28,30 +28,6 @@ void pf_decide_init(void)
         site_filter = pf_site_new(pf_spec.site);
     if (pf_spec.skip_site[0])
         skip_site_filter = pf_site_new(pf_spec.skip_site);
-}
-
-void pf_plan_publish(const struct pyfault_plan *plan)
-{
-    struct pyfault_ctl *page = pf_page;
-    /* seqlock writer: odd while the plan is being written */
-    __atomic_add_fetch(&page->arm_generation, 1, __ATOMIC_ACQ_REL);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    memcpy(&page->plan, plan, sizeof *plan);
-    __atomic_add_fetch(&page->arm_generation, 1, __ATOMIC_RELEASE);
-}
-
-/* seqlock reader: a consistent copy of the plan. */
-static void load_plan(struct pyfault_ctl *page, struct pyfault_plan *out)
-{
-    for (;;) {
-        uint64_t g1 = __atomic_load_n(&page->arm_generation, __ATOMIC_ACQUIRE);
-        if (g1 & 1)
-            continue;
-        memcpy(out, (const void *)&page->plan, sizeof *out);
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        if (__atomic_load_n(&page->arm_generation, __ATOMIC_RELAXED) == g1)
-            return;
-    }
 }
 
 /* Updates the failure counters and the streak. Guard held. */
@@ -108,7 +84,7 @@ bool pf_should_fail(size_t size, enum pf_func func)
     }
 
     struct pyfault_plan plan;
-    load_plan(page, &plan);
+    pf_plan_load(page, &plan);
     if (PF_LIKELY(!pyfault_plan_fails(&plan, n))) {
         pf_streak_success(page);
         return false;

@@ -111,8 +111,21 @@ bool pf_should_fail(size_t size, enum pf_func func) PF_HIDDEN;
 /* Sets up the site filters the spec names, once, at start-up (before any
  * thread can ask). Allocation-free. */
 void pf_decide_init(void) PF_HIDDEN;
-/* Replaces the active plan (API and set_nomemory). Allocation-free. */
+
+/* ---- the plan's sequence lock (plan.c) ---------------------------------- */
+/* Replaces the active plan (API and set_nomemory); one in-process writer
+ * at a time. Allocation-free. */
 void pf_plan_publish(const struct pyfault_plan *plan) PF_HIDDEN;
+/* Copies PAGE's plan consistently into OUT (seqlock reader; waits out a
+ * writer). Allocation-free. */
+void pf_plan_load(struct pyfault_ctl *page, struct pyfault_plan *out) PF_HIDDEN;
+/* Before fork: a consistent copy of the plan (waits a bounded time for a
+ * writer). Allocation-free. */
+void pf_plan_prefork(void) PF_HIDDEN;
+/* In the child, after pf_ctl_detach_after_fork: the private page gets the
+ * copy and an even sequence number (count-only if no copy could be
+ * taken). Allocation-free. */
+void pf_plan_postfork_child(void) PF_HIDDEN;
 
 /* ---- failure streaks (streak.c) --------------------------------------- */
 /* Frames of a failure's stack that name its site (hashed for the streak). */

@@ -122,6 +122,41 @@ static void test_streaks_per_thread(void **state)
     }
 }
 
+/* fork_arming under the shim (with a control page when CTL): no child
+ * hangs, every child exits 0. */
+static void fork_while_arming(int ctl)
+{
+    char path[] = "/tmp/pyfault-test-ctl-XXXXXX";
+    const char *env[] = {NULL, NULL};
+    if (ctl) {
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(ftruncate(fd, 2 * (off_t)sysconf(_SC_PAGESIZE)), 0);
+        close(fd);
+        env[0] = fmt("PYFAULT_CTL=%s", path);
+    }
+    struct proc_result r;
+    const char *args[] = {"150", NULL};
+    run_target("fork_arming", "count", args, env, &r);
+    if (!r.exited || r.exit_code != 0)
+        fail_msg("fork_arming: exit %d signal %d\n%s%s", r.exit_code, r.signal, r.out, r.err);
+    assert_int_equal(read_number(r.out, "forks "), 150);
+    assert_int_equal(read_number(r.out, "hung "), 0);
+    assert_int_equal(read_number(r.out, "failed "), 0);
+    proc_result_free(&r);
+    if (ctl)
+        unlink(path);
+}
+
+/* Children forked while another thread re-arms the plan: a child forked
+ * mid-write starts from a consistent plan instead of spinning. */
+static void test_fork_while_arming(void **state)
+{
+    (void)state;
+    fork_while_arming(0);
+    fork_while_arming(1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +164,7 @@ int main(void)
         cmocka_unit_test(test_dso_filter_threads),
         cmocka_unit_test(test_filters_under_tsan),
         cmocka_unit_test(test_streaks_per_thread),
+        cmocka_unit_test(test_fork_while_arming),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
