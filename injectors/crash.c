@@ -119,7 +119,9 @@ struct crash_walk {
 static bool is_sigreturn_trampoline(uintptr_t ip)
 {
     static const unsigned char code[] = {0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05};
-    return ip && memcmp((const void *)ip, code, sizeof code) == 0;
+    unsigned char here[sizeof code];
+    /* IP may be anywhere: a jump to unmapped memory faults there */
+    return pf_mem_read(here, ip, sizeof here) && memcmp(here, code, sizeof code) == 0;
 }
 
 /* Walks the stack; remembers the stack pointer of the frame that the

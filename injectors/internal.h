@@ -208,6 +208,11 @@ const char *pf_func_name(enum pf_func func) PF_HIDDEN;
 void pf_event_crash(int sig, const char *signame, uintptr_t addr, uintptr_t sp,
                     bool overflow, bool depth_capped, const uintptr_t *ips, int nips) PF_HIDDEN;
 
+/* ---- memory that may be unmapped (safemem.c, a leaf) ------------------- */
+/* Copies LEN bytes at SRC into DST if every one is readable; false, and no
+ * fault, if not. Async-signal-safe, allocation-free, keeps errno. */
+bool pf_mem_read(void *dst, uintptr_t src, size_t len) PF_HIDDEN;
+
 /* ---- fatal signals (crash.c) ------------------------------------------ */
 /* Installs the handlers on an alternate stack; records the main thread's
  * stack bounds for the guard-region test. Call once at init. */
