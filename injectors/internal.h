@@ -213,6 +213,23 @@ void pf_event_crash(int sig, const char *signame, uintptr_t addr, uintptr_t sp,
  * fault, if not. Async-signal-safe, allocation-free, keeps errno. */
 bool pf_mem_read(void *dst, uintptr_t src, size_t len) PF_HIDDEN;
 
+/* ---- alternate signal stacks (altstack.c) ------------------------------ */
+/* Set once the calling thread's alternate stack was seen to (initial-exec
+ * TLS: the test on every allocation is one load). */
+extern __thread int pf_altstack_checked PF_HIDDEN;
+/* Gives the calling thread an mmap'd alternate signal stack if the crash
+ * handlers are in and it has none; unmapped at thread exit. Not guarded
+ * (takes the guard itself); allocation-free. */
+void pf_altstack_setup(void) PF_HIDDEN;
+static inline void pf_altstack_ensure(void)
+{
+    if (PF_UNLIKELY(!pf_altstack_checked))
+        pf_altstack_setup();
+}
+/* With the crash handlers: from now on every thread gets one, the calling
+ * thread at once. Guard held; once. */
+void pf_altstack_install(void) PF_HIDDEN;
+
 /* ---- fatal signals (crash.c) ------------------------------------------ */
 /* Installs the handlers on an alternate stack; records the main thread's
  * stack bounds for the guard-region test. Call once at init. */

@@ -111,6 +111,18 @@ static void test_stack_overflow(void **state)
     json_decref(j);
 }
 
+/* The same in a second thread: the shim gave it an alternate signal stack
+ * at its first allocation, so the overflow is reported, not a bare
+ * SIGSEGV. */
+static void test_stack_overflow_in_thread(void **state)
+{
+    (void)state;
+    json_t *j = expect("h_thread_recurse", NULL, "stack-overflow", "", 1, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "signal")), SIGSEGV);
+    assert_non_null(strstr(harness_str(j, "signature"), "thread_recurse"));
+    json_decref(j);
+}
+
 static void test_fatal(void **state)
 {
     (void)state;
@@ -209,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_segfault_jump_to_unmapped),
         cmocka_unit_test(test_abort),
         cmocka_unit_test(test_stack_overflow),
+        cmocka_unit_test(test_stack_overflow_in_thread),
         cmocka_unit_test(test_fatal),
         cmocka_unit_test(test_other_signal),
         cmocka_unit_test(test_hang_blocked),
