@@ -148,7 +148,9 @@ bool pf_ip_in_shim(uintptr_t ip) PF_HIDDEN;
 /* Warms libunwind up (its caches allocate once). Guard held. */
 void pf_unwind_warmup(void) PF_HIDDEN;
 /* Does any of IPS lie inside function NAME? Resolves NAME lazily, again
- * whenever a library was loaded since the last miss. Guard held. */
+ * whenever a library was loaded since the last miss, under the loader's
+ * lock; a resolved site is read without a lock (release/acquire). Any
+ * thread; guard held; allocation-free. */
 struct pf_site;
 bool pf_site_on_stack(struct pf_site *site, const uintptr_t *ips, int n) PF_HIDDEN;
 struct pf_site *pf_site_new(const char *name) PF_HIDDEN; /* static slots */
