@@ -161,9 +161,9 @@ run: deps
 build/bench/%: bench/%.c build/.flags
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS_BASE) -o $@ $<
+	$(Q)$(CC) $(CFLAGS_BASE) -o $@ $< -lpthread
 
-bench: deps all build/bench/alternate
+bench: deps all build/bench/alternate build/bench/threaded_alloc
 	$(Q)./bench/run-all.sh
 
 # Keeps build/cpython (ten minutes of CPython builds); clean-all removes it.

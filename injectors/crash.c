@@ -18,13 +18,11 @@
 #include <libunwind.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <fcntl.h>
 #include <ucontext.h>
 #include <unistd.h>
 
-#define PF_ALTSTACK_SIZE (64 * 1024)
 #define PF_CRASH_FRAMES 128
 
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL};
@@ -119,7 +117,9 @@ struct crash_walk {
 static bool is_sigreturn_trampoline(uintptr_t ip)
 {
     static const unsigned char code[] = {0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05};
-    return ip && memcmp((const void *)ip, code, sizeof code) == 0;
+    unsigned char here[sizeof code];
+    /* IP may be anywhere: a jump to unmapped memory faults there */
+    return pf_mem_read(here, ip, sizeof here) && memcmp(here, code, sizeof code) == 0;
 }
 
 /* Walks the stack; remembers the stack pointer of the frame that the
@@ -196,15 +196,7 @@ static void on_fatal_signal(int sig, siginfo_t *info, void *uctx)
 void pf_crash_install(void)
 {
     find_main_stack();
-    stack_t ss;
-    void *mem = mmap(NULL, PF_ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mem != MAP_FAILED) {
-        ss.ss_sp = mem;
-        ss.ss_size = PF_ALTSTACK_SIZE;
-        ss.ss_flags = 0;
-        sigaltstack(&ss, NULL);
-    }
+    pf_altstack_install(); /* this thread now, every other at its first allocation */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_fatal_signal;

@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -84,3 +85,14 @@ void pf_ctl_detach_after_fork(void)
     private_page.state = PYFAULT_STATE_ATTACHED;
     __atomic_store_n(&pf_page, &private_page, __ATOMIC_RELEASE);
 }
+
+/* The layout the version number stands for (pyfault.h): the plan and the
+ * hot counters each on a cache line of its own. */
+_Static_assert(offsetof(struct pyfault_ctl, arm_generation) == PYFAULT_CTL_LINE,
+               "the plan starts line 1");
+_Static_assert(offsetof(struct pyfault_ctl, plan) + sizeof(struct pyfault_plan) <= 2 * PYFAULT_CTL_LINE,
+               "the plan fits line 1");
+_Static_assert(offsetof(struct pyfault_ctl, allocations) == 2 * PYFAULT_CTL_LINE,
+               "the hot counters start line 2");
+_Static_assert(offsetof(struct pyfault_ctl, injected) == 3 * PYFAULT_CTL_LINE,
+               "the hot counters have line 2 alone");

@@ -2,22 +2,14 @@
  * decide.c: counts allocations and decides which ones fail.
  *
  * The plan lives in the control page (shared or private) under a sequence
- * lock, so a supervisor, the in-process API and every allocating thread
- * agree on it without a mutex on the hot path.
+ * lock (plan.c), so a supervisor, the in-process API and every allocating
+ * thread agree on it without a mutex on the hot path.
  */
 #include "internal.h"
 
 #include <signal.h>
 #include <string.h>
 
-/* Sites of a loop: the unwind loop of gh-134163 fails at a few sites in
- * turn (the int for lasti, the traceback entry, ...), so a "streak" is a
- * run of failures whose sites all belong to the last few distinct sites. */
-#define PF_LOOP_SITES 4
-#define PF_SITE_HASH_FRAMES 16
-
-static uint64_t loop_sites[PF_LOOP_SITES];
-static unsigned loop_next;
 static uint64_t fail_records; /* failures written in full to the log */
 
 static struct pf_site *site_filter;
@@ -38,40 +30,6 @@ void pf_decide_init(void)
         skip_site_filter = pf_site_new(pf_spec.skip_site);
 }
 
-void pf_plan_publish(const struct pyfault_plan *plan)
-{
-    struct pyfault_ctl *page = pf_page;
-    /* seqlock writer: odd while the plan is being written */
-    __atomic_add_fetch(&page->arm_generation, 1, __ATOMIC_ACQ_REL);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    memcpy(&page->plan, plan, sizeof *plan);
-    __atomic_add_fetch(&page->arm_generation, 1, __ATOMIC_RELEASE);
-}
-
-/* seqlock reader: a consistent copy of the plan. */
-static void load_plan(struct pyfault_ctl *page, struct pyfault_plan *out)
-{
-    for (;;) {
-        uint64_t g1 = __atomic_load_n(&page->arm_generation, __ATOMIC_ACQUIRE);
-        if (g1 & 1)
-            continue;
-        memcpy(out, (const void *)&page->plan, sizeof *out);
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        if (__atomic_load_n(&page->arm_generation, __ATOMIC_RELAXED) == g1)
-            return;
-    }
-}
-
-static uint64_t hash_site(const uintptr_t *ips, int n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a over the addresses */
-    for (int i = 0; i < n && i < PF_SITE_HASH_FRAMES; i++) {
-        h ^= (uint64_t)ips[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 /* Updates the failure counters and the streak. Guard held. */
 static void record_failure(struct pyfault_ctl *page, uint64_t n,
                            const uintptr_t *ips, int nips)
@@ -82,28 +40,7 @@ static void record_failure(struct pyfault_ctl *page, uint64_t n,
                                 __ATOMIC_RELAXED, __ATOMIC_RELAXED);
     __atomic_store_n(&page->last_injected, n, __ATOMIC_RELAXED);
 
-    uint64_t h = hash_site(ips, nips);
-    bool known = false;
-    for (int i = 0; i < PF_LOOP_SITES; i++)
-        known |= loop_sites[i] == h;
-    uint64_t streak;
-    if (known && __atomic_load_n(&page->site_streak, __ATOMIC_RELAXED) > 0) {
-        streak = __atomic_add_fetch(&page->site_streak, 1, __ATOMIC_RELAXED);
-    } else {
-        if (!known) {
-            loop_sites[loop_next] = h;
-            loop_next = (loop_next + 1) % PF_LOOP_SITES;
-        }
-        streak = 1;
-        __atomic_store_n(&page->site_streak, 1, __ATOMIC_RELAXED);
-    }
-    if (streak > __atomic_load_n(&page->site_streak_max, __ATOMIC_RELAXED))
-        __atomic_store_n(&page->site_streak_max, streak, __ATOMIC_RELAXED);
-    __atomic_store_n(&page->site_hash, h, __ATOMIC_RELAXED);
-    int depth = nips < PYFAULT_CTL_SITE_FRAMES ? nips : PYFAULT_CTL_SITE_FRAMES;
-    for (int i = 0; i < depth; i++)
-        __atomic_store_n(&page->site_frames[i], (uint64_t)ips[i], __ATOMIC_RELAXED);
-    __atomic_store_n(&page->site_depth, (uint32_t)depth, __ATOMIC_RELEASE);
+    pf_streak_record(page, ips, nips);
 }
 
 /* Applies site=, skip-site= and dso=; IPS gets the stack. Guard held. */
@@ -161,10 +98,9 @@ bool pf_should_fail(size_t size, enum pf_func func)
     }
 
     struct pyfault_plan plan;
-    load_plan(page, &plan);
+    pf_plan_load(page, &plan);
     if (PF_LIKELY(!pyfault_plan_fails(&plan, n))) {
-        if (PF_UNLIKELY(__atomic_load_n(&page->site_streak, __ATOMIC_RELAXED)))
-            __atomic_store_n(&page->site_streak, 0, __ATOMIC_RELAXED);
+        pf_streak_success(page);
         return false;
     }
 

@@ -12,6 +12,7 @@
  * of ours is held across fork. Nothing here allocates.
  */
 #include "internal.h"
+#include "loader_lock.h"
 
 #include <elf.h>
 #include <link.h>
@@ -81,13 +82,11 @@ static void add_object(const struct dl_phdr_info *info)
     }
 }
 
-/* One object of the loader's list, the loader's lock held. The first call
- * decides: the table is current (test and stop) or is rebuilt from this
+/* One object of the loader's list, the loader's lock held (loader_lock.h).
+ * The first call decides: the table is current (test and stop) or is rebuilt from this
  * object on. */
-static int visit_object(struct dl_phdr_info *info, size_t size, void *data)
+static int visit_locked(struct dl_phdr_info *info, struct visit *v)
 {
-    (void)size;
-    struct visit *v = data;
     if (!v->rebuilding) {
         if (built && info->dlpi_adds == built_adds && info->dlpi_subs == built_subs) {
             v->hit = ips_in_table(v->ips, v->n);
@@ -101,6 +100,15 @@ static int visit_object(struct dl_phdr_info *info, size_t size, void *data)
     }
     add_object(info);
     return 0;
+}
+
+static int visit_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    pf_loader_locked_enter();
+    int stop = visit_locked(info, data);
+    pf_loader_locked_leave();
+    return stop;
 }
 
 bool pf_dso_on_stack(const uintptr_t *ips, int n)

@@ -55,6 +55,7 @@ static const char *find_env(const char *name, char *scratch, size_t cap)
 static void prefork(void)
 {
     pf_guard_enter();
+    pf_plan_prefork();
 }
 
 static void postfork_parent(void)
@@ -65,6 +66,7 @@ static void postfork_parent(void)
 static void postfork_child(void)
 {
     pf_ctl_detach_after_fork();
+    pf_plan_postfork_child();
     pf_dso_after_fork();
     pf_sites_after_fork();
     pf_guard_leave();

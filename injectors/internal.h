@@ -111,8 +111,32 @@ bool pf_should_fail(size_t size, enum pf_func func) PF_HIDDEN;
 /* Sets up the site filters the spec names, once, at start-up (before any
  * thread can ask). Allocation-free. */
 void pf_decide_init(void) PF_HIDDEN;
-/* Replaces the active plan (API and set_nomemory). Allocation-free. */
+
+/* ---- the plan's sequence lock (plan.c) ---------------------------------- */
+/* Replaces the active plan (API and set_nomemory); one in-process writer
+ * at a time. Allocation-free. */
 void pf_plan_publish(const struct pyfault_plan *plan) PF_HIDDEN;
+/* Copies PAGE's plan consistently into OUT (seqlock reader; waits out a
+ * writer). Allocation-free. */
+void pf_plan_load(struct pyfault_ctl *page, struct pyfault_plan *out) PF_HIDDEN;
+/* Before fork: a consistent copy of the plan (waits a bounded time for a
+ * writer). Allocation-free. */
+void pf_plan_prefork(void) PF_HIDDEN;
+/* In the child, after pf_ctl_detach_after_fork: the private page gets the
+ * copy and an even sequence number (count-only if no copy could be
+ * taken). Allocation-free. */
+void pf_plan_postfork_child(void) PF_HIDDEN;
+
+/* ---- failure streaks (streak.c) --------------------------------------- */
+/* Frames of a failure's stack that name its site (hashed for the streak). */
+#define PF_SITE_HASH_FRAMES 16
+/* Counts a failure at the site IPS into the streak, the calling thread's
+ * own loop of up to four sites; records the site's frames in PAGE. Guard
+ * held; allocation-free. */
+void pf_streak_record(struct pyfault_ctl *page, const uintptr_t *ips, int nips) PF_HIDDEN;
+/* An eligible allocation succeeded: the calling thread's streak is over
+ * (the page's too, if it had one). Allocation-free. */
+void pf_streak_success(struct pyfault_ctl *page) PF_HIDDEN;
 
 /* ---- the call-site table of a counting run (sites.c) ------------------- */
 /* Set once sites=PATH is open: every eligible allocation is recorded. */
@@ -149,7 +173,9 @@ bool pf_ip_in_shim(uintptr_t ip) PF_HIDDEN;
 /* Warms libunwind up (its caches allocate once). Guard held. */
 void pf_unwind_warmup(void) PF_HIDDEN;
 /* Does any of IPS lie inside function NAME? Resolves NAME lazily, again
- * whenever a library was loaded since the last miss. Guard held. */
+ * whenever a library was loaded since the last miss, under the loader's
+ * lock; a resolved site is read without a lock (release/acquire). Any
+ * thread; guard held; allocation-free. */
 struct pf_site;
 bool pf_site_on_stack(struct pf_site *site, const uintptr_t *ips, int n) PF_HIDDEN;
 struct pf_site *pf_site_new(const char *name) PF_HIDDEN; /* static slots */
@@ -211,6 +237,28 @@ const char *pf_func_name(enum pf_func func) PF_HIDDEN;
  * pointer SP, the unwound IPS. Async-signal-safe, allocation-free. */
 void pf_event_crash(int sig, const char *signame, uintptr_t addr, uintptr_t sp,
                     bool overflow, bool depth_capped, const uintptr_t *ips, int nips) PF_HIDDEN;
+
+/* ---- memory that may be unmapped (safemem.c, a leaf) ------------------- */
+/* Copies LEN bytes at SRC into DST if every one is readable; false, and no
+ * fault, if not. Async-signal-safe, allocation-free, keeps errno. */
+bool pf_mem_read(void *dst, uintptr_t src, size_t len) PF_HIDDEN;
+
+/* ---- alternate signal stacks (altstack.c) ------------------------------ */
+/* Set once the calling thread's alternate stack was seen to (initial-exec
+ * TLS: the test on every allocation is one load). */
+extern __thread int pf_altstack_checked PF_HIDDEN;
+/* Gives the calling thread an mmap'd alternate signal stack if the crash
+ * handlers are in and it has none; unmapped at thread exit. Not guarded
+ * (takes the guard itself); allocation-free. */
+void pf_altstack_setup(void) PF_HIDDEN;
+static inline void pf_altstack_ensure(void)
+{
+    if (PF_UNLIKELY(!pf_altstack_checked))
+        pf_altstack_setup();
+}
+/* With the crash handlers: from now on every thread gets one, the calling
+ * thread at once. Guard held; once. */
+void pf_altstack_install(void) PF_HIDDEN;
 
 /* ---- fatal signals (crash.c) ------------------------------------------ */
 /* Installs the handlers on an alternate stack; records the main thread's

@@ -30,6 +30,7 @@ static inline bool injected(size_t size, enum pf_func func)
     if (PF_UNLIKELY(pf_guarded()))
         return false;
     pf_ensure_init();
+    pf_altstack_ensure(); /* a thread's first allocation: its signal stack */
     if (PF_LIKELY(pf_layer == PYFAULT_LAYER_LIBC))
         return pf_should_fail(size, func);
     if (pf_pymem_depth)

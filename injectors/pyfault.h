@@ -199,16 +199,18 @@ int pyfault_dso_matches(const char *globs, const char *path);
  * starts (arm_generation != 0) overrides the PYFAULT spec's plan.
  * Disarm: the same with plan.mode = PYFAULT_MODE_COUNT.
  *
- * site_streak counts consecutive injected failures, with no successful
- * eligible allocation between them, all at one call site or a cycle of up
- * to 4 sites (the gh-134163 unwind loop fails at a few sites in turn). A
- * streak in the thousands that keeps growing is an unwind loop.
+ * site_streak counts consecutive injected failures of one thread, with no
+ * successful eligible allocation of that thread between them, all at one
+ * call site or a cycle of up to 4 sites (the gh-134163 unwind loop fails at
+ * a few sites in turn); it shows the thread that failed last. A streak in
+ * the thousands that keeps growing is an unwind loop. A supervisor reads
+ * the page only when magic and version are its own.
  * `allocations` counts the calls of the layer in effect (`layer`);
  * `eligible` equals `allocations` when the spec has no filter.
  * ------------------------------------------------------------------- */
 
 #define PYFAULT_CTL_MAGIC 0x50594654u /* "PYFT" */
-#define PYFAULT_CTL_VERSION 2u
+#define PYFAULT_CTL_VERSION 3u /* 3: the plan and the hot counters on lines of their own */
 
 /* ctl->state bits, set by the target */
 #define PYFAULT_STATE_ATTACHED 0x1u /* the owner mapped the page */
@@ -218,7 +220,14 @@ int pyfault_dso_matches(const char *globs, const char *path);
 /* Number of instruction pointers kept of the last failure's call site. */
 #define PYFAULT_CTL_SITE_FRAMES 16
 
+/* Cache lines: the plan is read on every allocation by every thread and
+ * written almost never; the allocation counters are written on every
+ * allocation. Each group has a 64-byte line of its own, so that a counter
+ * increment never evicts the plan from the other threads' caches. */
+#define PYFAULT_CTL_LINE 64
+
 struct pyfault_ctl {
+    /* line 0: identity and state */
     uint32_t magic;          /* written by the target: PYFAULT_CTL_MAGIC */
     uint32_t version;        /* PYFAULT_CTL_VERSION */
     uint32_t size;           /* sizeof(struct pyfault_ctl) */
@@ -227,18 +236,23 @@ struct pyfault_ctl {
     uint32_t layer;          /* enum pyfault_layer in effect (never AUTO
                               * once attached) */
 
-    /* written by the supervisor */
-    uint64_t arm_generation;
+    /* line 1, read-mostly: written by the supervisor (or the API) */
+    uint64_t arm_generation __attribute__((aligned(PYFAULT_CTL_LINE)));
     struct pyfault_plan plan;
 
-    /* counters, written by the target */
-    uint64_t allocations;    /* every allocation call counted */
+    /* line 2, hot: counters written by the target at every allocation */
+    uint64_t allocations __attribute__((aligned(PYFAULT_CTL_LINE)));
+                             /* every allocation call counted */
     uint64_t eligible;       /* allocations that passed the filters */
-    uint64_t injected;       /* failures injected */
+
+    /* line 3 on: written by the target at each injected failure */
+    uint64_t injected __attribute__((aligned(PYFAULT_CTL_LINE)));
+                             /* failures injected */
     uint64_t first_injected; /* eligible number of the first failure, 0 = none */
     uint64_t last_injected;  /* eligible number of the latest failure */
     uint64_t site_hash;      /* hash of the latest failure's call stack */
-    uint64_t site_streak;    /* consecutive failures at that same site */
+    uint64_t site_streak;    /* the streak of the thread that failed last
+                              * (0 once it ended) */
     uint64_t site_streak_max;/* the longest streak seen */
     uint64_t site_frames[PYFAULT_CTL_SITE_FRAMES]; /* its raw return addresses */
     uint32_t site_depth;     /* how many of site_frames are valid */

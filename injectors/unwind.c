@@ -7,6 +7,7 @@
  */
 #define UNW_LOCAL_ONLY
 #include "internal.h"
+#include "loader_lock.h"
 
 #include <dlfcn.h>
 #include <libunwind.h>
@@ -65,12 +66,20 @@ int pf_backtrace(uintptr_t *ips, int max)
 
 #define PF_SITE_RANGES 8
 
+/* A site= filter. NAME is written once, before any thread can see the
+ * site. RANGES and NRANGES are written once, by the thread that resolves
+ * NAME, before it publishes RESOLVED with release order; a reader that
+ * sees RESOLVED with acquire order reads them frozen. Resolution attempts
+ * are serialized by the loader's own lock (they run inside a
+ * dl_iterate_phdr callback), so two threads never write them at once and
+ * no lock of ours is held anywhere (nothing to deadlock on, nothing to
+ * reset at fork). */
 struct pf_site {
     char name[PYFAULT_SYMBOL_MAX];
     struct pf_range ranges[PF_SITE_RANGES];
     int nranges;
-    int resolved;
-    unsigned long long adds_seen; /* loader generation at the last miss */
+    int resolved;                 /* atomic: 1 once RANGES are final */
+    unsigned long long adds_seen; /* atomic: loader generation at the last miss */
 };
 
 static struct pf_site sites[2];
@@ -86,10 +95,50 @@ struct pf_site *pf_site_new(const char *name)
     return s;
 }
 
-static int loader_adds(struct dl_phdr_info *info, size_t size, void *data)
+/* Looks NAME up in the loaded objects; NAME may list alternatives, A|B
+ * (the same place in two versions). Returns how many ranges it found. */
+static int resolve_ranges(const char *name, struct pf_range *ranges, int max)
+{
+    int n = 0;
+    const char *p = name;
+    while (*p && n < max) {
+        char one[PYFAULT_SYMBOL_MAX];
+        size_t len = strcspn(p, "|");
+        memcpy(one, p, len);
+        one[len] = '\0';
+        if (len > 0)
+            n += pf_symtab_find(one, ranges + n, max - n);
+        p += len + (p[len] == '|');
+    }
+    return n;
+}
+
+/* One resolution attempt, with the loader's lock held (the callback's
+ * first call; it stops the iteration). Retries only when a library was
+ * loaded since the last miss: the function may live in an extension
+ * module loaded later. */
+static void resolve_once(struct dl_phdr_info *info, struct pf_site *site)
+{
+    if (__atomic_load_n(&site->resolved, __ATOMIC_ACQUIRE))
+        return; /* another thread got there first */
+    if (info->dlpi_adds == __atomic_load_n(&site->adds_seen, __ATOMIC_RELAXED))
+        return;
+    __atomic_store_n(&site->adds_seen, info->dlpi_adds, __ATOMIC_RELAXED);
+    struct pf_range found[PF_SITE_RANGES];
+    int n = resolve_ranges(site->name, found, PF_SITE_RANGES);
+    if (n == 0)
+        return;
+    memcpy(site->ranges, found, sizeof found[0] * (size_t)n);
+    site->nranges = n;
+    __atomic_store_n(&site->resolved, 1, __ATOMIC_RELEASE);
+}
+
+static int resolve_locked(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size;
-    *(unsigned long long *)data = info->dlpi_adds;
+    pf_loader_locked_enter();
+    resolve_once(info, data);
+    pf_loader_locked_leave();
     return 1;
 }
 
@@ -97,30 +146,10 @@ bool pf_site_on_stack(struct pf_site *site, const uintptr_t *ips, int n)
 {
     if (!site)
         return false;
-    if (!site->resolved) {
-        /* Retry only when a library was loaded since the last miss: the
-         * function may live in an extension module loaded later. */
-        unsigned long long adds = 0;
-        dl_iterate_phdr(loader_adds, &adds);
-        if (adds == site->adds_seen)
+    if (!__atomic_load_n(&site->resolved, __ATOMIC_ACQUIRE)) {
+        dl_iterate_phdr(resolve_locked, site);
+        if (!__atomic_load_n(&site->resolved, __ATOMIC_ACQUIRE))
             return false;
-        site->adds_seen = adds;
-        /* NAME may list alternatives, A|B: the same place in two versions */
-        site->nranges = 0;
-        const char *p = site->name;
-        while (*p && site->nranges < PF_SITE_RANGES) {
-            char one[PYFAULT_SYMBOL_MAX];
-            size_t len = strcspn(p, "|");
-            memcpy(one, p, len);
-            one[len] = '\0';
-            if (len > 0)
-                site->nranges += pf_symtab_find(one, site->ranges + site->nranges,
-                                                PF_SITE_RANGES - site->nranges);
-            p += len + (p[len] == '|');
-        }
-        if (site->nranges == 0)
-            return false;
-        site->resolved = 1;
     }
     /* a return address points past its call: test the call itself */
     for (int i = 0; i < n; i++)

@@ -57,8 +57,16 @@ void pf_ctlpage_reset(struct pf_ctlpage *cp)
 void pf_ctlpage_read(const struct pf_ctlpage *cp, struct pf_ctl_snapshot *out)
 {
     const struct pyfault_ctl *c = cp->ctl;
+    memset(out, 0, sizeof *out);
     out->owner_pid = LD64(owner_pid);
     out->state = LD64(state);
+    /* line 0 (magic, version, owner, state) keeps its layout across
+     * versions; the rest is read only when the layout is ours */
+    uint32_t version = LD64(version);
+    if (LD64(magic) == PYFAULT_CTL_MAGIC && version != 0 && version != PYFAULT_CTL_VERSION) {
+        out->foreign_version = version;
+        return;
+    }
     out->layer = LD64(layer);
     out->allocations = LD64(allocations);
     out->eligible = LD64(eligible);

@@ -13,6 +13,9 @@ struct pf_ctlpage {
 
 /* A consistent-enough copy of the counters a supervisor watches. */
 struct pf_ctl_snapshot {
+    uint32_t foreign_version; /* a claimed page of another layout: its
+                               * version, and every field below but
+                               * owner_pid and state left zero; else 0 */
     int32_t owner_pid;
     uint32_t state;
     uint32_t layer;          /* enum pyfault_layer in effect, 0 = unknown */
@@ -30,7 +33,9 @@ struct pf_ctl_snapshot {
 int pf_ctlpage_create(struct pf_ctlpage *cp, const char *path);
 /* Zero-fills the page again for the next trial. */
 void pf_ctlpage_reset(struct pf_ctlpage *cp);
-/* Reads the counters with atomic loads. */
+/* Reads the counters with atomic loads; from a page whose owner stamped
+ * another PYFAULT_CTL_VERSION (a shim of another build), only who owns it
+ * and its state, and which version it is. */
 void pf_ctlpage_read(const struct pf_ctlpage *cp, struct pf_ctl_snapshot *out);
 /* Unmaps and removes the file. */
 void pf_ctlpage_destroy(struct pf_ctlpage *cp);

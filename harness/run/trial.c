@@ -234,6 +234,13 @@ void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct p
     pf_events_read(log->path, log->offset, &r->events);
     const struct pf_events *ev = &r->events;
 
+    if (w.snap.foreign_version) {
+        snprintf(res->error, sizeof res->error,
+                 "the shim wrote a version %u control page, this pyfault reads version %u "
+                 "(build both from the same tree)", w.snap.foreign_version, PYFAULT_CTL_VERSION);
+        harness_error(res);
+        return;
+    }
     res->stop = w.stop;
     res->duration_ms = w.elapsed_ms;
     res->verdict_ms = w.verdict_ms;

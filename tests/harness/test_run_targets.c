@@ -78,6 +78,21 @@ static void test_segfault(void **state)
     json_decref(j);
 }
 
+/* A call to address 0x10: the instruction pointer itself is unmapped. The
+ * shim's crash handler must not read it (a second fault there loses the
+ * report): the signature names the caller, from the shim's crash frames. */
+static void test_segfault_jump_to_unmapped(void **state)
+{
+    (void)state;
+    json_t *j = expect("h_jump_0x10", NULL, "segfault", "", 1, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "signal")), SIGSEGV);
+    assert_string_equal(harness_str(j, "signature"), "segfault: jump_away");
+    json_t *frames = json_object_get(j, "frames");
+    assert_true(json_array_size(frames) >= 2);
+    assert_string_equal(harness_str(json_array_get(frames, 0), "ip"), "0x10");
+    json_decref(j);
+}
+
 static void test_abort(void **state)
 {
     (void)state;
@@ -93,6 +108,18 @@ static void test_stack_overflow(void **state)
     (void)state;
     json_t *j = expect("h_recurse", NULL, "stack-overflow", "", 1, NULL);
     assert_non_null(strstr(harness_str(j, "signature"), "recurse"));
+    json_decref(j);
+}
+
+/* The same in a second thread: the shim gave it an alternate signal stack
+ * at its first allocation, so the overflow is reported, not a bare
+ * SIGSEGV. */
+static void test_stack_overflow_in_thread(void **state)
+{
+    (void)state;
+    json_t *j = expect("h_thread_recurse", NULL, "stack-overflow", "", 1, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "signal")), SIGSEGV);
+    assert_non_null(strstr(harness_str(j, "signature"), "thread_recurse"));
     json_decref(j);
 }
 
@@ -191,8 +218,10 @@ int main(void)
         cmocka_unit_test(test_ok),
         cmocka_unit_test(test_error_on_failed_malloc),
         cmocka_unit_test(test_segfault),
+        cmocka_unit_test(test_segfault_jump_to_unmapped),
         cmocka_unit_test(test_abort),
         cmocka_unit_test(test_stack_overflow),
+        cmocka_unit_test(test_stack_overflow_in_thread),
         cmocka_unit_test(test_fatal),
         cmocka_unit_test(test_other_signal),
         cmocka_unit_test(test_hang_blocked),
