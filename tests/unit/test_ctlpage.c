@@ -19,9 +19,11 @@
 /* A page file stamped as the shim stamps it, with VERSION. */
 static void stamped(struct pf_ctlpage *cp, char *path, uint32_t version)
 {
+    /* a fresh name: the page is created O_EXCL (private files) */
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
+    unlink(path);
     assert_int_equal(pf_ctlpage_create(cp, path), 0);
     cp->ctl->magic = PYFAULT_CTL_MAGIC;
     cp->ctl->version = version;
