@@ -86,7 +86,7 @@ bool pf_should_fail(size_t size, enum pf_func func)
         pf_guard_enter();
         if (nips < 0)
             nips = pf_backtrace(ips, PYFAULT_SITES_DEPTH_MAX);
-        pf_sites_record(n, size, ips, nips);
+        pf_sites_record(n, ips, nips);
         pf_guard_leave();
     }
     if (PF_UNLIKELY(n == __atomic_load_n(&pf_fork_next, __ATOMIC_RELAXED))) {

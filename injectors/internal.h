@@ -147,7 +147,7 @@ void pf_sites_open(void) PF_HIDDEN;
 /* Records eligible allocation N, whose stack is IPS[0..NIPS): its line
  * goes out when it is among the first sites-k of its key. Guard held;
  * allocation-free. */
-void pf_sites_record(uint64_t n, size_t size, const uintptr_t *ips, int nips) PF_HIDDEN;
+void pf_sites_record(uint64_t n, const uintptr_t *ips, int nips) PF_HIDDEN;
 /* In a forked child: stop recording (its count is its own). */
 void pf_sites_after_fork(void) PF_HIDDEN;
 
@@ -223,6 +223,9 @@ bool pf_log_enabled(void) PF_HIDDEN;
 /* Makes FD (open for appending) the log from now on, closing the old one;
  * a forked trial's own log. */
 void pf_log_adopt(int fd) PF_HIDDEN;
+/* Writes P[0..LEN) to FD, over short writes; gives up on an error.
+ * Async-signal-safe. */
+void pf_write_all(int fd, const char *p, size_t len) PF_HIDDEN;
 /* Writes one line on stderr. */
 void pf_stderr(const char *a, const char *b) PF_HIDDEN;
 

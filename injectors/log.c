@@ -44,14 +44,17 @@ void pf_log_write(struct pf_buf *b)
     if (b->len >= sizeof b->data)
         b->len = sizeof b->data - 1;
     b->data[b->len++] = '\n';
-    const char *p = b->data;
-    size_t left = b->len;
-    while (left > 0) {
-        ssize_t w = write(log_fd, p, left);
+    pf_write_all(log_fd, b->data, b->len);
+}
+
+void pf_write_all(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
         if (w <= 0)
             return;
         p += w;
-        left -= (size_t)w;
+        len -= (size_t)w;
     }
 }
 

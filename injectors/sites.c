@@ -152,22 +152,8 @@ static uint64_t count_key(uint64_t key)
     }
 }
 
-static void write_line(struct pf_buf *b)
+void pf_sites_record(uint64_t n, const uintptr_t *ips, int nips)
 {
-    const char *p = b->data;
-    size_t left = b->len;
-    while (left > 0) {
-        ssize_t w = write(sites_fd, p, left);
-        if (w <= 0)
-            return;
-        p += w;
-        left -= (size_t)w;
-    }
-}
-
-void pf_sites_record(uint64_t n, size_t size, const uintptr_t *ips, int nips)
-{
-    (void)size;
     uint64_t key = key_of(ips, nips);
     uint64_t seen = count_key(key);
     struct pf_buf b;
@@ -185,5 +171,5 @@ void pf_sites_record(uint64_t n, size_t size, const uintptr_t *ips, int nips)
         pf_buf_hex(&b, key);
         pf_buf_str(&b, "\n");
     }
-    write_line(&b);
+    pf_write_all(sites_fd, b.data, b.len);
 }
