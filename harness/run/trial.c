@@ -289,6 +289,11 @@ void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct p
     e.stuck = w.stuck;
     e.stderr_text = r->text;
     e.crash_frames = ev->have_crash ? &ev->crash_frames : NULL;
+    if (ev->have_crash) {
+        res->crash_tid = ev->crash_tid;
+        res->crash_main_thread = ev->crash_main_thread;
+        memcpy(res->crash_thread, ev->crash_thread, sizeof res->crash_thread);
+    }
     if (w.stop == PF_STOP_INTERRUPTED) {
         snprintf(res->error, sizeof res->error, "interrupted");
         e.harness_failed = 1;

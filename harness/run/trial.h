@@ -51,6 +51,9 @@ struct pf_result {
     uint64_t allocations, eligible, injected, first_injected, site_streak_max;
     unsigned layer;           /* enum pyfault_layer counted in, 0 = unknown */
     double cpu;
+    int crash_tid;            /* the thread that crashed (event log), 0 = none */
+    int crash_main_thread;    /* ... was the main thread */
+    char crash_thread[17];    /* ... its name */
     char spec[2048];          /* the PYFAULT value the target got */
     char signature[PF_SIG_MAX];
     struct pf_frames frames;  /* the frames the signature was taken from */

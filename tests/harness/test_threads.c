@@ -6,6 +6,8 @@
  * same time, when there is one (skipped, with the reason, when not).
  * Every trial is classified, none is a harness-error, and the failures
  * reach the threads (their MemoryError is the process's error).
+ * And C targets: a crash record names the thread that crashed, and an
+ * unwind loop in a second thread is called while the main one waits.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -70,9 +72,60 @@ static void test_threads_free_threaded_314t(void **state)
     sweep_threads(py);
 }
 
+/* Runs build/pyfault run --json on TARGET with INJECT (or none). */
+static json_t *run_target(const char *target, const char *inject, int *status)
+{
+    const char *args[6];
+    int n = 0;
+    if (inject) {
+        args[n++] = "--inject";
+        args[n++] = inject;
+    }
+    args[n++] = "--";
+    args[n++] = project_path(target);
+    args[n] = NULL;
+    return harness_run_json(args, status, NULL);
+}
+
+static void test_crash_names_its_thread(void **state)
+{
+    (void)state;
+    int status;
+    json_t *j = run_target("build/targets/h_thread_recurse", NULL, &status);
+    assert_string_equal(harness_str(j, "class"), "stack-overflow");
+    json_t *th = json_object_get(j, "crash_thread");
+    assert_non_null(th);
+    assert_string_equal(harness_str(th, "name"), "recurser");
+    assert_false(json_is_true(json_object_get(th, "main")));
+    assert_true(json_integer_value(json_object_get(th, "tid")) > 0);
+    json_decref(j);
+    j = run_target("build/targets/h_null_write", NULL, &status);
+    assert_string_equal(harness_str(j, "class"), "segfault");
+    th = json_object_get(j, "crash_thread");
+    assert_non_null(th);
+    assert_true(json_is_true(json_object_get(th, "main")));
+    json_decref(j);
+}
+
+static void test_unwind_loop_in_second_thread(void **state)
+{
+    (void)state;
+    int status;
+    json_t *j = run_target("build/targets/h_thread_retry", "from=100", &status);
+    assert_string_equal(harness_str(j, "class"), "unwind-loop");
+    assert_non_null(strstr(harness_str(j, "signature"), "retrying_thread"));
+    json_decref(j);
+    /* without a failure it ends by itself */
+    j = run_target("build/targets/h_thread_retry", NULL, &status);
+    assert_string_equal(harness_str(j, "class"), "ok");
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_crash_names_its_thread),
+        cmocka_unit_test(test_unwind_loop_in_second_thread),
         cmocka_unit_test(test_threads_gil_311),
         cmocka_unit_test(test_threads_free_threaded_314t),
     };
