@@ -26,6 +26,8 @@ pkglibdir := $(libdir)/pyfault
 pkgdatadir := $(datadir)/pyfault
 pkgconfigdir ?= $(libdir)/pkgconfig
 bashcompdir ?= $(datarootdir)/bash-completion/completions
+man1dir ?= $(mandir)/man1
+man7dir ?= $(mandir)/man7
 INSTALL ?= install
 INSTALL_PROGRAM ?= $(INSTALL) -m 0755
 INSTALL_DATA ?= $(INSTALL) -m 0644
@@ -43,7 +45,8 @@ INSTALL_DATA_FILES := \
 	harness/classify/skip-frames.txt=$(pkgdatadir)/skip-frames.txt \
 	reports/results.schema.json=$(pkgdatadir)/results.schema.json \
 	reports/junit.xsd=$(pkgdatadir)/junit.xsd \
-	$(INSTALL_EXTRA)
+	build/man/pyfault.1=$(man1dir)/pyfault.1 \
+	build/man/pyfault-spec.7=$(man7dir)/pyfault-spec.7
 INSTALL_ALL := $(INSTALL_BIN) $(INSTALL_DATA_FILES)
 INSTALL_SRC := $(foreach p,$(INSTALL_ALL),$(firstword $(subst =, ,$(p))))
 INSTALL_DEST := $(foreach p,$(INSTALL_ALL),$(lastword $(subst =, ,$(p))))

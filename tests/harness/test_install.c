@@ -169,12 +169,30 @@ static void check_pkg_config(const char *dest)
     proc_result_free(&r);
 }
 
+/* Every file the install promises is there. */
+static void check_files(const char *dest)
+{
+    const char *files[] = {
+        "bin/pyfault", "lib/pyfault/libpyfault.so", "include/pyfault.h",
+        "lib/pkgconfig/pyfault.pc", "share/pyfault/python/pyfault.py",
+        "share/pyfault/skip-frames.txt", "share/pyfault/results.schema.json",
+        "share/pyfault/junit.xsd", "share/man/man1/pyfault.1", "share/man/man7/pyfault-spec.7",
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[800];
+        snprintf(path, sizeof path, "%s" PREFIX "/%s", dest, files[i]);
+        if (access(path, R_OK) != 0)
+            fail_msg("not installed: %s", path);
+    }
+}
+
 static void test_install_run_uninstall(void **state)
 {
     (void)state;
     char dest[600];
     snprintf(dest, sizeof dest, "%s", harness_tmpdir());
     make("install", dest);
+    check_files(dest);
     check_paths(dest);
     check_sweep(dest);
     check_run(dest);
