@@ -46,7 +46,8 @@ INSTALL_DATA_FILES := \
 	reports/results.schema.json=$(pkgdatadir)/results.schema.json \
 	reports/junit.xsd=$(pkgdatadir)/junit.xsd \
 	build/man/pyfault.1=$(man1dir)/pyfault.1 \
-	build/man/pyfault-spec.7=$(man7dir)/pyfault-spec.7
+	build/man/pyfault-spec.7=$(man7dir)/pyfault-spec.7 \
+	completion/pyfault.bash=$(bashcompdir)/pyfault
 INSTALL_ALL := $(INSTALL_BIN) $(INSTALL_DATA_FILES)
 INSTALL_SRC := $(foreach p,$(INSTALL_ALL),$(firstword $(subst =, ,$(p))))
 INSTALL_DEST := $(foreach p,$(INSTALL_ALL),$(lastword $(subst =, ,$(p))))

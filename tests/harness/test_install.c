@@ -177,6 +177,7 @@ static void check_files(const char *dest)
         "lib/pkgconfig/pyfault.pc", "share/pyfault/python/pyfault.py",
         "share/pyfault/skip-frames.txt", "share/pyfault/results.schema.json",
         "share/pyfault/junit.xsd", "share/man/man1/pyfault.1", "share/man/man7/pyfault-spec.7",
+        "share/bash-completion/completions/pyfault",
     };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         char path[800];
