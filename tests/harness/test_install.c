@@ -30,7 +30,9 @@
 static void sh(const char *script, struct proc_result *r)
 {
     char *argv[] = {"/bin/sh", "-c", (char *)script, NULL};
-    char *env[] = {"PYFAULT_SHIM=", "PYTHONPATH=", "LD_PRELOAD=", "PYFAULT=", NULL};
+    /* and make's, when make test runs us: the install is a make of its own */
+    char *env[] = {"PYFAULT_SHIM=", "PYTHONPATH=", "LD_PRELOAD=", "PYFAULT=", "MAKEFLAGS=",
+                   "MFLAGS=", "MAKELEVEL=", NULL};
     if (proc_run(argv, env, r) < 0)
         fail_msg("cannot run /bin/sh");
 }
