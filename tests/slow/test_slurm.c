@@ -6,7 +6,8 @@
  * merge-and-gate job (--dependency=afterok); every task and the merge
  * complete, the gate passes against a baseline made from the unsharded
  * sweep, and the merged results equal the unsharded ones: the same
- * trials (class and signature), findings and counts. Under --plan sites,
+ * trials (class and signature), findings and counts; also when a task
+ * is requeued mid-way (killed running, run again). Under --plan sites,
  * as the CI runs, since Slurm's variables move the allocation numbers. An
  * array whose tasks fail gets its merge cancelled. The cluster is stopped
  * after a failure too. Skipped unless PYFAULT_SLOW=1 (make test, make
@@ -74,6 +75,30 @@ static char *wait_states(const char *ids)
     return sh_ok("waiting for the jobs", script);
 }
 
+/* Fails the test unless WORK/OUT/all/results.json, the merge, has the
+ * unsharded sweep's trials (mode, class, signature), findings and counts
+ * and is complete; and its gate passed. */
+static void same_as_unsharded(const char *out)
+{
+    char script[4000];
+    snprintf(script, sizeof script, "grep -c '^gate: PASS' '%s/%s/all/gate.txt'", work, out);
+    free(sh_ok("the gate passed", script));
+    snprintf(script, sizeof script,
+             "/usr/bin/python3.11 - '%s/unsharded/results.json' '%s/%s/all/results.json' <<'EOF'\n"
+             "import json, sys\n"
+             "a, b = (json.load(open(p)) for p in sys.argv[1:])\n"
+             "def trials(r): return sorted((t['mode'], t['class'], t['signature']) for t in r['trials'])\n"
+             "def findings(r): return sorted((f['class'], f['signature'], f['count']) for f in r['findings'])\n"
+             "for name, f in (('trials', trials), ('findings', findings),\n"
+             "                ('counts', lambda r: r['summary']['counts']), ('complete', lambda r: r['complete'])):\n"
+             "    if f(a) != f(b): sys.exit('merged %%s differ: %%s vs %%s' %% (name, f(a), f(b)))\n"
+             "print(len(a['trials']), 'trials,', len(a['findings']), 'findings alike')\n"
+             "EOF", work, work, out);
+    char *same = sh_ok("merged == unsharded", script);
+    printf("slurm %s: %s", out, same);
+    free(same);
+}
+
 static void test_array_merge_gate(void **state)
 {
     (void)state;
@@ -110,23 +135,40 @@ static void test_array_merge_gate(void **state)
                                 "JobState=COMPLETED\n");
     free(states);
     free(ids);
+    same_as_unsharded("out");
+}
 
-    snprintf(script, sizeof script, "grep -c '^gate: PASS' '%s/out/all/gate.txt'", work);
-    free(sh_ok("the gate passed", script));
+/* A task killed mid-way by `scontrol requeue` (as when its node fails)
+ * runs again (--requeue in sweep.sbatch; its shard starts afresh: there
+ * is no resume yet), the merge waits for it, and the result is still the
+ * unsharded sweep's. Slurm holds a requeued task back two minutes
+ * (BeginTime); StartTime=now lets it go at once. */
+static void test_requeued_task_reruns(void **state)
+{
+    (void)state;
+    if (!cluster_up)
+        skip_because("no cluster (see the test before)");
+    char script[2400];
+    snprintf(script, sizeof script, "ci/slurm/submit.sh 3 '%s/rq'", work);
+    char *ids = sh_ok("submit.sh", script);
+    ids[strcspn(ids, "\n")] = '\0';
+    unsigned long array = strtoul(ids, NULL, 10);
     snprintf(script, sizeof script,
-             "/usr/bin/python3.11 - '%s/unsharded/results.json' '%s/out/all/results.json' <<'EOF'\n"
-             "import json, sys\n"
-             "a, b = (json.load(open(p)) for p in sys.argv[1:])\n"
-             "def trials(r): return sorted((t['mode'], t['class'], t['signature']) for t in r['trials'])\n"
-             "def findings(r): return sorted((f['class'], f['signature'], f['count']) for f in r['findings'])\n"
-             "for name, f in (('trials', trials), ('findings', findings),\n"
-             "                ('counts', lambda r: r['summary']['counts']), ('complete', lambda r: r['complete'])):\n"
-             "    if f(a) != f(b): sys.exit('merged %%s differ: %%s vs %%s' %% (name, f(a), f(b)))\n"
-             "print(len(a['trials']), 'trials,', len(a['findings']), 'findings alike')\n"
-             "EOF", work, work);
-    char *same = sh_ok("merged == unsharded", script);
-    printf("slurm: %s", same);
-    free(same);
+             "t=%lu_1; for i in $(seq 300); do [ \"$(squeue -h -j $t -o %%T)\" = RUNNING ] && break; "
+             "sleep 0.1; done; sleep 1; scontrol requeue $t; "
+             "for i in $(seq 300); do [ \"$(squeue -h -j $t -o %%T)\" = PENDING ] && break; sleep 0.1; done; "
+             "scontrol update jobid=$t StartTime=now", array);
+    free(sh_ok("requeue task 1", script));
+    char *states = wait_states(ids);
+    assert_string_equal(states, "JobState=COMPLETED\nJobState=COMPLETED\nJobState=COMPLETED\n"
+                                "JobState=COMPLETED\n");
+    free(states);
+    free(ids);
+    snprintf(script, sizeof script,
+             "scontrol show job %lu_1 | grep -o 'Restarts=1' && "
+             "grep -c 'DUE TO JOB REQUEUE' '%s/rq/slurm-sweep-1.log'", array, work);
+    free(sh_ok("task 1 was killed running and ran again", script));
+    same_as_unsharded("rq");
 }
 
 /* Tasks that fail (a target that does not exist) never reach the merge:
@@ -168,6 +210,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_array_merge_gate),
+        cmocka_unit_test(test_requeued_task_reruns),
         cmocka_unit_test(test_failed_array_cancels_merge),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
