@@ -26,4 +26,7 @@ int pf_cmd_bisect_run(int argc, char **argv);
  * --times), 1 it did not, 2 bad usage or input. */
 int pf_cmd_repro(int argc, char **argv);
 
+/* "pyfault paths": 0 every part found, 1 one missing, 2 bad usage. */
+int pf_cmd_paths(int argc, char **argv);
+
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "version.h"
 
 static const char usage[] =
     "usage: pyfault COMMAND [options] ...\n"
@@ -15,7 +16,9 @@ static const char usage[] =
     "  gate        fail CI on findings new since a baseline or broken expectations\n"
     "  bisect-run  build and judge one commit, for git bisect run\n"
     "  repro       re-run one trial of a results.json (--times K, --gdb)\n"
-    "Run 'pyfault COMMAND --help' for a command's options.\n";
+    "  paths       where this pyfault finds its shim, Python module and data\n"
+    "Run 'pyfault COMMAND --help' for a command's options; 'pyfault --version'\n"
+    "prints the version.\n";
 
 int main(int argc, char **argv)
 {
@@ -26,6 +29,10 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("pyfault %s\n", PF_VERSION);
         return 0;
     }
     if (strcmp(cmd, "run") == 0)
@@ -44,6 +51,8 @@ int main(int argc, char **argv)
         return pf_cmd_bisect_run(argc - 2, argv + 2);
     if (strcmp(cmd, "repro") == 0)
         return pf_cmd_repro(argc - 2, argv + 2);
+    if (strcmp(cmd, "paths") == 0)
+        return pf_cmd_paths(argc - 2, argv + 2);
     fprintf(stderr, "pyfault: unknown command '%s' (expected run or sweep)\n", cmd);
     return 2;
 }
