@@ -3,10 +3,12 @@
  * swept by `pyfault pytest` through its test suite
  * (scenarios/ext/pytest_demo/test_pfdemo.py; tests/harness/test_pytest.c).
  *
- *   pairs(n)     a list of n (i, str(i)) tuples. BUG: the tuple from
- *                PyTuple_New is used unchecked, so a failed allocation of
- *                it is a NULL pointer written through: a segfault in
- *                pfdemo_pairs
+ *   pairs(n)     a list of n (i, str(i)) tuples, built in the order of a
+ *                PyMem_Malloc'd index array. BUG: the array is used
+ *                unchecked, so its failed allocation is a NULL pointer
+ *                written through: a segfault in pfdemo_pairs (the
+ *                tuples themselves are checked; small ones come from
+ *                CPython's free lists anyway)
  *   joined(n)    ",".join of n copies of "x", built in a PyMem_Malloc'd
  *                buffer; every failure path is checked and frees what it
  *                holds: a failed allocation is a MemoryError, nothing more
@@ -29,32 +31,40 @@ static Py_ssize_t size_arg(PyObject *arg)
     return n;
 }
 
-/* The bug is here: no check of PyTuple_New's result. */
+/* The bug is here: no check of PyMem_Malloc's result. */
 static PyObject *pfdemo_pairs(PyObject *self, PyObject *arg)
 {
     (void)self;
     Py_ssize_t n = size_arg(arg);
     if (n < 0)
         return NULL;
+    Py_ssize_t *order = PyMem_Malloc(sizeof *order * (size_t)(n + 1));
+    /* missing: if (!order) return PyErr_NoMemory(); */
+    for (Py_ssize_t i = 0; i <= n; i++)
+        order[i] = i;
     PyObject *list = PyList_New(n);
-    if (!list)
+    if (!list) {
+        PyMem_Free(order);
         return NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {
+        Py_ssize_t i = order[j];
         PyObject *t = PyTuple_New(2);
-        /* missing: if (!t) { Py_DECREF(list); return NULL; } */
-        PyObject *k = PyLong_FromSsize_t(i);
+        PyObject *k = t ? PyLong_FromSsize_t(i) : NULL;
         PyObject *v = k ? PyObject_Str(k) : NULL;
         if (!k || !v) {
             Py_XDECREF(k);
             Py_XDECREF(v);
-            Py_DECREF(t);
+            Py_XDECREF(t);
             Py_DECREF(list);
+            PyMem_Free(order);
             return NULL;
         }
         PyTuple_SET_ITEM(t, 0, k);
         PyTuple_SET_ITEM(t, 1, v);
-        PyList_SET_ITEM(list, i, t);
+        PyList_SET_ITEM(list, j, t);
     }
+    PyMem_Free(order);
     return list;
 }
 
@@ -86,7 +96,7 @@ static PyObject *pfdemo_constant(PyObject *self, PyObject *unused)
 }
 
 static PyMethodDef methods[] = {
-    {"pairs", pfdemo_pairs, METH_O, "A list of n (i, str(i)) tuples (unchecked tuple)."},
+    {"pairs", pfdemo_pairs, METH_O, "A list of n (i, str(i)) tuples (unchecked index array)."},
     {"joined", pfdemo_joined, METH_O, "n copies of 'x' joined by ','."},
     {"constant", pfdemo_constant, METH_NOARGS, "The int 7."},
     {NULL, NULL, 0, NULL},

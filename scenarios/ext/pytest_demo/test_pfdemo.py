@@ -1,7 +1,7 @@
 """The pfdemo extension's suite: three tests, one per kind of outcome
 under `pyfault pytest` (scenarios/ext/pfdemo.c).
 
-test_pairs     reaches pfdemo_pairs' unchecked PyTuple_New: a segfault
+test_pairs     reaches pfdemo_pairs' unchecked PyMem_Malloc: a segfault
 test_joined    reaches only checked failure paths: MemoryError, an error
 test_constant  allocates nothing in its call: no points
 
