@@ -84,24 +84,26 @@ class _Plugin:
         items[:] = keep
 
     @pytest.hookimpl(hookwrapper=True)
-    def pytest_pyfunc_call(self, pyfuncitem):
-        # Fixtures are set up before and torn down after this hook; the
-        # region spans only the test function's own call: pytest's and
-        # pluggy's bookkeeping around it stays outside.
-        e = self.entry(pyfuncitem.nodeid)
+    def pytest_runtest_call(self, item):
+        # Fixtures (and a unittest TestCase's setUp) run before this hook's
+        # call and tear-down after it. The region spans only the test
+        # function's own call: item.obj is what pytest calls for a test
+        # function (pytest_pyfunc_call) and binds onto the TestCase for a
+        # unittest test, so swapping it leaves pytest's and pluggy's
+        # bookkeeping around the call outside the region.
+        e = self.entry(item.nodeid)
         e["first"] = _eligible() + 1
-        if self.region:
-            function = pyfuncitem.obj
-
+        function = getattr(item, "obj", None) if self.region else None
+        if function is not None:
             def in_region(*args, **kwargs):
                 with pyfault.region():
                     return function(*args, **kwargs)
 
-            pyfuncitem.obj = in_region
+            item.obj = in_region
             try:
                 yield
             finally:
-                pyfuncitem.obj = function
+                item.obj = function
         else:
             yield
         e["last"] = _eligible()
