@@ -163,6 +163,17 @@ static int check_out_dir(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
+/* The last non-empty line of TEXT, cut at its end in place: an error
+ * message stays one line. */
+static const char *last_line(char *text)
+{
+    size_t n = strlen(text);
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+        text[--n] = '\0';
+    char *nl = strrchr(text, '\n');
+    return nl ? nl + 1 : text;
+}
+
 /* Counting run RUN (0 or 1) of the whole selection; its report into S. */
 static int count_suite(struct pt_args *p, struct pf_context *ctx, const char *dir, int run,
                        struct pf_pytest_suite *s, char *err, size_t errlen)
@@ -194,8 +205,8 @@ static int count_suite(struct pt_args *p, struct pf_context *ctx, const char *di
     if (res->stop != PF_STOP_EXITED || (res->exit_code != 0 && res->exit_code != 1)) {
         snprintf(err, errlen, "counting run %d of pytest ended as %s (exit %d): %.300s", run + 1,
                  pf_class_name(res->v.cls), res->exit_code,
-                 res->error[0] ? res->error : res->stderr_tail[0] ? res->stderr_tail
-                 : res->stdout_tail);
+                 last_line(res->error[0] ? res->error : res->stderr_tail[0] ? res->stderr_tail
+                           : res->stdout_tail));
         goto out;
     }
     if (res->allocations == 0) {
