@@ -10,6 +10,7 @@ static const char usage[] =
     "Commands:\n"
     "  run     run a target once under the fault-injection shim and classify it\n"
     "  sweep   run a target once per allocation point and collect the findings\n"
+    "  pytest  sweep each test of a pytest suite in its own call region\n"
     "  matrix  run every scenario on every interpreter and judge each cell\n"
     "  report  write junit.xml, summary.md and index.html from DIR/results.json\n"
     "  merge   merge the results.json of shards into the unsharded run's\n"
@@ -39,6 +40,8 @@ int main(int argc, char **argv)
         return pf_cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0)
         return pf_cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(cmd, "pytest") == 0)
+        return pf_cmd_pytest(argc - 2, argv + 2);
     if (strcmp(cmd, "matrix") == 0)
         return pf_cmd_matrix(argc - 2, argv + 2);
     if (strcmp(cmd, "report") == 0)

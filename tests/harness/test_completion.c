@@ -51,8 +51,8 @@ static void expect(const char *words, const char *cur, const char *want)
 static void test_commands(void **state)
 {
     (void)state;
-    expect("", "", "--help\n--version\nbisect-run\ngate\nmatrix\nmerge\npaths\nreport\n"
-                   "repro\nrun\nsweep\n");
+    expect("", "", "--help\n--version\nbisect-run\ngate\nmatrix\nmerge\npaths\npytest\n"
+                   "report\nrepro\nrun\nsweep\n");
     expect("", "sw", "sweep\n");
     expect("", "re", "report\nrepro\n");
     char *argv[] = {"/bin/bash", "-c", "source completion/pyfault.bash && complete -p pyfault", NULL};
