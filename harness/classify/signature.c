@@ -51,6 +51,14 @@ void pf_signature(const struct pf_verdict *v, const struct pf_frames *fr,
     for (unsigned i = 0; i < fr->n && kept < PF_SIG_FRAMES; i++) {
         if (pf_skip_frame(skip_text, fr->f[i].sym, fr->f[i].obj))
             continue;
+        /* an inlined header helper (Py_DECREF, _PyObject_GC_UNTRACK) is
+         * where the compiler put it, not where the bug is */
+        if (fr->f[i].helper)
+            continue;
+        /* a split function (foo.part.0 out of line, its head inlined into
+         * the caller) is one function, whatever each build split off */
+        if (i > 0 && fr->f[i].inlined && strcmp(fr->f[i].sym, fr->f[i - 1].sym) == 0)
+            continue;
         append(out, outlen, &used, kept == 0 ? ": " : " < ");
         append(out, outlen, &used, fr->f[i].sym);
         kept++;

@@ -7,7 +7,8 @@
 #include "frames.h"
 
 /* Stops PID (PTRACE_SEIZE + PTRACE_INTERRUPT), unwinds its main thread
- * with libunwind-ptrace, symbolizes each frame (unnamed frames become
+ * with libunwind-ptrace, symbolizes each frame through symbolize.h
+ * (inline frames, file:line; code no symbol covers becomes
  * "object+0xoffset"), and detaches. Returns 0; -1 when PID cannot be
  * traced; -2 when PID ended while being sampled (its wait status is in
  * *ENDED_STATUS and it has been reaped). Not thread-safe towards other

@@ -19,7 +19,7 @@
 
 #include "classify.h"
 #include "clock.h"
-#include "elfsym.h"
+#include "symbolize.h"
 #include "escaped.h"
 #include "interrupt.h"
 #include "procstat.h"
@@ -240,8 +240,8 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
             measure_stuck(pid, w, CPU_WINDOW_MS);
         w->site.n = 0;
         if (w->ctl && w->snap.injected > 0 && w->snap.site_depth > 0)
-            pf_symbolize_ips(sample_pid(pid, w), w->snap.site_frames, w->snap.site_depth,
-                             &w->site);
+            pf_symbolize_process(sample_pid(pid, w), w->snap.site_frames, w->snap.site_depth,
+                                 0, &w->site);
         if (w->want_samples)
             reaped = take_samples(pid, w);
     }
