@@ -12,6 +12,7 @@
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
+#include <gelf.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -287,20 +288,49 @@ static unsigned push_dwarf(Dwfl_Module *mod, Dwarf_Addr addr, uint64_t ip, const
     return pushed;
 }
 
-/* Where the function holding ADDR starts, by its call frame information
- * (.eh_frame survives stripping); ADDR itself when there is none. */
+/* Where the function holding ADDR starts: the nearest FDE start at or
+ * below it in .eh_frame_hdr's sorted table (which survives stripping);
+ * ADDR itself when the table is absent or in another encoding. */
 static Dwarf_Addr function_start(Dwfl_Module *mod, Dwarf_Addr addr)
 {
-    Dwarf_Addr bias = 0, start = addr;
-    Dwarf_CFI *cfi = dwfl_module_eh_cfi(mod, &bias);
-    Dwarf_Frame *frame = NULL;
-    if (cfi && dwarf_cfi_addrframe(cfi, addr - bias, &frame) == 0) {
-        Dwarf_Addr lo = 0, hi = 0;
-        if (dwarf_frame_info(frame, &lo, &hi, NULL) >= 0)
-            start = lo + bias;
-        free(frame);
+    Dwarf_Addr bias = 0;
+    Elf *elf = dwfl_module_getelf(mod, &bias);
+    size_t shstrndx;
+    if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+        return addr;
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(elf, scn))) {
+        GElf_Shdr sh;
+        const char *name = gelf_getshdr(scn, &sh) ? elf_strptr(elf, shstrndx, sh.sh_name) : NULL;
+        if (!name || strcmp(name, ".eh_frame_hdr") != 0)
+            continue;
+        Elf_Data *d = elf_getdata(scn, NULL);
+        const unsigned char *p = d ? d->d_buf : NULL;
+        /* version 1; count: udata4; table: (start, fde) datarel sdata4 */
+        if (!p || d->d_size < 12 || p[0] != 1 || p[2] != 0x03 || p[3] != 0x3b)
+            return addr;
+        uint32_t count;
+        memcpy(&count, p + 8, 4);
+        if ((d->d_size - 12) / 8 < count)
+            return addr;
+        int64_t want = (int64_t)(addr - bias) - (int64_t)sh.sh_addr;
+        uint32_t lo = 0, hi = count; /* the last entry starting <= want */
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            int32_t start;
+            memcpy(&start, p + 12 + (size_t)mid * 8, 4);
+            if (start <= want)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == 0)
+            return addr;
+        int32_t start;
+        memcpy(&start, p + 12 + (size_t)(lo - 1) * 8, 4);
+        return (Dwarf_Addr)((int64_t)sh.sh_addr + start) + bias;
     }
-    return start;
+    return addr;
 }
 
 /* Called with lock held. */
@@ -321,8 +351,8 @@ static unsigned symbolize_locked(const char *path, uint64_t rel, int return_addr
     char anon[PF_SYM_MAX];
     if (!name) {
         /* no symbol covers it: the object and the function's start (from
-         * the call frame info, else the address itself), stable across
-         * runs and across the points that stop in the same function */
+         * the unwind table, else the address itself), stable across runs
+         * and across the points that stop in the same function */
         snprintf(anon, sizeof anon, "%s+0x%" PRIx64, base, function_start(mod, addr));
         name = anon;
     }
