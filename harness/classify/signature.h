@@ -19,5 +19,11 @@
  * be NULL. Pure. */
 void pf_signature(const struct pf_verdict *v, const struct pf_frames *fr,
                   const char *skip_text, char *out, size_t outlen);
+/* Writes where the frames pf_signature names are, in the same order and
+ * with the same separator: "Python/Python-ast.c:1098 < ..." ("?" for a
+ * frame without a source position; "" for fatal or no frames). Not part
+ * of the key: lines move between builds. Pure. */
+void pf_signature_sources(const struct pf_verdict *v, const struct pf_frames *fr,
+                          const char *skip_text, char *out, size_t outlen);
 
 #endif

@@ -63,9 +63,14 @@ json_t *pf_frames_json(const struct pf_frames *fr)
     for (unsigned i = 0; fr && i < fr->n; i++) {
         char ip[24];
         snprintf(ip, sizeof ip, "0x%" PRIx64, fr->f[i].ip);
-        json_array_append_new(a, json_pack("{s:s,s:o,s:o}", "ip", ip,
-                                           "sym", pf_json_text(fr->f[i].sym),
-                                           "obj", pf_json_text(fr->f[i].obj)));
+        json_t *o = json_pack("{s:s,s:o,s:o}", "ip", ip, "sym", pf_json_text(fr->f[i].sym),
+                              "obj", pf_json_text(fr->f[i].obj));
+        /* additive: where debug info has it, and inlined frames marked */
+        if (o && fr->f[i].src[0])
+            json_object_set_new(o, "src", pf_json_text(fr->f[i].src));
+        if (o && fr->f[i].inlined)
+            json_object_set_new(o, "inlined", json_true());
+        json_array_append_new(a, o);
     }
     return a;
 }

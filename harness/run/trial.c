@@ -299,4 +299,5 @@ void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct p
     if (fr)
         res->frames = *fr;
     pf_signature(&res->v, fr, ctx->skip_text, res->signature, sizeof res->signature);
+    pf_signature_sources(&res->v, fr, ctx->skip_text, res->sources, sizeof res->sources);
 }

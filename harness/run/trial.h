@@ -50,6 +50,7 @@ struct pf_result {
     double cpu;
     char spec[2048];          /* the PYFAULT value the target got */
     char signature[PF_SIG_MAX];
+    char sources[PF_SIG_MAX]; /* file:line of the signature's frames (signature.h) */
     struct pf_frames frames;  /* the frames the signature was taken from */
     struct pf_frames samples[PF_SAMPLES];
     unsigned nsamples;

@@ -82,6 +82,21 @@ static void test_same_signatures_across_builds(void **state)
     printf("debian:  %s\nvanilla: %s\n", deb, van);
     assert_non_null(strstr(deb, "segfault: PyObject_SetAttr < init_types < "));
     assert_string_equal(deb, van);
+    /* the finding's frames come with their file:line, init_types inlined
+     * in Python-ast.c */
+    size_t i;
+    json_t *f;
+    int seen = 0;
+    json_array_foreach(json_object_get(jd, "findings"), i, f) {
+        if (strcmp(harness_str(f, "class"), "segfault") != 0)
+            continue;
+        json_t *src = json_object_get(f, "sources");
+        assert_int_equal(json_array_size(src), 3);
+        assert_true(strncmp(json_string_value(json_array_get(src, 0)), "Objects/object.c:", 17) == 0);
+        assert_true(strncmp(json_string_value(json_array_get(src, 1)), "Python/Python-ast.c:", 20) == 0);
+        seen++;
+    }
+    assert_int_equal(seen, 1);
     json_decref(jd);
     json_decref(jv);
 }
