@@ -36,11 +36,26 @@ struct entry {
     Dwfl *dwfl;       /* NULL: not an ELF file libdw can read */
     Dwfl_Module *mod;
     uint64_t used;    /* LRU clock */
+    uint64_t gen;     /* which opening of a slot the memo's entries belong to */
+};
+
+/* Named addresses, remembered: trials of one sweep crash and fail at the
+ * same few call sites, and finding an address's scopes walks its whole
+ * compilation unit (milliseconds in a big one). */
+#define MEMO_SLOTS 4096
+#define MEMO_FRAMES 8
+struct memo {
+    uint64_t gen; /* 0: empty */
+    Dwarf_Addr addr;
+    unsigned n;
+    struct pf_frame f[MEMO_FRAMES];
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct entry cache[CACHE_MAX]; /* guarded by lock */
 static uint64_t clock_now;            /* guarded by lock */
+static uint64_t generation;           /* guarded by lock */
+static struct memo *memo;             /* guarded by lock; MEMO_SLOTS, allocated on first use */
 static char *debuginfo_path;          /* guarded by lock; Dwfl keeps its address */
 
 static const Dwfl_Callbacks offline_callbacks = {
@@ -115,9 +130,9 @@ static void entry_open(struct entry *e, const char *path)
     }
 }
 
-/* The cached Dwfl module of PATH, opening it on first use; NULL when PATH
- * is not a readable ELF file. Called with lock held. */
-static Dwfl_Module *module_for(const char *path)
+/* The cache entry of PATH, opening it on first use; NULL when PATH is not
+ * a readable ELF file. Called with lock held. */
+static struct entry *entry_for(const char *path)
 {
     struct stat st;
     if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
@@ -126,7 +141,7 @@ static Dwfl_Module *module_for(const char *path)
     for (unsigned i = 0; i < CACHE_MAX; i++)
         if (cache[i].path && strcmp(cache[i].path, path) == 0 && same_file(&cache[i], &st)) {
             cache[i].used = clock_now;
-            return cache[i].mod;
+            return cache[i].mod ? &cache[i] : NULL;
         }
     /* the file changed, or is new: its build-id decides */
     unsigned char id[BUILD_ID_MAX];
@@ -145,7 +160,7 @@ static Dwfl_Module *module_for(const char *path)
             /* same build, touched or copied: keep its debug info */
             e->dev = st.st_dev, e->ino = st.st_ino, e->size = st.st_size, e->mtime = st.st_mtim;
             e->used = clock_now;
-            return e->mod;
+            return e->mod ? e : NULL;
         }
         if (!e->path || (slot->path && e->used < slot->used))
             slot = e;
@@ -159,8 +174,9 @@ static Dwfl_Module *module_for(const char *path)
     slot->dev = st.st_dev, slot->ino = st.st_ino, slot->size = st.st_size;
     slot->mtime = st.st_mtim;
     slot->used = clock_now;
+    slot->gen = ++generation;
     entry_open(slot, path);
-    return slot->mod;
+    return slot->mod ? slot : NULL;
 }
 
 /* "dir/file.c:LINE": the last two components of FILE, which stay the same
@@ -333,17 +349,10 @@ static Dwarf_Addr function_start(Dwfl_Module *mod, Dwarf_Addr addr)
     return addr;
 }
 
-/* Called with lock held. */
-static unsigned symbolize_locked(const char *path, uint64_t rel, int return_addr, uint64_t ip,
-                                 struct pf_frames *out)
+/* Appends the frames of ADDR in MOD (of file PATH). Called with lock held. */
+static unsigned name_address(Dwfl_Module *mod, const char *path, Dwarf_Addr addr, uint64_t ip,
+                             struct pf_frames *out)
 {
-    Dwfl_Module *mod = module_for(path);
-    if (!mod)
-        return 0;
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    /* name the call instruction, not the one after it */
-    Dwarf_Addr addr = return_addr && rel ? rel - 1 : rel;
     unsigned pushed = push_dwarf(mod, addr, ip, path, out);
     if (pushed)
         return pushed;
@@ -353,10 +362,44 @@ static unsigned symbolize_locked(const char *path, uint64_t rel, int return_addr
         /* no symbol covers it: the object and the function's start (from
          * the unwind table, else the address itself), stable across runs
          * and across the points that stop in the same function */
-        snprintf(anon, sizeof anon, "%s+0x%" PRIx64, base, function_start(mod, addr));
+        const char *base = strrchr(path, '/');
+        snprintf(anon, sizeof anon, "%s+0x%" PRIx64, base ? base + 1 : path,
+                 function_start(mod, addr));
         name = anon;
     }
     return pf_frames_push_src(out, ip, name, path, NULL, 0) == 0;
+}
+
+/* pf_symbolize_object through the memo. Called with lock held. */
+static unsigned symbolize_locked(const char *path, uint64_t rel, int return_addr, uint64_t ip,
+                                 struct pf_frames *out)
+{
+    struct entry *e = entry_for(path);
+    if (!e)
+        return 0;
+    /* name the call instruction, not the one after it */
+    Dwarf_Addr addr = return_addr && rel ? rel - 1 : rel;
+    if (!memo)
+        memo = calloc(MEMO_SLOTS, sizeof *memo);
+    struct memo *m = memo ? &memo[(addr * 0x9e3779b97f4a7c15ull + e->gen) >> 52] : NULL;
+    if (m && m->gen == e->gen && m->addr == addr) {
+        unsigned k = 0;
+        for (; k < m->n && out->n < PF_FRAMES_MAX; k++) {
+            out->f[out->n] = m->f[k];
+            out->f[out->n++].ip = ip;
+        }
+        return k;
+    }
+    unsigned first = out->n;
+    unsigned pushed = name_address(e->mod, path, addr, ip, out);
+    /* a chain cut short by a full OUT is not the whole answer */
+    if (m && pushed > 0 && pushed <= MEMO_FRAMES && out->n < PF_FRAMES_MAX) {
+        m->gen = e->gen;
+        m->addr = addr;
+        m->n = pushed;
+        memcpy(m->f, &out->f[first], pushed * sizeof *m->f);
+    }
+    return pushed;
 }
 
 unsigned pf_symbolize_object(const char *path, uint64_t rel, int return_addr, uint64_t ip,
@@ -408,5 +451,7 @@ void pf_symbolize_flush(void)
     pthread_mutex_lock(&lock);
     for (unsigned i = 0; i < CACHE_MAX; i++)
         entry_clear(&cache[i]);
+    free(memo);
+    memo = NULL;
     pthread_mutex_unlock(&lock);
 }
