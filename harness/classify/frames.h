@@ -21,6 +21,7 @@ struct pf_frame {
 
 struct pf_frames {
     unsigned n;
+    int tid;              /* the thread, for stack samples (0 = not said) */
     struct pf_frame f[PF_FRAMES_MAX];
 };
 

@@ -145,9 +145,13 @@ static int take_samples(pid_t leader, struct pf_watch *w)
     w->nsamples = 0;
     for (unsigned i = 0; i < PF_SAMPLES; i++) {
         int ended = 0;
-        int rc = pf_sample_stack(pid, &w->samples[w->nsamples], &ended);
-        if (rc == 0 && w->samples[w->nsamples].n > 0)
-            w->nsamples++;
+        unsigned nt = 0;
+        int rc = pf_sample_threads(pid, w->threads, PF_THREADS_MAX, &nt, &ended);
+        if (rc == 0) {
+            w->nthreads = nt;
+            if (nt > 0 && w->threads[0].n > 0)
+                w->samples[w->nsamples++] = w->threads[0];
+        }
         if (rc == -2 && pid == leader) {
             w->status = ended;
             return 1;
@@ -181,6 +185,7 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
     int pidfd = open_pidfd(pid);
 
     w->nsamples = 0;
+    w->nthreads = 0;
     w->cpu = 0;
     w->streak_start = w->site_streak = w->injected_delta = 0;
     w->verdict_ms = 0;
