@@ -34,8 +34,10 @@ static unsigned signature_frames(const struct pf_frames *fr, const char *skip_te
         if (fr->f[i].helper)
             continue;
         /* a split function (foo.part.0 out of line, its head inlined into
-         * the caller) is one function, whatever each build split off */
-        if (i > 0 && fr->f[i].inlined && strcmp(fr->f[i].sym, fr->f[i - 1].sym) == 0)
+         * the caller or not) is one function, whatever each build split
+         * off; debug info names both halves alike. Direct recursion says
+         * no more with the name twice either. */
+        if (kept > 0 && strcmp(fr->f[i].sym, fr->f[at[kept - 1]].sym) == 0)
             continue;
         at[kept++] = i;
     }
