@@ -10,6 +10,7 @@ struct pf_finding {
     char *signature;
     char *repro;        /* of the first trial (by target, point, mode) */
     char *stderr_tail;  /* of that trial */
+    char *sources;      /* of that trial: file:line of the signature's frames (NULL = none) */
     int cls, sub;
     uint64_t count;
     unsigned target;    /* first trial: target index, point, mode */
@@ -32,6 +33,10 @@ void pf_findings_init(struct pf_findings *f);
 long pf_findings_add(struct pf_findings *f, const char *signature, int cls, int sub,
                      const char *repro, const char *stderr_tail, unsigned target,
                      uint64_t point, unsigned mode);
+/* Records SOURCES (pf_signature_sources) for finding IDX when the trial
+ * (TARGET, POINT, MODE) is its example. Returns 0, or -1 on ENOMEM. */
+int pf_findings_set_sources(struct pf_findings *f, long idx, const char *sources,
+                            unsigned target, uint64_t point, unsigned mode);
 /* Frees the table. */
 void pf_findings_free(struct pf_findings *f);
 
