@@ -6,9 +6,12 @@
  * same trials (class, signature, ...) and findings (count, first example)
  * as an uninterrupted sweep of the same target: a C target with three
  * kinds of crash (targets/resume_mixed.c) and a start-up sweep of
- * /usr/bin/python3.11 (every 300th point). Also: resuming a finished sweep changes nothing,
- * options that conflict with the journal's and a changed target are
- * refused with one line.
+ * /usr/bin/python3.11 (every 300th point), and the C target under the
+ * fork engine (whose per-target account must add up too). The journal
+ * must end with each trial once: the resumed sweep ran only the rest.
+ * Also: resuming a finished sweep changes nothing; options that conflict
+ * with the journal's, a corrupt line before the last and a changed
+ * target are refused with one line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -183,6 +186,15 @@ static void same_results(json_t *r, json_t *u)
     for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
         same_member(r, u, top[i], "results.json");
     assert_true(json_is_true(json_object_get(r, "complete")));
+    json_t *rg = json_object_get(r, "targets"), *ug = json_object_get(u, "targets");
+    assert_int_equal(json_array_size(rg), json_array_size(ug));
+    for (size_t i = 0; i < json_array_size(rg); i++) {
+        static const char *const target[] = {"allocations", "points_within_m", "engine"};
+        char what[64];
+        snprintf(what, sizeof what, "targets[%zu]", i);
+        for (size_t k = 0; k < sizeof target / sizeof target[0]; k++)
+            same_member(json_array_get(rg, i), json_array_get(ug, i), target[k], what);
+    }
     json_t *rt = json_object_get(r, "trials"), *ut = json_object_get(u, "trials");
     assert_int_equal(json_array_size(rt), json_array_size(ut));
     for (size_t i = 0; i < json_array_size(rt); i++) {
@@ -302,6 +314,20 @@ static void test_resume_c_target(void **state)
     json_decref(u);
 }
 
+/* The fork engine numbers the jobs it serves: a resume skips some. */
+static void test_resume_fork_engine(void **state)
+{
+    (void)state;
+    char target[4096];
+    snprintf(target, sizeof target, "%s", project_path("build/targets/resume_mixed"));
+    const char *args[] = {"--engine", "fork", "--mode", "both", "--", target, "150", "10", NULL};
+    json_t *u = kill_resume_compare(args, 60);
+    /* forked, mostly (same_results compared the engine's account) */
+    json_t *engine = json_object_get(json_array_get(json_object_get(u, "targets"), 0), "engine");
+    assert_true(json_integer_value(json_object_get(engine, "forked")) >= 250);
+    json_decref(u);
+}
+
 static void test_resume_python_startup(void **state)
 {
     (void)state;
@@ -377,6 +403,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resume_c_target),
+        cmocka_unit_test(test_resume_fork_engine),
         cmocka_unit_test(test_resume_python_startup),
         cmocka_unit_test(test_resume_refusals),
     };

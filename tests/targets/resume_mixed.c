@@ -1,11 +1,12 @@
 /*
- * resume_mixed: sleeps argv[2] milliseconds (default 0), then makes
- * argv[1] allocations (default 100), each of them handled after its own
- * fashion by its number i modulo 3: 0 is used unchecked (a segfault in
- * use_unchecked when it failed), 1 is checked (exit 1 with a message), 2
- * aborts in must_alloc. So a sweep over it finds three classes, each at
- * known points, and the sleep makes every trial slow enough to kill a
- * sweep in the middle (tests/harness/test_resume.c).
+ * resume_mixed: makes argv[1] allocations (default 100), each of them
+ * handled after its own fashion by its number i modulo 3: 0 is used
+ * unchecked (a segfault in use_unchecked when it failed), 1 is checked
+ * (exit 1 with a message), 2 aborts in must_alloc. So a sweep over it
+ * finds three classes, each at known points. A failed allocation first
+ * sleeps argv[2] milliseconds (default 0): every trial that meets its
+ * failure takes that long, forked or exec'd, so a sweep can be killed in
+ * the middle (tests/harness/test_resume.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,16 @@
 #include <time.h>
 
 static void *keep[100000];
+static long nap_ms;
+
+/* Sleeps nap_ms when P is NULL (nanosleep does not allocate); returns P. */
+static void *nap_if_null(void *p)
+{
+    struct timespec ts = {nap_ms / 1000, (nap_ms % 1000) * 1000000L};
+    if (!p)
+        nanosleep(&ts, NULL);
+    return p;
+}
 
 __attribute__((noinline)) static void use_unchecked(char *p)
 {
@@ -21,7 +32,7 @@ __attribute__((noinline)) static void use_unchecked(char *p)
 
 __attribute__((noinline)) static void *must_alloc(size_t n)
 {
-    void *p = malloc(n);
+    void *p = nap_if_null(malloc(n));
     if (!p)
         abort();
     return p;
@@ -30,17 +41,15 @@ __attribute__((noinline)) static void *must_alloc(size_t n)
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? strtol(argv[1], NULL, 10) : 100;
-    long ms = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
-    if (n < 0 || n > 100000 || ms < 0 || ms > 10000)
+    nap_ms = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
+    if (n < 0 || n > 100000 || nap_ms < 0 || nap_ms > 10000)
         return 2;
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
     for (long i = 0; i < n; i++) {
         if (i % 3 == 0) {
-            keep[i] = malloc(48);
+            keep[i] = nap_if_null(malloc(48));
             use_unchecked(keep[i]);
         } else if (i % 3 == 1) {
-            keep[i] = malloc(32);
+            keep[i] = nap_if_null(malloc(32));
             if (!keep[i]) {
                 fprintf(stderr, "resume_mixed: out of memory at %ld\n", i);
                 return 1;
