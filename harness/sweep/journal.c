@@ -329,15 +329,24 @@ int pf_journal_create(struct pf_journal *j, const char *dir, const char *cwd, in
     j->fd = -1;
     snprintf(j->path, sizeof j->path, "%s/%s", dir, PF_JOURNAL_NAME);
     json_t *words = json_array();
-    for (int i = 0; i < argc; i++)
-        json_array_append_new(words, json_string(argv[i]));
+    for (int i = 0; i < argc; i++) {
+        json_t *w = json_string(argv[i]);
+        if (!w || json_array_append_new(words, w) < 0) {
+            /* jansson takes UTF-8 only, and a word left out would change
+             * the sweep on --resume */
+            json_decref(words);
+            snprintf(err, errlen, "%.900s: cannot journal the command line: '%.200s' is not "
+                     "UTF-8", j->path, argv[i]);
+            return -1;
+        }
+    }
     json_t *o = json_pack("{s:s,s:i,s:s,s:o}", "kind", "sweep", "version", JOURNAL_VERSION,
                           "cwd", cwd, "argv", words);
     char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(o);
     if (!text) {
         /* jansson takes UTF-8 only: a word that is not cannot be kept */
-        snprintf(err, errlen, "%.900s: cannot record the command line (not UTF-8?)", j->path);
+        snprintf(err, errlen, "%.900s: cannot journal the working folder (not UTF-8?)", j->path);
         return -1;
     }
     struct pf_atomic_file af;

@@ -103,6 +103,8 @@ int pf_sweep_preload(struct pf_sweep *sw, const struct pf_journal_trial *t, unsi
                  t->target, pf_sweep_mode_name(t->mode));
         return -1;
     }
+    if (t->cls == PF_HARNESS_ERROR)
+        return 0; /* not the target's doing: it runs again (and is journaled again) */
     if (pf_array_reserve(sw->trials, sw->cap, sw->ntrials + 1, 1024) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;

@@ -81,8 +81,9 @@ struct pf_sweep {
 void pf_sweep_init(struct pf_sweep *sw, const struct pf_options *o,
                    const struct pf_context *ctx, const char *dir, unsigned jobs);
 /* Files trial T of a journal (--resume) as if it had just run: counted,
- * deduplicated, and never run again. NT targets are swept. Call before
- * pf_sweep_run. Returns 0, or -1 with a one-line message in ERR. */
+ * deduplicated, and never run again; a harness error is passed over (that
+ * trial runs again). NT targets are swept. Call before pf_sweep_run.
+ * Returns 0, or -1 with a one-line message in ERR. */
 int pf_sweep_preload(struct pf_sweep *sw, const struct pf_journal_trial *t, unsigned nt,
                      char *err, size_t errlen);
 /* Ends the preloading: orders the preloaded trials for the dispenser's
