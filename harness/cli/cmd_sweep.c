@@ -404,8 +404,10 @@ int pf_cmd_sweep(int argc, char **argv)
     int failed = 0;
     for (unsigned i = 0; i < nt && !pf_interrupted && !failed; i++) {
         int rc = count_target(&o, &ctx, dir, i, &sts[i], err, sizeof err);
-        if (rc == 0 && resuming && check_target(&head, i, &sts[i], err, sizeof err) < 0) {
-            /* another target: the folder stays as it was */
+        if (resuming && !pf_interrupted &&
+            (rc < 0 || check_target(&head, i, &sts[i], err, sizeof err) < 0)) {
+            /* not counted, or another target: the folder stays as it was
+             * (what ran is journaled) */
             fprintf(stderr, "pyfault sweep: %s\n", err);
             goto out;
         }

@@ -333,7 +333,11 @@ static void test_resume_python_startup(void **state)
     (void)state;
     if (access(PYTHON, X_OK) != 0)
         skip_because(PYTHON " is not installed");
-    const char *args[] = {"--stride", "300", "--", PYTHON, "-c", "pass", NULL};
+    /* a timeout of its own: the default one follows the counting run's
+     * time, which varies between the two sweeps compared (a resumed sweep
+     * keeps its journal's) */
+    const char *args[] = {"--stride", "300", "--timeout", "10", "--", PYTHON, "-c", "pass",
+                          NULL};
     json_t *u = kill_resume_compare(args, 25);
     /* not vacuous: start-up dies of fatal errors at many points */
     assert_true(findings_of(u, "fatal") >= 10);
