@@ -67,7 +67,7 @@ static int count_target(const struct pf_options *o, struct pf_context *ctx, cons
         inject = spec;
     }
     if (pf_count_run(ctx, dir, st->t, inject, o->timeout_s > 0 ? o->timeout_s : COUNT_TIMEOUT,
-                     &st->allocations, &st->count_ms, &st->layer, err, errlen) < 0)
+                     &st->allocations, &st->pace, &st->layer, err, errlen) < 0)
         return -1;
     if (!o->plan_sites)
         return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
@@ -149,14 +149,14 @@ static void target_account(const struct pf_sweep_target *st, struct pf_journal_t
     }
     memset(jt, 0, sizeof *jt);
     jt->allocations = st->allocations;
-    jt->count_ms = st->count_ms;
+    jt->pace = st->pace;
     jt->points = st->plan.count;
     jt->plan_hash = h;
 }
 
 /* After target INDEX's counting run of a resumed sweep: the target must be
  * the one the journal HEAD counted, if it did (then the journaled run's
- * time is taken: the default timeout is derived from it). Returns 0, or
+ * pace is taken: the default timeout and stall limit derive from it). Returns 0, or
  * -1 with a one-line message in ERR. */
 static int check_target(const struct pf_journal_head *head, unsigned index,
                         struct pf_sweep_target *st, char *err, size_t errlen)
@@ -177,7 +177,7 @@ static int check_target(const struct pf_journal_head *head, unsigned index,
                      ? " (other points chosen)" : "");
         return -1;
     }
-    st->count_ms = was->count_ms;
+    st->pace = was->pace;
     return 0;
 }
 
@@ -421,7 +421,8 @@ int pf_cmd_sweep(int argc, char **argv)
             failed = 1;
             break;
         }
-        ctx.timeout_s = o.timeout_s > 0 ? o.timeout_s : pf_count_default_timeout(sts[i].count_ms);
+        ctx.pace = sts[i].pace;
+        ctx.timeout_s = o.timeout_s > 0 ? o.timeout_s : pf_pace_timeout_s(&sts[i].pace);
         if (!o.quiet && o.plan_sites)
             fprintf(stderr, "sweep: %s: %llu call sites (depth %u) chose %llu of the %llu "
                     "allocations\n", pf_target_label(&ts[i]),
@@ -431,7 +432,7 @@ int pf_cmd_sweep(int argc, char **argv)
         if (!o.quiet)
             fprintf(stderr, "sweep: %s: %llu allocations counted in %llu ms; %llu points x %u "
                     "mode(s), timeout %gs, %u jobs\n", pf_target_label(&ts[i]),
-                    (unsigned long long)sts[i].allocations, (unsigned long long)sts[i].count_ms,
+                    (unsigned long long)sts[i].allocations, (unsigned long long)sts[i].pace.wall_ms,
                     (unsigned long long)sts[i].plan.count, sw.nmodes, ctx.timeout_s, sw.jobs);
         if (pf_sweep_run(&sw, i, &sts[i]) < 0) {
             fprintf(stderr, "pyfault sweep: %s\n", sw.error);

@@ -25,6 +25,8 @@
 #define JOURNAL_MAX_BYTES ((size_t)1 << 32)
 
 static const char *const engine_names[] = {"exec", "forked", "threads", "other"};
+/* enum pf_stop's values but PF_STOP_INTERRUPTED (such a trial is no result) */
+static const char *const stop_names[] = {"exited", "timeout", "loop", "stall"};
 
 static void say(char *err, size_t errlen, const char *path, int e)
 {
@@ -92,10 +94,13 @@ static int parse_target(json_t *o, struct pf_journal_head *h, char *err, size_t 
     }
     if (read_u64(o, "index", &index) < 0 || index >= PF_JOURNAL_MAX_TARGETS ||
         read_u64(o, "allocations", &t.allocations) < 0 ||
-        read_u64(o, "count_ms", &t.count_ms) < 0 || read_u64(o, "points", &t.points) < 0 ||
+        read_u64(o, "count_ms", &t.pace.wall_ms) < 0 ||
+        read_u64(o, "count_allocations", &t.pace.allocations) < 0 ||
+        read_u64(o, "count_max_gap_ms", &t.pace.max_gap_ms) < 0 ||
+        read_u64(o, "points", &t.points) < 0 ||
         !hash || !hash[0] || *end || errno) {
-        snprintf(err, errlen, "a target line without index, allocations, count_ms, points "
-                 "or plan_hash");
+        snprintf(err, errlen, "a target line without index, allocations, count_ms, "
+                 "count_allocations, count_max_gap_ms, points or plan_hash");
         return -1;
     }
     h->targets[index] = t;
@@ -112,6 +117,7 @@ static int parse_trial(json_t *o, struct pf_journal_trial *t, char *err, size_t 
     int sub = name_index(json_string_value(json_object_get(o, "subkind")),
                          (const char *const[]){"", "blocked", "spinning"}, 3);
     int engine = name_index(json_string_value(json_object_get(o, "engine")), engine_names, 4);
+    int stop = name_index(json_string_value(json_object_get(o, "stop")), stop_names, 4);
     memset(t, 0, sizeof *t);
     t->signature = json_string_value(json_object_get(o, "signature"));
     t->repro = json_string_value(json_object_get(o, "repro"));
@@ -121,7 +127,7 @@ static int parse_trial(json_t *o, struct pf_journal_trial *t, char *err, size_t 
         t->error = ""; /* only harness errors have one */
     if (read_u64(o, "target", &target) < 0 || target >= PF_JOURNAL_MAX_TARGETS ||
         read_u64(o, "point", &t->point) < 0 || t->point == 0 || mode < 0 || !cls ||
-        pf_class_from_name(cls) < 0 || sub < 0 || engine < 0 ||
+        pf_class_from_name(cls) < 0 || sub < 0 || engine < 0 || stop < 0 ||
         read_u64(o, "signal", &sig) < 0 || sig > 255 ||
         read_u64(o, "duration_ms", &t->duration_ms) < 0 ||
         read_u64(o, "injected", &t->injected) < 0 ||
@@ -141,6 +147,7 @@ static int parse_trial(json_t *o, struct pf_journal_trial *t, char *err, size_t 
     t->exit_code = json_is_null(code) ? -1 : (int)json_integer_value(code);
     t->reached = json_is_true(json_object_get(o, "reached"));
     t->engine = (unsigned)engine;
+    t->stop = (unsigned)stop;
     return 0;
 }
 
@@ -383,9 +390,11 @@ int pf_journal_add_target(struct pf_journal *j, unsigned index, const struct pf_
 {
     char hash[32];
     snprintf(hash, sizeof hash, "%016llx", (unsigned long long)t->plan_hash);
-    return append(j, json_pack("{s:s,s:i,s:I,s:I,s:I,s:s}", "kind", "target", "index", (int)index,
-                               "allocations", (json_int_t)t->allocations,
-                               "count_ms", (json_int_t)t->count_ms,
+    return append(j, json_pack("{s:s,s:i,s:I,s:I,s:I,s:I,s:I,s:s}", "kind", "target",
+                               "index", (int)index, "allocations", (json_int_t)t->allocations,
+                               "count_ms", (json_int_t)t->pace.wall_ms,
+                               "count_allocations", (json_int_t)t->pace.allocations,
+                               "count_max_gap_ms", (json_int_t)t->pace.max_gap_ms,
                                "points", (json_int_t)t->points, "plan_hash", hash),
                   err, errlen);
 }
@@ -393,7 +402,7 @@ int pf_journal_add_target(struct pf_journal *j, unsigned index, const struct pf_
 int pf_journal_add_trial(struct pf_journal *j, const struct pf_journal_trial *t,
                          char *err, size_t errlen)
 {
-    json_t *o = json_pack("{s:s,s:i,s:I,s:s,s:s,s:s,s:o,s:i,s:I,s:I,s:I,s:b,s:s,s:o,s:o,s:o}",
+    json_t *o = json_pack("{s:s,s:i,s:I,s:s,s:s,s:s,s:o,s:i,s:I,s:I,s:I,s:b,s:s,s:s,s:o,s:o,s:o}",
         "kind", "trial", "target", (int)t->target, "point", (json_int_t)t->point,
         "mode", pf_sweep_mode_name(t->mode),
         "class", pf_class_name((enum pf_class)t->cls),
@@ -402,6 +411,7 @@ int pf_journal_add_trial(struct pf_journal *j, const struct pf_journal_trial *t,
         "signal", (int)t->signal, "duration_ms", (json_int_t)t->duration_ms,
         "injected", (json_int_t)t->injected, "first_injected", (json_int_t)t->first_injected,
         "reached", t->reached, "engine", engine_names[t->engine < 4 ? t->engine : 0],
+        "stop", stop_names[t->stop < 4 ? t->stop : 0],
         "signature", pf_json_text(t->signature ? t->signature : ""),
         "repro", pf_json_text(t->repro ? t->repro : ""),
         "stderr_tail", pf_json_text(t->stderr_tail ? t->stderr_tail : ""));

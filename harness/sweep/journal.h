@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pace.h"
+
 #define PF_JOURNAL_NAME "journal.jsonl"
 #define PF_JOURNAL_MAX_TARGETS 255
 
@@ -19,7 +21,7 @@
 struct pf_journal_target {
     int present;             /* a line was read for it */
     uint64_t allocations;    /* M */
-    uint64_t count_ms;       /* the counting run's wall time (the default timeout's base) */
+    struct pf_pace pace;     /* the counting run's pace (the default timeout's base) */
     uint64_t points;         /* points within M its plan chose */
     uint64_t plan_hash;      /* FNV-1a over those points */
 };
@@ -30,6 +32,7 @@ struct pf_journal_trial {
     uint64_t point;
     unsigned mode;           /* PF_MODE_* */
     unsigned cls, sub;       /* enum pf_class, enum pf_subkind */
+    unsigned stop;           /* enum pf_stop: what ended it (never an interruption) */
     int exit_code;           /* -1 = none */
     unsigned signal;
     uint64_t duration_ms, injected, first_injected;

@@ -123,6 +123,7 @@ int pf_sweep_preload(struct pf_sweep *sw, const struct pf_journal_trial *t, unsi
     r->target = (uint8_t)t->target;
     r->reached = (uint8_t)t->reached;
     r->engine = (uint8_t)t->engine;
+    r->stop = (uint8_t)t->stop;
     tally(sw, r, t->signature, t->repro, t->stderr_tail, t->error);
     return 0;
 }
@@ -206,6 +207,7 @@ static void journal(struct pf_sweep *sw, const struct pf_trial_rec *t,
         .sub = t->sub, .exit_code = t->exit_code, .signal = t->signal,
         .duration_ms = t->duration_ms, .injected = t->injected,
         .first_injected = t->first_injected, .reached = t->reached, .engine = t->engine,
+        .stop = t->stop,
         .signature = res->signature, .repro = example ? res->repro : "",
         .stderr_tail = example ? res->stderr_tail : "",
         .error = t->cls == PF_HARNESS_ERROR ? res->error : "",
@@ -254,6 +256,7 @@ static void record(struct pf_sweep *sw, uint64_t k, unsigned mode, uint64_t poin
     t->sub = (uint8_t)res->v.sub;
     t->mode = (uint8_t)mode;
     t->target = (uint8_t)sw->target_index;
+    t->stop = (uint8_t)res->stop;
     t->reached = (uint8_t)reached;
     t->engine = (uint8_t)engine;
     tally(sw, t, res->signature, res->repro, res->stderr_tail, res->error);

@@ -14,6 +14,7 @@
 #include "forkserver.h"
 #include "journal.h"
 #include "options.h"
+#include "supervise.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,7 +28,8 @@ static int check_trial(void *arg, const struct pf_journal_trial *t, char *err, s
         t->target >= PF_JOURNAL_MAX_TARGETS || t->point == 0 ||
         (t->mode != PF_MODE_ONESHOT && t->mode != PF_MODE_PERSISTENT) ||
         t->cls >= PF_CLASS_COUNT || t->sub > PF_SUB_SPINNING || t->signal > 255 ||
-        t->exit_code < -1 || t->exit_code > 255 || t->engine > PF_FORKSRV_EXEC_OTHER)
+        t->exit_code < -1 || t->exit_code > 255 || t->engine > PF_FORKSRV_EXEC_OTHER ||
+        t->stop >= PF_STOP_INTERRUPTED)
         abort();
     return 0;
 }

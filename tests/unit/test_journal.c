@@ -21,6 +21,7 @@
 #include "harness_cli.h"
 #include "journal.h"
 #include "options.h"
+#include "supervise.h"
 
 /* What the reader's callback saw. */
 struct seen {
@@ -64,7 +65,7 @@ static void drop(const char *dir)
 static const struct pf_journal_trial segv = {
     .target = 1, .point = 77, .mode = PF_MODE_PERSISTENT, .cls = PF_SEGFAULT,
     .sub = PF_SUB_NONE, .exit_code = -1, .signal = 11, .duration_ms = 12, .injected = 3,
-    .first_injected = 77, .reached = 1, .engine = PF_FORKSRV_FORKED,
+    .first_injected = 77, .reached = 1, .engine = PF_FORKSRV_FORKED, .stop = PF_STOP_LOOP,
     .signature = "segfault: f < g", .repro = "pyfault run --inject from=77 -- t",
     .stderr_tail = "line\n\"quoted\"\n", .error = "",
 };
@@ -78,9 +79,9 @@ static void write_journal(char *dir, size_t dirlen)
     snprintf(dir, dirlen, "%s", harness_tmpdir());
     char *argv[] = {"--mode", "both", "--out", dir, "--", "prog", "a b"};
     assert_int_equal(pf_journal_create(&j, dir, "/some/where", 7, argv, err, sizeof err), 0);
-    struct pf_journal_target t0 = {.allocations = 9, .count_ms = 4, .points = 9,
+    struct pf_journal_target t0 = {.allocations = 9, .pace = {.wall_ms = 4, .allocations = 11, .max_gap_ms = 2}, .points = 9,
                                    .plan_hash = 0xfedcba9876543210ull};
-    struct pf_journal_target t1 = {.allocations = 100, .count_ms = 40, .points = 10,
+    struct pf_journal_target t1 = {.allocations = 100, .pace = {.wall_ms = 40}, .points = 10,
                                    .plan_hash = 1};
     assert_int_equal(pf_journal_add_target(&j, 0, &t0, err, sizeof err), 0);
     assert_int_equal(pf_journal_add_target(&j, 1, &t1, err, sizeof err), 0);
@@ -111,7 +112,9 @@ static void test_round_trip(void **state)
     assert_int_equal(h.good_len, h.len);
     assert_true(h.targets[0].present && h.targets[1].present && !h.targets[2].present);
     assert_int_equal(h.targets[0].allocations, 9);
-    assert_int_equal(h.targets[0].count_ms, 4);
+    assert_int_equal(h.targets[0].pace.wall_ms, 4);
+    assert_int_equal(h.targets[0].pace.allocations, 11);
+    assert_int_equal(h.targets[0].pace.max_gap_ms, 2);
     assert_true(h.targets[0].plan_hash == 0xfedcba9876543210ull);
     assert_int_equal(h.targets[1].points, 10);
     assert_int_equal(pf_journal_trials(&h, dir, collect, &s, err, sizeof err), 0);
@@ -128,6 +131,7 @@ static void test_round_trip(void **state)
     assert_int_equal(t->first_injected, 77);
     assert_int_equal(t->reached, 1);
     assert_int_equal(t->engine, PF_FORKSRV_FORKED);
+    assert_int_equal(t->stop, PF_STOP_LOOP);
     assert_string_equal(s.signature, segv.signature);
     assert_string_equal(s.repro, segv.repro);
     assert_string_equal(s.tail, segv.stderr_tail);
@@ -209,16 +213,18 @@ static void test_bad_journals(void **state)
     snprintf(text, sizeof text, "%s{\"kind\":\"results\"}\n", head);
     expect_bad(dir, text, "line 2: expected a \"target\" or \"trial\" line");
     snprintf(text, sizeof text, "%s{\"kind\":\"target\",\"index\":300,\"allocations\":1,"
-             "\"count_ms\":1,\"points\":1,\"plan_hash\":\"1\"}\n", head);
+             "\"count_ms\":1,\"count_allocations\":1,\"count_max_gap_ms\":0,\"points\":1,"
+             "\"plan_hash\":\"1\"}\n", head);
     expect_bad(dir, text, "line 2: a target line without");
     snprintf(text, sizeof text, "%s{\"kind\":\"target\",\"index\":0,\"allocations\":1,"
-             "\"count_ms\":1,\"points\":1,\"plan_hash\":\"xyz\"}\n", head);
+             "\"count_ms\":1,\"count_allocations\":1,\"count_max_gap_ms\":0,\"points\":1,"
+             "\"plan_hash\":\"xyz\"}\n", head);
     expect_bad(dir, text, "line 2: a target line without");
     /* a trial line is checked whole, even when nobody asks for trials */
     const char *trial = "{\"kind\":\"trial\",\"target\":0,\"point\":1,\"mode\":\"oneshot\","
                         "\"class\":\"%s\",\"subkind\":\"\",\"exit_code\":%s,\"signal\":0,"
                         "\"duration_ms\":1,\"injected\":1,\"first_injected\":1,\"reached\":true,"
-                        "\"engine\":\"exec\",\"signature\":\"s\",\"repro\":\"\","
+                        "\"engine\":\"exec\",\"stop\":\"exited\",\"signature\":\"s\",\"repro\":\"\","
                         "\"stderr_tail\":\"\"}\n";
     char line[1024];
     snprintf(line, sizeof line, trial, "crashed", "1");
