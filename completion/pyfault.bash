@@ -79,7 +79,7 @@ _pyfault()
         fi
         return 0 ;;
     --python) _pyfault_command "$cur"; return ;;
-    --out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --out | --resume) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --json | --junit | --baseline | -o | --output | --build | --signature | --timeout | \
         --range | --stride | --site-depth | -j | --jobs | --startup-stride | --times)
         [[ $prev == --json || $prev == --junit || $prev == --baseline || $prev == -o ||

@@ -1,7 +1,7 @@
 # fuzz.mk: libFuzzer targets for the readers of untrusted text
-# (tests/fuzz/README.md): the spec parser, scenario headers, results.json
-# and the shim's event log, built with clang-14 and ASan + UBSan in
-# build/fuzz/, apart from the gcc builds.
+# (tests/fuzz/README.md): the spec parser, scenario headers, results.json,
+# the shim's event log and a sweep's journal, built with clang-14 and
+# ASan + UBSan in build/fuzz/, apart from the gcc builds.
 #
 #   make fuzzers         build build/fuzz/fuzz_NAME for each target
 #   make fuzz            run each for FUZZ_SECONDS (default 600), FUZZ_JOBS
@@ -16,7 +16,7 @@ export PYFAULT_EXTRA_PACKAGES += clang-14 libclang-rt-14-dev
 
 FUZZ_CC := clang-14
 FUZZ_B := build/fuzz
-FUZZ_NAMES := spec scenario results eventlog
+FUZZ_NAMES := spec scenario results eventlog journal
 FUZZ_BINS := $(addprefix $(FUZZ_B)/fuzz_,$(FUZZ_NAMES))
 FUZZ_SECONDS ?= 600
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -1,5 +1,6 @@
 /* cmd_sweep.c: "pyfault sweep": check everything, count, sweep, report. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "scenario.h"
 #include "count.h"
 #include "interrupt.h"
+#include "journal.h"
 #include "options.h"
 #include "result_json.h"
 #include "sweep.h"
@@ -73,6 +75,130 @@ static int count_target(const struct pf_options *o, struct pf_context *ctx, cons
         return -1;
     return pf_sweep_plan_make_list(o, st->allocations, st->sites.points, st->sites.npoints,
                                    &st->plan, err, errlen);
+}
+
+/* Is folder A the folder B? */
+static int same_dir(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* --resume: O becomes the options the journal in O->resume_dir was started
+ * with (WORDS: their copy, owned by the caller), -j and -q as given, --out
+ * that folder (absolute, in ABSDIR), and the process moves to the folder
+ * the sweep was started in, where its relative paths lead. Returns 0, or
+ * -1 with a one-line message in ERR. */
+static int resume_options(struct pf_options *o, struct pf_journal_head *head, char ***words,
+                          char *absdir, char *err, size_t errlen)
+{
+    const struct pf_options given = *o;
+    struct pf_options rec;
+    char why[700];
+    if (!realpath(given.resume_dir, absdir)) {
+        snprintf(err, errlen, "--resume %.900s: %s", given.resume_dir, strerror(errno));
+        return -1;
+    }
+    if (pf_journal_load(absdir, head, why, sizeof why) < 0) {
+        snprintf(err, errlen, "--resume: %s", why);
+        return -1;
+    }
+    *words = calloc((size_t)head->argc + 1, sizeof **words);
+    if (!*words) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    memcpy(*words, head->argv, (size_t)head->argc * sizeof **words);
+    if (pf_options_parse(PF_CMD_SWEEP, head->argc, *words, &rec, why, sizeof why) < 0 ||
+        rec.help || rec.resume_dir || !rec.out_dir) {
+        snprintf(err, errlen, "--resume %.900s: the journal's command line is not a sweep's "
+                 "with --out%s%s", given.resume_dir, why[0] ? ": " : "", why);
+        return -1;
+    }
+    if (pf_options_conflict(&given, &rec, err, errlen) < 0)
+        return -1;
+    if (given.out_dir && !same_dir(given.out_dir, absdir)) {
+        snprintf(err, errlen, "--resume %.900s: --out %.900s is another folder",
+                 given.resume_dir, given.out_dir);
+        return -1;
+    }
+    if (chdir(head->cwd) < 0) {
+        snprintf(err, errlen, "--resume %.900s: the folder the sweep was started in, %.900s: %s",
+                 given.resume_dir, head->cwd, strerror(errno));
+        return -1;
+    }
+    rec.quiet = given.quiet; /* about this terminal, not the results */
+    if (given.jobs)
+        rec.jobs = given.jobs;
+    rec.out_dir = absdir;
+    rec.resume_dir = absdir;
+    *o = rec;
+    return 0;
+}
+
+/* The journal's account of a counted target: M, and which points its plan
+ * chose (a hash of them). */
+static void target_account(const struct pf_sweep_target *st, struct pf_journal_target *jt)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (uint64_t k = 0; k < st->plan.count; k++) {
+        uint64_t p = pf_sweep_plan_point(&st->plan, k);
+        for (int b = 0; b < 8; b++)
+            h = (h ^ ((p >> (8 * b)) & 0xff)) * 0x100000001b3ull;
+    }
+    memset(jt, 0, sizeof *jt);
+    jt->allocations = st->allocations;
+    jt->pace = st->pace;
+    jt->points = st->plan.count;
+    jt->plan_hash = h;
+}
+
+/* After target INDEX's counting run of a resumed sweep: the target must be
+ * the one the journal HEAD counted, if it did (then the journaled run's
+ * pace is taken: the default timeout and stall limit derive from it). Returns 0, or
+ * -1 with a one-line message in ERR. */
+static int check_target(const struct pf_journal_head *head, unsigned index,
+                        struct pf_sweep_target *st, char *err, size_t errlen)
+{
+    struct pf_journal_target now;
+    const struct pf_journal_target *was = &head->targets[index];
+    if (!was->present)
+        return 0;
+    target_account(st, &now);
+    if (was->allocations != now.allocations || was->points != now.points ||
+        was->plan_hash != now.plan_hash) {
+        snprintf(err, errlen, "--resume: %.300s: %llu allocations and %llu points now, %llu "
+                 "and %llu when the sweep began%s: not the same target",
+                 pf_target_label(st->t), (unsigned long long)now.allocations,
+                 (unsigned long long)now.points, (unsigned long long)was->allocations,
+                 (unsigned long long)was->points,
+                 was->allocations == now.allocations && was->points == now.points
+                     ? " (other points chosen)" : "");
+        return -1;
+    }
+    st->pace = was->pace;
+    return 0;
+}
+
+/* Journals target INDEX's line. Returns 0, or -1 with ERR. */
+static int add_target(struct pf_journal *jn, unsigned index, const struct pf_sweep_target *st,
+                      char *err, size_t errlen)
+{
+    struct pf_journal_target now;
+    target_account(st, &now);
+    return pf_journal_add_target(jn, index, &now, err, errlen);
+}
+
+struct preload {
+    struct pf_sweep *sw;
+    unsigned nt;
+};
+
+static int preload_trial(void *arg, const struct pf_journal_trial *t, char *err, size_t errlen)
+{
+    struct preload *p = arg;
+    return pf_sweep_preload(p->sw, t, p->nt, err, errlen);
 }
 
 static void free_names(struct pf_sweep_names *n, unsigned nt)
@@ -176,10 +302,34 @@ static void print_summary(const struct pf_sweep *sw, int complete)
 int pf_cmd_sweep(int argc, char **argv)
 {
     struct pf_options o;
-    char err[1024];
+    char err[2048];
+    struct pf_journal_head head;
+    struct pf_journal jn = {.fd = -1};
+    char absdir[PATH_MAX] = "", **rec_words = NULL;
+    int resuming = 0;
+    memset(&head, 0, sizeof head);
+    /* the words as given, for the journal (parsing reorders ARGV) */
+    char **words = calloc((size_t)argc + 1, sizeof *words);
+    if (!words) {
+        fprintf(stderr, "pyfault sweep: out of memory\n");
+        return 2;
+    }
+    memcpy(words, argv, (size_t)argc * sizeof *words);
     int quit = pf_options_args(PF_CMD_SWEEP, argc, argv, &o);
-    if (quit >= 0)
+    if (quit >= 0) {
+        free(words);
         return quit;
+    }
+    if (o.resume_dir) {
+        resuming = 1;
+        if (resume_options(&o, &head, &rec_words, absdir, err, sizeof err) < 0) {
+            fprintf(stderr, "pyfault sweep: %s\n", err);
+            pf_journal_head_free(&head);
+            free(rec_words);
+            free(words);
+            return 2;
+        }
+    }
     unsigned nt = o.command ? 1 : (unsigned)o.nscenarios;
     if (nt > MAX_TARGETS) {
         fprintf(stderr, "pyfault sweep: at most %d scenarios per sweep\n", MAX_TARGETS);
@@ -213,6 +363,17 @@ int pf_cmd_sweep(int argc, char **argv)
         fprintf(stderr, "pyfault sweep: %s\n", err);
         goto out;
     }
+    if (o.out_dir) {
+        char cwd[PATH_MAX];
+        int rc = resuming ? pf_journal_reopen(&jn, o.out_dir, head.good_len, err, sizeof err)
+               : !getcwd(cwd, sizeof cwd)
+                   ? (snprintf(err, sizeof err, "the current folder: %s", strerror(errno)), -1)
+                   : pf_journal_create(&jn, o.out_dir, cwd, argc, words, err, sizeof err);
+        if (rc < 0) {
+            fprintf(stderr, "pyfault sweep: %s\n", err);
+            goto out;
+        }
+    }
     if (pf_context_init(&ctx, COUNT_TIMEOUT, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault sweep: %s\n", err);
         goto out;
@@ -229,9 +390,30 @@ int pf_cmd_sweep(int argc, char **argv)
     pf_sweep_init(&sw, &o, &ctx, dir, o.jobs ? o.jobs : (unsigned)(ncpu > 0 ? ncpu : 1));
     have_sw = 1;
     sw.progress = o.quiet ? 0 : isatty(2) ? 1 : 2;
+    sw.journal = jn.fd >= 0 ? &jn : NULL;
+    if (resuming) {
+        struct preload pl = {&sw, nt};
+        if (pf_journal_trials(&head, o.out_dir, preload_trial, &pl, err, sizeof err) < 0 ||
+            pf_sweep_preload_done(&sw, err, sizeof err) < 0) {
+            fprintf(stderr, "pyfault sweep: --resume: %s\n", err);
+            goto out;
+        }
+        if (!o.quiet)
+            fprintf(stderr, "sweep: resuming %s: %zu trials journaled\n", o.out_dir, sw.ntrials);
+    }
     int failed = 0;
     for (unsigned i = 0; i < nt && !pf_interrupted && !failed; i++) {
-        if (count_target(&o, &ctx, dir, i, &sts[i], err, sizeof err) < 0) {
+        int rc = count_target(&o, &ctx, dir, i, &sts[i], err, sizeof err);
+        if (resuming && !pf_interrupted &&
+            (rc < 0 || check_target(&head, i, &sts[i], err, sizeof err) < 0)) {
+            /* not counted, or another target: the folder stays as it was
+             * (what ran is journaled) */
+            fprintf(stderr, "pyfault sweep: %s\n", err);
+            goto out;
+        }
+        if (rc == 0 && sw.journal && !(resuming && head.targets[i].present))
+            rc = add_target(sw.journal, i, &sts[i], err, sizeof err);
+        if (rc < 0) {
             if (!pf_interrupted)
                 fprintf(stderr, "pyfault sweep: %s\n", err);
             snprintf(sw.error, sizeof sw.error, "%.500s", err);
@@ -290,6 +472,10 @@ int pf_cmd_sweep(int argc, char **argv)
     else
         status = sw.not_accepted ? 1 : 0;
 out:
+    pf_journal_close(&jn);
+    pf_journal_head_free(&head);
+    free(rec_words);
+    free(words);
     if (have_sw)
         pf_sweep_free(&sw);
     if (dir[0])

@@ -19,17 +19,23 @@ void pf_findings_init(struct pf_findings *f)
     memset(f, 0, sizeof *f);
 }
 
-static int rehash(struct pf_findings *f, size_t nslots)
+/* Files every finding of F into the empty SLOTS[0..NSLOTS). */
+static void fill(const struct pf_findings *f, uint32_t *slots, size_t nslots)
 {
-    uint32_t *slots = calloc(nslots, sizeof *slots);
-    if (!slots)
-        return -1;
     for (size_t i = 0; i < f->n; i++) {
         size_t s = fnv1a(f->v[i].signature) & (nslots - 1);
         while (slots[s])
             s = (s + 1) & (nslots - 1);
         slots[s] = (uint32_t)i + 1;
     }
+}
+
+static int rehash(struct pf_findings *f, size_t nslots)
+{
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots)
+        return -1;
+    fill(f, slots, nslots);
     free(f->slots);
     f->slots = slots;
     f->nslots = nslots;
@@ -120,6 +126,44 @@ int pf_findings_set_sources(struct pf_findings *f, long idx, const char *sources
         return -1;
     free(x->sources);
     x->sources = s;
+    return 0;
+}
+
+static int example_cmp(const void *a, const void *b)
+{
+    const struct pf_finding *x = *(const struct pf_finding *const *)a;
+    const struct pf_finding *y = *(const struct pf_finding *const *)b;
+    if (earlier(x->target, x->point, x->mode, y))
+        return -1;
+    return earlier(y->target, y->point, y->mode, x);
+}
+
+int pf_findings_sort(struct pf_findings *f, int32_t *moved)
+{
+    if (f->n == 0)
+        return 0;
+    struct pf_finding **order = malloc(f->n * sizeof *order);
+    struct pf_finding *v = malloc(f->n * sizeof *v);
+    uint32_t *slots = calloc(f->nslots, sizeof *slots);
+    if (!order || !v || !slots) {
+        free(order);
+        free(v);
+        free(slots);
+        return -1;
+    }
+    for (size_t i = 0; i < f->n; i++)
+        order[i] = &f->v[i];
+    qsort(order, f->n, sizeof *order, example_cmp);
+    for (size_t i = 0; i < f->n; i++) {
+        moved[order[i] - f->v] = (int32_t)i;
+        v[i] = *order[i];
+    }
+    memcpy(f->v, v, f->n * sizeof *v);
+    free(v);
+    free(order);
+    fill(f, slots, f->nslots); /* the old slots named the old indices */
+    free(f->slots);
+    f->slots = slots;
     return 0;
 }
 

@@ -37,6 +37,10 @@ long pf_findings_add(struct pf_findings *f, const char *signature, int cls, int 
  * (TARGET, POINT, MODE) is its example. Returns 0, or -1 on ENOMEM. */
 int pf_findings_set_sources(struct pf_findings *f, long idx, const char *sources,
                             unsigned target, uint64_t point, unsigned mode);
+/* Orders the findings by their examples' (target, point, mode); fills
+ * MOVED[old index] with each one's new index (N entries, the count before).
+ * Returns 0, or -1 on ENOMEM (then unchanged). */
+int pf_findings_sort(struct pf_findings *f, int32_t *moved);
 /* Frees the table. */
 void pf_findings_free(struct pf_findings *f);
 

@@ -253,13 +253,13 @@ out:
     return rc;
 }
 
-void pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct pf_runner *r,
+int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct pf_runner *r,
                       const struct pf_target *t, uint64_t job, uint64_t point, unsigned mode,
                       const char *inject, struct pf_result *res)
 {
     struct pf_trial_log log;
     struct pf_child ch;
-    int forked = 0;
+    int forked = 0, how;
     int begun = pf_trial_begin(ctx, r, t, inject, res, &log) == 0;
 
     pthread_mutex_lock(&s->lock);
@@ -277,11 +277,11 @@ void pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct
     if (begun && !s->ended && s->at == point && s->threads == 1)
         forked = fork_one(s, ctx, r, mode, &log, &ch) == 0;
     if (forked)
-        s->forked++;
+        s->forked++, how = PF_FORKSRV_FORKED;
     else if (!s->ended && s->at == point)
-        s->exec_threads++;
+        s->exec_threads++, how = PF_FORKSRV_EXEC_THREADS;
     else
-        s->exec_other++;
+        s->exec_other++, how = PF_FORKSRV_EXEC_OTHER;
     if (s->cursor == job)
         s->cursor++;
     pthread_cond_broadcast(&s->cond);
@@ -291,6 +291,7 @@ void pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct
         pf_trial_finish(ctx, r, &ch, &log, res);
     else if (begun)
         pf_trial_run(ctx, r, t, inject, res);
+    return how;
 }
 
 void pf_forksrv_stop(struct pf_forksrv *s)

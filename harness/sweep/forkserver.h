@@ -37,11 +37,17 @@ struct pf_forksrv {
  * S->error says why. */
 void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
                       const struct pf_target *t, const char *filters);
+/* How a trial ran (journal.h keeps it): the exec engine's, or forked,
+ * or exec'd by the fork engine because threads were alive, or for any
+ * other reason. */
+enum { PF_FORKSRV_NONE, PF_FORKSRV_FORKED, PF_FORKSRV_EXEC_THREADS, PF_FORKSRV_EXEC_OTHER };
+
 /* Runs job number JOB (jobs are numbered from 0 and every one must come
  * here, in any order across threads: each waits for its turn) at POINT in
  * MODE (PF_MODE_*) on runner R with the trial spec INJECT, into RES:
- * forked from the server when it can be, else exec'd. */
-void pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct pf_runner *r,
+ * forked from the server when it can be, else exec'd. Returns how
+ * (PF_FORKSRV_FORKED, _EXEC_THREADS or _EXEC_OTHER). */
+int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct pf_runner *r,
                       const struct pf_target *t, uint64_t job, uint64_t point, unsigned mode,
                       const char *inject, struct pf_result *res);
 /* Ends the service: the server runs to its end, is killed if need be,

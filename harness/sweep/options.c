@@ -15,7 +15,7 @@
 #define MAX_TIMEOUT_S (86400.0 * 7)
 
 enum { O_PYTHON, O_INJECT, O_TIMEOUT, O_ACCEPT, O_JSON, O_MODE, O_RANGE, O_STRIDE, O_SHARD,
-       O_JOBS, O_OUT, O_QUIET, O_PLAN, O_SITE_DEPTH, O_ENGINE };
+       O_JOBS, O_OUT, O_QUIET, O_PLAN, O_SITE_DEPTH, O_ENGINE, O_RESUME };
 
 static const struct pf_opt run_opts[] = {
     {O_PYTHON, "python", 0, "PY", "interpreter for SCENARIO.py (default: python3 on PATH)"},
@@ -50,7 +50,11 @@ static const struct pf_opt sweep_opts[] = {
                                        "skip-site=, dso=, region, layer=); no mode token"},
     {O_TIMEOUT, "timeout", 0, "SECONDS", "per trial (default: from the counting run's time)"},
     {O_ACCEPT, "accept", 0, "LIST", "classes that do not fail the sweep (default ok,error)"},
-    {O_OUT, "out", 0, "DIR", "write DIR/results.json (atomically)"},
+    {O_OUT, "out", 0, "DIR", "write DIR/results.json (atomically) and journal each\n"
+                             "finished trial in DIR/journal.jsonl"},
+    {O_RESUME, "resume", 0, "DIR", "continue the sweep journaled in DIR (killed or\n"
+                                   "interrupted) with its own options and target;\n"
+                                   "options given as well must agree with them"},
     {O_QUIET, "quiet", 'q', NULL, "no progress or summary"},
     {0},
 };
@@ -76,6 +80,7 @@ static const struct pf_cli sweep_cli = {
     .name = "sweep",
     .usage = "usage: pyfault sweep [options] SCENARIO.py...\n"
              "       pyfault sweep [options] -- CMD [ARGS...]\n"
+             "       pyfault sweep --resume DIR [-j N] [-q]\n"
              "Counts the target's allocations (M), then runs one trial per point N.\n",
     .opts = sweep_opts,
     .epilog = "Exit status: 0 every trial accepted, 1 some not, 2 bad usage or harness\n"
@@ -224,6 +229,8 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
 {
     struct pf_options *o = dst;
     uint64_t j;
+    if (a->key >= 0 && a->key < 32)
+        o->given |= 1u << a->key;
     switch (a->key) {
     case PF_ARG_WORD: /* a scenario; packed at the front of argv */
         o->scenarios[o->nscenarios++] = a->val;
@@ -280,6 +287,9 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
     case O_QUIET:
         o->quiet = 1;
         return 0;
+    case O_RESUME:
+        o->resume_dir = a->val;
+        return 0;
     }
     return 0;
 }
@@ -287,7 +297,66 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
 static int check(void *dst, char *err, size_t errlen)
 {
     const struct pf_options *o = dst;
+    /* the journal knows the target */
+    if (o->resume_dir && !o->nscenarios && !o->ncommand)
+        return 0;
     return pf_check_target(o->nscenarios, o->cmd == PF_CMD_RUN ? 1 : 0, o->ncommand, err, errlen);
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_words(char **a, int na, char **b, int nb)
+{
+    if (na != nb)
+        return 0;
+    for (int i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return 0;
+    return 1;
+}
+
+int pf_options_conflict(const struct pf_options *given, const struct pf_options *rec,
+                        char *err, size_t errlen)
+{
+    const struct pf_options *g = given, *r = rec;
+    const char *bad = NULL;
+    for (unsigned key = 0; key < 32 && !bad; key++) {
+        if (!(g->given & (1u << key)))
+            continue;
+        int same;
+        switch (key) {
+        case O_PYTHON: same = same_text(g->python, r->python); break;
+        case O_INJECT: same = same_text(g->inject, r->inject); break;
+        case O_TIMEOUT: same = g->timeout_s == r->timeout_s; break;
+        case O_ACCEPT: same = g->accept_mask == r->accept_mask; break;
+        case O_MODE: same = g->modes == r->modes; break;
+        case O_RANGE: same = g->range_a == r->range_a && g->range_b == r->range_b; break;
+        case O_STRIDE: same = g->stride == r->stride; break;
+        case O_SHARD: same = g->shard_i == r->shard_i && g->shard_n == r->shard_n; break;
+        case O_PLAN: same = g->plan_sites == r->plan_sites && g->plan_pow2 == r->plan_pow2; break;
+        case O_SITE_DEPTH: same = g->site_depth == r->site_depth; break;
+        case O_ENGINE: same = g->engine_fork == r->engine_fork; break;
+        default: same = 1; break; /* -j, -q, --out, --resume: free */
+        }
+        for (const struct pf_opt *p = sweep_opts; !same && p->name; p++)
+            if ((unsigned)p->key == key)
+                bad = p->name;
+    }
+    if (bad) {
+        snprintf(err, errlen, "--resume %s: --%s differs from the sweep's own", g->resume_dir, bad);
+        return -1;
+    }
+    if ((g->nscenarios || g->ncommand) &&
+        (!same_words(g->scenarios, g->nscenarios, r->scenarios, r->nscenarios) ||
+         !same_words(g->command, g->ncommand, r->command, r->ncommand))) {
+        snprintf(err, errlen, "--resume %s: the target differs from the sweep's own",
+                 g->resume_dir);
+        return -1;
+    }
+    return 0;
 }
 
 /* CMD's defaults into O; CMD's table. */

@@ -31,6 +31,8 @@ struct pf_options {
     int engine_fork;          /* sweep: --engine fork (else exec) */
     unsigned site_depth;      /* sweep: --site-depth D (frames in a site key) */
     const char *out_dir;      /* sweep: --out DIR */
+    const char *resume_dir;   /* sweep: --resume DIR (its journal's options) */
+    unsigned given;           /* bit (1 << option key) for each option given */
     char **scenarios;         /* positional scenario files (into argv) */
     int nscenarios;
     char **command;           /* after "--" (into argv), NULL when none */
@@ -43,6 +45,12 @@ struct pf_options {
  * problem in ERR. Pure. */
 int pf_options_parse(enum pf_cmd cmd, int argc, char **argv,
                      struct pf_options *o, char *err, size_t errlen);
+/* Checks the options GIVEN alongside --resume against REC, those the
+ * sweep was started with: every option given must have REC's value, the
+ * target words too; -j, -q, --out and --resume may differ. Returns 0, or
+ * -1 with a one-line message naming the first conflict in ERR. Pure. */
+int pf_options_conflict(const struct pf_options *given, const struct pf_options *rec,
+                        char *err, size_t errlen);
 /* The same for CMD's entry point (pf_cli_args): -1 to go on, else the
  * exit status (0 after --help, 2 after a usage error, both printed). */
 int pf_options_args(enum pf_cmd cmd, int argc, char **argv, struct pf_options *o);

@@ -60,17 +60,115 @@ void pf_sweep_sort(struct pf_sweep *sw)
 {
     if (sw->ntrials > 1)
         qsort(sw->trials, sw->ntrials, sizeof sw->trials[0], trial_cmp);
+    int32_t *moved = malloc((sw->findings.n ? sw->findings.n : 1) * sizeof *moved);
+    if (moved && pf_findings_sort(&sw->findings, moved) == 0)
+        for (size_t i = 0; i < sw->ntrials; i++)
+            if (sw->trials[i].finding >= 0)
+                sw->trials[i].finding = moved[sw->trials[i].finding];
+    free(moved);
 }
 
-/* Takes the next job, waiting for the extension decision when needed.
- * Called with the lock held. Returns 1 with *JOB set, or 0 when done. */
-static int next_job(struct pf_sweep *sw, uint64_t *job)
+/* The preloaded trial (TARGET, POINT, MODE), or NULL: it is still to run. */
+static const struct pf_trial_rec *journaled(const struct pf_sweep *sw, unsigned target,
+                                            uint64_t point, unsigned mode)
+{
+    struct pf_trial_rec key = {.point = point, .mode = (uint8_t)mode, .target = (uint8_t)target};
+    return sw->npreloaded
+        ? bsearch(&key, sw->trials, sw->npreloaded, sizeof key, trial_cmp) : NULL;
+}
+
+/* Counts trial T (already in sw->trials) in, as far as dedup, counts and
+ * the sweep's flags go. Called with the lock held, or before any worker. */
+static void tally(struct pf_sweep *sw, struct pf_trial_rec *t, const char *signature,
+                  const char *repro, const char *stderr_tail, const char *sources,
+                  const char *error)
+{
+    long f = pf_findings_add(&sw->findings, signature, t->cls, t->sub, repro, stderr_tail,
+                             t->target, t->point, t->mode);
+    if (f >= 0) /* the file:lines are optional: out of memory leaves them out */
+        (void)pf_findings_set_sources(&sw->findings, f, sources, t->target, t->point, t->mode);
+    t->finding = (int32_t)f;
+    sw->counts[t->cls]++;
+    if (t->cls == PF_HARNESS_ERROR) {
+        if (!sw->harness_error)
+            snprintf(sw->error, sizeof sw->error, "%s", error);
+        sw->harness_error = 1;
+    } else if (!(sw->o->accept_mask & (1u << t->cls))) {
+        sw->not_accepted = 1;
+    }
+}
+
+int pf_sweep_preload(struct pf_sweep *sw, const struct pf_journal_trial *t, unsigned nt,
+                     char *err, size_t errlen)
+{
+    if (t->target >= nt || !(sw->o->modes & t->mode)) {
+        snprintf(err, errlen, "a trial of target %u in mode %s, which this sweep does not have",
+                 t->target, pf_sweep_mode_name(t->mode));
+        return -1;
+    }
+    if (t->cls == PF_HARNESS_ERROR)
+        return 0; /* not the target's doing: it runs again (and is journaled again) */
+    if (pf_array_reserve(sw->trials, sw->cap, sw->ntrials + 1, 1024) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    struct pf_trial_rec *r = &sw->trials[sw->ntrials++];
+    memset(r, 0, sizeof *r);
+    r->point = t->point;
+    r->injected = t->injected;
+    r->first_injected = t->first_injected;
+    r->duration_ms = (uint32_t)t->duration_ms;
+    r->exit_code = (int16_t)t->exit_code;
+    r->signal = (uint8_t)t->signal;
+    r->cls = (uint8_t)t->cls;
+    r->sub = (uint8_t)t->sub;
+    r->mode = (uint8_t)t->mode;
+    r->target = (uint8_t)t->target;
+    r->reached = (uint8_t)t->reached;
+    r->engine = (uint8_t)t->engine;
+    r->stop = (uint8_t)t->stop;
+    tally(sw, r, t->signature, t->repro, t->stderr_tail, t->sources, t->error);
+    return 0;
+}
+
+int pf_sweep_preload_done(struct pf_sweep *sw, char *err, size_t errlen)
+{
+    if (sw->ntrials > 1)
+        qsort(sw->trials, sw->ntrials, sizeof sw->trials[0], trial_cmp);
+    for (size_t i = 1; i < sw->ntrials; i++)
+        if (trial_cmp(&sw->trials[i - 1], &sw->trials[i]) == 0) {
+            snprintf(err, errlen, "the trial of target %u at point %llu (%s) is journaled twice",
+                     sw->trials[i].target, (unsigned long long)sw->trials[i].point,
+                     pf_sweep_mode_name(sw->trials[i].mode));
+            return -1;
+        }
+    sw->npreloaded = sw->ntrials;
+    return 0;
+}
+
+/* Takes the next job, waiting for the extension decision when needed;
+ * a journaled one is passed over as if it had just finished. Called with
+ * the lock held. Returns 1 with *JOB and *SEQ (its number among the jobs
+ * that run) set, or 0 when done. */
+static int next_job(struct pf_sweep *sw, uint64_t *job, uint64_t *seq)
 {
     for (;;) {
         if (pf_interrupted || sw->dispensing_done)
             return 0;
         if (sw->job_next < sw->job_total) {
-            *job = sw->job_next++;
+            uint64_t j = sw->job_next++, k = j / sw->nmodes;
+            const struct pf_trial_rec *done =
+                journaled(sw, sw->target_index, pf_sweep_plan_point(&sw->cur->plan, k),
+                          sw->modes[j % sw->nmodes]);
+            if (done) {
+                if (k == sw->last_k) {
+                    sw->last_done++;
+                    sw->last_injected |= done->reached;
+                }
+                continue;
+            }
+            *job = j;
+            *seq = sw->fork_seq++;
             return 1;
         }
         if (sw->last_done < sw->nmodes) {
@@ -98,17 +196,50 @@ static int next_job(struct pf_sweep *sw, uint64_t *job)
     }
 }
 
-/* Files one finished trial. Called with the lock held. */
-static void record(struct pf_sweep *sw, uint64_t k, unsigned mode, uint64_t point,
-                   const struct pf_result *res)
+/* Journals trial T: its finding's example (repro, stderr tail) only when
+ * it is that example now, since a trial that is not never becomes it
+ * (the example it lost to was journaled before it). Called with the lock
+ * held. */
+static void journal(struct pf_sweep *sw, const struct pf_trial_rec *t,
+                    const struct pf_result *res)
 {
+    const struct pf_finding *f = t->finding >= 0 ? &sw->findings.v[t->finding] : NULL;
+    int example = f && f->target == t->target && f->point == t->point && f->mode == t->mode;
+    struct pf_journal_trial jt = {
+        .target = t->target, .point = t->point, .mode = t->mode, .cls = t->cls,
+        .sub = t->sub, .exit_code = t->exit_code, .signal = t->signal,
+        .duration_ms = t->duration_ms, .injected = t->injected,
+        .first_injected = t->first_injected, .reached = t->reached, .engine = t->engine,
+        .stop = t->stop,
+        .signature = res->signature, .repro = example ? res->repro : "",
+        .stderr_tail = example ? res->stderr_tail : "",
+        .sources = example ? res->sources : "",
+        .error = t->cls == PF_HARNESS_ERROR ? res->error : "",
+    };
+    char err[sizeof sw->error];
+    if (pf_journal_add_trial(sw->journal, &jt, err, sizeof err) < 0) {
+        /* a sweep that cannot be resumed stops, as on any harness error */
+        if (!sw->harness_error)
+            snprintf(sw->error, sizeof sw->error, "%s", err);
+        sw->harness_error = 1;
+        sw->dispensing_done = 1;
+        pf_journal_close(sw->journal);
+        sw->journal = NULL;
+    }
+}
+
+/* Files one finished trial, run by ENGINE (PF_FORKSRV_*). Called with the
+ * lock held. */
+static void record(struct pf_sweep *sw, uint64_t k, unsigned mode, uint64_t point,
+                   unsigned engine, const struct pf_result *res)
+{
+    /* it met its failure point when the run got as far as allocation
+     * POINT; injections of the target's own (set_nomemory) do not count,
+     * or a scenario that arms itself would extend forever */
+    int reached = res->eligible >= point && res->injected > 0;
     if (k == sw->last_k) {
         sw->last_done++;
-        /* it met its failure point when the run got as far as allocation
-         * POINT; injections of the target's own (set_nomemory) do not
-         * count, or a scenario that arms itself would extend forever */
-        if (res->eligible >= point && res->injected > 0)
-            sw->last_injected = 1;
+        sw->last_injected |= reached;
         pthread_cond_broadcast(&sw->cond);
     }
     if (res->stop == PF_STOP_INTERRUPTED)
@@ -118,16 +249,11 @@ static void record(struct pf_sweep *sw, uint64_t k, unsigned mode, uint64_t poin
         snprintf(sw->error, sizeof sw->error, "out of memory recording trials");
         return;
     }
-    long f = pf_findings_add(&sw->findings, res->signature, (int)res->v.cls, (int)res->v.sub,
-                             res->repro, res->stderr_tail, sw->target_index, point, mode);
-    if (f >= 0)
-        pf_findings_set_sources(&sw->findings, f, res->sources, sw->target_index, point, mode);
     struct pf_trial_rec *t = &sw->trials[sw->ntrials++];
     t->point = point;
     t->injected = res->injected;
     t->first_injected = res->first_injected;
     t->duration_ms = (uint32_t)res->duration_ms;
-    t->finding = (int32_t)f;
     t->exit_code = (int16_t)res->exit_code;
     t->signal = (uint8_t)res->signal;
     t->cls = (uint8_t)res->v.cls;
@@ -135,14 +261,11 @@ static void record(struct pf_sweep *sw, uint64_t k, unsigned mode, uint64_t poin
     t->mode = (uint8_t)mode;
     t->target = (uint8_t)sw->target_index;
     t->stop = (uint8_t)res->stop;
-    sw->counts[res->v.cls]++;
-    if (res->v.cls == PF_HARNESS_ERROR) {
-        if (!sw->harness_error)
-            snprintf(sw->error, sizeof sw->error, "%s", res->error);
-        sw->harness_error = 1;
-    } else if (!(sw->o->accept_mask & (1u << res->v.cls))) {
-        sw->not_accepted = 1;
-    }
+    t->reached = (uint8_t)reached;
+    t->engine = (uint8_t)engine;
+    tally(sw, t, res->signature, res->repro, res->stderr_tail, res->sources, res->error);
+    if (sw->journal)
+        journal(sw, t, res);
 }
 
 static int run_target(struct pf_sweep *sw, unsigned index, const struct pf_sweep_target *st);
@@ -170,8 +293,8 @@ static void *worker_main(void *arg)
         goto out_locked;
     }
     pthread_mutex_lock(&sw->lock);
-    uint64_t job;
-    while (next_job(sw, &job)) {
+    uint64_t job, seq;
+    while (next_job(sw, &job, &seq)) {
         uint64_t k = job / sw->nmodes;
         unsigned mode = sw->modes[job % sw->nmodes];
         uint64_t point = pf_sweep_plan_point(&sw->cur->plan, k);
@@ -184,13 +307,15 @@ static void *worker_main(void *arg)
             size_t n = strlen(spec);
             snprintf(spec + n, sizeof spec - n, ",%s", filters);
         }
+        unsigned engine = PF_FORKSRV_NONE;
         if (sw->fork)
-            pf_forksrv_trial(sw->fork, sw->ctx, r, sw->cur->t, job, point, mode, spec, res);
+            engine = (unsigned)pf_forksrv_trial(sw->fork, sw->ctx, r, sw->cur->t, seq, point,
+                                                mode, spec, res);
         else
             pf_trial_run(sw->ctx, r, sw->cur->t, spec, res);
 
         pthread_mutex_lock(&sw->lock);
-        record(sw, k, mode, point, res);
+        record(sw, k, mode, point, engine, res);
     }
 out_locked:
     sw->active--;
@@ -217,6 +342,13 @@ int pf_sweep_run(struct pf_sweep *sw, unsigned index, struct pf_sweep_target *st
         st->forked = srv.forked;
         st->exec_threads = srv.exec_threads;
         st->exec_other = srv.exec_other;
+        /* and those that ran before a resume */
+        for (size_t i = 0; i < sw->npreloaded; i++) {
+            const struct pf_trial_rec *t = &sw->trials[i];
+            st->forked += t->target == index && t->engine == PF_FORKSRV_FORKED;
+            st->exec_threads += t->target == index && t->engine == PF_FORKSRV_EXEC_THREADS;
+            st->exec_other += t->target == index && t->engine == PF_FORKSRV_EXEC_OTHER;
+        }
         snprintf(st->engine_error, sizeof st->engine_error, "%s", srv.error);
         sw->fork = NULL;
     }
@@ -236,6 +368,7 @@ static int run_target(struct pf_sweep *sw, unsigned index, const struct pf_sweep
     sw->last_done = 0;
     sw->last_injected = 0;
     sw->extended = 0;
+    sw->fork_seq = 0;
     sw->dispensing_done = 0;
     unsigned jobs = sw->jobs;
     if (jobs > sw->job_total)

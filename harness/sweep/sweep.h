@@ -9,6 +9,7 @@
 #include "classify.h"
 #include "findings.h"
 #include "forkserver.h"
+#include "journal.h"
 #include "options.h"
 #include "site_plan.h"
 #include "sweep_plan.h"
@@ -24,6 +25,8 @@ struct pf_trial_rec {
     uint8_t signal;
     uint8_t cls, sub, mode, target;
     uint8_t stop;         /* enum pf_stop: what ended it */
+    uint8_t reached;      /* ran as far as its point and met a failure there */
+    uint8_t engine;       /* PF_FORKSRV_* */
 };
 
 struct pf_sweep_target {
@@ -45,11 +48,13 @@ struct pf_sweep {
     const char *dir;          /* scratch directory for control pages/logs */
     unsigned jobs;
     int progress;             /* 0 none, 1 live line (TTY), 2 plain lines */
+    struct pf_journal *journal; /* each finished trial goes there; NULL: none */
     /* results, under lock */
     pthread_mutex_t lock;
     pthread_cond_t cond;
     struct pf_trial_rec *trials;
     size_t ntrials, cap;
+    size_t npreloaded;        /* trials[0..npreloaded): journaled before, sorted */
     struct pf_findings findings;
     uint64_t counts[PF_CLASS_COUNT];
     uint64_t planned;         /* trials planned so far (grows with extension) */
@@ -64,6 +69,7 @@ struct pf_sweep {
     unsigned nmodes;
     unsigned modes[2];
     uint64_t job_next, job_total;
+    uint64_t fork_seq;        /* jobs handed to the fork server (journaled ones skip it) */
     uint64_t last_k;          /* point index whose trials decide extension */
     unsigned last_done;       /* its trials finished */
     int last_injected;        /* one of them reached its failure point */
@@ -75,12 +81,23 @@ struct pf_sweep {
 /* Prepares SW (lock, tables). */
 void pf_sweep_init(struct pf_sweep *sw, const struct pf_options *o,
                    const struct pf_context *ctx, const char *dir, unsigned jobs);
+/* Files trial T of a journal (--resume) as if it had just run: counted,
+ * deduplicated, and never run again; a harness error is passed over (that
+ * trial runs again). NT targets are swept. Call before pf_sweep_run.
+ * Returns 0, or -1 with a one-line message in ERR. */
+int pf_sweep_preload(struct pf_sweep *sw, const struct pf_journal_trial *t, unsigned nt,
+                     char *err, size_t errlen);
+/* Ends the preloading: orders the preloaded trials for the dispenser's
+ * look-ups. Returns 0, or -1 when the journal has a trial twice (ERR). */
+int pf_sweep_preload_done(struct pf_sweep *sw, char *err, size_t errlen);
 /* Sweeps target number INDEX (already counted and planned in ST). Returns
  * 0, or -1 on a harness error (message in sw->error). Stops early when
  * pf_interrupted is set. */
 int pf_sweep_run(struct pf_sweep *sw, unsigned index, struct pf_sweep_target *st);
 /* Orders the trial records by target, point and mode (workers finish
- * out of order). Call once no worker runs. */
+ * out of order), and the findings by their examples' (target, point,
+ * mode), so that results do not depend on -j or on a resume. Call once
+ * no worker runs. */
 void pf_sweep_sort(struct pf_sweep *sw);
 /* Frees SW. */
 void pf_sweep_free(struct pf_sweep *sw);

@@ -88,6 +88,12 @@ static void test_eventlog(void **state)
     smoke("eventlog");
 }
 
+static void test_journal(void **state)
+{
+    (void)state;
+    smoke("journal");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -95,6 +101,7 @@ int main(void)
         cmocka_unit_test(test_scenario),
         cmocka_unit_test(test_results),
         cmocka_unit_test(test_eventlog),
+        cmocka_unit_test(test_journal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

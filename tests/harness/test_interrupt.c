@@ -111,9 +111,14 @@ static void test_ctrl_c_mid_sweep(void **state)
     assert_true(done < planned);
     assert_int_equal((json_int_t)json_array_size(json_object_get(j, "trials")), done);
     json_decref(j);
-    /* nothing but results.json in the out directory: no temp files */
-    assert_int_equal(harness_count_files(dir), 1);
+    /* nothing but results.json and the journal (to resume from) in the
+     * out directory: no temp files */
+    assert_int_equal(harness_count_files(dir), 2);
+    char journal[700];
+    snprintf(journal, sizeof journal, "%s/journal.jsonl", dir);
+    assert_int_equal(access(journal, F_OK), 0);
     unlink(results);
+    unlink(journal);
     rmdir(dir);
 }
 

@@ -29,7 +29,7 @@
 #define UNTOUCHED "untouched\n"
 
 static const char *const outputs[] = {"results.json", "junit.xml", "summary.md", "index.html",
-                                      "result.json"};
+                                      "result.json", "journal.jsonl"};
 #define NOUTPUTS (sizeof outputs / sizeof outputs[0])
 
 static void put(const char *path, const char *text)

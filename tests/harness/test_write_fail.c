@@ -1,6 +1,7 @@
 /*
  * test_write_fail: build/pyfault writing into a full 64 KiB tmpfs and into
- * a read-only one: sweep's results.json, report's junit.xml/summary.md/
+ * a read-only one: sweep's journal and results.json (a resumed sweep's),
+ * report's junit.xml/summary.md/
  * index.html, merge -o, gate --junit and --update-baseline, run --json,
  * matrix --out. Each fails with exit 2 and the one line
  * "pyfault CMD: PATH: strerror"; the previous files stay byte for byte and
@@ -22,7 +23,7 @@
 #include "tmpdir.h"
 #include "tmpfs.h"
 
-#define FILES_AFTER_SWEEP 4 /* results.json, junit.xml, summary.md, index.html */
+#define FILES_AFTER_SWEEP 5 /* results.json, junit.xml, summary.md, index.html, journal.jsonl */
 
 /* Runs build/pyfault ARGS and fails the test unless it exits 2 with
  * exactly the line "pyfault CMD: PATH: WHY" on stderr. */
@@ -38,7 +39,8 @@ static void expect_write_error(const char *const *args, const char *cmd, const c
     proc_result_free(&r);
 }
 
-/* A finished sweep's folder in MNT: results.json and the three reports. */
+/* A finished sweep's folder in MNT: results.json, the three reports and
+ * the journal. */
 static void sweep_into(const char *mnt)
 {
     const char *args[] = {"sweep", "-q", "--range", "1:20", "--out", mnt, "--",
@@ -56,7 +58,7 @@ struct snapshot {
     char *text[FILES_AFTER_SWEEP];
 };
 static const char *const names[FILES_AFTER_SWEEP] = {"results.json", "junit.xml", "summary.md",
-                                                     "index.html"};
+                                                     "index.html", "journal.jsonl"};
 
 static void take(const char *mnt, struct snapshot *s)
 {
@@ -109,10 +111,17 @@ static void test_full_disk(void **state)
     assert_int_equal(tmpfs_fill(mnt), 0);
     const char *enospc = "No space left on device";
 
+    /* a sweep finds out before it runs a single trial: its journal, the
+     * first thing it writes, does not fit */
     const char *sweep[] = {"sweep", "-q", "--range", "1:20", "--out", mnt, "--",
                            project_path("build/targets/h_exit0"), NULL};
-    snprintf(path, sizeof path, "%s/results.json", mnt);
+    snprintf(path, sizeof path, "%s/journal.jsonl", mnt);
     expect_write_error(sweep, "sweep", path, enospc);
+    unchanged(mnt, &s, 1);
+    /* resumed, the finished sweep has nothing to journal: results.json */
+    const char *resume[] = {"sweep", "-q", "--resume", mnt, NULL};
+    snprintf(path, sizeof path, "%s/results.json", mnt);
+    expect_write_error(resume, "sweep", path, enospc);
     unchanged(mnt, &s, 1);
 
     const char *report[] = {"report", mnt, NULL};

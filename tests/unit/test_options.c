@@ -1,6 +1,7 @@
 /*
  * test_options: "pyfault run" and "pyfault sweep" option parsing, and the
- * sweep's point plan (range, stride, shard, extension).
+ * sweep's point plan (range, stride, shard, extension), and the options
+ * given with --resume against the journal's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -296,6 +297,39 @@ static void test_mode_spec(void **state)
     assert_string_equal(pf_sweep_mode_name(PF_MODE_PERSISTENT), "persistent");
 }
 
+/* --resume with other options: those given must be the journal's. */
+static void test_resume_conflicts(void **state)
+{
+    (void)state;
+    struct pf_options rec, given;
+    char err[256];
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &rec, err, "--mode", "both", "--range", "5:50", "-j",
+                           "4", "--out", "o", "--", "prog", "x"), 0);
+    /* --resume alone needs no target */
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &given, err, "--resume", "o"), 0);
+    assert_string_equal(given.resume_dir, "o");
+    assert_int_equal(pf_options_conflict(&given, &rec, err, sizeof err), 0);
+    /* the same options again, another -j, -q: no conflict */
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &given, err, "--resume", "o", "-q", "-j", "1",
+                           "--range=5:50", "--mode", "both", "--", "prog", "x"), 0);
+    assert_int_equal(pf_options_conflict(&given, &rec, err, sizeof err), 0);
+    /* one that differs, even one left at its default in REC */
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &given, err, "--resume", "o", "--range", "5:51"), 0);
+    assert_int_equal(pf_options_conflict(&given, &rec, err, sizeof err), -1);
+    assert_string_equal(err, "--resume o: --range differs from the sweep's own");
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &given, err, "--resume", "o", "--stride", "1"), 0);
+    assert_int_equal(pf_options_conflict(&given, &rec, err, sizeof err), 0);
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &given, err, "--resume", "o", "--engine", "fork"), 0);
+    assert_int_equal(pf_options_conflict(&given, &rec, err, sizeof err), -1);
+    assert_string_equal(err, "--resume o: --engine differs from the sweep's own");
+    /* another target */
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &given, err, "--resume", "o", "--", "prog", "y"), 0);
+    assert_int_equal(pf_options_conflict(&given, &rec, err, sizeof err), -1);
+    assert_string_equal(err, "--resume o: the target differs from the sweep's own");
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &given, err, "--resume", "o", "s.py"), 0);
+    assert_int_equal(pf_options_conflict(&given, &rec, err, sizeof err), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_plan_option),
         cmocka_unit_test(test_plan_from_a_list),
         cmocka_unit_test(test_mode_spec),
+        cmocka_unit_test(test_resume_conflicts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

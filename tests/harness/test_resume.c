@@ -1,0 +1,417 @@
+/*
+ * test_resume: `pyfault sweep --resume DIR` after a SIGKILL of the
+ * harness. A sweep is killed once some of its trials are journaled, a
+ * torn line is added to its journal as a kill in the middle of a write
+ * would leave it, and the resumed sweep's results.json must then hold the
+ * same trials (class, signature, ...) and findings (count, first example)
+ * as an uninterrupted sweep of the same target: a C target with three
+ * kinds of crash (targets/resume_mixed.c) and a start-up sweep of
+ * /usr/bin/python3.11 (every 300th point), and the C target under the
+ * fork engine (whose per-target account must add up too). The journal
+ * must end with each trial once: the resumed sweep ran only the rest.
+ * Also: resuming a finished sweep changes nothing; options that conflict
+ * with the journal's, a corrupt line before the last and a changed
+ * target are refused with one line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness_cli.h"
+#include "skipping.h"
+
+#define PYTHON "/usr/bin/python3.11"
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len < 2) {
+            char *bigger = realloc(buf, cap *= 2);
+            if (!bigger)
+                free(buf);
+            buf = bigger;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[len] = '\0';
+    return buf;
+}
+
+static void path_in(char *out, size_t outlen, const char *dir, const char *name)
+{
+    snprintf(out, outlen, "%s/%s", dir, name);
+}
+
+/* Whole trial lines in DIR's journal (-1: no journal). */
+static int journaled_trials(const char *dir)
+{
+    char path[700];
+    path_in(path, sizeof path, dir, "journal.jsonl");
+    char *text = slurp(path);
+    if (!text)
+        return -1;
+    int n = 0;
+    for (char *line = text, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+        n += strstr(line, "\"kind\":\"trial\"") != NULL && strstr(line, "\"kind\":\"trial\"") < nl;
+    free(text);
+    return n;
+}
+
+/* The words "sweep -q -j 2 --out DIR ARGS..." in FULL (room for 64). */
+static void sweep_words(const char **full, const char *dir, const char *const *args)
+{
+    int n = 0;
+    full[n++] = "sweep";
+    full[n++] = "-q";
+    full[n++] = "-j";
+    full[n++] = "2";
+    full[n++] = "--out";
+    full[n++] = dir;
+    for (int i = 0; args[i] && n < 63; i++)
+        full[n++] = args[i];
+    full[n] = NULL;
+}
+
+/* Runs pyfault ARGS to its end; returns its exit status. */
+static int pyfault(const char *const *args)
+{
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    int status = r.exited ? r.exit_code : 128 + r.signal;
+    if (status != 0 && status != 1)
+        fail_msg("pyfault %s: status %d: %s", args[0], status, r.err);
+    proc_result_free(&r);
+    return status;
+}
+
+/* Starts a sweep of ARGS into DIR and SIGKILLs it once AFTER trials are
+ * journaled. Returns how many were journaled by then. */
+static int sweep_killed(const char *dir, const char *const *args, int after)
+{
+    const char *full[64];
+    sweep_words(full, dir, args);
+    char prog[4096];
+    snprintf(prog, sizeof prog, "%s", project_path("build/pyfault"));
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        const char *argv[66] = {prog};
+        for (int i = 0; full[i]; i++)
+            argv[i + 1] = full[i];
+        execv(prog, (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    for (int i = 0; i < 12000 && journaled_trials(dir) < after; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            fail_msg("the sweep ended (status 0x%x) before %d trials were journaled", status,
+                     after);
+        sleep_ms(5);
+    }
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+        fail_msg("the sweep was not killed in the middle (status 0x%x)", status);
+    char results[700];
+    path_in(results, sizeof results, dir, "results.json");
+    assert_int_equal(access(results, F_OK), -1); /* it never got that far */
+    int n = journaled_trials(dir);
+    assert_true(n >= after);
+    return n;
+}
+
+static json_t *load_results(const char *dir)
+{
+    char path[700];
+    json_error_t je;
+    path_in(path, sizeof path, dir, "results.json");
+    json_t *j = json_load_file(path, 0, &je);
+    if (!j)
+        fail_msg("%s: %s", path, je.text);
+    return j;
+}
+
+/* Fails unless member KEY of A and B are equal; WHAT names them. */
+static void same_member(json_t *a, json_t *b, const char *key, const char *what)
+{
+    json_t *x = json_object_get(a, key), *y = json_object_get(b, key);
+    if (!x && !y && (strcmp(key, "stopped_by") == 0 || strcmp(key, "sources") == 0))
+        return; /* only there when a limit stopped the trial, or a frame had a file:line */
+    if (!x || !json_equal(x, y)) {
+        char *sx = x ? json_dumps(x, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+        char *sy = y ? json_dumps(y, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+        fail_msg("%s: %s is %s resumed, %s uninterrupted", what, key, sx ? sx : "(none)",
+                 sy ? sy : "(none)");
+    }
+}
+
+/* The resumed sweep's results (R) against the uninterrupted one's (U):
+ * every trial and finding as it would have been. */
+static void same_results(json_t *r, json_t *u)
+{
+    static const char *const top[] = {"complete", "planned", "done", "counts", "modes"};
+    static const char *const trial[] = {"target", "point", "mode", "class", "subkind",
+                                        "signature", "exit_code", "signal", "injected",
+                                        "first_injected", "finding", "stopped_by"};
+    /* not the stderr tail: CPython prints a thread's address there */
+    static const char *const finding[] = {"signature", "class", "subkind", "count", "first",
+                                          "repro", "id", "sources"};
+    for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+        same_member(r, u, top[i], "results.json");
+    assert_true(json_is_true(json_object_get(r, "complete")));
+    json_t *rg = json_object_get(r, "targets"), *ug = json_object_get(u, "targets");
+    assert_int_equal(json_array_size(rg), json_array_size(ug));
+    for (size_t i = 0; i < json_array_size(rg); i++) {
+        static const char *const target[] = {"allocations", "points_within_m", "engine"};
+        char what[64];
+        snprintf(what, sizeof what, "targets[%zu]", i);
+        for (size_t k = 0; k < sizeof target / sizeof target[0]; k++)
+            same_member(json_array_get(rg, i), json_array_get(ug, i), target[k], what);
+    }
+    json_t *rt = json_object_get(r, "trials"), *ut = json_object_get(u, "trials");
+    assert_int_equal(json_array_size(rt), json_array_size(ut));
+    for (size_t i = 0; i < json_array_size(rt); i++) {
+        char what[64];
+        snprintf(what, sizeof what, "trials[%zu]", i);
+        for (size_t k = 0; k < sizeof trial / sizeof trial[0]; k++)
+            same_member(json_array_get(rt, i), json_array_get(ut, i), trial[k], what);
+    }
+    json_t *rf = json_object_get(r, "findings"), *uf = json_object_get(u, "findings");
+    assert_int_equal(json_array_size(rf), json_array_size(uf));
+    for (size_t i = 0; i < json_array_size(rf); i++) {
+        char what[64];
+        snprintf(what, sizeof what, "findings[%zu]", i);
+        for (size_t k = 0; k < sizeof finding / sizeof finding[0]; k++)
+            same_member(json_array_get(rf, i), json_array_get(uf, i), finding[k], what);
+    }
+}
+
+/* How many findings of R have class CLS. */
+static int findings_of(json_t *r, const char *cls)
+{
+    int n = 0;
+    json_t *f = json_object_get(r, "findings");
+    for (size_t i = 0; i < json_array_size(f); i++)
+        n += strcmp(harness_str(json_array_get(f, i), "class"), cls) == 0;
+    return n;
+}
+
+static void remove_dir(const char *dir)
+{
+    char *const argv[] = {"rm", "-rf", (char *)dir, NULL};
+    struct proc_result r;
+    assert_int_equal(proc_run(argv, NULL, &r), 0);
+    proc_result_free(&r);
+}
+
+/* Appends TEXT to DIR's journal. */
+static void append_journal(const char *dir, const char *text)
+{
+    char path[700];
+    path_in(path, sizeof path, dir, "journal.jsonl");
+    FILE *f = fopen(path, "a");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Every line of DIR's journal is whole JSON (the torn one was cut). */
+static void journal_whole(const char *dir)
+{
+    char path[700];
+    path_in(path, sizeof path, dir, "journal.jsonl");
+    char *text = slurp(path);
+    assert_non_null(text);
+    size_t len = strlen(text);
+    assert_true(len > 0 && text[len - 1] == '\n');
+    for (char *line = text, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+        json_error_t je;
+        json_t *o = json_loadb(line, (size_t)(nl - line), 0, &je);
+        if (!o)
+            fail_msg("%s: a line that is not JSON: %.*s", path, (int)(nl - line), line);
+        json_decref(o);
+    }
+    free(text);
+}
+
+/* Sweeps ARGS whole, then killed after AFTER journaled trials and resumed,
+ * and compares; then resumes the finished sweep once more. Returns the
+ * uninterrupted results (a new reference) for more checks. */
+static json_t *kill_resume_compare(const char *const *args, int after)
+{
+    char whole[600], killed[600];
+    snprintf(whole, sizeof whole, "%s", harness_tmpdir());
+    snprintf(killed, sizeof killed, "%s", harness_tmpdir());
+    const char *full[64];
+    sweep_words(full, whole, args);
+    int want = pyfault(full);
+    json_t *u = load_results(whole);
+    json_int_t total = json_integer_value(json_object_get(u, "done"));
+
+    int n = sweep_killed(killed, args, after);
+    if (n >= total)
+        fail_msg("all %d trials were journaled before the kill", n);
+    append_journal(killed, "{\"class\":\"segfault\",\"duration_ms\":3,\"en");
+
+    const char *resume[] = {"sweep", "-q", "--resume", killed, NULL};
+    assert_int_equal(pyfault(resume), want);
+    json_t *r = load_results(killed);
+    same_results(r, u);
+    journal_whole(killed);
+    assert_int_equal(journaled_trials(killed), (int)total);
+    json_decref(r);
+    printf("resumed after %d of %lld trials: same results\n", n, (long long)total);
+
+    /* a finished sweep: nothing runs, the same results again */
+    assert_int_equal(pyfault(resume), want);
+    r = load_results(killed);
+    same_results(r, u);
+    assert_int_equal(journaled_trials(killed), (int)total);
+    json_decref(r);
+    remove_dir(whole);
+    remove_dir(killed);
+    return u;
+}
+
+static void test_resume_c_target(void **state)
+{
+    (void)state;
+    char target[4096];
+    snprintf(target, sizeof target, "%s", project_path("build/targets/resume_mixed"));
+    const char *args[] = {"--mode", "both", "--", target, "150", "10", NULL};
+    json_t *u = kill_resume_compare(args, 60);
+    /* not vacuous: crashes of two kinds, and errors */
+    assert_int_equal(findings_of(u, "segfault"), 1);
+    assert_int_equal(findings_of(u, "abort"), 1);
+    assert_int_equal(findings_of(u, "error"), 1);
+    json_decref(u);
+}
+
+/* The fork engine numbers the jobs it serves: a resume skips some. */
+static void test_resume_fork_engine(void **state)
+{
+    (void)state;
+    char target[4096];
+    snprintf(target, sizeof target, "%s", project_path("build/targets/resume_mixed"));
+    const char *args[] = {"--engine", "fork", "--mode", "both", "--", target, "150", "10", NULL};
+    json_t *u = kill_resume_compare(args, 60);
+    /* forked, mostly (same_results compared the engine's account) */
+    json_t *engine = json_object_get(json_array_get(json_object_get(u, "targets"), 0), "engine");
+    assert_true(json_integer_value(json_object_get(engine, "forked")) >= 250);
+    json_decref(u);
+}
+
+static void test_resume_python_startup(void **state)
+{
+    (void)state;
+    if (access(PYTHON, X_OK) != 0)
+        skip_because(PYTHON " is not installed");
+    /* a timeout of its own: the default one follows the counting run's
+     * time, which varies between the two sweeps compared (a resumed sweep
+     * keeps its journal's) */
+    const char *args[] = {"--stride", "300", "--timeout", "10", "--", PYTHON, "-c", "pass",
+                          NULL};
+    json_t *u = kill_resume_compare(args, 25);
+    /* not vacuous: start-up dies of fatal errors at many points */
+    assert_true(findings_of(u, "fatal") >= 10);
+    json_decref(u);
+}
+
+/* A journal from a sweep of RESUME_MIXED (a short one) in a fresh folder,
+ * returned in DIR. */
+static void short_sweep(char *dir, size_t dirlen)
+{
+    snprintf(dir, dirlen, "%s", harness_tmpdir());
+    char target[4096];
+    snprintf(target, sizeof target, "%s", project_path("build/targets/resume_mixed"));
+    const char *args[] = {"--", target, "12", NULL};
+    const char *full[64];
+    sweep_words(full, dir, args);
+    assert_int_equal(pyfault(full), 1);
+}
+
+static void test_resume_refusals(void **state)
+{
+    (void)state;
+    char dir[600], path[700], other[600];
+    short_sweep(dir, sizeof dir);
+    char target[4096];
+    snprintf(target, sizeof target, "%s", project_path("build/targets/resume_mixed"));
+
+    const char *mode[] = {"sweep", "--resume", dir, "--mode", "persistent", NULL};
+    harness_expect_usage_error(mode, "--mode differs from the sweep's own");
+    const char *tgt[] = {"sweep", "--resume", dir, "--", target, "13", NULL};
+    harness_expect_usage_error(tgt, "the target differs from the sweep's own");
+    snprintf(other, sizeof other, "%s", harness_tmpdir());
+    const char *out[] = {"sweep", "--resume", dir, "--out", other, NULL};
+    harness_expect_usage_error(out, "is another folder");
+    const char *none[] = {"sweep", "--resume", other, NULL};
+    harness_expect_usage_error(none, "journal.jsonl: No such file or directory");
+    /* the same options again, and -j, are no conflict */
+    const char *same[] = {"sweep", "-q", "-j", "1", "--resume", dir, "--", target, "12", NULL};
+    assert_int_equal(pyfault(same), 1);
+
+    /* a corrupt line before the last is an error, not ignored */
+    append_journal(dir, "not json\n{\"kind\":\"trial\"}\n");
+    const char *resume[] = {"sweep", "-q", "--resume", dir, NULL};
+    harness_expect_usage_error(resume, "not a JSON object");
+
+    /* another target than the one counted when the sweep began */
+    remove_dir(dir);
+    short_sweep(dir, sizeof dir);
+    path_in(path, sizeof path, dir, "journal.jsonl");
+    char *text = slurp(path);
+    char *m = text ? strstr(text, "\"allocations\":") : NULL;
+    assert_non_null(m);
+    char *digits = m + strlen("\"allocations\":");
+    assert_true(*digits >= '1' && *digits <= '8');
+    (*digits)++; /* one more allocation than counted now */
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+    free(text);
+    harness_expect_usage_error(resume, "not the same target");
+    remove_dir(dir);
+    remove_dir(other);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_resume_c_target),
+        cmocka_unit_test(test_resume_fork_engine),
+        cmocka_unit_test(test_resume_python_startup),
+        cmocka_unit_test(test_resume_refusals),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
