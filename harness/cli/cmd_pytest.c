@@ -222,31 +222,6 @@ out:
     return rc;
 }
 
-/* Test T's own counting run (it alone) and its plan, into ST. */
-static int count_test(const struct pf_options *o, struct pf_context *ctx, const char *dir,
-                      unsigned index, struct pf_sweep_target *st, char *err, size_t errlen)
-{
-    char table[4200], spec[8400];
-    snprintf(spec, sizeof spec, "%s", o->inject);
-    if (o->plan_sites) {
-        snprintf(table, sizeof table, "%s/sites.%u", dir, index);
-        if (pf_site_plan_create(table, err, errlen) < 0)
-            return -1;
-        snprintf(spec, sizeof spec, "%s,sites=%s,sites-k=%llu,sites-depth=%u%s", o->inject, table,
-                 (unsigned long long)o->plan_sites, o->site_depth,
-                 o->plan_pow2 ? ",sites-pow2" : "");
-    }
-    if (pf_count_run(ctx, dir, st->t, spec, o->timeout_s > 0 ? o->timeout_s : COUNT_TIMEOUT,
-                     &st->allocations, &st->pace, &st->layer, err, errlen) < 0)
-        return -1;
-    if (!o->plan_sites)
-        return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
-    if (pf_site_plan_read(table, st->allocations, &st->sites, err, errlen) < 0)
-        return -1;
-    return pf_sweep_plan_make_list(o, st->allocations, st->sites.points, st->sites.npoints,
-                                   &st->plan, err, errlen);
-}
-
 /* Results: each target named by its test's node id. */
 static int write_results(const struct pt_args *p, const struct pf_sweep *sw,
                          const struct pf_sweep_target *sts, char **cmds[], unsigned nt,
@@ -424,7 +399,7 @@ int pf_cmd_pytest(int argc, char **argv)
     have_sw = 1;
     sw.progress = o->quiet ? 0 : isatty(2) ? 1 : 2;
     for (unsigned i = 0; i < nt && !pf_interrupted && !failed; i++) {
-        if (count_test(o, &ctx, dir, i, &sts[i], err, sizeof err) < 0) {
+        if (pf_count_target(o, &ctx, dir, i, COUNT_TIMEOUT, &sts[i], err, sizeof err) < 0) {
             if (!pf_interrupted)
                 fprintf(stderr, "pyfault pytest: %s\n", err);
             snprintf(sw.error, sizeof sw.error, "%.500s", err);

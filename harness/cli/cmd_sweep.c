@@ -44,39 +44,6 @@ static int check_out_dir(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
-/* The counting run of target INDEX: M, the wall time and, for --plan
- * sites, the call-site table; then the plan. Returns 0, or -1 with ERR. */
-static int count_target(const struct pf_options *o, struct pf_context *ctx, const char *dir,
-                        unsigned index, struct pf_sweep_target *st, char *err, size_t errlen)
-{
-    char table[4200], spec[6000];
-    const char *inject = o->inject;
-    if (o->plan_sites) {
-        snprintf(table, sizeof table, "%s/sites.%u", dir, index);
-        if (strchr(table, ',')) {
-            snprintf(err, errlen, "the scratch folder %s has a comma in its path, which a "
-                     "spec cannot carry: set TMPDIR", dir);
-            return -1;
-        }
-        if (pf_site_plan_create(table, err, errlen) < 0)
-            return -1;
-        snprintf(spec, sizeof spec, "%s%ssites=%s,sites-k=%llu,sites-depth=%u%s",
-                 inject ? inject : "", inject && inject[0] ? "," : "", table,
-                 (unsigned long long)o->plan_sites, o->site_depth,
-                 o->plan_pow2 ? ",sites-pow2" : "");
-        inject = spec;
-    }
-    if (pf_count_run(ctx, dir, st->t, inject, o->timeout_s > 0 ? o->timeout_s : COUNT_TIMEOUT,
-                     &st->allocations, &st->pace, &st->layer, err, errlen) < 0)
-        return -1;
-    if (!o->plan_sites)
-        return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
-    if (pf_site_plan_read(table, st->allocations, &st->sites, err, errlen) < 0)
-        return -1;
-    return pf_sweep_plan_make_list(o, st->allocations, st->sites.points, st->sites.npoints,
-                                   &st->plan, err, errlen);
-}
-
 /* Is folder A the folder B? */
 static int same_dir(const char *a, const char *b)
 {
@@ -403,7 +370,7 @@ int pf_cmd_sweep(int argc, char **argv)
     }
     int failed = 0;
     for (unsigned i = 0; i < nt && !pf_interrupted && !failed; i++) {
-        int rc = count_target(&o, &ctx, dir, i, &sts[i], err, sizeof err);
+        int rc = pf_count_target(&o, &ctx, dir, i, COUNT_TIMEOUT, &sts[i], err, sizeof err);
         if (resuming && !pf_interrupted &&
             (rc < 0 || check_target(&head, i, &sts[i], err, sizeof err) < 0)) {
             /* not counted, or another target: the folder stays as it was

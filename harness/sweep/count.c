@@ -3,6 +3,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "sweep.h"
 
 int pf_count_run(struct pf_context *ctx, const char *dir, const struct pf_target *t,
                  const char *inject, double timeout_s, uint64_t *eligible,
@@ -50,4 +53,36 @@ out:
     free(r);
     free(res);
     return rc;
+}
+
+int pf_count_target(const struct pf_options *o, struct pf_context *ctx, const char *dir,
+                    unsigned index, double count_timeout_s, struct pf_sweep_target *st,
+                    char *err, size_t errlen)
+{
+    char table[4200], spec[6000];
+    const char *inject = o->inject;
+    if (o->plan_sites) {
+        snprintf(table, sizeof table, "%s/sites.%u", dir, index);
+        if (strchr(table, ',')) {
+            snprintf(err, errlen, "the scratch folder %s has a comma in its path, which a "
+                     "spec cannot carry: set TMPDIR", dir);
+            return -1;
+        }
+        if (pf_site_plan_create(table, err, errlen) < 0)
+            return -1;
+        snprintf(spec, sizeof spec, "%s%ssites=%s,sites-k=%llu,sites-depth=%u%s",
+                 inject ? inject : "", inject && inject[0] ? "," : "", table,
+                 (unsigned long long)o->plan_sites, o->site_depth,
+                 o->plan_pow2 ? ",sites-pow2" : "");
+        inject = spec;
+    }
+    if (pf_count_run(ctx, dir, st->t, inject, o->timeout_s > 0 ? o->timeout_s : count_timeout_s,
+                     &st->allocations, &st->pace, &st->layer, err, errlen) < 0)
+        return -1;
+    if (!o->plan_sites)
+        return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
+    if (pf_site_plan_read(table, st->allocations, &st->sites, err, errlen) < 0)
+        return -1;
+    return pf_sweep_plan_make_list(o, st->allocations, st->sites.points, st->sites.npoints,
+                                   &st->plan, err, errlen);
 }

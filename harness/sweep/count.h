@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "options.h"
 #include "trial.h"
+
+struct pf_sweep_target;
 
 /* Runs T once under INJECT (filters only) with TIMEOUT_S and no stall
  * verdict (CTX's pace is cleared). Returns 0 with *ELIGIBLE, *PACE and
@@ -16,5 +19,13 @@
 int pf_count_run(struct pf_context *ctx, const char *dir, const struct pf_target *t,
                  const char *inject, double timeout_s, uint64_t *eligible,
                  struct pf_pace *pace, unsigned *layer, char *err, size_t errlen);
+
+/* Counts ST->t as a sweep with options O does (its filters, and for --plan
+ * sites the call-site table DIR/sites.INDEX), with COUNT_TIMEOUT_S unless
+ * O has a timeout, and fills ST's allocations, pace, layer, site points
+ * and plan. Returns 0, or -1 with a one-line message in ERR. */
+int pf_count_target(const struct pf_options *o, struct pf_context *ctx, const char *dir,
+                    unsigned index, double count_timeout_s, struct pf_sweep_target *st,
+                    char *err, size_t errlen);
 
 #endif
