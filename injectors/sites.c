@@ -21,6 +21,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -113,6 +114,25 @@ static int visit_object(struct dl_phdr_info *info, size_t size, void *data)
     return 0;
 }
 
+/* Is the call at IP in the executable (the object the loader names "")? */
+static int in_executable(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    uintptr_t ip = *(uintptr_t *)data;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && ip >= lo && ip < lo + ph->p_memsz)
+            return (info->dlpi_name && info->dlpi_name[0]) ? 2 : 1;
+    }
+    return 0;
+}
+
+static bool is_executable(uintptr_t ip)
+{
+    return dl_iterate_phdr(in_executable, &ip) == 1;
+}
+
 /* The key of a stack: its top frames, normalised per object. Never 0. */
 static uint64_t key_of(const uintptr_t *ips, int n)
 {
@@ -127,6 +147,32 @@ static uint64_t key_of(const uintptr_t *ips, int n)
     for (int f = 0; f < n; f++)
         h = mix(h, norm[f]);
     return h ? h : 1;
+}
+
+void pf_sites_fail_key(struct pyfault_ctl *page, const uintptr_t *ips, int nips)
+{
+    if (nips <= 0)
+        return;
+    /* the caller: the call instruction just before the return address */
+    char name[PYFAULT_CTL_NAME_MAX], obj[PYFAULT_PATH_MAX];
+    uintptr_t off, rel;
+    pf_symbolize(ips[0] - 1, name, sizeof name, &off, &rel, obj, sizeof obj);
+    memcpy(page->fail_func, name, sizeof name);
+    /* the executable is "" as the loader names it (and as key_of hashes
+     * it): two builds of one interpreter in two folders agree */
+    const char *base = strrchr(obj, '/');
+    base = base ? base + 1 : obj;
+    size_t blen = strnlen(base, sizeof page->fail_obj - 1);
+    if (is_executable(ips[0] - 1))
+        blen = 0;
+    memcpy(page->fail_obj, base, blen);
+    page->fail_obj[blen] = '\0';
+    page->fail_off = (uint32_t)off;
+    page->fail_rel = rel;
+    uint32_t line;
+    pf_pyframe_top(page->fail_pyfile, sizeof page->fail_pyfile, &line);
+    page->fail_pyline = line;
+    __atomic_store_n(&page->fail_key, key_of(ips, nips), __ATOMIC_RELEASE);
 }
 
 /* How many allocations of KEY there have been, this one included; 0 when
