@@ -153,6 +153,9 @@ static json_t *build(const struct pf_matrix *m)
             "signature", m->findings.v[t->finding].signature,
             "duration_ms", (json_int_t)t->duration_ms, "finding", (json_int_t)t->finding,
             "expected", t->expected));
+        if (t->site >= 0)
+            json_object_set_new(json_array_get(trials, json_array_size(trials) - 1), "site_key",
+                                pf_json_text(pf_strtab_get(&m->site_keys, t->site)));
     }
     json_t *findings = json_array();
     for (size_t k = 0; k < m->findings.n; k++)

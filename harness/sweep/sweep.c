@@ -30,6 +30,7 @@ void pf_sweep_init(struct pf_sweep *sw, const struct pf_options *o,
     pthread_mutex_init(&sw->lock, NULL);
     pthread_cond_init(&sw->cond, NULL);
     pf_findings_init(&sw->findings);
+    pf_strtab_init(&sw->site_keys);
     sw->nmodes = 0;
     if (o->modes & PF_MODE_ONESHOT)
         sw->modes[sw->nmodes++] = PF_MODE_ONESHOT;
@@ -42,6 +43,7 @@ void pf_sweep_free(struct pf_sweep *sw)
 {
     free(sw->trials);
     pf_findings_free(&sw->findings);
+    pf_strtab_free(&sw->site_keys);
     pthread_mutex_destroy(&sw->lock);
     pthread_cond_destroy(&sw->cond);
 }
@@ -126,6 +128,7 @@ static void record(struct pf_sweep *sw, uint64_t k, unsigned mode, uint64_t poin
     t->first_injected = res->first_injected;
     t->duration_ms = (uint32_t)res->duration_ms;
     t->finding = (int32_t)f;
+    t->site = res->site_key[0] ? (int32_t)pf_strtab_intern(&sw->site_keys, res->site_key) : -1;
     t->exit_code = (int16_t)res->exit_code;
     t->signal = (uint8_t)res->signal;
     t->cls = (uint8_t)res->v.cls;
