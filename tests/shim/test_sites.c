@@ -6,7 +6,8 @@
  * not move with the load address (ASLR). In Debian's python3.11: the
  * same keys and the same number of sites under two environments whose
  * allocation counts differ, which is what makes `--plan sites` a plan
- * that another machine repeats.
+ * that another machine repeats. And the first failure's site key in the
+ * control page: the same key as the table's, with the caller's name.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,8 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "pyfault.h"
 
 #include "proc.h"
 #include "pyrun.h"
@@ -185,6 +189,68 @@ static void test_python_sites_stay_put(void **state)
             fail_msg("site key %d differs: 0x%llx vs 0x%llx", i, a.key[i], b.key[i]);
 }
 
+static struct pyfault_ctl *new_page(char *path)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, sizeof(struct pyfault_ctl)), 0);
+    struct pyfault_ctl *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    assert_true(page != MAP_FAILED);
+    return page;
+}
+
+/* Fails allocation N of the sites target with a control page; returns
+ * the page (the caller unmaps it). */
+static struct pyfault_ctl *fail_at(int n)
+{
+    char path[] = "/tmp/pyfault-sites-ctl-XXXXXX";
+    struct pyfault_ctl *page = new_page(path);
+    const char *env[] = {fmt("PYFAULT_CTL=%s", path), NULL};
+    struct proc_result r;
+    run_target("sites", fmt("layer=libc,site=sites_work,nth=%d", n), NULL, env, &r);
+    unlink(path);
+    proc_result_free(&r);
+    assert_int_equal(page->version, PYFAULT_CTL_VERSION);
+    assert_int_equal(page->first_injected, (uint64_t)n);
+    return page;
+}
+
+static unsigned long long key_at(const struct table *t, unsigned long long p)
+{
+    for (int i = 0; i < t->n; i++)
+        if (t->point[i] == p)
+            return t->key[i];
+    fail_msg("no line for point %llu", p);
+    return 0;
+}
+
+static void test_failure_key_in_control_page(void **state)
+{
+    (void)state;
+    struct table t;
+    table_of("", &t);
+    /* site_a's first allocation is 1, site_b's 101: both through grab */
+    struct pyfault_ctl *a = fail_at(1), *b = fail_at(101), *a2 = fail_at(2);
+    /* the key is the table's: the same computation, per-object normalised */
+    assert_true(a->fail_key == key_at(&t, 1));
+    assert_true(b->fail_key == key_at(&t, 101));
+    assert_true(a2->fail_key == a->fail_key);
+    assert_true(a->fail_key != b->fail_key);
+    /* the caller, by name and offset, in the executable ("") */
+    assert_string_equal(a->fail_func, "grab");
+    assert_string_equal(b->fail_func, "grab");
+    assert_int_equal(a->fail_off, b->fail_off);
+    assert_true(a->fail_off > 0);
+    assert_string_equal(a->fail_obj, "");
+    /* no Python here */
+    assert_string_equal(a->fail_pyfile, "");
+    assert_int_equal(a->fail_pyline, 0);
+    munmap(a, sizeof *a);
+    munmap(b, sizeof *b);
+    munmap(a2, sizeof *a2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_depth_decides_the_site),
         cmocka_unit_test(test_keys_do_not_move_with_aslr),
         cmocka_unit_test(test_python_sites_stay_put),
+        cmocka_unit_test(test_failure_key_in_control_page),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

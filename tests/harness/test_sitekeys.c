@@ -1,0 +1,132 @@
+/*
+ * test_sitekeys: a failure point's identity beside N. A "patch" that adds
+ * one allocation at start-up (build/targets/sitekey_patched against
+ * sitekey_vanilla, run by `pyfault matrix` as 3.11-patched and
+ * 3.11-vanilla) moves the unchecked allocation from N=6 to N=7: matched
+ * by N, the verdicts would read "fixed" at 6 and "regressed" at 7; matched
+ * by site key, the one point is "still failing". And on
+ * /usr/bin/python3.11 a trial's site key ends with the Python file:line
+ * of the failing allocation.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "harness_cli.h"
+#include "proc.h"
+#include "skipping.h"
+
+/* How many times NEEDLE occurs in the file at PATH. */
+static int occurrences(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot read %s", path);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    int k = 0;
+    for (const char *p = strstr(buf, needle); p; p = strstr(p + 1, needle))
+        k++;
+    return k;
+}
+
+/* The segfault trial of INTERP in RESULTS. */
+static json_t *segfault_of(json_t *results, const char *interp)
+{
+    size_t i;
+    json_t *t, *found = NULL;
+    json_array_foreach(json_object_get(results, "trials"), i, t)
+        if (strcmp(harness_str(t, "interpreter"), interp) == 0 &&
+            strcmp(harness_str(t, "class"), "segfault") == 0) {
+            assert_null(found); /* one unchecked allocation, one segfault */
+            found = t;
+        }
+    assert_non_null(found);
+    return found;
+}
+
+static void test_extra_allocation_keeps_verdicts(void **state)
+{
+    (void)state;
+    const char *out = harness_tmpdir();
+    char vanilla[4200], patched[4200];
+    snprintf(vanilla, sizeof vanilla, "3.11-vanilla=%s", project_path("build/targets/sitekey_vanilla"));
+    snprintf(patched, sizeof patched, "3.11-patched=%s", project_path("build/targets/sitekey_patched"));
+    const char *args[] = {"matrix", "-q", "-j", "1", "--startup-stride", "0", "--interp", vanilla,
+                          "--interp", patched, "--out", out,
+                          "tests/harness/data/sitekey_extra.py", NULL};
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    if (r.exit_code != 0)
+        fail_msg("matrix exited %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+
+    char path[4200];
+    snprintf(path, sizeof path, "%s/results.json", out);
+    json_error_t jerr;
+    json_t *res = json_load_file(path, 0, &jerr);
+    if (!res)
+        fail_msg("%s: %s", path, jerr.text);
+    /* the same call, one number further on the patched build */
+    json_t *v = segfault_of(res, "3.11-vanilla"), *p = segfault_of(res, "3.11-patched");
+    assert_int_equal(json_integer_value(json_object_get(v, "point")), 6);
+    assert_int_equal(json_integer_value(json_object_get(p, "point")), 7);
+    assert_string_equal(harness_str(v, "site_key"), harness_str(p, "site_key"));
+    assert_true(strncmp(harness_str(v, "site_key"), "crash_site+0x", 13) == 0);
+    /* every failing trial has a key; the run that met no failure has none */
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(res, "trials"), i, t) {
+        int failed = json_is_integer(json_object_get(t, "point")) &&
+                     strcmp(harness_str(t, "class"), "ok") != 0;
+        assert_int_equal(harness_str(t, "site_key")[0] != '\0', failed);
+    }
+    json_decref(res);
+
+    /* the report's verdict rows: one point, still failing; nothing fixed,
+     * regressed or new */
+    snprintf(path, sizeof path, "%s/index.html", out);
+    assert_int_equal(occurrences(path, "<tr data-k=\"still failing\">"), 1);
+    assert_int_equal(occurrences(path, "<tr data-k=\"fixed\">"), 0);
+    assert_int_equal(occurrences(path, "<tr data-k=\"regressed\">"), 0);
+    assert_int_equal(occurrences(path, "<tr data-k=\"new\">"), 0);
+}
+
+static void test_python_file_line(void **state)
+{
+    (void)state;
+    if (access("/usr/bin/python3.11", X_OK) != 0)
+        skip_because("no /usr/bin/python3.11");
+    /* the region's first allocation: made by line 6 of the script */
+    const char *args[] = {"--python", "/usr/bin/python3.11", "--inject", "region,nth=1",
+                          "tests/harness/data/sitekey_region.py", NULL};
+    int status;
+    json_t *j = harness_run_json(args, &status, NULL);
+    const char *key = harness_str(j, "site_key");
+    const char *at = strstr(key, " @ ");
+    if (!at || !strstr(at, "/tests/harness/data/sitekey_region.py:6") ||
+        strcmp(key + strlen(key) - 2, ":6") != 0)
+        fail_msg("site key without the script's line 6: \"%s\"", key);
+    /* a C caller before it: function+offset, or object+offset when stripped */
+    assert_non_null(strstr(key, "+0x"));
+    assert_true(strstr(key, "+0x") < at);
+    json_decref(j);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_extra_allocation_keeps_verdicts),
+        cmocka_unit_test(test_python_file_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
