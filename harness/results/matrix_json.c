@@ -96,11 +96,12 @@ static json_t *finding_json(const struct pf_matrix *m, size_t k)
         if (bits & (1ull << (s % 64)))
             json_array_append_new(scen, json_string(m->scen[s].name));
     }
-    return json_pack("{s:i, s:s, s:s, s:s, s:i, s:o, s:s, s:o, s:o, s:s}",
+    return json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:o, s:s, s:o, s:o, s:s}",
                      "id", (json_int_t)k, "signature", f->signature,
                      "class", pf_class_name((enum pf_class)f->cls),
                      "subkind", f->sub ? pf_subkind_name((enum pf_subkind)f->sub) : "",
-                     "count", (json_int_t)f->count, "frames", pf_json_signature_frames(f->signature),
+                     "count", (json_int_t)f->count, "points", (json_int_t)f->points,
+                     "frames", pf_json_signature_frames(f->signature),
                      "repro", f->repro, "interpreters", interps, "scenarios", scen,
                      "detail", x->detail);
 }

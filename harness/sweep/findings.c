@@ -1,10 +1,14 @@
-/* findings.c: a small string-keyed hash table (FNV-1a, linear probing). */
+/* findings.c: a small string-keyed hash table (FNV-1a, linear probing),
+ * and the distinct failure points of each finding (strtab.h). */
 #include "findings.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "array.h"
+#include "sitekey.h"
 
 static uint64_t fnv1a(const char *s)
 {
@@ -107,6 +111,23 @@ long pf_findings_add(struct pf_findings *f, const char *signature, int cls, int 
     return (long)f->n++;
 }
 
+int pf_findings_point(struct pf_findings *f, long k, const char *site_key, uint64_t rank,
+                      unsigned target, uint64_t point, unsigned mode)
+{
+    if (k < 0 || (size_t)k >= f->n)
+        return 0;
+    char id[PF_SITEKEY_TEXT_MAX + 64];
+    if (site_key && site_key[0])
+        snprintf(id, sizeof id, "%ld|%" PRIu64 "|%s", k, rank, site_key);
+    else
+        snprintf(id, sizeof id, "%ld|#%u:%" PRIu64 ":%u", k, target, point, mode);
+    size_t before = f->seen.n;
+    if (pf_strtab_intern(&f->seen, id) < 0)
+        return -1;
+    f->v[k].points += f->seen.n > before;
+    return 0;
+}
+
 void pf_findings_free(struct pf_findings *f)
 {
     for (size_t i = 0; i < f->n; i++) {
@@ -116,5 +137,6 @@ void pf_findings_free(struct pf_findings *f)
     }
     free(f->v);
     free(f->slots);
+    pf_strtab_free(&f->seen);
     memset(f, 0, sizeof *f);
 }
