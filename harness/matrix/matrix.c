@@ -53,7 +53,6 @@ int pf_matrix_init(struct pf_matrix *m, const struct pf_matrix_config *cfg,
     memset(m, 0, sizeof *m);
     pf_findings_init(&m->findings);
     pf_strtab_init(&m->site_keys);
-    pf_strtab_init(&m->key_counts);
     m->cfg = *cfg;
     m->interps = interps;
     m->ninterps = ninterps;
@@ -124,23 +123,6 @@ static long finding_for(struct pf_matrix *m, const struct pf_mcell *c, uint64_t 
     return x->detail ? f : -1;
 }
 
-/* How many trials of CELL and MODE had SITE_KEY before this one. */
-static int key_rank(struct pf_matrix *m, unsigned cell, unsigned mode, const char *site_key,
-                    uint64_t *rank)
-{
-    char id[PF_SITEKEY_TEXT_MAX + 32];
-    snprintf(id, sizeof id, "%u|%u|%s", cell, mode, site_key);
-    long i = pf_strtab_intern(&m->key_counts, id);
-    if (i < 0 || pf_array_reserve(m->key_seen, m->key_seen_cap, (size_t)i + 1, 64) < 0)
-        return -1;
-    if ((size_t)i >= m->key_seen_n) { /* new: interning appends */
-        m->key_seen[i] = 0;
-        m->key_seen_n = (size_t)i + 1;
-    }
-    *rank = m->key_seen[i]++;
-    return 0;
-}
-
 /* Records one trial of cell C. Returns 0, or -1 on ENOMEM. */
 static int record(struct pf_matrix *m, struct pf_mcell *c, uint64_t point, unsigned mode,
                   int cls, int sub, uint32_t duration_ms, const char *signature,
@@ -153,12 +135,9 @@ static int record(struct pf_matrix *m, struct pf_mcell *c, uint64_t point, unsig
     if (site_key[0] && site < 0)
         return -1;
     /* the cross-cell dedup: the same call in two cells is one point (a
-     * cell's trials come in N order, so the rank is the key's how-manyth) */
-    unsigned cell = c->scenario * m->ninterps + c->interp;
-    uint64_t rank = 0;
-    if (site_key[0] && key_rank(m, cell, mode, site_key, &rank) < 0)
-        return -1;
-    if (pf_findings_point(&m->findings, f, site_key, rank, cell, point, mode) < 0)
+     * cell's trials come in N order) */
+    if (pf_findings_point(&m->findings, f, site_key, c->scenario * m->ninterps + c->interp,
+                          point, mode) < 0)
         return -1;
     if (pf_array_reserve(m->trials, m->cap, m->ntrials + 1, 1024) < 0)
         return -1;
@@ -455,8 +434,6 @@ void pf_matrix_free(struct pf_matrix *m)
     free(m->extra);
     pf_findings_free(&m->findings);
     pf_strtab_free(&m->site_keys);
-    pf_strtab_free(&m->key_counts);
-    free(m->key_seen);
     free(m->trials);
     free(m->cells);
     free(m->interps);

@@ -63,9 +63,6 @@ struct pf_matrix {
     size_t ntrials, cap;
     struct pf_findings findings;  /* dedup by signature; example = first cell's */
     struct pf_strtab site_keys;   /* the trials' site keys, interned */
-    struct pf_strtab key_counts;  /* "CELL|MODE|KEY" ... */
-    uint64_t *key_seen;           /* ... and how many trials each had so far */
-    size_t key_seen_n, key_seen_cap;
     struct pf_mfinding *extra;    /* findings.n of them */
     size_t extra_cap;
     uint64_t duration_ms;

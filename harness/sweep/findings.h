@@ -22,12 +22,24 @@ struct pf_finding {
     unsigned mode;
 };
 
+/* The distinct failure points met, per finding: a point is a site key and
+ * its rank (the how-manyth trial of that key in its target and mode, N
+ * breaking the tie), so the same call at N in one target (or cell) and
+ * at N+1 in another is one point; a trial without a key is its N in its
+ * target and mode. */
+struct pf_points {
+    struct pf_strtab seen;   /* "FINDING|RANK|KEY" or "FINDING|#TARGET:N:MODE" */
+    struct pf_strtab keys;   /* "TARGET|MODE|KEY" ... */
+    uint64_t *key_trials;    /* ... and how many trials each had so far */
+    size_t key_trials_n, key_trials_cap;
+};
+
 struct pf_findings {
     struct pf_finding *v;
     size_t n, cap;
     uint32_t *slots;    /* open addressing: index + 1, 0 = empty */
     size_t nslots;
-    struct pf_strtab seen; /* "FINDING|POINT" for every point met */
+    struct pf_points points; /* every point met (pf_findings_point) */
 };
 
 /* Empty table. */
@@ -38,14 +50,18 @@ void pf_findings_init(struct pf_findings *f);
 long pf_findings_add(struct pf_findings *f, const char *signature, int cls, int sub,
                      const char *repro, const char *stderr_tail, unsigned target,
                      uint64_t point, unsigned mode);
-/* Records that finding K was met at a failure point: the point is its
- * SITE_KEY and RANK (the how-manyth trial of that key in its target and
- * mode, in N order) when there is a key, so the same call met at N in
- * one target (or cell) and at N+1 in another is one point; without a key
- * it is N in TARGET and MODE. Counts it into K's points when new.
+/* Records a trial of finding K with SITE_KEY ("" = none) at POINT of
+ * TARGET in MODE; each target's trials must come in N order. Returns 1
+ * when the point is new for K, 0 when not, -1 on ENOMEM. Empty P is all
+ * zeros. */
+int pf_points_add(struct pf_points *p, long k, const char *site_key, unsigned target,
+                  uint64_t point, unsigned mode);
+/* Frees P. */
+void pf_points_free(struct pf_points *p);
+/* pf_points_add into F's own points, counted into finding K's points.
  * Returns 0, or -1 on ENOMEM. */
-int pf_findings_point(struct pf_findings *f, long k, const char *site_key, uint64_t rank,
-                      unsigned target, uint64_t point, unsigned mode);
+int pf_findings_point(struct pf_findings *f, long k, const char *site_key, unsigned target,
+                      uint64_t point, unsigned mode);
 /* Frees the table. */
 void pf_findings_free(struct pf_findings *f);
 

@@ -90,6 +90,11 @@ static void test_extra_allocation_keeps_verdicts(void **state)
                      strcmp(harness_str(t, "class"), "ok") != 0;
         assert_int_equal(harness_str(t, "site_key")[0] != '\0', failed);
     }
+    /* the cross-cell dedup: one segfault finding, met at one point */
+    json_t *f = json_array_get(json_object_get(res, "findings"),
+                               (size_t)json_integer_value(json_object_get(v, "finding")));
+    assert_int_equal(json_integer_value(json_object_get(f, "count")), 2);
+    assert_int_equal(json_integer_value(json_object_get(f, "points")), 1);
     json_decref(res);
 
     /* the report's verdict rows: one point, still failing; nothing fixed,
@@ -99,6 +104,56 @@ static void test_extra_allocation_keeps_verdicts(void **state)
     assert_int_equal(occurrences(path, "<tr data-k=\"fixed\">"), 0);
     assert_int_equal(occurrences(path, "<tr data-k=\"regressed\">"), 0);
     assert_int_equal(occurrences(path, "<tr data-k=\"new\">"), 0);
+}
+
+/* The points of the finding whose signature starts with SIG in PATH. */
+static long long points_of(const char *path, const char *sig)
+{
+    json_error_t jerr;
+    json_t *res = json_load_file(path, 0, &jerr);
+    if (!res)
+        fail_msg("%s: %s", path, jerr.text);
+    size_t i;
+    json_t *f;
+    long long points = -1;
+    json_array_foreach(json_object_get(res, "findings"), i, f)
+        if (strncmp(harness_str(f, "signature"), sig, strlen(sig)) == 0)
+            points = json_integer_value(json_object_get(f, "points"));
+    json_decref(res);
+    return points;
+}
+
+/* Two shards merged count the points as the whole run does. */
+static void test_merged_points(void **state)
+{
+    (void)state;
+    char vanilla[4200], patched[4200], shard[2][4200], res[2][4200];
+    snprintf(vanilla, sizeof vanilla, "3.11-vanilla=%s", project_path("build/targets/sitekey_vanilla"));
+    snprintf(patched, sizeof patched, "3.11-patched=%s", project_path("build/targets/sitekey_patched"));
+    for (int k = 0; k < 2; k++) {
+        snprintf(shard[k], sizeof shard[k], "%d/2", k + 1);
+        const char *out = harness_tmpdir();
+        snprintf(res[k], sizeof res[k], "%s/results.json", out);
+        const char *args[] = {"matrix", "-q", "-j", "1", "--startup-stride", "0", "--shard", shard[k],
+                              "--interp", vanilla, "--interp", patched, "--out", out,
+                              "tests/harness/data/sitekey_extra.py", NULL};
+        struct proc_result r;
+        harness_cli(args, &r, NULL);
+        if (r.exit_code != 0)
+            fail_msg("matrix exited %d: %s%s", r.exit_code, r.out, r.err);
+        proc_result_free(&r);
+    }
+    char merged[4300];
+    snprintf(merged, sizeof merged, "%s/merged.json", harness_tmpdir());
+    const char *args[] = {"merge", res[0], res[1], "-o", merged, NULL};
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    if (r.exit_code != 0)
+        fail_msg("merge exited %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+    assert_int_equal(points_of(merged, "segfault: crash_site"), 1);
+    /* row_site allocates six times a run: six points, whichever cell */
+    assert_int_equal(points_of(merged, "error: row_site"), 6);
 }
 
 static void test_python_file_line(void **state)
@@ -126,6 +181,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extra_allocation_keeps_verdicts),
+        cmocka_unit_test(test_merged_points),
         cmocka_unit_test(test_python_file_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
