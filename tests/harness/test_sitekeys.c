@@ -6,7 +6,7 @@
  * by N, the verdicts would read "fixed" at 6 and "regressed" at 7; matched
  * by site key, the one point is "still failing". And on
  * /usr/bin/python3.11 a trial's site key ends with the Python file:line
- * of the failing allocation.
+ * of the failing allocation. The exec and fork engines give the same keys.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -156,6 +156,33 @@ static void test_merged_points(void **state)
     assert_int_equal(points_of(merged, "error: row_site"), 6);
 }
 
+/* The key comes from the control page in exec'd and forked trials alike. */
+static void test_fork_engine_keys(void **state)
+{
+    (void)state;
+    char target[4200];
+    snprintf(target, sizeof target, "%s", project_path("build/targets/sitekey_vanilla"));
+    json_t *runs[2];
+    const char *engines[2] = {"exec", "fork"};
+    for (int e = 0; e < 2; e++) {
+        const char *args[] = {"--engine", engines[e], "--inject", "layer=libc", "--", target, "x", NULL};
+        int status;
+        runs[e] = harness_sweep_json(args, &status);
+    }
+    json_t *a = json_object_get(runs[0], "trials"), *b = json_object_get(runs[1], "trials");
+    assert_int_equal(json_array_size(a), 11);
+    assert_int_equal(json_array_size(b), 11);
+    for (size_t i = 0; i < 11; i++) {
+        json_t *x = json_array_get(a, i), *y = json_array_get(b, i);
+        assert_int_equal(json_integer_value(json_object_get(x, "point")),
+                         json_integer_value(json_object_get(y, "point")));
+        assert_string_equal(harness_str(x, "site_key"), harness_str(y, "site_key"));
+    }
+    assert_true(strncmp(harness_str(json_array_get(b, 5), "site_key"), "crash_site+0x", 13) == 0);
+    json_decref(runs[0]);
+    json_decref(runs[1]);
+}
+
 static void test_python_file_line(void **state)
 {
     (void)state;
@@ -182,6 +209,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extra_allocation_keeps_verdicts),
         cmocka_unit_test(test_merged_points),
+        cmocka_unit_test(test_fork_engine_keys),
         cmocka_unit_test(test_python_file_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
