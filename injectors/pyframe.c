@@ -8,16 +8,18 @@
  * would be counted and could be failed), and both run with the GIL
  * assumed. Instead the thread's state comes from PyGILState_GetThisThreadState
  * (a thread-specific-storage read), and the chain
- * tstate->cframe->current_frame->f_code is walked with pf_mem_read, which
- * never faults, using the 3.11 layout (CPython's Include/cpython/pystate.h
- * and Include/internal/pycore_frame.h; fixed within a release series).
+ * tstate->cframe->current_frame->f_code (3.13: tstate->current_frame->
+ * f_executable) is walked with pf_mem_read, which never faults, using the
+ * version's layout (CPython's Include/cpython/pystate.h and
+ * Include/internal/pycore_frame.h; fixed within a release series; on
+ * 3.13 checked against the _Py_DebugOffsets at the head of _PyRuntime).
  * The line comes from PyCode_Addr2Line, a pure walk over the code
  * object's location table (no allocation, no callback). The file name is
  * copied only when it is a compact ASCII string, which co_filename is in
  * practice; otherwise there is no Python part.
  *
- * Other versions (3.12 moved current_frame, 3.13 has _Py_DebugOffsets)
- * give no Python part: the site key is then the C part alone.
+ * 3.11 and 3.13 (not free-threaded) are read; other versions give no
+ * Python part: the site key is then the C part alone.
  */
 #include "internal.h"
 
@@ -30,22 +32,45 @@ extern void *PyGILState_GetThisThreadState(void) PF_WEAK_IMPORT;
 extern int PyCode_Addr2Line(void *code, int addrq) PF_WEAK_IMPORT;
 extern const unsigned long Py_Version PF_WEAK_IMPORT;
 
-/* CPython 3.11 on LP64 (measured with offsetof against 3.11.2's headers) */
-#define T311_CFRAME 56          /* PyThreadState.cframe */
-#define C311_CURRENT_FRAME 8    /* _PyCFrame.current_frame */
-#define F311_CODE 32            /* _PyInterpreterFrame.f_code */
-#define F311_PREVIOUS 48        /* .previous */
-#define F311_PREV_INSTR 56      /* .prev_instr */
-#define F311_OWNER 69           /* .owner */
-#define F311_OWNED_BY_GENERATOR 1
+/* Where the fields are, per version, on LP64 (measured with offsetof
+ * against 3.11.2's and 3.13.5's headers; fixed within a release series). */
+struct layout {
+    unsigned tstate_cframe;     /* 3.11: PyThreadState.cframe; 0 = none (3.13) */
+    unsigned tstate_frame;      /* _PyCFrame.current_frame (3.11) or
+                                 * PyThreadState.current_frame (3.13) */
+    unsigned f_code;            /* _PyInterpreterFrame.f_code / f_executable */
+    unsigned f_previous;
+    unsigned f_instr;           /* prev_instr (3.11) / instr_ptr (3.13) */
+    unsigned f_owner;
+    unsigned co_filename, co_firsttraceable, co_code;
+    unsigned u_data;            /* sizeof(PyASCIIObject) */
+    int check_code_type;        /* f_executable may be None (3.13's shim frames) */
+};
+
+static const struct layout v311 = {
+    .tstate_cframe = 56, .tstate_frame = 8, .f_code = 32, .f_previous = 48, .f_instr = 56,
+    .f_owner = 69, .co_filename = 112, .co_firsttraceable = 168, .co_code = 184, .u_data = 48,
+};
+static const struct layout v313 = {
+    .tstate_cframe = 0, .tstate_frame = 72, .f_code = 0, .f_previous = 8, .f_instr = 56,
+    .f_owner = 70, .co_filename = 112, .co_firsttraceable = 184, .co_code = 200, .u_data = 40,
+    .check_code_type = 1,
+};
+
+#define OWNED_BY_GENERATOR 1    /* both versions */
+#define OWNED_BY_CSTACK 3       /* 3.13: a C shim frame, never Python's */
+#define O_TYPE 8                /* PyObject.ob_type */
 #define O_SIZE 16               /* PyVarObject.ob_size */
-#define CO311_FILENAME 112      /* PyCodeObject.co_filename */
-#define CO311_FIRSTTRACEABLE 168 /* ._co_firsttraceable */
-#define CO311_CODE 184          /* .co_code_adaptive */
-#define U311_LENGTH 16          /* PyASCIIObject.length */
-#define U311_STATE 32           /* .state: kind bits 2-4, compact 5, ascii 6 */
-#define U311_DATA 48            /* sizeof(PyASCIIObject): a compact ASCII string's bytes */
+#define U_LENGTH 16             /* PyASCIIObject.length */
+#define U_STATE 32              /* .state: kind bits 2-4, compact 5, ascii 6 */
 #define MAX_FRAMES 64           /* frames skipped looking for a complete one */
+
+/* 3.13's _PyRuntime starts with _Py_DebugOffsets: cookie, version,
+ * free_threaded, ... thread_state.current_frame at 184 (pycore_runtime.h) */
+extern char _PyRuntime[] PF_WEAK_IMPORT;
+extern char PyCode_Type[] PF_WEAK_IMPORT;
+#define DBG_FREE_THREADED 16
+#define DBG_TSTATE_CURRENT_FRAME 184
 
 static bool read_ptr(uintptr_t at, uintptr_t *out)
 {
@@ -53,12 +78,12 @@ static bool read_ptr(uintptr_t at, uintptr_t *out)
 }
 
 /* Copies the compact ASCII string at STR into OUT (its tail when longer). */
-static bool read_ascii(uintptr_t str, char *out, size_t outlen)
+static bool read_ascii(const struct layout *L, uintptr_t str, char *out, size_t outlen)
 {
     int64_t len;
     uint32_t state;
-    if (!pf_mem_read(&len, str + U311_LENGTH, sizeof len) ||
-        !pf_mem_read(&state, str + U311_STATE, sizeof state))
+    if (!pf_mem_read(&len, str + U_LENGTH, sizeof len) ||
+        !pf_mem_read(&state, str + U_STATE, sizeof state))
         return false;
     if (!(state & (1u << 5)) || !(state & (1u << 6)) || len <= 0 || len > 1 << 20)
         return false;
@@ -67,43 +92,53 @@ static bool read_ascii(uintptr_t str, char *out, size_t outlen)
         skip = n - (outlen - 1);
         n = outlen - 1;
     }
-    if (!pf_mem_read(out, str + U311_DATA + skip, n))
+    if (!pf_mem_read(out, str + L->u_data + skip, n))
         return false;
     out[n] = '\0';
     return true;
 }
 
-/* The top complete frame of a 3.11 thread state: file and line. */
-static bool top_311(uintptr_t tstate, char *file, size_t filelen, uint32_t *line)
+/* The top complete frame of a thread state: file and line. */
+static bool top_frame(const struct layout *L, uintptr_t tstate, char *file, size_t filelen,
+                      uint32_t *line)
 {
-    uintptr_t cframe, frame;
-    if (!read_ptr(tstate + T311_CFRAME, &cframe) ||
-        !read_ptr(cframe + C311_CURRENT_FRAME, &frame))
+    uintptr_t frame, holder = tstate;
+    if (L->tstate_cframe && !read_ptr(tstate + L->tstate_cframe, &holder))
+        return false;
+    if (!read_ptr(holder + L->tstate_frame, &frame))
         return false;
     for (int depth = 0; depth < MAX_FRAMES && frame; depth++) {
-        uintptr_t code, prev_instr, previous = 0;
+        uintptr_t code, instr, previous = 0, type = 0;
         char owner;
         int32_t firsttraceable;
         int64_t ncode;
-        if (!read_ptr(frame + F311_CODE, &code) ||
-            !pf_mem_read(&prev_instr, frame + F311_PREV_INSTR, sizeof prev_instr) ||
-            !pf_mem_read(&owner, frame + F311_OWNER, 1) ||
-            !pf_mem_read(&firsttraceable, code + CO311_FIRSTTRACEABLE, sizeof firsttraceable) ||
+        if (!pf_mem_read(&owner, frame + L->f_owner, 1))
+            return false;
+        pf_mem_read(&previous, frame + L->f_previous, sizeof previous);
+        if (owner == OWNED_BY_CSTACK && L->check_code_type) {
+            frame = previous;
+            continue;
+        }
+        if (!read_ptr(frame + L->f_code, &code) ||
+            (L->check_code_type &&
+             (!pf_mem_read(&type, code + O_TYPE, sizeof type) || type != (uintptr_t)PyCode_Type)) ||
+            !pf_mem_read(&instr, frame + L->f_instr, sizeof instr) ||
+            !pf_mem_read(&firsttraceable, code + L->co_firsttraceable, sizeof firsttraceable) ||
             !pf_mem_read(&ncode, code + O_SIZE, sizeof ncode))
             return false;
-        pf_mem_read(&previous, frame + F311_PREVIOUS, sizeof previous);
-        uintptr_t start = code + CO311_CODE;
+        uintptr_t start = code + L->co_code;
         /* an incomplete frame (_PyFrame_IsIncomplete) has not started its
          * code yet: the caller's line is the one running */
-        if (owner != F311_OWNED_BY_GENERATOR && prev_instr < start + 2 * (uintptr_t)firsttraceable) {
+        if (owner != OWNED_BY_GENERATOR && instr < start + 2 * (uintptr_t)firsttraceable) {
             frame = previous;
             continue;
         }
         uintptr_t fname;
-        if (!read_ptr(code + CO311_FILENAME, &fname) || !read_ascii(fname, file, filelen))
+        if (!read_ptr(code + L->co_filename, &fname) || !read_ascii(L, fname, file, filelen))
             return false;
-        /* lasti in bytes (_PyInterpreterFrame_LASTI * sizeof(_Py_CODEUNIT)) */
-        intptr_t addr = (intptr_t)prev_instr - (intptr_t)start;
+        /* the instruction's offset in bytes: 3.11 keeps the previous one
+         * (_PyInterpreterFrame_LASTI), 3.13 the current one */
+        intptr_t addr = (intptr_t)instr - (intptr_t)start;
         if (addr >= 2 * (intptr_t)ncode)
             return false;
         int l = PyCode_Addr2Line((void *)code, addr < 0 ? -1 : (int)addr);
@@ -113,18 +148,35 @@ static bool top_311(uintptr_t tstate, char *file, size_t filelen, uint32_t *line
     return false;
 }
 
+/* The layout of the running interpreter, or NULL when we have none. */
+static const struct layout *layout_now(void)
+{
+    unsigned long minor = Py_Version >> 16;
+    if (minor == 0x030b)
+        return &v311;
+    if (minor != 0x030d || !_PyRuntime || !PyCode_Type)
+        return NULL;
+    /* a free-threaded build lays objects out differently: not ours */
+    uint64_t ft, cur;
+    if (memcmp(_PyRuntime, "xdebugpy", 8) != 0 ||
+        !pf_mem_read(&ft, (uintptr_t)_PyRuntime + DBG_FREE_THREADED, sizeof ft) || ft != 0 ||
+        !pf_mem_read(&cur, (uintptr_t)_PyRuntime + DBG_TSTATE_CURRENT_FRAME, sizeof cur) ||
+        cur != v313.tstate_frame)
+        return NULL;
+    return &v313;
+}
+
 bool pf_pyframe_top(char *file, size_t filelen, uint32_t *line)
 {
     file[0] = '\0';
     *line = 0;
     if (!&Py_Version || !PyGILState_GetThisThreadState || !PyCode_Addr2Line || filelen < 2)
         return false;
-    if ((Py_Version >> 16) != 0x030b)
-        return false;
-    uintptr_t tstate = (uintptr_t)PyGILState_GetThisThreadState();
+    const struct layout *L = layout_now();
+    uintptr_t tstate = L ? (uintptr_t)PyGILState_GetThisThreadState() : 0;
     if (!tstate)
         return false;
-    if (!top_311(tstate, file, filelen, line)) {
+    if (!top_frame(L, tstate, file, filelen, line)) {
         file[0] = '\0';
         *line = 0;
         return false;

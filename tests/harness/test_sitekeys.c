@@ -183,13 +183,11 @@ static void test_fork_engine_keys(void **state)
     json_decref(runs[1]);
 }
 
-static void test_python_file_line(void **state)
+/* On interpreter PY: the region's first allocation, made by line 6 of the
+ * script, has that file:line in its key. */
+static void file_line_on(const char *py)
 {
-    (void)state;
-    if (access("/usr/bin/python3.11", X_OK) != 0)
-        skip_because("no /usr/bin/python3.11");
-    /* the region's first allocation: made by line 6 of the script */
-    const char *args[] = {"--python", "/usr/bin/python3.11", "--inject", "region,nth=1",
+    const char *args[] = {"--python", py, "--inject", "region,nth=1",
                           "tests/harness/data/sitekey_region.py", NULL};
     int status;
     json_t *j = harness_run_json(args, &status, NULL);
@@ -197,11 +195,29 @@ static void test_python_file_line(void **state)
     const char *at = strstr(key, " @ ");
     if (!at || !strstr(at, "/tests/harness/data/sitekey_region.py:6") ||
         strcmp(key + strlen(key) - 2, ":6") != 0)
-        fail_msg("site key without the script's line 6: \"%s\"", key);
+        fail_msg("%s: site key without the script's line 6: \"%s\"", py, key);
     /* a C caller before it: function+offset, or object+offset when stripped */
     assert_non_null(strstr(key, "+0x"));
     assert_true(strstr(key, "+0x") < at);
     json_decref(j);
+}
+
+static void test_python_file_line(void **state)
+{
+    (void)state;
+    if (access("/usr/bin/python3.11", X_OK) != 0)
+        skip_because("no /usr/bin/python3.11");
+    file_line_on("/usr/bin/python3.11");
+}
+
+/* 3.13's frames are laid out differently (pyframe.c) */
+static void test_python_file_line_313(void **state)
+{
+    (void)state;
+    const char *py = project_path("build/cpython/3.13-vanilla/python");
+    if (access(py, X_OK) != 0)
+        skip_because("no build/cpython/3.13-vanilla (make cpython)");
+    file_line_on(py);
 }
 
 int main(void)
@@ -211,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_merged_points),
         cmocka_unit_test(test_fork_engine_keys),
         cmocka_unit_test(test_python_file_line),
+        cmocka_unit_test(test_python_file_line_313),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
