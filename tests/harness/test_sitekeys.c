@@ -90,6 +90,20 @@ static void test_extra_allocation_keeps_verdicts(void **state)
                      strcmp(harness_str(t, "class"), "ok") != 0;
         assert_int_equal(harness_str(t, "site_key")[0] != '\0', failed);
     }
+    /* repro replays the patched build's trial and finds it failing at the same site */
+    size_t pi = 0;
+    json_array_foreach(json_object_get(res, "trials"), i, t)
+        if (t == p)
+            pi = i;
+    char id[32];
+    snprintf(id, sizeof id, "%zu", pi);
+    const char *rargs[] = {"repro", path, id, NULL};
+    harness_cli(rargs, &r, NULL);
+    if (r.exit_code != 0 || !strstr(r.out, "site: crash_site+0x") ||
+        !strstr(r.out, ": 1 of 1 run failed there first"))
+        fail_msg("repro exited %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+
     /* the cross-cell dedup: one segfault finding, met at one point */
     json_t *f = json_array_get(json_object_get(res, "findings"),
                                (size_t)json_integer_value(json_object_get(v, "finding")));
