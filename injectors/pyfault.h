@@ -96,6 +96,10 @@ extern "C" {
  *                    tried early, middle and late, at a cost that grows
  *                    with the log of its passes
  *   sites-depth=D    frames in a key, 1..32 (default 8)
+ *   sites-py         a key also holds the Python file:line on top (3.11,
+ *                    3.13): one C path run by many Python lines is many
+ *                    sites. Opt-in: more sites, a slower counting run.
+ *                    The failure's fail_key follows the same flag
  *   fork-fd=FD       serve forks on descriptor FD (pyfault sweep --engine
  *                    fork; "The fork server" below). A spec token and not
  *                    a variable of its own: one more environment variable
@@ -156,6 +160,7 @@ struct pyfault_spec {
     uint8_t region;                     /* the region flag */
     uint8_t sites_depth;                /* sites-depth= */
     uint8_t sites_pow2;                 /* the sites-pow2 flag */
+    uint8_t sites_py;                   /* the sites-py flag */
     uint64_t sites_k;                   /* sites-k= */
     int32_t fork_fd;                    /* fork-fd=; -1 = no fork server */
     char site[PYFAULT_SYMBOL_MAX];      /* "" = no filter */

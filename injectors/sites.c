@@ -133,8 +133,9 @@ static bool is_executable(uintptr_t ip)
     return dl_iterate_phdr(in_executable, &ip) == 1;
 }
 
-/* The key of a stack: its top frames, normalised per object. Never 0. */
-static uint64_t key_of(const uintptr_t *ips, int n)
+/* The key of a stack: its top frames, normalised per object, and with
+ * sites-py the Python file:line on top (PYFILE "" = none). Never 0. */
+static uint64_t key_of(const uintptr_t *ips, int n, const char *pyfile, uint32_t pyline)
 {
     uint64_t norm[PYFAULT_SITES_DEPTH_MAX];
     if (n > pf_spec.sites_depth)
@@ -146,6 +147,8 @@ static uint64_t key_of(const uintptr_t *ips, int n)
     uint64_t h = 0x243f6a8885a308d3ull;
     for (int f = 0; f < n; f++)
         h = mix(h, norm[f]);
+    if (pf_spec.sites_py && pyfile[0]) /* one C path serves many Python lines */
+        h = mix(mix(h, fnv_str(pyfile)), pyline);
     return h ? h : 1;
 }
 
@@ -172,7 +175,7 @@ void pf_sites_fail_key(struct pyfault_ctl *page, const uintptr_t *ips, int nips)
     uint32_t line;
     pf_pyframe_top(page->fail_pyfile, sizeof page->fail_pyfile, &line);
     page->fail_pyline = line;
-    __atomic_store_n(&page->fail_key, key_of(ips, nips), __ATOMIC_RELEASE);
+    __atomic_store_n(&page->fail_key, key_of(ips, nips, page->fail_pyfile, line), __ATOMIC_RELEASE);
 }
 
 /* How many allocations of KEY there have been, this one included; 0 when
@@ -200,7 +203,11 @@ static uint64_t count_key(uint64_t key)
 
 void pf_sites_record(uint64_t n, const uintptr_t *ips, int nips)
 {
-    uint64_t key = key_of(ips, nips);
+    char pyfile[PYFAULT_CTL_PYFILE_MAX] = "";
+    uint32_t pyline = 0;
+    if (pf_spec.sites_py)
+        pf_pyframe_top(pyfile, sizeof pyfile, &pyline);
+    uint64_t key = key_of(ips, nips, pyfile, pyline);
     uint64_t seen = count_key(key);
     struct pf_buf b;
     b.len = 0;

@@ -27,7 +27,7 @@
 #include "shimrun.h"
 #include "skipping.h"
 
-#define MAX_LINES 4096
+#define MAX_LINES 16384
 
 struct table {
     unsigned long long point[MAX_LINES];
@@ -145,12 +145,13 @@ static int cmp_key(const void *x, const void *y)
 
 /* python3.11 -c pass with EXTRA environment: its table, keys sorted;
  * returns the highest point in it. */
-static unsigned long long python_table(const char *const *extra, struct table *t)
+static unsigned long long python_table_spec(const char *const *extra, const char *more,
+                                            struct table *t)
 {
     const char *path = new_table();
     struct proc_result r;
     static const char *const args[] = {"-c", "pass", NULL};
-    pyrun(PYRUN_SYSTEM_PYTHON, fmt("sites=%s", path), extra, args, &r);
+    pyrun(PYRUN_SYSTEM_PYTHON, fmt("sites=%s%s", path, more), extra, args, &r);
     if (r.exit_code != 0)
         fail_msg("python3.11: status %d: %s", r.exit_code, r.err);
     proc_result_free(&r);
@@ -161,6 +162,11 @@ static unsigned long long python_table(const char *const *extra, struct table *t
             last = t->point[i];
     qsort(t->key, (size_t)t->n, sizeof t->key[0], cmp_key);
     return last;
+}
+
+static unsigned long long python_table(const char *const *extra, struct table *t)
+{
+    return python_table_spec(extra, "", t);
 }
 
 static void test_python_sites_stay_put(void **state)
@@ -251,6 +257,49 @@ static void test_failure_key_in_control_page(void **state)
     munmap(a2, sizeof *a2);
 }
 
+/* sites-py: the Python file:line joins the key, in the table and in the
+ * failure's fail_key alike. */
+static void test_python_lines_in_keys(void **state)
+{
+    (void)state;
+    if (access("/usr/bin/python3.11", X_OK) != 0)
+        skip_because("/usr/bin/python3.11 is missing");
+    static struct table c, py;
+    python_table(NULL, &c);
+    const char *path = new_table(); /* after: one static buffer */
+    struct proc_result r;
+    static const char *const args[] = {"-c", "pass", NULL};
+    /* both runs get a control page (the environment's size moves the
+     * numbers): the counting run's own, then the failing run's */
+    char ctl0[] = "/tmp/pyfault-sites-ctl-XXXXXX";
+    struct pyfault_ctl *page0 = new_page(ctl0);
+    const char *env0[] = {fmt("PYFAULT_CTL=%s", ctl0), NULL};
+    pyrun(PYRUN_SYSTEM_PYTHON, fmt("sites=%s,sites-py", path), env0, args, &r);
+    assert_int_equal(r.exit_code, 0);
+    proc_result_free(&r);
+    unlink(ctl0);
+    munmap(page0, sizeof *page0);
+    read_table(path, &py);
+    /* one C path run from several Python lines is several sites */
+    assert_true(py.n > c.n);
+    /* the last point the table names (late in start-up: Python runs) */
+    unsigned long long last = 0, key = 0;
+    for (int i = 0; i < py.n; i++)
+        if (py.point[i] > last) {
+            last = py.point[i];
+            key = py.key[i];
+        }
+    char ctl[] = "/tmp/pyfault-sites-ctl-XXXXXX";
+    struct pyfault_ctl *page = new_page(ctl);
+    const char *env[] = {fmt("PYFAULT_CTL=%s", ctl), NULL};
+    pyrun(PYRUN_SYSTEM_PYTHON, fmt("nth=%llu,sites-py", last), env, args, &r);
+    proc_result_free(&r);
+    unlink(ctl);
+    assert_int_equal(page->first_injected, last);
+    assert_true(page->fail_key == key);
+    munmap(page, sizeof *page);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_keys_do_not_move_with_aslr),
         cmocka_unit_test(test_python_sites_stay_put),
         cmocka_unit_test(test_failure_key_in_control_page),
+        cmocka_unit_test(test_python_lines_in_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
