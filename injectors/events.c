@@ -3,6 +3,8 @@
  */
 #include "internal.h"
 
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 const char *pf_func_name(enum pf_func func)
@@ -83,6 +85,27 @@ void pf_event_summary(void)
     pf_log_write(&b);
 }
 
+/* Appends the crashing thread: its tid, whether it is the main thread,
+ * and its name (prctl: a system call, async-signal-safe), with any
+ * character JSON would need escaped replaced by '?'. */
+static void crash_thread(struct pf_buf *b)
+{
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    char name[17] = {0};
+    if (prctl(PR_GET_NAME, (unsigned long)name, 0, 0, 0) != 0)
+        name[0] = '\0';
+    for (char *c = name; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == '"' || *c == '\\' || (unsigned char)*c >= 0x7f)
+            *c = '?';
+    pf_buf_str(b, ",\"tid\":");
+    pf_buf_i64(b, (int64_t)tid);
+    pf_buf_str(b, ",\"main_thread\":");
+    pf_buf_str(b, tid == getpid() ? "true" : "false");
+    pf_buf_str(b, ",\"thread\":\"");
+    pf_buf_str(b, name);
+    pf_buf_str(b, "\"");
+}
+
 void pf_event_crash(int sig, const char *signame, uintptr_t addr, uintptr_t sp,
                     bool overflow, bool depth_capped, const uintptr_t *ips, int nips)
 {
@@ -102,6 +125,7 @@ void pf_event_crash(int sig, const char *signame, uintptr_t addr, uintptr_t sp,
     pf_buf_str(&b, overflow ? "true" : "false");
     pf_buf_str(&b, ",\"depth_capped\":");
     pf_buf_str(&b, depth_capped ? "true" : "false");
+    crash_thread(&b);
     pf_buf_frames(&b, ips, nips);
     pf_buf_str(&b, "}");
     pf_log_write(&b);

@@ -250,7 +250,8 @@ void pf_event_summary(void) PF_HIDDEN;
 /* Name of FUNC for the log: "malloc", "calloc", "PyObject_Malloc", ... */
 const char *pf_func_name(enum pf_func func) PF_HIDDEN;
 /* The crash record: signal SIG at ADDR (0: not a fault), interrupted stack
- * pointer SP, the unwound IPS. Async-signal-safe, allocation-free. */
+ * pointer SP, the unwound IPS, and the calling thread (the one that
+ * crashed). Async-signal-safe, allocation-free. */
 void pf_event_crash(int sig, const char *signame, uintptr_t addr, uintptr_t sp,
                     bool overflow, bool depth_capped, const uintptr_t *ips, int nips) PF_HIDDEN;
 

@@ -381,7 +381,10 @@ unsigned pyfault_version(void);
  *       call's offset into it)
  *       (only the first log-max failures; later ones are counted)
  *   {"event":"crash","pid":P,"signal":11,"name":"SIGSEGV","addr":"0x..",
- *    "stack_overflow":true,"frames":[...]}
+ *    "stack_overflow":true,"tid":T,"main_thread":false,"thread":"NAME",
+ *    "frames":[...]}
+ *      (tid and name of the thread that crashed; the name as prctl gives
+ *      it, at most 15 characters, with '?' for '"', '\' and controls)
  *   {"event":"summary","pid":P,"layer":"pymem","allocations":A,"eligible":E,
  *    "injected":K,"first":F,"streak_max":M}
  * ------------------------------------------------------------------- */

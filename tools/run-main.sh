@@ -1,12 +1,15 @@
 #!/bin/bash
 # run-main.sh: the main job behind `make run`: every scenario on every
 # interpreter variant (Debian's python3.11 and the vanilla, patched and
-# regress builds that `make cpython` made), a persistent start-up sweep on
+# regress builds that `make cpython` made, or those that PYFAULT_VARIANTS
+# names, mk/cpython.mk), a persistent start-up sweep on
 # each, results in reports/latest/ (results.json, junit.xml, summary.md,
 # index.html) and the scenario x interpreter matrix on stdout.
 #
 #   STARTUP_STRIDE=25 make run     a finer start-up sweep (default 100)
 #   PYFAULT_ONLY_SYSTEM=1 make run  skip the CPython builds: Debian's 3.11 only
+#   PYFAULT_VARIANTS="3.14-vanilla 3.14t-vanilla" make run
+#                                   build and run those (and Debian's 3.11)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +22,11 @@ else
     start=$(date +%s)
     make --no-print-directory cpython
     echo "run: interpreters ready in $(( $(date +%s) - start )) s"
+    # The same list make built (its default, or PYFAULT_VARIANTS).
+    args+=(--interp system=/usr/bin/python3.11)
+    for v in $(make --no-print-directory -s cpython-list); do
+        args+=(--interp "$v=build/cpython/$v/python")
+    done
 fi
 mkdir -p "$OUT"
 status=0

@@ -133,7 +133,10 @@ static void classify_unfinished(const struct pf_evidence *ev, struct pf_verdict 
         return;
     }
     out->cls = PF_HANG;
-    out->sub = ev->cpu >= PF_SPIN_CPU ? PF_SUB_SPINNING : PF_SUB_BLOCKED;
+    if (ev->stuck != PF_STUCK_UNKNOWN)
+        out->sub = ev->stuck == PF_STUCK_RUNNABLE ? PF_SUB_SPINNING : PF_SUB_BLOCKED;
+    else
+        out->sub = ev->cpu >= PF_SPIN_CPU ? PF_SUB_SPINNING : PF_SUB_BLOCKED;
 }
 
 static void classify_signal(const struct pf_evidence *ev, struct pf_verdict *out)

@@ -24,6 +24,13 @@ enum pf_class {
 
 enum pf_subkind { PF_SUB_NONE, PF_SUB_BLOCKED, PF_SUB_SPINNING };
 
+/* What the threads of a stuck group were doing when it was judged. */
+enum pf_stuck_state {
+    PF_STUCK_UNKNOWN,   /* not seen: the CPU fraction decides */
+    PF_STUCK_ASLEEP,    /* every thread asleep (state S) */
+    PF_STUCK_RUNNABLE,  /* some thread runnable or in D: not waiting */
+};
+
 /* One call site failing this many times in a row, still failing, is an
  * unwind loop: real code gives up or makes progress long before. */
 #define PF_LOOP_STREAK 2000u
@@ -41,6 +48,8 @@ struct pf_evidence {
     uint64_t site_streak;      /* ... and at the end of the final watch window */
     uint64_t injected_delta;   /* failures injected over that window */
     double cpu;                /* CPU fraction used over the final window */
+    enum pf_stuck_state stuck; /* thread states when stuck; beats cpu, which
+                                  a loaded machine lowers */
     const char *stderr_text;   /* captured stderr (may be NULL) */
     const struct pf_frames *crash_frames; /* stack at the fatal signal, or NULL */
 };

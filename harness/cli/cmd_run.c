@@ -32,6 +32,9 @@ static void print_summary(const struct pf_result *res)
         printf("stopped: after %llu ms%s (cpu %.0f%%)\n", (unsigned long long)res->duration_ms,
                res->stop == PF_STOP_LOOP ? ", unwind loop seen on the control page" : ", timeout",
                res->cpu * 100);
+    if (res->crash_tid > 0)
+        printf("crashed in: thread %d \"%s\"%s\n", res->crash_tid, res->crash_thread,
+               res->crash_main_thread ? " (the main thread)" : " (not the main thread)");
     printf("allocations: %llu, injected: %llu (first at %llu), longest same-site streak: %llu\n",
            (unsigned long long)res->allocations, (unsigned long long)res->injected,
            (unsigned long long)res->first_injected, (unsigned long long)res->site_streak_max);

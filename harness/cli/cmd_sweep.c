@@ -65,7 +65,7 @@ static int count_target(const struct pf_options *o, struct pf_context *ctx, cons
         inject = spec;
     }
     if (pf_count_run(ctx, dir, st->t, inject, o->timeout_s > 0 ? o->timeout_s : COUNT_TIMEOUT,
-                     &st->allocations, &st->count_ms, &st->layer, err, errlen) < 0)
+                     &st->allocations, &st->pace, &st->layer, err, errlen) < 0)
         return -1;
     if (!o->plan_sites)
         return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
@@ -239,7 +239,8 @@ int pf_cmd_sweep(int argc, char **argv)
             failed = 1;
             break;
         }
-        ctx.timeout_s = o.timeout_s > 0 ? o.timeout_s : pf_count_default_timeout(sts[i].count_ms);
+        ctx.pace = sts[i].pace;
+        ctx.timeout_s = o.timeout_s > 0 ? o.timeout_s : pf_pace_timeout_s(&sts[i].pace);
         if (!o.quiet && o.plan_sites)
             fprintf(stderr, "sweep: %s: %llu call sites (depth %u) chose %llu of the %llu "
                     "allocations\n", pf_target_label(&ts[i]),
@@ -249,7 +250,7 @@ int pf_cmd_sweep(int argc, char **argv)
         if (!o.quiet)
             fprintf(stderr, "sweep: %s: %llu allocations counted in %llu ms; %llu points x %u "
                     "mode(s), timeout %gs, %u jobs\n", pf_target_label(&ts[i]),
-                    (unsigned long long)sts[i].allocations, (unsigned long long)sts[i].count_ms,
+                    (unsigned long long)sts[i].allocations, (unsigned long long)sts[i].pace.wall_ms,
                     (unsigned long long)sts[i].plan.count, sw.nmodes, ctx.timeout_s, sw.jobs);
         if (pf_sweep_run(&sw, i, &sts[i]) < 0) {
             fprintf(stderr, "pyfault sweep: %s\n", sw.error);

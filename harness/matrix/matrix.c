@@ -217,6 +217,7 @@ static int run_single(struct pf_matrix *m, struct pf_mcell *c, struct pf_context
     }
     if (pf_runner_init(r, dir, c->scenario * 100u + c->interp, err, errlen) < 0)
         goto out;
+    ctx->pace = (struct pf_pace){0}; /* one run, no counting run: fixed limits */
     ctx->timeout_s = sc->timeout_s > 0 ? sc->timeout_s : 30;
     c->timeout_s = ctx->timeout_s;
     pf_trial_run(ctx, r, t, sc->inject, res);
@@ -256,7 +257,7 @@ static int run_sweep(struct pf_matrix *m, struct pf_mcell *c, struct pf_context 
     struct pf_sweep_target st;
     memset(&st, 0, sizeof st);
     st.t = t;
-    if (pf_count_run(ctx, dir, t, sc->inject, COUNT_TIMEOUT, &st.allocations, &st.count_ms,
+    if (pf_count_run(ctx, dir, t, sc->inject, COUNT_TIMEOUT, &st.allocations, &st.pace,
                      &st.layer, c->error, sizeof c->error) < 0)
         return record(m, c, 0, PF_MMODE_NONE, PF_HARNESS_ERROR, PF_SUB_NONE, 0,
                       "harness-error: counting run failed", "", c->error, "") < 0 ? -1 : 0;
@@ -265,7 +266,8 @@ static int run_sweep(struct pf_matrix *m, struct pf_mcell *c, struct pf_context 
     if (pf_sweep_plan_make(&o, st.allocations, &st.plan, c->error, sizeof c->error) < 0)
         return record(m, c, 0, PF_MMODE_NONE, PF_HARNESS_ERROR, PF_SUB_NONE, 0,
                       "harness-error: empty sweep", "", c->error, "") < 0 ? -1 : 0;
-    ctx->timeout_s = sc->timeout_s > 0 ? sc->timeout_s : pf_count_default_timeout(st.count_ms);
+    ctx->pace = st.pace;
+    ctx->timeout_s = sc->timeout_s > 0 ? sc->timeout_s : pf_pace_timeout_s(&st.pace);
     c->timeout_s = ctx->timeout_s;
     struct pf_sweep sw;
     pf_sweep_init(&sw, &o, ctx, dir, m->cfg.jobs);

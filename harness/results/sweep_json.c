@@ -23,6 +23,15 @@ static json_t *plan_json(const struct pf_options *v, const struct pf_sweep_targe
                      "chosen", (json_int_t)st->sites.npoints, "of", (json_int_t)st->allocations);
 }
 
+/* The counting run's pace and the verdict limits it set (pace.h). */
+static json_t *pace_json(const struct pf_sweep_target *st)
+{
+    return json_pack("{s:I,s:I,s:I,s:I}", "max_gap_ms", (json_int_t)st->pace.max_gap_ms,
+                     "loop_window_ms", (json_int_t)pf_pace_loop_window_ms(&st->pace),
+                     "stall_ms", (json_int_t)pf_pace_stall_ms(&st->pace),
+                     "wall_ms", (json_int_t)st->pace.wall_ms);
+}
+
 static json_t *target_json(const struct pf_options *v, const struct pf_sweep_target *st)
 {
     json_t *argv = json_array();
@@ -35,14 +44,14 @@ static json_t *target_json(const struct pf_options *v, const struct pf_sweep_tar
                     "exec_other", (json_int_t)st->exec_other,
                     "error", st->engine_error[0] ? pf_json_text(st->engine_error) : json_null())
         : json_pack("{s:s}", "kind", "exec");
-    return json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o}", "argv", argv,
+    return json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:o}", "argv", argv,
                      "allocations", (json_int_t)st->allocations,
-                     "count_ms", (json_int_t)st->count_ms,
+                     "count_ms", (json_int_t)st->pace.wall_ms,
                      "first_point", (json_int_t)first,
                      "step", (json_int_t)st->plan.step,
                      "points_within_m", (json_int_t)st->plan.count,
                      "layer", pf_json_layer(st->layer),
-                     "plan", plan_json(v, st), "engine", engine);
+                     "plan", plan_json(v, st), "engine", engine, "pace", pace_json(st));
 }
 
 static json_t *trial_json(const struct pf_sweep *sw, const struct pf_trial_rec *t,
@@ -70,6 +79,9 @@ static json_t *trial_json(const struct pf_sweep *sw, const struct pf_trial_rec *
         if (t->site >= 0)
             json_object_set_new(j, "site_key",
                                 pf_json_text(pf_strtab_get(&sw->site_keys, t->site)));
+        const char *by = pf_stop_name(t->stop);
+        if (by)
+            json_object_set_new(j, "stopped_by", json_string(by));
     }
     return j;
 }
@@ -154,7 +166,7 @@ static int add_v1(json_t *j, const struct pf_sweep *sw, const struct pf_sweep_ta
         json_object_set_new(json_array_get(cells, i), "trials", json_integer((json_int_t)n));
         json_object_set_new(json_array_get(cells, i), "timeout_s",
                             json_real(o->timeout_s > 0 ? o->timeout_s
-                                                       : pf_count_default_timeout(targets[i].count_ms)));
+                                                       : pf_pace_timeout_s(&targets[i].pace)));
         total_unexpected += unexpected[i];
     }
     free(counts);

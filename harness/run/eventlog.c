@@ -66,6 +66,10 @@ int pf_events_parse_line(const char *line, struct pf_events *out)
             out->crash_signal = (int)get_u64(o, "signal");
             out->crash_addr = get_addr(o, "addr");
             out->crash_stack_overflow = json_is_true(json_object_get(o, "stack_overflow"));
+            out->crash_tid = (int)get_u64(o, "tid");
+            out->crash_main_thread = json_is_true(json_object_get(o, "main_thread"));
+            const char *name = json_string_value(json_object_get(o, "thread"));
+            snprintf(out->crash_thread, sizeof out->crash_thread, "%s", name ? name : "");
             get_frames(o, &out->crash_frames);
         }
     } else if (strcmp(ev, "summary") == 0) {

@@ -15,6 +15,9 @@ struct pf_events {
     int crash_signal;
     uint64_t crash_addr;
     int crash_stack_overflow;
+    int crash_tid;              /* the thread that crashed, 0 = unknown */
+    int crash_main_thread;      /* ... was the process's main thread */
+    char crash_thread[17];      /* ... its name (prctl), "" = unknown */
     struct pf_frames crash_frames;
     int have_summary;
     unsigned layer;           /* the first summary's layer, 0 = unknown */

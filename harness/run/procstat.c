@@ -27,6 +27,20 @@ int pf_parse_stat(const char *line, pid_t *pgrp, uint64_t *ticks)
     return 0;
 }
 
+/* Reads /proc/PID/stat (or a task's) into BUF; returns 0 or -1. */
+static int read_stat(const char *path, char *buf, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, len - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    return 0;
+}
+
 uint64_t pf_group_cpu_ticks(pid_t pgid, unsigned *count)
 {
     uint64_t sum = 0;
@@ -43,14 +57,8 @@ uint64_t pf_group_cpu_ticks(pid_t pgid, unsigned *count)
             continue;
         char path[300], buf[1024];
         snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
+        if (read_stat(path, buf, sizeof buf) < 0)
             continue;
-        ssize_t len = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (len <= 0)
-            continue;
-        buf[len] = '\0';
         pid_t pg;
         uint64_t t;
         if (pf_parse_stat(buf, &pg, &t) == 0 && pg == pgid) {
@@ -62,6 +70,64 @@ uint64_t pf_group_cpu_ticks(pid_t pgid, unsigned *count)
     if (count)
         *count = n;
     return sum;
+}
+
+/* The state letter of a stat line, or 0 when malformed. */
+static char stat_state(const char *line)
+{
+    const char *p = strrchr(line, ')');
+    return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* Counts PID's threads in state R or D. */
+static int busy_threads(const char *pid)
+{
+    char dir[300];
+    snprintf(dir, sizeof dir, "/proc/%s/task", pid);
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        char path[600], buf[1024];
+        snprintf(path, sizeof path, "%s/%s/stat", dir, e->d_name);
+        if (read_stat(path, buf, sizeof buf) < 0)
+            continue;
+        char st = stat_state(buf);
+        if (st == 'R' || st == 'D')
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+int pf_group_busy_threads(pid_t pgid)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return -1;
+    int busy = 0, live = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        char path[300], buf[1024];
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        pid_t pg;
+        uint64_t t;
+        if (read_stat(path, buf, sizeof buf) < 0 || pf_parse_stat(buf, &pg, &t) < 0 || pg != pgid)
+            continue;
+        char st = stat_state(buf);
+        if (st == 'Z' || st == 'X')
+            continue;
+        live++;
+        busy += busy_threads(e->d_name);
+    }
+    closedir(d);
+    return live ? busy : -1;
 }
 
 long pf_ticks_per_second(void)

@@ -104,6 +104,11 @@ json_t *pf_result_json(const struct pf_result *res)
     }
     if (res->v.cls == PF_ABORT && res->v.detail[0])
         json_object_set_new(o, "assertion", pf_json_text(res->v.detail));
+    if (res->crash_tid > 0)
+        json_object_set_new(o, "crash_thread",
+                            json_pack("{s:i,s:b,s:o}", "tid", res->crash_tid, "main",
+                                      res->crash_main_thread, "name",
+                                      pf_json_text(res->crash_thread)));
     if (res->v.cls == PF_UNWIND_LOOP && res->verdict_ms)
         json_object_set_new(o, "verdict_ms", json_integer((json_int_t)res->verdict_ms));
     if (res->v.cls == PF_HANG || res->v.cls == PF_UNWIND_LOOP)

@@ -1,6 +1,6 @@
 /* supervise.c: one poll loop per target: its pipes, a pidfd for its exit,
- * the control page every PF_WATCH_WINDOW_MS, the deadline and the
- * interrupt flag. Whatever ends the loop, the process group is killed
+ * the control page (an unwind-loop window, and the time since the last
+ * allocation), the deadline and the interrupt flag. Whatever ends the loop, the process group is killed
  * while its leader is still unreaped (so the group id cannot be reused
  * under us) and then everything in it is reaped; then whatever left the
  * group (setsid) but carries the trial's control page in its environment. */
@@ -28,6 +28,9 @@
 #define POLL_MS 10
 #define CPU_WINDOW_MS 200
 #define SAMPLE_GAP_MS 20
+/* A stalled group with a thread still runnable is watched this long for
+ * CPU use before it is called spinning (or found asleep after all). */
+#define SPIN_PROBE_MS 100
 
 static void sleep_ms(unsigned ms)
 {
@@ -107,7 +110,10 @@ static void measure_stuck(pid_t pid, struct pf_watch *w, unsigned window_ms)
     uint64_t c0 = pf_group_cpu_ticks(pid, NULL);
     sleep_ms(window_ms);
     uint64_t c1 = pf_group_cpu_ticks(pid, NULL);
+    int busy = pf_group_busy_threads(pid);
     uint64_t dt = pf_now_ms() - t0;
+    if (busy >= 0)
+        w->stuck = busy ? PF_STUCK_RUNNABLE : PF_STUCK_ASLEEP;
     w->cpu = dt ? (double)(c1 - c0) / (double)pf_ticks_per_second() * 1000.0 / (double)dt : 0;
     if (w->ctl) {
         pf_ctlpage_read(w->ctl, &b);
@@ -160,6 +166,68 @@ static int take_samples(pid_t leader, struct pf_watch *w)
     return 0;
 }
 
+/* Progress seen on the control page, for the stall verdict. */
+struct stall_watch {
+    uint64_t allocations;  /* at the last change */
+    uint64_t last_change;  /* when it changed (or the spawn) */
+    uint64_t probe_t;      /* a spin probe's start, 0 = none running */
+    uint64_t probe_ticks;  /* the group's CPU ticks then */
+    uint64_t next_check;   /* the probe's last look */
+};
+
+/* Notes a new allocation count in W->snap; keeps the longest gap. */
+static void note_progress(struct pf_watch *w, struct stall_watch *sw, uint64_t now)
+{
+    uint64_t gap = now - sw->last_change;
+    if (w->snap.allocations != sw->allocations) {
+        if (gap > w->max_gap_ms)
+            w->max_gap_ms = gap;
+        sw->allocations = w->snap.allocations;
+        sw->last_change = now;
+        sw->probe_t = 0;
+    }
+}
+
+/* Is the group stuck: no allocation for w->stall_ms, and every thread
+ * asleep, or runnable threads spending CPU without allocating? Normal
+ * code allocates at least every stall_ms / 4 of wall time, and so of CPU
+ * time, by the counting run; a thread that burned that much CPU since the
+ * stall began is off that path, however loaded the machine. A runnable
+ * thread that gets no CPU yet is neither: wait. Sets w->cpu, w->stuck. */
+static int stalled(pid_t pid, struct pf_watch *w, struct stall_watch *sw, uint64_t now)
+{
+    note_progress(w, sw, now);
+    /* only a target that runs the shim reports its allocations */
+    if (!w->stall_ms || w->snap.owner_pid == 0 || now - sw->last_change < w->stall_ms)
+        return 0;
+    if (sw->probe_t && now - sw->next_check < SPIN_PROBE_MS)
+        return 0;
+    sw->next_check = now;
+    if (pf_group_busy_threads(pid) == 0) {
+        w->cpu = 0;
+        w->stuck = PF_STUCK_ASLEEP;
+        return 1;
+    }
+    uint64_t ticks = pf_group_cpu_ticks(pid, NULL);
+    if (!sw->probe_t) {
+        sw->probe_t = now;
+        sw->probe_ticks = ticks;
+        return 0;
+    }
+    double cpu_ms = (double)(ticks - sw->probe_ticks) * 1000.0 / (double)pf_ticks_per_second();
+    if (cpu_ms < (double)(w->stall_ms / 4))
+        return 0;
+    w->cpu = cpu_ms / (double)(now - sw->probe_t);
+    w->stuck = PF_STUCK_RUNNABLE;
+    return 1;
+}
+
+const char *pf_stop_name(unsigned stop)
+{
+    return stop == PF_STOP_LOOP ? "loop" : stop == PF_STOP_STALL ? "stall"
+         : stop == PF_STOP_TIMEOUT ? "timeout" : NULL;
+}
+
 static int open_pidfd(pid_t pid)
 {
 #ifdef SYS_pidfd_open
@@ -177,13 +245,17 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
     const pid_t pid = ch->pid;
     const uint64_t t0 = pf_now_ms();
     const uint64_t deadline = t0 + (uint64_t)(w->timeout_s * 1000.0);
+    const unsigned window = w->window_ms ? w->window_ms : PF_WATCH_WINDOW_MS;
     uint64_t win_t = t0, win_injected = 0, win_streak = 0;
+    struct stall_watch sw = {.last_change = t0};
     int pidfd = open_pidfd(pid);
 
     w->nsamples = 0;
     w->cpu = 0;
+    w->stuck = PF_STUCK_UNKNOWN;
     w->streak_start = w->site_streak = w->injected_delta = 0;
     w->verdict_ms = 0;
+    w->max_gap_ms = 0;
     for (;;) {
         if (pf_interrupted) {
             w->stop = PF_STOP_INTERRUPTED;
@@ -211,8 +283,15 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
             break;
         }
         now = pf_now_ms();
-        if (w->ctl && now - win_t >= PF_WATCH_WINDOW_MS) {
-            pf_ctlpage_read(w->ctl, &w->snap);
+        if (!w->ctl)
+            continue;
+        pf_ctlpage_read(w->ctl, &w->snap);
+        if (stalled(pid, w, &sw, now)) {
+            w->stop = PF_STOP_STALL;
+            w->verdict_ms = now - t0;
+            break;
+        }
+        if (now - win_t >= window) {
             uint64_t delta = w->snap.injected - win_injected;
             if (pf_loop_observed(win_streak, w->snap.site_streak, delta)) {
                 w->stop = PF_STOP_LOOP;
@@ -228,15 +307,22 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
         }
     }
     w->elapsed_ms = pf_now_ms() - t0;
-    if (w->ctl)
+    if (w->ctl) {
         pf_ctlpage_read(w->ctl, &w->snap);
+        uint64_t end = pf_now_ms();
+        note_progress(w, &sw, end);
+        /* a quiet stretch before exit counts too: a trial may stop there */
+        if (w->stop == PF_STOP_EXITED && end - sw.last_change > w->max_gap_ms)
+            w->max_gap_ms = end - sw.last_change;
+    }
 
     w->status = 0;
     int reaped = 0;
-    if (w->stop == PF_STOP_TIMEOUT || w->stop == PF_STOP_LOOP) {
+    if (w->stop == PF_STOP_TIMEOUT || w->stop == PF_STOP_LOOP || w->stop == PF_STOP_STALL) {
+        /* a loop or a stall verdict already knows what it needs */
         if (w->stop == PF_STOP_LOOP)
-            w->cpu = average_cpu(pid, w->elapsed_ms); /* the verdict needs no more */
-        else
+            w->cpu = average_cpu(pid, w->elapsed_ms);
+        else if (w->stop == PF_STOP_TIMEOUT)
             measure_stuck(pid, w, CPU_WINDOW_MS);
         w->site.n = 0;
         if (w->ctl && w->snap.injected > 0 && w->snap.site_depth > 0)

@@ -7,19 +7,21 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "classify.h"
 #include "ctlpage.h"
 #include "frames.h"
 #include "launch.h"
 
 #define PF_SAMPLES 3
-/* Control page watch window: the unwind-loop verdict compares two reads
- * this far apart. */
+/* Control page watch window when none is given: the unwind-loop verdict
+ * compares two reads this far apart. */
 #define PF_WATCH_WINDOW_MS 50
 
 enum pf_stop {
     PF_STOP_EXITED,      /* ended on its own */
     PF_STOP_TIMEOUT,     /* --timeout ran out */
     PF_STOP_LOOP,        /* unwind loop seen on the control page */
+    PF_STOP_STALL,       /* no allocation for stall_ms, asleep or spinning */
     PF_STOP_INTERRUPTED, /* the harness got SIGINT/SIGTERM/SIGHUP */
 };
 
@@ -28,21 +30,31 @@ struct pf_watch {
     double timeout_s;
     const struct pf_ctlpage *ctl; /* NULL: no control page */
     int want_samples;             /* take stack samples of a stuck target */
+    unsigned window_ms;           /* unwind-loop window; 0: PF_WATCH_WINDOW_MS */
+    unsigned stall_ms;            /* stuck after this long without an
+                                     allocation (pace.h); 0: never */
     /* out */
     enum pf_stop stop;
     int status;                 /* wait status when PF_STOP_EXITED */
     uint64_t elapsed_ms;        /* start to end (or to the stop decision) */
-    uint64_t verdict_ms;        /* PF_STOP_LOOP: start to the verdict */
+    uint64_t verdict_ms;        /* PF_STOP_LOOP, _STALL: start to the verdict */
+    uint64_t max_gap_ms;        /* longest stretch without a new allocation
+                                   (control page reads POLL_MS apart) */
     uint64_t streak_start;      /* same-site streak at the last window's start */
     uint64_t site_streak;       /* ... and at its end */
     uint64_t injected_delta;    /* failures injected over that window */
     double cpu;                 /* group CPU fraction, measured when stuck */
+    enum pf_stuck_state stuck;  /* its threads' states then (classify.h) */
     struct pf_ctl_snapshot snap;/* final control page read (if ctl) */
     struct pf_frames samples[PF_SAMPLES];
     unsigned nsamples;
     struct pf_frames site;      /* stuck: the repeatedly failing call site
                                    (control page site_frames), symbolized */
 };
+
+/* "loop", "stall" or "timeout" for a trial the watch ended; NULL for one
+ * that ended by itself or was interrupted. Pure. */
+const char *pf_stop_name(unsigned stop);
 
 /* Supervises CH, filling OUT and ERR with its output and W with what
  * happened. On return CH's process group has been killed and reaped, so

@@ -230,6 +230,8 @@ void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct p
     w.timeout_s = ctx->timeout_s;
     w.ctl = &r->ctl;
     w.want_samples = ctx->want_samples;
+    w.window_ms = pf_pace_loop_window_ms(&ctx->pace);
+    w.stall_ms = pf_pace_stall_ms(&ctx->pace);
     pf_supervise(ch, &w, &r->out, &r->err);
     pf_events_read(log->path, log->offset, &r->events);
     const struct pf_events *ev = &r->events;
@@ -244,6 +246,7 @@ void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct p
     res->stop = w.stop;
     res->duration_ms = w.elapsed_ms;
     res->verdict_ms = w.verdict_ms;
+    res->max_gap_ms = w.max_gap_ms;
     res->cpu = w.cpu;
     res->allocations = w.snap.allocations;
     res->eligible = w.snap.eligible;
@@ -287,8 +290,14 @@ void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct p
     e.site_streak = w.site_streak;
     e.injected_delta = w.injected_delta;
     e.cpu = w.cpu;
+    e.stuck = w.stuck;
     e.stderr_text = r->text;
     e.crash_frames = ev->have_crash ? &ev->crash_frames : NULL;
+    if (ev->have_crash) {
+        res->crash_tid = ev->crash_tid;
+        res->crash_main_thread = ev->crash_main_thread;
+        memcpy(res->crash_thread, ev->crash_thread, sizeof res->crash_thread);
+    }
     if (w.stop == PF_STOP_INTERRUPTED) {
         snprintf(res->error, sizeof res->error, "interrupted");
         e.harness_failed = 1;

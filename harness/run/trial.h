@@ -12,6 +12,7 @@
 #include "env.h"
 #include "eventlog.h"
 #include "frames.h"
+#include "pace.h"
 #include "signature.h"
 #include "sitekey.h"
 #include "supervise.h"
@@ -25,6 +26,7 @@ struct pf_context {
     char shim[PATH_MAX];
     char pyfault[PATH_MAX];   /* the command, for repro lines */
     double timeout_s;
+    struct pf_pace pace;      /* the counting run's; zero: fixed defaults */
     int want_samples;
     const char *skip_text;    /* skip list (skip_list.h) */
 };
@@ -45,10 +47,14 @@ struct pf_result {
     int signal;               /* terminating signal, 0 = none */
     enum pf_stop stop;
     uint64_t duration_ms;
-    uint64_t verdict_ms;      /* unwind-loop seen on the control page */
+    uint64_t verdict_ms;      /* unwind loop or stall seen on the control page */
+    uint64_t max_gap_ms;      /* longest stretch without a new allocation */
     uint64_t allocations, eligible, injected, first_injected, site_streak_max;
     unsigned layer;           /* enum pyfault_layer counted in, 0 = unknown */
     double cpu;
+    int crash_tid;            /* the thread that crashed (event log), 0 = none */
+    int crash_main_thread;    /* ... was the main thread */
+    char crash_thread[17];    /* ... its name */
     char spec[2048];          /* the PYFAULT value the target got */
     char signature[PF_SIG_MAX];
     struct pf_frames frames;  /* the frames the signature was taken from */

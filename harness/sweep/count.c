@@ -6,7 +6,7 @@
 
 int pf_count_run(struct pf_context *ctx, const char *dir, const struct pf_target *t,
                  const char *inject, double timeout_s, uint64_t *eligible,
-                 uint64_t *wall_ms, unsigned *layer, char *err, size_t errlen)
+                 struct pf_pace *pace, unsigned *layer, char *err, size_t errlen)
 {
     struct pf_runner *r = calloc(1, sizeof *r);
     struct pf_result *res = calloc(1, sizeof *res);
@@ -18,6 +18,7 @@ int pf_count_run(struct pf_context *ctx, const char *dir, const struct pf_target
     if (pf_runner_init(r, dir, 9999, err, errlen) < 0)
         goto out;
     ctx->timeout_s = timeout_s;
+    ctx->pace = (struct pf_pace){0};
     pf_trial_run(ctx, r, t, inject ? inject : "", res);
     pf_runner_free(r);
     if (res->stop == PF_STOP_INTERRUPTED) {
@@ -40,17 +41,13 @@ int pf_count_run(struct pf_context *ctx, const char *dir, const struct pf_target
         goto out;
     }
     *eligible = res->eligible;
-    *wall_ms = res->duration_ms;
+    pace->wall_ms = res->duration_ms;
+    pace->allocations = res->allocations;
+    pace->max_gap_ms = res->max_gap_ms;
     *layer = res->layer;
     rc = 0;
 out:
     free(r);
     free(res);
     return rc;
-}
-
-double pf_count_default_timeout(uint64_t wall_ms)
-{
-    double t = (double)wall_ms * 10.0 / 1000.0 + 1.0;
-    return t < 3.0 ? 3.0 : t;
 }

@@ -135,6 +135,7 @@ static void record(struct pf_sweep *sw, uint64_t k, unsigned mode, uint64_t poin
     t->sub = (uint8_t)res->v.sub;
     t->mode = (uint8_t)mode;
     t->target = (uint8_t)sw->target_index;
+    t->stop = (uint8_t)res->stop;
     sw->counts[res->v.cls]++;
     if (res->v.cls == PF_HARNESS_ERROR) {
         if (!sw->harness_error)

@@ -25,12 +25,13 @@ struct pf_trial_rec {
     int16_t exit_code;    /* -1 = none */
     uint8_t signal;
     uint8_t cls, sub, mode, target;
+    uint8_t stop;         /* enum pf_stop: what ended it */
 };
 
 struct pf_sweep_target {
     const struct pf_target *t;
     uint64_t allocations;    /* M, from the counting run */
-    uint64_t count_ms;       /* the counting run's wall time */
+    struct pf_pace pace;     /* the counting run's wall time, gaps */
     unsigned layer;          /* the counting run's layer (enum pyfault_layer) */
     struct pf_site_plan sites; /* --plan sites: the points chosen; empty otherwise */
     struct pf_sweep_plan plan;

@@ -3,7 +3,9 @@
  * /usr/bin/python3.11: real scenarios from scenarios/ (a runtime
  * set_nomemory case, the PEP 651 stack overflow, the bpo-38006 shape with
  * its C extension built against the interpreter), a start-up sweep, the
- * results.json they give, and the matrix's judgement.
+ * results.json they give, and the matrix's judgement; and the same, reduced
+ * further, on a CPython 3.14 build when there is one (skipped, with the
+ * reason, when there is none).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,10 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
 
 #include "harness_cli.h"
+#include "proc.h"
+#include "skipping.h"
 
 #define SYSTEM "system=/usr/bin/python3.11"
 
@@ -86,6 +91,63 @@ static void test_reduced_matrix(void **state)
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     fclose(f);
+    json_decref(j);
+}
+
+/* The 3.14 interpreter under test: $PYFAULT_TEST_PY314 (to run this test
+ * on another build), else the first of build/cpython/3.14-vanilla and
+ * 3.14t-vanilla that exists; NULL if none. */
+static const char *py314(void)
+{
+    static const char *const builds[] = {"build/cpython/3.14-vanilla/python",
+                                         "build/cpython/3.14t-vanilla/python"};
+    const char *env = getenv("PYFAULT_TEST_PY314");
+    if (env && env[0])
+        return env;
+    for (size_t k = 0; k < sizeof builds / sizeof builds[0]; k++)
+        if (access(builds[k], X_OK) == 0)
+            return builds[k];
+    return NULL;
+}
+
+/* gh-134163 on 3.14: the except body past offset 256 ends (the lasti of
+ * a handler is a tagged int there since gh-132508, nothing to allocate),
+ * and a start-up sweep gives no harness-error. */
+static void test_reduced_matrix_on_314(void **state)
+{
+    (void)state;
+    const char *py = py314();
+    if (!py)
+        skip_because("no CPython 3.14 build (PYFAULT_VARIANTS=3.14-vanilla make cpython)");
+    char interp[4200];
+    snprintf(interp, sizeof interp, "py314=%s", py);
+    const char *out = harness_tmpdir();
+    const char *args[] = {"matrix", "-q", "--interp", interp, "--startup-stride", "1500",
+                          "--out", out, "scenarios/set_nomemory/except_past_256.py", NULL};
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    if (r.exit_code != 0)
+        fail_msg("matrix exited %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+
+    char path[4200];
+    snprintf(path, sizeof path, "%s/results.json", out);
+    json_t *j = json_load_file(path, 0, NULL);
+    if (!j)
+        fail_msg("%s does not parse", path);
+    assert_true(json_is_true(json_object_get(j, "complete")));
+    /* the version the matrix recorded is the one the interpreter gives */
+    char *vargv[] = {(char *)py, "-c", "import sys; print(sys.version.split()[0], end='')", NULL};
+    proc_run(vargv, NULL, &r);
+    json_t *interp0 = json_array_get(json_object_get(j, "interpreters"), 0);
+    assert_string_equal(harness_str(interp0, "version"), r.out);
+    proc_result_free(&r);
+    json_t *c = cell(j, "gh134163-except-past-256");
+    assert_int_equal(count_of(c, "unwind-loop"), 0);
+    assert_int_equal(count_of(c, "error") + count_of(c, "fatal"), 1);
+    json_t *startup = cell(j, "startup");
+    assert_true(json_integer_value(json_object_get(startup, "trials")) > 0);
+    assert_int_equal(count_of(startup, "harness-error"), 0);
     json_decref(j);
 }
 
@@ -201,6 +263,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reduced_matrix),
+        cmocka_unit_test(test_reduced_matrix_on_314),
         cmocka_unit_test(test_violated_expectation_exits_1),
         cmocka_unit_test(test_bad_input_exits_2),
         cmocka_unit_test(test_shards_merge_to_the_whole),

@@ -1,7 +1,8 @@
 /* h_thread_recurse.c: unbounded recursion in a second thread, until its
  * stack's guard page (class stack-overflow). The thread allocates first,
  * as any thread of a real program does: that is when the shim gives it an
- * alternate signal stack to report the overflow on. */
+ * alternate signal stack to report the overflow on. The thread is named
+ * "recurser", for the crash record's thread name. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ static unsigned long thread_recurse(unsigned long depth)
 static void *overflowing_thread(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "recurser");
     free(malloc(64));
     sink = thread_recurse(0);
     return NULL;

@@ -192,6 +192,16 @@ static void test_unfinished(void **state)
     ev.cpu = 0.95;
     v = classify(&ev);
     assert_int_equal(v.sub, PF_SUB_SPINNING);
+    /* thread states, when seen, beat a CPU fraction a loaded machine skews */
+    ev.cpu = 0.1;
+    ev.stuck = PF_STUCK_RUNNABLE;
+    v = classify(&ev);
+    assert_int_equal(v.sub, PF_SUB_SPINNING);
+    ev.cpu = 0.95;
+    ev.stuck = PF_STUCK_ASLEEP;
+    v = classify(&ev);
+    assert_int_equal(v.sub, PF_SUB_BLOCKED);
+    ev.stuck = PF_STUCK_UNKNOWN;
     assert_true(pf_loop_observed(PF_LOOP_STREAK, PF_LOOP_STREAK + 1, 1));
     assert_false(pf_loop_observed(PF_LOOP_STREAK - 1, PF_LOOP_STREAK + 1000, 1001));
     assert_false(pf_loop_observed(PF_LOOP_STREAK, PF_LOOP_STREAK, 0)); /* stopped */

@@ -148,7 +148,7 @@ static void test_sweep_results_file(void **state)
     char *targv[] = {"prog", "arg", NULL};
     tg.argv = targv;
     tg.argc = 2;
-    struct pf_sweep_target st = {.t = &tg, .allocations = 2, .count_ms = 5};
+    struct pf_sweep_target st = {.t = &tg, .allocations = 2, .pace = {.wall_ms = 5}};
 
     /* a program that is no Python: no version asked, but named and hashed */
     struct pf_interp interp = {.id = "prog", .path = "/bin/true", .version = "",

@@ -127,6 +127,11 @@ if ! out=$("$bdir/python" -c 'import _testcapi, ctypes, zlib, _ctypes; print(1)'
     echo "cpython: $variant lacks a required module: $(echo "$out" | tail -n 1)" >&2
     exit 1
 fi
+# --disable-gil must have given a free-threaded build (Py_GIL_DISABLED).
+if [ "$gil" = disabled ]; then
+    ft=$("$bdir/python" -c 'import sysconfig; print(sysconfig.get_config_var("Py_GIL_DISABLED"))')
+    [ "$ft" = 1 ] || { echo "cpython: $variant is not free-threaded (Py_GIL_DISABLED=$ft)" >&2; exit 1; }
+fi
 version=$("$bdir/python" -c 'import sys; print(sys.version.split()[0])')
 [ "$version" = "$upstream" ] || { echo "cpython: $variant reports version $version, expected $upstream" >&2; exit 1; }
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # fetch.sh SERIES: downloads Debian's source package for CPython SERIES
-# (3.11 from bookworm, 3.13 from trixie) into build/cpython/src/ and
+# (3.11 from bookworm, 3.13 from trixie, 3.14 and 3.15 from sid) into build/cpython/src/ and
 # extracts only the upstream .orig tarball, so no Debian patch is applied.
 # Prints the extracted directory.
 set -eu
@@ -9,7 +9,9 @@ series=$1
 case "$series" in
     3.11) pkg=python3.11 upstream=3.11.2 ;;
     3.13) pkg=python3.13 upstream=3.13.5 ;;
-    *) echo "cpython: unknown series '$series' (3.11 or 3.13)" >&2; exit 1 ;;
+    3.14) pkg=python3.14 upstream=3.14.9 ;;
+    3.15) pkg=python3.15 upstream=3.15.2 ;;
+    *) echo "cpython: unknown series '$series' (3.11, 3.13, 3.14 or 3.15)" >&2; exit 1 ;;
 esac
 src=build/cpython/src
 mkdir -p "$src"

@@ -1,11 +1,12 @@
 #!/bin/sh
-# sources.sh: makes sure apt can fetch the two CPython source packages:
-# python3.11 from bookworm, python3.13 from trixie. Adds deb-src entries
-# only when missing, and pins trixie so no binary ever comes from it.
+# sources.sh: makes sure apt can fetch the CPython source packages:
+# python3.11 from bookworm, python3.13 from trixie, python3.14 and
+# python3.15 from sid. Adds deb-src entries only when missing, and pins
+# trixie and sid so no binary ever comes from them.
 set -eu
 
 LIST_DIR=/etc/apt/sources.list.d
-PREF=/etc/apt/preferences.d/pyfault-trixie
+PREF_DIR=/etc/apt/preferences.d
 MIRROR=http://deb.debian.org/debian
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
@@ -38,52 +39,49 @@ has_src() {
     return 1
 }
 
-changed=0
-if has_src bookworm; then
-    echo "cpython: deb-src for bookworm already configured"
-else
-    [ "$(id -u)" = 0 ] || { echo "cpython: no deb-src for bookworm and not root; add one to $LIST_DIR" >&2; exit 1; }
-    cat > "$LIST_DIR/pyfault-bookworm-src.sources" <<EOT
-# Added by pyfault (tools/cpython/sources.sh): source packages only.
+# add_src SUITE WHY: adds a deb-src entry for SUITE unless one exists.
+# deb-src only: apt sees no binaries at all from this entry.
+add_src() {
+    suite=$1 why=$2
+    if has_src "$suite"; then
+        echo "cpython: deb-src for $suite already configured"
+        return 0
+    fi
+    [ "$(id -u)" = 0 ] || { echo "cpython: no deb-src for $suite and not root; add one to $LIST_DIR" >&2; exit 1; }
+    cat > "$LIST_DIR/pyfault-$suite-src.sources" <<EOT
+# Added by pyfault (tools/cpython/sources.sh): $suite SOURCE packages only,
+# $why. Never binaries (see $PREF_DIR/pyfault-$suite).
 Types: deb-src
 URIs: $MIRROR
-Suites: bookworm
+Suites: $suite
 Components: main
 Signed-By: $KEYRING
 EOT
-    echo "cpython: added deb-src for bookworm ($LIST_DIR/pyfault-bookworm-src.sources)"
+    echo "cpython: added deb-src for $suite ($LIST_DIR/pyfault-$suite-src.sources)"
     changed=1
-fi
+}
 
-if has_src trixie; then
-    echo "cpython: deb-src for trixie already configured"
-else
-    [ "$(id -u)" = 0 ] || { echo "cpython: no deb-src for trixie and not root; add one to $LIST_DIR" >&2; exit 1; }
-    # deb-src only: apt sees no trixie binaries at all from this entry.
-    cat > "$LIST_DIR/pyfault-trixie-src.sources" <<EOT
-# Added by pyfault (tools/cpython/sources.sh): trixie SOURCE packages only,
-# to fetch CPython 3.13.5. Never binaries (see $PREF).
-Types: deb-src
-URIs: $MIRROR
-Suites: trixie
-Components: main
-Signed-By: $KEYRING
-EOT
-    echo "cpython: added deb-src for trixie ($LIST_DIR/pyfault-trixie-src.sources)"
-    changed=1
-fi
-
-# Belt and braces: should a trixie 'deb' line ever appear, its binaries
-# still never become candidates (priority < 0 means never install).
-if [ ! -f "$PREF" ] && [ "$(id -u)" = 0 ]; then
-    cat > "$PREF" <<EOT
-# Added by pyfault (tools/cpython/sources.sh): trixie is for sources only.
+# pin_never SUITE: belt and braces: should a 'deb' line for SUITE ever
+# appear, its binaries still never become candidates (priority < 0 means
+# never install).
+pin_never() {
+    suite=$1 pref=$PREF_DIR/pyfault-$1
+    [ ! -f "$pref" ] && [ "$(id -u)" = 0 ] || return 0
+    cat > "$pref" <<EOT
+# Added by pyfault (tools/cpython/sources.sh): $suite is for sources only.
 Package: *
-Pin: release n=trixie
+Pin: release n=$suite
 Pin-Priority: -1
 EOT
-    echo "cpython: pinned trixie binaries to -1 ($PREF)"
-fi
+    echo "cpython: pinned $suite binaries to -1 ($pref)"
+}
+
+changed=0
+add_src bookworm "to fetch CPython 3.11.2"
+add_src trixie "to fetch CPython 3.13.5"
+add_src sid "to fetch CPython 3.14.9 and 3.15.2"
+pin_never trixie
+pin_never sid
 
 if [ "$changed" = 1 ]; then
     apt-get update -qq

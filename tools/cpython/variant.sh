@@ -2,12 +2,16 @@
 # patch directory and build flags, so they are defined in one place.
 # shellcheck shell=sh disable=SC2034,SC2154 # sourced: $variant in, $series etc. out
 
+gil=
 case "$variant" in
     3.11-vanilla)  series=3.11 patchdir= ;;
     3.11-patched)  series=3.11 patchdir=patches/3.11 ;;
     3.11-regress)  series=3.11 patchdir=patches/3.11-regress ;;
     3.13-vanilla)  series=3.13 patchdir= ;;
     3.13-patched)  series=3.13 patchdir=patches/3.13 ;;
+    3.14-vanilla)  series=3.14 patchdir= ;;
+    3.14t-vanilla) series=3.14 patchdir= gil=disabled ;;
+    3.15-vanilla)  series=3.15 patchdir= ;;
     *) echo "cpython: unknown variant '$variant'" >&2; exit 1 ;;
 esac
 
@@ -18,6 +22,8 @@ esac
 OPT_FLAGS="-DNDEBUG -g -fwrapv -O2 -Wall"
 # No ensurepip (nothing to download); _testcapi is built by default.
 CONFIGURE_ARGS="--without-ensurepip --enable-test-modules"
+# The free-threaded build (PEP 703): no GIL, mimalloc as its allocator.
+[ "$gil" != disabled ] || CONFIGURE_ARGS="$CONFIGURE_ARGS --disable-gil"
 
 # patch_list: the variant's patches, in the order they are applied.
 patch_list() {
