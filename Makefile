@@ -33,7 +33,7 @@ Q := @
 endif
 
 UNWIND_LIBS := -lunwind-ptrace -lunwind-generic -lunwind
-HARNESS_LIBS := -ljansson $(UNWIND_LIBS) -lm -lpthread
+HARNESS_LIBS := -ljansson $(UNWIND_LIBS) -ldw -lelf -lm -lpthread
 TEST_LIBS := -lcmocka $(HARNESS_LIBS)
 
 SHIM := build/libpyfault.so

@@ -4,6 +4,8 @@
 # runs exactly what CI runs (tests/harness/test_ci.c).
 #
 #   pyfault-ci.sh shard I N OUT        shard I of N of the sweep -> OUT/results.json
+#   pyfault-ci.sh shard auto OUT       the shard the scheduler gave (sweep --shard
+#                                      auto: Slurm array, Kubernetes, GitLab)
 #   pyfault-ci.sh merge OUT SHARD...   SHARD/results.json... -> OUT/results.json,
 #                                      then OUT/index.html, junit.xml, summary.md
 #   pyfault-ci.sh gate OUT             gate OUT/results.json against the baseline:
@@ -40,12 +42,16 @@ BASELINE=${PYFAULT_CI_BASELINE:-ci/baseline.json}
 die() { echo "pyfault-ci: $*" >&2; exit 2; }
 
 step=${1:-}
-[ -n "$step" ] || die "usage: pyfault-ci.sh shard I N OUT | merge OUT SHARD... | gate OUT"
+[ -n "$step" ] || die "usage: pyfault-ci.sh shard I N OUT | shard auto OUT | merge OUT SHARD... | gate OUT"
 shift
 case $step in
 shard)
-    [ $# -eq 3 ] || die "usage: pyfault-ci.sh shard I N OUT"
-    i=$1 n=$2 out=$3
+    if [ $# -eq 2 ] && [ "$1" = auto ]; then
+        shard=auto out=$2
+    else
+        [ $# -eq 3 ] || die "usage: pyfault-ci.sh shard I N OUT | shard auto OUT"
+        shard=$1/$2 out=$3
+    fi
     jobs=""
     [ -n "${PYFAULT_CI_JOBS:-}" ] && jobs="-j $PYFAULT_CI_JOBS"
     # Findings make the sweep exit 1: that is the gate's business, not a
@@ -54,10 +60,10 @@ shard)
     status=0
     # shellcheck disable=SC2086 # TARGET and jobs are word lists
     "$PYFAULT" sweep -q $jobs --mode "$MODE" --plan "$PLAN" --stride "$STRIDE" --accept "$ACCEPT" \
-        --shard "$i/$n" \
+        --shard "$shard" \
         --out "$out" -- $TARGET || status=$?
     [ $status -le 1 ] || exit $status
-    echo "pyfault-ci: shard $i/$n: $out/results.json"
+    echo "pyfault-ci: shard $shard: $out/results.json"
     ;;
 merge)
     [ $# -ge 2 ] || die "usage: pyfault-ci.sh merge OUT SHARD..."

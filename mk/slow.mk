@@ -10,3 +10,5 @@
 .PHONY: test-slow
 test-slow: deps all build/cpython/src/Python-3.11.2/.pyfault-extracted
 	$(Q)PYFAULT_SLOW=1 build/tests/slow/test_bisect_cpython
+	$(Q)PYFAULT_SLOW=1 build/tests/slow/test_deb
+	$(Q)PYFAULT_SLOW=1 build/tests/slow/test_slurm

@@ -5,9 +5,11 @@ set -eu
 
 # python3.11-dbg: the debug information of Debian's stripped python3.11 and
 # its _testcapi, found by build-id: the pymem parity test breaks on
-# _testcapi's static hooks under gdb.
+# _testcapi's static hooks under gdb; the harness's symbolizer (libdw-dev,
+# libelf-dev) reads it too, so that crash stacks on Debian's python3.11
+# name static and inlined functions.
 PACKAGES="gcc make pkg-config binutils libunwind-dev libjemalloc-dev \
-libjansson-dev libcmocka-dev python3.11 libpython3.11-testsuite \
+libjansson-dev libcmocka-dev libdw-dev libelf-dev python3.11 libpython3.11-testsuite \
 python3.11-dev python3.11-dbg gdb procps"
 # Extra packages other parts of the project ask for (mk/*.mk may add more).
 PACKAGES="$PACKAGES ${PYFAULT_EXTRA_PACKAGES:-}"

@@ -14,18 +14,31 @@ static void copy_trunc(char *dst, size_t cap, const char *src, size_t len)
 int pf_frames_push(struct pf_frames *fr, uint64_t ip, const char *sym,
                    const char *obj)
 {
+    /* "name+0x1f" -> "name": offsets differ between builds and runs */
+    char name[PF_SYM_MAX];
+    sym = sym ? sym : "";
+    const char *plus = strstr(sym, "+0x");
+    copy_trunc(name, sizeof name, sym, plus ? (size_t)(plus - sym) : strlen(sym));
+    return pf_frames_push_src(fr, ip, name, obj, NULL, 0);
+}
+
+int pf_frames_push_src(struct pf_frames *fr, uint64_t ip, const char *sym,
+                       const char *obj, const char *src, int inlined)
+{
     if (fr->n >= PF_FRAMES_MAX)
         return -1;
     struct pf_frame *f = &fr->f[fr->n++];
     f->ip = ip;
     sym = sym ? sym : "";
     obj = obj ? obj : "";
-    /* "name+0x1f" -> "name": offsets differ between builds and runs */
-    const char *plus = strstr(sym, "+0x");
-    copy_trunc(f->sym, sizeof f->sym, sym, plus ? (size_t)(plus - sym) : strlen(sym));
+    copy_trunc(f->sym, sizeof f->sym, sym, strlen(sym));
     const char *slash = strrchr(obj, '/');
     const char *base = slash ? slash + 1 : obj;
     copy_trunc(f->obj, sizeof f->obj, base, strlen(base));
+    src = src ? src : "";
+    copy_trunc(f->src, sizeof f->src, src, strlen(src));
+    f->inlined = inlined;
+    f->helper = 0;
     return 0;
 }
 

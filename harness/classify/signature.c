@@ -20,6 +20,30 @@ static void append(char *out, size_t outlen, size_t *used, const char *s)
     out[*used] = '\0';
 }
 
+/* The indexes into FR of the frames a signature names, top first: not
+ * skipped, not an inlined header helper, not a split function's head.
+ * Returns how many (at most PF_SIG_FRAMES). */
+static unsigned signature_frames(const struct pf_frames *fr, const char *skip_text, unsigned *at)
+{
+    unsigned kept = 0;
+    for (unsigned i = 0; fr && i < fr->n && kept < PF_SIG_FRAMES; i++) {
+        if (pf_skip_frame(skip_text, fr->f[i].sym, fr->f[i].obj))
+            continue;
+        /* an inlined header helper (Py_DECREF, _PyObject_GC_UNTRACK) is
+         * where the compiler put it, not where the bug is */
+        if (fr->f[i].helper)
+            continue;
+        /* a split function (foo.part.0 out of line, its head inlined into
+         * the caller or not) is one function, whatever each build split
+         * off; debug info names both halves alike. Direct recursion says
+         * no more with the name twice either. */
+        if (kept > 0 && strcmp(fr->f[i].sym, fr->f[at[kept - 1]].sym) == 0)
+            continue;
+        at[kept++] = i;
+    }
+    return kept;
+}
+
 void pf_signature(const struct pf_verdict *v, const struct pf_frames *fr,
                   const char *skip_text, char *out, size_t outlen)
 {
@@ -45,14 +69,28 @@ void pf_signature(const struct pf_verdict *v, const struct pf_frames *fr,
         append(out, outlen, &used, ": ");
         append(out, outlen, &used, v->detail);
     }
-    if (!fr)
+    unsigned at[PF_SIG_FRAMES];
+    unsigned n = signature_frames(fr, skip_text, at);
+    for (unsigned k = 0; k < n; k++) {
+        append(out, outlen, &used, k == 0 ? ": " : " < ");
+        append(out, outlen, &used, fr->f[at[k]].sym);
+    }
+}
+
+void pf_signature_sources(const struct pf_verdict *v, const struct pf_frames *fr,
+                          const char *skip_text, char *out, size_t outlen)
+{
+    size_t used = 0;
+    if (outlen == 0)
         return;
-    unsigned kept = 0;
-    for (unsigned i = 0; i < fr->n && kept < PF_SIG_FRAMES; i++) {
-        if (pf_skip_frame(skip_text, fr->f[i].sym, fr->f[i].obj))
-            continue;
-        append(out, outlen, &used, kept == 0 ? ": " : " < ");
-        append(out, outlen, &used, fr->f[i].sym);
-        kept++;
+    out[0] = '\0';
+    if (v->cls == PF_FATAL)
+        return;
+    unsigned at[PF_SIG_FRAMES];
+    unsigned n = signature_frames(fr, skip_text, at);
+    for (unsigned k = 0; k < n; k++) {
+        if (k)
+            append(out, outlen, &used, " < ");
+        append(out, outlen, &used, fr->f[at[k]].src[0] ? fr->f[at[k]].src : "?");
     }
 }

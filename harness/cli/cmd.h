@@ -7,6 +7,8 @@
 int pf_cmd_run(int argc, char **argv);
 /* "pyfault sweep": 0, 1, 2 as for run; 130 when interrupted. */
 int pf_cmd_sweep(int argc, char **argv);
+/* "pyfault pytest": 0, 1, 2 as for sweep; 130 when interrupted. */
+int pf_cmd_pytest(int argc, char **argv);
 /* "pyfault matrix": 0 all cells as expected, 1 not, 2 usage/harness error,
  * 130 interrupted. */
 int pf_cmd_matrix(int argc, char **argv);
@@ -25,5 +27,8 @@ int pf_cmd_bisect_run(int argc, char **argv);
 /* "pyfault repro RESULTS.json ID": 0 the class reproduced (every time with
  * --times), 1 it did not, 2 bad usage or input. */
 int pf_cmd_repro(int argc, char **argv);
+
+/* "pyfault paths": 0 every part found, 1 one missing, 2 bad usage. */
+int pf_cmd_paths(int argc, char **argv);
 
 #endif

@@ -32,7 +32,8 @@ static const struct pf_opt opts[] = {
     {X_JOBS, "jobs", 'j', "N", "trials in parallel within a sweep (default: cores)"},
     {X_SHARD, "shard", 0, "I/N", "the Ith of N shares (1 <= I <= N): every Nth point of\n"
                                  "every sweep, single runs in shard 1; pyfault merge\n"
-                                 "puts the shards' results.json back together"},
+                                 "puts the shards' results.json back together;\n"
+                                 "auto: from Slurm, Kubernetes or GitLab variables"},
     {X_OUT, "out", 0, "DIR", "write DIR/results.json (atomically)"},
     {X_QUIET, "quiet", 'q', NULL, "no progress lines"},
     {0},

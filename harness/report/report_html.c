@@ -440,6 +440,11 @@ static void findings(FILE *f, const struct pf_results *r, const struct pf_result
             for (size_t k = 0; k < fd->n_frames; k++) {
                 fputs("<li>", f);
                 pf_put_xml(f, fd->frames[k]);
+                if (k < fd->n_sources && fd->sources[k][0]) {
+                    fputs(" <small>", f);
+                    pf_put_xml(f, fd->sources[k]);
+                    fputs("</small>", f);
+                }
                 fputs("</li>", f);
             }
             fputs("</ol></details>", f);

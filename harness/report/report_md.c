@@ -100,6 +100,22 @@ static void put_unexpected_cells(FILE *f, const struct pf_results *r)
         fprintf(f, "\n%zu more in index.html.\n", total - shown);
 }
 
+/* "  \n   at a.c:1 < b.c:2": where the signature's frames are, when known. */
+static void put_sources(FILE *f, const struct pf_rfinding *fd)
+{
+    size_t known = 0;
+    for (size_t k = 0; k < fd->n_sources; k++)
+        known += fd->sources[k][0] != '\0';
+    if (!known)
+        return;
+    fputs("  \n   at ", f);
+    for (size_t k = 0; k < fd->n_sources; k++) {
+        if (k)
+            fputs(" < ", f);
+        pf_put_md_span(f, fd->sources[k][0] ? fd->sources[k] : "?");
+    }
+}
+
 static void put_finding_line(FILE *f, const struct pf_rfinding *fd)
 {
     fprintf(f, "- **%s** x %ld: ", pf_class_name(fd->cls), fd->count);
@@ -143,6 +159,7 @@ static void put_findings(FILE *f, const struct pf_results *r)
         fprintf(f, "%zu. %s**%s** x %ld: ", i + 1, fd->unexpected ? "unexpected " : "", pf_class_name(fd->cls),
                 fd->count);
         pf_put_md_span(f, fd->signature);
+        put_sources(f, fd);
         fputs("  \n   on ", f);
         put_list(f, fd->interps, fd->n_interps);
         fputs(" in ", f);

@@ -83,6 +83,22 @@ json_t *pf_json_signature_frames(const char *signature)
     return a;
 }
 
+json_t *pf_json_sources(const char *sources)
+{
+    json_t *a = json_array();
+    const char *p = sources;
+    while (*p) {
+        const char *sep = strstr(p, " < ");
+        size_t n = sep ? (size_t)(sep - p) : strlen(p);
+        /* "?": that frame has no source position */
+        json_array_append_new(a, n == 1 && *p == '?' ? json_string("") : json_stringn(p, n));
+        if (!sep)
+            break;
+        p = sep + 3;
+    }
+    return a;
+}
+
 static json_t *finding_json(const struct pf_matrix *m, size_t k)
 {
     const struct pf_finding *f = &m->findings.v[k];

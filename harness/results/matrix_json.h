@@ -21,5 +21,8 @@ json_t *pf_json_counts(const uint64_t *counts);
 json_t *pf_json_created_now(void);
 /* Splits a signature "class: a < b < c" into the JSON array ["a","b","c"]. */
 json_t *pf_json_signature_frames(const char *signature);
+/* Splits a finding's sources "a.c:1 < ? < b.c:2" (pf_signature_sources)
+ * into the JSON array ["a.c:1","","b.c:2"]. */
+json_t *pf_json_sources(const char *sources);
 
 #endif

@@ -304,6 +304,7 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
         if (strcmp(s[k].created, created) > 0)
             created = s[k].created;
     }
+    json_t *sum = summary_of(cells, s, n);
     json_object_foreach(s[0].root, key, v) {
         if (strcmp(key, "complete") == 0)
             json_object_set_new(out, key, json_boolean(complete && covered));
@@ -318,10 +319,13 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
         else if (strcmp(key, "findings") == 0)
             json_object_set(out, key, findings);
         else if (strcmp(key, "summary") == 0)
-            json_object_set_new(out, key, summary_of(cells, s, n));
+            json_object_set(out, key, sum);
+        else if (strcmp(key, "counts") == 0) /* a sweep's: all shards' trials */
+            json_object_set_new(out, key, json_deep_copy(json_object_get(sum, "counts")));
         else
             json_object_set_new(out, key, json_deep_copy(v));
     }
+    json_decref(sum);
     json_decref(cells);
 done:
     g_shards = NULL;

@@ -83,7 +83,7 @@ struct field {
 #define CLASS(key, T, m) FIELD(K_CLASS, key, AT(T, m, enum pf_class))
 #define CLASSES(key, T, m) FIELD(K_CLASSES, key, AT(T, m, unsigned))
 #define COUNTS(key, T, m) FIELD(K_COUNTS, key, AT(T, m, long *))
-#define STRINGS(key, T, m, n) FIELD(K_STRINGS, key, AT(T, m, const char **), .n_at = AT(T, n, size_t))
+#define STRINGS(key, T, m, n, ...) FIELD(K_STRINGS, key, AT(T, m, const char **), .n_at = AT(T, n, size_t), __VA_ARGS__)
 #define OBJECT(key) FIELD(K_OBJECT, key, 0)
 #define CHECK(fn) {.kind = K_CHECK, .check = fn}
 #define END {.kind = K_END}
@@ -380,6 +380,7 @@ static const struct field finding_fields[] = {
     COUNT("count", pf_rfinding, count),
     CLASS("class", pf_rfinding, cls),
     STRINGS("frames", pf_rfinding, frames, n_frames),
+    STRINGS("sources", pf_rfinding, sources, n_sources, .optional = 1),
     STRINGS("interpreters", pf_rfinding, interps, n_interps),
     STRINGS("scenarios", pf_rfinding, scenarios, n_scenarios),
     END,
@@ -622,6 +623,7 @@ void pf_results_free(struct pf_results *r)
 {
     for (size_t i = 0; r->findings && i < r->n_findings; i++) {
         free(r->findings[i].frames);
+        free(r->findings[i].sources);
         free(r->findings[i].interps);
         free(r->findings[i].scenarios);
     }

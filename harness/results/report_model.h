@@ -48,6 +48,8 @@ struct pf_rfinding {
     long count;
     const char **frames;
     size_t n_frames;
+    const char **sources;        /* file:line of each frame ("" unknown); n_sources 0 when absent */
+    size_t n_sources;
     const char **interps, **scenarios;
     size_t n_interps, n_scenarios;
     int unexpected;              /* one of its trials is unexpected */

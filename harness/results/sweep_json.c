@@ -117,6 +117,8 @@ static json_t *finding_json(const struct pf_sweep *sw, size_t k,
     if (j) {
         json_object_set_new(j, "id", json_integer((json_int_t)k));
         json_object_set_new(j, "frames", pf_json_signature_frames(f->signature));
+        if (f->sources && f->sources[0])
+            json_object_set_new(j, "sources", pf_json_sources(f->sources));
         json_object_set_new(j, "repro", pf_json_text(f->repro));
         json_object_set_new(j, "interpreters", json_pack("[o]", pf_json_text(names->interp->id)));
         json_object_set_new(j, "scenarios", finding_targets(sw, k, names, nt));

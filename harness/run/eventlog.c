@@ -5,9 +5,10 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pyfault.h"
-#include <string.h>
+#include "symbolize.h"
 
 static uint64_t get_u64(json_t *o, const char *key)
 {
@@ -25,7 +26,12 @@ static uint64_t get_addr(json_t *o, const char *key)
     return get_u64(o, key);
 }
 
-static void get_frames(json_t *o, struct pf_frames *out)
+/* The shim's frames, named again by the symbolizer from each one's object
+ * and link-time address ("rel"): the shim knows only symbol tables, and
+ * on a stripped binary it borrows the nearest exported name. A frame whose
+ * object is gone keeps the shim's name. FIRST_IS_PC: frame 0 is where a
+ * signal struck, not a return address. */
+static void get_frames(json_t *o, int first_is_pc, struct pf_frames *out)
 {
     json_t *arr = json_object_get(o, "frames");
     size_t i;
@@ -36,9 +42,12 @@ static void get_frames(json_t *o, struct pf_frames *out)
     json_array_foreach(arr, i, fr) {
         json_t *sym = json_object_get(fr, "sym");
         json_t *obj = json_object_get(fr, "obj");
-        if (pf_frames_push(out, get_addr(fr, "ip"),
-                           json_is_string(sym) ? json_string_value(sym) : "",
-                           json_is_string(obj) ? json_string_value(obj) : "") < 0)
+        const char *path = json_is_string(obj) ? json_string_value(obj) : "";
+        uint64_t ip = get_addr(fr, "ip"), rel = get_addr(fr, "rel");
+        if (path[0] && rel &&
+            pf_symbolize_object(path, rel, !(i == 0 && first_is_pc), ip, out) > 0)
+            continue;
+        if (pf_frames_push(out, ip, json_is_string(sym) ? json_string_value(sym) : "", path) < 0)
             break;
     }
 }
@@ -58,7 +67,7 @@ int pf_events_parse_line(const char *line, struct pf_events *out)
         if (!out->have_fail) {
             out->have_fail = 1;
             out->fail_n = get_u64(o, "n");
-            get_frames(o, &out->fail_frames);
+            get_frames(o, 0, &out->fail_frames);
         }
     } else if (strcmp(ev, "crash") == 0) {
         if (!out->have_crash) {
@@ -70,7 +79,7 @@ int pf_events_parse_line(const char *line, struct pf_events *out)
             out->crash_main_thread = json_is_true(json_object_get(o, "main_thread"));
             const char *name = json_string_value(json_object_get(o, "thread"));
             snprintf(out->crash_thread, sizeof out->crash_thread, "%s", name ? name : "");
-            get_frames(o, &out->crash_frames);
+            get_frames(o, 1, &out->crash_frames);
         }
     } else if (strcmp(ev, "summary") == 0) {
         if (!out->have_summary) {

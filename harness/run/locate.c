@@ -1,5 +1,6 @@
-/* locate.c: locate the shim, scenarios/lib and the command itself, so a
- * build tree works from anywhere without installation. */
+/* locate.c: locate the shim, the Python module, the data files and the
+ * command itself, so pyfault runs from its build tree (anywhere) or from
+ * an installed prefix (moved anywhere too), with no path compiled in. */
 #include "locate.h"
 
 #include <limits.h>
@@ -8,6 +9,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The installed layout, relative to the directory of bin/pyfault: the
+ * same relations mk/install.mk installs with (pkglibdir, pkgdatadir). */
+#define REL_SHIM "../lib/pyfault/libpyfault.so"
+#define REL_PYLIB "../share/pyfault/python"
+#define REL_DATA "../share/pyfault"
 
 /* The directory of /proc/self/exe. */
 static int self_dir(char *out, size_t outlen)
@@ -26,8 +33,31 @@ static int self_dir(char *out, size_t outlen)
     return 0;
 }
 
-/* Looks for REL under the binary's directory and up to DEPTH parents;
- * IS_DIR selects directories, else regular files. */
+/* Is CAND a directory (IS_DIR) or a regular file? Writes its real path
+ * into OUT when it is. */
+static int found(const char *cand, int is_dir, char *out, size_t outlen)
+{
+    struct stat st;
+    if (stat(cand, &st) != 0 || !(is_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+        return -1;
+    char real[PATH_MAX];
+    if (!realpath(cand, real))
+        return -1;
+    return snprintf(out, outlen, "%s", real) < (int)outlen ? 0 : -1;
+}
+
+/* Looks for REL in the installed layout around the binary. */
+static int find_installed(const char *rel, int is_dir, char *out, size_t outlen)
+{
+    char dir[PATH_MAX], cand[PATH_MAX + 64];
+    if (self_dir(dir, sizeof dir) < 0)
+        return -1;
+    snprintf(cand, sizeof cand, "%s/%s", dir, rel);
+    return found(cand, is_dir, out, outlen);
+}
+
+/* Looks for REL under the binary's directory and up to DEPTH parents (the
+ * build tree); IS_DIR selects directories, else regular files. */
 static int find_up(const char *rel, int depth, int is_dir, char *out, size_t outlen)
 {
     char dir[PATH_MAX];
@@ -35,14 +65,9 @@ static int find_up(const char *rel, int depth, int is_dir, char *out, size_t out
         return -1;
     for (int i = 0; i <= depth; i++) {
         char cand[PATH_MAX + 64];
-        struct stat st;
         snprintf(cand, sizeof cand, "%s/%s", dir, rel);
-        if (stat(cand, &st) == 0 && (is_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode))) {
-            char real[PATH_MAX];
-            if (!realpath(cand, real))
-                return -1;
-            return snprintf(out, outlen, "%s", real) < (int)outlen ? 0 : -1;
-        }
+        if (found(cand, is_dir, out, outlen) == 0)
+            return 0;
         char *slash = strrchr(dir, '/');
         if (!slash || slash == dir)
             return -1;
@@ -51,27 +76,62 @@ static int find_up(const char *rel, int depth, int is_dir, char *out, size_t out
     return -1;
 }
 
-int pf_find_shim(char *out, size_t outlen)
+enum pf_found pf_locate_shim(char *out, size_t outlen)
 {
     const char *env = getenv("PYFAULT_SHIM");
     if (env && env[0]) {
         if (access(env, R_OK) != 0) {
             snprintf(out, outlen, "PYFAULT_SHIM=%s: not a readable file", env);
-            return -1;
+            return PF_FOUND_NONE;
         }
         snprintf(out, outlen, "%s", env);
-        return 0;
+        return PF_FOUND_ENV;
     }
+    if (find_installed(REL_SHIM, 0, out, outlen) == 0)
+        return PF_FOUND_INSTALLED;
     if (find_up("libpyfault.so", 3, 0, out, outlen) == 0)
-        return 0;
+        return PF_FOUND_TREE;
     snprintf(out, outlen, "libpyfault.so not found next to the pyfault binary "
              "(run 'make build/libpyfault.so' or set PYFAULT_SHIM)");
-    return -1;
+    return PF_FOUND_NONE;
+}
+
+int pf_find_shim(char *out, size_t outlen)
+{
+    return pf_locate_shim(out, outlen) == PF_FOUND_NONE ? -1 : 0;
+}
+
+enum pf_found pf_locate_pylib(char *out, size_t outlen)
+{
+    if (find_installed(REL_PYLIB, 1, out, outlen) == 0)
+        return PF_FOUND_INSTALLED;
+    if (find_up("scenarios/lib", 4, 1, out, outlen) == 0)
+        return PF_FOUND_TREE;
+    return PF_FOUND_NONE;
 }
 
 int pf_find_scenario_lib(char *out, size_t outlen)
 {
-    return find_up("scenarios/lib", 4, 1, out, outlen);
+    return pf_locate_pylib(out, outlen) == PF_FOUND_NONE ? -1 : 0;
+}
+
+enum pf_found pf_locate_skip_list(char *out, size_t outlen)
+{
+    if (find_installed(REL_DATA "/skip-frames.txt", 0, out, outlen) == 0)
+        return PF_FOUND_INSTALLED;
+    if (find_up("harness/classify/skip-frames.txt", 4, 0, out, outlen) == 0)
+        return PF_FOUND_TREE;
+    return PF_FOUND_NONE;
+}
+
+const char *pf_found_name(enum pf_found how)
+{
+    switch (how) {
+    case PF_FOUND_ENV: return "environment";
+    case PF_FOUND_INSTALLED: return "installed";
+    case PF_FOUND_TREE: return "build tree";
+    default: return "not found";
+    }
 }
 
 void pf_find_pyfault(char *out, size_t outlen)

@@ -63,9 +63,14 @@ json_t *pf_frames_json(const struct pf_frames *fr)
     for (unsigned i = 0; fr && i < fr->n; i++) {
         char ip[24];
         snprintf(ip, sizeof ip, "0x%" PRIx64, fr->f[i].ip);
-        json_array_append_new(a, json_pack("{s:s,s:o,s:o}", "ip", ip,
-                                           "sym", pf_json_text(fr->f[i].sym),
-                                           "obj", pf_json_text(fr->f[i].obj)));
+        json_t *o = json_pack("{s:s,s:o,s:o}", "ip", ip, "sym", pf_json_text(fr->f[i].sym),
+                              "obj", pf_json_text(fr->f[i].obj));
+        /* additive: where debug info has it, and inlined frames marked */
+        if (o && fr->f[i].src[0])
+            json_object_set_new(o, "src", pf_json_text(fr->f[i].src));
+        if (o && fr->f[i].inlined)
+            json_object_set_new(o, "inlined", json_true());
+        json_array_append_new(a, o);
     }
     return a;
 }
@@ -75,6 +80,10 @@ json_t *pf_result_json(const struct pf_result *res)
     json_t *samples = json_array();
     for (unsigned i = 0; i < res->nsamples; i++)
         json_array_append_new(samples, pf_frames_json(&res->samples[i]));
+    json_t *threads = json_array();
+    for (unsigned i = 0; i < res->nthreads; i++)
+        json_array_append_new(threads, json_pack("{s:i,s:o}", "tid", res->threads[i].tid,
+                                                 "frames", pf_frames_json(&res->threads[i])));
     json_t *o = json_pack(
         "{s:s,s:s,s:o,s:o,s:I,s:o,s:o,s:o,s:I,s:I,s:{s:I,s:I},s:I,s:o,s:o,s:o}",
         "class", pf_class_name(res->v.cls),
@@ -93,8 +102,15 @@ json_t *pf_result_json(const struct pf_result *res)
         "stderr_tail", pf_json_text(res->stderr_tail),
         "spec", pf_json_text(res->spec),
         "repro", pf_json_text(res->repro));
-    if (!o)
+    if (!o) {
+        json_decref(threads);
         return NULL;
+    }
+    /* additive: every thread of the stuck process, each with its tid */
+    if (res->nthreads > 0)
+        json_object_set_new(o, "threads", threads);
+    else
+        json_decref(threads);
     json_object_set_new(o, "layer", pf_json_layer(res->layer));
     if (res->signal)
         json_object_set_new(o, "signal_name", json_string(sigabbrev_np(res->signal) ? sigabbrev_np(res->signal) : "?"));

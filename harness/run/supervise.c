@@ -19,7 +19,7 @@
 
 #include "classify.h"
 #include "clock.h"
-#include "elfsym.h"
+#include "symbolize.h"
 #include "escaped.h"
 #include "interrupt.h"
 #include "procstat.h"
@@ -151,9 +151,13 @@ static int take_samples(pid_t leader, struct pf_watch *w)
     w->nsamples = 0;
     for (unsigned i = 0; i < PF_SAMPLES; i++) {
         int ended = 0;
-        int rc = pf_sample_stack(pid, &w->samples[w->nsamples], &ended);
-        if (rc == 0 && w->samples[w->nsamples].n > 0)
-            w->nsamples++;
+        unsigned nt = 0;
+        int rc = pf_sample_threads(pid, w->threads, PF_THREADS_MAX, &nt, &ended);
+        if (rc == 0) {
+            w->nthreads = nt;
+            if (nt > 0 && w->threads[0].n > 0)
+                w->samples[w->nsamples++] = w->threads[0];
+        }
         if (rc == -2 && pid == leader) {
             w->status = ended;
             return 1;
@@ -251,6 +255,7 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
     int pidfd = open_pidfd(pid);
 
     w->nsamples = 0;
+    w->nthreads = 0;
     w->cpu = 0;
     w->stuck = PF_STUCK_UNKNOWN;
     w->streak_start = w->site_streak = w->injected_delta = 0;
@@ -326,8 +331,8 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
             measure_stuck(pid, w, CPU_WINDOW_MS);
         w->site.n = 0;
         if (w->ctl && w->snap.injected > 0 && w->snap.site_depth > 0)
-            pf_symbolize_ips(sample_pid(pid, w), w->snap.site_frames, w->snap.site_depth,
-                             &w->site);
+            pf_symbolize_process(sample_pid(pid, w), w->snap.site_frames, w->snap.site_depth,
+                                 0, &w->site);
         if (w->want_samples)
             reaped = take_samples(pid, w);
     }

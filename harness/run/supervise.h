@@ -10,6 +10,7 @@
 #include "classify.h"
 #include "ctlpage.h"
 #include "frames.h"
+#include "sample.h"
 #include "launch.h"
 
 #define PF_SAMPLES 3
@@ -46,8 +47,10 @@ struct pf_watch {
     double cpu;                 /* group CPU fraction, measured when stuck */
     enum pf_stuck_state stuck;  /* its threads' states then (classify.h) */
     struct pf_ctl_snapshot snap;/* final control page read (if ctl) */
-    struct pf_frames samples[PF_SAMPLES];
+    struct pf_frames samples[PF_SAMPLES]; /* the sampled process's own thread */
     unsigned nsamples;
+    struct pf_frames threads[PF_THREADS_MAX]; /* every thread, at the last sample */
+    unsigned nthreads;
     struct pf_frames site;      /* stuck: the repeatedly failing call site
                                    (control page site_frames), symbolized */
 };

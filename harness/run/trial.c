@@ -270,6 +270,8 @@ void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct p
     res->nsamples = w.nsamples;
     res->site = w.site;
     memcpy(res->samples, w.samples, sizeof w.samples[0] * w.nsamples);
+    res->nthreads = w.nthreads;
+    memcpy(res->threads, w.threads, sizeof w.threads[0] * w.nthreads);
     pf_capture_text(&r->err, r->text, sizeof r->text);
     pf_capture_tail(&r->err, res->stderr_tail, PF_STDERR_TAIL);
     pf_capture_tail(&r->out, res->stdout_tail, PF_STDERR_TAIL);
@@ -312,4 +314,5 @@ void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct p
     if (fr)
         res->frames = *fr;
     pf_signature(&res->v, fr, ctx->skip_text, res->signature, sizeof res->signature);
+    pf_signature_sources(&res->v, fr, ctx->skip_text, res->sources, sizeof res->sources);
 }

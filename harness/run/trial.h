@@ -57,9 +57,12 @@ struct pf_result {
     char crash_thread[17];    /* ... its name */
     char spec[2048];          /* the PYFAULT value the target got */
     char signature[PF_SIG_MAX];
+    char sources[PF_SIG_MAX]; /* file:line of the signature's frames (signature.h) */
     struct pf_frames frames;  /* the frames the signature was taken from */
     struct pf_frames samples[PF_SAMPLES];
     unsigned nsamples;
+    struct pf_frames threads[PF_THREADS_MAX]; /* stuck: every thread, at the last sample */
+    unsigned nthreads;
     struct pf_frames site;    /* stuck: the failing call site (supervise.h) */
     char site_key[PF_SITEKEY_TEXT_MAX]; /* the first failure's site key
                                * (sitekey.h), "" = no failure or no key */

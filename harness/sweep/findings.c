@@ -166,9 +166,26 @@ int pf_findings_point(struct pf_findings *f, long k, const char *site_key, unsig
     return 0;
 }
 
+int pf_findings_set_sources(struct pf_findings *f, long idx, const char *sources,
+                            unsigned target, uint64_t point, unsigned mode)
+{
+    if (idx < 0 || (size_t)idx >= f->n)
+        return 0;
+    struct pf_finding *x = &f->v[idx];
+    if (x->target != target || x->point != point || x->mode != mode)
+        return 0;
+    char *s = strdup(sources ? sources : "");
+    if (!s)
+        return -1;
+    free(x->sources);
+    x->sources = s;
+    return 0;
+}
+
 void pf_findings_free(struct pf_findings *f)
 {
     for (size_t i = 0; i < f->n; i++) {
+        free(f->v[i].sources);
         free(f->v[i].signature);
         free(f->v[i].repro);
         free(f->v[i].stderr_tail);

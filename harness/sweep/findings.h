@@ -12,6 +12,7 @@ struct pf_finding {
     char *signature;
     char *repro;        /* of the first trial (by target, point, mode) */
     char *stderr_tail;  /* of that trial */
+    char *sources;      /* of that trial: file:line of the signature's frames (NULL = none) */
     int cls, sub;
     uint64_t count;
     uint64_t points;    /* distinct failure points it was met at, by site
@@ -62,6 +63,10 @@ void pf_points_free(struct pf_points *p);
  * Returns 0, or -1 on ENOMEM. */
 int pf_findings_point(struct pf_findings *f, long k, const char *site_key, unsigned target,
                       uint64_t point, unsigned mode);
+/* Records SOURCES (pf_signature_sources) for finding IDX when the trial
+ * (TARGET, POINT, MODE) is its example. Returns 0, or -1 on ENOMEM. */
+int pf_findings_set_sources(struct pf_findings *f, long idx, const char *sources,
+                            unsigned target, uint64_t point, unsigned mode);
 /* Frees the table. */
 void pf_findings_free(struct pf_findings *f);
 

@@ -10,6 +10,7 @@
 #include "classify.h"
 #include "optparse.h"
 #include "pyfault.h"
+#include "shard_auto.h"
 
 #define MAX_TIMEOUT_S (86400.0 * 7)
 
@@ -32,7 +33,8 @@ static const struct pf_opt sweep_opts[] = {
     {O_RANGE, "range", 0, "A:B", "only points A..B (B may be omitted: A:)"},
     {O_STRIDE, "stride", 0, "K", "every Kth point of the range"},
     {O_SHARD, "shard", 0, "I/N", "the Ith of N equal shares (1 <= I <= N): points\n"
-                                 "number I, I+N, I+2N, ... of the selection"},
+                                 "number I, I+N, I+2N, ... of the selection;\n"
+                                 "auto: from Slurm, Kubernetes or GitLab variables"},
     {O_PLAN, "plan", 0, "PLAN", "all: every point (default); sites[:K]: the first K\n"
                                 "(default 1) allocations of each distinct call site\n"
                                 "of the counting run; sites:log: its 1st, 2nd, 4th,\n"
@@ -161,9 +163,11 @@ int pf_parse_shard(const char *s, unsigned *shard_i, unsigned *shard_n, char *er
 {
     unsigned i, n;
     char tail;
+    if (strcmp(s, "auto") == 0)
+        return pf_shard_auto(shard_i, shard_n, err, errlen);
     if (sscanf(s, "%u/%u%c", &i, &n, &tail) != 2 || n == 0 || i == 0 || i > n ||
         s[0] == '-' || s[0] == '+') {
-        snprintf(err, errlen, "--shard '%s': expected I/N with 1 <= I <= N", s);
+        snprintf(err, errlen, "--shard '%s': expected I/N with 1 <= I <= N, or auto", s);
         return -1;
     }
     *shard_i = i;

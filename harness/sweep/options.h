@@ -53,8 +53,9 @@ int pf_parse_accept(const char *name, const char *text, unsigned *mask, char *er
  * "sites:log" (*K = 1, *POW2 = 1). Returns 0, or -1 with a message in
  * ERR. Pure. */
 int pf_parse_plan(const char *s, uint64_t *k, int *pow2, char *err, size_t errlen);
-/* "I/N" with 1 <= I <= N. Returns 0, or -1 with a message naming S in
- * ERR. Pure. */
+/* "I/N" with 1 <= I <= N, or "auto": the scheduler's shard from the
+ * environment (shard_auto.h). Returns 0, or -1 with a message naming S
+ * (or the variable) in ERR. Pure but for auto's getenv. */
 int pf_parse_shard(const char *s, unsigned *shard_i, unsigned *shard_n, char *err, size_t errlen);
 /* Option NAME's value SPEC as a shim spec (injectors/pyfault.h); with
  * FILTERS_ONLY, one without a mode token (a sweep chooses the failures).

@@ -122,6 +122,8 @@ static void record(struct pf_sweep *sw, uint64_t k, unsigned mode, uint64_t poin
     }
     long f = pf_findings_add(&sw->findings, res->signature, (int)res->v.cls, (int)res->v.sub,
                              res->repro, res->stderr_tail, sw->target_index, point, mode);
+    if (f >= 0)
+        pf_findings_set_sources(&sw->findings, f, res->sources, sw->target_index, point, mode);
     struct pf_trial_rec *t = &sw->trials[sw->ntrials++];
     t->point = point;
     t->injected = res->injected;

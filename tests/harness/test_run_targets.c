@@ -155,6 +155,40 @@ static void test_hang_blocked(void **state)
     json_decref(j);
 }
 
+/* A stuck process's samples cover every thread (/proc/PID/task): the
+ * main thread in pthread_join, the second one in stuck_in_worker, each
+ * with its tid. */
+static void test_hang_samples_every_thread(void **state)
+{
+    (void)state;
+    const char *extra[] = {"--timeout", "1", NULL};
+    json_t *j = expect("h_thread_stuck", extra, "hang", "blocked", 1, NULL);
+    json_t *threads = json_object_get(j, "threads");
+    assert_int_equal(json_array_size(threads), 2);
+    json_int_t tid[2];
+    int in_main = -1, in_worker = -1;
+    for (size_t i = 0; i < 2; i++) {
+        json_t *t = json_array_get(threads, i);
+        tid[i] = json_integer_value(json_object_get(t, "tid"));
+        assert_true(tid[i] > 0);
+        size_t k;
+        json_t *fr;
+        json_array_foreach(json_object_get(t, "frames"), k, fr) {
+            if (strcmp(harness_str(fr, "sym"), "main") == 0)
+                in_main = (int)i;
+            if (strcmp(harness_str(fr, "sym"), "stuck_in_worker") == 0)
+                in_worker = (int)i;
+        }
+    }
+    assert_true(tid[0] != tid[1]);
+    /* the process's own thread first: its tid is the pid */
+    assert_int_equal(in_main, 0);
+    assert_int_equal(in_worker, 1);
+    /* the samples (and so the signature) stay the main thread's */
+    assert_string_equal(harness_str(j, "signature"), "hang/blocked: main");
+    json_decref(j);
+}
+
 static void test_hang_spinning(void **state)
 {
     (void)state;
@@ -225,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_fatal),
         cmocka_unit_test(test_other_signal),
         cmocka_unit_test(test_hang_blocked),
+        cmocka_unit_test(test_hang_samples_every_thread),
         cmocka_unit_test(test_hang_spinning),
         cmocka_unit_test(test_unwind_loop_well_under_timeout),
         cmocka_unit_test(test_callers_event_log),

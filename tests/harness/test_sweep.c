@@ -93,6 +93,8 @@ static void test_shards_split_exactly(void **state)
     (void)state;
     unsigned char seen[31] = {0};
     int total = 0;
+    char dir[4096], files[3][4200];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
     for (int i = 1; i <= 3; i++) {
         char shard[16];
         snprintf(shard, sizeof shard, "%d/3", i);
@@ -110,9 +112,30 @@ static void test_shards_split_exactly(void **state)
         json_t *sh = json_object_get(j, "shard");
         assert_int_equal(json_integer_value(json_object_get(sh, "index")), i);
         assert_int_equal(json_integer_value(json_object_get(sh, "count")), 3);
+        snprintf(files[i - 1], sizeof files[i - 1], "%s/shard-%d.json", dir, i);
+        assert_int_equal(json_dump_file(j, files[i - 1], 0), 0);
         json_decref(j);
     }
     assert_int_equal(total, 30);
+    /* merged, the shards count what the unsharded sweep counts, at the top
+     * and in the summary */
+    char merged[4200];
+    snprintf(merged, sizeof merged, "%s/merged.json", dir);
+    const char *margs[] = {"merge", files[0], files[1], files[2], "-o", merged, NULL};
+    struct proc_result r;
+    harness_cli(margs, &r, NULL);
+    assert_int_equal(r.exit_code, 0);
+    proc_result_free(&r);
+    json_t *m = json_load_file(merged, 0, NULL);
+    assert_non_null(m);
+    const char *args[] = {"--range", "1:30", NULL};
+    int status;
+    json_t *whole = sweep(args, &status);
+    assert_true(json_equal(json_object_get(m, "counts"), json_object_get(whole, "counts")));
+    assert_true(json_equal(json_object_get(json_object_get(m, "summary"), "counts"),
+                           json_object_get(whole, "counts")));
+    json_decref(m);
+    json_decref(whole);
 }
 
 /* Runs "pyfault sweep --inject layer=libc,site=sites_work ARGS... --

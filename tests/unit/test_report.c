@@ -17,6 +17,7 @@
 #include "report_md.h"
 #include "report_model.h"
 #include "report_text.h"
+#include "report_rank.h"
 #include "report_verdict.h"
 
 static void load(struct pf_results *r, json_t *j)
@@ -391,6 +392,46 @@ static void test_html(void **state)
     pf_results_free(&r);
 }
 
+/* A finding's optional sources (file:line per frame) show beside its
+ * frames in index.html and under its line in summary.md; a file without
+ * them (older harness, matrix findings) still loads. */
+static void test_frame_sources(void **state)
+{
+    (void)state;
+    /* the finding summary.md lists first */
+    struct pf_results r;
+    load(&r, report_fixture(0, 0));
+    size_t nranked;
+    size_t *idx = pf_findings_ranked(&r, 0, &nranked);
+    assert_true(idx && nranked > 0);
+    size_t first = idx[0];
+    free(idx);
+    pf_results_free(&r);
+
+    json_t *j = report_fixture(0, 0);
+    json_t *f0 = json_array_get(json_object_get(j, "findings"), first);
+    size_t nf = json_array_size(json_object_get(f0, "frames"));
+    assert_true(nf >= 1);
+    json_t *src = json_array();
+    json_array_append_new(src, json_string("Objects/object.c:1014"));
+    for (size_t k = 1; k < nf; k++)
+        json_array_append_new(src, json_string(""));
+    json_object_set_new(f0, "sources", src);
+    load(&r, j);
+    assert_int_equal(r.findings[first].n_sources, nf);
+    assert_int_equal(r.findings[first ? 0 : 1].n_sources, 0);
+    char *h = render(HTML, &r, NULL);
+    assert_int_equal(count_of(h, " <small>Objects/object.c:1014</small></li>"), 1);
+    free(h);
+    char *md = render(MD, &r, NULL);
+    assert_int_equal(count_of(md, "   at `Objects/object.c:1014` < `?`"), 1);
+    assert_int_equal(count_of(md, "   at "), 1);
+    free(md);
+    pf_results_free(&r);
+    /* not an array of strings: named like any other field */
+    expect_bad("findings/0/sources", json_string("a.c:1"), "findings[0].sources");
+}
+
 static char *put(void (*fn)(FILE *, const char *), const char *s)
 {
     FILE *f = tmpfile();
@@ -430,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_verdicts_key_rules),
         cmocka_unit_test(test_markdown),
         cmocka_unit_test(test_html),
+        cmocka_unit_test(test_frame_sources),
         cmocka_unit_test(test_escaping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

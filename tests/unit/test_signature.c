@@ -9,9 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <unistd.h>
-
-#include "elfsym.h"
+#include "frames.h"
 #include "signature.h"
 #include "skip_list.h"
 
@@ -124,26 +122,28 @@ static void test_signature_truncates_safely(void **state)
     assert_memory_equal(sig, "fatal: xxxxxxxx", 15);
 }
 
-/* A function of this binary, found by address through /proc/self/maps and
- * the ELF symbol table, with its size checked. */
-__attribute__((noinline)) int pf_test_marker_function(int x);
-__attribute__((noinline)) int pf_test_marker_function(int x)
-{
-    return x * 3 + 1;
-}
-
-static void test_symbolize_ips(void **state)
+/* Inline frames: a header helper inlined at the crash, and a function
+ * split in two (foo.part.0 out of line, its head inlined in the caller)
+ * name the same finding as a build that inlined neither. */
+static void test_signature_inline_frames(void **state)
 {
     (void)state;
-    uint64_t start = (uint64_t)(uintptr_t)&pf_test_marker_function;
-    /* return addresses: one inside the function, one past any mapping */
-    uint64_t ips[2] = {start + 2, 8};
-    struct pf_frames fr;
-    assert_int_equal(pf_symbolize_ips(getpid(), ips, 2, &fr), 2);
-    assert_string_equal(fr.f[0].sym, "pf_test_marker_function");
-    assert_non_null(strstr(fr.f[0].obj, "test_signature"));
-    assert_string_equal(fr.f[1].sym, "");
-    assert_int_equal(pf_test_marker_function(1), 4);
+    struct pf_frames fr = {0};
+    pf_frames_push_src(&fr, 1, "Py_DECREF", "python3.11", "Include/object.h:500", 1);
+    fr.f[0].helper = 1;
+    pf_frames_push_src(&fr, 1, "buffered_dealloc", "python3.11", "Modules/_io/bufferedio.c:10", 0);
+    pf_frames_push_src(&fr, 2, "PyUnicode_New", "python3.11", "Objects/unicodeobject.c:1", 0);
+    pf_frames_push_src(&fr, 3, "PyUnicode_New", "python3.11", "Objects/unicodeobject.c:2", 1);
+    pf_frames_push_src(&fr, 3, "unicode_decode_utf8", "python3.11", "Objects/unicodeobject.c:3", 0);
+    struct pf_verdict v = verdict(PF_SEGFAULT);
+    char sig[PF_SIG_MAX];
+    pf_signature(&v, &fr, pf_skip_list_default(), sig, sizeof sig);
+    assert_string_equal(sig, "segfault: buffered_dealloc < PyUnicode_New < unicode_decode_utf8");
+    /* not inlined either (foo calling foo.part.0, both named foo by the
+     * debug info): still one function */
+    fr.f[3].inlined = 0;
+    pf_signature(&v, &fr, pf_skip_list_default(), sig, sizeof sig);
+    assert_string_equal(sig, "segfault: buffered_dealloc < PyUnicode_New < unicode_decode_utf8");
 }
 
 static void test_frames_push(void **state)
@@ -167,7 +167,7 @@ int main(void)
         cmocka_unit_test(test_signature_fatal_and_abort),
         cmocka_unit_test(test_signature_truncates_safely),
         cmocka_unit_test(test_frames_push),
-        cmocka_unit_test(test_symbolize_ips),
+        cmocka_unit_test(test_signature_inline_frames),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

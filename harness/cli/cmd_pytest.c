@@ -1,0 +1,486 @@
+/* cmd_pytest.c: "pyfault pytest": a pytest suite's tests, each swept in
+ * its own call region (harness/pytest/README.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "count.h"
+#include "interp.h"
+#include "interrupt.h"
+#include "optparse.h"
+#include "options.h"
+#include "pytest_command.h"
+#include "pytest_json.h"
+#include "pytest_suite.h"
+#include "report_dir.h"
+#include "sweep.h"
+#include "sweep_json.h"
+#include "tmpdir.h"
+#include "trial.h"
+
+#define COUNT_TIMEOUT 600.0
+/* the trial record's target index is one byte */
+#define MAX_TESTS 255
+
+enum { O_PYTHON = 1, O_MODE, O_ENGINE, O_PLAN, O_SITE_DEPTH, O_STRIDE, O_JOBS, O_INJECT,
+       O_TIMEOUT, O_ACCEPT, O_OUT, O_QUIET };
+
+static const struct pf_opt opts[] = {
+    {O_PYTHON, "python", 0, "PY", "the interpreter that runs pytest (default: python3)"},
+    {O_MODE, "mode", 0, "MODE", "oneshot (nth=N), persistent (from=N) or both\n(default both)"},
+    {O_ENGINE, "engine", 0, "ENGINE", "fork: trials fork from one run of the test stopped at\n"
+                                      "each point (default); exec: each trial starts afresh"},
+    {O_PLAN, "plan", 0, "PLAN", "all (default), sites, sites:K or sites:log, as for sweep"},
+    {O_SITE_DEPTH, "site-depth", 0, "D", "frames that make a call site for --plan sites"},
+    {O_STRIDE, "stride", 0, "K", "every Kth point of each test"},
+    {O_JOBS, "jobs", 'j', "N", "trials in parallel (default: number of cores)"},
+    {O_INJECT, "inject", 0, "FILTERS", "spec filters added to `region` for every run:\n"
+                                       "dso=GLOB (your extension's .so), site=, min-size=,\n"
+                                       "skip-site=, layer=; no mode token"},
+    {O_TIMEOUT, "timeout", 0, "SECONDS", "per trial (default: from each test's counting run)"},
+    {O_ACCEPT, "accept", 0, "LIST", "classes that do not fail the run (default ok,error)"},
+    {O_OUT, "out", 0, "DIR", "write DIR/results.json (atomically) and the reports"},
+    {O_QUIET, "quiet", 'q', NULL, "no progress or summary"},
+    {0},
+};
+
+/* The parsed command line: a sweep's options plus the pytest words. */
+struct pt_args {
+    struct pf_options o;
+    char **pytest;
+    int npytest;
+};
+
+static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
+{
+    struct pt_args *p = dst;
+    struct pf_options *o = &p->o;
+    uint64_t v;
+    switch (a->key) {
+    case PF_ARG_WORD:
+        snprintf(err, errlen, "'%s': pytest's words go after '--'", a->val);
+        return -1;
+    case PF_ARG_COMMAND:
+        p->pytest = a->argv;
+        p->npytest = a->argc;
+        return 0;
+    case O_PYTHON:
+        o->python = a->val;
+        return 0;
+    case O_MODE:
+        if (!strcmp(a->val, "oneshot") || !strcmp(a->val, "persistent") || !strcmp(a->val, "both")) {
+            o->modes = a->val[0] == 'o' ? PF_MODE_ONESHOT : a->val[0] == 'p'
+                ? PF_MODE_PERSISTENT : PF_MODE_ONESHOT | PF_MODE_PERSISTENT;
+            return 0;
+        }
+        snprintf(err, errlen, "--mode '%s': expected oneshot, persistent or both", a->val);
+        return -1;
+    case O_ENGINE:
+        if (strcmp(a->val, "fork") != 0 && strcmp(a->val, "exec") != 0) {
+            snprintf(err, errlen, "--engine '%s': expected exec or fork", a->val);
+            return -1;
+        }
+        o->engine_fork = strcmp(a->val, "fork") == 0;
+        return 0;
+    case O_PLAN:
+        return pf_parse_plan(a->val, &o->plan_sites, &o->plan_pow2, err, errlen);
+    case O_SITE_DEPTH:
+        if (pf_opt_count(a->name, a->val, 1, PYFAULT_SITES_DEPTH_MAX, &v, err, errlen) < 0)
+            return -1;
+        o->site_depth = (unsigned)v;
+        return 0;
+    case O_STRIDE:
+        return pf_opt_count(a->name, a->val, 1, UINT64_MAX, &o->stride, err, errlen);
+    case O_JOBS:
+        if (pf_opt_count(a->name, a->val, 1, 1024, &v, err, errlen) < 0)
+            return -1;
+        o->jobs = (unsigned)v;
+        return 0;
+    case O_INJECT:
+        if (pf_parse_inject(a->name, a->val, 1, err, errlen) < 0)
+            return -1;
+        o->inject = a->val;
+        return 0;
+    case O_TIMEOUT:
+        return pf_opt_seconds(a->name, a->val, 86400, &o->timeout_s, err, errlen);
+    case O_ACCEPT:
+        return pf_parse_accept(a->name, a->val, &o->accept_mask, err, errlen);
+    case O_OUT:
+        o->out_dir = a->val;
+        return 0;
+    case O_QUIET:
+        o->quiet = 1;
+        return 0;
+    }
+    return 0;
+}
+
+static int check(void *dst, char *err, size_t errlen)
+{
+    const struct pt_args *p = dst;
+    if (p->pytest)
+        return 0;
+    snprintf(err, errlen, "no tests: give '-- PYTEST ARGS...' (paths, -k, ...)");
+    return -1;
+}
+
+static const struct pf_cli cli = {
+    .name = "pytest",
+    .usage = "usage: pyfault pytest [OPTIONS] -- PYTEST ARGS...\n"
+             "Runs `PY -m pytest -p pyfault_pytest PYTEST ARGS` twice without injection,\n"
+             "with each test function's call as a region (set-up, fixtures and collection\n"
+             "are never swept), then sweeps every test that passed both times with the\n"
+             "same allocations, alone (--pyfault-select=NODEID), at each of its points.\n",
+    .opts = opts,
+    .epilog = "A test whose outcome or allocation count differs between the two counting\n"
+              "runs is flaky: skipped with a note, never a finding. results.json gets a\n"
+              "\"pytest\" section (outcomes by test); each target is one test, named by\n"
+              "its node id, and each repro line reruns that one test at that one point.\n"
+              "Exit status: 0 every class accepted, 1 not, 2 bad usage or a harness\n"
+              "error, 130 interrupted.\n"
+              "Example: pyfault pytest --inject 'dso=_speedups*' --python /usr/bin/python3.11\n"
+              "         --out out -- tests/test_escape.py\n",
+    .command = 1,
+    .take = take,
+    .check = check,
+};
+
+static int check_out_dir(const char *dir, char *err, size_t errlen)
+{
+    struct stat st;
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "--out %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) < 0) {
+        snprintf(err, errlen, "--out %s: not a writable directory", dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* The last non-empty line of TEXT, cut at its end in place: an error
+ * message stays one line. */
+static const char *last_line(char *text)
+{
+    size_t n = strlen(text);
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+        text[--n] = '\0';
+    char *nl = strrchr(text, '\n');
+    return nl ? nl + 1 : text;
+}
+
+/* Counting run RUN (0 or 1) of the whole selection; its report into S. */
+static int count_suite(struct pt_args *p, struct pf_context *ctx, const char *dir, int run,
+                       struct pf_pytest_suite *s, char *err, size_t errlen)
+{
+    char report[4200], opt[4300];
+    snprintf(report, sizeof report, "%s/suite.%d.json", dir, run);
+    snprintf(opt, sizeof opt, "--pyfault-report=%s", report);
+    int argc;
+    char **cmd = pf_pytest_command(p->o.python, opt, p->npytest, p->pytest, &argc);
+    struct pf_target t;
+    struct pf_runner *r = calloc(1, sizeof *r);
+    struct pf_result *res = calloc(1, sizeof *res);
+    int rc = -1;
+    if (!cmd || !r || !res) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    if (pf_target_command(&t, argc, cmd, err, errlen) < 0)
+        goto out;
+    if (pf_runner_init(r, dir, 9000 + (unsigned)run, err, errlen) < 0) {
+        pf_target_free(&t);
+        goto out;
+    }
+    ctx->timeout_s = p->o.timeout_s > 0 ? p->o.timeout_s * 100 : COUNT_TIMEOUT;
+    pf_trial_run(ctx, r, &t, p->o.inject, res);
+    pf_runner_free(r);
+    pf_target_free(&t);
+    /* pytest's exit status: 0 all passed, 1 some failed; else it did not run the tests */
+    if (res->stop != PF_STOP_EXITED || (res->exit_code != 0 && res->exit_code != 1)) {
+        snprintf(err, errlen, "counting run %d of pytest ended as %s (exit %d): %.300s", run + 1,
+                 pf_class_name(res->v.cls), res->exit_code,
+                 last_line(res->error[0] ? res->error : res->stderr_tail[0] ? res->stderr_tail
+                           : res->stdout_tail));
+        goto out;
+    }
+    if (res->allocations == 0) {
+        snprintf(err, errlen, "counting run %d saw no allocation: the shim did not attach",
+                 run + 1);
+        goto out;
+    }
+    rc = pf_pytest_suite_read(s, report, run, err, errlen);
+out:
+    pf_pytest_command_free(cmd);
+    free(r);
+    free(res);
+    return rc;
+}
+
+/* Test T's own counting run (it alone) and its plan, into ST. */
+static int count_test(const struct pf_options *o, struct pf_context *ctx, const char *dir,
+                      unsigned index, struct pf_sweep_target *st, char *err, size_t errlen)
+{
+    char table[4200], spec[8400];
+    snprintf(spec, sizeof spec, "%s", o->inject);
+    if (o->plan_sites) {
+        snprintf(table, sizeof table, "%s/sites.%u", dir, index);
+        if (pf_site_plan_create(table, err, errlen) < 0)
+            return -1;
+        snprintf(spec, sizeof spec, "%s,sites=%s,sites-k=%llu,sites-depth=%u%s", o->inject, table,
+                 (unsigned long long)o->plan_sites, o->site_depth,
+                 o->plan_pow2 ? ",sites-pow2" : "");
+    }
+    if (pf_count_run(ctx, dir, st->t, spec, o->timeout_s > 0 ? o->timeout_s : COUNT_TIMEOUT,
+                     &st->allocations, &st->pace, &st->layer, err, errlen) < 0)
+        return -1;
+    if (!o->plan_sites)
+        return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
+    if (pf_site_plan_read(table, st->allocations, &st->sites, err, errlen) < 0)
+        return -1;
+    return pf_sweep_plan_make_list(o, st->allocations, st->sites.points, st->sites.npoints,
+                                   &st->plan, err, errlen);
+}
+
+/* Results: each target named by its test's node id. */
+static int write_results(const struct pt_args *p, const struct pf_sweep *sw,
+                         const struct pf_sweep_target *sts, char **cmds[], unsigned nt,
+                         const struct pf_pytest_suite *s, int complete, char *err, size_t errlen)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/results.json", p->o.out_dir);
+    struct pf_interp interp;
+    char id[64];
+    char **scen = calloc(nt + 1, sizeof *scen), **paths = calloc(nt + 1, sizeof *paths);
+    int rc = -1;
+    if (!scen || !paths) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    pf_interp_default_id(p->o.python, id, sizeof id);
+    if (pf_interp_describe(&interp, id, nt ? sts[0].t->exe : p->o.python, err, errlen) < 0)
+        goto out;
+    for (size_t i = 0; i < s->n; i++) {
+        int k = s->v[i].target;
+        if (k < 0)
+            continue;
+        char line[4096] = "";
+        for (int w = 0; cmds[k][w]; w++) {
+            size_t used = strlen(line);
+            snprintf(line + used, sizeof line - used, "%s%s", w ? " " : "", cmds[k][w]);
+        }
+        scen[k] = strdup(s->v[i].nodeid);
+        paths[k] = strdup(line);
+        if (!scen[k] || !paths[k]) {
+            snprintf(err, errlen, "out of memory");
+            goto out;
+        }
+    }
+    struct pf_sweep_names names = {.interp = &interp, .scenario = scen, .path = paths};
+    if (pf_sweep_json_write(path, sw, sts, nt, complete, &names, err, errlen) < 0 ||
+        pf_pytest_json_add(path, s, sw, sts, p->npytest, p->pytest, err, errlen) < 0)
+        goto out;
+    rc = 0;
+out:
+    for (unsigned i = 0; scen && paths && i < nt; i++) {
+        free(scen[i]);
+        free(paths[i]);
+    }
+    free(scen);
+    free(paths);
+    return rc;
+}
+
+static void print_suite(const struct pf_pytest_suite *s, const struct pf_sweep_target *sts)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const struct pf_pytest_test *t = &s->v[i];
+        if (t->target >= 0)
+            printf("  %s: %llu points, %llu allocations in its region\n", t->nodeid,
+                   (unsigned long long)sts[t->target].plan.count,
+                   (unsigned long long)sts[t->target].allocations);
+        else
+            printf("  %s: %s\n", t->nodeid, t->note);
+    }
+}
+
+static void print_summary(const struct pf_sweep *sw, const struct pf_pytest_suite *s,
+                          const struct pf_sweep_target *sts, int complete)
+{
+    printf("pytest sweep %s: %zu tests, %zu trials", complete ? "complete" : "INCOMPLETE",
+           s->n, sw->ntrials);
+    for (int k = 0; k < PF_CLASS_COUNT; k++)
+        if (sw->counts[k])
+            printf(", %s %llu", pf_class_name((enum pf_class)k), (unsigned long long)sw->counts[k]);
+    printf("\n");
+    print_suite(s, sts);
+    printf("findings: %zu\n", sw->findings.n);
+    for (size_t i = 0; i < sw->findings.n; i++) {
+        const struct pf_finding *f = &sw->findings.v[i];
+        printf("  %6llu x %s\n           first: %s\n", (unsigned long long)f->count,
+               f->signature, f->repro);
+    }
+}
+
+int pf_cmd_pytest(int argc, char **argv)
+{
+    struct pt_args p;
+    memset(&p, 0, sizeof p);
+    struct pf_options *o = &p.o;
+    o->cmd = PF_CMD_SWEEP;
+    o->python = "python3";
+    o->accept_mask = (1u << PF_OK) | (1u << PF_ERROR);
+    o->modes = PF_MODE_ONESHOT | PF_MODE_PERSISTENT;
+    o->engine_fork = 1;
+    o->stride = 1;
+    o->shard_i = o->shard_n = 1;
+    o->site_depth = PYFAULT_SITES_DEPTH_DEFAULT;
+    int quit = pf_cli_args(&cli, argc, argv, &p);
+    if (quit >= 0)
+        return quit;
+    /* every run's spec: the region flag plus the user's filters */
+    char spec[2048];
+    snprintf(spec, sizeof spec, "region%s%s", o->inject ? "," : "", o->inject ? o->inject : "");
+    o->inject = spec;
+
+    char err[1024], dir[4096] = "";
+    int status = 2, have_ctx = 0, have_sw = 0, failed = 0;
+    unsigned nt = 0;
+    struct pf_context ctx;
+    struct pf_janitor jan = {.pid = -1, .fd = -1};
+    struct pf_pytest_suite suite = {0};
+    struct pf_sweep sw;
+    struct pf_target *ts = NULL;
+    struct pf_sweep_target *sts = NULL;
+    char ***cmds = NULL;
+
+    if (o->out_dir && check_out_dir(o->out_dir, err, sizeof err) < 0)
+        goto fail;
+    if (pf_context_init(&ctx, COUNT_TIMEOUT, err, sizeof err) < 0)
+        goto fail;
+    have_ctx = 1;
+    if (pf_tmpdir_create_guarded(dir, sizeof dir, &jan) < 0) {
+        snprintf(err, sizeof err, "%s", dir);
+        dir[0] = '\0';
+        goto fail;
+    }
+    if (strchr(dir, ',')) {
+        snprintf(err, sizeof err, "the scratch folder %s has a comma in its path: set TMPDIR", dir);
+        goto fail;
+    }
+    pf_interrupt_install();
+    /* two counting runs: a test that differs between them is flaky */
+    for (int run = 0; run < 2; run++) {
+        if (!o->quiet)
+            fprintf(stderr, "pytest: counting run %d of the whole selection\n", run + 1);
+        if (count_suite(&p, &ctx, dir, run, &suite, err, sizeof err) < 0)
+            goto fail;
+    }
+    pf_pytest_suite_judge(&suite);
+    for (size_t i = 0; i < suite.n; i++)
+        if (suite.v[i].status == PF_PYTEST_SWEEP)
+            suite.v[i].target = (int)nt++;
+    if (nt > MAX_TESTS) {
+        snprintf(err, sizeof err, "%u tests to sweep, at most %d at once: select fewer "
+                 "(paths, -k)", nt, MAX_TESTS);
+        goto fail;
+    }
+    ts = calloc(nt + 1, sizeof *ts);
+    sts = calloc(nt + 1, sizeof *sts);
+    cmds = calloc(nt + 1, sizeof *cmds);
+    if (!ts || !sts || !cmds) {
+        snprintf(err, sizeof err, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < suite.n; i++) {
+        int k = suite.v[i].target, n;
+        if (k < 0)
+            continue;
+        char *sel = NULL;
+        if (asprintf(&sel, "--pyfault-select=%s", suite.v[i].nodeid) < 0) {
+            snprintf(err, sizeof err, "out of memory");
+            goto fail;
+        }
+        cmds[k] = pf_pytest_command(o->python, sel, p.npytest, p.pytest, &n);
+        free(sel);
+        if (!cmds[k]) {
+            snprintf(err, sizeof err, "out of memory");
+            goto fail;
+        }
+        if (pf_target_command(&ts[k], n, cmds[k], err, sizeof err) < 0) {
+            pf_pytest_command_free(cmds[k]);
+            cmds[k] = NULL;
+            goto fail;
+        }
+        sts[k].t = &ts[k];
+    }
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    pf_sweep_init(&sw, o, &ctx, dir, o->jobs ? o->jobs : (unsigned)(ncpu > 0 ? ncpu : 1));
+    have_sw = 1;
+    sw.progress = o->quiet ? 0 : isatty(2) ? 1 : 2;
+    for (unsigned i = 0; i < nt && !pf_interrupted && !failed; i++) {
+        if (count_test(o, &ctx, dir, i, &sts[i], err, sizeof err) < 0) {
+            if (!pf_interrupted)
+                fprintf(stderr, "pyfault pytest: %s\n", err);
+            snprintf(sw.error, sizeof sw.error, "%.500s", err);
+            sw.harness_error = 1;
+            failed = 1;
+            break;
+        }
+        ctx.pace = sts[i].pace;
+        ctx.timeout_s = o->timeout_s > 0 ? o->timeout_s : pf_pace_timeout_s(&sts[i].pace);
+        if (!o->quiet)
+            fprintf(stderr, "pytest: test %u/%u: %llu allocations in its region; %llu points "
+                    "x %u mode(s), timeout %gs\n", i + 1, nt,
+                    (unsigned long long)sts[i].allocations, (unsigned long long)sts[i].plan.count,
+                    sw.nmodes, ctx.timeout_s);
+        if (pf_sweep_run(&sw, i, &sts[i]) < 0) {
+            fprintf(stderr, "pyfault pytest: %s\n", sw.error);
+            failed = 1;
+        }
+    }
+    int complete = !pf_interrupted && !failed;
+    pf_sweep_sort(&sw);
+    if (o->out_dir) {
+        if (write_results(&p, &sw, sts, cmds, nt, &suite, complete, err, sizeof err) < 0)
+            goto fail;
+    }
+    if (!o->quiet)
+        print_summary(&sw, &suite, sts, complete);
+    if (o->out_dir && !pf_interrupted) {
+        if (pf_report_dir(o->out_dir, NULL, err, sizeof err) < 0)
+            goto fail;
+        if (!o->quiet)
+            printf("report: %s/index.html\nsummary: %s/summary.md\n", o->out_dir, o->out_dir);
+    }
+    status = pf_interrupted ? 130 : failed || sw.harness_error ? 2 : sw.not_accepted ? 1 : 0;
+    goto out;
+fail:
+    if (pf_interrupted)
+        status = 130;
+    else
+        fprintf(stderr, "pyfault pytest: %s\n", err);
+out:
+    if (have_sw)
+        pf_sweep_free(&sw);
+    if (dir[0])
+        pf_tmpdir_release(dir, &jan);
+    if (have_ctx)
+        pf_context_free(&ctx);
+    for (unsigned i = 0; cmds && ts && sts && i < nt; i++) {
+        if (cmds[i])
+            pf_target_free(&ts[i]);
+        pf_site_plan_free(&sts[i].sites);
+        pf_pytest_command_free(cmds[i]);
+    }
+    free(ts);
+    free(sts);
+    free(cmds);
+    pf_pytest_suite_free(&suite);
+    return status;
+}

@@ -1,0 +1,47 @@
+/* pytest_suite.h: a pytest suite as the plugin (scenarios/lib/
+ * pyfault_pytest.py) reports it: each test's node id, outcome and eligible
+ * allocations in its call region, from two counting runs, and the verdict
+ * on each test: swept, or skipped with a note. */
+#ifndef PF_PYTEST_SUITE_H
+#define PF_PYTEST_SUITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What becomes of a test. */
+enum pf_pytest_status {
+    PF_PYTEST_SWEEP = 0,     /* passed twice with the same count > 0: swept */
+    PF_PYTEST_NO_POINTS,     /* passed twice, no eligible allocation in its call */
+    PF_PYTEST_FLAKY,         /* outcome or count differs across the two runs */
+    PF_PYTEST_NOT_PASSING,   /* did not pass without injection (failed, skipped, ...) */
+};
+
+/* One test of the suite. */
+struct pf_pytest_test {
+    char *nodeid;            /* owned */
+    char outcome[2][32];     /* per counting run: "passed", "failed", "setup-skipped", "absent" ... */
+    uint64_t count[2];       /* per counting run: eligible allocations in its region */
+    enum pf_pytest_status status;
+    char note[256];          /* why it is skipped; "" when swept */
+    int target;              /* its sweep target's index, -1 when not swept */
+};
+
+struct pf_pytest_suite {
+    struct pf_pytest_test *v;
+    size_t n, cap;
+};
+
+/* Reads the plugin's report PATH as counting run RUN (0 or 1) into S:
+ * tests new to S are appended in report order (a test missing from one
+ * run gets the outcome "absent" there). Returns 0, or -1 with a one-line
+ * message in ERR. */
+int pf_pytest_suite_read(struct pf_pytest_suite *s, const char *path, int run,
+                         char *err, size_t errlen);
+/* Judges each test of S from its two runs (status, note); pure. */
+void pf_pytest_suite_judge(struct pf_pytest_suite *s);
+/* "sweep", "no-points", "flaky", "not-passing". */
+const char *pf_pytest_status_name(enum pf_pytest_status st);
+/* Frees S. */
+void pf_pytest_suite_free(struct pf_pytest_suite *s);
+
+#endif

@@ -1,0 +1,69 @@
+#!/bin/sh
+# sweep-packaged.sh OUTDIR NAME SRCPKG BINPKG SOGLOB TESTS [PYTEST ARGS...]:
+# sweeps Debian's installed BINPKG (a C extension for /usr/bin/python3.11)
+# with the tests of its own source package. The source package of exactly
+# the installed version is fetched with `apt-get source --download-only`
+# (tools/cpython/sources.sh adds the bookworm deb-src entry) into
+# OUTDIR/src; its upstream tarball's TESTS folder is copied to
+# OUTDIR/NAME-tests (without __init__.py, so the installed package, not the
+# source tree, is imported) and `pyfault pytest` runs there with
+# dso=SOGLOB (the extension's .so), --plan sites:log, into OUTDIR/NAME.
+# Prints the version, the wall time, the tests, points and trials, and the
+# findings by class. Exit 0 whatever the findings are; 2 when the sweep
+# itself could not run.
+set -eu
+OUT=$1 NAME=$2 SRC=$3 BIN=$4 SO=$5 TESTS=$6
+shift 6
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+PY=/usr/bin/python3.11
+VER=$(dpkg-query -W -f='${source:Version}' "$BIN" 2>/dev/null) ||
+    { echo "findings-ext: $BIN is not installed" >&2; exit 2; }
+BINVER=$(dpkg-query -W -f='${Version}' "$BIN")
+UP=${VER%-*}
+UP=${UP#*:}
+mkdir -p "$OUT/src"
+OUT=$(cd "$OUT" && pwd)
+cd "$OUT/src"
+if ! ls "${SRC}_${UP}".orig.tar.* >/dev/null 2>&1; then
+    # the Debian part may be missing from a mirror; the upstream tarball,
+    # which holds the tests, is what this needs
+    apt-get source --download-only -qq "$SRC=$VER" >/dev/null 2>&1 || true
+fi
+ORIG=$(ls "${SRC}_${UP}".orig.tar.* 2>/dev/null | head -n 1)
+[ -n "$ORIG" ] || { echo "findings-ext: apt-get source $SRC=$VER fetched no upstream tarball" >&2; exit 2; }
+rm -rf "$OUT/src/$NAME" && mkdir -p "$OUT/src/$NAME"
+tar xf "$ORIG" -C "$OUT/src/$NAME" --strip-components=1
+rm -rf "$OUT/$NAME-tests" && cp -r "$OUT/src/$NAME/$TESTS" "$OUT/$NAME-tests"
+rm -f "$OUT/$NAME-tests/__init__.py"
+cd "$OUT"
+start=$(date +%s)
+status=0
+"$ROOT/build/pyfault" pytest --python "$PY" -j "${JOBS:-2}" --plan sites:log \
+    --inject "dso=$SO" --out "$OUT/$NAME" -- "$NAME-tests" "$@" \
+    > "$OUT/$NAME.log" 2> "$OUT/$NAME.err" || status=$?
+end=$(date +%s)
+[ "$status" -le 1 ] || { echo "findings-ext: $NAME: pyfault pytest exit $status:" >&2; tail -n 3 "$OUT/$NAME.err" >&2; exit 2; }
+echo "findings-ext: $NAME ($BIN $BINVER, source $SRC $VER, dso=$SO): $((end - start)) s"
+"$PY" - "$OUT/$NAME/results.json" <<'PYEOF'
+import collections, json, sys
+r = json.load(open(sys.argv[1]))
+tests = r["pytest"]["tests"]
+status = collections.Counter(t["status"] for t in tests)
+points = sum(t.get("points", 0) for t in tests)
+alloc = sum(t.get("region_allocations", 0) for t in tests)
+print("  tests: %d (%s); points swept: %d of %d in-call allocations; trials: %d"
+      % (len(tests), ", ".join("%s %d" % kv for kv in sorted(status.items())),
+         points, alloc, len(r["trials"])))
+print("  trials by class: " + ", ".join("%s %d" % kv for kv in sorted(r["counts"].items())))
+for f in r["findings"]:
+    if f["class"] in ("ok", "error"):
+        continue
+    print("  %s x %d in %s\n    repro: %s" % (f["signature"], f["count"],
+          ", ".join(f["scenarios"][:3]) + (" ..." if len(f["scenarios"]) > 3 else ""), f["repro"]))
+crashes = [f for f in r["findings"] if f["class"] not in ("ok", "error")]
+if not crashes:
+    print("  clean: no finding beyond ok and error in %d points" % points)
+for t in tests:
+    if t["status"] == "flaky":
+        print("  skipped: %s: %s" % (t["nodeid"], t["note"]))
+PYEOF

@@ -1,0 +1,145 @@
+/*
+ * test_symbolize: the libdw symbolizer (harness/run/symbolize.c) on this
+ * very program: names, inline frames, file:line, and what a stripped copy
+ * of it (no symbol for a static function) is named instead.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <dlfcn.h>
+#include <link.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "symbolize.h"
+
+static volatile uint64_t captured;
+
+/* Records its own return address: an address inside its caller. */
+__attribute__((noinline)) static void capture(void)
+{
+    captured = (uint64_t)(uintptr_t)__builtin_return_address(0);
+    __asm__ volatile("" ::: "memory");
+}
+
+/* Always inlined: the captured address is in its inlined copy. */
+__attribute__((always_inline)) static inline void inlined_helper(void)
+{
+    capture();
+    __asm__ volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) static void holder(void)
+{
+    inlined_helper();
+    __asm__ volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) int pf_test_marker_function(int x);
+__attribute__((noinline)) int pf_test_marker_function(int x)
+{
+    return x * 3 + 1;
+}
+
+static void test_named_by_address_in_a_live_process(void **state)
+{
+    (void)state;
+    uint64_t start = (uint64_t)(uintptr_t)&pf_test_marker_function;
+    /* return addresses: one inside the function, one past any mapping */
+    uint64_t ips[2] = {start + 2, 8};
+    struct pf_frames fr = {0};
+    assert_int_equal(pf_symbolize_process(getpid(), ips, 2, 0, &fr), 2);
+    assert_string_equal(fr.f[0].sym, "pf_test_marker_function");
+    assert_non_null(strstr(fr.f[0].obj, "test_symbolize"));
+    assert_non_null(strstr(fr.f[0].src, "unit/test_symbolize.c:"));
+    assert_int_equal(fr.f[0].inlined, 0);
+    assert_string_equal(fr.f[1].sym, "");
+    assert_int_equal(pf_test_marker_function(1), 4);
+}
+
+static void test_inline_frames_with_lines(void **state)
+{
+    (void)state;
+    holder();
+    struct pf_frames fr = {0};
+    uint64_t ip = captured;
+    assert_int_equal(pf_symbolize_process(getpid(), &ip, 1, 0, &fr), 2);
+    assert_string_equal(fr.f[0].sym, "inlined_helper");
+    assert_int_equal(fr.f[0].inlined, 1);
+    assert_string_equal(fr.f[1].sym, "holder");
+    assert_int_equal(fr.f[1].inlined, 0);
+    /* the helper's line is its call of capture(), the holder's the call
+     * of the helper: lines 34 and 40 of this file */
+    assert_string_equal(fr.f[0].src, "unit/test_symbolize.c:34");
+    assert_string_equal(fr.f[1].src, "unit/test_symbolize.c:40");
+}
+
+/* The link-time address of run-time address IP of this program. */
+static uint64_t link_time(uint64_t ip)
+{
+    Dl_info info;
+    struct link_map *lm = NULL;
+    assert_true(dladdr1((void *)(uintptr_t)ip, &info, (void **)&lm, RTLD_DL_LINKMAP));
+    return ip - lm->l_addr;
+}
+
+static void test_stripped_copy_gives_object_and_offset(void **state)
+{
+    (void)state;
+    char self[4096], copy[] = "/tmp/pf-test-symbolize-XXXXXX";
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    assert_true(n > 0);
+    self[n] = '\0';
+    int fd = mkstemp(copy);
+    assert_true(fd >= 0);
+    close(fd);
+    char cmd[8300];
+    snprintf(cmd, sizeof cmd, "objcopy --strip-all '%s' '%s'", self, copy);
+    assert_int_equal(system(cmd), 0);
+
+    holder();
+    uint64_t rel = link_time(captured);
+    uint64_t fn = link_time((uint64_t)(uintptr_t)&holder);
+    struct pf_frames fr = {0};
+    assert_int_equal(pf_symbolize_object(copy, rel, 1, captured, &fr), 1);
+    /* holder is static: only .symtab named it, and that is gone. Its
+     * start comes from .eh_frame; no exported neighbour lends a name. */
+    char want[128];
+    const char *base = strrchr(copy, '/') + 1;
+    snprintf(want, sizeof want, "%s+0x%llx", base, (unsigned long long)fn);
+    assert_string_equal(fr.f[0].sym, want);
+    assert_string_equal(fr.f[0].src, "");
+
+    /* the unstripped original names it, from the same cache */
+    fr.n = 0;
+    assert_int_equal(pf_symbolize_object(self, rel, 1, captured, &fr), 2);
+    assert_string_equal(fr.f[1].sym, "holder");
+    unlink(copy);
+    pf_symbolize_flush();
+}
+
+static void test_not_an_elf_file(void **state)
+{
+    (void)state;
+    struct pf_frames fr = {0};
+    assert_int_equal(pf_symbolize_object("/proc/self/status", 0x1000, 1, 1, &fr), 0);
+    assert_int_equal(pf_symbolize_object("/nonexistent/x.so", 0x1000, 1, 1, &fr), 0);
+    assert_int_equal(fr.n, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_named_by_address_in_a_live_process),
+        cmocka_unit_test(test_inline_frames_with_lines),
+        cmocka_unit_test(test_stripped_copy_gives_object_and_offset),
+        cmocka_unit_test(test_not_an_elf_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
