@@ -122,6 +122,8 @@ build/targets/%: tests/targets/%.c injectors/pyfault.h build/.flags
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) -std=gnu11 -g -O0 $(WARN) -D_GNU_SOURCE -Iinjectors -o $@ $< -lpthread -ldl
+# the "patched" stand-in interpreter is the vanilla one's source plus a define
+build/targets/sitekey_patched: tests/targets/sitekey_vanilla.c
 
 # --- tests: every tests/*/test_*.c is one cmocka program ----------------
 SUPPORT_SRC := $(wildcard tests/support/*.c)

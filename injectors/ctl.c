@@ -96,3 +96,6 @@ _Static_assert(offsetof(struct pyfault_ctl, allocations) == 2 * PYFAULT_CTL_LINE
                "the hot counters start line 2");
 _Static_assert(offsetof(struct pyfault_ctl, injected) == 3 * PYFAULT_CTL_LINE,
                "the hot counters have line 2 alone");
+_Static_assert(offsetof(struct pyfault_ctl, fail_key) % PYFAULT_CTL_LINE == 0,
+               "the site key starts a line of its own (4)");
+_Static_assert(sizeof(struct pyfault_ctl) <= 4096, "the page is one page");

@@ -36,8 +36,10 @@ static void record_failure(struct pyfault_ctl *page, uint64_t n,
 {
     uint64_t zero = 0;
     __atomic_add_fetch(&page->injected, 1, __ATOMIC_RELAXED);
-    __atomic_compare_exchange_n(&page->first_injected, &zero, n, 0,
-                                __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+    /* the first failure's thread alone writes its site key */
+    if (__atomic_compare_exchange_n(&page->first_injected, &zero, n, 0,
+                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        pf_sites_fail_key(page, ips, nips);
     __atomic_store_n(&page->last_injected, n, __ATOMIC_RELAXED);
 
     pf_streak_record(page, ips, nips);

@@ -150,6 +150,19 @@ void pf_sites_open(void) PF_HIDDEN;
 void pf_sites_record(uint64_t n, const uintptr_t *ips, int nips) PF_HIDDEN;
 /* In a forked child: stop recording (its count is its own). */
 void pf_sites_after_fork(void) PF_HIDDEN;
+/* The site key of a process's first injected failure, whose stack is
+ * IPS[0..NIPS), into PAGE: the caller's function, offset and object, the
+ * Python file:line on top, and the stack's key as above (published
+ * last, with release order). Call once, from the thread that set
+ * first_injected. Guard held; allocation-free. */
+void pf_sites_fail_key(struct pyfault_ctl *page, const uintptr_t *ips, int nips) PF_HIDDEN;
+
+/* ---- the Python frame on top (pyframe.c) -------------------------------- */
+/* The calling thread's innermost complete Python frame: its co_filename
+ * into FILE (the tail when longer) and its line into *LINE. False, with
+ * FILE "" and *LINE 0, outside CPython 3.11, without a thread state or on
+ * anything unreadable. Allocation-free, runs no Python; any thread. */
+bool pf_pyframe_top(char *file, size_t filelen, uint32_t *line) PF_HIDDEN;
 
 /* ---- the fork server (forksrv.c) --------------------------------------- */
 /* The eligible allocation to stop at next; 0 = none (no server). */

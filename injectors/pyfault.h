@@ -96,6 +96,10 @@ extern "C" {
  *                    tried early, middle and late, at a cost that grows
  *                    with the log of its passes
  *   sites-depth=D    frames in a key, 1..32 (default 8)
+ *   sites-py         a key also holds the Python file:line on top (3.11,
+ *                    3.13): one C path run by many Python lines is many
+ *                    sites. Opt-in: more sites, a slower counting run.
+ *                    The failure's fail_key follows the same flag
  *   fork-fd=FD       serve forks on descriptor FD (pyfault sweep --engine
  *                    fork; "The fork server" below). A spec token and not
  *                    a variable of its own: one more environment variable
@@ -156,6 +160,7 @@ struct pyfault_spec {
     uint8_t region;                     /* the region flag */
     uint8_t sites_depth;                /* sites-depth= */
     uint8_t sites_pow2;                 /* the sites-pow2 flag */
+    uint8_t sites_py;                   /* the sites-py flag */
     uint64_t sites_k;                   /* sites-k= */
     int32_t fork_fd;                    /* fork-fd=; -1 = no fork server */
     char site[PYFAULT_SYMBOL_MAX];      /* "" = no filter */
@@ -210,12 +215,17 @@ int pyfault_dso_matches(const char *globs, const char *path);
  * ------------------------------------------------------------------- */
 
 #define PYFAULT_CTL_MAGIC 0x50594654u /* "PYFT" */
-#define PYFAULT_CTL_VERSION 3u /* 3: the plan and the hot counters on lines of their own */
+#define PYFAULT_CTL_VERSION 4u /* 3: the plan and the hot counters on lines of their own;
+                                * 4: the first failure's site key */
 
 /* ctl->state bits, set by the target */
 #define PYFAULT_STATE_ATTACHED 0x1u /* the owner mapped the page */
 #define PYFAULT_STATE_EXITED 0x2u   /* the owner ran its exit handler */
 #define PYFAULT_STATE_CRASHED 0x4u  /* the owner took a fatal signal */
+
+/* Sizes of the site key's strings in the control page (NUL included). */
+#define PYFAULT_CTL_NAME_MAX 128
+#define PYFAULT_CTL_PYFILE_MAX 256
 
 /* Number of instruction pointers kept of the last failure's call site. */
 #define PYFAULT_CTL_SITE_FRAMES 16
@@ -262,6 +272,25 @@ struct pyfault_ctl {
     uint64_t crash_addr;     /* si_addr for kernel-sent faults, else 0 */
     uint32_t crash_stack_overflow; /* 1 when crash_addr is in a guard region */
     uint32_t reserved1;
+
+    /* from a line of its own: the site key of the first injected failure,
+     * written once by the thread that injected it (the one that set
+     * first_injected), the strings first, then fail_key with release
+     * order; a reader loads fail_key with acquire and reads the rest only
+     * when it is not 0 */
+    uint64_t fail_key __attribute__((aligned(PYFAULT_CTL_LINE)));
+                             /* the stack's per-object-normalised key, as
+                              * --plan sites has it (sites.c); 0 = none yet */
+    uint64_t fail_rel;       /* the caller's return address less its
+                              * object's load bias */
+    uint32_t fail_off;       /* the call's offset into fail_func */
+    uint32_t fail_pyline;    /* line of the Python frame on top, 0 = none */
+    char fail_func[PYFAULT_CTL_NAME_MAX];   /* the allocation's caller: its
+                              * function's name, "" when no symbol covers it */
+    char fail_obj[PYFAULT_CTL_NAME_MAX];    /* the caller's object: the last
+                              * component of its name, "" for the executable */
+    char fail_pyfile[PYFAULT_CTL_PYFILE_MAX]; /* co_filename of the Python
+                              * frame on top (its tail when longer), "" = none */
 };
 
 /* ---------------------------------------------------------------------

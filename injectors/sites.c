@@ -21,6 +21,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -113,8 +114,28 @@ static int visit_object(struct dl_phdr_info *info, size_t size, void *data)
     return 0;
 }
 
-/* The key of a stack: its top frames, normalised per object. Never 0. */
-static uint64_t key_of(const uintptr_t *ips, int n)
+/* Is the call at IP in the executable (the object the loader names "")? */
+static int in_executable(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    uintptr_t ip = *(uintptr_t *)data;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && ip >= lo && ip < lo + ph->p_memsz)
+            return (info->dlpi_name && info->dlpi_name[0]) ? 2 : 1;
+    }
+    return 0;
+}
+
+static bool is_executable(uintptr_t ip)
+{
+    return dl_iterate_phdr(in_executable, &ip) == 1;
+}
+
+/* The key of a stack: its top frames, normalised per object, and with
+ * sites-py the Python file:line on top (PYFILE "" = none). Never 0. */
+static uint64_t key_of(const uintptr_t *ips, int n, const char *pyfile, uint32_t pyline)
 {
     uint64_t norm[PYFAULT_SITES_DEPTH_MAX];
     if (n > pf_spec.sites_depth)
@@ -126,7 +147,35 @@ static uint64_t key_of(const uintptr_t *ips, int n)
     uint64_t h = 0x243f6a8885a308d3ull;
     for (int f = 0; f < n; f++)
         h = mix(h, norm[f]);
+    if (pf_spec.sites_py && pyfile[0]) /* one C path serves many Python lines */
+        h = mix(mix(h, fnv_str(pyfile)), pyline);
     return h ? h : 1;
+}
+
+void pf_sites_fail_key(struct pyfault_ctl *page, const uintptr_t *ips, int nips)
+{
+    if (nips <= 0)
+        return;
+    /* the caller: the call instruction just before the return address */
+    char name[PYFAULT_CTL_NAME_MAX], obj[PYFAULT_PATH_MAX];
+    uintptr_t off, rel;
+    pf_symbolize(ips[0] - 1, name, sizeof name, &off, &rel, obj, sizeof obj);
+    memcpy(page->fail_func, name, sizeof name);
+    /* the executable is "" as the loader names it (and as key_of hashes
+     * it): two builds of one interpreter in two folders agree */
+    const char *base = strrchr(obj, '/');
+    base = base ? base + 1 : obj;
+    size_t blen = strnlen(base, sizeof page->fail_obj - 1);
+    if (is_executable(ips[0] - 1))
+        blen = 0;
+    memcpy(page->fail_obj, base, blen);
+    page->fail_obj[blen] = '\0';
+    page->fail_off = (uint32_t)off;
+    page->fail_rel = rel;
+    uint32_t line;
+    pf_pyframe_top(page->fail_pyfile, sizeof page->fail_pyfile, &line);
+    page->fail_pyline = line;
+    __atomic_store_n(&page->fail_key, key_of(ips, nips, page->fail_pyfile, line), __ATOMIC_RELEASE);
 }
 
 /* How many allocations of KEY there have been, this one included; 0 when
@@ -154,7 +203,11 @@ static uint64_t count_key(uint64_t key)
 
 void pf_sites_record(uint64_t n, const uintptr_t *ips, int nips)
 {
-    uint64_t key = key_of(ips, nips);
+    char pyfile[PYFAULT_CTL_PYFILE_MAX] = "";
+    uint32_t pyline = 0;
+    if (pf_spec.sites_py)
+        pf_pyframe_top(pyfile, sizeof pyfile, &pyline);
+    uint64_t key = key_of(ips, nips, pyfile, pyline);
     uint64_t seen = count_key(key);
     struct pf_buf b;
     b.len = 0;

@@ -148,7 +148,7 @@ int pf_cmd_repro(int argc, char **argv)
         goto out;
     }
     pf_interrupt_install();
-    unsigned long same = 0, same_sig = 0, done = 0;
+    unsigned long same = 0, same_sig = 0, same_site = 0, done = 0;
     for (; done < times && !pf_interrupted; done++) {
         pf_trial_run(&ctx, run, &t, p.spec, res);
         if (pf_interrupted)
@@ -156,6 +156,7 @@ int pf_cmd_repro(int argc, char **argv)
         int hit = res->v.cls == p.cls;
         same += (unsigned long)hit;
         same_sig += (unsigned long)(hit && strcmp(res->signature, p.signature) == 0);
+        same_site += (unsigned long)(strcmp(res->site_key, p.site_key) == 0);
         if (times == 1 || !hit)
             printf("run %lu: %s%s%s, %llu ms: %s\n", done + 1, pf_class_name(res->v.cls),
                    res->v.sub ? "/" : "", pf_subkind_name(res->v.sub),
@@ -169,6 +170,9 @@ int pf_cmd_repro(int argc, char **argv)
     }
     printf("reproduced: %lu of %lu run%s gave %s (%lu with the same signature)\n", same, done,
            done == 1 ? "" : "s", pf_class_name(p.cls), same_sig);
+    if (p.site_key[0])
+        printf("site: %s: %lu of %lu run%s failed there first\n", p.site_key, same_site, done,
+               done == 1 ? "" : "s");
     printf("repro: %s\n", res->repro);
     status = same == done ? 0 : 1;
 out:

@@ -52,6 +52,7 @@ int pf_matrix_init(struct pf_matrix *m, const struct pf_matrix_config *cfg,
 {
     memset(m, 0, sizeof *m);
     pf_findings_init(&m->findings);
+    pf_strtab_init(&m->site_keys);
     m->cfg = *cfg;
     m->interps = interps;
     m->ninterps = ninterps;
@@ -125,10 +126,18 @@ static long finding_for(struct pf_matrix *m, const struct pf_mcell *c, uint64_t 
 /* Records one trial of cell C. Returns 0, or -1 on ENOMEM. */
 static int record(struct pf_matrix *m, struct pf_mcell *c, uint64_t point, unsigned mode,
                   int cls, int sub, uint32_t duration_ms, const char *signature,
-                  const char *repro, const char *detail)
+                  const char *repro, const char *detail, const char *site_key)
 {
     long f = finding_for(m, c, point, mode, signature, cls, sub, repro, detail);
     if (f < 0)
+        return -1;
+    long site = site_key[0] ? pf_strtab_intern(&m->site_keys, site_key) : -1;
+    if (site_key[0] && site < 0)
+        return -1;
+    /* the cross-cell dedup: the same call in two cells is one point (a
+     * cell's trials come in N order) */
+    if (pf_findings_point(&m->findings, f, site_key, c->scenario * m->ninterps + c->interp,
+                          point, mode) < 0)
         return -1;
     if (pf_array_reserve(m->trials, m->cap, m->ntrials + 1, 1024) < 0)
         return -1;
@@ -136,7 +145,8 @@ static int record(struct pf_matrix *m, struct pf_mcell *c, uint64_t point, unsig
     m->trials[m->ntrials++] = (struct pf_mtrial){
         .scenario = c->scenario, .interp = c->interp, .point = point,
         .duration_ms = duration_ms, .finding = f, .mode = (uint8_t)mode,
-        .cls = (uint8_t)cls, .sub = (uint8_t)sub, .expected = (uint8_t)expected};
+        .cls = (uint8_t)cls, .sub = (uint8_t)sub, .expected = (uint8_t)expected,
+        .site = (int32_t)site};
     struct pf_mfinding *fi = &m->extra[f];
     fi->interps |= 1ull << c->interp;
     if (c->scenario < 64)
@@ -218,7 +228,7 @@ static int run_single(struct pf_matrix *m, struct pf_mcell *c, struct pf_context
     c->layer = res->layer;
     rc = record(m, c, 0, sc->plan == PF_PLAN_RUNTIME ? PF_MMODE_RUNTIME : PF_MMODE_NONE,
                 res->v.cls, res->v.sub, (uint32_t)res->duration_ms, res->signature,
-                res->repro, res->v.detail);
+                res->repro, res->v.detail, res->site_key);
     if (rc < 0)
         snprintf(err, errlen, "out of memory");
 out:
@@ -250,12 +260,12 @@ static int run_sweep(struct pf_matrix *m, struct pf_mcell *c, struct pf_context 
     if (pf_count_run(ctx, dir, t, sc->inject, COUNT_TIMEOUT, &st.allocations, &st.pace,
                      &st.layer, c->error, sizeof c->error) < 0)
         return record(m, c, 0, PF_MMODE_NONE, PF_HARNESS_ERROR, PF_SUB_NONE, 0,
-                      "harness-error: counting run failed", "", c->error) < 0 ? -1 : 0;
+                      "harness-error: counting run failed", "", c->error, "") < 0 ? -1 : 0;
     c->allocations = st.allocations;
     c->layer = st.layer;
     if (pf_sweep_plan_make(&o, st.allocations, &st.plan, c->error, sizeof c->error) < 0)
         return record(m, c, 0, PF_MMODE_NONE, PF_HARNESS_ERROR, PF_SUB_NONE, 0,
-                      "harness-error: empty sweep", "", c->error) < 0 ? -1 : 0;
+                      "harness-error: empty sweep", "", c->error, "") < 0 ? -1 : 0;
     ctx->pace = st.pace;
     ctx->timeout_s = sc->timeout_s > 0 ? sc->timeout_s : pf_pace_timeout_s(&st.pace);
     c->timeout_s = ctx->timeout_s;
@@ -269,7 +279,8 @@ static int run_sweep(struct pf_matrix *m, struct pf_mcell *c, struct pf_context 
         const struct pf_trial_rec *tr = &sw.trials[k];
         const struct pf_finding *f = tr->finding >= 0 ? &sw.findings.v[tr->finding] : NULL;
         if (record(m, c, tr->point, tr->mode, tr->cls, tr->sub, tr->duration_ms,
-                   f ? f->signature : "?", f ? f->repro : "", "") < 0) {
+                   f ? f->signature : "?", f ? f->repro : "", "",
+                   pf_strtab_get(&sw.site_keys, tr->site)) < 0) {
             pf_sweep_free(&sw);
             snprintf(err, errlen, "out of memory");
             return -1;
@@ -294,7 +305,7 @@ static int run_cell(struct pf_matrix *m, struct pf_mcell *c, const char *dir,
         (extdir[0] && pf_env_prepend(&ctx.env, "PYTHONPATH", extdir, ':') < 0) ||
         make_target(m, c->scenario, c->interp, &t, c->error, sizeof c->error) < 0) {
         rc = record(m, c, 0, PF_MMODE_NONE, PF_HARNESS_ERROR, PF_SUB_NONE, 0,
-                    "harness-error: cell set-up failed", "", c->error);
+                    "harness-error: cell set-up failed", "", c->error, "");
         goto out;
     }
     have_t = 1;
@@ -424,6 +435,7 @@ void pf_matrix_free(struct pf_matrix *m)
         free(m->extra[k].detail);
     free(m->extra);
     pf_findings_free(&m->findings);
+    pf_strtab_free(&m->site_keys);
     free(m->trials);
     free(m->cells);
     free(m->interps);

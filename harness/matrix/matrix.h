@@ -10,6 +10,7 @@
 
 #include "classify.h"
 #include "findings.h"
+#include "strtab.h"
 #include "interp.h"
 #include "scenario.h"
 
@@ -22,6 +23,7 @@ struct pf_mtrial {
     uint64_t point;          /* 0: a single run */
     uint32_t duration_ms;
     long finding;            /* index into findings */
+    int32_t site;            /* index into site_keys, -1 = no key */
     uint8_t mode, cls, sub, expected;
 };
 
@@ -60,6 +62,7 @@ struct pf_matrix {
     struct pf_mtrial *trials;
     size_t ntrials, cap;
     struct pf_findings findings;  /* dedup by signature; example = first cell's */
+    struct pf_strtab site_keys;   /* the trials' site keys, interned */
     struct pf_mfinding *extra;    /* findings.n of them */
     size_t extra_cap;
     uint64_t duration_ms;

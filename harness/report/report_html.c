@@ -313,7 +313,8 @@ static void verdicts(FILE *f, const struct pf_results *r)
           "(abort, segfault, stack-overflow, unwind-loop, hang, signal): <b>fixed</b> vanilla fails, the other "
           "does not; <b>still failing</b> both fail; <b>regressed</b> only the other fails, as vanilla does "
           "elsewhere; <b>new</b> only the other fails, in a way vanilla never does. Builds allocate "
-          "differently: the same N is the same stage, not always the same call.</p>\n",
+          "differently, so points are matched by site key (the failing call and the Python line), "
+          "N breaking ties; N is vanilla's.</p>\n",
           f);
     if (!np) {
         fputs("<p>No x.y-patched or x.y-regress interpreter with its x.y-vanilla in this run.</p>\n", f);

@@ -20,6 +20,8 @@ struct pf_vpoint {
     const char *mode;
     enum pf_verdict_kind verdict;
     long base_trial, other_trial; /* trial indexes; -1: that side did not run it */
+    long other_point;            /* the other side's N (it may differ from the
+                                  * base's under site-key matching); -1: none */
 };
 
 /* "fixed", "still failing", "regressed", "new". */
@@ -33,7 +35,11 @@ int pf_class_fails(enum pf_class c);
  * against x.y-vanilla. Writes at most MAX; returns how many there are. */
 size_t pf_verdict_pairs(const struct pf_results *r, struct pf_vpair *out, size_t max);
 /* The verdicts of pair P over scenario S, by mode then point: a malloc'ed
- * array of *N (NULL with *N = 0 when there is none). Fixed: vanilla fails,
+ * array of *N (NULL with *N = 0 when there is none). Points are matched
+ * by site key, the k-th trial of a key (in N order) on one side with the
+ * k-th on the other; trials without a key (single runs, no failure
+ * injected, older files) by equal N, never two keyed trials whose keys
+ * differ. Fixed: vanilla fails,
  * the other does not; still failing: both fail; regressed: only the other
  * fails, with a class+signature vanilla shows elsewhere in S; new: only
  * the other fails, with one vanilla never shows in S. */

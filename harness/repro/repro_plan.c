@@ -27,6 +27,7 @@ int pf_repro_plan(const struct pf_results *r, size_t id, struct pf_repro_plan *p
     p->scenario = sc->path;
     p->cls = t->cls;
     p->signature = t->signature;
+    p->site_key = t->site_key ? t->site_key : "";
 
     /* a command target: scenarios[].argv, or the sweep's targets[].argv */
     json_t *argv = json_object_get(js, "argv");

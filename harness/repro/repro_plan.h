@@ -18,6 +18,7 @@ struct pf_repro_plan {
     double timeout_s;
     enum pf_class cls;           /* what the trial gave */
     const char *signature;
+    const char *site_key;        /* its first failure's site key, "" when none */
 };
 
 /* Fills P for trial ID of R. The spec is the trial's "spec" when the file

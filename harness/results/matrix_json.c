@@ -112,11 +112,12 @@ static json_t *finding_json(const struct pf_matrix *m, size_t k)
         if (bits & (1ull << (s % 64)))
             json_array_append_new(scen, json_string(m->scen[s].name));
     }
-    return json_pack("{s:i, s:s, s:s, s:s, s:i, s:o, s:s, s:o, s:o, s:s}",
+    return json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:o, s:s, s:o, s:o, s:s}",
                      "id", (json_int_t)k, "signature", f->signature,
                      "class", pf_class_name((enum pf_class)f->cls),
                      "subkind", f->sub ? pf_subkind_name((enum pf_subkind)f->sub) : "",
-                     "count", (json_int_t)f->count, "frames", pf_json_signature_frames(f->signature),
+                     "count", (json_int_t)f->count, "points", (json_int_t)f->points,
+                     "frames", pf_json_signature_frames(f->signature),
                      "repro", f->repro, "interpreters", interps, "scenarios", scen,
                      "detail", x->detail);
 }
@@ -169,6 +170,9 @@ static json_t *build(const struct pf_matrix *m)
             "signature", m->findings.v[t->finding].signature,
             "duration_ms", (json_int_t)t->duration_ms, "finding", (json_int_t)t->finding,
             "expected", t->expected));
+        if (t->site >= 0)
+            json_object_set_new(json_array_get(trials, json_array_size(trials) - 1), "site_key",
+                                pf_json_text(pf_strtab_get(&m->site_keys, t->site)));
     }
     json_t *findings = json_array();
     for (size_t k = 0; k < m->findings.n; k++)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "atomic_file.h"
+#include "findings.h"
 
 struct ref {
     size_t shard, trial;
@@ -204,6 +205,16 @@ static json_t *summary_of(json_t *cells, const struct pf_results *s, size_t n)
     return sum;
 }
 
+/* A trial mode as a number, for pf_points_add. */
+static unsigned mode_code(const char *mode)
+{
+    static const char *const modes[] = {"oneshot", "persistent", "none", "runtime"};
+    for (unsigned i = 0; i < 4; i++)
+        if (strcmp(mode, modes[i]) == 0)
+            return i;
+    return 4;
+}
+
 json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen)
 {
     if (n == 0) {
@@ -233,6 +244,8 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
     g_shards = s;
     qsort(refs, m, sizeof *refs, ref_cmp);
     json_t *trials = json_array(), *findings = json_array(), *out = NULL;
+    struct pf_points points;
+    memset(&points, 0, sizeof points);
     size_t nf = 0;
     for (size_t j = 0; j < m; j++) {
         const struct pf_results *sh = &s[refs[j].shard];
@@ -250,6 +263,8 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
             json_t *o = json_deep_copy(json_array_get(json_object_get(sh->root, "findings"), t->finding));
             json_object_set_new(o, "id", json_integer((json_int_t)nf));
             json_object_set_new(o, "count", json_integer(0));
+            if (json_object_get(o, "points"))
+                json_object_set_new(o, "points", json_integer(0));
             json_object_set_new(o, "interpreters", json_array());
             json_object_set_new(o, "scenarios", json_array());
             json_array_append_new(findings, o);
@@ -258,6 +273,18 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
         }
         json_t *o = mf[f].obj;
         json_object_set_new(o, "count", json_integer(json_integer_value(json_object_get(o, "count")) + 1));
+        /* a matrix's findings count their points across cells (findings.h);
+         * the trials come sorted by cell, then N */
+        if (json_object_get(o, "points")) {
+            int added = pf_points_add(&points, f, t->site_key,
+                                      (unsigned)(refs[j].s * (int)s[0].n_interps + refs[j].i),
+                                      (uint64_t)(t->point > 0 ? t->point : 0), mode_code(t->mode));
+            if (added < 0) {
+                snprintf(err, errlen, "out of memory");
+                goto done;
+            }
+            json_object_set_new(o, "points", json_integer(json_integer_value(json_object_get(o, "points")) + added));
+        }
         json_object_set_new(o, "interpreters",
                             union_strings(&s[0], 1, json_object_get(o, "interpreters"), fd->interps, fd->n_interps));
         json_object_set_new(o, "scenarios",
@@ -302,6 +329,7 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
     json_decref(cells);
 done:
     g_shards = NULL;
+    pf_points_free(&points);
     json_decref(trials);
     json_decref(findings);
     free(refs);

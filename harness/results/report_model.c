@@ -392,6 +392,7 @@ static const struct field trial_fields[] = {
     STRING("mode", pf_rtrial, mode, .one_of = modes),
     STRING("subkind", pf_rtrial, subkind),
     STRING("signature", pf_rtrial, signature),
+    STRING("site_key", pf_rtrial, site_key, .optional = 1),
     COUNT("duration_ms", pf_rtrial, duration_ms),
     COUNT("finding", pf_rtrial, finding),
     CLASS("class", pf_rtrial, cls),

@@ -34,6 +34,7 @@ struct pf_rtrial {
     int scenario, interp, cell;
     long point;                  /* -1: a single run */
     const char *mode, *subkind, *signature;
+    const char *site_key;        /* the point's identity beside N; "" when absent */
     enum pf_class cls;
     long duration_ms;
     long finding;                /* index into findings */

@@ -76,6 +76,9 @@ static json_t *trial_json(const struct pf_sweep *sw, const struct pf_trial_rec *
         json_object_set_new(j, "interpreter", pf_json_text(names->interp->id));
         json_object_set_new(j, "expected",
                             json_boolean(sw->o->accept_mask & (1u << t->cls)));
+        if (t->site >= 0)
+            json_object_set_new(j, "site_key",
+                                pf_json_text(pf_strtab_get(&sw->site_keys, t->site)));
         const char *by = pf_stop_name(t->stop);
         if (by)
             json_object_set_new(j, "stopped_by", json_string(by));

@@ -54,6 +54,31 @@ void pf_ctlpage_reset(struct pf_ctlpage *cp)
 
 #define LD64(f) __atomic_load_n(&c->f, __ATOMIC_ACQUIRE)
 
+/* Copies the string field SRC, stopping at its size: a page is not
+ * trusted to hold a NUL. */
+static void copy_text(char *dst, const volatile char *src, size_t size)
+{
+    size_t i = 0;
+    for (; i + 1 < size && src[i]; i++)
+        dst[i] = src[i];
+    dst[i] = '\0';
+}
+
+/* The first failure's site key, once the shim published it (fail_key
+ * stored last, with release order). */
+static void read_fail_key(const struct pyfault_ctl *c, struct pf_sitekey *k)
+{
+    k->hash = LD64(fail_key);
+    if (!k->hash)
+        return;
+    k->rel = LD64(fail_rel);
+    k->off = LD64(fail_off);
+    k->pyline = LD64(fail_pyline);
+    copy_text(k->func, c->fail_func, sizeof k->func);
+    copy_text(k->obj, c->fail_obj, sizeof k->obj);
+    copy_text(k->pyfile, c->fail_pyfile, sizeof k->pyfile);
+}
+
 void pf_ctlpage_read(const struct pf_ctlpage *cp, struct pf_ctl_snapshot *out)
 {
     const struct pyfault_ctl *c = cp->ctl;
@@ -82,6 +107,7 @@ void pf_ctlpage_read(const struct pf_ctlpage *cp, struct pf_ctl_snapshot *out)
         out->site_depth = PYFAULT_CTL_SITE_FRAMES;
     for (unsigned i = 0; i < PYFAULT_CTL_SITE_FRAMES; i++)
         out->site_frames[i] = LD64(site_frames[i]);
+    read_fail_key(c, &out->fail);
 }
 
 void pf_ctlpage_destroy(struct pf_ctlpage *cp)

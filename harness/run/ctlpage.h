@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "pyfault.h"
+#include "sitekey.h"
 
 struct pf_ctlpage {
     char path[256];
@@ -26,6 +27,7 @@ struct pf_ctl_snapshot {
     uint32_t crash_stack_overflow;
     uint32_t site_depth;
     uint64_t site_frames[PYFAULT_CTL_SITE_FRAMES];
+    struct pf_sitekey fail;  /* the first failure's site key (hash 0: none) */
 };
 
 /* Creates the zero-filled file PATH and maps it. Returns 0, or -1 with

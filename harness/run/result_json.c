@@ -132,6 +132,12 @@ json_t *pf_result_json(const struct pf_result *res)
     json_object_set_new(o, "stdout_tail", pf_json_text(res->stdout_tail));
     if (res->site.n > 0)
         json_object_set_new(o, "site", pf_frames_json(&res->site));
+    if (res->site_key[0]) {
+        char h[24];
+        snprintf(h, sizeof h, "0x%016" PRIx64, res->site_hash);
+        json_object_set_new(o, "site_key", pf_json_text(res->site_key));
+        json_object_set_new(o, "site_hash", json_string(h));
+    }
     if (res->error[0])
         json_object_set_new(o, "error", pf_json_text(res->error));
     return o;

@@ -263,6 +263,10 @@ void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct p
         res->site_streak_max = ev->streak_max;
         res->layer = ev->layer;
     }
+    if (res->first_injected && w.snap.fail.hash) {
+        res->site_hash = w.snap.fail.hash;
+        pf_sitekey_text(&w.snap.fail, res->site_key, sizeof res->site_key);
+    }
     res->nsamples = w.nsamples;
     res->site = w.site;
     memcpy(res->samples, w.samples, sizeof w.samples[0] * w.nsamples);

@@ -14,6 +14,7 @@
 #include "frames.h"
 #include "pace.h"
 #include "signature.h"
+#include "sitekey.h"
 #include "supervise.h"
 #include "target.h"
 
@@ -63,6 +64,9 @@ struct pf_result {
     struct pf_frames threads[PF_THREADS_MAX]; /* stuck: every thread, at the last sample */
     unsigned nthreads;
     struct pf_frames site;    /* stuck: the failing call site (supervise.h) */
+    char site_key[PF_SITEKEY_TEXT_MAX]; /* the first failure's site key
+                               * (sitekey.h), "" = no failure or no key */
+    uint64_t site_hash;       /* its --plan sites key, 0 = none */
     char stderr_tail[PF_STDERR_TAIL + 1];
     char stdout_tail[PF_STDERR_TAIL + 1];
     char error[256];          /* harness-error: what went wrong */

@@ -1,10 +1,14 @@
-/* findings.c: a small string-keyed hash table (FNV-1a, linear probing). */
+/* findings.c: a small string-keyed hash table (FNV-1a, linear probing),
+ * and the distinct failure points of each finding (strtab.h). */
 #include "findings.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "array.h"
+#include "sitekey.h"
 
 static uint64_t fnv1a(const char *s)
 {
@@ -113,6 +117,61 @@ long pf_findings_add(struct pf_findings *f, const char *signature, int cls, int 
     return (long)f->n++;
 }
 
+/* How many trials of TARGET, MODE and KEY came before this one. */
+static int key_rank(struct pf_points *p, unsigned target, unsigned mode, const char *key,
+                    uint64_t *rank)
+{
+    char id[PF_SITEKEY_TEXT_MAX + 32];
+    snprintf(id, sizeof id, "%u|%u|%s", target, mode, key);
+    long i = pf_strtab_intern(&p->keys, id);
+    if (i < 0 || pf_array_reserve(p->key_trials, p->key_trials_cap, (size_t)i + 1, 64) < 0)
+        return -1;
+    if ((size_t)i >= p->key_trials_n) { /* new: interning appends */
+        p->key_trials[i] = 0;
+        p->key_trials_n = (size_t)i + 1;
+    }
+    *rank = p->key_trials[i]++;
+    return 0;
+}
+
+int pf_points_add(struct pf_points *p, long k, const char *site_key, unsigned target,
+                  uint64_t point, unsigned mode)
+{
+    char id[PF_SITEKEY_TEXT_MAX + 64];
+    if (site_key && site_key[0]) {
+        uint64_t rank;
+        if (key_rank(p, target, mode, site_key, &rank) < 0)
+            return -1;
+        snprintf(id, sizeof id, "%ld|%" PRIu64 "|%s", k, rank, site_key);
+    } else {
+        snprintf(id, sizeof id, "%ld|#%u:%" PRIu64 ":%u", k, target, point, mode);
+    }
+    size_t before = p->seen.n;
+    if (pf_strtab_intern(&p->seen, id) < 0)
+        return -1;
+    return p->seen.n > before;
+}
+
+void pf_points_free(struct pf_points *p)
+{
+    pf_strtab_free(&p->seen);
+    pf_strtab_free(&p->keys);
+    free(p->key_trials);
+    memset(p, 0, sizeof *p);
+}
+
+int pf_findings_point(struct pf_findings *f, long k, const char *site_key, unsigned target,
+                      uint64_t point, unsigned mode)
+{
+    if (k < 0 || (size_t)k >= f->n)
+        return 0;
+    int added = pf_points_add(&f->points, k, site_key, target, point, mode);
+    if (added < 0)
+        return -1;
+    f->v[k].points += (uint64_t)added;
+    return 0;
+}
+
 int pf_findings_set_sources(struct pf_findings *f, long idx, const char *sources,
                             unsigned target, uint64_t point, unsigned mode)
 {
@@ -177,5 +236,6 @@ void pf_findings_free(struct pf_findings *f)
     }
     free(f->v);
     free(f->slots);
+    pf_points_free(&f->points);
     memset(f, 0, sizeof *f);
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strtab.h"
+
 struct pf_finding {
     char *signature;
     char *repro;        /* of the first trial (by target, point, mode) */
@@ -13,9 +15,24 @@ struct pf_finding {
     char *sources;      /* of that trial: file:line of the signature's frames (NULL = none) */
     int cls, sub;
     uint64_t count;
+    uint64_t points;    /* distinct failure points it was met at, by site
+                         * key across targets and cells (pf_findings_point;
+                         * the matrix counts them) */
     unsigned target;    /* first trial: target index, point, mode */
     uint64_t point;
     unsigned mode;
+};
+
+/* The distinct failure points met, per finding: a point is a site key and
+ * its rank (the how-manyth trial of that key in its target and mode, N
+ * breaking the tie), so the same call at N in one target (or cell) and
+ * at N+1 in another is one point; a trial without a key is its N in its
+ * target and mode. */
+struct pf_points {
+    struct pf_strtab seen;   /* "FINDING|RANK|KEY" or "FINDING|#TARGET:N:MODE" */
+    struct pf_strtab keys;   /* "TARGET|MODE|KEY" ... */
+    uint64_t *key_trials;    /* ... and how many trials each had so far */
+    size_t key_trials_n, key_trials_cap;
 };
 
 struct pf_findings {
@@ -23,6 +40,7 @@ struct pf_findings {
     size_t n, cap;
     uint32_t *slots;    /* open addressing: index + 1, 0 = empty */
     size_t nslots;
+    struct pf_points points; /* every point met (pf_findings_point) */
 };
 
 /* Empty table. */
@@ -33,6 +51,18 @@ void pf_findings_init(struct pf_findings *f);
 long pf_findings_add(struct pf_findings *f, const char *signature, int cls, int sub,
                      const char *repro, const char *stderr_tail, unsigned target,
                      uint64_t point, unsigned mode);
+/* Records a trial of finding K with SITE_KEY ("" = none) at POINT of
+ * TARGET in MODE; each target's trials must come in N order. Returns 1
+ * when the point is new for K, 0 when not, -1 on ENOMEM. Empty P is all
+ * zeros. */
+int pf_points_add(struct pf_points *p, long k, const char *site_key, unsigned target,
+                  uint64_t point, unsigned mode);
+/* Frees P. */
+void pf_points_free(struct pf_points *p);
+/* pf_points_add into F's own points, counted into finding K's points.
+ * Returns 0, or -1 on ENOMEM. */
+int pf_findings_point(struct pf_findings *f, long k, const char *site_key, unsigned target,
+                      uint64_t point, unsigned mode);
 /* Records SOURCES (pf_signature_sources) for finding IDX when the trial
  * (TARGET, POINT, MODE) is its example. Returns 0, or -1 on ENOMEM. */
 int pf_findings_set_sources(struct pf_findings *f, long idx, const char *sources,

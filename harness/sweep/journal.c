@@ -125,6 +125,9 @@ static int parse_trial(json_t *o, struct pf_journal_trial *t, char *err, size_t 
     t->sources = json_string_value(json_object_get(o, "sources"));
     if (!t->sources)
         t->sources = ""; /* only examples with named sources have them */
+    t->site_key = json_string_value(json_object_get(o, "site_key"));
+    if (!t->site_key)
+        t->site_key = ""; /* only trials that met a failure have one */
     t->error = json_string_value(json_object_get(o, "error"));
     if (!t->error)
         t->error = ""; /* only harness errors have one */
@@ -422,6 +425,8 @@ int pf_journal_add_trial(struct pf_journal *j, const struct pf_journal_trial *t,
         json_object_set_new(o, "error", pf_json_text(t->error));
     if (o && t->sources && t->sources[0])
         json_object_set_new(o, "sources", pf_json_text(t->sources));
+    if (o && t->site_key && t->site_key[0])
+        json_object_set_new(o, "site_key", pf_json_text(t->site_key));
     return append(j, o, err, errlen);
 }
 

@@ -42,6 +42,7 @@ struct pf_journal_trial {
     const char *repro;       /* "" unless it was its finding's example then */
     const char *stderr_tail; /* the same */
     const char *sources;     /* the same: its frames' file:line (signature.h) */
+    const char *site_key;    /* its first failure's call site (run/sitekey.h), "" = none */
     const char *error;       /* a harness error's message, else "" */
 };
 

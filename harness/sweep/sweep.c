@@ -30,6 +30,7 @@ void pf_sweep_init(struct pf_sweep *sw, const struct pf_options *o,
     pthread_mutex_init(&sw->lock, NULL);
     pthread_cond_init(&sw->cond, NULL);
     pf_findings_init(&sw->findings);
+    pf_strtab_init(&sw->site_keys);
     sw->nmodes = 0;
     if (o->modes & PF_MODE_ONESHOT)
         sw->modes[sw->nmodes++] = PF_MODE_ONESHOT;
@@ -42,6 +43,7 @@ void pf_sweep_free(struct pf_sweep *sw)
 {
     free(sw->trials);
     pf_findings_free(&sw->findings);
+    pf_strtab_free(&sw->site_keys);
     pthread_mutex_destroy(&sw->lock);
     pthread_cond_destroy(&sw->cond);
 }
@@ -127,6 +129,7 @@ int pf_sweep_preload(struct pf_sweep *sw, const struct pf_journal_trial *t, unsi
     r->reached = (uint8_t)t->reached;
     r->engine = (uint8_t)t->engine;
     r->stop = (uint8_t)t->stop;
+    r->site = t->site_key[0] ? (int32_t)pf_strtab_intern(&sw->site_keys, t->site_key) : -1;
     tally(sw, r, t->signature, t->repro, t->stderr_tail, t->sources, t->error);
     return 0;
 }
@@ -214,6 +217,7 @@ static void journal(struct pf_sweep *sw, const struct pf_trial_rec *t,
         .signature = res->signature, .repro = example ? res->repro : "",
         .stderr_tail = example ? res->stderr_tail : "",
         .sources = example ? res->sources : "",
+        .site_key = res->site_key,
         .error = t->cls == PF_HARNESS_ERROR ? res->error : "",
     };
     char err[sizeof sw->error];
@@ -254,6 +258,7 @@ static void record(struct pf_sweep *sw, uint64_t k, unsigned mode, uint64_t poin
     t->injected = res->injected;
     t->first_injected = res->first_injected;
     t->duration_ms = (uint32_t)res->duration_ms;
+    t->site = res->site_key[0] ? (int32_t)pf_strtab_intern(&sw->site_keys, res->site_key) : -1;
     t->exit_code = (int16_t)res->exit_code;
     t->signal = (uint8_t)res->signal;
     t->cls = (uint8_t)res->v.cls;

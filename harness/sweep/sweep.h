@@ -8,6 +8,7 @@
 
 #include "classify.h"
 #include "findings.h"
+#include "strtab.h"
 #include "forkserver.h"
 #include "journal.h"
 #include "options.h"
@@ -21,6 +22,7 @@ struct pf_trial_rec {
     uint64_t injected, first_injected;
     uint32_t duration_ms;
     int32_t finding;      /* index into findings */
+    int32_t site;         /* index into site_keys, -1 = no key */
     int16_t exit_code;    /* -1 = none */
     uint8_t signal;
     uint8_t cls, sub, mode, target;
@@ -56,6 +58,7 @@ struct pf_sweep {
     size_t ntrials, cap;
     size_t npreloaded;        /* trials[0..npreloaded): journaled before, sorted */
     struct pf_findings findings;
+    struct pf_strtab site_keys;  /* the trials' site keys, interned */
     uint64_t counts[PF_CLASS_COUNT];
     uint64_t planned;         /* trials planned so far (grows with extension) */
     uint64_t started_ms;

@@ -164,8 +164,10 @@ static json_t *load_results(const char *dir)
 static void same_member(json_t *a, json_t *b, const char *key, const char *what)
 {
     json_t *x = json_object_get(a, key), *y = json_object_get(b, key);
-    if (!x && !y && (strcmp(key, "stopped_by") == 0 || strcmp(key, "sources") == 0))
-        return; /* only there when a limit stopped the trial, or a frame had a file:line */
+    if (!x && !y && (strcmp(key, "stopped_by") == 0 || strcmp(key, "sources") == 0 ||
+                     strcmp(key, "site_key") == 0))
+        return; /* only there when a limit stopped the trial, a frame had a file:line,
+                   or a failure was met */
     if (!x || !json_equal(x, y)) {
         char *sx = x ? json_dumps(x, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
         char *sy = y ? json_dumps(y, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
@@ -181,7 +183,7 @@ static void same_results(json_t *r, json_t *u)
     static const char *const top[] = {"complete", "planned", "done", "counts", "modes"};
     static const char *const trial[] = {"target", "point", "mode", "class", "subkind",
                                         "signature", "exit_code", "signal", "injected",
-                                        "first_injected", "finding", "stopped_by"};
+                                        "first_injected", "finding", "stopped_by", "site_key"};
     /* not the stderr tail: CPython prints a thread's address there */
     static const char *const finding[] = {"signature", "class", "subkind", "count", "first",
                                           "repro", "id", "sources"};

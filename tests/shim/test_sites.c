@@ -6,7 +6,8 @@
  * not move with the load address (ASLR). In Debian's python3.11: the
  * same keys and the same number of sites under two environments whose
  * allocation counts differ, which is what makes `--plan sites` a plan
- * that another machine repeats.
+ * that another machine repeats. And the first failure's site key in the
+ * control page: the same key as the table's, with the caller's name.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,15 +16,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "pyfault.h"
 
 #include "proc.h"
 #include "pyrun.h"
 #include "shimrun.h"
 #include "skipping.h"
 
-#define MAX_LINES 4096
+#define MAX_LINES 16384
 
 struct table {
     unsigned long long point[MAX_LINES];
@@ -141,12 +145,13 @@ static int cmp_key(const void *x, const void *y)
 
 /* python3.11 -c pass with EXTRA environment: its table, keys sorted;
  * returns the highest point in it. */
-static unsigned long long python_table(const char *const *extra, struct table *t)
+static unsigned long long python_table_spec(const char *const *extra, const char *more,
+                                            struct table *t)
 {
     const char *path = new_table();
     struct proc_result r;
     static const char *const args[] = {"-c", "pass", NULL};
-    pyrun(PYRUN_SYSTEM_PYTHON, fmt("sites=%s", path), extra, args, &r);
+    pyrun(PYRUN_SYSTEM_PYTHON, fmt("sites=%s%s", path, more), extra, args, &r);
     if (r.exit_code != 0)
         fail_msg("python3.11: status %d: %s", r.exit_code, r.err);
     proc_result_free(&r);
@@ -157,6 +162,11 @@ static unsigned long long python_table(const char *const *extra, struct table *t
             last = t->point[i];
     qsort(t->key, (size_t)t->n, sizeof t->key[0], cmp_key);
     return last;
+}
+
+static unsigned long long python_table(const char *const *extra, struct table *t)
+{
+    return python_table_spec(extra, "", t);
 }
 
 static void test_python_sites_stay_put(void **state)
@@ -185,6 +195,111 @@ static void test_python_sites_stay_put(void **state)
             fail_msg("site key %d differs: 0x%llx vs 0x%llx", i, a.key[i], b.key[i]);
 }
 
+static struct pyfault_ctl *new_page(char *path)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, sizeof(struct pyfault_ctl)), 0);
+    struct pyfault_ctl *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    assert_true(page != MAP_FAILED);
+    return page;
+}
+
+/* Fails allocation N of the sites target with a control page; returns
+ * the page (the caller unmaps it). */
+static struct pyfault_ctl *fail_at(int n)
+{
+    char path[] = "/tmp/pyfault-sites-ctl-XXXXXX";
+    struct pyfault_ctl *page = new_page(path);
+    const char *env[] = {fmt("PYFAULT_CTL=%s", path), NULL};
+    struct proc_result r;
+    run_target("sites", fmt("layer=libc,site=sites_work,nth=%d", n), NULL, env, &r);
+    unlink(path);
+    proc_result_free(&r);
+    assert_int_equal(page->version, PYFAULT_CTL_VERSION);
+    assert_int_equal(page->first_injected, (uint64_t)n);
+    return page;
+}
+
+static unsigned long long key_at(const struct table *t, unsigned long long p)
+{
+    for (int i = 0; i < t->n; i++)
+        if (t->point[i] == p)
+            return t->key[i];
+    fail_msg("no line for point %llu", p);
+    return 0;
+}
+
+static void test_failure_key_in_control_page(void **state)
+{
+    (void)state;
+    struct table t;
+    table_of("", &t);
+    /* site_a's first allocation is 1, site_b's 101: both through grab */
+    struct pyfault_ctl *a = fail_at(1), *b = fail_at(101), *a2 = fail_at(2);
+    /* the key is the table's: the same computation, per-object normalised */
+    assert_true(a->fail_key == key_at(&t, 1));
+    assert_true(b->fail_key == key_at(&t, 101));
+    assert_true(a2->fail_key == a->fail_key);
+    assert_true(a->fail_key != b->fail_key);
+    /* the caller, by name and offset, in the executable ("") */
+    assert_string_equal(a->fail_func, "grab");
+    assert_string_equal(b->fail_func, "grab");
+    assert_int_equal(a->fail_off, b->fail_off);
+    assert_true(a->fail_off > 0);
+    assert_string_equal(a->fail_obj, "");
+    /* no Python here */
+    assert_string_equal(a->fail_pyfile, "");
+    assert_int_equal(a->fail_pyline, 0);
+    munmap(a, sizeof *a);
+    munmap(b, sizeof *b);
+    munmap(a2, sizeof *a2);
+}
+
+/* sites-py: the Python file:line joins the key, in the table and in the
+ * failure's fail_key alike. */
+static void test_python_lines_in_keys(void **state)
+{
+    (void)state;
+    if (access("/usr/bin/python3.11", X_OK) != 0)
+        skip_because("/usr/bin/python3.11 is missing");
+    static struct table c, py;
+    python_table(NULL, &c);
+    const char *path = new_table(); /* after: one static buffer */
+    struct proc_result r;
+    static const char *const args[] = {"-c", "pass", NULL};
+    /* both runs get a control page (the environment's size moves the
+     * numbers): the counting run's own, then the failing run's */
+    char ctl0[] = "/tmp/pyfault-sites-ctl-XXXXXX";
+    struct pyfault_ctl *page0 = new_page(ctl0);
+    const char *env0[] = {fmt("PYFAULT_CTL=%s", ctl0), NULL};
+    pyrun(PYRUN_SYSTEM_PYTHON, fmt("sites=%s,sites-py", path), env0, args, &r);
+    assert_int_equal(r.exit_code, 0);
+    proc_result_free(&r);
+    unlink(ctl0);
+    munmap(page0, sizeof *page0);
+    read_table(path, &py);
+    /* one C path run from several Python lines is several sites */
+    assert_true(py.n > c.n);
+    /* the last point the table names (late in start-up: Python runs) */
+    unsigned long long last = 0, key = 0;
+    for (int i = 0; i < py.n; i++)
+        if (py.point[i] > last) {
+            last = py.point[i];
+            key = py.key[i];
+        }
+    char ctl[] = "/tmp/pyfault-sites-ctl-XXXXXX";
+    struct pyfault_ctl *page = new_page(ctl);
+    const char *env[] = {fmt("PYFAULT_CTL=%s", ctl), NULL};
+    pyrun(PYRUN_SYSTEM_PYTHON, fmt("nth=%llu,sites-py", last), env, args, &r);
+    proc_result_free(&r);
+    unlink(ctl);
+    assert_int_equal(page->first_injected, last);
+    assert_true(page->fail_key == key);
+    munmap(page, sizeof *page);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +308,8 @@ int main(void)
         cmocka_unit_test(test_depth_decides_the_site),
         cmocka_unit_test(test_keys_do_not_move_with_aslr),
         cmocka_unit_test(test_python_sites_stay_put),
+        cmocka_unit_test(test_failure_key_in_control_page),
+        cmocka_unit_test(test_python_lines_in_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

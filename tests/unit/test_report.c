@@ -193,6 +193,108 @@ static void test_verdicts(void **state)
     pf_results_free(&r);
 }
 
+/* Counts the verdicts of the 3.11-patched vs 3.11-vanilla start-up pair. */
+static void verdict_counts(struct pf_results *r, long cnt[PF_V_COUNT])
+{
+    struct pf_vpair pairs[8];
+    assert_int_equal(pf_verdict_pairs(r, pairs, 8), 3);
+    assert_string_equal(r->interps[pairs[0].other].id, "3.11-patched");
+    size_t n;
+    struct pf_vpoint *v = pf_verdicts(r, pf_results_scenario(r, "startup"), pairs[0], &n);
+    memset(cnt, 0, PF_V_COUNT * sizeof cnt[0]);
+    for (size_t i = 0; i < n; i++)
+        cnt[v[i].verdict]++;
+    free(v);
+}
+
+/* The fixture's start-up trials given site keys ("k" + vanilla's N), the
+ * 3.11-patched ones moved to N+1 (one allocation more early on) when
+ * SHIFT; without KEYS the keys are left out. */
+static json_t *shifted_fixture(int shift, int keys)
+{
+    json_t *j = report_fixture(0, 0);
+    json_t *trials = json_object_get(j, "trials");
+    for (size_t i = 0; i < json_array_size(trials); i++) {
+        json_t *t = json_array_get(trials, i);
+        const char *in = json_string_value(json_object_get(t, "interpreter"));
+        if (strcmp(json_string_value(json_object_get(t, "scenario")), "startup") != 0 ||
+            strncmp(in, "3.11-", 5) != 0)
+            continue;
+        json_int_t n = json_integer_value(json_object_get(t, "point"));
+        char key[64];
+        snprintf(key, sizeof key, "_PyLong_New+0x4a @ Lib/k%lld.py:1", (long long)n);
+        if (keys)
+            json_object_set_new(t, "site_key", json_string(key));
+        if (shift && strcmp(in, "3.11-patched") == 0)
+            json_object_set_new(t, "point", json_integer(n + 1));
+    }
+    return j;
+}
+
+static void test_verdicts_by_site_key(void **state)
+{
+    (void)state;
+    struct pf_results r;
+    long plain[PF_V_COUNT], keyed[PF_V_COUNT], scrambled[PF_V_COUNT];
+    load(&r, report_fixture(0, 0));
+    verdict_counts(&r, plain);
+    pf_results_free(&r);
+    /* a patch that allocates once more early: matched by key, the same verdicts */
+    load(&r, shifted_fixture(1, 1));
+    verdict_counts(&r, keyed);
+    pf_results_free(&r);
+    for (int v = 0; v < PF_V_COUNT; v++)
+        assert_int_equal(keyed[v], plain[v]);
+    /* matched by N alone, nothing meets: the band turns into nothing fixed */
+    load(&r, shifted_fixture(1, 0));
+    verdict_counts(&r, scrambled);
+    pf_results_free(&r);
+    assert_int_equal(scrambled[PF_V_FIXED], 0);
+    assert_int_equal(scrambled[PF_V_STILL], 0);
+    assert_true(scrambled[PF_V_REGRESSED] + scrambled[PF_V_NEW] >= 1);
+}
+
+/* Two keyed trials at one N with different keys are two calls: never a
+ * pair; the k-th trial of a key pairs with the k-th. */
+static void test_verdicts_key_rules(void **state)
+{
+    (void)state;
+    json_t *j = report_fixture(0, 0);
+    json_t *trials = json_object_get(j, "trials");
+    for (size_t i = 0; i < json_array_size(trials); i++) {
+        json_t *t = json_array_get(trials, i);
+        const char *in = json_string_value(json_object_get(t, "interpreter"));
+        if (strcmp(json_string_value(json_object_get(t, "scenario")), "startup") != 0 ||
+            strncmp(in, "3.11-", 5) != 0)
+            continue;
+        /* vanilla's keys "A", patched's "B": no point is the same call */
+        json_object_set_new(t, "site_key", json_string(strcmp(in, "3.11-vanilla") == 0 ? "A" : "B"));
+    }
+    struct pf_results r;
+    load(&r, j);
+    long cnt[PF_V_COUNT];
+    verdict_counts(&r, cnt);
+    assert_int_equal(cnt[PF_V_FIXED] + cnt[PF_V_STILL], 0);
+    pf_results_free(&r);
+
+    /* one key everywhere: the k-th with the k-th, which at equal strides is equal N */
+    j = report_fixture(0, 0);
+    trials = json_object_get(j, "trials");
+    for (size_t i = 0; i < json_array_size(trials); i++)
+        json_object_set_new(json_array_get(trials, i), "site_key", json_string("same"));
+    load(&r, j);
+    struct pf_vpair pairs[8];
+    pf_verdict_pairs(&r, pairs, 8);
+    size_t n;
+    struct pf_vpoint *v = pf_verdicts(&r, pf_results_scenario(&r, "startup"), pairs[0], &n);
+    assert_true(n > 400);
+    for (size_t i = 0; i < n; i++)
+        if (v[i].base_trial >= 0 && v[i].other_trial >= 0)
+            assert_int_equal(r.trials[v[i].base_trial].point, r.trials[v[i].other_trial].point);
+    free(v);
+    pf_results_free(&r);
+}
+
 static void test_junit(void **state)
 {
     (void)state;
@@ -365,6 +467,8 @@ int main(void)
         cmocka_unit_test(test_totals_disagreeing_are_caught),
         cmocka_unit_test(test_verdicts),
         cmocka_unit_test(test_junit),
+        cmocka_unit_test(test_verdicts_by_site_key),
+        cmocka_unit_test(test_verdicts_key_rules),
         cmocka_unit_test(test_markdown),
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_frame_sources),

@@ -198,6 +198,41 @@ static void test_sweep_results_file(void **state)
     pf_tmpdir_remove(dir);
 }
 
+/* A finding's failure points across cells: one per site key and rank, a
+ * keyless trial one per cell, N and mode. */
+static void test_findings_points_by_site_key(void **state)
+{
+    (void)state;
+    struct pf_findings f;
+    pf_findings_init(&f);
+    long k = pf_findings_add(&f, "segfault: crash_site < main", PF_SEGFAULT, 0, "r", "t", 0, 6, 1);
+    assert_int_equal(k, 0);
+    /* vanilla's N=6 and patched's N=7: the same call, one point */
+    assert_int_equal(pf_findings_point(&f, k, "crash_site+0x11", 0, 6, 1), 0);
+    assert_int_equal(pf_findings_point(&f, k, "crash_site+0x11", 1, 7, 1), 0);
+    assert_int_equal(f.v[k].points, 1);
+    /* the key's second trial in a cell is another point (N breaks the tie);
+     * in the other cell, its second trial is that same point */
+    pf_findings_point(&f, k, "crash_site+0x11", 0, 9, 1);
+    assert_int_equal(f.v[k].points, 2);
+    pf_findings_point(&f, k, "crash_site+0x11", 1, 10, 1);
+    assert_int_equal(f.v[k].points, 2);
+    /* the same key in the other mode: its own ranks */
+    pf_findings_point(&f, k, "crash_site+0x11", 0, 6, 2);
+    assert_int_equal(f.v[k].points, 2);
+    /* another key at the same N: another point */
+    pf_findings_point(&f, k, "row_site+0x20", 0, 6, 1);
+    assert_int_equal(f.v[k].points, 3);
+    /* no key: N in its cell and mode */
+    pf_findings_point(&f, k, "", 0, 12, 1);
+    pf_findings_point(&f, k, "", 1, 12, 1);
+    pf_findings_point(&f, k, "", 1, 12, 1);
+    assert_int_equal(f.v[k].points, 5);
+    /* an index out of range is ignored */
+    assert_int_equal(pf_findings_point(&f, 7, "x", 0, 1, 1), 0);
+    pf_findings_free(&f);
+}
+
 static void test_findings_dedup(void **state)
 {
     (void)state;
@@ -343,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_shell_quote),
         cmocka_unit_test(test_progress_line),
         cmocka_unit_test(test_event_lines),
+        cmocka_unit_test(test_findings_points_by_site_key),
         cmocka_unit_test(test_proc_stat_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
