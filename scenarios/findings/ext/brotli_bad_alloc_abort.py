@@ -19,7 +19,10 @@ vector, after the decoder's state and its own buffers; both abort with
         --inject 'nth=4,region,dso=_brotli*,layer=all' \\
         scenarios/findings/ext/brotli_bad_alloc_abort.py
 
-layer=all: the vector's operator new and the bundled encoder and decoder
+With from= (persistent) instead of nth= the process dies too, with exit
+127: the throw needs libstdc++'s per-thread exception globals, whose TLS
+block ld.so cannot allocate ("cannot allocate memory for thread-local
+data: ABORT"). layer=all: the vector's operator new and the bundled encoder and decoder
 allocate with malloc, which the default pymem layer does not count.
 """
 import os
