@@ -48,7 +48,10 @@ if ! ls "${SRC}_${UP}".orig.tar.* >/dev/null 2>&1 ||
     # the installed version's source is not on the mirror (nor was it on
     # an earlier run, which left $SRC.fallback): bookworm's, when it has
     # the same upstream version, has the same upstream tests
-    BW=$(apt-get source --print-uris -qq "$SRC/bookworm" 2>/dev/null |
+    # (--print-uris leaves out the files already in its directory: ask
+    # from an empty one)
+    mkdir -p .probe && rm -f .probe/*
+    BW=$(cd .probe && apt-get source --print-uris -qq "$SRC/bookworm" 2>/dev/null |
         sed -n "s/^'[^']*' ${SRC}_\\([^ ]*\\)\\.dsc .*/\\1/p")
     [ -n "$BW" ] || { echo "findings-ext: neither $SRC=$VER nor $SRC/bookworm is a source package apt can fetch" >&2; exit 2; }
     [ "$(upstream "$BW")" = "$UP" ] || { echo "findings-ext: source $SRC $VER is not on the mirror and bookworm's $BW is upstream $(upstream "$BW"), not $UP: refusing" >&2; exit 2; }
