@@ -58,10 +58,20 @@ shard)
     # shard's. 2 (harness error) and 130 (interrupted) fail the job.
     mkdir -p "$out"
     status=0
-    # shellcheck disable=SC2086 # TARGET and jobs are word lists
-    "$PYFAULT" sweep -q $jobs --mode "$MODE" --plan "$PLAN" --stride "$STRIDE" --accept "$ACCEPT" \
-        --shard "$shard" \
-        --out "$out" -- $TARGET || status=$?
+    if [ -f "$out/journal.jsonl" ]; then
+        # run before and stopped (a requeued task, a killed runner): go on
+        # from its journal, with the options it was started with. Slurm
+        # adds SLURM_RESTART_COUNT to a requeued task: one more variable
+        # would move CPython's allocation numbers, and resume refuses a
+        # target whose count changed.
+        echo "pyfault-ci: shard $shard: resumed from $out/journal.jsonl"
+        # shellcheck disable=SC2086 # jobs is a word list
+        env -u SLURM_RESTART_COUNT "$PYFAULT" sweep -q $jobs --resume "$out" || status=$?
+    else
+        # shellcheck disable=SC2086 # TARGET and jobs are word lists
+        "$PYFAULT" sweep -q $jobs --mode "$MODE" --plan "$PLAN" --stride "$STRIDE" \
+            --accept "$ACCEPT" --shard "$shard" --out "$out" -- $TARGET || status=$?
+    fi
     [ $status -le 1 ] || exit $status
     echo "pyfault-ci: shard $shard: $out/results.json"
     ;;

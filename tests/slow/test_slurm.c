@@ -139,9 +139,9 @@ static void test_array_merge_gate(void **state)
 }
 
 /* A task killed mid-way by `scontrol requeue` (as when its node fails)
- * runs again (--requeue in sweep.sbatch; its shard starts afresh: there
- * is no resume yet), the merge waits for it, and the result is still the
- * unsharded sweep's. Slurm holds a requeued task back two minutes
+ * runs again (--requeue in sweep.sbatch) and resumes its shard from the
+ * sweep's journal (pyfault-ci.sh: sweep --resume), the merge waits for
+ * it, and the result is still the unsharded sweep's. Slurm holds a requeued task back two minutes
  * (BeginTime); StartTime=now lets it go at once. */
 static void test_requeued_task_reruns(void **state)
 {
@@ -166,8 +166,10 @@ static void test_requeued_task_reruns(void **state)
     free(ids);
     snprintf(script, sizeof script,
              "scontrol show job %lu_1 | grep -o 'Restarts=1' && "
-             "grep -c 'DUE TO JOB REQUEUE' '%s/rq/slurm-sweep-1.log'", array, work);
-    free(sh_ok("task 1 was killed running and ran again", script));
+             "grep -c 'DUE TO JOB REQUEUE' '%s/rq/slurm-sweep-1.log' && "
+             "grep -c 'resumed from .*/shard-1/journal.jsonl' '%s/rq/slurm-sweep-1.log'",
+             array, work, work);
+    free(sh_ok("task 1 was killed running and resumed its shard", script));
     same_as_unsharded("rq");
 }
 
