@@ -72,20 +72,9 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
         o->python = a->val;
         return 0;
     case O_MODE:
-        if (!strcmp(a->val, "oneshot") || !strcmp(a->val, "persistent") || !strcmp(a->val, "both")) {
-            o->modes = a->val[0] == 'o' ? PF_MODE_ONESHOT : a->val[0] == 'p'
-                ? PF_MODE_PERSISTENT : PF_MODE_ONESHOT | PF_MODE_PERSISTENT;
-            return 0;
-        }
-        snprintf(err, errlen, "--mode '%s': expected oneshot, persistent or both", a->val);
-        return -1;
+        return pf_parse_mode(a->val, &o->modes, err, errlen);
     case O_ENGINE:
-        if (strcmp(a->val, "fork") != 0 && strcmp(a->val, "exec") != 0) {
-            snprintf(err, errlen, "--engine '%s': expected exec or fork", a->val);
-            return -1;
-        }
-        o->engine_fork = strcmp(a->val, "fork") == 0;
-        return 0;
+        return pf_parse_engine(a->val, &o->engine_fork, err, errlen);
     case O_PLAN:
         return pf_parse_plan(a->val, &o->plan_sites, &o->plan_pow2, err, errlen);
     case O_SITE_DEPTH:

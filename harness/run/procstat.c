@@ -41,35 +41,55 @@ static int read_stat(const char *path, char *buf, size_t len)
     return 0;
 }
 
-uint64_t pf_group_cpu_ticks(pid_t pgid, unsigned *count)
+/* Calls FN(pid, its stat line, ARG) for every process (numeric entry of
+ * DIR, "/proc" or a /proc/PID/task folder) whose stat line reads; with
+ * PGID > 0, only those of that process group. Returns -1 when DIR cannot
+ * be opened. */
+static int each_stat(const char *dir, pid_t pgid,
+                     void (*fn)(const char *name, const char *stat, uint64_t ticks, void *arg),
+                     void *arg)
 {
-    uint64_t sum = 0;
-    unsigned n = 0;
-    DIR *d = opendir("/proc");
-    if (!d) {
-        if (count)
-            *count = 0;
-        return 0;
-    }
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
             continue;
-        char path[300], buf[1024];
-        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-        if (read_stat(path, buf, sizeof buf) < 0)
-            continue;
+        char path[600], buf[1024];
+        snprintf(path, sizeof path, "%s/%s/stat", dir, e->d_name);
         pid_t pg;
         uint64_t t;
-        if (pf_parse_stat(buf, &pg, &t) == 0 && pg == pgid) {
-            sum += t;
-            n++;
-        }
+        if (read_stat(path, buf, sizeof buf) < 0 || pf_parse_stat(buf, &pg, &t) < 0 ||
+            (pgid > 0 && pg != pgid))
+            continue;
+        fn(e->d_name, buf, t, arg);
     }
     closedir(d);
+    return 0;
+}
+
+struct tick_sum {
+    uint64_t sum;
+    unsigned n;
+};
+
+static void add_ticks(const char *name, const char *stat, uint64_t ticks, void *arg)
+{
+    (void)name;
+    (void)stat;
+    struct tick_sum *ts = arg;
+    ts->sum += ticks;
+    ts->n++;
+}
+
+uint64_t pf_group_cpu_ticks(pid_t pgid, unsigned *count)
+{
+    struct tick_sum ts = {0, 0};
+    each_stat("/proc", pgid, add_ticks, &ts);
     if (count)
-        *count = n;
-    return sum;
+        *count = ts.n;
+    return ts.sum;
 }
 
 /* The state letter of a stat line, or 0 when malformed. */
@@ -79,55 +99,38 @@ static char stat_state(const char *line)
     return p && p[1] == ' ' ? p[2] : 0;
 }
 
-/* Counts PID's threads in state R or D. */
-static int busy_threads(const char *pid)
+struct busy_count {
+    int busy, live;
+};
+
+/* A thread in state R or D may still be making progress. */
+static void count_busy_thread(const char *name, const char *stat, uint64_t ticks, void *arg)
 {
+    (void)name;
+    (void)ticks;
+    char st = stat_state(stat);
+    if (st == 'R' || st == 'D')
+        ((struct busy_count *)arg)->busy++;
+}
+
+static void count_busy_process(const char *name, const char *stat, uint64_t ticks, void *arg)
+{
+    (void)ticks;
+    char st = stat_state(stat);
+    if (st == 'Z' || st == 'X')
+        return;
+    ((struct busy_count *)arg)->live++;
     char dir[300];
-    snprintf(dir, sizeof dir, "/proc/%s/task", pid);
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] < '1' || e->d_name[0] > '9')
-            continue;
-        char path[600], buf[1024];
-        snprintf(path, sizeof path, "%s/%s/stat", dir, e->d_name);
-        if (read_stat(path, buf, sizeof buf) < 0)
-            continue;
-        char st = stat_state(buf);
-        if (st == 'R' || st == 'D')
-            n++;
-    }
-    closedir(d);
-    return n;
+    snprintf(dir, sizeof dir, "/proc/%s/task", name);
+    each_stat(dir, 0, count_busy_thread, arg);
 }
 
 int pf_group_busy_threads(pid_t pgid)
 {
-    DIR *d = opendir("/proc");
-    if (!d)
+    struct busy_count bc = {0, 0};
+    if (each_stat("/proc", pgid, count_busy_process, &bc) < 0 || bc.live == 0)
         return -1;
-    int busy = 0, live = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] < '1' || e->d_name[0] > '9')
-            continue;
-        char path[300], buf[1024];
-        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-        pid_t pg;
-        uint64_t t;
-        if (read_stat(path, buf, sizeof buf) < 0 || pf_parse_stat(buf, &pg, &t) < 0 || pg != pgid)
-            continue;
-        char st = stat_state(buf);
-        if (st == 'Z' || st == 'X')
-            continue;
-        live++;
-        busy += busy_threads(e->d_name);
-    }
-    closedir(d);
-    return live ? busy : -1;
+    return bc.busy;
 }
 
 long pf_ticks_per_second(void)

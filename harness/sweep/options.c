@@ -209,7 +209,17 @@ int pf_check_target(int nscenarios, int max, int ncommand, char *err, size_t err
     return -1;
 }
 
-static int parse_mode(const char *val, unsigned *modes, char *err, size_t errlen)
+int pf_parse_engine(const char *val, int *fork, char *err, size_t errlen)
+{
+    if (strcmp(val, "fork") != 0 && strcmp(val, "exec") != 0) {
+        snprintf(err, errlen, "--engine '%s': expected exec or fork", val);
+        return -1;
+    }
+    *fork = strcmp(val, "fork") == 0;
+    return 0;
+}
+
+int pf_parse_mode(const char *val, unsigned *modes, char *err, size_t errlen)
 {
     if (strcmp(val, "oneshot") == 0)
         *modes = PF_MODE_ONESHOT;
@@ -255,7 +265,7 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
         o->json_path = a->val;
         return 0;
     case O_MODE:
-        return parse_mode(a->val, &o->modes, err, errlen);
+        return pf_parse_mode(a->val, &o->modes, err, errlen);
     case O_RANGE:
         return parse_range(a->val, o, err, errlen);
     case O_STRIDE:
@@ -271,12 +281,7 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
         o->out_dir = a->val;
         return 0;
     case O_ENGINE:
-        if (strcmp(a->val, "fork") != 0 && strcmp(a->val, "exec") != 0) {
-            snprintf(err, errlen, "--engine '%s': expected exec or fork", a->val);
-            return -1;
-        }
-        o->engine_fork = strcmp(a->val, "fork") == 0;
-        return 0;
+        return pf_parse_engine(a->val, &o->engine_fork, err, errlen);
     case O_PLAN:
         return pf_parse_plan(a->val, &o->plan_sites, &o->plan_pow2, err, errlen);
     case O_SITE_DEPTH:

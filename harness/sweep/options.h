@@ -61,6 +61,12 @@ int pf_parse_accept(const char *name, const char *text, unsigned *mask, char *er
  * "sites:log" (*K = 1, *POW2 = 1). Returns 0, or -1 with a message in
  * ERR. Pure. */
 int pf_parse_plan(const char *s, uint64_t *k, int *pow2, char *err, size_t errlen);
+/* --mode's value: oneshot, persistent or both, into *MODES (PF_MODE_*).
+ * Returns 0, or -1 with a message in ERR. Pure. */
+int pf_parse_mode(const char *val, unsigned *modes, char *err, size_t errlen);
+/* --engine's value: exec (*FORK = 0) or fork (1). Returns 0, or -1 with
+ * a message in ERR. Pure. */
+int pf_parse_engine(const char *val, int *fork, char *err, size_t errlen);
 /* "I/N" with 1 <= I <= N, or "auto": the scheduler's shard from the
  * environment (shard_auto.h). Returns 0, or -1 with a message naming S
  * (or the variable) in ERR. Pure but for auto's getenv. */
