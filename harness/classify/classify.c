@@ -160,6 +160,23 @@ static void classify_signal(const struct pf_evidence *ev, struct pf_verdict *out
     }
 }
 
+/* The dynamic loader's fatal error when a thread's TLS or a C++ throw's
+ * exception data cannot be allocated: it prints this and calls _exit(127),
+ * no signal. The process died where no error path runs: an abort. */
+#define LOADER_TLS_FATAL "cannot allocate memory for thread-local data"
+
+/* Finds the loader's fatal line in TEXT; copies it into OUT. */
+static int find_loader_fatal(const char *text, char *out, size_t outlen)
+{
+    const char *p = text ? strstr(text, LOADER_TLS_FATAL) : NULL;
+    if (!p)
+        return 0;
+    while (p > text && p[-1] != '\n')
+        p--;
+    copy_line(out, outlen, p);
+    return 1;
+}
+
 void pf_classify(const struct pf_evidence *ev, struct pf_verdict *out)
 {
     memset(out, 0, sizeof *out);
@@ -181,6 +198,10 @@ void pf_classify(const struct pf_evidence *ev, struct pf_verdict *out)
     }
     if (ev->signal != 0) {
         classify_signal(ev, out);
+        return;
+    }
+    if (ev->exit_code == 127 && find_loader_fatal(ev->stderr_text, out->detail, sizeof out->detail)) {
+        out->cls = PF_ABORT;
         return;
     }
     out->cls = ev->exit_code == 0 ? PF_OK : PF_ERROR;

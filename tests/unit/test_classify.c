@@ -103,6 +103,18 @@ static void test_abort_keeps_assertion(void **state)
     v = classify(&ev);
     assert_int_equal(v.cls, PF_ABORT);
     assert_string_equal(v.detail, "");
+    /* the loader's fatal error: _exit(127), no signal (a C++ throw with
+     * no memory for its exception data, in brotli's _brotli.so) */
+    ev = exited(127, "Traceback...\npython3.11: cannot allocate memory for thread-local "
+                     "data: ABORT\n");
+    v = classify(&ev);
+    assert_int_equal(v.cls, PF_ABORT);
+    assert_string_equal(v.detail, "python3.11: cannot allocate memory for thread-local data: ABORT");
+    /* the text alone, or 127 alone (command not found), is not it */
+    ev = exited(1, "cannot allocate memory for thread-local data: ABORT\n");
+    assert_int_equal(classify(&ev).cls, PF_ERROR);
+    ev = exited(127, "sh: 1: nosuch: not found\n");
+    assert_int_equal(classify(&ev).cls, PF_ERROR);
 }
 
 static void test_segfault_and_stack_overflow(void **state)
