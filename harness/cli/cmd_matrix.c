@@ -156,9 +156,11 @@ static int find_scenarios(const char *root, char ***out, int *n, char *err, size
 static int default_interps(const char *root, struct pf_interp **out, unsigned *n,
                            char *err, size_t errlen)
 {
+    /* mk/cpython.mk's variants, in its order */
     static const char *const variants[] = {"3.11-vanilla", "3.11-patched", "3.11-regress",
-                                           "3.13-vanilla", "3.13-patched"};
-    struct pf_interp *v = calloc(8, sizeof *v);
+                                           "3.13-vanilla", "3.13-patched", "3.14-vanilla",
+                                           "3.14t-vanilla", "3.15-vanilla"};
+    struct pf_interp *v = calloc(1 + sizeof variants / sizeof variants[0], sizeof *v);
     unsigned count = 0;
     if (!v) {
         snprintf(err, errlen, "out of memory");
