@@ -54,6 +54,7 @@ FLAGS_NOW := $(CC) $(CFLAGS_BASE) $(SANFLAGS) $(CFLAGS)
 $(B)/.flags: FORCE
 	@mkdir -p $(B)
 	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' > $@
+.PHONY: FORCE
 FORCE:
 
 # --- jemalloc, linked in statically with every public name prefixed ----

@@ -1,7 +1,9 @@
 /*
- * test_install: `make install DESTDIR=D PREFIX=/opt/pf` gives a pyfault
- * that runs from D alone. Run from a folder outside the tree with no
- * PYFAULT_SHIM or PYTHONPATH, `pyfault paths` says every part was found
+ * test_install: `make install DESTDIR=D PREFIX=/usr` gives a pyfault
+ * that runs from D alone. Run with the build tree hidden (a tmpfs mounted
+ * over it in a mount namespace of its own: nothing of it is reachable),
+ * from a folder outside it, with no PYFAULT_SHIM or PYTHONPATH, `pyfault
+ * paths` says every part was found
  * in the install prefix (none in the build tree), a sweep of
  * /usr/bin/python3.11 -c pass injects through the installed shim, a
  * scenario's `import pyfault` gets the installed module, and a C program
@@ -23,7 +25,7 @@
 
 #include "harness_cli.h"
 
-#define PREFIX "/opt/pf"
+#define PREFIX "/usr"
 
 /* Runs SCRIPT with /bin/sh away from the tree (cwd /), with the variables
  * that would point pyfault at the tree unset. */
@@ -35,6 +37,24 @@ static void sh(const char *script, struct proc_result *r)
                    "MFLAGS=", "MAKELEVEL=", NULL};
     if (proc_run(argv, env, r) < 0)
         fail_msg("cannot run /bin/sh");
+}
+
+/* Runs SCRIPT as sh() does, with the build tree out of reach: in a mount
+ * namespace of its own (unshare -m, root) with an empty tmpfs over the
+ * checkout, checked empty first. */
+static void sh_hidden(const char *script, struct proc_result *r)
+{
+    char root[600];
+    snprintf(root, sizeof root, "%s", project_path(""));
+    root[strlen(root) - 1] = '\0';
+    char *argv[] = {"/usr/bin/unshare", "-m", "/bin/sh", "-c",
+                    "mount -t tmpfs -o size=1m pyfault-hidden \"$0\" && "
+                    "test ! -e \"$0/Makefile\" && cd / && eval \"$1\"",
+                    root, (char *)script, NULL};
+    char *env[] = {"PYFAULT_SHIM=", "PYTHONPATH=", "LD_PRELOAD=", "PYFAULT=", "MAKEFLAGS=",
+                   "MFLAGS=", "MAKELEVEL=", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+    if (proc_run(argv, env, r) < 0)
+        fail_msg("cannot run unshare");
 }
 
 /* make TARGET DESTDIR=DEST PREFIX=PREFIX in the tree; fails the test
@@ -67,7 +87,7 @@ static void check_paths(const char *dest)
     char script[1200];
     snprintf(script, sizeof script, "cd / && '%s" PREFIX "/bin/pyfault' paths", dest);
     struct proc_result r;
-    sh(script, &r);
+    sh_hidden(script, &r);
     if (r.exit_code != 0)
         fail_msg("pyfault paths: %d\n%s%s", r.exit_code, r.out, r.err);
     not_in_tree(r.out);
@@ -93,7 +113,7 @@ static void check_sweep(const char *dest)
              "cd / && '%s" PREFIX "/bin/pyfault' sweep -q --stride 1000 --out '%s' "
              "-- /usr/bin/python3.11 -c pass", dest, out);
     struct proc_result r;
-    sh(script, &r);
+    sh_hidden(script, &r);
     if (r.exit_code != 0 && r.exit_code != 1)
         fail_msg("installed sweep: %d\n%s%s", r.exit_code, r.out, r.err);
     proc_result_free(&r);
@@ -123,7 +143,7 @@ static void check_run(const char *dest)
              "'%s" PREFIX "/bin/pyfault' run -q --python /usr/bin/python3.11 --json '%s/r.json' '%s/s.py'",
              dir, dest, dir, dir);
     struct proc_result r;
-    sh(script, &r);
+    sh_hidden(script, &r);
     if (r.exit_code != 0)
         fail_msg("installed run: %d\n%s%s", r.exit_code, r.out, r.err);
     proc_result_free(&r);
@@ -156,12 +176,13 @@ static void check_pkg_config(const char *dest)
     assert_int_equal(fclose(f), 0);
     char script[3000];
     snprintf(script, sizeof script,
-             "cd / && export PKG_CONFIG_PATH='%s" PREFIX "/lib/pkgconfig' PKG_CONFIG_SYSROOT_DIR='%s' && "
+             "cd / && export PKG_CONFIG_PATH='%s" PREFIX "/lib/pkgconfig' PKG_CONFIG_SYSROOT_DIR='%s' "
+             "PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 && "
              "cc $(pkg-config --cflags pyfault) -o '%s/c' '%s' && "
              "LD_PRELOAD=$(pkg-config --variable=shim pyfault) '%s/c'",
              dest, dest, dir, path, dir);
     struct proc_result r;
-    sh(script, &r);
+    sh_hidden(script, &r);
     if (r.exit_code != 0)
         fail_msg("pkg-config program: %d\n%s%s", r.exit_code, r.out, r.err);
     unsigned badspec = 0, version = 0;
@@ -212,11 +233,11 @@ static void test_install_run_uninstall(void **state)
              dest);
     sh(script, &r);
     assert_int_equal(r.exit_code, 0);
-    assert_string_equal(r.out, "./opt/pf/bin/other\n");
+    assert_string_equal(r.out, "." PREFIX "/bin/other\n");
     proc_result_free(&r);
     /* And with the foreign file gone, nothing is left at all. */
     snprintf(script, sizeof script, "rm '%s" PREFIX "/bin/other' && rmdir '%s" PREFIX "/bin' '%s" PREFIX
-             "' '%s/opt' && find '%s' -mindepth 1", dest, dest, dest, dest, dest);
+             "' && find '%s' -mindepth 1", dest, dest, dest, dest);
     sh(script, &r);
     if (r.exit_code != 0)
         fail_msg("%s%s", r.out, r.err);
