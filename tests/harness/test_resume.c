@@ -30,6 +30,7 @@
 #include <cmocka.h>
 
 #include "harness_cli.h"
+#include "tmpfs.h"
 #include "skipping.h"
 
 #define PYTHON "/usr/bin/python3.11"
@@ -38,29 +39,6 @@ static void sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    size_t n;
-    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 2) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (!bigger)
-                free(buf);
-            buf = bigger;
-        }
-    }
-    fclose(f);
-    if (buf)
-        buf[len] = '\0';
-    return buf;
 }
 
 static void path_in(char *out, size_t outlen, const char *dir, const char *name)
@@ -73,7 +51,7 @@ static int journaled_trials(const char *dir)
 {
     char path[700];
     path_in(path, sizeof path, dir, "journal.jsonl");
-    char *text = slurp(path);
+    char *text = tmpfs_slurp(path);
     if (!text)
         return -1;
     int n = 0;
@@ -251,7 +229,7 @@ static void journal_whole(const char *dir)
 {
     char path[700];
     path_in(path, sizeof path, dir, "journal.jsonl");
-    char *text = slurp(path);
+    char *text = tmpfs_slurp(path);
     assert_non_null(text);
     size_t len = strlen(text);
     assert_true(len > 0 && text[len - 1] == '\n');
@@ -391,7 +369,7 @@ static void test_resume_refusals(void **state)
     remove_dir(dir);
     short_sweep(dir, sizeof dir);
     path_in(path, sizeof path, dir, "journal.jsonl");
-    char *text = slurp(path);
+    char *text = tmpfs_slurp(path);
     char *m = text ? strstr(text, "\"allocations\":") : NULL;
     assert_non_null(m);
     char *digits = m + strlen("\"allocations\":");
