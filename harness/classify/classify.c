@@ -41,6 +41,11 @@ int pf_loop_observed(uint64_t streak_start, uint64_t streak_end, uint64_t inject
     return streak_start >= PF_LOOP_STREAK && streak_end > streak_start && injected_delta > 0;
 }
 
+int pf_loop_counted(uint64_t streak)
+{
+    return streak >= PF_LOOP_STREAK + PF_LOOP_CONFIRM;
+}
+
 /* Copies the line starting at S (up to '\n' or NUL) into OUT. */
 static void copy_line(char *out, size_t outlen, const char *s)
 {

@@ -34,6 +34,10 @@ enum pf_stuck_state {
 /* One call site failing this many times in a row, still failing, is an
  * unwind loop: real code gives up or makes progress long before. */
 #define PF_LOOP_STREAK 2000u
+/* A streak that has grown this much more past PF_LOOP_STREAK needs no
+ * watch window: as many failures as the window holds allocations (pace.c),
+ * and nothing succeeded between them. */
+#define PF_LOOP_CONFIRM 4000u
 /* A stuck group using at least this fraction of one CPU is spinning. */
 #define PF_SPIN_CPU 0.30
 
@@ -70,6 +74,11 @@ void pf_classify(const struct pf_evidence *ev, struct pf_verdict *out);
  * a finite burst of failures ends or resets the streak first. Pure; the
  * supervisor uses it to stop early, pf_classify to decide. */
 int pf_loop_observed(uint64_t streak_start, uint64_t streak_end, uint64_t injected_delta);
+/* Does one control page read prove an unwind loop by count alone? True
+ * for a streak of PF_LOOP_STREAK + PF_LOOP_CONFIRM: a streak is one
+ * unbroken run, so it was PF_LOOP_STREAK long and has kept failing
+ * PF_LOOP_CONFIRM times since, which pf_loop_observed() accepts. Pure. */
+int pf_loop_counted(uint64_t streak);
 
 /* The exact class name ("stack-overflow", ...). Never NULL. */
 const char *pf_class_name(enum pf_class c);

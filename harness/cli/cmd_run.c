@@ -65,6 +65,7 @@ int pf_cmd_run(int argc, char **argv)
         pf_target_free(&t);
         return 2;
     }
+    ctx.want_samples = PF_SAMPLES_ALWAYS; /* its --json shows every stop's stacks */
     char dir[4096];
     struct pf_janitor jan = {.pid = -1, .fd = -1};
     if (pf_tmpdir_create_guarded(dir, sizeof dir, &jan) < 0) {

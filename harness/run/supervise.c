@@ -26,6 +26,10 @@
 #include "sample.h"
 
 #define POLL_MS 10
+/* ... but every millisecond over a trial's first FAST_POLL_SPAN_MS, where
+ * most end or loop: a verdict then waits for no tick. */
+#define FAST_POLL_MS 1
+#define FAST_POLL_SPAN_MS 100
 #define CPU_WINDOW_MS 200
 #define SAMPLE_GAP_MS 20
 /* A stalled group with a thread still runnable is watched this long for
@@ -279,7 +283,8 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
             pf[nfd++] = (struct pollfd){.fd = ch->err_fd, .events = POLLIN};
         if (pidfd >= 0)
             pf[nfd++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
-        uint64_t wait = deadline - now < POLL_MS ? deadline - now : POLL_MS;
+        uint64_t tick = now - t0 < FAST_POLL_SPAN_MS ? FAST_POLL_MS : POLL_MS;
+        uint64_t wait = deadline - now < tick ? deadline - now : tick;
         poll(pf, (nfds_t)nfd, (int)wait);
         drain(&ch->out_fd, out);
         drain(&ch->err_fd, err);
@@ -293,6 +298,15 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
         pf_ctlpage_read(w->ctl, &w->snap);
         if (stalled(pid, w, &sw, now)) {
             w->stop = PF_STOP_STALL;
+            w->verdict_ms = now - t0;
+            break;
+        }
+        if (pf_loop_counted(w->snap.site_streak)) {
+            /* the streak passed PF_LOOP_STREAK and has failed on since */
+            w->stop = PF_STOP_LOOP;
+            w->streak_start = PF_LOOP_STREAK;
+            w->site_streak = w->snap.site_streak;
+            w->injected_delta = w->snap.site_streak - PF_LOOP_STREAK;
             w->verdict_ms = now - t0;
             break;
         }
@@ -333,7 +347,10 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
         if (w->ctl && w->snap.injected > 0 && w->snap.site_depth > 0)
             pf_symbolize_process(sample_pid(pid, w), w->snap.site_frames, w->snap.site_depth,
                                  0, &w->site);
-        if (w->want_samples)
+        int need = w->want_samples == PF_SAMPLES_ALWAYS ||
+                   (w->want_samples == PF_SAMPLES_WHEN_NEEDED &&
+                    (w->stop != PF_STOP_LOOP || w->site.n == 0));
+        if (need)
             reaped = take_samples(pid, w);
     }
     kill_and_reap(pid, &w->status, reaped);

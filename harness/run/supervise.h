@@ -14,6 +14,15 @@
 #include "launch.h"
 
 #define PF_SAMPLES 3
+
+/* When a stopped target's stacks are sampled (ptrace, PF_SAMPLES times
+ * SAMPLE_GAP_MS apart: tens of milliseconds a trial). */
+enum pf_samples_wanted {
+    PF_SAMPLES_NEVER,
+    PF_SAMPLES_WHEN_NEEDED, /* hangs and timeouts; a loop only when its
+                               failing site is unknown (the site names it) */
+    PF_SAMPLES_ALWAYS,      /* every stop: `run` shows them */
+};
 /* Control page watch window when none is given: the unwind-loop verdict
  * compares two reads this far apart. */
 #define PF_WATCH_WINDOW_MS 50
@@ -30,7 +39,7 @@ struct pf_watch {
     /* in */
     double timeout_s;
     const struct pf_ctlpage *ctl; /* NULL: no control page */
-    int want_samples;             /* take stack samples of a stuck target */
+    int want_samples;             /* PF_SAMPLES_*: stack samples of a stuck target */
     unsigned window_ms;           /* unwind-loop window; 0: PF_WATCH_WINDOW_MS */
     unsigned stall_ms;            /* stuck after this long without an
                                      allocation (pace.h); 0: never */

@@ -412,6 +412,47 @@ unsigned pf_symbolize_object(const char *path, uint64_t rel, int return_addr, ui
     return n;
 }
 
+/* Where live processes had a file mapped, and the bias libdw found for
+ * it there by opening the file: a fork engine's trials all share their
+ * server's mappings, so after the first no trial's files are opened again
+ * for it (a couple of milliseconds each time). */
+#define BIAS_SLOTS 64
+struct bias_memo {
+    char *name;        /* the mapped file, as the process's maps name it */
+    Dwarf_Addr start;  /* its module's lowest mapped address */
+    Dwarf_Addr bias;
+};
+static struct bias_memo biases[BIAS_SLOTS]; /* guarded by lock */
+static unsigned bias_next;                  /* guarded by lock: next slot to reuse */
+
+/* MOD's file path and bias (*BIAS), remembered by its name and start;
+ * NULL when libdw finds no ELF file for it. Called with lock held. */
+static const char *module_file(Dwfl_Module *mod, Dwarf_Addr *bias)
+{
+    Dwarf_Addr start = 0;
+    const char *name = dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL);
+    if (name && name[0] == '/')
+        for (unsigned i = 0; i < BIAS_SLOTS; i++)
+            if (biases[i].name && biases[i].start == start && strcmp(biases[i].name, name) == 0) {
+                *bias = biases[i].bias;
+                return biases[i].name;
+            }
+    const char *path = NULL, *mainfile = NULL;
+    /* the mapped file's own name (mainfile may be /proc/PID/...) */
+    if (dwfl_module_getelf(mod, bias))
+        path = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &mainfile, NULL);
+    if (path && path[0] != '/')
+        path = mainfile;
+    if (path && name && strcmp(path, name) == 0) {
+        struct bias_memo *m = &biases[bias_next++ % BIAS_SLOTS];
+        free(m->name);
+        m->name = strdup(name);
+        m->start = start;
+        m->bias = *bias;
+    }
+    return path;
+}
+
 unsigned pf_symbolize_process(pid_t pid, const uint64_t *ips, unsigned n, int first_is_pc,
                               struct pf_frames *out)
 {
@@ -426,13 +467,8 @@ unsigned pf_symbolize_process(pid_t pid, const uint64_t *ips, unsigned n, int fi
     }
     for (unsigned i = 0; i < n && out->n < PF_FRAMES_MAX; i++) {
         Dwfl_Module *mod = live ? dwfl_addrmodule(live, ips[i]) : NULL;
-        const char *path = NULL, *mainfile = NULL;
         Dwarf_Addr bias = 0;
-        /* the mapped file's own name (mainfile may be /proc/PID/...) */
-        if (mod && dwfl_module_getelf(mod, &bias))
-            path = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &mainfile, NULL);
-        if (path && path[0] != '/')
-            path = mainfile;
+        const char *path = mod ? module_file(mod, &bias) : NULL;
         int is_return = !(i == 0 && first_is_pc);
         if (path && path[0] == '/' &&
             symbolize_locked(path, ips[i] - bias, is_return, ips[i], out) > 0)
@@ -451,6 +487,10 @@ void pf_symbolize_flush(void)
     pthread_mutex_lock(&lock);
     for (unsigned i = 0; i < CACHE_MAX; i++)
         entry_clear(&cache[i]);
+    for (unsigned i = 0; i < BIAS_SLOTS; i++) {
+        free(biases[i].name);
+        biases[i].name = NULL;
+    }
     free(memo);
     memo = NULL;
     pthread_mutex_unlock(&lock);

@@ -19,7 +19,7 @@ int pf_context_init(struct pf_context *ctx, double timeout_s, char *err, size_t 
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->timeout_s = timeout_s;
-    ctx->want_samples = 1;
+    ctx->want_samples = PF_SAMPLES_WHEN_NEEDED;
     ctx->skip_text = pf_skip_list_default();
     if (pf_find_shim(ctx->shim, sizeof ctx->shim) < 0) {
         snprintf(err, errlen, "%s", ctx->shim);

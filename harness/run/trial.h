@@ -27,7 +27,7 @@ struct pf_context {
     char pyfault[PATH_MAX];   /* the command, for repro lines */
     double timeout_s;
     struct pf_pace pace;      /* the counting run's; zero: fixed defaults */
-    int want_samples;
+    int want_samples;         /* PF_SAMPLES_* (supervise.h) */
     const char *skip_text;    /* skip list (skip_list.h) */
 };
 

@@ -191,7 +191,7 @@ void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const 
         return;
     }
     s->sock = sv[0];
-    pf_supervise_init(); /* the trials are re-parented to us */
+    pf_supervise_init(); /* what the trials leave behind is re-parented to us */
     int rc = spawn_server(s, ctx, dir, t, filters, sv[1]);
     close(sv[1]);
     if (rc != 0)

@@ -1,6 +1,7 @@
 /* procenv.c: a walk over /proc: parent and state from stat (after the
  * last ')', since a command name may hold anything), then the environment
- * block, NUL-separated entries, read whole. */
+ * block, NUL-separated entries, read whole. Our own children are found
+ * through each thread's /proc/self/task/TID/children when the kernel has it. */
 #include "procenv.h"
 
 #include <ctype.h>
@@ -93,25 +94,75 @@ static int env_matches(long pid, const struct pf_procenv_query *q)
     return hit;
 }
 
+/* Does live process PID (not us, not a zombie) match Q? */
+static int process_matches(long pid, long self, const struct pf_procenv_query *q)
+{
+    pid_t ppid;
+    char state;
+    if (pid == self || stat_of(pid, &ppid, &state) < 0 || state == 'Z')
+        return 0;
+    if (q->parent && ppid != q->parent)
+        return 0;
+    return env_matches(pid, q);
+}
+
+/* Our own children, from each of our threads' /proc/self/task/TID/children
+ * (an orphan re-parented to a subreaper becomes one thread's child): a
+ * few reads instead of one per process on the machine, at every trial's
+ * end. Returns how many matched, or -1 when the kernel has no such files
+ * (CONFIG_PROC_CHILDREN). */
+static long find_among_children(const struct pf_procenv_query *q, long self, pid_t *pids,
+                                size_t max)
+{
+    DIR *tasks = opendir("/proc/self/task");
+    if (!tasks)
+        return -1;
+    size_t n = 0;
+    int readable = 0;
+    struct dirent *de;
+    while (n < max && (de = readdir(tasks)) != NULL) {
+        if (!isdigit((unsigned char)de->d_name[0]))
+            continue;
+        char name[40];
+        snprintf(name, sizeof name, "task/%.20s/children", de->d_name);
+        size_t len;
+        char *list = slurp(self, name, &len);
+        if (!list)
+            continue;
+        readable = 1;
+        for (char *p = list; n < max && *p;) {
+            char *end;
+            long pid = strtol(p, &end, 10);
+            if (end == p)
+                break;
+            if (process_matches(pid, self, q))
+                pids[n++] = (pid_t)pid;
+            p = end;
+        }
+        free(list);
+    }
+    closedir(tasks);
+    return readable ? (long)n : -1;
+}
+
 size_t pf_procenv_find(const struct pf_procenv_query *q, pid_t *pids, size_t max)
 {
+    long self = (long)getpid();
+    if (q->parent == (pid_t)self) {
+        long found = find_among_children(q, self, pids, max);
+        if (found >= 0)
+            return (size_t)found;
+    }
     DIR *d = opendir("/proc");
     if (!d)
         return 0;
     size_t n = 0;
-    long self = (long)getpid();
     struct dirent *de;
     while (n < max && (de = readdir(d)) != NULL) {
         if (!isdigit((unsigned char)de->d_name[0]))
             continue;
         long pid = strtol(de->d_name, NULL, 10);
-        pid_t ppid;
-        char state;
-        if (pid == self || stat_of(pid, &ppid, &state) < 0 || state == 'Z')
-            continue;
-        if (q->parent && ppid != q->parent)
-            continue;
-        if (env_matches(pid, q))
+        if (process_matches(pid, self, q))
             pids[n++] = (pid_t)pid;
     }
     closedir(d);

@@ -4,7 +4,9 @@
  * by the stall limit long before an ample --timeout, asleep or spinning;
  * one that keeps allocating is left to the timeout; a quiet stretch the
  * counting run showed is not a hang; an unwind loop is called by the loop
- * watch. C targets and /usr/bin/python3.11.
+ * watch, by count when it is fast, by the window when it is slow, and a
+ * long but finite burst of failures is none. C targets and
+ * /usr/bin/python3.11.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -147,6 +149,39 @@ static void test_unwind_loop_window(void **state)
     json_decref(j);
 }
 
+/* A finite burst of failures at one site, longer than PF_LOOP_STREAK but
+ * shorter than the counted proof (PF_LOOP_STREAK + PF_LOOP_CONFIRM), ends
+ * as what it is: an error exit, not an unwind loop. */
+static void test_finite_burst_is_no_loop(void **state)
+{
+    (void)state;
+    const char *args[] = {"--mode", "persistent", "--range", "1:1", NULL};
+    const char *argv[] = {project_path("build/targets/h_retry_bounded"), "5000", "0", NULL};
+    int status;
+    json_t *j = sweep(args, argv, &status);
+    assert_int_equal(status, 0); /* an error exit is an accepted class */
+    assert_trials(j, 1, "error", "", "");
+    json_decref(j);
+}
+
+/* A loop too slow for the counted proof (a 200 us pause between tries:
+ * 6,000 failures would take over a second) is still called by the watch
+ * window, once its streak passed PF_LOOP_STREAK: the streak at the
+ * verdict is short of the counted proof. */
+static void test_slow_loop_by_window(void **state)
+{
+    (void)state;
+    const char *args[] = {"--timeout", "20", "--inject", "from=1", "--",
+                          project_path("build/targets/h_retry_bounded"), "0", "200", NULL};
+    int status;
+    json_t *j = harness_run_json(args, &status, NULL);
+    assert_string_equal(harness_str(j, "class"), "unwind-loop");
+    json_int_t streak = json_integer_value(json_object_get(j, "site_streak_max"));
+    assert_true(streak >= 2000);
+    assert_true(streak < 6000);
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +191,8 @@ int main(void)
         cmocka_unit_test(test_quiet_stretch_learned),
         cmocka_unit_test(test_python_deadlock_is_a_stall),
         cmocka_unit_test(test_unwind_loop_window),
+        cmocka_unit_test(test_finite_burst_is_no_loop),
+        cmocka_unit_test(test_slow_loop_by_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

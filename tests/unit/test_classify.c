@@ -218,6 +218,11 @@ static void test_unfinished(void **state)
     assert_false(pf_loop_observed(PF_LOOP_STREAK - 1, PF_LOOP_STREAK + 1000, 1001));
     assert_false(pf_loop_observed(PF_LOOP_STREAK, PF_LOOP_STREAK, 0)); /* stopped */
     assert_false(pf_loop_observed(5000, 4, 100));                      /* reset */
+    /* one read proves it by count, and what it proves the window accepts */
+    assert_false(pf_loop_counted(PF_LOOP_STREAK + PF_LOOP_CONFIRM - 1));
+    assert_true(pf_loop_counted(PF_LOOP_STREAK + PF_LOOP_CONFIRM));
+    assert_true(pf_loop_observed(PF_LOOP_STREAK, PF_LOOP_STREAK + PF_LOOP_CONFIRM,
+                                 PF_LOOP_CONFIRM));
 }
 
 static void test_harness_error_wins(void **state)
