@@ -325,6 +325,7 @@ int pf_cmd_pytest(int argc, char **argv)
 
     if (o->out_dir && check_out_dir(o->out_dir, err, sizeof err) < 0)
         goto fail;
+    pf_no_core_dumps();
     if (pf_context_init(&ctx, COUNT_TIMEOUT, err, sizeof err) < 0)
         goto fail;
     have_ctx = 1;

@@ -341,6 +341,7 @@ int pf_cmd_sweep(int argc, char **argv)
             goto out;
         }
     }
+    pf_no_core_dumps();
     if (pf_context_init(&ctx, COUNT_TIMEOUT, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault sweep: %s\n", err);
         goto out;

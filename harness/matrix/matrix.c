@@ -298,6 +298,7 @@ static int run_cell(struct pf_matrix *m, struct pf_mcell *c, const char *dir,
     struct pf_context ctx;
     struct pf_target t;
     int have_t = 0, rc = 0;
+    pf_no_core_dumps();
     if (pf_context_init(&ctx, 30, err, errlen) < 0)
         return -1;
     if (build_extensions(m, c->scenario, c->interp, extdir, sizeof extdir,

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,6 +43,15 @@ int pf_context_init(struct pf_context *ctx, double timeout_s, char *err, size_t 
 void pf_context_free(struct pf_context *ctx)
 {
     pf_env_free(&ctx->env);
+}
+
+void pf_no_core_dumps(void)
+{
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_CORE, &lim) == 0 && lim.rlim_cur != 0) {
+        lim.rlim_cur = 0;
+        setrlimit(RLIMIT_CORE, &lim);
+    }
 }
 
 int pf_runner_init(struct pf_runner *r, const char *dir, unsigned index,

@@ -78,6 +78,12 @@ struct pf_result {
 int pf_context_init(struct pf_context *ctx, double timeout_s, char *err, size_t errlen);
 /* Frees CTX. */
 void pf_context_free(struct pf_context *ctx);
+/* From now on this process and every trial it starts dump no core: the
+ * soft RLIMIT_CORE goes to 0 (inherited across fork and exec). For
+ * sweeps, whose thousands of crashes would each write a core file as big
+ * as the target, or each wake systemd-coredump; `run` keeps the user's
+ * limit, so that a repro can dump one. */
+void pf_no_core_dumps(void);
 
 /* Creates R's control page and log in directory DIR, tagged INDEX.
  * Returns 0, or -1 with a message in ERR. */

@@ -2,7 +2,8 @@
  * test_sweep: "pyfault sweep" over a target with a known number of
  * allocations (build/targets/h_alloc_loop N): points, modes, the one-point
  * extension past M, range, stride, shards, dedup, exit status; and the
- * site plan over build/targets/sites.
+ * site plan over build/targets/sites; no core dumps from a sweep's
+ * trials (build/targets/h_core_limit).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <cmocka.h>
 
 #include "harness_cli.h"
+#include "skipping.h"
 
 /* Runs "pyfault sweep ARGS... -- h_alloc_loop 40", returns results.json;
  * *STATUS gets the exit status. */
@@ -207,6 +210,35 @@ static void test_accept_decides_status(void **state)
     json_decref(j);
 }
 
+/* With the core limit raised, a sweep's trials still dump no core (each
+ * sees a soft RLIMIT_CORE of 0: class ok, not exit 3), while `pyfault run`
+ * leaves the user's limit to its trial. */
+static void test_no_core_dumps(void **state)
+{
+    (void)state;
+    struct rlimit lim, saved;
+    getrlimit(RLIMIT_CORE, &saved);
+    if (saved.rlim_max == 0)
+        skip_because("the hard core-file limit is 0 here: nothing to lower");
+    lim = saved;
+    lim.rlim_cur = saved.rlim_max;
+    assert_int_equal(setrlimit(RLIMIT_CORE, &lim), 0);
+    const char *target = project_path("build/targets/h_core_limit");
+    const char *args[] = {"--mode", "both", "--", target, NULL};
+    int status;
+    json_t *j = harness_sweep_json(args, &status);
+    json_t *trials = json_object_get(j, "trials");
+    assert_true(json_array_size(trials) >= 2);
+    for (size_t i = 0; i < json_array_size(trials); i++)
+        assert_string_equal(harness_str(json_array_get(trials, i), "class"), "ok");
+    json_decref(j);
+    const char *run[] = {"--", target, NULL};
+    j = harness_run_json(run, &status, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "exit_code")), 3);
+    json_decref(j);
+    setrlimit(RLIMIT_CORE, &saved);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_shards_split_exactly),
         cmocka_unit_test(test_accept_decides_status),
         cmocka_unit_test(test_plan_sites),
+        cmocka_unit_test(test_no_core_dumps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
