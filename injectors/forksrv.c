@@ -180,6 +180,8 @@ void pf_forksrv_open(void)
 
 void pf_forksrv_serve(uint64_t n)
 {
+    /* what every trial's records will name frames with, built once here */
+    pf_symtab_prepare();
     if (fork_fd < 0 || !send_msg(PYFAULT_FORK_AT, threads_alive(), n, 0)) {
         stop_serving();
         return;

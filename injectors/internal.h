@@ -11,6 +11,7 @@
 
 #include "pyfault.h"
 
+#include <elf.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -202,10 +203,31 @@ void pf_dso_after_fork(void) PF_HIDDEN;
 
 /* Symbolizes IP into NAME (function, "" if unknown) and OBJ (object path);
  * OFF gets IP's offset into the function, REL IP less the object's load
- * bias (IP itself when no object covers it). Allocation-free; uses the
- * dynamic loader's dladdr, so not strictly async-signal-safe. */
+ * bias (IP itself when no object covers it). Allocation-free; finds the
+ * object with _dl_find_object and the name by binary search in its symbol
+ * table's index (symindex.c); falls back on dladdr, not strictly
+ * async-signal-safe, only for an object without a readable table. */
 void pf_symbolize(uintptr_t ip, char *name, size_t namelen,
                   uintptr_t *off, uintptr_t *rel, char *obj, size_t objlen) PF_HIDDEN;
+/* An address index over one symbol table's functions (symindex.c). */
+struct pf_symindex {
+    const uint32_t *order; /* symbol indices by address, then table index */
+    const uint64_t *reach; /* reach[i]: the furthest end among order[0..i] */
+    size_t n;
+    size_t bytes;
+};
+/* Builds IX over the defined function symbols of SYMS (names below
+ * STRS_LEN), in memory from mmap. Returns 0, or -1 (none, or no memory).
+ * Allocation-free. */
+int pf_symindex_build(struct pf_symindex *ix, const Elf64_Sym *syms, size_t nsyms,
+                      size_t strs_len) PF_HIDDEN;
+/* The table index of the first function symbol, in table order, whose
+ * [st_value, st_value + max(st_size, 1)) holds REL; -1 when none does.
+ * Pure. */
+long pf_symindex_find(const struct pf_symindex *ix, const Elf64_Sym *syms, uint64_t rel) PF_HIDDEN;
+/* Builds the symbol index of every loaded object not indexed yet: done
+ * where the fork server stops, so that no forked trial pays for it. */
+void pf_symtab_prepare(void) PF_HIDDEN;
 /* An address range [start, end). */
 struct pf_range {
     uintptr_t start, end;

@@ -11,6 +11,7 @@
 #include "internal.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
@@ -30,6 +31,7 @@ struct image {
     size_t nsyms;
     const char *strs;
     size_t strs_len;
+    struct pf_symindex ix; /* n == 0: not built, the table is walked */
 };
 
 static struct image images[PF_IMAGES];
@@ -86,7 +88,9 @@ static void load_image(struct image *im, const char *path)
     if (find_symbols(im) < 0) {
         munmap(map, im->len);
         im->map = NULL;
+        return;
     }
+    (void)pf_symindex_build(&im->ix, im->syms, im->nsyms, im->strs_len);
 }
 
 /* The cached image of PATH, loading it on first use; NULL if unusable. */
@@ -123,20 +127,46 @@ static bool is_function(const Elf64_Sym *s)
     return ELF64_ST_TYPE(s->st_info) == STT_FUNC && s->st_shndx != SHN_UNDEF;
 }
 
+/* The first function symbol of IM, in table order, that holds REL. */
+static const Elf64_Sym *containing(const struct image *im, uint64_t rel)
+{
+    if (im->ix.n) {
+        long i = pf_symindex_find(&im->ix, im->syms, rel);
+        return i >= 0 ? &im->syms[i] : NULL;
+    }
+    for (size_t i = 0; i < im->nsyms; i++) {
+        const Elf64_Sym *s = &im->syms[i];
+        if (!is_function(s) || s->st_name >= im->strs_len)
+            continue;
+        if (rel >= s->st_value && rel < s->st_value + (s->st_size ? s->st_size : 1))
+            return s;
+    }
+    return NULL;
+}
+
 void pf_symbolize(uintptr_t ip, char *name, size_t namelen,
                   uintptr_t *off, uintptr_t *rel, char *obj, size_t objlen)
 {
-    Dl_info info;
+    Dl_info info = {0};
     struct link_map *lm = NULL;
     name[0] = '\0';
     obj[0] = '\0';
     *off = 0;
     *rel = ip;
-    if (!dladdr1((void *)ip, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
+    /* the loader's object lookup without dladdr's walk over its symbols */
+    struct dl_find_object found;
+    int looked_up = _dl_find_object((void *)ip, &found) == 0;
+    if (looked_up)
+        lm = found.dlfo_link_map;
+    else if (!dladdr1((void *)ip, &info, (void **)&lm, RTLD_DL_LINKMAP))
+        lm = NULL;
+    if (!lm)
         return;
     *rel = ip - lm->l_addr;
     const char *path = object_path(lm->l_name);
+    /* the main program as dladdr names it: by the loader's argv[0] */
     const char *shown = (lm->l_name && lm->l_name[0]) ? lm->l_name
+                        : looked_up ? program_invocation_name
                         : (info.dli_fname ? info.dli_fname : path);
     size_t n = strlen(shown);
     if (n >= objlen)
@@ -144,20 +174,19 @@ void pf_symbolize(uintptr_t ip, char *name, size_t namelen,
     memcpy(obj, shown, n);
     obj[n] = '\0';
 
-    const char *best = info.dli_sname;
-    uintptr_t best_addr = (uintptr_t)info.dli_saddr;
+    const char *best = NULL;
+    uintptr_t best_addr = 0;
     struct image *im = image_for(path);
-    if (im) {
-        for (size_t i = 0; i < im->nsyms; i++) {
-            const Elf64_Sym *s = &im->syms[i];
-            if (!is_function(s) || s->st_name >= im->strs_len)
-                continue;
-            if (*rel >= s->st_value && *rel < s->st_value + (s->st_size ? s->st_size : 1)) {
-                best = im->strs + s->st_name;
-                best_addr = s->st_value + lm->l_addr;
-                break;
-            }
-        }
+    const Elf64_Sym *s = im ? containing(im, *rel) : NULL;
+    if (s) {
+        best = im->strs + s->st_name;
+        best_addr = s->st_value + lm->l_addr;
+    } else {
+        /* no table of its own to read: the loader's exported names */
+        if (looked_up && !dladdr1((void *)ip, &info, (void **)&lm, RTLD_DL_LINKMAP))
+            info.dli_sname = NULL;
+        best = info.dli_sname;
+        best_addr = (uintptr_t)info.dli_saddr;
     }
     if (best) {
         n = strnlen(best, namelen - 1);
@@ -211,4 +240,19 @@ int pf_symtab_find(const char *name, struct pf_range *ranges, int max)
     struct find_request req = {name, strlen(name), ranges, max, 0};
     dl_iterate_phdr(find_in_object, &req);
     return req.found;
+}
+
+static int prepare_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    (void)data;
+    const char *path = object_path(info->dlpi_name);
+    if (strncmp(path, "linux-vdso", 10) != 0)
+        (void)image_for(path);
+    return 0;
+}
+
+void pf_symtab_prepare(void)
+{
+    dl_iterate_phdr(prepare_object, NULL);
 }

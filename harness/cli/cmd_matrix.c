@@ -21,7 +21,7 @@
 
 #define MAX_ARGS 128
 
-enum { X_INTERP, X_STARTUP_STRIDE, X_JOBS, X_SHARD, X_OUT, X_QUIET };
+enum { X_INTERP, X_STARTUP_STRIDE, X_JOBS, X_ENGINE, X_SHARD, X_OUT, X_QUIET };
 
 static const struct pf_opt opts[] = {
     {X_INTERP, "interp", 0, "NAME=PATH", "an interpreter and its variant name (repeatable);\n"
@@ -30,6 +30,9 @@ static const struct pf_opt opts[] = {
     {X_STARTUP_STRIDE, "startup-stride", 0, "K", "every Kth point of the start-up sweep (default 100;\n"
                                                  "0: no start-up sweep)"},
     {X_JOBS, "jobs", 'j', "N", "trials in parallel within a sweep (default: cores)"},
+    {X_ENGINE, "engine", 0, "ENGINE", "exec: each sweep trial starts the target afresh\n"
+                                      "(default); fork: from a fork server at its point\n"
+                                      "(see pyfault sweep --engine)"},
     {X_SHARD, "shard", 0, "I/N", "the Ith of N shares (1 <= I <= N): every Nth point of\n"
                                  "every sweep, single runs in shard 1; pyfault merge\n"
                                  "puts the shards' results.json back together;\n"
@@ -46,6 +49,7 @@ struct matrix_args {
     int nscen;
     uint64_t startup_stride;
     uint64_t jobs;
+    int engine_fork;
     unsigned shard_i, shard_n;
     const char *out;
     int quiet;
@@ -73,6 +77,8 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
         return pf_opt_count(a->name, a->val, 0, 1000000, &m->startup_stride, err, errlen);
     case X_JOBS:
         return pf_opt_count(a->name, a->val, 1, 1000000, &m->jobs, err, errlen);
+    case X_ENGINE:
+        return pf_parse_engine(a->val, &m->engine_fork, err, errlen);
     case X_SHARD:
         if (pf_parse_shard(a->val, &m->shard_i, &m->shard_n, err, errlen) < 0)
             return -1;
@@ -251,7 +257,7 @@ int pf_cmd_matrix(int argc, char **argv)
     struct pf_matrix_config cfg = {
         .jobs = a.jobs ? (unsigned)a.jobs : (unsigned)(ncpu > 0 ? ncpu : 1),
         .startup_stride = (unsigned)a.startup_stride, .progress = !a.quiet,
-        .shard_i = a.shard_i, .shard_n = a.shard_n};
+        .shard_i = a.shard_i, .shard_n = a.shard_n, .engine_fork = a.engine_fork};
     if (pf_matrix_init(&m, &cfg, interps, ninterps, scen, (unsigned)nscen, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault matrix: %s\n", err);
         free(scen);

@@ -254,6 +254,7 @@ static int run_sweep(struct pf_matrix *m, struct pf_mcell *c, struct pf_context 
     o.shard_i = m->cfg.shard_n ? m->cfg.shard_i : 1;
     o.shard_n = m->cfg.shard_n ? m->cfg.shard_n : 1;
     o.accept_mask = c->expected ? c->expected : ~0u;
+    o.engine_fork = m->cfg.engine_fork;
     struct pf_sweep_target st;
     memset(&st, 0, sizeof st);
     st.t = t;
@@ -274,6 +275,10 @@ static int run_sweep(struct pf_matrix *m, struct pf_mcell *c, struct pf_context 
     int rc = pf_sweep_run(&sw, 0, &st);
     if (rc < 0)
         snprintf(c->error, sizeof c->error, "%s", sw.error);
+    c->engine_fork = o.engine_fork;
+    c->forked = st.forked;
+    c->exec_threads = st.exec_threads;
+    c->exec_other = st.exec_other;
     pf_sweep_sort(&sw);
     for (size_t k = 0; k < sw.ntrials; k++) {
         const struct pf_trial_rec *tr = &sw.trials[k];

@@ -42,6 +42,8 @@ struct pf_mcell {
     uint64_t trials, unexpected, allocations;
     unsigned layer;          /* the counting layer (enum pyfault_layer), 0 = unknown */
     double timeout_s;        /* the per-trial timeout the cell ran with */
+    int engine_fork;         /* its sweep ran with --engine fork: then how */
+    uint64_t forked, exec_threads, exec_other; /* its trials started (sweep.h) */
     char error[512];         /* why the cell could not run, or "" */
 };
 
@@ -50,6 +52,7 @@ struct pf_matrix_config {
     unsigned startup_stride; /* 0: no start-up sweep */
     int progress;            /* print one line per cell on stderr */
     unsigned shard_i, shard_n; /* this run is shard I of N (1-based); 0 = whole */
+    int engine_fork;         /* sweep cells fork their trials (--engine fork) */
 };
 
 struct pf_matrix {

@@ -151,6 +151,11 @@ static json_t *build(const struct pf_matrix *m)
             json_object_set_new(cell, "error", json_string(c->error));
         if (c->timeout_s > 0)
             json_object_set_new(cell, "timeout_s", json_real(c->timeout_s));
+        if (c->engine_fork)
+            json_object_set_new(cell, "engine",
+                                json_pack("{s:I, s:I, s:I}", "forked", (json_int_t)c->forked,
+                                          "exec_threads", (json_int_t)c->exec_threads,
+                                          "exec_other", (json_int_t)c->exec_other));
         json_array_append_new(cells, cell);
         for (int cls = 0; cls < PF_CLASS_COUNT; cls++) {
             total[cls] += c->counts[cls];

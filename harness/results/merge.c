@@ -168,6 +168,8 @@ static json_t *merge_cells(const struct pf_results *s, size_t n)
             json_object_set_new(o, "trials", json_integer(json_integer_value(json_object_get(o, "trials")) + cl->trials));
             json_object_set_new(o, "unexpected",
                                 json_integer(json_integer_value(json_object_get(o, "unexpected")) + cl->unexpected));
+            if (json_is_object(json_object_get(o, "engine")))
+                add_counts(json_object_get(o, "engine"), json_object_get(in, "engine"));
             if (cl->allocations > json_integer_value(json_object_get(o, "allocations")))
                 json_object_set_new(o, "allocations", json_integer(cl->allocations));
             if (cl->error && !json_object_get(o, "error"))

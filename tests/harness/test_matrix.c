@@ -5,7 +5,8 @@
  * its C extension built against the interpreter), a start-up sweep, the
  * results.json they give, and the matrix's judgement; and the same, reduced
  * further, on a CPython 3.14 build when there is one (skipped, with the
- * reason, when there is none).
+ * reason, when there is none); shards that merge to the whole; and
+ * --engine fork, trial for trial as the exec engine classifies.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -259,6 +260,58 @@ static void test_shards_merge_to_the_whole(void **state)
     json_decref(jb);
 }
 
+/* The cell of SCENARIO in the results.json at PATH (a new reference). */
+static json_t *cell_at(const char *path, const char *scenario)
+{
+    json_t *j = json_load_file(path, 0, NULL);
+    if (!j)
+        fail_msg("%s does not parse", path);
+    json_t *c = json_incref(cell(j, scenario));
+    json_decref(j);
+    return c;
+}
+
+/* --engine fork: the sweep cells' trials are forked (the cell says how
+ * many), and every trial has the class the exec engine gives it. */
+static void test_fork_engine_matrix(void **state)
+{
+    (void)state;
+    char exec_out[4200], fork_out[4200];
+    const char *scen = "scenarios/exception_unwind/finally_generator_close.py";
+    snprintf(exec_out, sizeof exec_out, "%s", harness_tmpdir());
+    snprintf(fork_out, sizeof fork_out, "%s", harness_tmpdir());
+    const char *eargs[] = {"matrix", "-q", "--interp", SYSTEM, "--startup-stride", "1000",
+                           "--out", exec_out, scen, NULL};
+    const char *fargs[] = {"matrix", "-q", "--interp", SYSTEM, "--startup-stride", "1000",
+                           "--engine", "fork", "--out", fork_out, scen, NULL};
+    struct proc_result r;
+    harness_cli(eargs, &r, NULL);
+    assert_int_equal(r.exit_code, 0);
+    proc_result_free(&r);
+    harness_cli(fargs, &r, NULL);
+    if (r.exit_code != 0)
+        fail_msg("matrix --engine fork exited %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+    strcat(exec_out, "/results.json");
+    strcat(fork_out, "/results.json");
+    char *a = trial_lines(exec_out), *b = trial_lines(fork_out);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    json_t *c = cell_at(fork_out, "startup");
+    json_t *engine = json_object_get(c, "engine");
+    assert_non_null(engine);
+    json_int_t forked = json_integer_value(json_object_get(engine, "forked"));
+    assert_true(forked > 0);
+    assert_true(forked + json_integer_value(json_object_get(engine, "exec_other")) +
+                    json_integer_value(json_object_get(engine, "exec_threads")) ==
+                json_integer_value(json_object_get(c, "trials")));
+    json_decref(c);
+    c = cell_at(exec_out, "startup");
+    assert_null(json_object_get(c, "engine"));
+    json_decref(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_violated_expectation_exits_1),
         cmocka_unit_test(test_bad_input_exits_2),
         cmocka_unit_test(test_shards_merge_to_the_whole),
+        cmocka_unit_test(test_fork_engine_matrix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
