@@ -4,7 +4,8 @@
 # modes) and on bench/data/import_heavy.py (a dozen stdlib imports before
 # its body; its last POINTS points, oneshot). Exec is sampled on fewer
 # points where it is slow (EXEC_POINTS); rates are per core (-j nproc).
-# Prints figures and ratios; asserts nothing.
+# With OLD=path/to/pyfault, the fork engine's sweeps with that build too,
+# and the ratio of the two. Prints figures and ratios; asserts nothing.
 set -eu
 . "$(dirname "$0")/harness_lib.bash"
 
@@ -14,12 +15,13 @@ EXEC_POINTS=${EXEC_POINTS:-60}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-# sweep ENGINE DIR ARGS...: prints "trials seconds"
+# sweep ENGINE DIR ARGS...: prints "trials seconds" ($BIN: the pyfault)
+BIN=$PYFAULT
 sweep() {
     local engine=$1 dir=$2 t0 t1
     shift 2
     t0=$(now)
-    "$PYFAULT" sweep -q --engine "$engine" --out "$dir" "$@" >/dev/null || [ $? -eq 1 ]
+    "$BIN" sweep -q --engine "$engine" --out "$dir" "$@" >/dev/null || [ $? -eq 1 ]
     t1=$(now)
     echo "$(python3 -c "import json; print(json.load(open('$dir/results.json'))['done'])") $(elapsed "$t0" "$t1")"
 }
@@ -34,6 +36,13 @@ read -r nf sf < <(sweep fork "$OUT/sf" --mode both --stride "$STRIDE" -- "$PY" -
 report exec "$ne" "$se"
 report fork "$nf" "$sf"
 echo "fork/exec points per second: $(ratio "$(rate "$nf" "$sf")" "$(rate "$ne" "$se")")"
+if [ -n "${OLD:-}" ]; then
+    BIN=$OLD
+    read -r no so < <(sweep fork "$OUT/so" --mode both --stride "$STRIDE" -- "$PY" -c pass)
+    BIN=$PYFAULT
+    report "fork, $OLD" "$no" "$so"
+    echo "fork, this build / $OLD: $(ratio "$(rate "$nf" "$sf")" "$(rate "$no" "$so")")"
+fi
 
 SCRIPT=$ROOT/bench/data/import_heavy.py
 "$PYFAULT" run -q --json "$OUT/count.json" --python "$PY" "$SCRIPT" || true
@@ -44,3 +53,10 @@ read -r nf sf < <(sweep fork "$OUT/if" --range "$((M - POINTS + 1)):$M" --python
 report exec "$ne" "$se"
 report fork "$nf" "$sf"
 echo "fork/exec points per second: $(ratio "$(rate "$nf" "$sf")" "$(rate "$ne" "$se")")"
+if [ -n "${OLD:-}" ]; then
+    BIN=$OLD
+    read -r no so < <(sweep fork "$OUT/io" --range "$((M - POINTS + 1)):$M" --python "$PY" "$SCRIPT")
+    BIN=$PYFAULT
+    report "fork, $OLD" "$no" "$so"
+    echo "fork, this build / $OLD: $(ratio "$(rate "$nf" "$sf")" "$(rate "$no" "$so")")"
+fi

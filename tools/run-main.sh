@@ -7,6 +7,9 @@
 # index.html) and the scenario x interpreter matrix on stdout.
 #
 #   STARTUP_STRIDE=25 make run     a finer start-up sweep (default 100)
+#   PYFAULT_ENGINE=exec make run    sweep cells exec every trial (default
+#                                   fork: the same classes and signatures
+#                                   at every point, in half the time)
 #   PYFAULT_ONLY_SYSTEM=1 make run  skip the CPython builds: Debian's 3.11 only
 #   PYFAULT_VARIANTS="3.14-vanilla 3.14t-vanilla" make run
 #                                   build and run those (and Debian's 3.11)
@@ -15,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 OUT=${OUT:-reports/latest}
 STRIDE=${STARTUP_STRIDE:-100}
-args=(--startup-stride "$STRIDE" --out "$OUT")
+args=(--startup-stride "$STRIDE" --engine "${PYFAULT_ENGINE:-fork}" --out "$OUT")
 if [ "${PYFAULT_ONLY_SYSTEM:-0}" = 1 ]; then
     args+=(--interp system=/usr/bin/python3.11)
 else
