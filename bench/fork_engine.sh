@@ -3,7 +3,8 @@
 # --engine exec, on a start-up sweep (-c pass, every STRIDE-th point, both
 # modes) and on bench/data/import_heavy.py (a dozen stdlib imports before
 # its body; its last POINTS points, oneshot). Exec is sampled on fewer
-# points where it is slow (EXEC_POINTS); rates are per core (-j nproc).
+# points where it is slow (EXEC_POINTS); rates are per core, each engine
+# at its default -j (the cores; one more for fork).
 # With OLD=path/to/pyfault, the fork engine's sweeps with that build too,
 # and the ratio of the two. Prints figures and ratios; asserts nothing.
 set -eu

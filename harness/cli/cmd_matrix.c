@@ -29,7 +29,8 @@ static const struct pf_opt opts[] = {
                                          "build/cpython/VARIANT/python that exists"},
     {X_STARTUP_STRIDE, "startup-stride", 0, "K", "every Kth point of the start-up sweep (default 100;\n"
                                                  "0: no start-up sweep)"},
-    {X_JOBS, "jobs", 'j', "N", "trials in parallel within a sweep (default: cores)"},
+    {X_JOBS, "jobs", 'j', "N", "trials in parallel within a sweep (default: cores,\n"
+                               "one more with --engine fork)"},
     {X_ENGINE, "engine", 0, "ENGINE", "exec: each sweep trial starts the target afresh\n"
                                       "(default); fork: from a fork server at its point\n"
                                       "(see pyfault sweep --engine)"},
@@ -253,9 +254,8 @@ int pf_cmd_matrix(int argc, char **argv)
         }
     }
     struct pf_matrix m;
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     struct pf_matrix_config cfg = {
-        .jobs = a.jobs ? (unsigned)a.jobs : (unsigned)(ncpu > 0 ? ncpu : 1),
+        .jobs = a.jobs ? (unsigned)a.jobs : pf_default_jobs(a.engine_fork),
         .startup_stride = (unsigned)a.startup_stride, .progress = !a.quiet,
         .shard_i = a.shard_i, .shard_n = a.shard_n, .engine_fork = a.engine_fork};
     if (pf_matrix_init(&m, &cfg, interps, ninterps, scen, (unsigned)nscen, err, sizeof err) < 0) {

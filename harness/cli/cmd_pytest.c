@@ -37,7 +37,8 @@ static const struct pf_opt opts[] = {
     {O_PLAN, "plan", 0, "PLAN", "all (default), sites, sites:K or sites:log, as for sweep"},
     {O_SITE_DEPTH, "site-depth", 0, "D", "frames that make a call site for --plan sites"},
     {O_STRIDE, "stride", 0, "K", "every Kth point of each test"},
-    {O_JOBS, "jobs", 'j', "N", "trials in parallel (default: number of cores)"},
+    {O_JOBS, "jobs", 'j', "N", "trials in parallel (default: number of cores, one\n"
+                               "more with --engine fork)"},
     {O_INJECT, "inject", 0, "FILTERS", "spec filters added to `region` for every run:\n"
                                        "dso=GLOB (your extension's .so), site=, min-size=,\n"
                                        "skip-site=, layer=; no mode token"},
@@ -384,8 +385,7 @@ int pf_cmd_pytest(int argc, char **argv)
         }
         sts[k].t = &ts[k];
     }
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    pf_sweep_init(&sw, o, &ctx, dir, o->jobs ? o->jobs : (unsigned)(ncpu > 0 ? ncpu : 1));
+    pf_sweep_init(&sw, o, &ctx, dir, o->jobs ? o->jobs : pf_default_jobs(o->engine_fork));
     have_sw = 1;
     sw.progress = o->quiet ? 0 : isatty(2) ? 1 : 2;
     for (unsigned i = 0; i < nt && !pf_interrupted && !failed; i++) {

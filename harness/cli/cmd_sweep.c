@@ -354,8 +354,7 @@ int pf_cmd_sweep(int argc, char **argv)
     }
     pf_interrupt_install();
 
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    pf_sweep_init(&sw, &o, &ctx, dir, o.jobs ? o.jobs : (unsigned)(ncpu > 0 ? ncpu : 1));
+    pf_sweep_init(&sw, &o, &ctx, dir, o.jobs ? o.jobs : pf_default_jobs(o.engine_fork));
     have_sw = 1;
     sw.progress = o.quiet ? 0 : isatty(2) ? 1 : 2;
     sw.journal = jn.fd >= 0 ? &jn : NULL;

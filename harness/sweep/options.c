@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "classify.h"
 #include "optparse.h"
@@ -45,7 +46,8 @@ static const struct pf_opt sweep_opts[] = {
     {O_ENGINE, "engine", 0, "ENGINE", "exec: each trial starts the target afresh (default);\n"
                                       "fork: trials fork from one run stopped at each point\n"
                                       "(exec where it is unsafe: threads alive)"},
-    {O_JOBS, "jobs", 'j', "N", "trials in parallel (default: number of cores)"},
+    {O_JOBS, "jobs", 'j', "N", "trials in parallel (default: number of cores, one\n"
+                               "more with --engine fork)"},
     {O_INJECT, "inject", 0, "FILTERS", "extra spec filters for every trial (min-size=, site=,\n"
                                        "skip-site=, dso=, region, layer=); no mode token"},
     {O_TIMEOUT, "timeout", 0, "SECONDS", "per trial (default: from the counting run's time)"},
@@ -207,6 +209,12 @@ int pf_check_target(int nscenarios, int max, int ncommand, char *err, size_t err
     else
         return 0;
     return -1;
+}
+
+unsigned pf_default_jobs(int fork)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    return (unsigned)(ncpu > 0 ? ncpu : 1) + (fork ? 1u : 0u);
 }
 
 int pf_parse_engine(const char *val, int *fork, char *err, size_t errlen)
