@@ -127,12 +127,12 @@ static void test_python_debug_symtab(void **state)
     size_t best = 0;
     for (size_t i = 0; i < g.gl_pathc && best < 10000; i++) {
         struct table t;
-        if (read_table(g.gl_pathv[i], &t) == 0 && t.n > 10000) {
-            free(t.syms);
+        if (read_table(g.gl_pathv[i], &t) < 0)
+            continue;
+        size_t n = t.n;
+        free(t.syms);
+        if (n > 10000)
             best = compare(g.gl_pathv[i]);
-        } else if (read_table(g.gl_pathv[i], &t) == 0) {
-            free(t.syms);
-        }
     }
     globfree(&g);
     if (best == 0)
