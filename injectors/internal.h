@@ -225,6 +225,9 @@ int pf_symindex_build(struct pf_symindex *ix, const Elf64_Sym *syms, size_t nsym
  * [st_value, st_value + max(st_size, 1)) holds REL; -1 when none does.
  * Pure. */
 long pf_symindex_find(const struct pf_symindex *ix, const Elf64_Sym *syms, uint64_t rel) PF_HIDDEN;
+/* The same answer by a walk over the table, for a table left without an
+ * index (no memory for one). Pure. */
+long pf_symtab_walk(const Elf64_Sym *syms, size_t nsyms, size_t strs_len, uint64_t rel) PF_HIDDEN;
 /* Builds the symbol index of every loaded object not indexed yet: done
  * where the fork server stops, so that no forked trial pays for it. */
 void pf_symtab_prepare(void) PF_HIDDEN;

@@ -93,6 +93,14 @@ int pf_symindex_build(struct pf_symindex *ix, const Elf64_Sym *syms, size_t nsym
     return 0;
 }
 
+long pf_symtab_walk(const Elf64_Sym *syms, size_t nsyms, size_t strs_len, uint64_t rel)
+{
+    for (size_t i = 0; i < nsyms; i++)
+        if (is_indexed(&syms[i], strs_len) && syms[i].st_value <= rel && rel < end_of(&syms[i]))
+            return (long)i;
+    return -1;
+}
+
 long pf_symindex_find(const struct pf_symindex *ix, const Elf64_Sym *syms, uint64_t rel)
 {
     /* hi: how many indexed symbols start at or before REL */

@@ -130,18 +130,9 @@ static bool is_function(const Elf64_Sym *s)
 /* The first function symbol of IM, in table order, that holds REL. */
 static const Elf64_Sym *containing(const struct image *im, uint64_t rel)
 {
-    if (im->ix.n) {
-        long i = pf_symindex_find(&im->ix, im->syms, rel);
-        return i >= 0 ? &im->syms[i] : NULL;
-    }
-    for (size_t i = 0; i < im->nsyms; i++) {
-        const Elf64_Sym *s = &im->syms[i];
-        if (!is_function(s) || s->st_name >= im->strs_len)
-            continue;
-        if (rel >= s->st_value && rel < s->st_value + (s->st_size ? s->st_size : 1))
-            return s;
-    }
-    return NULL;
+    long i = im->ix.n ? pf_symindex_find(&im->ix, im->syms, rel)
+                      : pf_symtab_walk(im->syms, im->nsyms, im->strs_len, rel);
+    return i >= 0 ? &im->syms[i] : NULL;
 }
 
 void pf_symbolize(uintptr_t ip, char *name, size_t namelen,
