@@ -13,12 +13,12 @@
 #define BATCH 64
 #define MAX_ROUNDS 10000
 
-void pf_escaped_kill(const char *marker)
+/* Kills and reaps what Q finds until it finds nothing. */
+static void kill_all(const struct pf_procenv_query *q)
 {
-    struct pf_procenv_query q = {.entry = marker, .parent = getpid()};
     pid_t pids[BATCH];
     for (int round = 0; round < MAX_ROUNDS; round++) {
-        size_t n = pf_procenv_find(&q, pids, BATCH);
+        size_t n = pf_procenv_find(q, pids, BATCH);
         if (n == 0)
             return;
         for (size_t i = 0; i < n; i++)
@@ -27,4 +27,17 @@ void pf_escaped_kill(const char *marker)
             while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
                 ;
     }
+}
+
+void pf_escaped_kill(const char *marker)
+{
+    struct pf_procenv_query q = {.entry = marker, .parent = getpid()};
+    kill_all(&q);
+}
+
+void pf_escaped_kill_detached(const char *marker, const pid_t *live, size_t nlive)
+{
+    struct pf_procenv_query q = {.entry = marker, .parent = getpid(), .other_session = 1,
+                                 .exclude = live, .nexclude = nlive};
+    kill_all(&q);
 }

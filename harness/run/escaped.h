@@ -2,6 +2,9 @@
 #ifndef PF_ESCAPED_H
 #define PF_ESCAPED_H
 
+#include <stddef.h>
+#include <sys/types.h>
+
 /* Kills and reaps every process re-parented to us (the harness is a child
  * subreaper) whose environment holds the exact entry MARKER (the trial's
  * "PYFAULT_CTL=..."): what a target started in a session of its own
@@ -9,5 +12,11 @@
  * children, re-parented to us in turn, go too. Call after the group is
  * reaped. Thread-safe: other trials' processes carry other markers. */
 void pf_escaped_kill(const char *marker);
+/* The same for the processes re-parented to us that carry MARKER in a
+ * session other than ours, the NLIVE of LIVE aside: for a marker that
+ * other live processes of ours share (a fork server's, which the server
+ * and its trials carry), only what a finished trial set loose with
+ * setsid. */
+void pf_escaped_kill_detached(const char *marker, const pid_t *live, size_t nlive);
 
 #endif

@@ -10,12 +10,14 @@
 #include <signal.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "escaped.h"
 #include "interrupt.h"
 #include "lifeline.h"
 #include "options.h"
@@ -31,6 +33,30 @@ static void stop_serving(struct pf_forksrv *s, const char *why)
     if (s->sock >= 0)
         close(s->sock);
     s->sock = -1;
+}
+
+/* Adds PID to the live set (lock held). Returns 0 or -1 (no memory). */
+static int live_add(struct pf_forksrv *s, pid_t pid)
+{
+    if (s->nlive == s->live_cap) {
+        size_t cap = s->live_cap ? 2 * s->live_cap : 16;
+        pid_t *bigger = realloc(s->live, cap * sizeof *bigger);
+        if (!bigger)
+            return -1;
+        s->live = bigger;
+        s->live_cap = cap;
+    }
+    s->live[s->nlive++] = pid;
+    return 0;
+}
+
+static void live_remove(struct pf_forksrv *s, pid_t pid)
+{
+    for (size_t i = 0; i < s->nlive; i++)
+        if (s->live[i] == pid) {
+            s->live[i] = s->live[--s->nlive];
+            return;
+        }
 }
 
 /* Reads and drops what the server writes, so that it never blocks on a
@@ -121,6 +147,7 @@ static int spawn_server(struct pf_forksrv *s, const struct pf_context *ctx, cons
         return e;
     }
     s->pid = pid;
+    (void)live_add(s, pid); /* room for it was made before the spawn */
     s->out_fd = outp[0];
     s->err_fd = errp[0];
     if (pthread_create(&s->drainer, NULL, drain_output, s) == 0)
@@ -181,6 +208,12 @@ void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const 
         stop_serving(s, "a target on a terminal is not forked");
         return;
     }
+    s->live = malloc(16 * sizeof *s->live);
+    if (!s->live) {
+        stop_serving(s, "out of memory");
+        return;
+    }
+    s->live_cap = 16;
     if (pf_ctlpage_create(&s->page, path) < 0) {
         stop_serving(s, "cannot create the fork server's control page");
         return;
@@ -233,6 +266,14 @@ static int fork_one(struct pf_forksrv *s, const struct pf_context *ctx, struct p
         goto out;
     }
     ch->pid = (pid_t)m.pid;
+    if (live_add(s, ch->pid) < 0) {
+        /* unwatched, it could be taken for a process a trial set loose */
+        kill(ch->pid, SIGKILL);
+        while (waitpid(ch->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        stop_serving(s, "out of memory");
+        goto out;
+    }
     ch->out_fd = out[0];
     ch->err_fd = err[0];
     fcntl(out[0], F_SETFL, O_NONBLOCK);
@@ -287,9 +328,18 @@ int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct 
     pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->lock);
 
-    if (forked)
+    if (forked) {
         pf_trial_finish(ctx, r, &ch, &log, res);
-    else if (begun)
+        /* what it set loose carries the server's page name, not the
+         * runner's that pf_trial_finish looked for; the lock keeps a new
+         * trial from being forked while the others are told apart */
+        char marker[sizeof s->page.path + 32];
+        snprintf(marker, sizeof marker, "%s=%s", PYFAULT_ENV_CTL, s->page.path);
+        pthread_mutex_lock(&s->lock);
+        live_remove(s, ch.pid);
+        pf_escaped_kill_detached(marker, s->live, s->nlive);
+        pthread_mutex_unlock(&s->lock);
+    } else if (begun)
         pf_trial_run(ctx, r, t, inject, res);
     return how;
 }
@@ -307,6 +357,11 @@ void pf_forksrv_stop(struct pf_forksrv *s)
         while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
             ;
         s->pid = 0;
+        /* and what it set loose (setsid), now ours: it may hold the
+         * server's pipes open, and the drainer waits for their end */
+        char marker[sizeof s->page.path + 32];
+        snprintf(marker, sizeof marker, "%s=%s", PYFAULT_ENV_CTL, s->page.path);
+        pf_escaped_kill(marker);
     }
     if (s->draining)
         pthread_join(s->drainer, NULL);
@@ -316,6 +371,8 @@ void pf_forksrv_stop(struct pf_forksrv *s)
         close(s->err_fd);
     if (s->page.ctl)
         pf_ctlpage_destroy(&s->page);
+    free(s->live);
+    s->live = NULL;
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->cond);
 }

@@ -25,6 +25,9 @@ struct pf_forksrv {
     uint64_t at;             /* the eligible allocation the server stopped at */
     unsigned threads;        /* threads alive there */
     int ended;               /* the server is gone or out of service */
+    pid_t *live;             /* the server and the forked trials not yet
+                                finished: they carry its page's name too */
+    size_t nlive, live_cap;
     /* what happened to the jobs */
     uint64_t forked;
     uint64_t exec_threads;   /* exec: more than one thread alive at the point */

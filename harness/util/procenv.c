@@ -49,9 +49,9 @@ static char *slurp(long pid, const char *name, size_t *len)
     return buf;
 }
 
-/* The parent and state of PID; -1 when it is gone. One read into the
- * stack: called for every process at every trial's end. */
-static int stat_of(long pid, pid_t *ppid, char *state)
+/* The parent, session and state of PID; -1 when it is gone. One read into
+ * the stack: called for every process at every trial's end. */
+static int stat_of(long pid, pid_t *ppid, pid_t *session, char *state)
 {
     char path[64], text[1024];
     snprintf(path, sizeof path, "/proc/%ld/stat", pid);
@@ -64,9 +64,10 @@ static int stat_of(long pid, pid_t *ppid, char *state)
         return -1;
     text[n] = '\0';
     char *close_paren = strrchr(text, ')');
-    long pp = 0;
-    int ok = close_paren && sscanf(close_paren + 1, " %c %ld", state, &pp) == 2;
+    long pp = 0, group = 0, sid = 0;
+    int ok = close_paren && sscanf(close_paren + 1, " %c %ld %ld %ld", state, &pp, &group, &sid) == 4;
     *ppid = (pid_t)pp;
+    *session = (pid_t)sid;
     return ok ? 0 : -1;
 }
 
@@ -97,11 +98,16 @@ static int env_matches(long pid, const struct pf_procenv_query *q)
 /* Does live process PID (not us, not a zombie) match Q? */
 static int process_matches(long pid, long self, const struct pf_procenv_query *q)
 {
-    pid_t ppid;
+    for (size_t i = 0; i < q->nexclude; i++)
+        if (q->exclude[i] == (pid_t)pid)
+            return 0;
+    pid_t ppid, session;
     char state;
-    if (pid == self || stat_of(pid, &ppid, &state) < 0 || state == 'Z')
+    if (pid == self || stat_of(pid, &ppid, &session, &state) < 0 || state == 'Z')
         return 0;
     if (q->parent && ppid != q->parent)
+        return 0;
+    if (q->other_session && session == getsid(0))
         return 0;
     return env_matches(pid, q);
 }

@@ -2,8 +2,9 @@
  * test_orphans: no process of a target outlives build/pyfault: not after
  * 1,000 trials, not after Ctrl-C, not after SIGKILL of the harness. The
  * target (targets/h_setsid) leaves a grandchild that called setsid, out of
- * reach of a process group kill. Every process is found by a marker in its
- * argv, unique to the test, through /proc.
+ * reach of a process group kill; so do Python's start_new_session
+ * subprocesses, exec'd or forked by the fork engine. Every process is
+ * found by a marker in its argv, unique to the test, through /proc.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -192,6 +193,72 @@ static void test_python_new_session(void **state)
     assert_int_equal(left, 0);
 }
 
+/* The fork engine: what a forked trial sets loose in a session of its own
+ * carries the fork server's page name, and still goes when its trial
+ * ends, not at the sweep's end: at -j 2, never more than a few are alive
+ * at once (one per trial in flight, one of the server's) while every
+ * trial, 30 or more, starts one; and none is left after. */
+static void test_fork_trials_set_loose(void **state)
+{
+    (void)state;
+    char mark[128], code[512];
+    make_mark(mark, sizeof mark, "fork");
+    /* the points are a region's, each failure caught, so that every
+     * trial goes on to set its shell loose */
+    snprintf(code, sizeof code,
+             "import os, pyfault\n"
+             "with pyfault.region():\n"
+             "    for i in range(100):\n"
+             "        try:\n"
+             "            str(i) * 3\n"
+             "        except MemoryError:\n"
+             "            pass\n"
+             "if os.fork() == 0:\n"
+             "    os.setsid()\n"
+             "    os.execv('/bin/sh', ['sh', '-c', 'sleep 1000; :', '%s'])\n", mark);
+    const char *pyfault = project_path("build/pyfault");
+    char out[4200];
+    snprintf(out, sizeof out, "%s", harness_tmpdir());
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(pyfault, pyfault, "sweep", "-q", "-j", "2", "--engine", "fork", "--mode",
+              "oneshot", "--inject", "region", "--out", out, "--", "/usr/bin/python3.11",
+              "-c", code, (char *)NULL);
+        _exit(127);
+    }
+    int most = 0, status;
+    double deadline = pf_now_s() + 120;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (pf_now_s() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            marked(mark, NULL, 1);
+            fail_msg("the sweep did not end within 120 s");
+        }
+        int n = marked(mark, "sh", 0);
+        most = n > most ? n : most;
+        struct timespec gap = {0, 20 * 1000 * 1000};
+        nanosleep(&gap, NULL);
+    }
+    int left = marked(mark, NULL, 1);
+    printf("at most %d set loose at once, %d left\n", most, left);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) <= 1);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/results.json", out);
+    json_t *j = json_load_file(path, 0, NULL);
+    assert_non_null(j);
+    json_t *engine = json_object_get(json_array_get(json_object_get(j, "targets"), 0), "engine");
+    assert_true(json_integer_value(json_object_get(engine, "forked")) >= 30);
+    json_decref(j);
+    assert_true(most >= 1);
+    assert_true(most <= 5);
+    assert_int_equal(left, 0);
+}
+
 static void test_ctrl_c(void **state)
 {
     (void)state;
@@ -239,6 +306,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_thousand_trials),
         cmocka_unit_test(test_python_new_session),
+        cmocka_unit_test(test_fork_trials_set_loose),
         cmocka_unit_test(test_ctrl_c),
         cmocka_unit_test(test_sigkill),
     };
