@@ -218,6 +218,7 @@ void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const 
         stop_serving(s, "cannot create the fork server's control page");
         return;
     }
+    snprintf(s->marker, sizeof s->marker, "%s=%s", PYFAULT_ENV_CTL, s->page.path);
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
         stop_serving(s, "cannot make the fork server's socket");
@@ -333,11 +334,9 @@ int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct 
         /* what it set loose carries the server's page name, not the
          * runner's that pf_trial_finish looked for; the lock keeps a new
          * trial from being forked while the others are told apart */
-        char marker[sizeof s->page.path + 32];
-        snprintf(marker, sizeof marker, "%s=%s", PYFAULT_ENV_CTL, s->page.path);
         pthread_mutex_lock(&s->lock);
         live_remove(s, ch.pid);
-        pf_escaped_kill_detached(marker, s->live, s->nlive);
+        pf_escaped_kill_detached(s->marker, s->live, s->nlive);
         pthread_mutex_unlock(&s->lock);
     } else if (begun)
         pf_trial_run(ctx, r, t, inject, res);
@@ -359,9 +358,7 @@ void pf_forksrv_stop(struct pf_forksrv *s)
         s->pid = 0;
         /* and what it set loose (setsid), now ours: it may hold the
          * server's pipes open, and the drainer waits for their end */
-        char marker[sizeof s->page.path + 32];
-        snprintf(marker, sizeof marker, "%s=%s", PYFAULT_ENV_CTL, s->page.path);
-        pf_escaped_kill(marker);
+        pf_escaped_kill(s->marker);
     }
     if (s->draining)
         pthread_join(s->drainer, NULL);

@@ -25,6 +25,8 @@ struct pf_forksrv {
     uint64_t at;             /* the eligible allocation the server stopped at */
     unsigned threads;        /* threads alive there */
     int ended;               /* the server is gone or out of service */
+    char marker[PYFAULT_PATH_MAX + 32]; /* "PYFAULT_CTL=<page>": what the
+                                server, its trials and all they start carry */
     pid_t *live;             /* the server and the forked trials not yet
                                 finished: they carry its page's name too */
     size_t nlive, live_cap;
