@@ -63,18 +63,10 @@ static void test_ctrl_c_mid_sweep(void **state)
     snprintf(dir, sizeof dir, "%s", harness_tmpdir());
     snprintf(results, sizeof results, "%s/results.json", dir);
     snprintf(marker, sizeof marker, "pyfault-interrupt-test-%d", (int)getpid());
-    const char *pyfault = project_path("build/pyfault");
-
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
-        dup2(null, 2);
-        execl(pyfault, pyfault, "sweep", "-j", "2", "--mode", "both", "--out", dir, "--",
-              "/usr/bin/python3.11", "-c", "import time; time.sleep(0.3)", marker, (char *)NULL);
-        _exit(127);
-    }
+    const char *args[] = {"sweep", "-j", "2", "--mode", "both", "--out", dir, "--",
+                          "/usr/bin/python3.11", "-c", "import time; time.sleep(0.3)", marker,
+                          NULL};
+    pid_t pid = harness_start(args, NULL);
     /* let the counting run finish and trials get going */
     int seen = 0;
     for (int i = 0; i < 100 && !seen; i++) {

@@ -124,20 +124,10 @@ static void make_mark(char *mark, size_t len, const char *what)
  * setsid grandchild are both up. */
 static pid_t start_waiting_run(const char *mark, const char *scratch)
 {
-    const char *pyfault = project_path("build/pyfault");
     char target[4096];
     snprintf(target, sizeof target, "%s", project_path("build/targets/h_setsid"));
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 1);
-        dup2(null, 2);
-        setenv("TMPDIR", scratch, 1);
-        execl(pyfault, pyfault, "run", "--timeout", "60", "--", target, mark, "10", "wait",
-              (char *)NULL);
-        _exit(127);
-    }
+    const char *args[] = {"run", "--timeout", "60", "--", target, mark, "10", "wait", NULL};
+    pid_t pid = harness_start(args, scratch);
     /* the target and its grandchild */
     double end = pf_now_s() + 20;
     while (marked(mark, "h_setsid", 0) < 2 && pf_now_s() < end)
@@ -216,20 +206,12 @@ static void test_fork_trials_set_loose(void **state)
              "if os.fork() == 0:\n"
              "    os.setsid()\n"
              "    os.execv('/bin/sh', ['sh', '-c', 'sleep 1000; :', '%s'])\n", mark);
-    const char *pyfault = project_path("build/pyfault");
     char out[4200];
     snprintf(out, sizeof out, "%s", harness_tmpdir());
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 1);
-        dup2(null, 2);
-        execl(pyfault, pyfault, "sweep", "-q", "-j", "2", "--engine", "fork", "--mode",
-              "oneshot", "--inject", "region", "--out", out, "--", "/usr/bin/python3.11",
-              "-c", code, (char *)NULL);
-        _exit(127);
-    }
+    const char *args[] = {"sweep", "-q", "-j", "2", "--engine", "fork", "--mode", "oneshot",
+                          "--inject", "region", "--out", out, "--", "/usr/bin/python3.11",
+                          "-c", code, NULL};
+    pid_t pid = harness_start(args, NULL);
     int most = 0, status;
     double deadline = pf_now_s() + 120;
     while (waitpid(pid, &status, WNOHANG) == 0) {

@@ -185,18 +185,9 @@ static void test_scratch_folder(void **state)
     (void)state;
     char tmp[600], scratch[700] = "", path[800] = "";
     snprintf(tmp, sizeof tmp, "%s", harness_tmpdir());
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 1);
-        dup2(null, 2);
-        setenv("TMPDIR", tmp, 1);
-        const char *pyfault = project_path("build/pyfault");
-        execl(pyfault, pyfault, "run", "--timeout", "30", "--", project_path("build/targets/h_pause"),
-              (char *)NULL);
-        _exit(127);
-    }
+    const char *args[] = {"run", "--timeout", "30", "--", project_path("build/targets/h_pause"),
+                          NULL};
+    pid_t pid = harness_start(args, tmp);
     /* while the target runs: the scratch folder and its two files */
     double end = pf_now_s() + 10;
     while (pf_now_s() < end) {

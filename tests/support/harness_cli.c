@@ -6,6 +6,7 @@
 #include "clock.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +33,28 @@ void harness_cli(const char *const *args, struct proc_result *r, double *wall_s)
         fail_msg("cannot start %s", argv[0]);
     if (wall_s)
         *wall_s = pf_now_s() - t0;
+}
+
+pid_t harness_start(const char *const *args, const char *tmpdir)
+{
+    const char *argv[64] = {project_path("build/pyfault")};
+    int n = 1;
+    for (int i = 0; args[i] && n < 63; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    pid_t pid = fork();
+    if (pid < 0)
+        fail_msg("fork: cannot start build/pyfault");
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 1);
+        dup2(null, 2);
+        if (tmpdir)
+            setenv("TMPDIR", tmpdir, 1);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
 }
 
 const char *harness_tmpdir(void)

@@ -5,6 +5,7 @@
 #define PYFAULT_TEST_HARNESS_CLI_H
 
 #include <jansson.h>
+#include <sys/types.h>
 
 #include "proc.h"
 
@@ -20,6 +21,11 @@ json_t *harness_run_json(const char *const *args, int *status, double *wall_s);
  * results.json parsed (a new reference); *STATUS gets the exit status.
  * Fails the test when no results.json was written. */
 json_t *harness_sweep_json(const char *const *args, int *status);
+/* Starts build/pyfault ARGS... (NULL-terminated) in the background, its
+ * stdout and stderr on /dev/null, with TMPDIR set to TMPDIR when that is
+ * not NULL; returns its pid for the caller to wait for. Fails the test
+ * when it cannot fork. */
+pid_t harness_start(const char *const *args, const char *tmpdir);
 /* A fresh temporary directory (static storage, overwritten by the next
  * call). Fails the test when it cannot be made. */
 const char *harness_tmpdir(void);
