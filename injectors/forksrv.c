@@ -136,6 +136,9 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4])
     close(fds[0]);
     close(fds[1]);
     close(fds[2]);
+    /* after the server's own descriptors are gone: what is left is the
+     * target's, and an offset it moves must not move the server's */
+    pf_fds_privatise();
 }
 
 /* Forks a trial for N as the supervisor's own child. Returns true in the
@@ -182,6 +185,8 @@ void pf_forksrv_serve(uint64_t n)
 {
     /* what every trial's records will name frames with, built once here */
     pf_symtab_prepare();
+    /* the offsets each trial starts from, before the server reads on */
+    pf_fds_note();
     if (fork_fd < 0 || !send_msg(PYFAULT_FORK_AT, threads_alive(), n, 0)) {
         stop_serving();
         return;

@@ -176,6 +176,12 @@ void pf_forksrv_open(void) PF_HIDDEN;
  * trial (which then decides N under its own page and plan: reload
  * pf_page). Guard held; allocation-free. */
 void pf_forksrv_serve(uint64_t n) PF_HIDDEN;
+/* In the fork server at a stop: notes its regular files and directories
+ * and their offsets (fdprivate.c). */
+void pf_fds_note(void) PF_HIDDEN;
+/* In a forked trial: its own description of each file noted, at the
+ * noted offset. Returns how many it gave. */
+int pf_fds_privatise(void) PF_HIDDEN;
 
 /* ---- call stacks and symbols (unwind.c, symtab.c) ---------------------- */
 #define PF_MAX_FRAMES 256

@@ -3,7 +3,10 @@
  * The same findings (class + signature) on a start-up sweep of Debian's
  * python3.11 -c pass in both modes (every 40th point; PYFAULT_FORK_STRIDE=1
  * for every point, about 5 minutes) and on a scenario with a
- * region, with the per-point agreement printed; exec at every point of a
+ * region, with the per-point agreement printed; the same on a script that
+ * reads its own file past its failures (each trial its own file offset)
+ * and on the compiler scenario, whose points are in the parse of its own
+ * file (every 10th point); exec at every point of a
  * region where a second thread is alive, classified as exec classifies
  * it; and a forked segfault that `pyfault repro` replays as a segfault.
  */
@@ -94,6 +97,15 @@ static void expect_same_findings(const char *what, json_t *ex, json_t *fk)
            (long long)engine_count(fk, "exec_threads"), (long long)engine_count(fk, "exec_other"));
 }
 
+/* One sweep with each engine; returns the fork sweep's M. */
+static json_int_t both_engines(const char *const *args, json_t **ex, json_t **fk)
+{
+    *ex = sweep("exec", args);
+    *fk = sweep("fork", args);
+    return json_integer_value(
+        json_object_get(json_array_get(json_object_get(*fk, "targets"), 0), "allocations"));
+}
+
 static void test_startup_sweep_equivalence(void **state)
 {
     (void)state;
@@ -120,13 +132,53 @@ static void test_region_equivalence(void **state)
     (void)state;
     const char *script = project_path("tests/harness/data/fork_region.py");
     const char *args[] = {"--mode", "both", "--inject", "region", "--python", PY, script, NULL};
-    json_t *ex = sweep("exec", args);
-    json_t *fk = sweep("fork", args);
-    json_int_t m = json_integer_value(
-        json_object_get(json_array_get(json_object_get(fk, "targets"), 0), "allocations"));
+    json_t *ex, *fk;
+    json_int_t m = both_engines(args, &ex, &fk);
     assert_true(m > 50);
     assert_int_equal(engine_count(fk, "forked"), 2 * m);
     expect_same_findings("region scenario", ex, fk);
+    json_decref(ex);
+    json_decref(fk);
+}
+
+/* A trial reads on, past its failure, from a file the fork server had
+ * open: with a shared offset the server ran out of its script (every
+ * later point exec'd) and a trial read lines out of order (an abort). */
+static void test_file_offsets_private(void **state)
+{
+    (void)state;
+    const char *script = project_path("tests/harness/data/fork_read_file.py");
+    const char *args[] = {"--mode", "both", "--inject", "region", "--python", PY, script, NULL};
+    json_t *ex, *fk;
+    json_int_t m = both_engines(args, &ex, &fk);
+    assert_true(m > 10);
+    assert_int_equal(engine_count(fk, "forked"), 2 * m);
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(fk, "trials"), i, t) {
+        if (strcmp(harness_str(t, "class"), "ok") != 0)
+            fail_msg("point %lld (%s): %s", (long long)json_integer_value(json_object_get(t, "point")),
+                     harness_str(t, "mode"), harness_str(t, "signature"));
+    }
+    expect_same_findings("reading a file", ex, fk);
+    json_decref(ex);
+    json_decref(fk);
+}
+
+/* The compiler scenario's points are in the parse of its own file: the
+ * server must reach them all, and agree with exec at each. */
+static void test_compiler_scenario_equivalence(void **state)
+{
+    (void)state;
+    const char *script = project_path("scenarios/compiler/compile_nomemory.py");
+    const char *args[] = {"--mode", "oneshot", "--stride", "10", "--inject",
+                          "site=_PyRun_SimpleFileObject", "--python", PY, script, NULL};
+    json_t *ex, *fk;
+    json_int_t m = both_engines(args, &ex, &fk);
+    assert_true(m > 1000);
+    assert_true(engine_count(fk, "forked") >= m / 10);
+    assert_true(engine_count(fk, "exec_other") <= 2);
+    expect_same_findings("compiler scenario, every 10th point", ex, fk);
     json_decref(ex);
     json_decref(fk);
 }
@@ -136,10 +188,8 @@ static void test_threads_fall_back_to_exec(void **state)
     (void)state;
     const char *script = project_path("tests/harness/data/fork_threads.py");
     const char *args[] = {"--inject", "region", "--python", PY, script, NULL};
-    json_t *ex = sweep("exec", args);
-    json_t *fk = sweep("fork", args);
-    json_int_t m = json_integer_value(
-        json_object_get(json_array_get(json_object_get(fk, "targets"), 0), "allocations"));
+    json_t *ex, *fk;
+    json_int_t m = both_engines(args, &ex, &fk);
     assert_true(m > 5);
     assert_int_equal(engine_count(fk, "forked"), 0);
     assert_int_equal(engine_count(fk, "exec_threads"), m);
@@ -190,6 +240,8 @@ int main(void)
         cmocka_unit_test(test_forked_segfault_replays),
         cmocka_unit_test(test_threads_fall_back_to_exec),
         cmocka_unit_test(test_region_equivalence),
+        cmocka_unit_test(test_file_offsets_private),
+        cmocka_unit_test(test_compiler_scenario_equivalence),
         cmocka_unit_test(test_startup_sweep_equivalence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
