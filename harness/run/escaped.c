@@ -37,7 +37,7 @@ void pf_escaped_kill(const char *marker)
 
 void pf_escaped_kill_detached(const char *marker, const pid_t *live, size_t nlive)
 {
-    struct pf_procenv_query q = {.entry = marker, .parent = getpid(), .other_session = 1,
-                                 .exclude = live, .nexclude = nlive};
+    struct pf_procenv_query q = {.entry = marker, .parent = getpid(), .exclude = live,
+                                 .nexclude = nlive, .outside_excluded_groups = 1};
     kill_all(&q);
 }

@@ -12,11 +12,12 @@
  * children, re-parented to us in turn, go too. Call after the group is
  * reaped. Thread-safe: other trials' processes carry other markers. */
 void pf_escaped_kill(const char *marker);
-/* The same for the processes re-parented to us that carry MARKER in a
- * session other than ours, the NLIVE of LIVE aside: for a marker that
- * other live processes of ours share (a fork server's, which the server
- * and its trials carry), only what a finished trial set loose with
- * setsid. */
+/* The same for the processes re-parented to us that carry MARKER, the
+ * NLIVE of LIVE aside and the members of the process groups they lead:
+ * for a marker that other live processes of ours share (a fork server's,
+ * which the server and its trials carry), what a trial set loose in a
+ * session (setsid) or a process group (setpgid) of its own. What is left
+ * in a live trial's group is that trial's, and goes with it. */
 void pf_escaped_kill_detached(const char *marker, const pid_t *live, size_t nlive);
 
 #endif

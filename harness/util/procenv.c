@@ -49,9 +49,9 @@ static char *slurp(long pid, const char *name, size_t *len)
     return buf;
 }
 
-/* The parent, session and state of PID; -1 when it is gone. One read into
- * the stack: called for every process at every trial's end. */
-static int stat_of(long pid, pid_t *ppid, pid_t *session, char *state)
+/* The parent, process group and state of PID; -1 when it is gone. One
+ * read into the stack: called for every child at every trial's end. */
+static int stat_of(long pid, pid_t *ppid, pid_t *pgrp, char *state)
 {
     char path[64], text[1024];
     snprintf(path, sizeof path, "/proc/%ld/stat", pid);
@@ -64,10 +64,10 @@ static int stat_of(long pid, pid_t *ppid, pid_t *session, char *state)
         return -1;
     text[n] = '\0';
     char *close_paren = strrchr(text, ')');
-    long pp = 0, group = 0, sid = 0;
-    int ok = close_paren && sscanf(close_paren + 1, " %c %ld %ld %ld", state, &pp, &group, &sid) == 4;
+    long pp = 0, group = 0;
+    int ok = close_paren && sscanf(close_paren + 1, " %c %ld %ld", state, &pp, &group) == 3;
     *ppid = (pid_t)pp;
-    *session = (pid_t)sid;
+    *pgrp = (pid_t)group;
     return ok ? 0 : -1;
 }
 
@@ -101,14 +101,16 @@ static int process_matches(long pid, long self, const struct pf_procenv_query *q
     for (size_t i = 0; i < q->nexclude; i++)
         if (q->exclude[i] == (pid_t)pid)
             return 0;
-    pid_t ppid, session;
+    pid_t ppid, pgrp;
     char state;
-    if (pid == self || stat_of(pid, &ppid, &session, &state) < 0 || state == 'Z')
+    if (pid == self || stat_of(pid, &ppid, &pgrp, &state) < 0 || state == 'Z')
         return 0;
     if (q->parent && ppid != q->parent)
         return 0;
-    if (q->other_session && session == getsid(0))
-        return 0;
+    if (q->outside_excluded_groups)
+        for (size_t i = 0; i < q->nexclude; i++)
+            if (q->exclude[i] == pgrp)
+                return 0;
     return env_matches(pid, q);
 }
 

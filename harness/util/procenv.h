@@ -10,9 +10,9 @@ struct pf_procenv_query {
     const char *entry;  /* an exact "NAME=value" entry, or NULL */
     const char *value_prefix; /* or: any entry whose value starts with this */
     pid_t parent;       /* only children of this pid; 0: any parent */
-    int other_session;  /* only those in a session other than ours */
     const pid_t *exclude; /* never these NEXCLUDE processes */
     size_t nexclude;
+    int outside_excluded_groups; /* nor a member of a group one of them leads */
 };
 
 /* Fills PIDS (at most MAX) with the live (not zombie) processes matching

@@ -188,9 +188,11 @@ static void test_python_new_session(void **state)
  * ends, not at the sweep's end: at -j 2, never more than a few are alive
  * at once (one per trial in flight, one of the server's) while every
  * trial, 30 or more, starts one; and none is left after. */
-static void test_fork_trials_set_loose(void **state)
+/* 100 forked trials each leave a shell behind, detached by DETACH (a
+ * Python statement run in the shell's process before its exec): each is
+ * killed when its trial ends, not all at the sweep's end. */
+static void check_fork_trials_set_loose(const char *detach)
 {
-    (void)state;
     char mark[128], code[512];
     make_mark(mark, sizeof mark, "fork");
     /* the points are a region's, each failure caught, so that every
@@ -204,8 +206,8 @@ static void test_fork_trials_set_loose(void **state)
              "        except MemoryError:\n"
              "            pass\n"
              "if os.fork() == 0:\n"
-             "    os.setsid()\n"
-             "    os.execv('/bin/sh', ['sh', '-c', 'sleep 1000; :', '%s'])\n", mark);
+             "    %s\n"
+             "    os.execv('/bin/sh', ['sh', '-c', 'sleep 1000; :', '%s'])\n", detach, mark);
     char out[4200];
     snprintf(out, sizeof out, "%s", harness_tmpdir());
     const char *args[] = {"sweep", "-q", "-j", "2", "--engine", "fork", "--mode", "oneshot",
@@ -227,7 +229,7 @@ static void test_fork_trials_set_loose(void **state)
         nanosleep(&gap, NULL);
     }
     int left = marked(mark, NULL, 1);
-    printf("at most %d set loose at once, %d left\n", most, left);
+    printf("%s: at most %d set loose at once, %d left\n", detach, most, left);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) <= 1);
     char path[4300];
     snprintf(path, sizeof path, "%s/results.json", out);
@@ -239,6 +241,19 @@ static void test_fork_trials_set_loose(void **state)
     assert_true(most >= 1);
     assert_true(most <= 5);
     assert_int_equal(left, 0);
+}
+
+static void test_fork_trials_set_loose(void **state)
+{
+    (void)state;
+    check_fork_trials_set_loose("os.setsid()");
+}
+
+/* in our session still, but out of the trial's process group */
+static void test_fork_trials_leave_group(void **state)
+{
+    (void)state;
+    check_fork_trials_set_loose("os.setpgid(0, 0)");
 }
 
 static void test_ctrl_c(void **state)
@@ -289,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_thousand_trials),
         cmocka_unit_test(test_python_new_session),
         cmocka_unit_test(test_fork_trials_set_loose),
+        cmocka_unit_test(test_fork_trials_leave_group),
         cmocka_unit_test(test_ctrl_c),
         cmocka_unit_test(test_sigkill),
     };
