@@ -4,22 +4,24 @@
 # of the crash signatures (classes other than ok and error) and of every
 # signature that --plan all finds. Prints figures and ratios; asserts
 # nothing. PY=... picks the interpreter (default: build/cpython's
-# 3.11-patched when built, else /usr/bin/python3.11); PLANS=... the plans.
+# 3.11-patched when built, else /usr/bin/python3.11); PLANS=... the plans
+# (PLAN+data: that plan with --inject sites-data).
 set -eu
 . "$(dirname "$0")/harness_lib.bash"
 
 if [ -x "$ROOT/build/cpython/3.11-patched/python" ] && [ "${PY_SET:-}" = "" ]; then
     PY=$ROOT/build/cpython/3.11-patched/python
 fi
-PLANS=${PLANS:-"sites sites:log sites:4"}
+PLANS=${PLANS:-"sites sites:log sites:4 sites+data"}
 MODE=${MODE:-both}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-sweep() { # $1 = plan, $2 = out dir; prints the wall time
-    local t0 t1
+sweep() { # $1 = plan (PLAN+data: with --inject sites-data), $2 = out dir; prints the wall time
+    local t0 t1 plan=${1%+data} inject=()
+    [ "$plan" = "$1" ] || inject=(--inject sites-data)
     t0=$(now)
-    "$PYFAULT" sweep -q --mode "$MODE" --plan "$1" --out "$2" -- "$PY" -c pass >/dev/null || [ $? -eq 1 ]
+    "$PYFAULT" sweep -q --mode "$MODE" --plan "$plan" "${inject[@]}" --out "$2" -- "$PY" -c pass >/dev/null || [ $? -eq 1 ]
     t1=$(now)
     elapsed "$t0" "$t1"
 }

@@ -67,7 +67,8 @@ _pyfault()
     --accept | --want) _pyfault_list "$cur" "$(_pyfault_classes "$prog")"; return ;;
     --inject)
         _pyfault_list "$cur" "count nth= from= range= every= random= seed= min-size= site=
-            skip-site= dso= region layer=pymem layer=libc layer=all log= log-max= junk trap"
+            skip-site= dso= region layer=pymem layer=libc layer=all log= log-max= junk trap
+            sites-py sites-data"
         return ;;
     --interp)
         if [[ $cur == *=* ]]; then

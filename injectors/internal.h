@@ -46,6 +46,24 @@ static inline void pf_guard_leave(void) { pf_guard_depth--; }
 extern __thread int pf_region_depth PF_HIDDEN;
 static inline bool pf_in_region(void) { return pf_region_depth > 0; }
 
+/* FNV-1a of a string: an object's name in a site key. */
+static inline uint64_t pf_hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* Mixes V into the key H. */
+static inline uint64_t pf_hash_mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdull;
+}
+
 /* ---- the parsed spec (config.c, a leaf) --------------------------------- */
 /* The parsed spec; valid once pf_ensure_init() has returned. */
 extern struct pyfault_spec pf_spec PF_HIDDEN;
@@ -227,6 +245,21 @@ struct pf_symindex {
  * Allocation-free. */
 int pf_symindex_build(struct pf_symindex *ix, const Elf64_Sym *syms, size_t nsyms,
                       size_t strs_len) PF_HIDDEN;
+/* Builds IX over the defined data symbols (STT_OBJECT, sized) of SYMS,
+ * as pf_symindex_build does over functions. */
+int pf_symindex_build_data(struct pf_symindex *ix, const Elf64_Sym *syms, size_t nsyms,
+                           size_t strs_len) PF_HIDDEN;
+/* Does an indexed symbol start at REL? Pure. */
+bool pf_symindex_starts(const struct pf_symindex *ix, const Elf64_Sym *syms,
+                        uint64_t rel) PF_HIDDEN;
+/* Is ADDR the first byte of a data symbol of a loaded object (its
+ * .symtab, or its debug file's found by build id)? Then *OBJ is a hash of
+ * the object's path and *REL ADDR less its load bias. Allocation-free. */
+bool pf_symtab_data_start(uintptr_t addr, uint64_t *obj, uintptr_t *rel) PF_HIDDEN;
+/* sites-data: a hash of the static objects the frames of the current
+ * stack hold in callee-saved registers (sitedata.c); 0 for none. Skips
+ * the shim's own frames. Allocation-free. */
+uint64_t pf_sitedata_context(int depth) PF_HIDDEN;
 /* The table index of the first function symbol, in table order, whose
  * [st_value, st_value + max(st_size, 1)) holds REL; -1 when none does.
  * Pure. */

@@ -100,6 +100,11 @@ extern "C" {
  *                    3.13): one C path run by many Python lines is many
  *                    sites. Opt-in: more sites, a slower counting run.
  *                    The failure's fail_key follows the same flag
+ *   sites-data       a key also holds the static objects its frames work
+ *                    on: callee-saved registers pointing at the first byte
+ *                    of a data symbol (.symtab, or the debug file's by
+ *                    build id). Tells apart the passes of a loop over
+ *                    static types; more sites. fail_key follows the flag
  *   fork-fd=FD       serve forks on descriptor FD (pyfault sweep --engine
  *                    fork; "The fork server" below). A spec token and not
  *                    a variable of its own: one more environment variable
@@ -161,6 +166,7 @@ struct pyfault_spec {
     uint8_t sites_depth;                /* sites-depth= */
     uint8_t sites_pow2;                 /* the sites-pow2 flag */
     uint8_t sites_py;                   /* the sites-py flag */
+    uint8_t sites_data;                 /* the sites-data flag */
     uint64_t sites_k;                   /* sites-k= */
     int32_t fork_fd;                    /* fork-fd=; -1 = no fork server */
     char site[PYFAULT_SYMBOL_MAX];      /* "" = no filter */

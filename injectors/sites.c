@@ -69,21 +69,6 @@ void pf_sites_after_fork(void)
     pf_sites_on = 0;
 }
 
-static uint64_t fnv_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-    return h * 0xff51afd7ed558ccdull;
-}
 
 struct normalise {
     const uintptr_t *ips;
@@ -107,8 +92,8 @@ static int visit_object(struct dl_phdr_info *info, size_t size, void *data)
             if (v->ips[f] - 1 < lo || v->ips[f] - 1 >= hi)
                 continue;
             if (!name) /* the executable is "" to the loader: fine as a name */
-                name = fnv_str(info->dlpi_name ? info->dlpi_name : "") | 1;
-            v->out[f] = mix(name, v->ips[f] - info->dlpi_addr);
+                name = pf_hash_str(info->dlpi_name ? info->dlpi_name : "") | 1;
+            v->out[f] = pf_hash_mix(name, v->ips[f] - info->dlpi_addr);
         }
     }
     return 0;
@@ -146,9 +131,11 @@ static uint64_t key_of(const uintptr_t *ips, int n, const char *pyfile, uint32_t
     dl_iterate_phdr(visit_object, &v);
     uint64_t h = 0x243f6a8885a308d3ull;
     for (int f = 0; f < n; f++)
-        h = mix(h, norm[f]);
+        h = pf_hash_mix(h, norm[f]);
     if (pf_spec.sites_py && pyfile[0]) /* one C path serves many Python lines */
-        h = mix(mix(h, fnv_str(pyfile)), pyline);
+        h = pf_hash_mix(pf_hash_mix(h, pf_hash_str(pyfile)), pyline);
+    if (pf_spec.sites_data) /* one C path serves many static objects */
+        h = pf_hash_mix(h, pf_sitedata_context(pf_spec.sites_depth));
     return h ? h : 1;
 }
 

@@ -291,6 +291,10 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
             out->sites_py = 1;
             return 0;
         }
+        if (key_is(key, "sites-data")) {
+            out->sites_data = 1;
+            return 0;
+        }
         put_error(err, errlen, "unknown flag (or a key without '=value')", tok);
         return -1;
     }

@@ -18,6 +18,12 @@ static bool is_indexed(const Elf64_Sym *s, size_t strs_len)
            s->st_name < strs_len;
 }
 
+static bool is_data(const Elf64_Sym *s, size_t strs_len)
+{
+    return ELF64_ST_TYPE(s->st_info) == STT_OBJECT && s->st_shndx != SHN_UNDEF &&
+           s->st_size > 0 && s->st_name < strs_len;
+}
+
 static uint64_t end_of(const Elf64_Sym *s)
 {
     return s->st_value + (s->st_size ? s->st_size : 1);
@@ -60,13 +66,14 @@ static void heapsort_by_address(const Elf64_Sym *syms, uint32_t *v, size_t n)
     }
 }
 
-int pf_symindex_build(struct pf_symindex *ix, const Elf64_Sym *syms, size_t nsyms,
-                      size_t strs_len)
+/* Builds IX over the symbols WANTED picks. */
+static int build(struct pf_symindex *ix, const Elf64_Sym *syms, size_t nsyms, size_t strs_len,
+                 bool (*wanted)(const Elf64_Sym *, size_t))
 {
     ix->n = 0;
     size_t n = 0;
     for (size_t i = 0; i < nsyms && i <= UINT32_MAX; i++)
-        n += is_indexed(&syms[i], strs_len);
+        n += wanted(&syms[i], strs_len);
     if (n == 0)
         return -1;
     size_t bytes = n * (sizeof(uint32_t) + sizeof(uint64_t));
@@ -77,7 +84,7 @@ int pf_symindex_build(struct pf_symindex *ix, const Elf64_Sym *syms, size_t nsym
     uint32_t *order = (uint32_t *)(reach + n);
     size_t k = 0;
     for (size_t i = 0; i < nsyms && i <= UINT32_MAX; i++)
-        if (is_indexed(&syms[i], strs_len))
+        if (wanted(&syms[i], strs_len))
             order[k++] = (uint32_t)i;
     heapsort_by_address(syms, order, n);
     uint64_t far = 0;
@@ -91,6 +98,31 @@ int pf_symindex_build(struct pf_symindex *ix, const Elf64_Sym *syms, size_t nsym
     ix->n = n;
     ix->bytes = bytes;
     return 0;
+}
+
+int pf_symindex_build(struct pf_symindex *ix, const Elf64_Sym *syms, size_t nsyms,
+                      size_t strs_len)
+{
+    return build(ix, syms, nsyms, strs_len, is_indexed);
+}
+
+int pf_symindex_build_data(struct pf_symindex *ix, const Elf64_Sym *syms, size_t nsyms,
+                           size_t strs_len)
+{
+    return build(ix, syms, nsyms, strs_len, is_data);
+}
+
+bool pf_symindex_starts(const struct pf_symindex *ix, const Elf64_Sym *syms, uint64_t rel)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (syms[ix->order[mid]].st_value < rel)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ix->n && syms[ix->order[lo]].st_value == rel;
 }
 
 long pf_symtab_walk(const Elf64_Sym *syms, size_t nsyms, size_t strs_len, uint64_t rel)

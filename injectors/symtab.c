@@ -32,6 +32,11 @@ struct image {
     const char *strs;
     size_t strs_len;
     struct pf_symindex ix; /* n == 0: not built, the table is walked */
+    bool full;             /* the table is .symtab, not .dynsym */
+    /* sites-data: the data symbols, from .symtab or the debug file's */
+    const Elf64_Sym *dsyms;
+    struct pf_symindex dix; /* n == 0: none */
+    uint64_t path_hash;
 };
 
 static struct image images[PF_IMAGES];
@@ -58,11 +63,89 @@ static int find_symbols(struct image *im)
     if (best->sh_offset + best->sh_size > im->len ||
         str->sh_offset + str->sh_size > im->len)
         return -1;
+    im->full = best->sh_type == SHT_SYMTAB;
     im->syms = (const Elf64_Sym *)(im->map + best->sh_offset);
     im->nsyms = best->sh_size / sizeof(Elf64_Sym);
     im->strs = (const char *)(im->map + str->sh_offset);
     im->strs_len = str->sh_size;
     return 0;
+}
+
+/* The file PATH mapped read-only into *MAP, *LEN; false when unreadable. */
+static bool map_file(const char *path, const uint8_t **map, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return false;
+    *map = m;
+    *len = (size_t)st.st_size;
+    return true;
+}
+
+/* "/usr/lib/debug/.build-id/xx/rest.debug" for IM's build id into OUT;
+ * false when it has none. */
+static bool debug_file_of(const struct image *im, char *out, size_t outlen)
+{
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)im->map;
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(im->map + eh->e_shoff);
+    static const char hex[] = "0123456789abcdef", prefix[] = "/usr/lib/debug/.build-id/";
+    for (int i = 0; i < eh->e_shnum; i++) {
+        if (sh[i].sh_type != SHT_NOTE || sh[i].sh_offset + sh[i].sh_size > im->len)
+            continue;
+        const uint8_t *p = im->map + sh[i].sh_offset, *end = p + sh[i].sh_size;
+        while (p + sizeof(Elf64_Nhdr) <= end) {
+            const Elf64_Nhdr *nh = (const Elf64_Nhdr *)p;
+            const uint8_t *name = p + sizeof *nh;
+            const uint8_t *desc = name + ((nh->n_namesz + 3) & ~3u);
+            p = desc + ((nh->n_descsz + 3) & ~3u);
+            if (p > end)
+                break;
+            if (nh->n_type != NT_GNU_BUILD_ID || nh->n_namesz != 4 ||
+                memcmp(name, "GNU", 4) != 0 || nh->n_descsz < 2 ||
+                sizeof prefix + 2 * nh->n_descsz + 8 > outlen)
+                continue;
+            size_t at = sizeof prefix - 1;
+            memcpy(out, prefix, at);
+            for (uint32_t b = 0; b < nh->n_descsz; b++) {
+                out[at++] = hex[desc[b] >> 4];
+                out[at++] = hex[desc[b] & 15];
+                if (b == 0)
+                    out[at++] = '/';
+            }
+            memcpy(out + at, ".debug", sizeof ".debug");
+            return true;
+        }
+    }
+    return false;
+}
+
+/* sites-data: IM's data symbols, from its own .symtab or, stripped, from
+ * its debug file (python3.11-dbg's, for Debian's python3.11). */
+static void load_data_symbols(struct image *im)
+{
+    im->path_hash = pf_hash_str(im->path);
+    struct image dbg = {0};
+    const struct image *from = im;
+    char path[PYFAULT_PATH_MAX];
+    if (!im->full) {
+        if (!debug_file_of(im, path, sizeof path) || !map_file(path, &dbg.map, &dbg.len))
+            return;
+        if (find_symbols(&dbg) < 0 || !dbg.full) {
+            munmap((void *)dbg.map, dbg.len);
+            return;
+        }
+        from = &dbg; /* kept mapped: the index points into it */
+    }
+    im->dsyms = from->syms;
+    (void)pf_symindex_build_data(&im->dix, from->syms, from->nsyms, from->strs_len);
 }
 
 static void load_image(struct image *im, const char *path)
@@ -72,25 +155,20 @@ static void load_image(struct image *im, const char *path)
         plen = sizeof im->path - 1;
     memcpy(im->path, path, plen);
     im->path[plen] = '\0';
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
-        if (fd >= 0)
-            close(fd);
-        return;
-    }
-    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED)
+    const uint8_t *map;
+    size_t len;
+    if (!map_file(path, &map, &len))
         return;
     im->map = map;
-    im->len = (size_t)st.st_size;
+    im->len = len;
     if (find_symbols(im) < 0) {
-        munmap(map, im->len);
+        munmap((void *)map, im->len);
         im->map = NULL;
         return;
     }
     (void)pf_symindex_build(&im->ix, im->syms, im->nsyms, im->strs_len);
+    if (pf_spec.sites_data)
+        load_data_symbols(im);
 }
 
 /* The cached image of PATH, loading it on first use; NULL if unusable. */
@@ -246,4 +324,18 @@ static int prepare_object(struct dl_phdr_info *info, size_t size, void *data)
 void pf_symtab_prepare(void)
 {
     dl_iterate_phdr(prepare_object, NULL);
+}
+
+bool pf_symtab_data_start(uintptr_t addr, uint64_t *obj, uintptr_t *rel)
+{
+    struct dl_find_object found;
+    if (_dl_find_object((void *)addr, &found) != 0 || !found.dlfo_link_map)
+        return false;
+    const struct link_map *lm = found.dlfo_link_map;
+    struct image *im = image_for(object_path(lm->l_name));
+    if (!im || im->dix.n == 0 || !pf_symindex_starts(&im->dix, im->dsyms, addr - lm->l_addr))
+        return false;
+    *obj = im->path_hash;
+    *rel = addr - lm->l_addr;
+    return true;
 }

@@ -50,19 +50,6 @@ static json_int_t engine_count(json_t *j, const char *key)
     return json_integer_value(json_object_get(engine_of(j), key));
 }
 
-/* Does FINDINGS hold one with F's class and signature? */
-static int has_finding(json_t *findings, json_t *f)
-{
-    size_t i;
-    json_t *g;
-    json_array_foreach(findings, i, g) {
-        if (strcmp(harness_str(g, "class"), harness_str(f, "class")) == 0 &&
-            strcmp(harness_str(g, "signature"), harness_str(f, "signature")) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 /* The two runs' findings are the same set; prints the per-point agreement
  * (trials at the same point and mode with the same class and signature). */
 static void expect_same_findings(const char *what, json_t *ex, json_t *fk)
@@ -71,11 +58,11 @@ static void expect_same_findings(const char *what, json_t *ex, json_t *fk)
     size_t i;
     json_t *f;
     json_array_foreach(fe, i, f) {
-        if (!has_finding(ff, f))
+        if (!harness_has_finding(ff, f))
             fail_msg("%s: the fork engine missed %s", what, harness_str(f, "signature"));
     }
     json_array_foreach(ff, i, f) {
-        if (!has_finding(fe, f))
+        if (!harness_has_finding(fe, f))
             fail_msg("%s: the fork engine alone found %s", what, harness_str(f, "signature"));
     }
     json_t *te = json_object_get(ex, "trials"), *tf = json_object_get(fk, "trials");

@@ -149,3 +149,15 @@ void harness_expect_usage_error(const char *const *args, const char *want)
     assert_int_equal(r.out_len, 0);
     proc_result_free(&r);
 }
+
+int harness_has_finding(json_t *findings, json_t *f)
+{
+    size_t i;
+    json_t *g;
+    json_array_foreach(findings, i, g) {
+        if (strcmp(harness_str(g, "class"), harness_str(f, "class")) == 0 &&
+            strcmp(harness_str(g, "signature"), harness_str(f, "signature")) == 0)
+            return 1;
+    }
+    return 0;
+}

@@ -33,6 +33,8 @@ const char *harness_tmpdir(void);
 int harness_count_files(const char *dir);
 /* The string member KEY of O, or "" when absent. */
 const char *harness_str(json_t *o, const char *key);
+/* Does the array FINDINGS hold one with F's class and signature? */
+int harness_has_finding(json_t *findings, json_t *f);
 /* True when stderr text ERR is exactly one non-empty line starting with
  * "pyfault". */
 int harness_one_line(const char *err);

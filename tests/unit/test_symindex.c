@@ -143,6 +143,53 @@ static void test_python_debug_symtab(void **state)
     assert_true(best > 5000);
 }
 
+/* The reference for data starts: does a sized data symbol start at REL? */
+static bool data_starts_walk(const struct table *t, uint64_t rel)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        const Elf64_Sym *s = &t->syms[i];
+        if (ELF64_ST_TYPE(s->st_info) == STT_OBJECT && s->st_shndx != SHN_UNDEF &&
+            s->st_size > 0 && s->st_name < t->strs_len && s->st_value == rel)
+            return true;
+    }
+    return false;
+}
+
+/* The data index against the walk at every data symbol's first byte, the
+ * byte after and every function's first byte; returns the data symbols. */
+static size_t compare_data(const char *path)
+{
+    struct table t;
+    if (read_table(path, &t) < 0)
+        fail_msg("%s: no symbol table", path);
+    struct pf_symindex ix;
+    assert_int_equal(pf_symindex_build_data(&ix, t.syms, t.n, t.strs_len), 0);
+    size_t probed = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        const Elf64_Sym *s = &t.syms[i];
+        int type = ELF64_ST_TYPE(s->st_info);
+        if ((type != STT_OBJECT && type != STT_FUNC) || s->st_shndx == SHN_UNDEF)
+            continue;
+        uint64_t at[] = {s->st_value, s->st_value + 1};
+        for (size_t k = 0; k < 2; k++) {
+            bool want = data_starts_walk(&t, at[k]);
+            if (pf_symindex_starts(&ix, t.syms, at[k]) != want)
+                fail_msg("%s at 0x%llx: index %d, walk %d", path, (unsigned long long)at[k],
+                         !want, want);
+        }
+        probed += type == STT_OBJECT && s->st_size > 0;
+    }
+    free(t.syms);
+    return probed;
+}
+
+static void test_data_starts(void **state)
+{
+    (void)state;
+    assert_true(compare_data("/proc/self/exe") > 5);
+    assert_true(compare_data("/lib/x86_64-linux-gnu/libc.so.6") > 20);
+}
+
 static void test_empty_table(void **state)
 {
     (void)state;
@@ -158,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_own_symtab),
         cmocka_unit_test(test_libc_dynsym),
         cmocka_unit_test(test_python_debug_symtab),
+        cmocka_unit_test(test_data_starts),
         cmocka_unit_test(test_empty_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
