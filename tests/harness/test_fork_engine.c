@@ -28,16 +28,8 @@
 /* "pyfault sweep --engine ENGINE ARGS..." -> results.json */
 static json_t *sweep(const char *engine, const char *const *args)
 {
-    const char *full[40] = {"--engine", engine, "-q"};
-    int n = 3;
-    for (int i = 0; args[i]; i++)
-        full[n++] = args[i];
-    full[n] = NULL;
-    int status;
-    json_t *j = harness_sweep_json(full, &status);
-    if (status > 1)
-        fail_msg("sweep --engine %s: status %d", engine, status);
-    return j;
+    const char *head[] = {"--engine", engine, NULL};
+    return harness_sweep_with(head, args);
 }
 
 static json_t *engine_of(json_t *j)

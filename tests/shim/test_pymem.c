@@ -18,6 +18,7 @@
 #include "jsonlog.h"
 #include "proc.h"
 #include "shimrun.h"
+#include "pyrun.h"
 
 #define SYSTEM_PYTHON "/usr/bin/python3.11"
 
@@ -28,31 +29,6 @@ static const char *const interpreters[] = {
     "build/cpython/3.13-vanilla/python",
 };
 
-/* Runs PY ARGS under the shim with SPEC and EXTRA ("NAME=value", NULL
- * terminated, may be NULL). */
-static void run_py(const char *py, const char *spec, const char *const *extra,
-                   const char *const *args, struct proc_result *r)
-{
-    char *argv[16];
-    int n = 0;
-    argv[n++] = (char *)py;
-    for (int i = 0; args[i] && n < 15; i++)
-        argv[n++] = (char *)args[i];
-    argv[n] = NULL;
-    char *env[16];
-    int e = 0;
-    env[e++] = "PYTHONHASHSEED=0";
-    env[e++] = "PYTHONMALLOC=";
-    env[e++] = (char *)fmt("PYTHONPATH=%s", project_path("scenarios/lib"));
-    env[e++] = (char *)fmt("LD_PRELOAD=%s", shim_path());
-    env[e++] = (char *)fmt("PYFAULT=%s", spec ? spec : "");
-    for (int i = 0; extra && extra[i] && e < 15; i++)
-        env[e++] = (char *)extra[i];
-    env[e] = NULL;
-    if (proc_run(argv, env, r) != 0)
-        fail_msg("cannot run %s", py);
-}
-
 static const char *const report_args[] = {
     "-c", "import pyfault; print(pyfault.layer(), pyfault.pymem_hooked(), pyfault.allocations())",
     NULL};
@@ -62,19 +38,19 @@ static void test_layer_chosen_by_process(void **state)
 {
     (void)state;
     struct proc_result r;
-    run_py(SYSTEM_PYTHON, "count", NULL, report_args, &r);
+    pyrun(SYSTEM_PYTHON, "count", NULL, report_args, &r);
     assert_int_equal(r.exit_code, 0);
     assert_memory_equal(r.out, "pymem True ", 11);
     proc_result_free(&r);
-    run_py(SYSTEM_PYTHON, "layer=libc", NULL, report_args, &r);
+    pyrun(SYSTEM_PYTHON, "layer=libc", NULL, report_args, &r);
     assert_int_equal(r.exit_code, 0);
     assert_memory_equal(r.out, "libc None ", 10);
     proc_result_free(&r);
-    run_py(SYSTEM_PYTHON, "layer=all", NULL, report_args, &r);
+    pyrun(SYSTEM_PYTHON, "layer=all", NULL, report_args, &r);
     assert_int_equal(r.exit_code, 0);
     assert_memory_equal(r.out, "all True ", 9);
     proc_result_free(&r);
-    run_py(SYSTEM_PYTHON, "layer=bogus", NULL, report_args, &r);
+    pyrun(SYSTEM_PYTHON, "layer=bogus", NULL, report_args, &r);
     assert_int_equal(r.exit_code, 2);
     assert_non_null(strstr(r.err, "'layer=bogus'"));
     proc_result_free(&r);
@@ -120,7 +96,7 @@ static void test_hooks_survive_startup(void **state)
         tried++;
         for (size_t k = 0; k < sizeof envs / sizeof *envs; k++) {
             struct proc_result r;
-            run_py(py, "count", envs[k], report_args, &r);
+            pyrun(py, "count", envs[k], report_args, &r);
             if (r.exit_code != 0 || strncmp(r.out, "pymem True ", 11) != 0)
                 fail_msg("%s with %s: exit %d, signal %d, printed '%s' %s", interpreters[i],
                          envs[k][0] ? envs[k][0] : "(nothing)", r.exit_code, r.signal, r.out, r.err);
@@ -134,7 +110,7 @@ static void test_hooks_survive_startup(void **state)
         args[3] = project_path("scenarios/lib");
         static const char *const debug_env[] = {"PYTHONMALLOC=debug", NULL};
         struct proc_result r;
-        run_py(py, "count", debug_env, args, &r);
+        pyrun(py, "count", debug_env, args, &r);
         assert_int_equal(r.exit_code, 0);
         assert_string_equal(r.out, "True\n");
         proc_result_free(&r);
@@ -150,7 +126,7 @@ static long long count_under(const char *spec, const char *const *extra, const c
     char path[] = "/tmp/pyfault-test-pymem-XXXXXX";
     close(mkstemp(path));
     struct proc_result r;
-    run_py(SYSTEM_PYTHON, fmt("%s,log=%s", spec, path), extra, args, &r);
+    pyrun(SYSTEM_PYTHON, fmt("%s,log=%s", spec, path), extra, args, &r);
     assert_int_equal(r.exit_code, 0);
     proc_result_free(&r);
     json_t *log = jsonlog_load(path);
@@ -192,7 +168,7 @@ static void test_failure_names_the_domain(void **state)
     close(mkstemp(path));
     const char *args[] = {"-c", "import pyfault\npyfault.set_nomemory(0)\nx = [object() for i in range(3)]", NULL};
     struct proc_result r;
-    run_py(SYSTEM_PYTHON, fmt("count,log=%s", path), NULL, args, &r);
+    pyrun(SYSTEM_PYTHON, fmt("count,log=%s", path), NULL, args, &r);
     assert_int_equal(r.exit_code, 1);
     assert_non_null(strstr(r.err, "MemoryError"));
     proc_result_free(&r);
@@ -214,11 +190,11 @@ static void test_junk_fills_pymalloc_blocks(void **state)
     (void)state;
     const char *args[] = {project_path("scenarios/contextvar/gh132002_str_subclass_name.py"), NULL};
     struct proc_result r;
-    run_py(SYSTEM_PYTHON, "junk", NULL, args, &r);
+    pyrun(SYSTEM_PYTHON, "junk", NULL, args, &r);
     assert_false(r.exited);
     assert_int_equal(r.signal, 11);
     proc_result_free(&r);
-    run_py(SYSTEM_PYTHON, "count", NULL, args, &r);
+    pyrun(SYSTEM_PYTHON, "count", NULL, args, &r);
     assert_true(r.exited);
     assert_int_equal(r.exit_code, 1);
     proc_result_free(&r);

@@ -161,3 +161,19 @@ int harness_has_finding(json_t *findings, json_t *f)
     }
     return 0;
 }
+
+json_t *harness_sweep_with(const char *const *head, const char *const *args)
+{
+    const char *full[64];
+    size_t n = 0;
+    for (size_t i = 0; head[i] && n < 63; i++)
+        full[n++] = head[i];
+    for (size_t i = 0; args[i] && n < 63; i++)
+        full[n++] = args[i];
+    full[n] = NULL;
+    int status;
+    json_t *j = harness_sweep_json(full, &status);
+    if (status > 1)
+        fail_msg("sweep %s ...: status %d", head[0] ? head[0] : "", status);
+    return j;
+}

@@ -21,6 +21,9 @@ json_t *harness_run_json(const char *const *args, int *status, double *wall_s);
  * results.json parsed (a new reference); *STATUS gets the exit status.
  * Fails the test when no results.json was written. */
 json_t *harness_sweep_json(const char *const *args, int *status);
+/* harness_sweep_json of HEAD's words, then ARGS' (each NULL-terminated);
+ * fails the test on an exit status above 1 (findings are 1). */
+json_t *harness_sweep_with(const char *const *head, const char *const *args);
 /* Starts build/pyfault ARGS... (NULL-terminated) in the background, its
  * stdout and stderr on /dev/null, with TMPDIR set to TMPDIR when that is
  * not NULL; returns its pid for the caller to wait for. Fails the test
