@@ -6,10 +6,11 @@
  * (both modes) with `--plan sites:log --inject sites-data`, since plain
  * call sites miss the pass of _PyExc_InitTypes' loop that readies
  * MemoryError (87.5%: bench/plan_sites.sh). Each must reach 95%; the
- * trials saved are printed. The log spacing is for the margin: a failed
- * read of a .pth file corrupts pymalloc's free list, and the crash that
- * follows has another signature for each file read (sites + sites-data
- * found 69 and 70 of 72; sites:log + sites-data 71 of 72). Such a late
+ * trials saved are printed. The log spacing is for the margin: compiling
+ * a .pth file's import line, a failed bytes object makes assemble_init
+ * free twice (gh-151112), and the crash that follows in pymalloc has
+ * another signature for each line compiled (sites + sites-data found 69
+ * and 70 of 72; sites:log + sites-data 71 of 72). Such a late
  * signature also varies from run to run, so it also counts when the
  * plan's trial at one of its points crashed under another (asserted at
  * 92% without that).
