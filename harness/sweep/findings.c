@@ -1,5 +1,6 @@
-/* findings.c: a small string-keyed hash table (FNV-1a, linear probing),
- * and the distinct failure points of each finding (strtab.h). */
+/* findings.c: trials deduplicated by signature (an interned string
+ * table whose index is the finding's), and the distinct failure points of
+ * each finding (strtab.h). */
 #include "findings.h"
 
 #include <inttypes.h>
@@ -10,40 +11,9 @@
 #include "array.h"
 #include "sitekey.h"
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-    return h;
-}
-
 void pf_findings_init(struct pf_findings *f)
 {
     memset(f, 0, sizeof *f);
-}
-
-/* Files every finding of F into the empty SLOTS[0..NSLOTS). */
-static void fill(const struct pf_findings *f, uint32_t *slots, size_t nslots)
-{
-    for (size_t i = 0; i < f->n; i++) {
-        size_t s = fnv1a(f->v[i].signature) & (nslots - 1);
-        while (slots[s])
-            s = (s + 1) & (nslots - 1);
-        slots[s] = (uint32_t)i + 1;
-    }
-}
-
-static int rehash(struct pf_findings *f, size_t nslots)
-{
-    uint32_t *slots = calloc(nslots, sizeof *slots);
-    if (!slots)
-        return -1;
-    fill(f, slots, nslots);
-    free(f->slots);
-    f->slots = slots;
-    f->nslots = nslots;
-    return 0;
 }
 
 /* Workers finish out of order: the example kept is the lowest (target,
@@ -81,39 +51,34 @@ long pf_findings_add(struct pf_findings *f, const char *signature, int cls, int 
                      const char *repro, const char *stderr_tail, unsigned target,
                      uint64_t point, unsigned mode)
 {
-    if ((f->n + 1) * 2 > f->nslots && rehash(f, f->nslots ? f->nslots * 2 : 64) < 0)
-        return -1;
-    size_t s = fnv1a(signature) & (f->nslots - 1);
-    while (f->slots[s]) {
-        struct pf_finding *x = &f->v[f->slots[s] - 1];
-        if (strcmp(x->signature, signature) == 0) {
-            x->count++;
-            if (earlier(target, point, mode, x))
-                set_example(x, repro, stderr_tail, target, point, mode);
-            return (long)(f->slots[s] - 1);
-        }
-        s = (s + 1) & (f->nslots - 1);
+    long i = pf_strtab_find(&f->signatures, signature);
+    if (i >= 0) {
+        struct pf_finding *x = &f->v[i];
+        x->count++;
+        if (earlier(target, point, mode, x))
+            set_example(x, repro, stderr_tail, target, point, mode);
+        return i;
     }
     if (pf_array_reserve(f->v, f->cap, f->n + 1, 32) < 0)
         return -1;
     struct pf_finding *x = &f->v[f->n];
     memset(x, 0, sizeof *x);
-    x->signature = strdup(signature);
     x->repro = strdup(repro ? repro : "");
     x->stderr_tail = strdup(stderr_tail ? stderr_tail : "");
-    if (!x->signature || !x->repro || !x->stderr_tail) {
-        free(x->signature);
+    /* a signature interned is a finding that exists: the last step */
+    i = x->repro && x->stderr_tail ? pf_strtab_intern(&f->signatures, signature) : -1;
+    if (i < 0) {
         free(x->repro);
         free(x->stderr_tail);
         return -1;
     }
+    x->signature = f->signatures.v[i];
     x->cls = cls;
     x->sub = sub;
     x->count = 1;
     x->target = target;
     x->point = point;
     x->mode = mode;
-    f->slots[s] = (uint32_t)f->n + 1;
     return (long)f->n++;
 }
 
@@ -203,39 +168,45 @@ int pf_findings_sort(struct pf_findings *f, int32_t *moved)
         return 0;
     struct pf_finding **order = malloc(f->n * sizeof *order);
     struct pf_finding *v = malloc(f->n * sizeof *v);
-    uint32_t *slots = calloc(f->nslots, sizeof *slots);
-    if (!order || !v || !slots) {
-        free(order);
-        free(v);
-        free(slots);
-        return -1;
-    }
+    struct pf_strtab sigs;
+    pf_strtab_init(&sigs);
+    int rc = -1;
+    if (!order || !v)
+        goto out;
     for (size_t i = 0; i < f->n; i++)
         order[i] = &f->v[i];
     qsort(order, f->n, sizeof *order, example_cmp);
+    /* the table's indices are the findings': interned again in the new
+     * order, before anything moves */
+    for (size_t i = 0; i < f->n; i++)
+        if (pf_strtab_intern(&sigs, order[i]->signature) != (long)i)
+            goto out;
     for (size_t i = 0; i < f->n; i++) {
         moved[order[i] - f->v] = (int32_t)i;
         v[i] = *order[i];
+        v[i].signature = sigs.v[i];
     }
     memcpy(f->v, v, f->n * sizeof *v);
+    pf_strtab_free(&f->signatures);
+    f->signatures = sigs;
+    pf_strtab_init(&sigs);
+    rc = 0;
+out:
+    pf_strtab_free(&sigs);
     free(v);
     free(order);
-    fill(f, slots, f->nslots); /* the old slots named the old indices */
-    free(f->slots);
-    f->slots = slots;
-    return 0;
+    return rc;
 }
 
 void pf_findings_free(struct pf_findings *f)
 {
     for (size_t i = 0; i < f->n; i++) {
         free(f->v[i].sources);
-        free(f->v[i].signature);
         free(f->v[i].repro);
         free(f->v[i].stderr_tail);
     }
     free(f->v);
-    free(f->slots);
+    pf_strtab_free(&f->signatures);
     pf_points_free(&f->points);
     memset(f, 0, sizeof *f);
 }

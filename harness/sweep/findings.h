@@ -9,7 +9,7 @@
 #include "strtab.h"
 
 struct pf_finding {
-    char *signature;
+    const char *signature; /* owned by the table's signatures */
     char *repro;        /* of the first trial (by target, point, mode) */
     char *stderr_tail;  /* of that trial */
     char *sources;      /* of that trial: file:line of the signature's frames (NULL = none) */
@@ -38,8 +38,7 @@ struct pf_points {
 struct pf_findings {
     struct pf_finding *v;
     size_t n, cap;
-    uint32_t *slots;    /* open addressing: index + 1, 0 = empty */
-    size_t nslots;
+    struct pf_strtab signatures; /* string i: v[i]'s signature */
     struct pf_points points; /* every point met (pf_findings_point) */
 };
 

@@ -54,6 +54,16 @@ long pf_strtab_intern(struct pf_strtab *t, const char *s)
     return (long)t->n++;
 }
 
+long pf_strtab_find(const struct pf_strtab *t, const char *s)
+{
+    if (t->nslots == 0)
+        return -1;
+    for (size_t h = fnv1a(s) & (t->nslots - 1); t->slots[h]; h = (h + 1) & (t->nslots - 1))
+        if (strcmp(t->v[t->slots[h] - 1], s) == 0)
+            return (long)t->slots[h] - 1;
+    return -1;
+}
+
 const char *pf_strtab_get(const struct pf_strtab *t, long i)
 {
     return i >= 0 && (size_t)i < t->n ? t->v[i] : "";

@@ -18,6 +18,8 @@ struct pf_strtab {
 void pf_strtab_init(struct pf_strtab *t);
 /* The index of S, added when new. Returns -1 on ENOMEM. */
 long pf_strtab_intern(struct pf_strtab *t, const char *s);
+/* The index of S, or -1 when it is not in the table. */
+long pf_strtab_find(const struct pf_strtab *t, const char *s);
 /* String I, or "" when I is out of range (-1: none). */
 const char *pf_strtab_get(const struct pf_strtab *t, long i);
 /* Frees the table. */
