@@ -91,7 +91,13 @@ static void same_as_unsharded(const char *out)
              "def findings(r): return sorted((f['class'], f['signature'], f['count']) for f in r['findings'])\n"
              "for name, f in (('trials', trials), ('findings', findings),\n"
              "                ('counts', lambda r: r['summary']['counts']), ('complete', lambda r: r['complete'])):\n"
-             "    if f(a) != f(b): sys.exit('merged %%s differ: %%s vs %%s' %% (name, f(a), f(b)))\n"
+             "    if f(a) != f(b):\n"
+             "        if isinstance(f(a), list):\n"
+             "            from collections import Counter\n"
+             "            ca, cb = Counter(map(str, f(a))), Counter(map(str, f(b)))\n"
+             "            sys.exit('merged %%s differ: unsharded only %%s; merged only %%s' %%\n"
+             "                     (name, sorted((ca - cb).elements()), sorted((cb - ca).elements())))\n"
+             "        sys.exit('merged %%s differ: %%s vs %%s' %% (name, f(a), f(b)))\n"
              "print(len(a['trials']), 'trials,', len(a['findings']), 'findings alike')\n"
              "EOF", work, work, out);
     char *same = sh_ok("merged == unsharded", script);
