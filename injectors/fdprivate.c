@@ -16,7 +16,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -84,41 +83,26 @@ void pf_fds_note(void)
     close(dir);
 }
 
-/* "/proc/self/fd/FD" into LINK, without stdio. */
-static void link_of(int fd, char link[32])
+void pf_fds_privatise(void)
 {
-    static const char prefix[] = "/proc/self/fd/";
-    char digits[12];
-    int nd = 0;
-    for (int v = fd; nd == 0 || v > 0; v /= 10)
-        digits[nd++] = (char)('0' + v % 10);
-    memcpy(link, prefix, sizeof prefix - 1);
-    size_t at = sizeof prefix - 1;
-    while (nd > 0)
-        link[at++] = digits[--nd];
-    link[at] = '\0';
-}
-
-int pf_fds_privatise(void)
-{
-    int done = 0;
     for (int i = 0; i < nnoted; i++) {
         const struct noted *e = &noted[i];
         struct stat st;
         /* still the file noted (the trial's own descriptors came later) */
         if (fstat(e->fd, &st) < 0 || st.st_dev != e->dev || st.st_ino != e->ino)
             continue;
-        char link[32];
-        link_of(e->fd, link);
+        struct pf_buf link;
+        link.len = 0;
+        pf_buf_str(&link, "/proc/self/fd/");
+        pf_buf_u64(&link, (uint64_t)e->fd);
+        link.data[link.len] = '\0'; /* pf_buf keeps a byte spare */
         /* the magic link opens the same inode anew, even when unlinked */
-        int fresh = open(link, e->flags | O_CLOEXEC | O_NOCTTY);
+        int fresh = open(link.data, e->flags | O_CLOEXEC | O_NOCTTY);
         if (fresh < 0)
             continue;
         /* the offset noted at the stop: the server may have read on since */
-        if (lseek(fresh, e->pos, SEEK_SET) == e->pos &&
-            dup3(fresh, e->fd, e->cloexec ? O_CLOEXEC : 0) == e->fd)
-            done++;
+        if (lseek(fresh, e->pos, SEEK_SET) == e->pos)
+            dup3(fresh, e->fd, e->cloexec ? O_CLOEXEC : 0);
         close(fresh);
     }
-    return done;
 }

@@ -198,8 +198,8 @@ void pf_forksrv_serve(uint64_t n) PF_HIDDEN;
  * and their offsets (fdprivate.c). */
 void pf_fds_note(void) PF_HIDDEN;
 /* In a forked trial: its own description of each file noted, at the
- * noted offset. Returns how many it gave. */
-int pf_fds_privatise(void) PF_HIDDEN;
+ * noted offset (a file it cannot open again stays shared). */
+void pf_fds_privatise(void) PF_HIDDEN;
 
 /* ---- call stacks and symbols (unwind.c, symtab.c) ---------------------- */
 #define PF_MAX_FRAMES 256

@@ -69,7 +69,6 @@ void pf_sites_after_fork(void)
     pf_sites_on = 0;
 }
 
-
 struct normalise {
     const uintptr_t *ips;
     uint64_t *out; /* per frame: object-relative address mixed with the object */
