@@ -21,7 +21,8 @@
 #                        each distinct call site, which names the same
 #                        allocations whatever the environment shifts),
 #                        sites:log, sites:K or all (sweep --plan)  (sites)
-#   PYFAULT_CI_STRIDE    every Kth point of the plan             (1)
+#   PYFAULT_CI_STRIDE    every Kth point of the plan; of a sites
+#                        plan, one call site in K (by its key)  (1)
 #   PYFAULT_CI_ACCEPT    the classes the sweep expects; others are
 #                        violated expectations unless the baseline
 #                        knows their finding                    (ok,error,fatal)

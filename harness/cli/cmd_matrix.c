@@ -16,12 +16,13 @@
 #include "matrix_json.h"
 #include "optparse.h"
 #include "options.h"
+#include "pyfault.h"
 #include "replay.h"
 #include "report_dir.h"
 
 #define MAX_ARGS 128
 
-enum { X_INTERP, X_STARTUP_STRIDE, X_JOBS, X_ENGINE, X_SHARD, X_OUT, X_QUIET };
+enum { X_INTERP, X_STARTUP_STRIDE, X_JOBS, X_ENGINE, X_PLAN, X_SITE_DEPTH, X_SHARD, X_OUT, X_QUIET };
 
 static const struct pf_opt opts[] = {
     {X_INTERP, "interp", 0, "NAME=PATH", "an interpreter and its variant name (repeatable);\n"
@@ -34,6 +35,11 @@ static const struct pf_opt opts[] = {
     {X_ENGINE, "engine", 0, "ENGINE", "exec: each sweep trial starts the target afresh\n"
                                       "(default); fork: from a fork server at its point\n"
                                       "(see pyfault sweep --engine)"},
+    {X_PLAN, "plan", 0, "PLAN", "the points of every sweep cell: all (default),\n"
+                                "sites[:K] or sites:log (see pyfault sweep --plan);\n"
+                                "a stride then takes one call site in K"},
+    {X_SITE_DEPTH, "site-depth", 0, "D", "frames that make a call site for --plan sites,\n"
+                                         "1..32 (default 8)"},
     {X_SHARD, "shard", 0, "I/N", "the Ith of N shares (1 <= I <= N): every Nth point of\n"
                                  "every sweep, single runs in shard 1; pyfault merge\n"
                                  "puts the shards' results.json back together;\n"
@@ -51,6 +57,9 @@ struct matrix_args {
     uint64_t startup_stride;
     uint64_t jobs;
     int engine_fork;
+    uint64_t plan_sites;
+    int plan_pow2;
+    uint64_t site_depth;
     unsigned shard_i, shard_n;
     const char *out;
     int quiet;
@@ -80,6 +89,10 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
         return pf_opt_count(a->name, a->val, 1, 1000000, &m->jobs, err, errlen);
     case X_ENGINE:
         return pf_parse_engine(a->val, &m->engine_fork, err, errlen);
+    case X_PLAN:
+        return pf_parse_plan(a->val, &m->plan_sites, &m->plan_pow2, err, errlen);
+    case X_SITE_DEPTH:
+        return pf_opt_count(a->name, a->val, 1, PYFAULT_SITES_DEPTH_MAX, &m->site_depth, err, errlen);
     case X_SHARD:
         if (pf_parse_shard(a->val, &m->shard_i, &m->shard_n, err, errlen) < 0)
             return -1;
@@ -257,7 +270,9 @@ int pf_cmd_matrix(int argc, char **argv)
     struct pf_matrix_config cfg = {
         .jobs = a.jobs ? (unsigned)a.jobs : pf_default_jobs(a.engine_fork),
         .startup_stride = (unsigned)a.startup_stride, .progress = !a.quiet,
-        .shard_i = a.shard_i, .shard_n = a.shard_n, .engine_fork = a.engine_fork};
+        .shard_i = a.shard_i, .shard_n = a.shard_n, .engine_fork = a.engine_fork,
+        .plan_sites = a.plan_sites, .plan_pow2 = a.plan_pow2,
+        .site_depth = a.site_depth ? (unsigned)a.site_depth : PYFAULT_SITES_DEPTH_DEFAULT};
     if (pf_matrix_init(&m, &cfg, interps, ninterps, scen, (unsigned)nscen, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault matrix: %s\n", err);
         free(scen);

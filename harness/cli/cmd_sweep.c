@@ -394,7 +394,7 @@ int pf_cmd_sweep(int argc, char **argv)
             fprintf(stderr, "sweep: %s: %llu call sites (depth %u) chose %llu of the %llu "
                     "allocations\n", pf_target_label(&ts[i]),
                     (unsigned long long)sts[i].sites.keys, o.site_depth,
-                    (unsigned long long)sts[i].sites.npoints,
+                    (unsigned long long)sts[i].sites.chosen,
                     (unsigned long long)sts[i].allocations);
         if (!o.quiet)
             fprintf(stderr, "sweep: %s: %llu allocations counted in %llu ms; %llu points x %u "

@@ -255,24 +255,33 @@ static int run_sweep(struct pf_matrix *m, struct pf_mcell *c, struct pf_context 
     o.shard_n = m->cfg.shard_n ? m->cfg.shard_n : 1;
     o.accept_mask = c->expected ? c->expected : ~0u;
     o.engine_fork = m->cfg.engine_fork;
+    o.plan_sites = m->cfg.plan_sites;
+    o.plan_pow2 = m->cfg.plan_pow2;
+    o.site_depth = m->cfg.site_depth ? m->cfg.site_depth : PYFAULT_SITES_DEPTH_DEFAULT;
     struct pf_sweep_target st;
     memset(&st, 0, sizeof st);
     st.t = t;
-    if (pf_count_run(ctx, dir, t, sc->inject, COUNT_TIMEOUT, &st.allocations, &st.pace,
-                     &st.layer, c->error, sizeof c->error) < 0)
+    /* counts, and plans (a site plan's table is per cell: its index) */
+    if (pf_count_target(&o, ctx, dir, (unsigned)(c - m->cells), COUNT_TIMEOUT, &st,
+                        c->error, sizeof c->error) < 0) {
+        pf_site_plan_free(&st.sites);
         return record(m, c, 0, PF_MMODE_NONE, PF_HARNESS_ERROR, PF_SUB_NONE, 0,
-                      "harness-error: counting run failed", "", c->error, "") < 0 ? -1 : 0;
+                      st.allocations ? "harness-error: empty sweep"
+                                     : "harness-error: counting run failed",
+                      "", c->error, "") < 0 ? -1 : 0;
+    }
     c->allocations = st.allocations;
     c->layer = st.layer;
-    if (pf_sweep_plan_make(&o, st.allocations, &st.plan, c->error, sizeof c->error) < 0)
-        return record(m, c, 0, PF_MMODE_NONE, PF_HARNESS_ERROR, PF_SUB_NONE, 0,
-                      "harness-error: empty sweep", "", c->error, "") < 0 ? -1 : 0;
+    c->sites = st.sites.keys;
+    c->sites_chosen = st.sites.chosen;
+    c->sites_sampled = st.sites.npoints;
     ctx->pace = st.pace;
     ctx->timeout_s = sc->timeout_s > 0 ? sc->timeout_s : pf_pace_timeout_s(&st.pace);
     c->timeout_s = ctx->timeout_s;
     struct pf_sweep sw;
     pf_sweep_init(&sw, &o, ctx, dir, m->cfg.jobs);
     int rc = pf_sweep_run(&sw, 0, &st);
+    pf_site_plan_free(&st.sites);
     if (rc < 0)
         snprintf(c->error, sizeof c->error, "%s", sw.error);
     c->engine_fork = o.engine_fork;

@@ -44,6 +44,7 @@ struct pf_mcell {
     double timeout_s;        /* the per-trial timeout the cell ran with */
     int engine_fork;         /* its sweep ran with --engine fork: then how */
     uint64_t forked, exec_threads, exec_other; /* its trials started (sweep.h) */
+    uint64_t sites, sites_chosen, sites_sampled; /* under a site plan: as site_plan.h's */
     char error[512];         /* why the cell could not run, or "" */
 };
 
@@ -53,6 +54,9 @@ struct pf_matrix_config {
     int progress;            /* print one line per cell on stderr */
     unsigned shard_i, shard_n; /* this run is shard I of N (1-based); 0 = whole */
     int engine_fork;         /* sweep cells fork their trials (--engine fork) */
+    uint64_t plan_sites;     /* sweep cells' --plan sites:K; 0 = every point */
+    int plan_pow2;           /* --plan sites:log */
+    unsigned site_depth;     /* --site-depth; 0 = the default */
 };
 
 struct pf_matrix {

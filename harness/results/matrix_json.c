@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "atomic_file.h"
+#include "options.h"
 #include "result_json.h"
 
 static const char *mode_name(unsigned mode)
@@ -60,11 +61,15 @@ static json_t *scenario_json(const struct pf_matrix *m, unsigned s)
         for (int k = 0; k < sc->nexpect; k++)
             json_object_set_new(expect, sc->expect[k].variant, pf_json_classes(sc->expect[k].classes));
     }
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:i, s:o}",
+    char site_plan[64];
+    pf_plan_name(m->cfg.plan_sites, m->cfg.plan_pow2,
+                 m->cfg.site_depth ? m->cfg.site_depth : PYFAULT_SITES_DEPTH_DEFAULT,
+                 site_plan, sizeof site_plan);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:i, s:s, s:o}",
                      "id", sc->name, "path", sc->path, "issue", sc->issue,
                      "plan", startup ? "startup" : pf_plan_kind_name(sc->plan),
                      "inject", sc->inject, "timeout_s", sc->timeout_s,
-                     "stride", (json_int_t)sc->stride, "expect", expect);
+                     "stride", (json_int_t)sc->stride, "site_plan", site_plan, "expect", expect);
 }
 
 json_t *pf_json_signature_frames(const char *signature)
@@ -151,6 +156,11 @@ static json_t *build(const struct pf_matrix *m)
             json_object_set_new(cell, "error", json_string(c->error));
         if (c->timeout_s > 0)
             json_object_set_new(cell, "timeout_s", json_real(c->timeout_s));
+        if (m->cfg.plan_sites && c->sites)
+            json_object_set_new(cell, "sites",
+                                json_pack("{s:I, s:I, s:I}", "sites", (json_int_t)c->sites,
+                                          "chosen", (json_int_t)c->sites_chosen,
+                                          "sampled", (json_int_t)c->sites_sampled));
         if (c->engine_fork)
             json_object_set_new(cell, "engine",
                                 json_pack("{s:I, s:I, s:I}", "forked", (json_int_t)c->forked,

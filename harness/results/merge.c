@@ -80,9 +80,10 @@ static int check_same_run(const struct pf_results *s, const char *const *names, 
         for (size_t i = 0; i < b->n_scenarios; i++) {
             int j = pf_results_scenario(a, b->scenarios[i].id);
             const struct pf_rscenario *x = &b->scenarios[i], *y = j < 0 ? NULL : &a->scenarios[j];
-            if (!y || strcmp(x->plan, y->plan) || strcmp(x->inject, y->inject) || x->stride != y->stride) {
+            if (!y || strcmp(x->plan, y->plan) || strcmp(x->inject, y->inject) || x->stride != y->stride ||
+                strcmp(x->site_plan, y->site_plan)) {
                 snprintf(err, errlen, "%.200s: scenario %.60s %s %.200s: not shards of one run", names[k], x->id,
-                         y ? "has another plan, inject or stride than in" : "is not in", names[0]);
+                         y ? "has another plan, site plan, inject or stride than in" : "is not in", names[0]);
                 return -1;
             }
         }

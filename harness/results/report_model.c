@@ -353,6 +353,7 @@ static const struct field scenario_fields[] = {
     STRING("plan", pf_rscenario, plan, .one_of = plans),
     STRING("inject", pf_rscenario, inject),
     COUNT("stride", pf_rscenario, stride, .optional = 1),
+    STRING("site_plan", pf_rscenario, site_plan, .optional = 1),
     NUMBER("timeout_s", pf_rscenario, timeout_s),
     OBJECT("expect"),
     END,

@@ -16,6 +16,7 @@ struct pf_rscenario {
     const char *id, *path, *issue, *plan, *inject;
     double timeout_s;
     long stride;                 /* 0 when absent */
+    const char *site_plan;       /* "all", "sites/8", ... (options.h); "" when absent */
 };
 
 struct pf_rcell {

@@ -17,10 +17,11 @@ static json_t *plan_json(const struct pf_options *v, const struct pf_sweep_targe
     if (!v->plan_sites)
         return json_pack("{s:s,s:I,s:I}", "kind", "all", "chosen", (json_int_t)st->allocations,
                          "of", (json_int_t)st->allocations);
-    return json_pack("{s:s,s:I,s:b,s:i,s:I,s:I,s:I}", "kind", "sites",
+    /* sampled: the points of the sites this stride and shard took */
+    return json_pack("{s:s,s:I,s:b,s:i,s:I,s:I,s:I,s:I}", "kind", "sites",
                      "k", (json_int_t)v->plan_sites, "log", v->plan_pow2, "depth", (int)v->site_depth,
-                     "sites", (json_int_t)st->sites.keys,
-                     "chosen", (json_int_t)st->sites.npoints, "of", (json_int_t)st->allocations);
+                     "sites", (json_int_t)st->sites.keys, "chosen", (json_int_t)st->sites.chosen,
+                     "sampled", (json_int_t)st->sites.npoints, "of", (json_int_t)st->allocations);
 }
 
 /* The counting run's pace and the verdict limits it set (pace.h). */
@@ -147,15 +148,18 @@ static int add_v1(json_t *j, const struct pf_sweep *sw, const struct pf_sweep_ta
     }
     const char *plan = sw->nmodes == 2 ? "both"
                      : sw->modes[0] == PF_MODE_ONESHOT ? "oneshot" : "persistent";
+    char site_plan[64];
+    pf_plan_name(o->plan_sites, o->plan_pow2, o->site_depth, site_plan, sizeof site_plan);
     json_t *scen = json_array(), *cells = json_array();
     uint64_t total_unexpected = 0;
     for (unsigned i = 0; i < nt; i++) {
         json_t *expect = json_object();
         json_object_set_new(expect, "*", pf_json_classes(o->accept_mask));
-        json_array_append_new(scen, json_pack("{s:o,s:o,s:s,s:s,s:o,s:f,s:I,s:o}",
+        json_array_append_new(scen, json_pack("{s:o,s:o,s:s,s:s,s:o,s:f,s:I,s:s,s:o}",
             "id", pf_json_text(names->scenario[i]), "path", pf_json_text(names->path[i]),
             "issue", "", "plan", plan, "inject", pf_json_text(o->inject ? o->inject : ""),
-            "timeout_s", sw->ctx->timeout_s, "stride", (json_int_t)o->stride, "expect", expect));
+            "timeout_s", sw->ctx->timeout_s, "stride", (json_int_t)o->stride,
+            "site_plan", site_plan, "expect", expect));
         json_array_append_new(cells, json_pack("{s:o,s:o,s:o,s:o,s:I,s:I,s:I}",
             "scenario", pf_json_text(names->scenario[i]), "interpreter", pf_json_text(in->id),
             "expected", pf_json_classes(o->accept_mask), "counts", pf_json_counts(counts[i]),

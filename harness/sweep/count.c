@@ -81,7 +81,8 @@ int pf_count_target(const struct pf_options *o, struct pf_context *ctx, const ch
         return -1;
     if (!o->plan_sites)
         return pf_sweep_plan_make(o, st->allocations, &st->plan, err, errlen);
-    if (pf_site_plan_read(table, st->allocations, &st->sites, err, errlen) < 0)
+    struct pf_site_sample sample = {o->stride, o->shard_i, o->shard_n};
+    if (pf_site_plan_read(table, st->allocations, &sample, &st->sites, err, errlen) < 0)
         return -1;
     return pf_sweep_plan_make_list(o, st->allocations, st->sites.points, st->sites.npoints,
                                    &st->plan, err, errlen);

@@ -32,15 +32,17 @@ static const struct pf_opt sweep_opts[] = {
     {O_PYTHON, "python", 0, "PY", "interpreter for the scenarios (default: python3)"},
     {O_MODE, "mode", 0, "MODE", "oneshot (nth=N), persistent (from=N) or both\n(default oneshot)"},
     {O_RANGE, "range", 0, "A:B", "only points A..B (B may be omitted: A:)"},
-    {O_STRIDE, "stride", 0, "K", "every Kth point of the range"},
+    {O_STRIDE, "stride", 0, "K", "every Kth point of the range; with --plan sites,\n"
+                                 "one call site in K, by its key"},
     {O_SHARD, "shard", 0, "I/N", "the Ith of N equal shares (1 <= I <= N): points\n"
                                  "number I, I+N, I+2N, ... of the selection;\n"
                                  "auto: from Slurm, Kubernetes or GitLab variables"},
     {O_PLAN, "plan", 0, "PLAN", "all: every point (default); sites[:K]: the first K\n"
                                 "(default 1) allocations of each distinct call site\n"
                                 "of the counting run; sites:log: its 1st, 2nd, 4th,\n"
-                                "8th, ... (loops tried early and late); range,\n"
-                                "stride and shard then select among those points"},
+                                "8th, ... (loops tried early and late); range\n"
+                                "keeps those inside it, stride and shard take\n"
+                                "whole call sites by their keys"},
     {O_SITE_DEPTH, "site-depth", 0, "D", "frames that make a call site for --plan sites,\n"
                                          "1..32 (default 8)"},
     {O_ENGINE, "engine", 0, "ENGINE", "exec: each trial starts the target afresh (default);\n"
@@ -164,6 +166,18 @@ int pf_parse_plan(const char *s, uint64_t *k, int *pow2, char *err, size_t errle
         return 0;
     snprintf(err, errlen, "--plan '%s': expected all, sites, sites:K with K >= 1, or sites:log", s);
     return -1;
+}
+
+void pf_plan_name(uint64_t k, int pow2, unsigned depth, char *out, size_t outlen)
+{
+    if (k == 0)
+        snprintf(out, outlen, "all");
+    else if (pow2)
+        snprintf(out, outlen, "sites:log/%u", depth);
+    else if (k == 1)
+        snprintf(out, outlen, "sites/%u", depth);
+    else
+        snprintf(out, outlen, "sites:%llu/%u", (unsigned long long)k, depth);
 }
 
 int pf_parse_shard(const char *s, unsigned *shard_i, unsigned *shard_n, char *err, size_t errlen)

@@ -61,6 +61,9 @@ int pf_parse_accept(const char *name, const char *text, unsigned *mask, char *er
  * "sites:log" (*K = 1, *POW2 = 1). Returns 0, or -1 with a message in
  * ERR. Pure. */
 int pf_parse_plan(const char *s, uint64_t *k, int *pow2, char *err, size_t errlen);
+/* The plan as results.json names it: "all", or the site plan and its
+ * depth D ("sites/8", "sites:3/8", "sites:log/8"), into OUT. Pure. */
+void pf_plan_name(uint64_t k, int pow2, unsigned depth, char *out, size_t outlen);
 /* --mode's value: oneshot, persistent or both, into *MODES (PF_MODE_*).
  * Returns 0, or -1 with a message in ERR. Pure. */
 int pf_parse_mode(const char *val, unsigned *modes, char *err, size_t errlen);

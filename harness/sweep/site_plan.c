@@ -1,5 +1,5 @@
 /* site_plan.c: reads the shim's call-site table ("N 0xKEY" lines) into
- * the sorted, distinct points a site plan sweeps. */
+ * the sorted, distinct points a site plan sweeps, sampled by call site. */
 #include "site_plan.h"
 
 #include <errno.h>
@@ -23,6 +23,11 @@ int pf_site_plan_create(const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/* One line of the table: an allocation and its call site. */
+struct site_point {
+    uint64_t point, key;
+};
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -42,17 +47,38 @@ static size_t sort_unique(uint64_t *v, size_t n)
     return out;
 }
 
-int pf_site_plan_read(const char *path, uint64_t m, struct pf_site_plan *p,
+/* The shim's keys end in a multiplication, whose low bits are weak; this
+ * finaliser (splitmix64's) spreads every bit of KEY over the result. */
+static uint64_t spread(uint64_t key)
+{
+    key ^= key >> 30;
+    key *= 0xbf58476d1ce4e5b9ull;
+    key ^= key >> 27;
+    key *= 0x94d049bb133111ebull;
+    return key ^ (key >> 31);
+}
+
+int pf_site_sampled(uint64_t key, const struct pf_site_sample *s)
+{
+    uint64_t h = spread(key);
+    uint64_t stride = s->stride ? s->stride : 1, shards = s->shards ? s->shards : 1;
+    uint64_t shard = s->shard ? s->shard : 1;
+    return h % stride == 0 && (h / stride) % shards == shard - 1;
+}
+
+/* Reads PATH's lines with a point within 1..M into *OUT (malloc'd, *N of
+ * them, in the table's order). Returns 0, or -1 with a message in ERR. */
+static int read_table(const char *path, uint64_t m, struct site_point **out, size_t *n,
                       char *err, size_t errlen)
 {
-    memset(p, 0, sizeof *p);
+    *out = NULL;
+    *n = 0;
     FILE *f = fopen(path, "re");
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    uint64_t *keys = NULL;
-    size_t n = 0, cap = 0, kcap = 0;
+    size_t cap = 0;
     char line[128];
     unsigned long lineno = 0;
     int rc = -1;
@@ -72,28 +98,62 @@ int pf_site_plan_read(const char *path, uint64_t m, struct pf_site_plan *p,
         }
         if (point > m)
             continue; /* a child process's allocation past the parent's count */
-        if (pf_array_reserve(p->points, cap, n + 1, 1024) < 0 ||
-            pf_array_reserve(keys, kcap, n + 1, 1024) < 0) {
+        if (pf_array_reserve(*out, cap, *n + 1, 1024) < 0) {
             snprintf(err, errlen, "out of memory reading %s", path);
             goto out;
         }
-        p->points[n] = point;
-        keys[n] = key;
-        n++;
+        (*out)[(*n)++] = (struct site_point){point, key};
     }
     if (ferror(f)) {
         snprintf(err, errlen, "%s: read error", path);
         goto out;
     }
-    p->npoints = sort_unique(p->points, n);
-    p->keys = sort_unique(keys, n);
-    if (p->npoints == 0) {
-        snprintf(err, errlen, "the counting run recorded no call site (%s is empty)", path);
-        goto out;
-    }
     rc = 0;
 out:
     fclose(f);
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int pf_site_plan_read(const char *path, uint64_t m, const struct pf_site_sample *s,
+                      struct pf_site_plan *p, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    struct site_point *lines;
+    size_t n;
+    if (read_table(path, m, &lines, &n, err, errlen) < 0)
+        return -1;
+    int rc = -1;
+    /* both arrays get N entries (at least one), used or not */
+    uint64_t *keys = malloc((n ? n : 1) * sizeof *keys);
+    p->points = malloc((n ? n : 1) * sizeof *p->points);
+    if (!keys || !p->points) {
+        snprintf(err, errlen, "out of memory reading %s", path);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = lines[i].key;
+        p->points[i] = lines[i].point;
+    }
+    p->keys = sort_unique(keys, n);
+    p->chosen = sort_unique(p->points, n);
+    if (p->chosen == 0) {
+        snprintf(err, errlen, "the counting run recorded no call site (%s is empty)", path);
+        goto out;
+    }
+    /* the sample, by the sites' keys (a point a child process also wrote
+     * has two lines: either key keeps it) */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (pf_site_sampled(lines[i].key, s))
+            p->points[kept++] = lines[i].point;
+    p->npoints = sort_unique(p->points, kept);
+    rc = 0;
+out:
+    free(lines);
     free(keys);
     if (rc < 0)
         pf_site_plan_free(p);

@@ -6,21 +6,34 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What a site table holds. */
+/* What a site table holds, as far as a sample keeps it. */
 struct pf_site_plan {
-    uint64_t *points; /* ascending, distinct, each <= M; malloc'd */
+    uint64_t *points; /* the sample's points: ascending, distinct, each <= M; malloc'd */
     uint64_t npoints;
+    uint64_t chosen;  /* points the plan chose, before the sample */
     uint64_t keys;    /* distinct call sites seen */
+};
+
+/* Which call sites a sweep takes: one in STRIDE, and of those the share
+ * SHARD of SHARDS (1-based), each chosen by its key's hash, not by its
+ * place in the run, so that the same sites are taken wherever the target
+ * runs and shards add up to the whole. {1, 1, 1} takes every site. */
+struct pf_site_sample {
+    uint64_t stride, shard, shards;
 };
 
 /* Creates the empty table file PATH (mode 0600, never an existing file)
  * for the shim to append to. Returns 0, or -1 with a message in ERR. */
 int pf_site_plan_create(const char *path, char *err, size_t errlen);
+/* Whether call site KEY is in sample S. */
+int pf_site_sampled(uint64_t key, const struct pf_site_sample *s);
 /* Reads the table at PATH written by a counting run of M eligible
- * allocations into P. Returns 0, or -1 with a one-line message in ERR (a
- * malformed line, a table that overflowed, no point at all). */
-int pf_site_plan_read(const char *path, uint64_t m, struct pf_site_plan *p,
-                      char *err, size_t errlen);
+ * allocations into P, keeping the points of the sites in sample S.
+ * Returns 0, or -1 with a one-line message in ERR (a malformed line, a
+ * table that overflowed, no point at all). An empty sample is not an
+ * error here. */
+int pf_site_plan_read(const char *path, uint64_t m, const struct pf_site_sample *s,
+                      struct pf_site_plan *p, char *err, size_t errlen);
 /* Frees P's points. */
 void pf_site_plan_free(struct pf_site_plan *p);
 

@@ -39,9 +39,6 @@ int pf_sweep_plan_make_list(const struct pf_options *o, uint64_t m, const uint64
 {
     uint64_t a = o->range_a ? o->range_a : 1;
     uint64_t b = o->range_b && o->range_b < m ? o->range_b : m;
-    uint64_t stride = o->stride ? o->stride : 1;
-    uint64_t shards = o->shard_n ? o->shard_n : 1;
-    uint64_t shard = o->shard_i ? o->shard_i : 1;
     /* the range's points: a contiguous run of the ascending list */
     uint64_t lo = 0;
     while (lo < n && list[lo] < a)
@@ -51,16 +48,16 @@ int pf_sweep_plan_make_list(const struct pf_options *o, uint64_t m, const uint64
         hi++;
     p->list = list + lo;
     p->nlist = hi - lo;
-    p->start = (shard - 1) * stride;
-    p->step = stride * shards;
+    p->start = 0;
+    p->step = 1;
     p->limit = o->range_b;
-    p->count = p->start < p->nlist ? (p->nlist - 1 - p->start) / p->step + 1 : 0;
+    p->count = p->nlist;
     p->ext_base = m + 1 > a ? m + 1 : a;
     p->ext_step = 1;
-    p->lead = shard == 1;
+    p->lead = !o->shard_i || o->shard_i == 1;
     if (p->count == 0) {
-        snprintf(err, errlen, "the selection (range, stride, shard) holds none of the %llu "
-                 "points the site plan chose", (unsigned long long)n);
+        snprintf(err, errlen, "the selection (range, stride, shard) holds none of the call "
+                 "sites the site plan chose");
         return -1;
     }
     return 0;

@@ -1,6 +1,6 @@
 /* sweep_plan.h: which points a sweep visits. Every selection (range,
  * stride, shard) reduces to one arithmetic progression: over the points
- * 1..M (--plan all), or over the indices of a list of chosen points
+ * 1..M (--plan all), or over the indices of a site plan's sample
  * (--plan sites). Pure. */
 #ifndef PF_SWEEP_PLAN_H
 #define PF_SWEEP_PLAN_H
@@ -28,10 +28,11 @@ struct pf_sweep_plan {
  * (message in ERR). */
 int pf_sweep_plan_make(const struct pf_options *o, uint64_t m,
                        struct pf_sweep_plan *p, char *err, size_t errlen);
-/* The same over LIST[0..N), the points a site plan chose (ascending, all
- * within 1..M; LIST must outlive P): range keeps the points inside it,
- * stride and shard pick among their indices. Past M the extension goes
- * one point at a time. Returns 0, or -1 when nothing is selected. */
+/* The same over LIST[0..N), the points of a site plan's sample (stride
+ * and shard already applied by call site, site_plan.h; ascending, all
+ * within 1..M; LIST must outlive P): range keeps the points inside it.
+ * Past M the extension goes one point at a time, shard 1's alone.
+ * Returns 0, or -1 when nothing is selected. */
 int pf_sweep_plan_make_list(const struct pf_options *o, uint64_t m, const uint64_t *list,
                             uint64_t n, struct pf_sweep_plan *p, char *err, size_t errlen);
 /* The Kth point of the progression; K >= count: the extension past M

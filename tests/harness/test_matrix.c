@@ -5,8 +5,9 @@
  * its C extension built against the interpreter), a start-up sweep, the
  * results.json they give, and the matrix's judgement; and the same, reduced
  * further, on a CPython 3.14 build when there is one (skipped, with the
- * reason, when there is none); shards that merge to the whole; and
- * --engine fork, trial for trial as the exec engine classifies.
+ * reason, when there is none); shards that merge to the whole;
+ * --engine fork, trial for trial as the exec engine classifies; and
+ * --plan sites, sampled by call site, sharded and merged.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -241,11 +242,7 @@ static void test_shards_merge_to_the_whole(void **state)
         strcat(parts[i], "/results.json");
     }
     snprintf(merged, sizeof merged, "%s/merged.json", harness_tmpdir());
-    const char *margs[] = {"merge", parts[0], parts[1], parts[2], "-o", merged, NULL};
-    harness_cli(margs, &r, NULL);
-    if (r.exit_code != 0)
-        fail_msg("merge: %s", r.err);
-    proc_result_free(&r);
+    harness_merge(merged, (const char *[]){parts[0], parts[1], parts[2], NULL});
     strcat(whole, "/results.json");
     char *a = trial_lines(whole), *b = trial_lines(merged);
     assert_string_equal(a, b);
@@ -312,6 +309,98 @@ static void test_fork_engine_matrix(void **state)
     json_decref(c);
 }
 
+/* Runs "pyfault matrix ARGS... --out DIR" (a new scratch folder) and
+ * returns DIR/results.json's path (static until the next call). */
+static const char *matrix_to(const char *const *args)
+{
+    static char path[4200];
+    const char *full[32];
+    size_t n = 0;
+    full[n++] = "matrix";
+    full[n++] = "-q";
+    for (size_t i = 0; args[i] && n < 28; i++)
+        full[n++] = args[i];
+    snprintf(path, sizeof path, "%s", harness_tmpdir());
+    full[n++] = "--out";
+    full[n++] = path;
+    full[n] = NULL;
+    struct proc_result r;
+    harness_cli(full, &r, NULL);
+    if (r.exit_code > 1)
+        fail_msg("matrix exited %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    strcat(path, "/results.json");
+    return path;
+}
+
+/* --plan sites: every sweep cell plans from its counting run's call sites,
+ * the header's stride and the start-up stride take one site in K (the
+ * cell says how many sites, chosen and sampled), the results name the
+ * site plan, and two shards merge to the unsharded matrix; merging a
+ * shard of another plan is refused. */
+static void test_plan_sites_matrix(void **state)
+{
+    (void)state;
+    const char *scen = "scenarios/compiler/compile_nomemory.py"; /* stride: 11 */
+    const char *args[] = {"--interp", SYSTEM, "--engine", "fork", "--plan", "sites",
+                          "--startup-stride", "20", scen, NULL};
+    char whole[4200];
+    snprintf(whole, sizeof whole, "%s", matrix_to(args));
+    json_t *j = json_load_file(whole, 0, NULL);
+    assert_non_null(j);
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(j, "scenarios"), i, s)
+        assert_string_equal(harness_str(s, "site_plan"), "sites/8");
+    const char *names[] = {"compiler-under-allocation-failure", "startup"};
+    const long strides[] = {11, 20};
+    for (int k = 0; k < 2; k++) {
+        json_t *c = cell(j, names[k]);
+        json_t *sites = json_object_get(c, "sites");
+        assert_non_null(sites);
+        json_int_t chosen = json_integer_value(json_object_get(sites, "chosen"));
+        json_int_t sampled = json_integer_value(json_object_get(sites, "sampled"));
+        json_int_t trials = json_integer_value(json_object_get(c, "trials"));
+        json_int_t allocations = json_integer_value(json_object_get(c, "allocations"));
+        printf("matrix --plan sites: %s: %lld sites chosen of %lld allocations, %lld "
+               "sampled, %lld trials\n", names[k], (long long)chosen, (long long)allocations,
+               (long long)sampled, (long long)trials);
+        assert_true(chosen > 0 && chosen < allocations);
+        assert_in_range(sampled, chosen / (strides[k] * 3 / 2), chosen / (strides[k] * 2 / 3));
+        /* the sample's points and at most the one extension past M */
+        assert_in_range(trials, sampled, sampled + 1);
+    }
+    json_decref(j);
+
+    char parts[2][4200];
+    for (int k = 0; k < 2; k++) {
+        char shard[8];
+        snprintf(shard, sizeof shard, "%d/2", k + 1);
+        const char *sargs[] = {"--interp", SYSTEM, "--engine", "fork", "--plan", "sites",
+                               "--startup-stride", "20", "--shard", shard, scen, NULL};
+        snprintf(parts[k], sizeof parts[k], "%s", matrix_to(sargs));
+    }
+    char merged[4200];
+    snprintf(merged, sizeof merged, "%s/merged.json", harness_tmpdir());
+    harness_merge(merged, (const char *[]){parts[0], parts[1], NULL});
+    char *a = trial_lines(whole), *b = trial_lines(merged);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+
+    /* a shard of a matrix over every point does not merge with these */
+    const char *oargs[] = {"--interp", SYSTEM, "--engine", "fork", "--startup-stride", "20",
+                           "--shard", "2/2", scen, NULL};
+    const char *other = matrix_to(oargs);
+    const char *bad[] = {"merge", parts[0], other, "-o", merged, NULL};
+    struct proc_result r;
+    harness_cli(bad, &r, NULL);
+    assert_int_equal(r.exit_code, 2);
+    assert_non_null(strstr(r.err, "site plan"));
+    assert_true(harness_one_line(r.err));
+    proc_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_bad_input_exits_2),
         cmocka_unit_test(test_shards_merge_to_the_whole),
         cmocka_unit_test(test_fork_engine_matrix),
+        cmocka_unit_test(test_plan_sites_matrix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

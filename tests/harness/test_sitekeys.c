@@ -159,12 +159,7 @@ static void test_merged_points(void **state)
     }
     char merged[4300];
     snprintf(merged, sizeof merged, "%s/merged.json", harness_tmpdir());
-    const char *args[] = {"merge", res[0], res[1], "-o", merged, NULL};
-    struct proc_result r;
-    harness_cli(args, &r, NULL);
-    if (r.exit_code != 0)
-        fail_msg("merge exited %d: %s%s", r.exit_code, r.out, r.err);
-    proc_result_free(&r);
+    harness_merge(merged, (const char *[]){res[0], res[1], NULL});
     assert_int_equal(points_of(merged, "segfault: crash_site"), 1);
     /* row_site allocates six times a run: six points, whichever cell */
     assert_int_equal(points_of(merged, "error: row_site"), 6);

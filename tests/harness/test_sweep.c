@@ -2,8 +2,9 @@
  * test_sweep: "pyfault sweep" over a target with a known number of
  * allocations (build/targets/h_alloc_loop N): points, modes, the one-point
  * extension past M, range, stride, shards, dedup, exit status; and the
- * site plan over build/targets/sites; no core dumps from a sweep's
- * trials (build/targets/h_core_limit).
+ * site plan over build/targets/sites, and its stride over Debian's
+ * python3.11 in two environments; no core dumps from a sweep's trials
+ * (build/targets/h_core_limit).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,6 +33,13 @@ static json_t *sweep(const char *const *args, int *status)
     full[n++] = "40";
     full[n] = NULL;
     return harness_sweep_json(full, status);
+}
+
+#define SYSTEM_PY "/usr/bin/python3.11"
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static json_int_t trial_point(json_t *j, size_t i)
@@ -200,6 +208,70 @@ static void test_plan_sites(void **state)
     json_decref(j);
 }
 
+/* The trials of a results.json as sorted "mode|class|signature|site_key"
+ * lines (heap). */
+static char *trial_lines(json_t *j)
+{
+    json_t *trials = json_object_get(j, "trials");
+    size_t n = json_array_size(trials), len = 0, i;
+    char **lines = calloc(n ? n : 1, sizeof *lines);
+    assert_non_null(lines);
+    json_t *t;
+    json_array_foreach(trials, i, t) {
+        const char *key = json_string_value(json_object_get(t, "site_key"));
+        assert_true(asprintf(&lines[i], "%s|%s|%s|%s\n", harness_str(t, "mode"),
+                             harness_str(t, "class"), harness_str(t, "signature"),
+                             key ? key : "") > 0);
+        len += strlen(lines[i]);
+    }
+    qsort(lines, n, sizeof *lines, cmp_str);
+    char *all = calloc(len + 1, 1);
+    assert_non_null(all);
+    for (i = 0; i < n; i++) {
+        strcat(all, lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+    return all;
+}
+
+/* --plan sites with --stride samples by call site, not by a site's place
+ * in the run: with 3,000 bytes more environment, which moves CPython's
+ * allocation numbers and the order in which sites first allocate, the
+ * same sites are swept with the same outcomes (a stride over the plan's
+ * indices, as before, changed 75 of 195 trials). */
+static void test_site_sample_ignores_environment(void **state)
+{
+    (void)state;
+    if (access(SYSTEM_PY, X_OK) != 0)
+        skip_because(SYSTEM_PY " is not installed");
+    const char *args[] = {"--engine", "fork", "--plan", "sites", "--stride", "20", "--",
+                          SYSTEM_PY, "-c", "pass", NULL};
+    const char *none[] = {NULL};
+    json_t *a = harness_sweep_with(args, none);
+    char pad[3001];
+    memset(pad, 'x', sizeof pad - 1);
+    pad[sizeof pad - 1] = '\0';
+    setenv("PYFAULT_TEST_PADDING", pad, 1);
+    json_t *b = harness_sweep_with(args, none);
+    unsetenv("PYFAULT_TEST_PADDING");
+    json_t *pa = json_object_get(json_array_get(json_object_get(a, "targets"), 0), "plan");
+    json_t *pb = json_object_get(json_array_get(json_object_get(b, "targets"), 0), "plan");
+    /* the environment did move the numbers */
+    assert_int_not_equal(json_integer_value(json_object_get(pa, "of")),
+                         json_integer_value(json_object_get(pb, "of")));
+    json_int_t sampled = json_integer_value(json_object_get(pa, "sampled"));
+    json_int_t chosen = json_integer_value(json_object_get(pa, "chosen"));
+    assert_in_range(sampled, chosen / 30, chosen / 12); /* about 1 in 20 */
+    char *ta = trial_lines(a), *tb = trial_lines(b);
+    assert_true(json_array_size(json_object_get(a, "trials")) >= (size_t)sampled);
+    assert_string_equal(ta, tb);
+    free(ta);
+    free(tb);
+    json_decref(a);
+    json_decref(b);
+}
+
 static void test_accept_decides_status(void **state)
 {
     (void)state;
@@ -247,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_shards_split_exactly),
         cmocka_unit_test(test_accept_decides_status),
         cmocka_unit_test(test_plan_sites),
+        cmocka_unit_test(test_site_sample_ignores_environment),
         cmocka_unit_test(test_no_core_dumps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

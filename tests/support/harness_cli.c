@@ -162,6 +162,23 @@ int harness_has_finding(json_t *findings, json_t *f)
     return 0;
 }
 
+void harness_merge(const char *out, const char *const *inputs)
+{
+    const char *args[20];
+    size_t n = 0;
+    args[n++] = "merge";
+    for (size_t i = 0; inputs[i] && n < 17; i++)
+        args[n++] = inputs[i];
+    args[n++] = "-o";
+    args[n++] = out;
+    args[n] = NULL;
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    if (r.exit_code != 0)
+        fail_msg("merge exited %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+}
+
 json_t *harness_sweep_with(const char *const *head, const char *const *args)
 {
     const char *full[64];

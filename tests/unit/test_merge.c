@@ -142,7 +142,12 @@ static void test_refusals(void **state)
     refused(j, 1, "5 scenarios");
     j = report_fixture(2, 2);
     json_object_set_new(json_array_get(json_object_get(j, "scenarios"), 0), "stride", json_integer(50));
-    refused(j, 1, "scenario startup has another plan, inject or stride");
+    refused(j, 1, "scenario startup has another plan, site plan, inject or stride");
+    /* a shard of another site plan (a fixture without site_plan is "") */
+    j = report_fixture(2, 2);
+    json_object_set_new(json_array_get(json_object_get(j, "scenarios"), 0), "site_plan",
+                        json_string("sites:log/8"));
+    refused(j, 1, "scenario startup has another plan, site plan, inject or stride");
     /* the same shard twice */
     refused(report_fixture(1, 2), 1, "both shard 1/2");
     /* two whole runs overlap */
