@@ -26,6 +26,9 @@
 #include "sample.h"
 
 #define POLL_MS 10
+/* How long a trial killed by SIGINT, SIGTERM or SIGHUP waits to see the
+ * harness get one too (stopped_with_harness). */
+#define INTERRUPT_GRACE_MS 200
 /* ... but every millisecond over a trial's first FAST_POLL_SPAN_MS, where
  * most end or loop: a verdict then waits for no tick. */
 #define FAST_POLL_MS 1
@@ -75,13 +78,33 @@ static void drain(int *fd, struct pf_capture *c)
 }
 
 /* Has the leader exited? Leaves it unreaped (WNOWAIT). */
-static int leader_exited(pid_t pid)
+static int leader_exited(pid_t pid, int *killed_by)
 {
     siginfo_t si;
     si.si_pid = 0;
+    *killed_by = 0;
     if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
         return errno == ECHILD;
+    if (si.si_pid == pid && (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED))
+        *killed_by = si.si_status;
     return si.si_pid == pid;
+}
+
+/* Whether a trial that SIG killed was stopped with the harness: by the
+ * SIGINT, SIGTERM or SIGHUP that a scheduler (Slurm's requeue or
+ * scancel) or a terminal sends every process of the job at once. Then
+ * the harness gets its own within a moment, and the trial is no result
+ * to record (a resumed sweep runs it again). A target that raises one of
+ * them itself waits INTERRUPT_GRACE_MS longer for its verdict. */
+static int stopped_with_harness(int sig)
+{
+    if (sig != SIGINT && sig != SIGTERM && sig != SIGHUP)
+        return 0;
+    for (int ms = 0; ms < INTERRUPT_GRACE_MS && !pf_interrupted; ms++) {
+        struct timespec one = {0, 1000000L};
+        nanosleep(&one, NULL);
+    }
+    return pf_interrupted != 0;
 }
 
 /* Kills the group, reaps the leader (its status into *STATUS) unless
@@ -288,8 +311,9 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
         poll(pf, (nfds_t)nfd, (int)wait);
         drain(&ch->out_fd, out);
         drain(&ch->err_fd, err);
-        if (leader_exited(pid)) {
-            w->stop = PF_STOP_EXITED;
+        int killed_by;
+        if (leader_exited(pid, &killed_by)) {
+            w->stop = stopped_with_harness(killed_by) ? PF_STOP_INTERRUPTED : PF_STOP_EXITED;
             break;
         }
         now = pf_now_ms();

@@ -1,7 +1,9 @@
 /*
  * test_interrupt: Ctrl-C in the middle of a sweep stops it, leaves no
  * process behind and still writes a readable results.json marked
- * incomplete.
+ * incomplete. A scheduler's SIGTERM to every process of the job (Slurm's
+ * requeue), the trial's a moment before the harness's, is no finding:
+ * the trial is not recorded, and the resumed sweep runs it again.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -50,10 +52,60 @@ static int count_marked(const char *marker)
     return n;
 }
 
+/* The first live process whose first argument is PROGRAM and that has
+ * MARKER among its arguments, or 0. */
+static pid_t find_marked(const char *program, const char *marker)
+{
+    pid_t found = 0;
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    while (d && !found && (e = readdir(d)) != NULL) {
+        pid_t pid = (pid_t)atoi(e->d_name);
+        if (pid <= 0)
+            continue;
+        char path[300], buf[4096];
+        snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+        int fd = open(path, O_RDONLY);
+        if (fd < 0)
+            continue;
+        ssize_t len = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (len <= 0)
+            continue;
+        buf[len] = '\0';
+        if (strcmp(buf, program) != 0)
+            continue;
+        for (ssize_t i = 0; i < len && !found; i += (ssize_t)strlen(buf + i) + 1)
+            if (strcmp(buf + i, marker) == 0)
+                found = pid;
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
+
 static void sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
+}
+
+/* Waits up to 15 s for PID to exit; returns its wait status. */
+static int wait_exit(pid_t pid)
+{
+    int status = 0;
+    pid_t r = 0;
+    for (int i = 0; i < 300 && r == 0; i++) {
+        r = waitpid(pid, &status, WNOHANG);
+        if (r == 0)
+            sleep_ms(50);
+    }
+    if (r == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        fail_msg("pyfault sweep did not stop within 15 s");
+    }
+    return status;
 }
 
 static void test_ctrl_c_mid_sweep(void **state)
@@ -76,19 +128,7 @@ static void test_ctrl_c_mid_sweep(void **state)
     assert_true(seen);
     sleep_ms(2000);
     assert_int_equal(kill(pid, SIGINT), 0);
-
-    int status = 0;
-    pid_t r = 0;
-    for (int i = 0; i < 300 && r == 0; i++) {
-        r = waitpid(pid, &status, WNOHANG);
-        if (r == 0)
-            sleep_ms(50);
-    }
-    if (r == 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        fail_msg("pyfault sweep did not stop within 15 s of SIGINT");
-    }
+    int status = wait_exit(pid);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 130);
     assert_int_equal(count_marked(marker), 0);
@@ -114,10 +154,94 @@ static void test_ctrl_c_mid_sweep(void **state)
     rmdir(dir);
 }
 
+/* How many lines the file at PATH has (0 when it does not exist). */
+static int lines_in(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    int n = 0, c;
+    while (f && (c = fgetc(f)) != EOF)
+        n += c == '\n';
+    if (f)
+        fclose(f);
+    return n;
+}
+
+/* How many of the results.json at PATH's trials have class CLS; fails
+ * the test unless its "complete" is COMPLETE. */
+static int trials_of_class(const char *path, const char *cls, int complete)
+{
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    if (!j)
+        fail_msg("%s unreadable: %s", path, je.text);
+    assert_int_equal(json_is_true(json_object_get(j, "complete")), complete);
+    size_t i;
+    json_t *t;
+    int n = 0;
+    json_array_foreach(json_object_get(j, "trials"), i, t)
+        n += strcmp(harness_str(t, "class"), cls) == 0;
+    json_decref(j);
+    return n;
+}
+
+static void test_job_sigterm_is_no_finding(void **state)
+{
+    (void)state;
+    char dir[600], results[700], journal[700], marker[64], first[32];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    snprintf(results, sizeof results, "%s/results.json", dir);
+    snprintf(journal, sizeof journal, "%s/journal.jsonl", dir);
+    snprintf(marker, sizeof marker, "pyfault-jobsignal-test-%d", (int)getpid());
+    /* its last allocations come after the sleep: each trial sleeps first */
+    const char *target[] = {"--", "/usr/bin/python3.11", "-c", "import time; time.sleep(0.5)",
+                            marker, NULL};
+    int status;
+    json_t *count = harness_run_json(target, &status, NULL);
+    json_int_t m = json_integer_value(json_object_get(count, "eligible"));
+    json_decref(count);
+    assert_true(m > 10);
+    snprintf(first, sizeof first, "%lld:", (long long)(m - 3));
+    const char *args[] = {"sweep", "-j", "1", "--range", first, "--out", dir, "--",
+                          "/usr/bin/python3.11", "-c", "import time; time.sleep(0.5)", marker,
+                          NULL};
+    pid_t pid = harness_start(args, NULL);
+    /* the journal's target line follows the counting run: what runs then
+     * is a trial */
+    pid_t trial = 0;
+    for (int i = 0; i < 400 && !trial; i++) {
+        sleep_ms(25);
+        if (lines_in(journal) >= 2)
+            trial = find_marked("/usr/bin/python3.11", marker);
+    }
+    assert_true(trial > 0);
+    /* as Slurm stops a job: every process, here the trial first */
+    assert_int_equal(kill(trial, SIGTERM), 0);
+    sleep_ms(20);
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    status = wait_exit(pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 130);
+    assert_int_equal(trials_of_class(results, "signal", 0), 0);
+
+    /* the resumed sweep runs that trial again, to its own end */
+    const char *resume[] = {"sweep", "-q", "--resume", dir, NULL};
+    struct proc_result r;
+    harness_cli(resume, &r, NULL);
+    if (r.exit_code > 1)
+        fail_msg("sweep --resume exited %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    assert_int_equal(trials_of_class(results, "signal", 1), 0);
+    json_t *j = json_load_file(results, 0, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "done")), 5); /* 4 and one past M */
+    json_decref(j);
+    assert_int_equal(count_marked(marker), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ctrl_c_mid_sweep),
+        cmocka_unit_test(test_job_sigterm_is_no_finding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
