@@ -1,8 +1,8 @@
 /* symbolize.c: Dwfl over one object at a time. Each object file gets its
  * own offline Dwfl, reported at bias 0 so that module addresses are the
  * file's link-time addresses; a live process only lends its mappings
- * (dwfl_linux_proc_report) to turn run-time addresses into (file, link-
- * time address). Reading DWARF is the slow part, so the per-object Dwfls
+ * (/proc/PID/maps, procmaps.h) to turn run-time addresses into (file,
+ * link-time address). Reading DWARF is the slow part, so the per-object Dwfls
  * are kept for the life of the harness process, keyed by path and
  * build-id, and shared by every trial (one lock: Dwfl is not thread-safe). */
 #include "symbolize.h"
@@ -14,12 +14,15 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "procmaps.h"
 
 #define CACHE_MAX 16
 #define BUILD_ID_MAX 64
@@ -62,12 +65,6 @@ static const Dwfl_Callbacks offline_callbacks = {
     .find_elf = dwfl_build_id_find_elf,
     .find_debuginfo = dwfl_standard_find_debuginfo,
     .section_address = dwfl_offline_section_address,
-    .debuginfo_path = &debuginfo_path,
-};
-
-static const Dwfl_Callbacks proc_callbacks = {
-    .find_elf = dwfl_linux_proc_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
     .debuginfo_path = &debuginfo_path,
 };
 
@@ -412,72 +409,32 @@ unsigned pf_symbolize_object(const char *path, uint64_t rel, int return_addr, ui
     return n;
 }
 
-/* Where live processes had a file mapped, and the bias libdw found for
- * it there by opening the file: a fork engine's trials all share their
- * server's mappings, so after the first no trial's files are opened again
- * for it (a couple of milliseconds each time). */
-#define BIAS_SLOTS 64
-struct bias_memo {
-    char *name;        /* the mapped file, as the process's maps name it */
-    Dwarf_Addr start;  /* its module's lowest mapped address */
-    Dwarf_Addr bias;
-};
-static struct bias_memo biases[BIAS_SLOTS]; /* guarded by lock */
-static unsigned bias_next;                  /* guarded by lock: next slot to reuse */
-
-/* MOD's file path and bias (*BIAS), remembered by its name and start;
- * NULL when libdw finds no ELF file for it. Called with lock held. */
-static const char *module_file(Dwfl_Module *mod, Dwarf_Addr *bias)
-{
-    Dwarf_Addr start = 0;
-    const char *name = dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL);
-    if (name && name[0] == '/')
-        for (unsigned i = 0; i < BIAS_SLOTS; i++)
-            if (biases[i].name && biases[i].start == start && strcmp(biases[i].name, name) == 0) {
-                *bias = biases[i].bias;
-                return biases[i].name;
-            }
-    const char *path = NULL, *mainfile = NULL;
-    /* the mapped file's own name (mainfile may be /proc/PID/...) */
-    if (dwfl_module_getelf(mod, bias))
-        path = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &mainfile, NULL);
-    if (path && path[0] != '/')
-        path = mainfile;
-    if (path && name && strcmp(path, name) == 0) {
-        struct bias_memo *m = &biases[bias_next++ % BIAS_SLOTS];
-        free(m->name);
-        m->name = strdup(name);
-        m->start = start;
-        m->bias = *bias;
-    }
-    return path;
-}
-
 unsigned pf_symbolize_process(pid_t pid, const uint64_t *ips, unsigned n, int first_is_pc,
                               struct pf_frames *out)
 {
     pthread_mutex_lock(&lock);
     init_debuginfo_path();
     /* the process only tells where its files are mapped */
-    Dwfl *live = dwfl_begin(&proc_callbacks);
-    if (live && (dwfl_linux_proc_report(live, pid) != 0 ||
-                 dwfl_report_end(live, NULL, NULL) != 0)) {
-        dwfl_end(live);
-        live = NULL;
-    }
+    char *maps = pf_procmaps_read(pid);
     for (unsigned i = 0; i < n && out->n < PF_FRAMES_MAX; i++) {
-        Dwfl_Module *mod = live ? dwfl_addrmodule(live, ips[i]) : NULL;
-        Dwarf_Addr bias = 0;
-        const char *path = mod ? module_file(mod, &bias) : NULL;
+        struct pf_mapping m;
+        char path[PATH_MAX] = "";
+        if (maps && pf_procmaps_find(maps, ips[i], &m) == 0 && m.path_len < sizeof path) {
+            memcpy(path, m.path, m.path_len);
+            path[m.path_len] = '\0';
+        }
+        struct entry *e = path[0] ? entry_for(path) : NULL;
+        Dwarf_Addr ignored;
+        uint64_t rel;
         int is_return = !(i == 0 && first_is_pc);
-        if (path && path[0] == '/' &&
-            symbolize_locked(path, ips[i] - bias, is_return, ips[i], out) > 0)
+        if (e && pf_procmaps_link_address(dwfl_module_getelf(e->mod, &ignored), &m, ips[i],
+                                          &rel) == 0 &&
+            symbolize_locked(path, rel, is_return, ips[i], out) > 0)
             continue;
-        if (pf_frames_push(out, ips[i], "", path ? path : "") < 0)
+        if (pf_frames_push(out, ips[i], "", path) < 0)
             break;
     }
-    if (live)
-        dwfl_end(live);
+    free(maps);
     pthread_mutex_unlock(&lock);
     return out->n;
 }
@@ -487,10 +444,6 @@ void pf_symbolize_flush(void)
     pthread_mutex_lock(&lock);
     for (unsigned i = 0; i < CACHE_MAX; i++)
         entry_clear(&cache[i]);
-    for (unsigned i = 0; i < BIAS_SLOTS; i++) {
-        free(biases[i].name);
-        biases[i].name = NULL;
-    }
     free(memo);
     memo = NULL;
     pthread_mutex_unlock(&lock);

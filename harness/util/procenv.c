@@ -12,9 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Reads all of /proc/PID/NAME into a heap buffer (NUL-terminated); *LEN
- * gets its length. NULL when it cannot be read. */
-static char *slurp(long pid, const char *name, size_t *len)
+char *pf_proc_slurp(long pid, const char *name, size_t *len)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%ld/%s", pid, name);
@@ -85,7 +83,7 @@ static int entry_matches(const char *e, const struct pf_procenv_query *q)
 static int env_matches(long pid, const struct pf_procenv_query *q)
 {
     size_t len;
-    char *env = slurp(pid, "environ", &len);
+    char *env = pf_proc_slurp(pid, "environ", &len);
     if (!env)
         return 0;
     int hit = 0;
@@ -134,7 +132,7 @@ static long find_among_children(const struct pf_procenv_query *q, long self, pid
         char name[40];
         snprintf(name, sizeof name, "task/%.20s/children", de->d_name);
         size_t len;
-        char *list = slurp(self, name, &len);
+        char *list = pf_proc_slurp(self, name, &len);
         if (!list)
             continue;
         readable = 1;

@@ -21,4 +21,8 @@ struct pf_procenv_query {
  * process we may not read is skipped. */
 size_t pf_procenv_find(const struct pf_procenv_query *q, pid_t *pids, size_t max);
 
+/* Reads all of /proc/PID/NAME into a heap buffer (NUL-terminated); *LEN
+ * gets its length. NULL when it cannot be read. */
+char *pf_proc_slurp(long pid, const char *name, size_t *len);
+
 #endif
