@@ -36,7 +36,8 @@ static const struct pf_opt opts[] = {
                                       "each point (default); exec: each trial starts afresh"},
     {O_PLAN, "plan", 0, "PLAN", "all (default), sites, sites:K or sites:log, as for sweep"},
     {O_SITE_DEPTH, "site-depth", 0, "D", "frames that make a call site for --plan sites"},
-    {O_STRIDE, "stride", 0, "K", "every Kth point of each test"},
+    {O_STRIDE, "stride", 0, "K", "every Kth point of each test; with --plan sites,\n"
+                                 "one call site in K, by its key"},
     {O_JOBS, "jobs", 'j', "N", "trials in parallel (default: number of cores, one\n"
                                "more with --engine fork)"},
     {O_INJECT, "inject", 0, "FILTERS", "spec filters added to `region` for every run:\n"

@@ -363,6 +363,8 @@ int pf_sweep_run(struct pf_sweep *sw, unsigned index, struct pf_sweep_target *st
 /* Sweeps target INDEX with the workers. */
 static int run_target(struct pf_sweep *sw, unsigned index, const struct pf_sweep_target *st)
 {
+    if (st->plan.count == 0)
+        return 0; /* a site sample that took no site: no trial, nothing to extend */
     pthread_mutex_lock(&sw->lock);
     sw->target_index = index;
     sw->cur = st;

@@ -31,8 +31,10 @@ int pf_sweep_plan_make(const struct pf_options *o, uint64_t m,
 /* The same over LIST[0..N), the points of a site plan's sample (stride
  * and shard already applied by call site, site_plan.h; ascending, all
  * within 1..M; LIST must outlive P): range keeps the points inside it.
- * Past M the extension goes one point at a time, shard 1's alone.
- * Returns 0, or -1 when nothing is selected. */
+ * Past M the extension goes one point at a time, shard 1's alone. An
+ * empty LIST (the sample took no site) plans no point, and the sweep runs
+ * no trial for it. Returns 0, or -1
+ * when the range holds none of LIST's points. */
 int pf_sweep_plan_make_list(const struct pf_options *o, uint64_t m, const uint64_t *list,
                             uint64_t n, struct pf_sweep_plan *p, char *err, size_t errlen);
 /* The Kth point of the progression; K >= count: the extension past M

@@ -200,6 +200,16 @@ static void test_plan_sites(void **state)
     assert_int_equal(json_integer_value(json_object_get(plan, "sites")), 1);
     json_decref(j);
 
+    /* a stride that takes none of the two sites (hashes: 2 in 10^9 that it
+     * takes one) is a sweep with no trial, not an error */
+    j = sweep_sites((const char *[]){"--plan", "sites", "--stride", "1000000000", NULL}, &status);
+    assert_int_equal(status, 0);
+    assert_int_equal(json_array_size(json_object_get(j, "trials")), 0);
+    assert_true(json_is_true(json_object_get(j, "complete")));
+    plan = json_object_get(json_array_get(json_object_get(j, "targets"), 0), "plan");
+    assert_int_equal(json_integer_value(json_object_get(plan, "sampled")), 0);
+    json_decref(j);
+
     /* --plan all records itself too */
     j = sweep_sites((const char *[]){"--range", "1:3", NULL}, &status);
     plan = json_object_get(json_array_get(json_object_get(j, "targets"), 0), "plan");
