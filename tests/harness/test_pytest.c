@@ -10,7 +10,9 @@
  * packaged extension end to end: two of markupsafe 2.1.2's own tests
  * (tests/harness/data/markupsafe/) against Debian's python3-markupsafe,
  * every 2nd point, find the segfault of escape() in _speedups
- * (scenarios/findings/ext/README.md).
+ * (scenarios/findings/ext/README.md); and findings-ext's sweep of the
+ * tests a binary package ships (sweep-packaged.sh with PACKAGED=):
+ * python3-regex's own test_format finds the expandf segfault.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -232,12 +234,42 @@ static void test_packaged_markupsafe(void **state)
     json_decref(j);
 }
 
+/* sweep-packaged.sh with PACKAGED=: the tests python3-regex ships, one
+ * of them, swept one point per call site; its result line says where
+ * the tests came from, and the expandf segfault is among the findings. */
+static void test_packaged_tests_of_a_binary(void **state)
+{
+    (void)state;
+    if (!ext_dir[0])
+        skip_because("no pytest for " PY " (python3-pytest, tools/deps.sh)");
+    if (access("/usr/lib/python3/dist-packages/regex/test_regex.py", R_OK) != 0)
+        skip_because("no python3-regex (mk/findings-ext.mk)");
+    char script[1200];
+    const char *out = harness_tmpdir();
+    snprintf(script, sizeof script,
+             "PACKAGED=regex/test_regex.py PLAN=sites %s '%s' regex python-regex "
+             "python3-regex '_regex*' - -k test_format",
+             project_path("scenarios/findings/ext/sweep-packaged.sh"), out);
+    char *argv[] = {"/bin/sh", "-c", script, NULL};
+    struct proc_result r;
+    if (proc_run(argv, NULL, &r) < 0)
+        fail_msg("cannot run sweep-packaged.sh");
+    if (r.exit_code != 0)
+        fail_msg("sweep-packaged.sh exited %d: %s%s", r.exit_code, r.out, r.err);
+    assert_non_null(strstr(r.out, "the tests python3-regex"));
+    assert_non_null(strstr(r.out, "ships (regex/test_regex.py)"));
+    assert_non_null(strstr(r.out, "segfault: tupleitem < PySequence_GetItem < output_markup"));
+    print_message("%s", r.out);
+    proc_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_demo_suite),
         cmocka_unit_test(test_flaky_is_skipped),
         cmocka_unit_test(test_packaged_markupsafe),
+        cmocka_unit_test(test_packaged_tests_of_a_binary),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
