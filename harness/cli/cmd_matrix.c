@@ -272,7 +272,7 @@ int pf_cmd_matrix(int argc, char **argv)
         .startup_stride = (unsigned)a.startup_stride, .progress = !a.quiet,
         .shard_i = a.shard_i, .shard_n = a.shard_n, .engine_fork = a.engine_fork,
         .plan_sites = a.plan_sites, .plan_pow2 = a.plan_pow2,
-        .site_depth = a.site_depth ? (unsigned)a.site_depth : PYFAULT_SITES_DEPTH_DEFAULT};
+        .site_depth = (unsigned)a.site_depth};
     if (pf_matrix_init(&m, &cfg, interps, ninterps, scen, (unsigned)nscen, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault matrix: %s\n", err);
         free(scen);

@@ -54,6 +54,8 @@ int pf_matrix_init(struct pf_matrix *m, const struct pf_matrix_config *cfg,
     pf_findings_init(&m->findings);
     pf_strtab_init(&m->site_keys);
     m->cfg = *cfg;
+    if (!m->cfg.site_depth)
+        m->cfg.site_depth = PYFAULT_SITES_DEPTH_DEFAULT;
     m->interps = interps;
     m->ninterps = ninterps;
     m->scen = scen;
@@ -257,7 +259,7 @@ static int run_sweep(struct pf_matrix *m, struct pf_mcell *c, struct pf_context 
     o.engine_fork = m->cfg.engine_fork;
     o.plan_sites = m->cfg.plan_sites;
     o.plan_pow2 = m->cfg.plan_pow2;
-    o.site_depth = m->cfg.site_depth ? m->cfg.site_depth : PYFAULT_SITES_DEPTH_DEFAULT;
+    o.site_depth = m->cfg.site_depth;
     struct pf_sweep_target st;
     memset(&st, 0, sizeof st);
     st.t = t;

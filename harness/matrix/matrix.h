@@ -56,7 +56,7 @@ struct pf_matrix_config {
     int engine_fork;         /* sweep cells fork their trials (--engine fork) */
     uint64_t plan_sites;     /* sweep cells' --plan sites:K; 0 = every point */
     int plan_pow2;           /* --plan sites:log */
-    unsigned site_depth;     /* --site-depth; 0 = the default */
+    unsigned site_depth;     /* --site-depth; 0 = the default (pf_matrix_init sets it) */
 };
 
 struct pf_matrix {

@@ -62,9 +62,8 @@ static json_t *scenario_json(const struct pf_matrix *m, unsigned s)
             json_object_set_new(expect, sc->expect[k].variant, pf_json_classes(sc->expect[k].classes));
     }
     char site_plan[64];
-    pf_plan_name(m->cfg.plan_sites, m->cfg.plan_pow2,
-                 m->cfg.site_depth ? m->cfg.site_depth : PYFAULT_SITES_DEPTH_DEFAULT,
-                 site_plan, sizeof site_plan);
+    pf_plan_name(m->cfg.plan_sites, m->cfg.plan_pow2, m->cfg.site_depth, site_plan,
+                 sizeof site_plan);
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:i, s:s, s:o}",
                      "id", sc->name, "path", sc->path, "issue", sc->issue,
                      "plan", startup ? "startup" : pf_plan_kind_name(sc->plan),

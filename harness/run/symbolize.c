@@ -367,13 +367,11 @@ static unsigned name_address(Dwfl_Module *mod, const char *path, Dwarf_Addr addr
     return pf_frames_push_src(out, ip, name, path, NULL, 0) == 0;
 }
 
-/* pf_symbolize_object through the memo. Called with lock held. */
-static unsigned symbolize_locked(const char *path, uint64_t rel, int return_addr, uint64_t ip,
+/* Names REL, a link-time address in E's file, through the memo (the
+ * caller found E with entry_for). Called with lock held. */
+static unsigned symbolize_locked(struct entry *e, uint64_t rel, int return_addr, uint64_t ip,
                                  struct pf_frames *out)
 {
-    struct entry *e = entry_for(path);
-    if (!e)
-        return 0;
     /* name the call instruction, not the one after it */
     Dwarf_Addr addr = return_addr && rel ? rel - 1 : rel;
     if (!memo)
@@ -388,7 +386,7 @@ static unsigned symbolize_locked(const char *path, uint64_t rel, int return_addr
         return k;
     }
     unsigned first = out->n;
-    unsigned pushed = name_address(e->mod, path, addr, ip, out);
+    unsigned pushed = name_address(e->mod, e->path, addr, ip, out);
     /* a chain cut short by a full OUT is not the whole answer */
     if (m && pushed > 0 && pushed <= MEMO_FRAMES && out->n < PF_FRAMES_MAX) {
         m->gen = e->gen;
@@ -404,7 +402,8 @@ unsigned pf_symbolize_object(const char *path, uint64_t rel, int return_addr, ui
 {
     pthread_mutex_lock(&lock);
     init_debuginfo_path();
-    unsigned n = symbolize_locked(path, rel, return_addr, ip, out);
+    struct entry *e = entry_for(path);
+    unsigned n = e ? symbolize_locked(e, rel, return_addr, ip, out) : 0;
     pthread_mutex_unlock(&lock);
     return n;
 }
@@ -429,7 +428,7 @@ unsigned pf_symbolize_process(pid_t pid, const uint64_t *ips, unsigned n, int fi
         int is_return = !(i == 0 && first_is_pc);
         if (e && pf_procmaps_link_address(dwfl_module_getelf(e->mod, &ignored), &m, ips[i],
                                           &rel) == 0 &&
-            symbolize_locked(path, rel, is_return, ips[i], out) > 0)
+            symbolize_locked(e, rel, is_return, ips[i], out) > 0)
             continue;
         if (pf_frames_push(out, ips[i], "", path) < 0)
             break;

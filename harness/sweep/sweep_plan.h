@@ -33,8 +33,8 @@ int pf_sweep_plan_make(const struct pf_options *o, uint64_t m,
  * within 1..M; LIST must outlive P): range keeps the points inside it.
  * Past M the extension goes one point at a time, shard 1's alone. An
  * empty LIST (the sample took no site) plans no point, and the sweep runs
- * no trial for it. Returns 0, or -1
- * when the range holds none of LIST's points. */
+ * no trial for it. Returns 0, or -1 when the range holds none of LIST's
+ * points. */
 int pf_sweep_plan_make_list(const struct pf_options *o, uint64_t m, const uint64_t *list,
                             uint64_t n, struct pf_sweep_plan *p, char *err, size_t errlen);
 /* The Kth point of the progression; K >= count: the extension past M
