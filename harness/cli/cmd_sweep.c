@@ -104,46 +104,67 @@ static int resume_options(struct pf_options *o, struct pf_journal_head *head, ch
     return 0;
 }
 
-/* The journal's account of a counted target: M, and which points its plan
- * chose (a hash of them). */
+/* FNV-1a over V's eight bytes, continuing from H. */
+static uint64_t fnv_u64(uint64_t h, uint64_t v)
+{
+    for (int b = 0; b < 8; b++)
+        h = (h ^ ((v >> (8 * b)) & 0xff)) * 0x100000001b3ull;
+    return h;
+}
+
+/* The journal's account of a counted target: M, which points its plan
+ * chose (a hash of them), and with --plan sites which call sites those
+ * are (a hash that does not depend on the order they came in). */
 static void target_account(const struct pf_sweep_target *st, struct pf_journal_target *jt)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (uint64_t k = 0; k < st->plan.count; k++) {
-        uint64_t p = pf_sweep_plan_point(&st->plan, k);
-        for (int b = 0; b < 8; b++)
-            h = (h ^ ((p >> (8 * b)) & 0xff)) * 0x100000001b3ull;
-    }
+    uint64_t h = 0xcbf29ce484222325ull, sites = 0;
     memset(jt, 0, sizeof *jt);
+    jt->has_sites_hash = st->sites.npoints > 0;
+    for (uint64_t k = 0; k < st->plan.count; k++) {
+        uint64_t p = pf_sweep_plan_point(&st->plan, k), key, nth;
+        h = fnv_u64(h, p);
+        if (jt->has_sites_hash && pf_site_plan_key(&st->sites, p, &key, &nth) == 0)
+            sites += fnv_u64(fnv_u64(0xcbf29ce484222325ull, key), nth);
+    }
     jt->allocations = st->allocations;
     jt->pace = st->pace;
     jt->points = st->plan.count;
     jt->plan_hash = h;
+    jt->sites_hash = sites;
 }
 
 /* After target INDEX's counting run of a resumed sweep: the target must be
  * the one the journal HEAD counted, if it did (then the journaled run's
- * pace is taken: the default timeout and stall limit derive from it). Returns 0, or
- * -1 with a one-line message in ERR. */
+ * pace is taken: the default timeout and stall limit derive from it). A
+ * site plan need only choose the same call sites: *MOVED is set when
+ * they now fall at other points (another environment moves them), and the
+ * journaled trials are then found by their sites. Returns 0, or -1 with
+ * a one-line message in ERR. */
 static int check_target(const struct pf_journal_head *head, unsigned index,
-                        struct pf_sweep_target *st, char *err, size_t errlen)
+                        struct pf_sweep_target *st, int *moved, char *err, size_t errlen)
 {
     struct pf_journal_target now;
     const struct pf_journal_target *was = &head->targets[index];
+    *moved = 0;
     if (!was->present)
         return 0;
     target_account(st, &now);
-    if (was->allocations != now.allocations || was->points != now.points ||
-        was->plan_hash != now.plan_hash) {
+    int same_points = was->allocations == now.allocations && was->points == now.points &&
+                      was->plan_hash == now.plan_hash;
+    int same_sites = was->has_sites_hash && now.has_sites_hash &&
+                     was->points == now.points && was->sites_hash == now.sites_hash;
+    if (!same_points && !same_sites) {
         snprintf(err, errlen, "--resume: %.300s: %llu allocations and %llu points now, %llu "
                  "and %llu when the sweep began%s: not the same target",
                  pf_target_label(st->t), (unsigned long long)now.allocations,
                  (unsigned long long)now.points, (unsigned long long)was->allocations,
                  (unsigned long long)was->points,
-                 was->allocations == now.allocations && was->points == now.points
+                 was->has_sites_hash && was->points == now.points ? " (other call sites chosen)"
+                 : was->allocations == now.allocations && was->points == now.points
                      ? " (other points chosen)" : "");
         return -1;
     }
+    *moved = !same_points;
     st->pace = was->pace;
     return 0;
 }
@@ -160,11 +181,26 @@ static int add_target(struct pf_journal *jn, unsigned index, const struct pf_swe
 struct preload {
     struct pf_sweep *sw;
     unsigned nt;
+    const struct pf_sweep_target *sts;
+    const int *moved;        /* per target: its sites fall at other points now */
+    uint64_t dropped;        /* trials that run again: their points are no longer planned */
 };
 
+/* Takes journaled trial T in; one of a target whose sites moved goes to
+ * the point where its site falls now, and one past M (no site) runs again. */
 static int preload_trial(void *arg, const struct pf_journal_trial *t, char *err, size_t errlen)
 {
     struct preload *p = arg;
+    if (t->target < p->nt && p->moved[t->target]) {
+        struct pf_journal_trial here = *t;
+        if (!t->has_plan_key ||
+            pf_site_plan_point(&p->sts[t->target].sites, t->plan_key, t->plan_nth,
+                               &here.point) < 0) {
+            p->dropped++;
+            return 0;
+        }
+        return pf_sweep_preload(p->sw, &here, p->nt, err, errlen);
+    }
     return pf_sweep_preload(p->sw, t, p->nt, err, errlen);
 }
 
@@ -358,26 +394,47 @@ int pf_cmd_sweep(int argc, char **argv)
     have_sw = 1;
     sw.progress = o.quiet ? 0 : isatty(2) ? 1 : 2;
     sw.journal = jn.fd >= 0 ? &jn : NULL;
+    int failed = 0;
+    int *moved = calloc(nt, sizeof *moved);
+    if (!moved) {
+        fprintf(stderr, "pyfault sweep: out of memory\n");
+        goto out;
+    }
     if (resuming) {
-        struct preload pl = {&sw, nt};
+        /* every target is counted before the journal is read: a site plan's
+         * trials are placed by where their sites fall in this run */
+        for (unsigned i = 0; i < nt; i++) {
+            int rc = pf_count_target(&o, &ctx, dir, i, COUNT_TIMEOUT, &sts[i], err, sizeof err);
+            if (pf_interrupted) {
+                free(moved);
+                status = 130;
+                goto out;
+            }
+            if (rc < 0 || check_target(&head, i, &sts[i], &moved[i], err, sizeof err) < 0) {
+                /* not counted, or another target: the folder stays as it was
+                 * (what ran is journaled) */
+                fprintf(stderr, "pyfault sweep: %s\n", err);
+                free(moved);
+                goto out;
+            }
+        }
+        struct preload pl = {&sw, nt, sts, moved, 0};
         if (pf_journal_trials(&head, o.out_dir, preload_trial, &pl, err, sizeof err) < 0 ||
             pf_sweep_preload_done(&sw, err, sizeof err) < 0) {
             fprintf(stderr, "pyfault sweep: --resume: %s\n", err);
+            free(moved);
             goto out;
         }
         if (!o.quiet)
             fprintf(stderr, "sweep: resuming %s: %zu trials journaled\n", o.out_dir, sw.ntrials);
+        if (!o.quiet && pl.dropped)
+            fprintf(stderr, "sweep: %llu more journaled trials run again: they were past M, "
+                    "and the call sites fall at other points now\n",
+                    (unsigned long long)pl.dropped);
     }
-    int failed = 0;
     for (unsigned i = 0; i < nt && !pf_interrupted && !failed; i++) {
-        int rc = pf_count_target(&o, &ctx, dir, i, COUNT_TIMEOUT, &sts[i], err, sizeof err);
-        if (resuming && !pf_interrupted &&
-            (rc < 0 || check_target(&head, i, &sts[i], err, sizeof err) < 0)) {
-            /* not counted, or another target: the folder stays as it was
-             * (what ran is journaled) */
-            fprintf(stderr, "pyfault sweep: %s\n", err);
-            goto out;
-        }
+        int rc = resuming ? 0
+               : pf_count_target(&o, &ctx, dir, i, COUNT_TIMEOUT, &sts[i], err, sizeof err);
         if (rc == 0 && sw.journal && !(resuming && head.targets[i].present))
             rc = add_target(sw.journal, i, &sts[i], err, sizeof err);
         if (rc < 0) {
@@ -412,6 +469,7 @@ int pf_cmd_sweep(int argc, char **argv)
                     (unsigned long long)sts[i].exec_other, sts[i].engine_error[0] ? "; " : "",
                     sts[i].engine_error);
     }
+    free(moved);
     int complete = !pf_interrupted && !failed;
     pf_sweep_sort(&sw);
     if (o.out_dir) {

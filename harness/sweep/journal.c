@@ -42,6 +42,25 @@ static int name_index(const char *name, const char *const *names, int n)
     return -1;
 }
 
+/* Reads O's optional hex string KEY into *OUT, setting *HAS. Returns 0,
+ * or -1 when it is there but not hex. */
+static int read_hex(json_t *o, const char *key, int *has, uint64_t *out)
+{
+    const char *text = json_string_value(json_object_get(o, key));
+    char *end = NULL;
+    *has = 0;
+    if (!json_object_get(o, key))
+        return 0;
+    if (!text || !text[0])
+        return -1;
+    errno = 0;
+    *out = strtoull(text, &end, 16);
+    if (*end || errno)
+        return -1;
+    *has = 1;
+    return 0;
+}
+
 static int read_u64(json_t *o, const char *key, uint64_t *out)
 {
     json_t *v = json_object_get(o, key);
@@ -98,9 +117,11 @@ static int parse_target(json_t *o, struct pf_journal_head *h, char *err, size_t 
         read_u64(o, "count_allocations", &t.pace.allocations) < 0 ||
         read_u64(o, "count_max_gap_ms", &t.pace.max_gap_ms) < 0 ||
         read_u64(o, "points", &t.points) < 0 ||
-        !hash || !hash[0] || *end || errno) {
+        !hash || !hash[0] || *end || errno ||
+        read_hex(o, "sites_hash", &t.has_sites_hash, &t.sites_hash) < 0) {
         snprintf(err, errlen, "a target line without index, allocations, count_ms, "
-                 "count_allocations, count_max_gap_ms, points or plan_hash");
+                 "count_allocations, count_max_gap_ms, points or plan_hash, or with a bad "
+                 "sites_hash");
         return -1;
     }
     h->targets[index] = t;
@@ -141,7 +162,9 @@ static int parse_trial(json_t *o, struct pf_journal_trial *t, char *err, size_t 
         !json_is_boolean(json_object_get(o, "reached")) ||
         !(json_is_null(code) || (json_is_integer(code) && json_integer_value(code) >= 0 &&
                                  json_integer_value(code) <= 255)) ||
-        !t->signature || !t->repro || !t->stderr_tail) {
+        !t->signature || !t->repro || !t->stderr_tail ||
+        read_hex(o, "plan_key", &t->has_plan_key, &t->plan_key) < 0 ||
+        (json_object_get(o, "plan_nth") && read_u64(o, "plan_nth", &t->plan_nth) < 0)) {
         snprintf(err, errlen, "a trial line with a missing or bad member");
         return -1;
     }
@@ -394,15 +417,18 @@ int pf_journal_reopen(struct pf_journal *j, const char *dir, size_t good_len,
 int pf_journal_add_target(struct pf_journal *j, unsigned index, const struct pf_journal_target *t,
                           char *err, size_t errlen)
 {
-    char hash[32];
+    char hash[32], sites[32];
     snprintf(hash, sizeof hash, "%016llx", (unsigned long long)t->plan_hash);
-    return append(j, json_pack("{s:s,s:i,s:I,s:I,s:I,s:I,s:I,s:s}", "kind", "target",
-                               "index", (int)index, "allocations", (json_int_t)t->allocations,
-                               "count_ms", (json_int_t)t->pace.wall_ms,
-                               "count_allocations", (json_int_t)t->pace.allocations,
-                               "count_max_gap_ms", (json_int_t)t->pace.max_gap_ms,
-                               "points", (json_int_t)t->points, "plan_hash", hash),
-                  err, errlen);
+    snprintf(sites, sizeof sites, "%016llx", (unsigned long long)t->sites_hash);
+    json_t *o = json_pack("{s:s,s:i,s:I,s:I,s:I,s:I,s:I,s:s}", "kind", "target",
+                          "index", (int)index, "allocations", (json_int_t)t->allocations,
+                          "count_ms", (json_int_t)t->pace.wall_ms,
+                          "count_allocations", (json_int_t)t->pace.allocations,
+                          "count_max_gap_ms", (json_int_t)t->pace.max_gap_ms,
+                          "points", (json_int_t)t->points, "plan_hash", hash);
+    if (o && t->has_sites_hash)
+        json_object_set_new(o, "sites_hash", json_string(sites));
+    return append(j, o, err, errlen);
 }
 
 int pf_journal_add_trial(struct pf_journal *j, const struct pf_journal_trial *t,
@@ -427,6 +453,13 @@ int pf_journal_add_trial(struct pf_journal *j, const struct pf_journal_trial *t,
         json_object_set_new(o, "sources", pf_json_text(t->sources));
     if (o && t->site_key && t->site_key[0])
         json_object_set_new(o, "site_key", pf_json_text(t->site_key));
+    if (o && t->has_plan_key) {
+        char key[32];
+        snprintf(key, sizeof key, "%016llx", (unsigned long long)t->plan_key);
+        json_object_set_new(o, "plan_key", json_string(key));
+        if (t->plan_nth)
+            json_object_set_new(o, "plan_nth", json_integer((json_int_t)t->plan_nth));
+    }
     return append(j, o, err, errlen);
 }
 

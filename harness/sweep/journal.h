@@ -3,7 +3,8 @@
  * lines: first the invocation (the words after "sweep" and the folder
  * they were given in), then one line per counted target (M and what its
  * plan chose, to check a resumed sweep's target is the same) and one per
- * finished trial, with all that results.json needs of it. Each line goes
+ * finished trial, with all that results.json needs of it (and a site
+ * plan's call site, by which a resume in another environment finds it). Each line goes
  * out in one write(2), so a SIGKILL of the harness leaves at most a torn
  * last line without its newline, which the reader ignores. */
 #ifndef PF_JOURNAL_H
@@ -24,6 +25,8 @@ struct pf_journal_target {
     struct pf_pace pace;     /* the counting run's pace (the default timeout's base) */
     uint64_t points;         /* points within M its plan chose */
     uint64_t plan_hash;      /* FNV-1a over those points */
+    int has_sites_hash;      /* --plan sites: */
+    uint64_t sites_hash;     /* the points' call sites, in any order (not where they fell) */
 };
 
 /* A finished trial as journaled (strings borrowed from the reader). */
@@ -43,6 +46,9 @@ struct pf_journal_trial {
     const char *stderr_tail; /* the same */
     const char *sources;     /* the same: its frames' file:line (signature.h) */
     const char *site_key;    /* its first failure's call site (run/sitekey.h), "" = none */
+    int has_plan_key;        /* --plan sites, a point within M: */
+    uint64_t plan_key;       /* the call site its plan chose it for (site_plan.h) */
+    uint64_t plan_nth;       /* and which of that site's points it is, from 0 */
     const char *error;       /* a harness error's message, else "" */
 };
 

@@ -23,15 +23,44 @@ int pf_site_plan_create(const char *path, char *err, size_t errlen)
     return 0;
 }
 
-/* One line of the table: an allocation and its call site. */
-struct site_point {
-    uint64_t point, key;
-};
 
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
+}
+
+/* By point, then key. */
+static int cmp_by_point(const void *a, const void *b)
+{
+    const struct pf_site_point *x = a, *y = b;
+    if (x->point != y->point)
+        return (x->point > y->point) - (x->point < y->point);
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+/* By key, then point. */
+static int cmp_by_key(const void *a, const void *b)
+{
+    const struct pf_site_point *x = a, *y = b;
+    if (x->key != y->key)
+        return (x->key > y->key) - (x->key < y->key);
+    return (x->point > y->point) - (x->point < y->point);
+}
+
+/* The index of the first entry of P->by_key not before (KEY, POINT). */
+static size_t lower_bound(const struct pf_site_plan *p, uint64_t key, uint64_t point)
+{
+    struct pf_site_point want = {.key = key, .point = point};
+    size_t lo = 0, hi = p->npoints;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_by_key(&p->by_key[mid], &want) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* Sorts V[0..N) and drops repeats; returns the new length. */
@@ -68,7 +97,7 @@ int pf_site_sampled(uint64_t key, const struct pf_site_sample *s)
 
 /* Reads PATH's lines with a point within 1..M into *OUT (malloc'd, *N of
  * them, in the table's order). Returns 0, or -1 with a message in ERR. */
-static int read_table(const char *path, uint64_t m, struct site_point **out, size_t *n,
+static int read_table(const char *path, uint64_t m, struct pf_site_point **out, size_t *n,
                       char *err, size_t errlen)
 {
     *out = NULL;
@@ -102,7 +131,7 @@ static int read_table(const char *path, uint64_t m, struct site_point **out, siz
             snprintf(err, errlen, "out of memory reading %s", path);
             goto out;
         }
-        (*out)[(*n)++] = (struct site_point){point, key};
+        (*out)[(*n)++] = (struct pf_site_point){.key = key, .point = point};
     }
     if (ferror(f)) {
         snprintf(err, errlen, "%s: read error", path);
@@ -122,7 +151,7 @@ int pf_site_plan_read(const char *path, uint64_t m, const struct pf_site_sample 
                       struct pf_site_plan *p, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
-    struct site_point *lines;
+    struct pf_site_point *lines;
     size_t n;
     if (read_table(path, m, &lines, &n, err, errlen) < 0)
         return -1;
@@ -145,12 +174,27 @@ int pf_site_plan_read(const char *path, uint64_t m, const struct pf_site_sample 
         goto out;
     }
     /* the sample, by the sites' keys (a point a child process also wrote
-     * has two lines: either key keeps it) */
+     * has two lines: either key keeps it, and the lesser names it) */
     size_t kept = 0;
     for (size_t i = 0; i < n; i++)
         if (pf_site_sampled(lines[i].key, s))
-            p->points[kept++] = lines[i].point;
-    p->npoints = sort_unique(p->points, kept);
+            lines[kept++] = lines[i];
+    if (kept > 1)
+        qsort(lines, kept, sizeof *lines, cmp_by_point);
+    p->point_keys = malloc((kept ? kept : 1) * sizeof *p->point_keys);
+    p->by_key = malloc((kept ? kept : 1) * sizeof *p->by_key);
+    if (!p->point_keys || !p->by_key) {
+        snprintf(err, errlen, "out of memory reading %s", path);
+        goto out;
+    }
+    for (size_t i = 0; i < kept; i++)
+        if (p->npoints == 0 || p->points[p->npoints - 1] != lines[i].point) {
+            p->points[p->npoints] = lines[i].point;
+            p->point_keys[p->npoints] = lines[i].key;
+            p->by_key[p->npoints++] = lines[i];
+        }
+    if (p->npoints > 1)
+        qsort(p->by_key, p->npoints, sizeof *p->by_key, cmp_by_key);
     rc = 0;
 out:
     free(lines);
@@ -160,9 +204,35 @@ out:
     return rc;
 }
 
+int pf_site_plan_key(const struct pf_site_plan *p, uint64_t point, uint64_t *key,
+                     uint64_t *nth)
+{
+    const uint64_t *at = p->npoints
+        ? bsearch(&point, p->points, p->npoints, sizeof point, cmp_u64) : NULL;
+    if (!at)
+        return -1;
+    *key = p->point_keys[at - p->points];
+    *nth = lower_bound(p, *key, point) - lower_bound(p, *key, 0);
+    return 0;
+}
+
+int pf_site_plan_point(const struct pf_site_plan *p, uint64_t key, uint64_t nth,
+                       uint64_t *point)
+{
+    size_t i = lower_bound(p, key, 0);
+    if (nth >= p->npoints - i || p->by_key[i + nth].key != key)
+        return -1;
+    *point = p->by_key[i + nth].point;
+    return 0;
+}
+
 void pf_site_plan_free(struct pf_site_plan *p)
 {
+    free(p->by_key);
+    p->by_key = NULL;
     free(p->points);
+    free(p->point_keys);
     p->points = NULL;
+    p->point_keys = NULL;
     p->npoints = 0;
 }

@@ -37,11 +37,6 @@ static json_t *sweep(const char *const *args, int *status)
 
 #define SYSTEM_PY "/usr/bin/python3.11"
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static json_int_t trial_point(json_t *j, size_t i)
 {
     return json_integer_value(json_object_get(json_array_get(json_object_get(j, "trials"), i), "point"));
@@ -218,33 +213,6 @@ static void test_plan_sites(void **state)
     json_decref(j);
 }
 
-/* The trials of a results.json as sorted "mode|class|signature|site_key"
- * lines (heap). */
-static char *trial_lines(json_t *j)
-{
-    json_t *trials = json_object_get(j, "trials");
-    size_t n = json_array_size(trials), len = 0, i;
-    char **lines = calloc(n ? n : 1, sizeof *lines);
-    assert_non_null(lines);
-    json_t *t;
-    json_array_foreach(trials, i, t) {
-        const char *key = json_string_value(json_object_get(t, "site_key"));
-        assert_true(asprintf(&lines[i], "%s|%s|%s|%s\n", harness_str(t, "mode"),
-                             harness_str(t, "class"), harness_str(t, "signature"),
-                             key ? key : "") > 0);
-        len += strlen(lines[i]);
-    }
-    qsort(lines, n, sizeof *lines, cmp_str);
-    char *all = calloc(len + 1, 1);
-    assert_non_null(all);
-    for (i = 0; i < n; i++) {
-        strcat(all, lines[i]);
-        free(lines[i]);
-    }
-    free(lines);
-    return all;
-}
-
 /* --plan sites with --stride samples by call site, not by a site's place
  * in the run: with 3,000 bytes more environment, which moves CPython's
  * allocation numbers and the order in which sites first allocate, the
@@ -273,7 +241,7 @@ static void test_site_sample_ignores_environment(void **state)
     json_int_t sampled = json_integer_value(json_object_get(pa, "sampled"));
     json_int_t chosen = json_integer_value(json_object_get(pa, "chosen"));
     assert_in_range(sampled, chosen / 30, chosen / 12); /* about 1 in 20 */
-    char *ta = trial_lines(a), *tb = trial_lines(b);
+    char *ta = harness_trial_lines(a, 0), *tb = harness_trial_lines(b, 0);
     assert_true(json_array_size(json_object_get(a, "trials")) >= (size_t)sampled);
     assert_string_equal(ta, tb);
     free(ta);

@@ -133,6 +133,38 @@ const char *harness_str(json_t *o, const char *key)
     return s ? s : "";
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *harness_trial_lines(json_t *r, int with_point)
+{
+    json_t *trials = json_object_get(r, "trials"), *t;
+    size_t n = json_array_size(trials), len = 0, i;
+    char **lines = calloc(n ? n : 1, sizeof *lines);
+    assert_non_null(lines);
+    json_array_foreach(trials, i, t) {
+        char point[32] = "";
+        if (with_point)
+            snprintf(point, sizeof point, "%lld|",
+                     (long long)json_integer_value(json_object_get(t, "point")));
+        assert_true(asprintf(&lines[i], "%s%s|%s|%s|%s\n", point, harness_str(t, "mode"),
+                             harness_str(t, "class"), harness_str(t, "signature"),
+                             harness_str(t, "site_key")) > 0);
+        len += strlen(lines[i]);
+    }
+    qsort(lines, n, sizeof *lines, cmp_str);
+    char *all = calloc(len + 1, 1);
+    assert_non_null(all);
+    for (i = 0; i < n; i++) {
+        strcat(all, lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+    return all;
+}
+
 int harness_one_line(const char *err)
 {
     size_t n = strlen(err);

@@ -39,6 +39,9 @@ const char *harness_tmpdir(void);
 int harness_count_files(const char *dir);
 /* The string member KEY of O, or "" when absent. */
 const char *harness_str(json_t *o, const char *key);
+/* The trials of results R as sorted lines "mode|class|signature|site_key",
+ * each led by "POINT|" when WITH_POINT (malloc'd; for comparing sweeps). */
+char *harness_trial_lines(json_t *r, int with_point);
 /* Does the array FINDINGS hold one with F's class and signature? */
 int harness_has_finding(json_t *findings, json_t *f);
 /* True when stderr text ERR is exactly one non-empty line starting with

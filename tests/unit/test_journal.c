@@ -68,6 +68,7 @@ static const struct pf_journal_trial segv = {
     .first_injected = 77, .reached = 1, .engine = PF_FORKSRV_FORKED, .stop = PF_STOP_LOOP,
     .signature = "segfault: f < g", .repro = "pyfault run --inject from=77 -- t",
     .stderr_tail = "line\n\"quoted\"\n", .error = "",
+    .has_plan_key = 1, .plan_key = 0x8000000000000001ull, .plan_nth = 2,
 };
 
 /* A journal in a fresh folder (returned in DIR) with two targets, a hang
@@ -82,7 +83,8 @@ static void write_journal(char *dir, size_t dirlen)
     struct pf_journal_target t0 = {.allocations = 9, .pace = {.wall_ms = 4, .allocations = 11, .max_gap_ms = 2}, .points = 9,
                                    .plan_hash = 0xfedcba9876543210ull};
     struct pf_journal_target t1 = {.allocations = 100, .pace = {.wall_ms = 40}, .points = 10,
-                                   .plan_hash = 1};
+                                   .plan_hash = 1, .has_sites_hash = 1,
+                                   .sites_hash = 0xffffffffffffffffull};
     assert_int_equal(pf_journal_add_target(&j, 0, &t0, err, sizeof err), 0);
     assert_int_equal(pf_journal_add_target(&j, 1, &t1, err, sizeof err), 0);
     struct pf_journal_trial hang = {
@@ -117,6 +119,9 @@ static void test_round_trip(void **state)
     assert_int_equal(h.targets[0].pace.max_gap_ms, 2);
     assert_true(h.targets[0].plan_hash == 0xfedcba9876543210ull);
     assert_int_equal(h.targets[1].points, 10);
+    assert_false(h.targets[0].has_sites_hash);
+    assert_true(h.targets[1].has_sites_hash);
+    assert_true(h.targets[1].sites_hash == 0xffffffffffffffffull);
     assert_int_equal(pf_journal_trials(&h, dir, collect, &s, err, sizeof err), 0);
     assert_int_equal(s.n, 2);
     const struct pf_journal_trial *t = &s.last;
@@ -132,6 +137,9 @@ static void test_round_trip(void **state)
     assert_int_equal(t->reached, 1);
     assert_int_equal(t->engine, PF_FORKSRV_FORKED);
     assert_int_equal(t->stop, PF_STOP_LOOP);
+    assert_true(t->has_plan_key);
+    assert_true(t->plan_key == 0x8000000000000001ull);
+    assert_int_equal(t->plan_nth, 2);
     assert_string_equal(s.signature, segv.signature);
     assert_string_equal(s.repro, segv.repro);
     assert_string_equal(s.tail, segv.stderr_tail);
@@ -220,6 +228,10 @@ static void test_bad_journals(void **state)
              "\"count_ms\":1,\"count_allocations\":1,\"count_max_gap_ms\":0,\"points\":1,"
              "\"plan_hash\":\"xyz\"}\n", head);
     expect_bad(dir, text, "line 2: a target line without");
+    snprintf(text, sizeof text, "%s{\"kind\":\"target\",\"index\":0,\"allocations\":1,"
+             "\"count_ms\":1,\"count_allocations\":1,\"count_max_gap_ms\":0,\"points\":1,"
+             "\"plan_hash\":\"1\",\"sites_hash\":\"1g\"}\n", head);
+    expect_bad(dir, text, "line 2: a target line without");
     /* a trial line is checked whole, even when nobody asks for trials */
     const char *trial = "{\"kind\":\"trial\",\"target\":0,\"point\":1,\"mode\":\"oneshot\","
                         "\"class\":\"%s\",\"subkind\":\"\",\"exit_code\":%s,\"signal\":0,"
@@ -231,6 +243,10 @@ static void test_bad_journals(void **state)
     snprintf(text, sizeof text, "%s%s", head, line);
     expect_bad(dir, text, "line 2: a trial line with a missing or bad member");
     snprintf(line, sizeof line, trial, "error", "300");
+    snprintf(text, sizeof text, "%s%s", head, line);
+    expect_bad(dir, text, "line 2: a trial line with a missing or bad member");
+    snprintf(line, sizeof line, trial, "error", "1");
+    snprintf(strstr(line, "}\n"), 64, ",\"plan_key\":7}\n");
     snprintf(text, sizeof text, "%s%s", head, line);
     expect_bad(dir, text, "line 2: a trial line with a missing or bad member");
     /* and a good one reads */

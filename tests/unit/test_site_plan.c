@@ -191,6 +191,37 @@ static void test_sample_follows_the_sites(void **state)
     pf_site_plan_free(&c);
 }
 
+/* A point's site and which of that site's points it is lead to the
+ * point where the same site falls in another run, for each of its points
+ * (the journal of a resumed sweep finds its trials so). */
+static void test_points_found_by_site(void **state)
+{
+    (void)state;
+    write_sites(300, 0x51e, 1, 1, 0);
+    struct pf_site_plan a = read_sample(10000, 1, 1, 1);
+    write_sites(300, 0x51e, 1000, 1, 1); /* moved, and in reverse order */
+    struct pf_site_plan b = read_sample(10000, 1, 1, 1);
+    assert_int_equal(a.npoints, 600);
+    assert_int_equal(b.npoints, 600);
+    for (uint64_t k = 0; k < a.npoints; k++) {
+        uint64_t key, nth, there;
+        assert_int_equal(pf_site_plan_key(&a, a.points[k], &key, &nth), 0);
+        assert_int_equal(key, 0x51eull + (a.points[k] - 1) / 3 * 7919);
+        assert_int_equal(nth, (a.points[k] - 1) % 3); /* its first point, or its second */
+        assert_int_equal(pf_site_plan_point(&b, key, nth, &there), 0);
+        assert_int_equal(there, a.points[k] + 999);
+        assert_int_equal(pf_site_plan_point(&a, key, nth, &there), 0);
+        assert_int_equal(there, a.points[k]);
+        assert_int_equal(pf_site_plan_point(&a, key, 2, &there), -1); /* no third point */
+    }
+    uint64_t key, nth, there;
+    assert_int_equal(pf_site_plan_key(&a, 3, &key, &nth), -1); /* not a point of the plan */
+    assert_int_equal(pf_site_plan_point(&a, 0x51f, 0, &there), -1); /* no such site */
+    assert_int_equal(pf_site_plan_point(&a, ~0ull, 0, &there), -1);
+    pf_site_plan_free(&a);
+    pf_site_plan_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +230,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stride_keeps_whole_sites, make_path, remove_path),
         cmocka_unit_test_setup_teardown(test_shards_add_up, make_path, remove_path),
         cmocka_unit_test_setup_teardown(test_sample_follows_the_sites, make_path, remove_path),
+        cmocka_unit_test_setup_teardown(test_points_found_by_site, make_path, remove_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
