@@ -34,22 +34,25 @@ static uint64_t get_addr(json_t *o, const char *key)
 static void get_frames(json_t *o, int first_is_pc, struct pf_frames *out)
 {
     json_t *arr = json_object_get(o, "frames");
+    struct pf_logged_frame logged[PF_FRAMES_MAX];
+    unsigned n = 0;
     size_t i;
     json_t *fr;
     out->n = 0;
     if (!json_is_array(arr))
         return;
     json_array_foreach(arr, i, fr) {
+        if (n == PF_FRAMES_MAX)
+            break;
         json_t *sym = json_object_get(fr, "sym");
         json_t *obj = json_object_get(fr, "obj");
-        const char *path = json_is_string(obj) ? json_string_value(obj) : "";
-        uint64_t ip = get_addr(fr, "ip"), rel = get_addr(fr, "rel");
-        if (path[0] && rel &&
-            pf_symbolize_object(path, rel, !(i == 0 && first_is_pc), ip, out) > 0)
-            continue;
-        if (pf_frames_push(out, ip, json_is_string(sym) ? json_string_value(sym) : "", path) < 0)
-            break;
+        logged[n++] = (struct pf_logged_frame){
+            .ip = get_addr(fr, "ip"), .rel = get_addr(fr, "rel"),
+            .path = json_is_string(obj) ? json_string_value(obj) : "",
+            .sym = json_is_string(sym) ? json_string_value(sym) : "",
+        };
     }
+    pf_symbolize_logged(logged, n, first_is_pc, out);
 }
 
 int pf_events_parse_line(const char *line, struct pf_events *out)

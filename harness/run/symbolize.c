@@ -408,6 +408,30 @@ unsigned pf_symbolize_object(const char *path, uint64_t rel, int return_addr, ui
     return n;
 }
 
+unsigned pf_symbolize_logged(const struct pf_logged_frame *frames, unsigned n, int first_is_pc,
+                             struct pf_frames *out)
+{
+    pthread_mutex_lock(&lock);
+    init_debuginfo_path();
+    const char *last_path = NULL;
+    struct entry *last = NULL;
+    for (unsigned i = 0; i < n; i++) {
+        const struct pf_logged_frame *f = &frames[i];
+        if (f->path[0] && f->rel) {
+            if (!last_path || strcmp(f->path, last_path) != 0) {
+                last = entry_for(f->path);
+                last_path = f->path;
+            }
+            if (last && symbolize_locked(last, f->rel, !(i == 0 && first_is_pc), f->ip, out) > 0)
+                continue;
+        }
+        if (pf_frames_push(out, f->ip, f->sym, f->path) < 0)
+            break;
+    }
+    pthread_mutex_unlock(&lock);
+    return out->n;
+}
+
 unsigned pf_symbolize_process(pid_t pid, const uint64_t *ips, unsigned n, int first_is_pc,
                               struct pf_frames *out)
 {
@@ -415,6 +439,9 @@ unsigned pf_symbolize_process(pid_t pid, const uint64_t *ips, unsigned n, int fi
     init_debuginfo_path();
     /* the process only tells where its files are mapped */
     char *maps = pf_procmaps_read(pid);
+    /* frames come in runs of one object: one stat per run, not per frame */
+    char last_path[PATH_MAX] = "";
+    struct entry *last = NULL;
     for (unsigned i = 0; i < n && out->n < PF_FRAMES_MAX; i++) {
         struct pf_mapping m;
         char path[PATH_MAX] = "";
@@ -422,7 +449,13 @@ unsigned pf_symbolize_process(pid_t pid, const uint64_t *ips, unsigned n, int fi
             memcpy(path, m.path, m.path_len);
             path[m.path_len] = '\0';
         }
-        struct entry *e = path[0] ? entry_for(path) : NULL;
+        struct entry *e = NULL;
+        if (path[0] && strcmp(path, last_path) == 0) {
+            e = last;
+        } else if (path[0]) {
+            e = last = entry_for(path);
+            memcpy(last_path, path, m.path_len + 1);
+        }
         Dwarf_Addr ignored;
         uint64_t rel;
         int is_return = !(i == 0 && first_is_pc);

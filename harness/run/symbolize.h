@@ -26,6 +26,19 @@
  * OUT is full). Thread-safe; debug info is cached per (path, build-id). */
 unsigned pf_symbolize_object(const char *path, uint64_t rel, int return_addr,
                              uint64_t ip, struct pf_frames *out);
+/* A frame as the shim logged it: its run-time address, its object's path
+ * and link-time address (REL, 0 = unknown) and the shim's name for it. */
+struct pf_logged_frame {
+    uint64_t ip, rel;
+    const char *path, *sym;
+};
+/* Appends FRAMES[0..N) to OUT as pf_symbolize_object would name each in
+ * turn, a frame it cannot name keeping the shim's name and path; each
+ * object is looked up once per run of frames in it, not once per frame.
+ * FIRST_IS_PC: frame 0 is where a signal struck, not a return address.
+ * Returns OUT->n. Thread-safe. */
+unsigned pf_symbolize_logged(const struct pf_logged_frame *frames, unsigned n, int first_is_pc,
+                             struct pf_frames *out);
 
 /* Symbolizes N run-time addresses IPS of the live (ideally stopped)
  * process PID into OUT, appending. IPS[0] is a program counter when

@@ -128,6 +128,37 @@ static void test_stripped_copy_gives_object_and_offset(void **state)
     pf_symbolize_flush();
 }
 
+/* Logged frames are named as one by one: a run of two in this test's own
+ * executable, one in a file that is not ELF (the shim's name kept), and
+ * one with no link-time address (kept too). */
+static void test_logged_frames(void **state)
+{
+    (void)state;
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    assert_true(n > 0);
+    self[n] = '\0';
+    holder();
+    uint64_t rel = link_time(captured);
+    const struct pf_logged_frame logged[] = {
+        {captured, rel, self, "shim_name"},
+        {captured, rel, self, "shim_name"},
+        {0x1234, 0x1000, "/proc/self/status", "kept"},
+        {0x5678, 0, self, "no_rel"},
+    };
+    struct pf_frames one = {0}, all = {0};
+    assert_int_equal(pf_symbolize_object(self, rel, 1, captured, &one), 2);
+    assert_int_equal(pf_symbolize_logged(logged, 4, 0, &all), 6);
+    for (unsigned i = 0; i < 2; i++) {
+        assert_string_equal(all.f[i].sym, one.f[i].sym);
+        assert_string_equal(all.f[2 + i].sym, one.f[i].sym);
+    }
+    assert_string_equal(all.f[1].sym, "holder");
+    assert_string_equal(all.f[4].sym, "kept");
+    assert_string_equal(all.f[5].sym, "no_rel");
+    pf_symbolize_flush();
+}
+
 static void test_not_an_elf_file(void **state)
 {
     (void)state;
@@ -201,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_inline_frames_with_lines),
         cmocka_unit_test(test_stripped_copy_gives_object_and_offset),
         cmocka_unit_test(test_not_an_elf_file),
+        cmocka_unit_test(test_logged_frames),
         cmocka_unit_test(test_second_mapping_of_a_library),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
