@@ -46,7 +46,7 @@ if [ -n "${OLD:-}" ]; then
 fi
 
 SCRIPT=$ROOT/bench/data/import_heavy.py
-"$PYFAULT" run -q --json "$OUT/count.json" --python "$PY" "$SCRIPT" || true
+"$PYFAULT" run -q --json "$OUT/count.json" --python "$PY" "$SCRIPT" || [ $? -eq 1 ]
 M=$(python3 -c "import json; print(json.load(open('$OUT/count.json'))['eligible'])")
 echo "== $SCRIPT: $M allocations; fork: its last $POINTS points, exec: its last $EXEC_POINTS"
 read -r ne se < <(sweep exec "$OUT/ie" --range "$((M - EXEC_POINTS + 1)):$M" --python "$PY" "$SCRIPT")

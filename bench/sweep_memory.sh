@@ -13,7 +13,7 @@ trap 'rm -rf "$OUT"' EXIT
 TARGET=$ROOT/build/targets/h_alloc_loop
 
 peak() { # points -> "kB seconds trials"
-    /usr/bin/time -v -o "$OUT/time.txt" "$PYFAULT" sweep -q --out "$OUT" -- "$TARGET" "$1" >/dev/null || true
+    /usr/bin/time -v -o "$OUT/time.txt" "$PYFAULT" sweep -q --out "$OUT" -- "$TARGET" "$1" >/dev/null || [ $? -eq 1 ]
     local kb s trials
     kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$OUT/time.txt")
     s=$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$OUT/time.txt")

@@ -10,7 +10,7 @@ STRIDE=${STRIDE:-100}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-"$PYFAULT" run -q --json "$OUT/count.json" -- "$PY" -c pass || true
+"$PYFAULT" run -q --json "$OUT/count.json" -- "$PY" -c pass
 M=$(python3 -c "import json; print(json.load(open('$OUT/count.json'))['eligible'])")
 POINTS=$(seq 1 "$STRIDE" "$M" | wc -l)
 echo "target: $PY -c pass; $M allocations; oneshot points 1..$M stride $STRIDE = $POINTS trials"
@@ -36,7 +36,7 @@ for j in 1 "$NPROC"; do
     t0=$(now); shell_loop "$j" 2>/dev/null; t1=$(now)
     shell_s=$(elapsed "$t0" "$t1")
     t0=$(now)
-    "$PYFAULT" sweep -q -j "$j" --stride "$STRIDE" --out "$OUT" -- "$PY" -c pass >/dev/null || true
+    "$PYFAULT" sweep -q -j "$j" --stride "$STRIDE" --out "$OUT" -- "$PY" -c pass >/dev/null || [ $? -eq 1 ]
     t1=$(now)
     sweep_s=$(elapsed "$t0" "$t1")
     trials=$(python3 -c "import json; print(json.load(open('$OUT/results.json'))['done'])")

@@ -15,7 +15,7 @@ measure() { # label, then the run arguments
     local verdicts=() walls=()
     for i in $(seq "$RUNS"); do
         t0=$(now)
-        "$PYFAULT" run -q --timeout "$TIMEOUT" --json "$OUT/r.json" "$@" || true
+        "$PYFAULT" run -q --timeout "$TIMEOUT" --json "$OUT/r.json" "$@" || [ $? -eq 1 ]
         t1=$(now)
         walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) * 1000 }')")
         verdicts+=("$(python3 -c "import json; d=json.load(open('$OUT/r.json')); print(d.get('verdict_ms', -1) if d['class']=='unwind-loop' else 'NOT-'+d['class'])")")

@@ -19,7 +19,7 @@ measure() {
     local label=$1 bin=$2 cls=$3; shift 3
     local t0 t1
     t0=$(now)
-    "$bin" sweep -q --out "$OUT/s" "$@" >/dev/null 2>&1 || true
+    "$bin" sweep -q --out "$OUT/s" "$@" >/dev/null 2>&1 || [ $? -eq 1 ]
     t1=$(now)
     python3 - "$OUT/s/results.json" "$label" "$cls" "$(elapsed "$t0" "$t1")" <<'PY'
 import json, statistics, sys
