@@ -17,7 +17,8 @@ void pf_progress_init(struct pf_progress *p, int mode)
 void pf_progress_format(const struct pf_progress_counts *c, uint64_t elapsed_ms,
                         char *out, size_t outlen)
 {
-    double rate = elapsed_ms ? (double)c->done * 1000.0 / (double)elapsed_ms : 0;
+    uint64_t ran = c->done > c->journaled ? c->done - c->journaled : 0;
+    double rate = elapsed_ms ? (double)ran * 1000.0 / (double)elapsed_ms : 0;
     int used = snprintf(out, outlen, "%llu/%llu trials, %.1f/s",
                         (unsigned long long)c->done, (unsigned long long)c->total, rate);
     if (rate > 0 && c->total >= c->done && used > 0 && (size_t)used < outlen) {

@@ -9,6 +9,7 @@
 
 struct pf_progress_counts {
     uint64_t done, total;
+    uint64_t journaled;   /* of DONE, read from a resumed sweep's journal: not in the rate */
     uint64_t counts[PF_CLASS_COUNT];
 };
 

@@ -420,15 +420,25 @@ static int run_target(struct pf_sweep *sw, unsigned index, const struct pf_sweep
         return -1;
     }
 
+    /* a resumed sweep's journaled trials count as done when their target's
+     * turn has come, and never in the rate */
+    uint64_t journaled = 0, later = 0, later_counts[PF_CLASS_COUNT] = {0};
+    for (size_t i = 0; i < sw->npreloaded; i++) {
+        journaled += sw->trials[i].target <= index;
+        later += sw->trials[i].target > index;
+        later_counts[sw->trials[i].cls] += sw->trials[i].target > index;
+    }
     struct pf_progress pr;
     pf_progress_init(&pr, sw->progress);
     for (;;) {
         pthread_mutex_lock(&sw->lock);
         unsigned active = sw->active;
         struct pf_progress_counts c;
-        c.done = sw->ntrials;
+        c.done = sw->ntrials - later;
+        c.journaled = journaled;
         c.total = sw->planned;
-        memcpy(c.counts, sw->counts, sizeof c.counts);
+        for (int k = 0; k < PF_CLASS_COUNT; k++)
+            c.counts[k] = sw->counts[k] - later_counts[k];
         pthread_mutex_unlock(&sw->lock);
         pf_progress_update(&pr, &c, pf_now_ms() - sw->started_ms, active == 0);
         if (active == 0)

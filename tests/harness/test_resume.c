@@ -415,6 +415,47 @@ static void test_resume_site_plan_elsewhere(void **state)
     remove_dir(killed);
 }
 
+/* Two scenarios killed in the second one's sweep and resumed: the same
+ * results, and the progress lines never count the second one's journaled
+ * trials while the first one runs (they said 713/590). */
+static void test_resume_two_targets(void **state)
+{
+    (void)state;
+    if (access(PYTHON, X_OK) != 0)
+        skip_because(PYTHON " is not installed");
+    char a[4096], b[4096], dir[600];
+    snprintf(a, sizeof a, "%s", project_path("scenarios/weakref_finalization/bpo38006_nogc_container.py"));
+    snprintf(b, sizeof b, "%s", project_path("scenarios/exception_unwind/exception_chaining.py"));
+    const char *args[] = {"--python", PYTHON, "--stride", "100", a, b, NULL};
+    json_t *u = kill_resume_compare(args, 400);
+    json_int_t first = 0;
+    json_t *trials = json_object_get(u, "trials"), *t;
+    size_t i;
+    json_array_foreach(trials, i, t)
+        first += json_integer_value(json_object_get(t, "target")) == 0;
+    assert_true(first > 0 && first < 400); /* the kill came in the second target */
+
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    sweep_killed(dir, args, 400);
+    const char *resume[] = {"sweep", "--resume", dir, NULL};
+    struct proc_result r;
+    harness_cli(resume, &r, NULL);
+    assert_true(r.exited && (r.exit_code == 0 || r.exit_code == 1));
+    int lines = 0;
+    for (char *p = r.err; (p = strstr(p, "sweep: ")) != NULL; p++) {
+        unsigned long long done, total;
+        if (sscanf(p, "sweep: %llu/%llu trials", &done, &total) != 2)
+            continue;
+        if (done > total)
+            fail_msg("a progress line with more done than planned: %.80s", p);
+        lines++;
+    }
+    assert_true(lines >= 2);
+    proc_result_free(&r);
+    json_decref(u);
+    remove_dir(dir);
+}
+
 /* A journal from a sweep of RESUME_MIXED (a short one) in a fresh folder,
  * returned in DIR. */
 static void short_sweep(char *dir, size_t dirlen)
@@ -481,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_resume_fork_engine),
         cmocka_unit_test(test_resume_python_startup),
         cmocka_unit_test(test_resume_site_plan_elsewhere),
+        cmocka_unit_test(test_resume_two_targets),
         cmocka_unit_test(test_resume_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

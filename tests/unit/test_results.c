@@ -319,6 +319,10 @@ static void test_progress_line(void **state)
     char line[256];
     pf_progress_format(&c, 10000, line, sizeof line);
     assert_string_equal(line, "50/150 trials, 5.0/s, ETA 0:20, ok 40, unwind-loop 10");
+    /* trials read from a resumed sweep's journal are done, but not in the rate */
+    c.journaled = 30;
+    pf_progress_format(&c, 10000, line, sizeof line);
+    assert_string_equal(line, "50/150 trials, 2.0/s, ETA 0:50, ok 40, unwind-loop 10");
 }
 
 static void test_event_lines(void **state)
