@@ -310,6 +310,7 @@ int pf_cmd_sweep(int argc, char **argv)
     struct pf_journal jn = {.fd = -1};
     char absdir[PATH_MAX] = "", **rec_words = NULL;
     int resuming = 0;
+    int *moved = NULL; /* per target, on --resume: its call sites fall at other points now */
     memset(&head, 0, sizeof head);
     /* the words as given, for the journal (parsing reorders ARGV) */
     char **words = calloc((size_t)argc + 1, sizeof *words);
@@ -395,7 +396,7 @@ int pf_cmd_sweep(int argc, char **argv)
     sw.progress = o.quiet ? 0 : isatty(2) ? 1 : 2;
     sw.journal = jn.fd >= 0 ? &jn : NULL;
     int failed = 0;
-    int *moved = calloc(nt, sizeof *moved);
+    moved = calloc(nt, sizeof *moved);
     if (!moved) {
         fprintf(stderr, "pyfault sweep: out of memory\n");
         goto out;
@@ -406,7 +407,6 @@ int pf_cmd_sweep(int argc, char **argv)
         for (unsigned i = 0; i < nt; i++) {
             int rc = pf_count_target(&o, &ctx, dir, i, COUNT_TIMEOUT, &sts[i], err, sizeof err);
             if (pf_interrupted) {
-                free(moved);
                 status = 130;
                 goto out;
             }
@@ -414,7 +414,6 @@ int pf_cmd_sweep(int argc, char **argv)
                 /* not counted, or another target: the folder stays as it was
                  * (what ran is journaled) */
                 fprintf(stderr, "pyfault sweep: %s\n", err);
-                free(moved);
                 goto out;
             }
         }
@@ -422,7 +421,6 @@ int pf_cmd_sweep(int argc, char **argv)
         if (pf_journal_trials(&head, o.out_dir, preload_trial, &pl, err, sizeof err) < 0 ||
             pf_sweep_preload_done(&sw, err, sizeof err) < 0) {
             fprintf(stderr, "pyfault sweep: --resume: %s\n", err);
-            free(moved);
             goto out;
         }
         if (!o.quiet)
@@ -469,7 +467,6 @@ int pf_cmd_sweep(int argc, char **argv)
                     (unsigned long long)sts[i].exec_other, sts[i].engine_error[0] ? "; " : "",
                     sts[i].engine_error);
     }
-    free(moved);
     int complete = !pf_interrupted && !failed;
     pf_sweep_sort(&sw);
     if (o.out_dir) {
@@ -497,6 +494,7 @@ int pf_cmd_sweep(int argc, char **argv)
     else
         status = sw.not_accepted ? 1 : 0;
 out:
+    free(moved);
     pf_journal_close(&jn);
     pf_journal_head_free(&head);
     free(rec_words);

@@ -397,15 +397,22 @@ static unsigned symbolize_locked(struct entry *e, uint64_t rel, int return_addr,
     return pushed;
 }
 
-unsigned pf_symbolize_object(const char *path, uint64_t rel, int return_addr, uint64_t ip,
-                             struct pf_frames *out)
+/* The object of the frames last looked up: frames come in runs of one
+ * object, and each run needs one lookup (one stat), not one per frame. */
+struct run {
+    char path[PATH_MAX];
+    struct entry *e;
+};
+
+/* The cache entry of PATH (not ""), looked up again only when it is not
+ * R's. Called with lock held. */
+static struct entry *entry_in_run(struct run *r, const char *path)
 {
-    pthread_mutex_lock(&lock);
-    init_debuginfo_path();
-    struct entry *e = entry_for(path);
-    unsigned n = e ? symbolize_locked(e, rel, return_addr, ip, out) : 0;
-    pthread_mutex_unlock(&lock);
-    return n;
+    if (strcmp(path, r->path) != 0) {
+        r->e = entry_for(path);
+        snprintf(r->path, sizeof r->path, "%s", path);
+    }
+    return r->e;
 }
 
 unsigned pf_symbolize_logged(const struct pf_logged_frame *frames, unsigned n, int first_is_pc,
@@ -413,18 +420,12 @@ unsigned pf_symbolize_logged(const struct pf_logged_frame *frames, unsigned n, i
 {
     pthread_mutex_lock(&lock);
     init_debuginfo_path();
-    const char *last_path = NULL;
-    struct entry *last = NULL;
+    struct run run = {"", NULL};
     for (unsigned i = 0; i < n; i++) {
         const struct pf_logged_frame *f = &frames[i];
-        if (f->path[0] && f->rel) {
-            if (!last_path || strcmp(f->path, last_path) != 0) {
-                last = entry_for(f->path);
-                last_path = f->path;
-            }
-            if (last && symbolize_locked(last, f->rel, !(i == 0 && first_is_pc), f->ip, out) > 0)
-                continue;
-        }
+        struct entry *e = f->path[0] && f->rel ? entry_in_run(&run, f->path) : NULL;
+        if (e && symbolize_locked(e, f->rel, !(i == 0 && first_is_pc), f->ip, out) > 0)
+            continue;
         if (pf_frames_push(out, f->ip, f->sym, f->path) < 0)
             break;
     }
@@ -439,9 +440,7 @@ unsigned pf_symbolize_process(pid_t pid, const uint64_t *ips, unsigned n, int fi
     init_debuginfo_path();
     /* the process only tells where its files are mapped */
     char *maps = pf_procmaps_read(pid);
-    /* frames come in runs of one object: one stat per run, not per frame */
-    char last_path[PATH_MAX] = "";
-    struct entry *last = NULL;
+    struct run run = {"", NULL};
     for (unsigned i = 0; i < n && out->n < PF_FRAMES_MAX; i++) {
         struct pf_mapping m;
         char path[PATH_MAX] = "";
@@ -449,13 +448,7 @@ unsigned pf_symbolize_process(pid_t pid, const uint64_t *ips, unsigned n, int fi
             memcpy(path, m.path, m.path_len);
             path[m.path_len] = '\0';
         }
-        struct entry *e = NULL;
-        if (path[0] && strcmp(path, last_path) == 0) {
-            e = last;
-        } else if (path[0]) {
-            e = last = entry_for(path);
-            memcpy(last_path, path, m.path_len + 1);
-        }
+        struct entry *e = path[0] ? entry_in_run(&run, path) : NULL;
         Dwarf_Addr ignored;
         uint64_t rel;
         int is_return = !(i == 0 && first_is_pc);

@@ -15,28 +15,22 @@
  * (Dwfl syntax: ":.debug:/usr/lib/debug", the default). */
 #define PF_ENV_DEBUGINFO_PATH "PYFAULT_DEBUGINFO_PATH"
 
-/* Appends the frames of the code at REL, a link-time address of the ELF
- * file PATH, to OUT: inlined functions innermost first, then the function
- * that holds them, each with its file:line where debug info has it (an
- * inlined function defined in a header is marked a helper). When
- * RETURN_ADDR, REL is a return address and the call before it is named.
- * IP is the run-time address the frames record. A stretch no symbol
- * covers becomes "object+0xREL", never a neighbour's name. Returns how
- * many frames were appended (0 when PATH is not a readable ELF file or
- * OUT is full). Thread-safe; debug info is cached per (path, build-id). */
-unsigned pf_symbolize_object(const char *path, uint64_t rel, int return_addr,
-                             uint64_t ip, struct pf_frames *out);
-/* A frame as the shim logged it: its run-time address, its object's path
- * and link-time address (REL, 0 = unknown) and the shim's name for it. */
+/* A frame as the shim logged it: its run-time address IP, its object's
+ * PATH and link-time address REL (0 = unknown), and the shim's name SYM. */
 struct pf_logged_frame {
     uint64_t ip, rel;
     const char *path, *sym;
 };
-/* Appends FRAMES[0..N) to OUT as pf_symbolize_object would name each in
- * turn, a frame it cannot name keeping the shim's name and path; each
- * object is looked up once per run of frames in it, not once per frame.
- * FIRST_IS_PC: frame 0 is where a signal struck, not a return address.
- * Returns OUT->n. Thread-safe. */
+/* Appends the frames of FRAMES[0..N) to OUT. Each is named from its
+ * object's symbols and debug info at REL: inlined functions innermost
+ * first, then the function that holds them, each with its file:line where
+ * debug info has it (an inlined function defined in a header is marked a
+ * helper). REL is a return address, and the call before it is named, but
+ * for frame 0 when FIRST_IS_PC (where a signal struck). A stretch no
+ * symbol covers becomes "object+0xREL", never a neighbour's name. A frame
+ * whose object is not a readable ELF file, or with no REL, keeps SYM and
+ * PATH. Each object is looked up once per run of frames in it. Returns
+ * OUT->n. Thread-safe; debug info is cached per (path, build-id). */
 unsigned pf_symbolize_logged(const struct pf_logged_frame *frames, unsigned n, int first_is_pc,
                              struct pf_frames *out);
 

@@ -93,6 +93,15 @@ static uint64_t link_time(uint64_t ip)
     return ip - lm->l_addr;
 }
 
+/* Names the one frame at REL of PATH (a return address) into OUT; returns
+ * how many frames that appended. */
+static unsigned name_frame(const char *path, uint64_t rel, uint64_t ip, struct pf_frames *out)
+{
+    unsigned before = out->n;
+    const struct pf_logged_frame one = {ip, rel, path, ""};
+    return pf_symbolize_logged(&one, 1, 0, out) - before;
+}
+
 static void test_stripped_copy_gives_object_and_offset(void **state)
 {
     (void)state;
@@ -111,7 +120,7 @@ static void test_stripped_copy_gives_object_and_offset(void **state)
     uint64_t rel = link_time(captured);
     uint64_t fn = link_time((uint64_t)(uintptr_t)&holder);
     struct pf_frames fr = {0};
-    assert_int_equal(pf_symbolize_object(copy, rel, 1, captured, &fr), 1);
+    assert_int_equal(name_frame(copy, rel, captured, &fr), 1);
     /* holder is static: only .symtab named it, and that is gone. Its
      * start comes from .eh_frame; no exported neighbour lends a name. */
     char want[128];
@@ -122,15 +131,15 @@ static void test_stripped_copy_gives_object_and_offset(void **state)
 
     /* the unstripped original names it, from the same cache */
     fr.n = 0;
-    assert_int_equal(pf_symbolize_object(self, rel, 1, captured, &fr), 2);
+    assert_int_equal(name_frame(self, rel, captured, &fr), 2);
     assert_string_equal(fr.f[1].sym, "holder");
     unlink(copy);
     pf_symbolize_flush();
 }
 
-/* Logged frames are named as one by one: a run of two in this test's own
- * executable, one in a file that is not ELF (the shim's name kept), and
- * one with no link-time address (kept too). */
+/* Logged frames are named together as each alone: a run of two in this
+ * test's own executable, one in a file that is not ELF (the shim's name
+ * kept), and one with no link-time address (kept too). */
 static void test_logged_frames(void **state)
 {
     (void)state;
@@ -147,7 +156,7 @@ static void test_logged_frames(void **state)
         {0x5678, 0, self, "no_rel"},
     };
     struct pf_frames one = {0}, all = {0};
-    assert_int_equal(pf_symbolize_object(self, rel, 1, captured, &one), 2);
+    assert_int_equal(name_frame(self, rel, captured, &one), 2);
     assert_int_equal(pf_symbolize_logged(logged, 4, 0, &all), 6);
     for (unsigned i = 0; i < 2; i++) {
         assert_string_equal(all.f[i].sym, one.f[i].sym);
@@ -163,9 +172,16 @@ static void test_not_an_elf_file(void **state)
 {
     (void)state;
     struct pf_frames fr = {0};
-    assert_int_equal(pf_symbolize_object("/proc/self/status", 0x1000, 1, 1, &fr), 0);
-    assert_int_equal(pf_symbolize_object("/nonexistent/x.so", 0x1000, 1, 1, &fr), 0);
-    assert_int_equal(fr.n, 0);
+    const struct pf_logged_frame logged[] = {
+        {1, 0x1000, "/proc/self/status", "a"},
+        {2, 0x1000, "/nonexistent/x.so", "b"},
+    };
+    /* nothing named: each keeps the shim's name and its object */
+    assert_int_equal(pf_symbolize_logged(logged, 2, 0, &fr), 2);
+    assert_string_equal(fr.f[0].sym, "a");
+    assert_string_equal(fr.f[0].obj, "status");
+    assert_string_equal(fr.f[1].sym, "b");
+    assert_string_equal(fr.f[1].obj, "x.so");
 }
 
 /* The lowest address at which /proc/self/maps maps a file whose name
