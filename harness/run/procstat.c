@@ -8,6 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procenv.h"
+
+/* No more processes than this are walked below the harness. */
+#define MAX_DESCENDANTS 65536
+
 int pf_parse_stat(const char *line, pid_t *pgrp, uint64_t *ticks)
 {
     /* the command name may hold spaces and parentheses: start after the
@@ -69,6 +74,37 @@ static int each_stat(const char *dir, pid_t pgid,
     return 0;
 }
 
+/* As each_stat("/proc", PGID, ...), but over the harness's descendants
+ * alone: a trial's processes are all below it (an orphan comes back to
+ * it, the subreaper), and a node may run thousands of others. Falls back
+ * to all of /proc where children cannot be listed. */
+static void each_group_stat(pid_t pgid,
+                            void (*fn)(const char *name, const char *stat, uint64_t ticks,
+                                       void *arg),
+                            void *arg)
+{
+    pid_t *v = NULL;
+    size_t n = 0, cap = 0;
+    if (pf_proc_children((long)getpid(), &v, &n, &cap, MAX_DESCENDANTS) < 0) {
+        free(v);
+        each_stat("/proc", pgid, fn, arg);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char path[64], buf[1024], name[24];
+        pid_t pg;
+        uint64_t t;
+        snprintf(path, sizeof path, "/proc/%d/stat", (int)v[i]);
+        snprintf(name, sizeof name, "%d", (int)v[i]);
+        if (read_stat(path, buf, sizeof buf) == 0 && pf_parse_stat(buf, &pg, &t) == 0 &&
+            pg == pgid)
+            fn(name, buf, t, arg);
+        /* one that ended has none */
+        pf_proc_children((long)v[i], &v, &n, &cap, MAX_DESCENDANTS);
+    }
+    free(v);
+}
+
 struct tick_sum {
     uint64_t sum;
     unsigned n;
@@ -86,7 +122,7 @@ static void add_ticks(const char *name, const char *stat, uint64_t ticks, void *
 uint64_t pf_group_cpu_ticks(pid_t pgid, unsigned *count)
 {
     struct tick_sum ts = {0, 0};
-    each_stat("/proc", pgid, add_ticks, &ts);
+    each_group_stat(pgid, add_ticks, &ts);
     if (count)
         *count = ts.n;
     return ts.sum;
@@ -128,7 +164,8 @@ static void count_busy_process(const char *name, const char *stat, uint64_t tick
 int pf_group_busy_threads(pid_t pgid)
 {
     struct busy_count bc = {0, 0};
-    if (each_stat("/proc", pgid, count_busy_process, &bc) < 0 || bc.live == 0)
+    each_group_stat(pgid, count_busy_process, &bc);
+    if (bc.live == 0)
         return -1;
     return bc.busy;
 }

@@ -4,9 +4,12 @@
  * through each thread's /proc/self/task/TID/children when the kernel has it. */
 #include "procenv.h"
 
+#include "array.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +115,37 @@ static int process_matches(long pid, long self, const struct pf_procenv_query *q
     return env_matches(pid, q);
 }
 
+int pf_proc_children(long pid, pid_t **v, size_t *n, size_t *cap, size_t max)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%ld/task", pid);
+    DIR *tasks = opendir(dir);
+    if (!tasks)
+        return -1;
+    int readable = 0;
+    struct dirent *de;
+    while (*n < max && (de = readdir(tasks)) != NULL) {
+        if (!isdigit((unsigned char)de->d_name[0]))
+            continue;
+        char name[48];
+        size_t len;
+        snprintf(name, sizeof name, "task/%.20s/children", de->d_name);
+        char *list = pf_proc_slurp(pid, name, &len);
+        if (!list)
+            continue;
+        readable = 1;
+        for (char *p = list, *end; *n < max; p = end) {
+            long child = strtol(p, &end, 10);
+            if (end == p || pf_array_reserve(*v, *cap, *n + 1, 64) < 0)
+                break;
+            (*v)[(*n)++] = (pid_t)child;
+        }
+        free(list);
+    }
+    closedir(tasks);
+    return readable ? 0 : -1;
+}
+
 /* Our own children, from each of our threads' /proc/self/task/TID/children
  * (an orphan re-parented to a subreaper becomes one thread's child): a
  * few reads instead of one per process on the machine, at every trial's
@@ -120,35 +154,17 @@ static int process_matches(long pid, long self, const struct pf_procenv_query *q
 static long find_among_children(const struct pf_procenv_query *q, long self, pid_t *pids,
                                 size_t max)
 {
-    DIR *tasks = opendir("/proc/self/task");
-    if (!tasks)
+    pid_t *kids = NULL;
+    size_t nkids = 0, cap = 0, n = 0;
+    if (pf_proc_children(self, &kids, &nkids, &cap, SIZE_MAX) < 0) {
+        free(kids);
         return -1;
-    size_t n = 0;
-    int readable = 0;
-    struct dirent *de;
-    while (n < max && (de = readdir(tasks)) != NULL) {
-        if (!isdigit((unsigned char)de->d_name[0]))
-            continue;
-        char name[40];
-        snprintf(name, sizeof name, "task/%.20s/children", de->d_name);
-        size_t len;
-        char *list = pf_proc_slurp(self, name, &len);
-        if (!list)
-            continue;
-        readable = 1;
-        for (char *p = list; n < max && *p;) {
-            char *end;
-            long pid = strtol(p, &end, 10);
-            if (end == p)
-                break;
-            if (process_matches(pid, self, q))
-                pids[n++] = (pid_t)pid;
-            p = end;
-        }
-        free(list);
     }
-    closedir(tasks);
-    return readable ? (long)n : -1;
+    for (size_t i = 0; i < nkids && n < max; i++)
+        if (process_matches(kids[i], self, q))
+            pids[n++] = kids[i];
+    free(kids);
+    return (long)n;
 }
 
 size_t pf_procenv_find(const struct pf_procenv_query *q, pid_t *pids, size_t max)

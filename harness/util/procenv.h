@@ -21,6 +21,12 @@ struct pf_procenv_query {
  * process we may not read is skipped. */
 size_t pf_procenv_find(const struct pf_procenv_query *q, pid_t *pids, size_t max);
 
+/* Appends the children of every thread of process PID to *V (*N of them,
+ * room for *CAP; a pf_array), while *N < MAX. Returns 0, or -1 when they
+ * cannot be read (PID is gone, or the kernel has no children files:
+ * CONFIG_PROC_CHILDREN). */
+int pf_proc_children(long pid, pid_t **v, size_t *n, size_t *cap, size_t max);
+
 /* Reads all of /proc/PID/NAME into a heap buffer (NUL-terminated); *LEN
  * gets its length. NULL when it cannot be read. */
 char *pf_proc_slurp(long pid, const char *name, size_t *len);
