@@ -108,6 +108,7 @@ int pf_spawn(const char *path, char *const argv[], char *const envp[],
     int rc;
     out->pid = -1;
     out->out_fd = out->err_fd = -1;
+    out->forked = 0;
     /* O_CLOEXEC at creation: other threads' children must not inherit */
     if (pipe2(outp, O_CLOEXEC) < 0)
         return errno;
@@ -154,6 +155,7 @@ int pf_spawn_pty(const char *path, char *const argv[], char *const envp[],
 {
     out->pid = -1;
     out->out_fd = out->err_fd = -1;
+    out->forked = 0;
     int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0)
         return errno;

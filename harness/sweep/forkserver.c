@@ -277,6 +277,7 @@ static int fork_one(struct pf_forksrv *s, const struct pf_context *ctx, struct p
     }
     ch->out_fd = out[0];
     ch->err_fd = err[0];
+    ch->forked = 1;
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     fcntl(err[0], F_SETFL, O_NONBLOCK);
     out[0] = err[0] = -1;
