@@ -119,7 +119,7 @@ static void target_account(const struct pf_sweep_target *st, struct pf_journal_t
 {
     uint64_t h = 0xcbf29ce484222325ull, sites = 0;
     memset(jt, 0, sizeof *jt);
-    jt->has_sites_hash = st->sites.npoints > 0;
+    jt->has_sites_hash = st->sites.points != NULL; /* a site plan, its sample empty or not */
     for (uint64_t k = 0; k < st->plan.count; k++) {
         uint64_t p = pf_sweep_plan_point(&st->plan, k), key, nth;
         h = fnv_u64(h, p);
@@ -133,19 +133,26 @@ static void target_account(const struct pf_sweep_target *st, struct pf_journal_t
     jt->sites_hash = sites;
 }
 
+/* Where a resumed target's journaled trials go. */
+enum placing {
+    PLACE_AS_JOURNALED, /* at their points */
+    PLACE_BY_SITE,      /* where their call sites fall (the same points) */
+    PLACE_BY_SITE_MOVED /* the same, the points moved: a trial with no site runs again */
+};
+
 /* After target INDEX's counting run of a resumed sweep: the target must be
  * the one the journal HEAD counted, if it did (then the journaled run's
  * pace is taken: the default timeout and stall limit derive from it). A
- * site plan need only choose the same call sites: *MOVED is set when
- * they now fall at other points (another environment moves them), and the
- * journaled trials are then found by their sites. Returns 0, or -1 with
- * a one-line message in ERR. */
+ * site plan need only choose the same call sites, wherever they fall in
+ * this run (another environment moves them): its journaled trials are
+ * then placed by their sites (*PLACING: enum placing). Returns 0, or -1
+ * with a one-line message in ERR. */
 static int check_target(const struct pf_journal_head *head, unsigned index,
-                        struct pf_sweep_target *st, int *moved, char *err, size_t errlen)
+                        struct pf_sweep_target *st, int *placing, char *err, size_t errlen)
 {
     struct pf_journal_target now;
     const struct pf_journal_target *was = &head->targets[index];
-    *moved = 0;
+    *placing = PLACE_AS_JOURNALED;
     if (!was->present)
         return 0;
     target_account(st, &now);
@@ -164,7 +171,7 @@ static int check_target(const struct pf_journal_head *head, unsigned index,
                      ? " (other points chosen)" : "");
         return -1;
     }
-    *moved = !same_points;
+    *placing = !same_sites ? PLACE_AS_JOURNALED : same_points ? PLACE_BY_SITE : PLACE_BY_SITE_MOVED;
     st->pace = was->pace;
     return 0;
 }
@@ -182,26 +189,30 @@ struct preload {
     struct pf_sweep *sw;
     unsigned nt;
     const struct pf_sweep_target *sts;
-    const int *moved;        /* per target: its sites fall at other points now */
-    uint64_t dropped;        /* trials that run again: their points are no longer planned */
+    const int *placing;      /* per target: enum placing */
+    uint64_t dropped;        /* trials that run again: no site names their point now */
 };
 
-/* Takes journaled trial T in; one of a target whose sites moved goes to
- * the point where its site falls now, and one past M (no site) runs again. */
+/* Takes journaled trial T in. A site plan's trial goes to the point where
+ * its site falls in this run, or as far past M as it was; one that says
+ * neither (journaled by an older pyfault) keeps its point when the target
+ * came out the same, and runs again when it did not. */
 static int preload_trial(void *arg, const struct pf_journal_trial *t, char *err, size_t errlen)
 {
     struct preload *p = arg;
-    if (t->target < p->nt && p->moved[t->target]) {
-        struct pf_journal_trial here = *t;
-        if (!t->has_plan_key ||
-            pf_site_plan_point(&p->sts[t->target].sites, t->plan_key, t->plan_nth,
-                               &here.point) < 0) {
-            p->dropped++;
-            return 0;
-        }
-        return pf_sweep_preload(p->sw, &here, p->nt, err, errlen);
+    if (t->target >= p->nt || p->placing[t->target] == PLACE_AS_JOURNALED)
+        return pf_sweep_preload(p->sw, t, p->nt, err, errlen);
+    const struct pf_sweep_target *st = &p->sts[t->target];
+    struct pf_journal_trial here = *t;
+    int placed = t->has_plan_key
+        ? pf_site_plan_point(&st->sites, t->plan_key, t->plan_nth, &here.point) == 0
+        : t->has_past_m ? (here.point = st->allocations + t->past_m, 1)
+        : p->placing[t->target] == PLACE_BY_SITE;
+    if (!placed) {
+        p->dropped++;
+        return 0;
     }
-    return pf_sweep_preload(p->sw, t, p->nt, err, errlen);
+    return pf_sweep_preload(p->sw, &here, p->nt, err, errlen);
 }
 
 static void free_names(struct pf_sweep_names *n, unsigned nt)
@@ -310,7 +321,7 @@ int pf_cmd_sweep(int argc, char **argv)
     struct pf_journal jn = {.fd = -1};
     char absdir[PATH_MAX] = "", **rec_words = NULL;
     int resuming = 0;
-    int *moved = NULL; /* per target, on --resume: its call sites fall at other points now */
+    int *placing = NULL; /* per target, on --resume: enum placing */
     memset(&head, 0, sizeof head);
     /* the words as given, for the journal (parsing reorders ARGV) */
     char **words = calloc((size_t)argc + 1, sizeof *words);
@@ -396,8 +407,8 @@ int pf_cmd_sweep(int argc, char **argv)
     sw.progress = o.quiet ? 0 : isatty(2) ? 1 : 2;
     sw.journal = jn.fd >= 0 ? &jn : NULL;
     int failed = 0;
-    moved = calloc(nt, sizeof *moved);
-    if (!moved) {
+    placing = calloc(nt, sizeof *placing);
+    if (!placing) {
         fprintf(stderr, "pyfault sweep: out of memory\n");
         goto out;
     }
@@ -410,14 +421,14 @@ int pf_cmd_sweep(int argc, char **argv)
                 status = 130;
                 goto out;
             }
-            if (rc < 0 || check_target(&head, i, &sts[i], &moved[i], err, sizeof err) < 0) {
+            if (rc < 0 || check_target(&head, i, &sts[i], &placing[i], err, sizeof err) < 0) {
                 /* not counted, or another target: the folder stays as it was
                  * (what ran is journaled) */
                 fprintf(stderr, "pyfault sweep: %s\n", err);
                 goto out;
             }
         }
-        struct preload pl = {&sw, nt, sts, moved, 0};
+        struct preload pl = {&sw, nt, sts, placing, 0};
         if (pf_journal_trials(&head, o.out_dir, preload_trial, &pl, err, sizeof err) < 0 ||
             pf_sweep_preload_done(&sw, err, sizeof err) < 0) {
             fprintf(stderr, "pyfault sweep: --resume: %s\n", err);
@@ -426,9 +437,8 @@ int pf_cmd_sweep(int argc, char **argv)
         if (!o.quiet)
             fprintf(stderr, "sweep: resuming %s: %zu trials journaled\n", o.out_dir, sw.ntrials);
         if (!o.quiet && pl.dropped)
-            fprintf(stderr, "sweep: %llu more journaled trials run again: they were past M, "
-                    "and the call sites fall at other points now\n",
-                    (unsigned long long)pl.dropped);
+            fprintf(stderr, "sweep: %llu more journaled trials run again: no call site of "
+                    "this run names their points\n", (unsigned long long)pl.dropped);
     }
     for (unsigned i = 0; i < nt && !pf_interrupted && !failed; i++) {
         int rc = resuming ? 0
@@ -494,7 +504,7 @@ int pf_cmd_sweep(int argc, char **argv)
     else
         status = sw.not_accepted ? 1 : 0;
 out:
-    free(moved);
+    free(placing);
     pf_journal_close(&jn);
     pf_journal_head_free(&head);
     free(rec_words);

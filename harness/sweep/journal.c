@@ -146,6 +146,7 @@ static int parse_trial(json_t *o, struct pf_journal_trial *t, char *err, size_t 
     t->sources = json_string_value(json_object_get(o, "sources"));
     if (!t->sources)
         t->sources = ""; /* only examples with named sources have them */
+    t->has_past_m = json_object_get(o, "past_m") != NULL;
     t->site_key = json_string_value(json_object_get(o, "site_key"));
     if (!t->site_key)
         t->site_key = ""; /* only trials that met a failure have one */
@@ -164,7 +165,8 @@ static int parse_trial(json_t *o, struct pf_journal_trial *t, char *err, size_t 
                                  json_integer_value(code) <= 255)) ||
         !t->signature || !t->repro || !t->stderr_tail ||
         read_hex(o, "plan_key", &t->has_plan_key, &t->plan_key) < 0 ||
-        (json_object_get(o, "plan_nth") && read_u64(o, "plan_nth", &t->plan_nth) < 0)) {
+        (json_object_get(o, "plan_nth") && read_u64(o, "plan_nth", &t->plan_nth) < 0) ||
+        (json_object_get(o, "past_m") && read_u64(o, "past_m", &t->past_m) < 0)) {
         snprintf(err, errlen, "a trial line with a missing or bad member");
         return -1;
     }
@@ -460,6 +462,8 @@ int pf_journal_add_trial(struct pf_journal *j, const struct pf_journal_trial *t,
         if (t->plan_nth)
             json_object_set_new(o, "plan_nth", json_integer((json_int_t)t->plan_nth));
     }
+    if (o && t->has_past_m)
+        json_object_set_new(o, "past_m", json_integer((json_int_t)t->past_m));
     return append(j, o, err, errlen);
 }
 

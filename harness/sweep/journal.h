@@ -49,6 +49,8 @@ struct pf_journal_trial {
     int has_plan_key;        /* --plan sites, a point within M: */
     uint64_t plan_key;       /* the call site its plan chose it for (site_plan.h) */
     uint64_t plan_nth;       /* and which of that site's points it is, from 0 */
+    int has_past_m;          /* --plan sites, a point past M: */
+    uint64_t past_m;         /* how far past (the extension's Nth point) */
     const char *error;       /* a harness error's message, else "" */
 };
 

@@ -220,9 +220,16 @@ static void journal(struct pf_sweep *sw, const struct pf_trial_rec *t,
         .site_key = res->site_key,
         .error = t->cls == PF_HARNESS_ERROR ? res->error : "",
     };
-    /* a site plan's trial names its site, by which a resume elsewhere finds it */
-    jt.has_plan_key = sw->cur->sites.npoints &&
-                      pf_site_plan_key(&sw->cur->sites, t->point, &jt.plan_key, &jt.plan_nth) == 0;
+    /* a site plan's trial names its site, or how far past M it is, by
+     * which a resume in another environment finds it */
+    const struct pf_sweep_target *st = sw->cur;
+    if (st->sites.points && t->point > st->allocations) {
+        jt.has_past_m = 1;
+        jt.past_m = t->point - st->allocations;
+    } else if (st->sites.points) {
+        jt.has_plan_key =
+            pf_site_plan_key(&st->sites, t->point, &jt.plan_key, &jt.plan_nth) == 0;
+    }
     char err[sizeof sw->error];
     if (pf_journal_add_trial(sw->journal, &jt, err, sizeof err) < 0) {
         /* a sweep that cannot be resumed stops, as on any harness error */

@@ -372,6 +372,7 @@ static void test_resume_site_plan_elsewhere(void **state)
     assert_non_null(journal);
     assert_non_null(strstr(journal, "\"sites_hash\":"));
     assert_non_null(strstr(journal, "\"plan_key\":"));
+    assert_non_null(strstr(journal, "\"past_m\":")); /* the first point past M */
     char *m = strstr(journal, "\"allocations\":");
     assert_non_null(m);
     json_int_t began = strtoll(m + strlen("\"allocations\":"), NULL, 10);
@@ -392,6 +393,25 @@ static void test_resume_site_plan_elsewhere(void **state)
            (long long)total, same_m ? " at the moved points" : " (M differed by itself)");
     free(tr);
     free(tu);
+
+    /* back in the first environment, the finished sweep resumed there is
+     * that environment's sweep: the trials run in the second one are at
+     * their sites' points here, the one past M at M + 1 here */
+    char first[600];
+    snprintf(first, sizeof first, "%s", harness_tmpdir());
+    sweep_words(full, first, args);
+    assert_int_equal(pyfault(full), want);
+    json_t *a = load_results(first);
+    assert_int_equal(pyfault(resume), want);
+    json_t *back = load_results(killed);
+    same_m = allocations_of(back) == allocations_of(a);
+    char *tb = harness_trial_lines(back, same_m), *ta = harness_trial_lines(a, same_m);
+    assert_string_equal(tb, ta);
+    free(tb);
+    free(ta);
+    json_decref(a);
+    json_decref(back);
+    remove_dir(first);
 
     /* other call sites than the journal's, where the points moved, are
      * another target */

@@ -26,7 +26,7 @@
 /* What the reader's callback saw. */
 struct seen {
     int n;
-    struct pf_journal_trial last;
+    struct pf_journal_trial first, last;
     char signature[256], repro[256], tail[256];
     int refuse_at; /* the callback fails at this trial (1-based), 0: never */
 };
@@ -38,6 +38,8 @@ static int collect(void *arg, const struct pf_journal_trial *t, char *err, size_
         snprintf(err, errlen, "refused");
         return -1;
     }
+    if (s->n == 1)
+        s->first = *t;
     s->last = *t;
     snprintf(s->signature, sizeof s->signature, "%s", t->signature);
     snprintf(s->repro, sizeof s->repro, "%s", t->repro);
@@ -90,7 +92,7 @@ static void write_journal(char *dir, size_t dirlen)
     struct pf_journal_trial hang = {
         .target = 0, .point = 3, .mode = PF_MODE_ONESHOT, .cls = PF_HANG,
         .sub = PF_SUB_SPINNING, .exit_code = 0, .signal = 0, .signature = "hang: spin",
-        .repro = "", .stderr_tail = "", .error = "",
+        .repro = "", .stderr_tail = "", .error = "", .has_past_m = 1, .past_m = 2,
     };
     assert_int_equal(pf_journal_add_trial(&j, &hang, err, sizeof err), 0);
     assert_int_equal(pf_journal_add_trial(&j, &segv, err, sizeof err), 0);
@@ -140,6 +142,10 @@ static void test_round_trip(void **state)
     assert_true(t->has_plan_key);
     assert_true(t->plan_key == 0x8000000000000001ull);
     assert_int_equal(t->plan_nth, 2);
+    assert_false(t->has_past_m);
+    assert_true(s.first.has_past_m);
+    assert_int_equal(s.first.past_m, 2);
+    assert_false(s.first.has_plan_key);
     assert_string_equal(s.signature, segv.signature);
     assert_string_equal(s.repro, segv.repro);
     assert_string_equal(s.tail, segv.stderr_tail);
