@@ -23,7 +23,6 @@ int pf_site_plan_create(const char *path, char *err, size_t errlen)
     return 0;
 }
 
-
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
