@@ -60,7 +60,9 @@ static const char *name_of(const struct dl_phdr_info *info)
     return exe_path;
 }
 
-static void add_object(const struct dl_phdr_info *info)
+/* Adds INFO's executable segments to the table when its name matches,
+ * testing V's stack against each as it goes. */
+static void add_object(const struct dl_phdr_info *info, struct visit *v)
 {
     if (!pyfault_dso_matches(pf_spec.dso, name_of(info)))
         return;
@@ -79,12 +81,17 @@ static void add_object(const struct dl_phdr_info *info)
         ranges[nranges].start = info->dlpi_addr + ph->p_vaddr;
         ranges[nranges].end = ranges[nranges].start + ph->p_memsz;
         nranges++;
+        /* a return address points past its call: test the call itself */
+        for (int k = 0; k < v->n && !v->hit; k++)
+            v->hit = v->ips[k] - 1 >= ranges[nranges - 1].start &&
+                     v->ips[k] - 1 < ranges[nranges - 1].end;
     }
 }
 
 /* One object of the loader's list, the loader's lock held (loader_lock.h).
- * The first call decides: the table is current (test and stop) or is rebuilt from this
- * object on. */
+ * The first call decides: the table is current (test and stop) or is
+ * rebuilt from this object on, the stack tested against each object as it
+ * is added: one iteration, one lock, one consistent answer. */
 static int visit_locked(struct dl_phdr_info *info, struct visit *v)
 {
     if (!v->rebuilding) {
@@ -98,7 +105,7 @@ static int visit_locked(struct dl_phdr_info *info, struct visit *v)
         built_subs = info->dlpi_subs;
         built = 1; /* complete once this iteration ends: nobody looks before */
     }
-    add_object(info);
+    add_object(info, v);
     return 0;
 }
 
@@ -113,15 +120,10 @@ static int visit_object(struct dl_phdr_info *info, size_t size, void *data)
 
 bool pf_dso_on_stack(const uintptr_t *ips, int n)
 {
+    /* a rebuild answers too: no second pass, which another dlopen could
+     * turn into a third and a fourth and then a wrong "no" */
     struct visit v = {ips, n, 0, false};
-    /* after a rebuild, go again to test under the lock against the table
-     * as built (unless yet another dlopen came in between) */
-    for (int tries = 0; tries < 4; tries++) {
-        v.rebuilding = 0;
-        dl_iterate_phdr(visit_object, &v);
-        if (!v.rebuilding)
-            break;
-    }
+    dl_iterate_phdr(visit_object, &v);
     return v.hit;
 }
 
