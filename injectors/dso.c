@@ -41,10 +41,9 @@ struct visit {
 
 static bool ips_in_table(const uintptr_t *ips, int n)
 {
-    /* a return address points past its call: test the call itself */
     for (int i = 0; i < n; i++)
         for (int r = 0; r < nranges; r++)
-            if (ips[i] - 1 >= ranges[r].start && ips[i] - 1 < ranges[r].end)
+            if (pf_range_has_call(&ranges[r], ips[i]))
                 return true;
     return false;
 }
@@ -81,10 +80,8 @@ static void add_object(const struct dl_phdr_info *info, struct visit *v)
         ranges[nranges].start = info->dlpi_addr + ph->p_vaddr;
         ranges[nranges].end = ranges[nranges].start + ph->p_memsz;
         nranges++;
-        /* a return address points past its call: test the call itself */
         for (int k = 0; k < v->n && !v->hit; k++)
-            v->hit = v->ips[k] - 1 >= ranges[nranges - 1].start &&
-                     v->ips[k] - 1 < ranges[nranges - 1].end;
+            v->hit = pf_range_has_call(&ranges[nranges - 1], v->ips[k]);
     }
 }
 

@@ -274,6 +274,12 @@ void pf_symtab_prepare(void) PF_HIDDEN;
 struct pf_range {
     uintptr_t start, end;
 };
+/* Whether the call that return address IP returns to lies in R: a return
+ * address points past its call, so the call itself is IP - 1. */
+static inline bool pf_range_has_call(const struct pf_range *r, uintptr_t ip)
+{
+    return ip - 1 >= r->start && ip - 1 < r->end;
+}
 /* Finds function NAME, and the clones the compiler split off it (NAME.part.0,
  * NAME.cold, ...), in the first loaded object that has it: up to MAX ranges.
  * Returns how many were found. */

@@ -85,10 +85,10 @@ static int visit_object(struct dl_phdr_info *info, size_t size, void *data)
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
             continue;
-        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+        struct pf_range text = {info->dlpi_addr + ph->p_vaddr,
+                                info->dlpi_addr + ph->p_vaddr + ph->p_memsz};
         for (int f = 0; f < v->n; f++) {
-            /* a return address points past its call: test the call itself */
-            if (v->ips[f] - 1 < lo || v->ips[f] - 1 >= hi)
+            if (!pf_range_has_call(&text, v->ips[f]))
                 continue;
             if (!name) /* the executable is "" to the loader: fine as a name */
                 name = pf_hash_str(info->dlpi_name ? info->dlpi_name : "") | 1;

@@ -151,10 +151,9 @@ bool pf_site_on_stack(struct pf_site *site, const uintptr_t *ips, int n)
         if (!__atomic_load_n(&site->resolved, __ATOMIC_ACQUIRE))
             return false;
     }
-    /* a return address points past its call: test the call itself */
     for (int i = 0; i < n; i++)
         for (int r = 0; r < site->nranges; r++)
-            if (ips[i] - 1 >= site->ranges[r].start && ips[i] - 1 < site->ranges[r].end)
+            if (pf_range_has_call(&site->ranges[r], ips[i]))
                 return true;
     return false;
 }

@@ -46,30 +46,37 @@ static int read_stat(const char *path, char *buf, size_t len)
     return 0;
 }
 
+/* What is called with each process or thread read: its name (PID or
+ * TID), its stat line and its CPU ticks. */
+typedef void stat_fn(const char *name, const char *stat, uint64_t ticks, void *arg);
+
+/* Calls FN for the process or thread NAME whose stat file is DIR/NAME/stat
+ * when it is in group PGID (any group for 0); a gone one is skipped. */
+static void stat_one(const char *dir, const char *name, pid_t pgid, stat_fn *fn, void *arg)
+{
+    char path[600], buf[1024];
+    snprintf(path, sizeof path, "%s/%s/stat", dir, name);
+    pid_t pg;
+    uint64_t t;
+    if (read_stat(path, buf, sizeof buf) < 0 || pf_parse_stat(buf, &pg, &t) < 0 ||
+        (pgid > 0 && pg != pgid))
+        return;
+    fn(name, buf, t, arg);
+}
+
 /* Calls FN(pid, its stat line, ARG) for every process (numeric entry of
  * DIR, "/proc" or a /proc/PID/task folder) whose stat line reads; with
  * PGID > 0, only those of that process group. Returns -1 when DIR cannot
  * be opened. */
-static int each_stat(const char *dir, pid_t pgid,
-                     void (*fn)(const char *name, const char *stat, uint64_t ticks, void *arg),
-                     void *arg)
+static int each_stat(const char *dir, pid_t pgid, stat_fn *fn, void *arg)
 {
     DIR *d = opendir(dir);
     if (!d)
         return -1;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] < '1' || e->d_name[0] > '9')
-            continue;
-        char path[600], buf[1024];
-        snprintf(path, sizeof path, "%s/%s/stat", dir, e->d_name);
-        pid_t pg;
-        uint64_t t;
-        if (read_stat(path, buf, sizeof buf) < 0 || pf_parse_stat(buf, &pg, &t) < 0 ||
-            (pgid > 0 && pg != pgid))
-            continue;
-        fn(e->d_name, buf, t, arg);
-    }
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
+            stat_one(dir, e->d_name, pgid, fn, arg);
     closedir(d);
     return 0;
 }
@@ -78,10 +85,7 @@ static int each_stat(const char *dir, pid_t pgid,
  * alone: a trial's processes are all below it (an orphan comes back to
  * it, the subreaper), and a node may run thousands of others. Falls back
  * to all of /proc where children cannot be listed. */
-static void each_group_stat(pid_t pgid,
-                            void (*fn)(const char *name, const char *stat, uint64_t ticks,
-                                       void *arg),
-                            void *arg)
+static void each_group_stat(pid_t pgid, stat_fn *fn, void *arg)
 {
     pid_t *v = NULL;
     size_t n = 0, cap = 0;
@@ -91,14 +95,9 @@ static void each_group_stat(pid_t pgid,
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        char path[64], buf[1024], name[24];
-        pid_t pg;
-        uint64_t t;
-        snprintf(path, sizeof path, "/proc/%d/stat", (int)v[i]);
+        char name[24];
         snprintf(name, sizeof name, "%d", (int)v[i]);
-        if (read_stat(path, buf, sizeof buf) == 0 && pf_parse_stat(buf, &pg, &t) == 0 &&
-            pg == pgid)
-            fn(name, buf, t, arg);
+        stat_one("/proc", name, pgid, fn, arg);
         /* one that ended has none */
         pf_proc_children((long)v[i], &v, &n, &cap, MAX_DESCENDANTS);
     }
