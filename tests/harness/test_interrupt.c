@@ -108,13 +108,26 @@ static int wait_exit(pid_t pid)
     return status;
 }
 
+/* A sweep's out folder, its two files, and a marker word for its trials'
+ * command lines (NAME and our pid: unique to this test). */
+struct sweep_paths {
+    char dir[600], results[700], journal[700], marker[64];
+};
+
+static void sweep_paths_init(struct sweep_paths *p, const char *name)
+{
+    snprintf(p->dir, sizeof p->dir, "%s", harness_tmpdir());
+    snprintf(p->results, sizeof p->results, "%s/results.json", p->dir);
+    snprintf(p->journal, sizeof p->journal, "%s/journal.jsonl", p->dir);
+    snprintf(p->marker, sizeof p->marker, "pyfault-%s-test-%d", name, (int)getpid());
+}
+
 static void test_ctrl_c_mid_sweep(void **state)
 {
     (void)state;
-    char dir[600], results[700], marker[64];
-    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
-    snprintf(results, sizeof results, "%s/results.json", dir);
-    snprintf(marker, sizeof marker, "pyfault-interrupt-test-%d", (int)getpid());
+    struct sweep_paths p;
+    sweep_paths_init(&p, "interrupt");
+    const char *dir = p.dir, *results = p.results, *journal = p.journal, *marker = p.marker;
     const char *args[] = {"sweep", "-j", "2", "--mode", "both", "--out", dir, "--",
                           "/usr/bin/python3.11", "-c", "import time; time.sleep(0.3)", marker,
                           NULL};
@@ -146,8 +159,6 @@ static void test_ctrl_c_mid_sweep(void **state)
     /* nothing but results.json and the journal (to resume from) in the
      * out directory: no temp files */
     assert_int_equal(harness_count_files(dir), 2);
-    char journal[700];
-    snprintf(journal, sizeof journal, "%s/journal.jsonl", dir);
     assert_int_equal(access(journal, F_OK), 0);
     unlink(results);
     unlink(journal);
@@ -187,11 +198,10 @@ static int trials_of_class(const char *path, const char *cls, int complete)
 static void test_job_sigterm_is_no_finding(void **state)
 {
     (void)state;
-    char dir[600], results[700], journal[700], marker[64], first[32];
-    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
-    snprintf(results, sizeof results, "%s/results.json", dir);
-    snprintf(journal, sizeof journal, "%s/journal.jsonl", dir);
-    snprintf(marker, sizeof marker, "pyfault-jobsignal-test-%d", (int)getpid());
+    struct sweep_paths p;
+    sweep_paths_init(&p, "jobsignal");
+    const char *dir = p.dir, *results = p.results, *journal = p.journal, *marker = p.marker;
+    char first[32];
     /* its last allocations come after the sleep: each trial sleeps first */
     const char *target[] = {"--", "/usr/bin/python3.11", "-c", "import time; time.sleep(0.5)",
                             marker, NULL};
