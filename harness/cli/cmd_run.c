@@ -93,6 +93,8 @@ int pf_cmd_run(int argc, char **argv)
         print_summary(res);
     if (o.json_path) {
         json_t *j = pf_result_json(res);
+        if (j)
+            json_object_set_new(j, "address_layout", json_string(pf_layout_name(ctx.layout)));
         if (!j || pf_json_write_atomic(o.json_path, j, err, sizeof err) < 0) {
             fprintf(stderr, "pyfault run: %s\n", j ? err : "cannot build the JSON result");
             json_decref(j);

@@ -36,6 +36,10 @@ int pf_repro_gdb(const struct pf_context *ctx, const struct pf_target *t, const 
     argv[n++] = "set startup-with-shell off";
     argv[n++] = "-ex";
     argv[n++] = "set breakpoint pending on";
+    if (ctx->layout != PF_LAYOUT_FIXED) { /* gdb fixes it by default */
+        argv[n++] = "-ex";
+        argv[n++] = "set disable-randomization off";
+    }
     for (size_t i = 0; i < sizeof env_keys / sizeof *env_keys; i++) {
         const char *v = pf_env_get(&ctx->env, env_keys[i]);
         if (!v)

@@ -233,6 +233,8 @@ static json_t *header_json(const struct pf_sweep *sw, const struct pf_sweep_targ
         "findings", findings);
     if (j && o->inject)
         json_object_set_new(j, "inject", pf_json_text(o->inject));
+    if (j)
+        json_object_set_new(j, "address_layout", json_string(pf_layout_name(sw->ctx->layout)));
     if (j && add_v1(j, sw, targets, nt, names) < 0) {
         json_decref(j);
         return NULL;

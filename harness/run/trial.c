@@ -22,6 +22,7 @@ int pf_context_init(struct pf_context *ctx, double timeout_s, char *err, size_t 
     ctx->timeout_s = timeout_s;
     ctx->want_samples = PF_SAMPLES_WHEN_NEEDED;
     ctx->skip_text = pf_skip_list_default();
+    ctx->layout = pf_layout_fix();
     if (pf_find_shim(ctx->shim, sizeof ctx->shim) < 0) {
         snprintf(err, errlen, "%s", ctx->shim);
         return -1;
@@ -93,6 +94,8 @@ void pf_trial_repro(const struct pf_context *ctx, const struct pf_target *t,
     char timeout[32];
     out[0] = '\0';
     snprintf(timeout, sizeof timeout, "%g", ctx->timeout_s);
+    if (ctx->layout == PF_LAYOUT_RANDOM) /* a shell assignment: as it was run */
+        pf_shell_append(out, outlen, &used, "PYFAULT_ASLR=1");
     pf_shell_append(out, outlen, &used, ctx->pyfault);
     pf_shell_append(out, outlen, &used, "run");
     pf_shell_append(out, outlen, &used, "--timeout");

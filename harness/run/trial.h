@@ -12,6 +12,7 @@
 #include "env.h"
 #include "eventlog.h"
 #include "frames.h"
+#include "layout.h"
 #include "pace.h"
 #include "signature.h"
 #include "sitekey.h"
@@ -29,6 +30,7 @@ struct pf_context {
     struct pf_pace pace;      /* the counting run's; zero: fixed defaults */
     int want_samples;         /* PF_SAMPLES_* (supervise.h) */
     const char *skip_text;    /* skip list (skip_list.h) */
+    enum pf_layout layout;    /* the targets' address layout (layout.h) */
 };
 
 /* Per-worker scratch: control page, event log, capture buffers. */
