@@ -29,8 +29,8 @@
 #define PYTHON "/usr/bin/python3.11"
 
 
-/* Runs python ARGS with the pinned environment, with or without the shim,
- * and PYFAULT=SPEC when SPEC is given. */
+/* Runs python ARGS with the pinned environment and address layout, with
+ * or without the shim, and PYFAULT=SPEC when SPEC is given. */
 static void run_python_on(const char *python, int with_shim, const char *spec,
                           const char *const *args, struct proc_result *r)
 {
@@ -48,7 +48,7 @@ static void run_python_on(const char *python, int with_shim, const char *spec,
     env[e++] = (char *)(with_shim ? fmt("LD_PRELOAD=%s", shim_path()) : "LD_PRELOAD=");
     env[e++] = (char *)(spec ? fmt("PYFAULT=%s", spec) : "PYFAULT=");
     env[e] = NULL;
-    if (proc_run(argv, env, r) != 0)
+    if (proc_run_fixed(argv, env, r) != 0)
         fail_msg("cannot run %s", python);
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,7 +44,8 @@ static void apply_env(char *const env[])
     }
 }
 
-int proc_run(char *const argv[], char *const env[], struct proc_result *r)
+/* Runs the child, with address-space randomization off when FIXED. */
+static int run_child(char *const argv[], char *const env[], int fixed, struct proc_result *r)
 {
     int outp[2], errp[2];
     memset(r, 0, sizeof *r);
@@ -56,6 +58,8 @@ int proc_run(char *const argv[], char *const env[], struct proc_result *r)
         dup2(outp[1], 1);
         dup2(errp[1], 2);
         apply_env(env);
+        if (fixed)
+            personality((unsigned long)personality(0xffffffffUL) | ADDR_NO_RANDOMIZE);
         execvp(argv[0], argv);
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -95,6 +99,16 @@ int proc_run(char *const argv[], char *const env[], struct proc_result *r)
     r->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     return 0;
+}
+
+int proc_run(char *const argv[], char *const env[], struct proc_result *r)
+{
+    return run_child(argv, env, 0, r);
+}
+
+int proc_run_fixed(char *const argv[], char *const env[], struct proc_result *r)
+{
+    return run_child(argv, env, 1, r);
 }
 
 void proc_result_free(struct proc_result *r)

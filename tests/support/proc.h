@@ -20,6 +20,9 @@ struct proc_result {
  * terminated; "NAME=" alone unsets NAME) and waits for it. Returns 0 when
  * the child ran, -1 when it could not be started. */
 int proc_run(char *const argv[], char *const env[], struct proc_result *out);
+/* As proc_run, with address-space randomization off in the child, as the
+ * harness runs its targets: CPython's count then repeats run after run. */
+int proc_run_fixed(char *const argv[], char *const env[], struct proc_result *out);
 void proc_result_free(struct proc_result *r);
 
 /* Absolute path of a file of the project (the tests run from the root). */

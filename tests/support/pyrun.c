@@ -31,6 +31,6 @@ void pyrun(const char *py, const char *spec, const char *const *extra,
     for (int i = 0; extra && extra[i] && e < 31; i++)
         env[e++] = (char *)extra[i];
     env[e] = NULL;
-    if (proc_run(argv, env, r) != 0)
+    if (proc_run_fixed(argv, env, r) != 0)
         fail_msg("cannot run %s", py);
 }
