@@ -8,6 +8,7 @@
  * and a repro would not replay its trial's layout. */
 #include "layout.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
@@ -16,19 +17,21 @@
 
 enum pf_layout pf_layout_fix(void)
 {
-    const char *keep = getenv("PYFAULT_ASLR");
-    if (keep && keep[0] && strcmp(keep, "0") != 0)
-        return PF_LAYOUT_RANDOM;
+    const char *env = getenv("PYFAULT_ASLR");
+    bool random = env && env[0] && strcmp(env, "0") != 0;
     int now = personality(PERSONA_QUERY);
     if (now < 0)
-        return PF_LAYOUT_REFUSED;
-    if (now & ADDR_NO_RANDOMIZE)
-        return PF_LAYOUT_FIXED;
-    /* Docker's default seccomp profile refuses this persona (EPERM) */
-    if (personality((unsigned long)now | ADDR_NO_RANDOMIZE) < 0)
-        return PF_LAYOUT_REFUSED;
+        return random ? PF_LAYOUT_RANDOM : PF_LAYOUT_REFUSED;
+    /* both ways: a harness started under gdb or setarch -R has it off */
+    unsigned long want = random ? (unsigned long)now & ~(unsigned long)ADDR_NO_RANDOMIZE
+                                : (unsigned long)now | ADDR_NO_RANDOMIZE;
+    /* Docker's default seccomp profile refuses ADDR_NO_RANDOMIZE (EPERM) */
+    if (want != (unsigned long)now)
+        personality(want);
     now = personality(PERSONA_QUERY);
-    return now >= 0 && (now & ADDR_NO_RANDOMIZE) ? PF_LAYOUT_FIXED : PF_LAYOUT_REFUSED;
+    if (now >= 0 && (now & ADDR_NO_RANDOMIZE))
+        return PF_LAYOUT_FIXED;
+    return random ? PF_LAYOUT_RANDOM : PF_LAYOUT_REFUSED;
 }
 
 const char *pf_layout_name(enum pf_layout l)

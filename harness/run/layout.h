@@ -9,8 +9,8 @@ enum pf_layout {
 };
 
 /* Turns address-space randomization off for every program this process
- * execs from now on (the persona is inherited across fork and exec),
- * unless PYFAULT_ASLR is set to anything but "" or "0". Returns the
+ * execs from now on (the persona is inherited across fork and exec), or
+ * on when PYFAULT_ASLR is set to anything but "" or "0". Returns the
  * layout in effect; safe to call again. */
 enum pf_layout pf_layout_fix(void);
 
