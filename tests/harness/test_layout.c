@@ -64,10 +64,13 @@ static void test_aslr_kept_when_asked(void **state)
     (void)state;
     if (access(PYTHON, X_OK) != 0)
         skip_because(PYTHON " is not installed");
+    int level = -1;
     FILE *f = fopen("/proc/sys/kernel/randomize_va_space", "r");
-    int level = f && fscanf(f, "%d", &level) == 1 ? level : -1;
-    if (f)
+    if (f) {
+        if (fscanf(f, "%d", &level) != 1)
+            level = -1;
         fclose(f);
+    }
     if (level == 0)
         skip_because("the kernel randomizes no addresses (randomize_va_space is 0)");
     setenv("PYFAULT_ASLR", "1", 1);
