@@ -348,6 +348,8 @@ int pf_matrix_run(struct pf_matrix *m, char *err, size_t errlen)
         snprintf(err, errlen, "%s", dir);
         return -1;
     }
+    /* every cell's context finds it as fixed here */
+    m->layout = pf_layout_fix();
     uint64_t t0 = pf_now_ms();
     int rc = 0;
     for (unsigned s = 0; s < m->nscen && rc == 0; s++)

@@ -13,6 +13,7 @@
 #include "strtab.h"
 #include "interp.h"
 #include "scenario.h"
+#include "layout.h"
 
 /* Trial modes in a matrix (superset of the sweep's PF_MODE_* bits). */
 enum pf_mmode { PF_MMODE_NONE = 0, PF_MMODE_ONESHOT = 1, PF_MMODE_PERSISTENT = 2,
@@ -74,6 +75,7 @@ struct pf_matrix {
     size_t extra_cap;
     uint64_t duration_ms;
     int complete;             /* 0 when interrupted */
+    enum pf_layout layout;    /* the cells' address layout (pf_matrix_run sets it) */
 };
 
 #define PF_MATRIX_MAX_INTERPS 64

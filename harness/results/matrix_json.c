@@ -7,7 +7,6 @@
 #include <time.h>
 
 #include "atomic_file.h"
-#include "layout.h"
 #include "options.h"
 #include "result_json.h"
 
@@ -203,10 +202,9 @@ static json_t *build(const struct pf_matrix *m)
     json_t *shard = m->cfg.shard_n > 1
         ? json_pack("{s:i, s:i}", "index", (int)m->cfg.shard_i, "count", (int)m->cfg.shard_n)
         : json_null();
-    /* the cells' contexts fixed it, or found it refused: asking again tells */
     return json_pack("{s:s, s:i, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
         "schema", "pyfault-results", "version", 1, "complete", m->complete,
-        "address_layout", pf_layout_name(pf_layout_fix()),
+        "address_layout", pf_layout_name(m->layout),
         "created", pf_json_created_now(), "shard", shard, "interpreters", interps, "scenarios", scen,
         "cells", cells, "trials", trials, "findings", findings, "summary", summary);
 }

@@ -117,12 +117,7 @@ static void check_sweep(const char *dest)
     if (r.exit_code != 0 && r.exit_code != 1)
         fail_msg("installed sweep: %d\n%s%s", r.exit_code, r.out, r.err);
     proc_result_free(&r);
-    char path[700];
-    snprintf(path, sizeof path, "%s/results.json", out);
-    json_error_t je;
-    json_t *res = json_load_file(path, 0, &je);
-    if (!res)
-        fail_msg("%s: %s", path, je.text);
+    json_t *res = harness_results(out);
     json_t *counts = json_object_get(res, "counts");
     assert_true(json_integer_value(json_object_get(res, "done")) > 10);
     assert_true(json_object_size(counts) >= 2); /* ok and at least one failure class */

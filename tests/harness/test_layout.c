@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "harness_cli.h"
+#include "proc.h"
 #include "skipping.h"
 
 #define PYTHON "/usr/bin/python3.11"
@@ -32,6 +33,23 @@ static void run_where(char *out, size_t outlen, char *layout, size_t layoutlen)
     if (status != 0)
         fail_msg("status %d: %s", status, harness_str(j, "stderr_tail"));
     snprintf(out, outlen, "%s", harness_str(j, "stdout_tail"));
+    snprintf(layout, layoutlen, "%s", harness_str(j, "address_layout"));
+    json_decref(j);
+}
+
+/* The address_layout a one-cell matrix records (a single plain run). */
+static void matrix_layout(char *layout, size_t layoutlen)
+{
+    const char *out = harness_tmpdir();
+    const char *args[] = {"matrix", "-q", "--interp", "system=" PYTHON, "--startup-stride", "0",
+                          "--out", out, "tests/harness/data/wrong_expectation.py", NULL};
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    /* the cell differs from its (wrong on purpose) expectation: exit 1 */
+    if (r.exit_code != 1)
+        fail_msg("matrix exited %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    json_t *j = harness_results(out);
     snprintf(layout, layoutlen, "%s", harness_str(j, "address_layout"));
     json_decref(j);
 }
@@ -57,6 +75,10 @@ static void test_same_layout_each_run(void **state)
     json_t *r = harness_sweep_json(sweep, &status);
     assert_string_equal(harness_str(r, "address_layout"), "fixed");
     json_decref(r);
+
+    /* and a matrix */
+    matrix_layout(layout, sizeof layout);
+    assert_string_equal(layout, "fixed");
 }
 
 static void test_aslr_kept_when_asked(void **state)
@@ -93,6 +115,9 @@ static void test_aslr_kept_when_asked(void **state)
     json_t *j = harness_run_json(args, &status, NULL);
     assert_non_null(strstr(harness_str(j, "repro"), "PYFAULT_ASLR=1 "));
     json_decref(j);
+    /* and a matrix records what its cells ran with */
+    matrix_layout(layout, sizeof layout);
+    assert_string_equal(layout, "random");
     unsetenv("PYFAULT_ASLR");
     personality((unsigned long)persona);
 }

@@ -68,12 +68,7 @@ static void test_reduced_matrix(void **state)
     assert_non_null(strstr(r.out, "0 cell(s) differ"));
     proc_result_free(&r);
 
-    char path[4200];
-    snprintf(path, sizeof path, "%s/results.json", out);
-    json_error_t je;
-    json_t *j = json_load_file(path, 0, &je);
-    if (!j)
-        fail_msg("%s: %s", path, je.text);
+    json_t *j = harness_results(out);
     assert_string_equal(harness_str(j, "schema"), "pyfault-results");
     assert_true(json_is_true(json_object_get(j, "complete")));
     json_t *interp = json_array_get(json_object_get(j, "interpreters"), 0);
@@ -89,6 +84,7 @@ static void test_reduced_matrix(void **state)
     assert_true(count_of(startup, "unwind-loop") > 0);
     assert_int_equal(json_integer_value(json_object_get(startup, "unexpected")), 0);
     /* the human reports were written beside it */
+    char path[4200];
     snprintf(path, sizeof path, "%s/index.html", out);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
@@ -132,11 +128,7 @@ static void test_reduced_matrix_on_314(void **state)
         fail_msg("matrix exited %d: %s%s", r.exit_code, r.out, r.err);
     proc_result_free(&r);
 
-    char path[4200];
-    snprintf(path, sizeof path, "%s/results.json", out);
-    json_t *j = json_load_file(path, 0, NULL);
-    if (!j)
-        fail_msg("%s does not parse", path);
+    json_t *j = harness_results(out);
     assert_true(json_is_true(json_object_get(j, "complete")));
     /* the version the matrix recorded is the one the interpreter gives */
     char *vargv[] = {(char *)py, "-c", "import sys; print(sys.version.split()[0], end='')", NULL};

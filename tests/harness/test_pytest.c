@@ -63,7 +63,8 @@ static json_t *pytest_sweep_k(const char *file, const char *extra, const char *k
     const char *dir = harness_tmpdir();
     char out[4200];
     snprintf(out, sizeof out, "%s/out", dir);
-    const char *args[16] = {"pytest", "--python", PY, "-q", "-j", "2", "--out", out};
+    /* 8 words, --inject X, --stride N, -- FILE, -k K and the NULL */
+    const char *args[17] = {"pytest", "--python", PY, "-q", "-j", "2", "--out", out};
     int n = 8;
     if (extra) {
         args[n++] = "--inject";
@@ -86,13 +87,7 @@ static json_t *pytest_sweep_k(const char *file, const char *extra, const char *k
     if (*status > 1)
         fail_msg("pyfault pytest: status %d: %s", *status, r.err);
     proc_result_free(&r);
-    char path[4300];
-    snprintf(path, sizeof path, "%s/results.json", out);
-    json_error_t je;
-    json_t *j = json_load_file(path, 0, &je);
-    if (!j)
-        fail_msg("%s: %s", path, je.text);
-    return j;
+    return harness_results(out);
 }
 
 static json_t *pytest_sweep(const char *file, const char *extra, int *status)

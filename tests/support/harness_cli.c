@@ -57,6 +57,17 @@ pid_t harness_start(const char *const *args, const char *tmpdir)
     return pid;
 }
 
+json_t *harness_results(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    if (!j)
+        fail_msg("%s: %s", path, je.text);
+    return j;
+}
+
 const char *harness_tmpdir(void)
 {
     static char dir[512];

@@ -24,6 +24,9 @@ json_t *harness_sweep_json(const char *const *args, int *status);
 /* harness_sweep_json of HEAD's words, then ARGS' (each NULL-terminated);
  * fails the test on an exit status above 1 (findings are 1). */
 json_t *harness_sweep_with(const char *const *head, const char *const *args);
+/* DIR/results.json, parsed (a new reference). Fails the test, naming the
+ * file, when it cannot be read. */
+json_t *harness_results(const char *dir);
 /* "pyfault merge INPUTS... -o OUT" (INPUTS NULL-terminated, at most 16);
  * fails the test unless it exits 0. */
 void harness_merge(const char *out, const char *const *inputs);
