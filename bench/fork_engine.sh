@@ -2,9 +2,11 @@
 # fork_engine.sh: points per second per core of --engine fork against
 # --engine exec, on a start-up sweep (-c pass, every STRIDE-th point, both
 # modes) and on bench/data/import_heavy.py (a dozen stdlib imports before
-# its body; its last POINTS points, oneshot). Exec is sampled on fewer
-# points where it is slow (EXEC_POINTS); rates are per core, each engine
-# at its default -j (the cores; one more for fork).
+# its body; its last POINTS points, oneshot: with the default 1,000, all
+# in its finalization, which allocates about 1,600 times; fork_bound.sh
+# sweeps the body). Exec is sampled on fewer points where it is slow
+# (EXEC_POINTS); rates are per core, each engine at its default -j (the
+# cores; one more for fork).
 # With OLD=path/to/pyfault, the fork engine's sweeps with that build too,
 # and the ratio of the two. Prints figures and ratios; asserts nothing.
 set -eu
