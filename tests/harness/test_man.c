@@ -82,7 +82,7 @@ static void test_built_pages_are_current(void **state)
     for (size_t i = 0; i < 2; i++) {
         char script[600];
         snprintf(script, sizeof script,
-                 "scdoc < man/%s.scd | cmp - build/man/%s && "
+                 "tools/man-page.sh man/%s.scd | cmp - build/man/%s && "
                  "MANWIDTH=80 man --warnings -l build/man/%s", pages[i], pages[i], pages[i]);
         struct proc_result r;
         sh(script, &r);
@@ -93,12 +93,32 @@ static void test_built_pages_are_current(void **state)
     }
 }
 
+/* A page is dated by its source, not by the day it is built: a build from
+ * before midnight still matches its source after it. Outside git, the
+ * source's mtime dates it. */
+static void test_page_dated_by_source(void **state)
+{
+    (void)state;
+    const char *dir = harness_tmpdir();
+    char script[1800];
+    snprintf(script, sizeof script,
+             "cp man/pyfault.1.scd %s/p.scd && touch -d 2001-02-03T12:00:00Z %s/p.scd && "
+             "tools/man-page.sh %s/p.scd | grep '^\\.TH'", dir, dir, dir);
+    struct proc_result r;
+    sh(script, &r);
+    if (r.exit_code != 0)
+        fail_msg("man-page.sh: %d\n%s", r.exit_code, r.err);
+    assert_non_null(strstr(r.out, "\"2001-02-03\""));
+    proc_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pages_match_help),
         cmocka_unit_test(test_drift_is_caught),
         cmocka_unit_test(test_built_pages_are_current),
+        cmocka_unit_test(test_page_dated_by_source),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
