@@ -132,12 +132,15 @@ build/targets/sitekey_patched: tests/targets/sitekey_vanilla.c
 # --- tests: every tests/*/test_*.c is one cmocka program ----------------
 SUPPORT_SRC := $(wildcard tests/support/*.c)
 SUPPORT_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(SUPPORT_SRC))
-# Sanitized builds run the pure unit tests only (tests/unit); the tests that
-# spawn real processes under the shim run once, in the plain build.
+# Sanitized builds run the pure unit tests (tests/unit) and, built the same
+# way, a few harness tests that drive the sanitized pyfault through its
+# commands (tests/run-all.sh points them at it); the rest of the tests that
+# spawn real processes run once, in the plain build.
+SAN_HARNESS_TESTS := bad_input gate interrupt layout matrix orphans repro sweep
 ifeq ($(SANITIZE),)
 TEST_SRC := $(wildcard tests/*/test_*.c)
 else
-TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c) $(patsubst %,tests/harness/test_%.c,$(SAN_HARNESS_TESTS))
 endif
 TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 .PHONY: tests

@@ -1,5 +1,6 @@
 #!/bin/bash
-# run-all.sh: runs every test program (plain, ASan, UBSan builds) and ends
+# run-all.sh: runs every test program (plain, ASan, UBSan builds; a
+# sanitized build's harness tests drive that build's pyfault) and ends
 # with one line "N passed, N failed, N skipped" summed over all of them,
 # after each skipped test's reason (its "skipped: ..." line), once.
 set -u
@@ -39,8 +40,12 @@ run_one() {
 
 for dir in build/tests build/san-address/tests build/san-undefined/tests; do
     [ -d "$dir" ] || continue
+    # a sanitized build's harness tests drive its own pyfault; ASan leaves
+    # the core-file limit alone, as test_sweep checks that pyfault run does
+    bin=${dir%/tests}/pyfault
+    [ "$dir" = build/tests ] && bin=
     while IFS= read -r prog; do
-        run_one "$prog"
+        PYFAULT_TEST_BIN=$bin ASAN_OPTIONS=disable_coredump=0${ASAN_OPTIONS:+:$ASAN_OPTIONS} run_one "$prog"
     done < <(find "$dir" -type f -name 'test_*' -perm -u+x | sort)
 done
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "gate_git.h"
+#include "harness_cli.h"
 
 void gate_git_sh(const char *repo, const char *script, char *const *env, struct proc_result *r)
 {
@@ -45,7 +46,7 @@ char *gate_git_bisect(const char *repo, const char *branch, const char *start, c
     snprintf(script, sizeof script,
              "git bisect reset -q >/dev/null 2>&1; git checkout -q %s && %s && "
              "git bisect run '%s' %s; rc=$?; git bisect reset -q >/dev/null 2>&1; exit $rc",
-             branch, start, project_path("build/pyfault"), args);
+             branch, start, harness_bin(), args);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct proc_result r;

@@ -20,11 +20,17 @@
 
 #include "tmpdir.h"
 
+const char *harness_bin(void)
+{
+    const char *bin = getenv("PYFAULT_TEST_BIN");
+    return project_path(bin && *bin ? bin : "build/pyfault");
+}
+
 void harness_cli(const char *const *args, struct proc_result *r, double *wall_s)
 {
     const char *argv[64];
     int n = 0;
-    argv[n++] = project_path("build/pyfault");
+    argv[n++] = harness_bin();
     for (int i = 0; args[i] && n < 63; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
@@ -37,7 +43,7 @@ void harness_cli(const char *const *args, struct proc_result *r, double *wall_s)
 
 pid_t harness_start(const char *const *args, const char *tmpdir)
 {
-    const char *argv[64] = {project_path("build/pyfault")};
+    const char *argv[64] = {harness_bin()};
     int n = 1;
     for (int i = 0; args[i] && n < 63; i++)
         argv[n++] = args[i];

@@ -9,6 +9,9 @@
 
 #include "proc.h"
 
+/* The pyfault under test: $PYFAULT_TEST_BIN (relative to the project, as
+ * tests/run-all.sh sets it for a sanitized build), else build/pyfault. */
+const char *harness_bin(void);
 /* Runs build/pyfault ARGS... (NULL-terminated) and waits; R gets its
  * status and output, *WALL_S (may be NULL) its wall time. Fails the test
  * when it cannot be started. */
