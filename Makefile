@@ -136,7 +136,7 @@ SUPPORT_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(SUPPORT_SRC))
 # way, a few harness tests that drive the sanitized pyfault through its
 # commands (tests/run-all.sh points them at it); the rest of the tests that
 # spawn real processes run once, in the plain build.
-SAN_HARNESS_TESTS := bad_input gate interrupt layout matrix orphans repro sweep
+SAN_HARNESS_TESTS := bad_input gate interrupt layout matrix orphans pytest repro sweep
 ifeq ($(SANITIZE),)
 TEST_SRC := $(wildcard tests/*/test_*.c)
 else
