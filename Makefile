@@ -134,13 +134,16 @@ SUPPORT_SRC := $(wildcard tests/support/*.c)
 SUPPORT_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(SUPPORT_SRC))
 # Sanitized builds run the pure unit tests (tests/unit) and, built the same
 # way, a few harness tests that drive the sanitized pyfault through its
-# commands (tests/run-all.sh points them at it); the rest of the tests that
-# spawn real processes run once, in the plain build.
+# commands (tests/run-all.sh points them at it) and the quick shim tests
+# (the shim itself is never sanitized: their own code is). The rest of the
+# tests that spawn real processes run once, in the plain build.
 SAN_HARNESS_TESTS := bad_input gate interrupt layout matrix orphans pytest repro sweep
+SAN_SHIM_TESTS := api deps dso modes pymem races region sites
 ifeq ($(SANITIZE),)
 TEST_SRC := $(wildcard tests/*/test_*.c)
 else
-TEST_SRC := $(wildcard tests/unit/test_*.c) $(patsubst %,tests/harness/test_%.c,$(SAN_HARNESS_TESTS))
+TEST_SRC := $(wildcard tests/unit/test_*.c) $(patsubst %,tests/harness/test_%.c,$(SAN_HARNESS_TESTS)) \
+	$(patsubst %,tests/shim/test_%.c,$(SAN_SHIM_TESTS))
 endif
 TESTS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 .PHONY: tests

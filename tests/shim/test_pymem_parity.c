@@ -46,7 +46,7 @@ static void parity_on(const char *python, const char *starts)
     snprintf(shim, sizeof shim, "%s", shim_path());
     snprintf(lib, sizeof lib, "%s", project_path("scenarios/lib"));
     close(mkstemp(out));
-    static char paths[6][4096];
+    static char paths[sizeof scripts / sizeof *scripts][4096];
     argv[n++] = "python3";
     argv[n++] = driver;
     argv[n++] = "--python";
