@@ -133,11 +133,16 @@ build/targets/sitekey_patched: tests/targets/sitekey_vanilla.c
 SUPPORT_SRC := $(wildcard tests/support/*.c)
 SUPPORT_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(SUPPORT_SRC))
 # Sanitized builds run the pure unit tests (tests/unit) and, built the same
-# way, a few harness tests that drive the sanitized pyfault through its
+# way, the harness tests that drive the sanitized pyfault through its
 # commands (tests/run-all.sh points them at it) and the quick shim tests
-# (the shim itself is never sanitized: their own code is). The rest of the
-# tests that spawn real processes run once, in the plain build.
-SAN_HARNESS_TESTS := bad_input gate interrupt layout matrix orphans pytest repro sweep
+# (the shim itself is never sanitized: their own code is). The rest run
+# once, in the plain build: plan_recall (six minutes of sweeps the fork
+# engine and site plans already meet here), and those that run no pyfault
+# command or only its build and install (ci, completion, fuzz_smoke,
+# install, man).
+SAN_HARNESS_TESTS := bad_input bisect fork_engine gate interrupt kubernetes layout loader_fatal \
+	matrix orphans private_files pymem pytest python report repro resume run_targets \
+	sitekeys sweep symbolize_builds threads verdicts write_fail
 SAN_SHIM_TESTS := api deps dso modes pymem races region sites
 ifeq ($(SANITIZE),)
 TEST_SRC := $(wildcard tests/*/test_*.c)

@@ -96,7 +96,7 @@ static void step(const char *name, const char *args, char *const *env, struct pr
 {
     char script[2048];
     snprintf(script, sizeof script, "git checkout -q %s && '%s' %s", hash_of(name),
-             project_path("build/pyfault"), args);
+             harness_bin(), args);
     sh(script, env, r);
 }
 

@@ -101,7 +101,7 @@ static void test_pod_commands_run(void **state)
              "grep -c '^gate: PASS' $d/merge.txt >/dev/null; "
              "rm -r $d/results/shard-3 $d/results/all; ! sh -c \"$merge\" 2>/dev/null; "
              "test ! -e $d/results/all",
-             dir, project_path("build/pyfault"));
+             dir, harness_bin());
     struct proc_result r;
     sh(script, &r);
     if (r.exit_code != 0)

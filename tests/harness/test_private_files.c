@@ -90,7 +90,7 @@ static void test_output_folder(void **state)
     assert_int_equal(symlink(final_victim, link), 0);
 
     char pyfault[4096], target[4096], json[700];
-    snprintf(pyfault, sizeof pyfault, "%s", project_path("build/pyfault"));
+    snprintf(pyfault, sizeof pyfault, "%s", harness_bin());
     snprintf(target, sizeof target, "%s", project_path("build/targets/h_exit0"));
     char *sweep[] = {pyfault, "sweep", "-q", "--range", "1:5", "--out", out, "--", target, NULL};
     assert_int_equal(run_planted(sweep, out, victim), 0);
@@ -141,7 +141,7 @@ static void test_bisect_build_log(void **state)
     assert_int_equal(symlink(victim, log), 0);
     char command[4096];
     snprintf(command, sizeof command, "'%s' bisect-run --build 'echo built' -- '%s' >/dev/null",
-             project_path("build/pyfault"), project_path("build/targets/h_exit0"));
+             harness_bin(), project_path("build/targets/h_exit0"));
     sh_in(repo, command);
     expect_untouched(victim);
     struct stat st;

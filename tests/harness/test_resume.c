@@ -95,7 +95,7 @@ static int sweep_killed(const char *dir, const char *const *args, int after)
     const char *full[64];
     sweep_words(full, dir, args);
     char prog[4096];
-    snprintf(prog, sizeof prog, "%s", project_path("build/pyfault"));
+    snprintf(prog, sizeof prog, "%s", harness_bin());
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {

@@ -106,7 +106,9 @@ static void test_full_disk(void **state)
     snprintf(roomy, sizeof roomy, "%s", harness_tmpdir());
     for (int k = 0; k < 2; k++) {
         snprintf(shard[k], sizeof shard[k], "%s/s%d.json", roomy, k + 1);
-        report_fixture_write(report_fixture(k + 1, 2), shard[k]);
+        json_t *fixture = report_fixture(k + 1, 2);
+        report_fixture_write(fixture, shard[k]);
+        json_decref(fixture);
     }
     assert_int_equal(tmpfs_fill(mnt), 0);
     const char *enospc = "No space left on device";
