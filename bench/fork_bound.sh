@@ -53,8 +53,16 @@ echo "  fork/exec at most $(ratio "$ha" "$FIN") for points before finalization (
 echo
 [ -n "${FLOOR_ONLY:-}" ] && exit 0
 echo "== the fork engine's trials, -j 1 (a core each), against exec's"
+t0=$(now)
 "$PYFAULT" sweep -q -j 1 --engine fork --mode both --stride "$STRIDE" --out "$OUT/s" -- "$PY" -c pass >/dev/null || [ $? -eq 1 ]
-echo "start-up, every ${STRIDE}th point, both modes: mean fork trial $(mean_trial_ms "$OUT/s") ms"
+t1=$(now)
+st=$(mean_trial_ms "$OUT/s")
+n=$(python3 -c "import json; print(len(json.load(open('$OUT/s/results.json'))['trials']))")
+per=$(awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "%.2f", (b - a) * 1000 / n }')
+echo "start-up, every ${STRIDE}th point, both modes: mean fork trial $st ms"
+# what the engine adds to the trials themselves: counting runs, forks,
+# waiting, classifying, journaling (at -j 1 nothing overlaps)
+echo "  wall time per trial $per ms ($n trials): $(ratio "$per" "$st") times the trials' own time"
 # the script's body alone, as a scenario sweeps it: imports outside a region
 python3 - "$OUT/heavy_region.py" <<'PY'
 import sys
