@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pyfault.h"
+#include "spec_filters.h"
 
 static const char *const plan_names[] = {"none", "oneshot", "persistent",
                                          "both", "runtime"};
@@ -114,9 +115,9 @@ static int parse_field(struct pf_scenario *s, const char *key, char *value,
         char why[256];
         if (pyfault_spec_parse(value, &spec, why, sizeof why) < 0)
             return fail(err, errlen, path, line, "inject", why);
-        if (spec.plan.mode != PYFAULT_MODE_COUNT)
+        if (pf_spec_filters_only(value, why, sizeof why) != 1)
             return fail(err, errlen, path, line,
-                        "inject: no mode here (the plan gives it)", value);
+                        "inject: no mode here, not even count (the plan gives it)", value);
         return append_inject(s, value) < 0
                    ? fail(err, errlen, path, line, "inject: too long", NULL) : 0;
     }

@@ -12,6 +12,7 @@
 #include "optparse.h"
 #include "pyfault.h"
 #include "shard_auto.h"
+#include "spec_filters.h"
 
 #define MAX_TIMEOUT_S (86400.0 * 7)
 
@@ -204,9 +205,10 @@ int pf_parse_inject(const char *name, const char *spec, int filters_only, char *
         snprintf(err, errlen, "%s '%.200s': %s", name, spec, perr);
         return -1;
     }
-    if (filters_only && parsed.plan.mode != PYFAULT_MODE_COUNT) {
-        snprintf(err, errlen, "%s '%.200s': a sweep chooses the failures itself; "
-                 "give filters only (min-size=, site=, skip-site=, dso=, region)", name, spec);
+    if (filters_only && pf_spec_filters_only(spec, perr, sizeof perr) != 1) {
+        snprintf(err, errlen, "%s '%.200s': a sweep chooses the failures itself; give filters "
+                 "only (min-size=, site=, skip-site=, dso=, region), no mode, not even count",
+                 name, spec);
         return -1;
     }
     return 0;

@@ -28,6 +28,11 @@ static void test_malformed_inject(void **state)
     harness_expect_usage_error(args, "nth=banana");
     const char *args2[] = {"run", "--inject", "nth=1,,from=2", "--", "true", NULL};
     harness_expect_usage_error(args2, "--inject");
+    /* a sweep adds nth=N itself: count beside it would fail every trial */
+    const char *sweep_count[] = {"sweep", "--inject", "count", "--", "true", NULL};
+    harness_expect_usage_error(sweep_count, "no mode, not even count");
+    const char *pytest_count[] = {"pytest", "--inject", "region,count", "--", "true", NULL};
+    harness_expect_usage_error(pytest_count, "no mode, not even count");
 }
 
 static void test_missing_interpreter_or_scenario(void **state)

@@ -70,6 +70,10 @@ static void test_broken_headers(void **state)
          "x.py:5: unknown header key: colour"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# inject: nth=3\n# timeout: 3\n# expect: *=ok\n",
          "x.py:4: inject: no mode here"},
+        /* count alone parses as the default mode: a trial's nth=N beside
+         * it would be refused by the shim, and every trial end in error */
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# inject: min-size=8,count\n# timeout: 3\n# expect: *=ok\n",
+         "x.py:4: inject: no mode here, not even count"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# inject: bogus\n# timeout: 3\n# expect: *=ok\n",
          "x.py:4: inject: pyfault: bad spec token 'bogus'"},
         {"# pyfault-scenario: x\n# issue: u\n# issue: v\n# plan: none\n# timeout: 3\n# expect: *=ok\n",
