@@ -121,6 +121,8 @@ void pf_init_slow(void)
     }
     if (pf_spec.junk)
         memcpy(jemalloc_conf, "junk:true", sizeof "junk:true");
+    else
+        pf_freemark_init();
     pf_filters_active = pf_spec.min_size || pf_spec.site[0] ||
                         pf_spec.skip_site[0] || pf_spec.dso[0] || pf_spec.region;
     pf_decide_init();

@@ -86,6 +86,44 @@ static inline void pf_ensure_init(void)
         pf_init_slow();
 }
 
+/* ---- the double-free check (freemark.c) --------------------------------- */
+/* This process's mark for freed blocks; 0 (nothing marked or checked)
+ * until pf_freemark_init, which junk skips: its free-filling erases marks. */
+extern uint64_t pf_freemark PF_HIDDEN;
+/* Picks the mark. */
+void pf_freemark_init(void) PF_HIDDEN;
+/* Says FUNC(): double free detected, and aborts as glibc does. */
+__attribute__((noreturn)) void pf_freemark_abort(const char *func) PF_HIDDEN;
+
+/* Zeroes the first word of BLOCK (NULL allowed), fresh from jemalloc,
+ * which may bear the mark of its last free. A store, not a compare: a
+ * read of a block fresh from the kernel would fault its page in twice
+ * (the zero page, then a copy) and stall on a cold line. */
+static inline void pf_freemark_clear(void *block)
+{
+    if (block && __atomic_load_n(&pf_freemark, __ATOMIC_RELAXED))
+        *(uint64_t *)block = 0;
+}
+
+/* Aborts when BLOCK (non-NULL) bears the mark: it was freed already. */
+static inline void pf_freemark_check(void *block, const char *func)
+{
+    uint64_t m = __atomic_load_n(&pf_freemark, __ATOMIC_RELAXED);
+    if (PF_UNLIKELY(m && *(uint64_t *)block == m))
+        pf_freemark_abort(func);
+}
+
+/* pf_freemark_check, then marks BLOCK, which is about to be freed. */
+static inline void pf_freemark_free(void *block, const char *func)
+{
+    uint64_t m = __atomic_load_n(&pf_freemark, __ATOMIC_RELAXED);
+    if (m) {
+        if (PF_UNLIKELY(*(uint64_t *)block == m))
+            pf_freemark_abort(func);
+        *(uint64_t *)block = m;
+    }
+}
+
 /* ---- the pymem layer (pymem.c) -----------------------------------------
  * Hooks around CPython's PEP 445 allocator domains. */
 /* Depth of pymem hooks forwarding on this thread: a libc call made while

@@ -57,6 +57,7 @@ PF_EXPORT void *malloc(size_t size)
     void *p = pf_je_mallocx(size ? size : 1, 0);
     if (!p)
         errno = ENOMEM;
+    pf_freemark_clear(p);
     return p;
 }
 
@@ -82,17 +83,23 @@ PF_EXPORT void *calloc(size_t nmemb, size_t size)
 static void *realloc_common(void *ptr, size_t size, enum pf_func func)
 {
     if (ptr && size == 0) {
+        pf_freemark_free(ptr, "realloc");
         pf_je_dallocx(ptr, 0);
         return NULL;
     }
+    if (ptr)
+        pf_freemark_check(ptr, "realloc");
     if (injected(size, func)) {
         errno = ENOMEM;
         return NULL;
     }
+    /* a moved block starts with the old one's first word: not the mark */
     void *p = ptr ? pf_je_rallocx(ptr, size, 0)
                   : pf_je_mallocx(size ? size : 1, 0);
     if (!p)
         errno = ENOMEM;
+    else if (!ptr)
+        pf_freemark_clear(p);
     return p;
 }
 
@@ -116,6 +123,7 @@ PF_EXPORT void free(void *ptr)
     if (!ptr)
         return;
     int saved = errno; /* free must not change errno */
+    pf_freemark_free(ptr, "free");
     pf_je_dallocx(ptr, 0);
     errno = saved;
 }
@@ -127,7 +135,9 @@ static void *aligned(size_t align, size_t size, enum pf_func func)
         return NULL;
     if (align < sizeof(void *))
         align = sizeof(void *);
-    return pf_je_mallocx(size ? size : 1, PF_MALLOCX_ALIGN(align));
+    void *p = pf_je_mallocx(size ? size : 1, PF_MALLOCX_ALIGN(align));
+    pf_freemark_clear(p);
+    return p;
 }
 
 PF_EXPORT int posix_memalign(void **out, size_t align, size_t size)

@@ -103,6 +103,20 @@ static void test_abort(void **state)
     json_decref(j);
 }
 
+/* A double free on an error path, reached by failing its allocation:
+ * an abort, as glibc would have it, not a clean exit 1. */
+static void test_double_free_on_error_path(void **state)
+{
+    (void)state;
+    const char *extra[] = {"--inject", "nth=10", NULL};
+    json_t *j = expect("h_double_free", extra, "abort", "", 1, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "signal")), SIGABRT);
+    assert_non_null(strstr(harness_str(j, "stderr_tail"), "free(): double free detected"));
+    assert_string_equal(harness_str(j, "signature"), "abort: main");
+    assert_non_null(strstr(harness_str(j, "site_key"), "make_pair"));
+    json_decref(j);
+}
+
 static void test_stack_overflow(void **state)
 {
     (void)state;
@@ -254,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_segfault),
         cmocka_unit_test(test_segfault_jump_to_unmapped),
         cmocka_unit_test(test_abort),
+        cmocka_unit_test(test_double_free_on_error_path),
         cmocka_unit_test(test_stack_overflow),
         cmocka_unit_test(test_stack_overflow_in_thread),
         cmocka_unit_test(test_fatal),
