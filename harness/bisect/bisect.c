@@ -14,7 +14,8 @@ static const struct pf_opt opts[] = {
     {B_BUILD, "build", 0, "CMD", "build command (sh -c), run in the working tree; default:\n"
                                  "./configure when there is no Makefile, then make -j$(nproc).\n"
                                  "Output goes to $GIT_DIR/pyfault-bisect-build.log; its tail\n"
-                                 "is shown when the build fails"},
+                                 "is shown when the build fails. Whatever the build leaves\n"
+                                 "running is killed when it ends"},
     {B_WANT, "want", 0, "LIST", "classes that make a commit bad (default fatal,abort,\n"
                                 "segfault,stack-overflow,unwind-loop,hang,signal)"},
     {B_SIGNATURE, "signature", 0, "TEXT", "... and only when the signature contains TEXT"},
@@ -89,8 +90,10 @@ static const struct pf_cli cli = {
     .opts = opts,
     .epilog =
         "Exit status (git bisect run's): 0 good, 1 bad, 125 skip (the commit does not\n"
-        "build or the target cannot run), 128 bad usage or a broken harness (git bisect\n"
-        "stops). Signal statuses (134, 139) of the target are never passed on.\n"
+        "build or the target cannot run), 128 bad usage, a broken harness, or\n"
+        "interrupted by SIGINT, SIGTERM or SIGHUP (git bisect stops; the build or the\n"
+        "target is killed first, with everything it started). Signal statuses (134,\n"
+        "139) of the target are never passed on.\n"
         "Find the commit that broke it:\n"
         "  git bisect start BAD GOOD\n"
         "  git bisect run pyfault bisect-run --want segfault scenario.py\n"

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "lifeline.h"
 #include "private_file.h"
 #include "replay.h"
+#include "supervise.h"
 #include "tmpdir.h"
 #include "trial.h"
 
@@ -36,9 +38,12 @@ static void first_line(const char *cmd, char *out, size_t outlen)
 }
 
 /* Runs "sh -c CMD" in the working tree with output appended to the log
- * open on FD. pyfault's own make variables must not reach the project's
- * make. */
-static int run_logged(const char *cmd, int fd)
+ * open on FD, in a process group of its own with MARK ("NAME=value") in
+ * its environment, so that its whole tree can be found and killed (see
+ * pf_supervise_group). pyfault's own make variables must not reach the
+ * project's make. Returns its exit status (128 + a signal), or -1 when it
+ * could not start or the harness was interrupted (pf_interrupted). */
+static int run_logged(const char *cmd, int fd, char *mark)
 {
     pid_t parent = getpid();
     pid_t pid = fork();
@@ -46,11 +51,13 @@ static int run_logged(const char *cmd, int fd)
         return -1;
     if (pid == 0) {
         int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (pf_lifeline_bind(parent) < 0 || null < 0)
+        if (setpgid(0, 0) < 0 || pf_lifeline_bind(parent) < 0 || null < 0)
             _exit(127);
         dup2(null, 0);
         dup2(fd, 1);
         dup2(fd, 2);
+        signal(SIGPIPE, SIG_DFL); /* pf_interrupt_install ignores it; exec keeps that */
+        putenv(mark);
         unsetenv("MAKEFLAGS");
         unsetenv("MFLAGS");
         unsetenv("MAKEOVERRIDES");
@@ -59,10 +66,10 @@ static int run_logged(const char *cmd, int fd)
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
+    setpgid(pid, pid); /* on both sides: the group exists before a kill */
+    int status = pf_supervise_group(pid, mark);
+    if (status < 0)
+        return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -93,12 +100,13 @@ static void show_tail(const char *log)
 }
 
 /* Builds the commit: --build, or ./configure (when there is no Makefile)
- * then make -j$(nproc). Returns 0, or -1 with the failing command in WHAT. */
-static int build(const struct pf_bisect_opts *o, int log, char *what, size_t whatlen)
+ * then make -j$(nproc), each marked with MARK (run_logged). Returns 0, or
+ * -1 with the failing command in WHAT (or pf_interrupted set). */
+static int build(const struct pf_bisect_opts *o, int log, char *mark, char *what, size_t whatlen)
 {
     if (o->build) {
         snprintf(what, whatlen, "%s", o->build);
-        return run_logged(o->build, log) == 0 ? 0 : -1;
+        return run_logged(o->build, log, mark) == 0 ? 0 : -1;
     }
     if (access("Makefile", F_OK) < 0 && access("makefile", F_OK) < 0 &&
         access("GNUmakefile", F_OK) < 0) {
@@ -107,14 +115,14 @@ static int build(const struct pf_bisect_opts *o, int log, char *what, size_t wha
             return -1;
         }
         snprintf(what, whatlen, "./configure");
-        if (run_logged("./configure", log) != 0)
+        if (run_logged("./configure", log, mark) != 0)
             return -1;
     }
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     char make[64];
     snprintf(make, sizeof make, "make -j%ld", n > 0 ? n : 1);
     snprintf(what, whatlen, "%s", make);
-    return run_logged(make, log) == 0 ? 0 : -1;
+    return run_logged(make, log, mark) == 0 ? 0 : -1;
 }
 
 /* Creates the build log: the repository's git dir's
@@ -256,10 +264,20 @@ int pf_cmd_bisect_run(int argc, char **argv)
         status = say(&s, PF_BISECT_BROKEN, o.find_fix, "harness broken");
         goto out;
     }
+    /* the build's tree carries the scratch directory's name: should we be
+     * SIGKILLed, its janitor kills it; on SIGINT, SIGTERM or SIGHUP we do */
+    char mark[sizeof dir + 32];
+    snprintf(mark, sizeof mark, "PYFAULT_BUILD=%s/build", dir);
+    pf_supervise_init();
+    pf_interrupt_install();
     double t0 = pf_now_s();
-    int built = build(&o, log_fd, what, sizeof what);
+    int built = build(&o, log_fd, mark, what, sizeof what);
     close(log_fd);
     s.build_s = pf_now_s() - t0;
+    if (pf_interrupted) {
+        status = say(&s, PF_BISECT_BROKEN, o.find_fix, "interrupted during the build");
+        goto out;
+    }
     if (built < 0) {
         fprintf(stderr, "pyfault bisect-run: build failed: %s (log: %s)\n", what, log);
         show_tail(log);
@@ -279,7 +297,6 @@ int pf_cmd_bisect_run(int argc, char **argv)
         status = say(&s, PF_BISECT_BROKEN, o.find_fix, "harness broken");
         goto out;
     }
-    pf_interrupt_install();
     status = run_and_judge(&o, &ctx, r, &t, inject, res, &s);
     pf_runner_free(r);
 out:

@@ -3,7 +3,8 @@
  * allocation), the deadline and the interrupt flag. Whatever ends the loop, the process group is killed
  * while its leader is still unreaped (so the group id cannot be reused
  * under us) and then everything in it is reaped; then whatever left the
- * group (setsid) but carries the trial's control page in its environment. */
+ * group (setsid) but carries the trial's control page in its environment.
+ * A build command gets the same end without the watch (pf_supervise_group). */
 #include "supervise.h"
 
 #include <errno.h>
@@ -392,4 +393,23 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
     if (ch->err_fd >= 0)
         close(ch->err_fd);
     ch->out_fd = ch->err_fd = -1;
+}
+
+int pf_supervise_group(pid_t pid, const char *marker)
+{
+    int pidfd = open_pidfd(pid);
+    int killed_by = 0;
+    while (!pf_interrupted && !leader_exited(pid, &killed_by)) {
+        /* the pidfd wakes us at the exit, a signal at an interrupt */
+        struct pollfd pf = {.fd = pidfd, .events = POLLIN};
+        poll(&pf, pidfd >= 0, POLL_MS);
+    }
+    int interrupted = pf_interrupted || stopped_with_harness(killed_by);
+    int status = 0;
+    kill_and_reap(pid, &status, 0);
+    if (marker)
+        pf_escaped_kill(marker);
+    if (pidfd >= 0)
+        close(pidfd);
+    return interrupted ? -1 : status;
 }

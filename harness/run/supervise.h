@@ -77,6 +77,15 @@ const char *pf_stop_name(unsigned stop);
 void pf_supervise(struct pf_child *ch, struct pf_watch *w,
                   struct pf_capture *out, struct pf_capture *err);
 
+/* Waits for PID, our child and the leader of a process group of its own
+ * (a build command: no deadline, no pipes, no control page), to end or
+ * for the harness to be interrupted (pf_interrupted). Either way its group
+ * is then killed and reaped, and so are the descendants that left it
+ * (setsid) carrying the exact environment entry MARKER (NULL: none).
+ * Returns PID's wait status, or -1 when the harness was interrupted.
+ * Call pf_supervise_init() before starting PID. */
+int pf_supervise_group(pid_t pid, const char *marker);
+
 /* Makes this process the reaper of its orphaned descendants, so that they
  * can be waited for. Idempotent and thread-safe; call before spawning. */
 void pf_supervise_init(void);

@@ -4,17 +4,24 @@
  * c2 drops a malloc NULL check, c3 breaks the build, c5 restores the
  * check): the regressing commit the ordinary way, the fixing commit with
  * --find-fix (with and without --term-old/--term-new), and every exit
- * code git can get: 0, 1, 125, 128, never a signal status.
+ * code git can get: 0, 1, 125, 128, never a signal status; and no process
+ * of the build outlives bisect-run, killed by SIGTERM or SIGKILL.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include "clock.h"
 #include "gate_git.h"
 #include "harness_cli.h"
 
@@ -148,6 +155,149 @@ static void test_exit_codes(void **state)
     proc_result_free(&r);
 }
 
+/* Does /proc/PID/cmdline hold the argument MARK? */
+static int has_arg(const char *pid, const char *mark)
+{
+    char path[300], buf[4096];
+    snprintf(path, sizeof path, "/proc/%s/cmdline", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
+        if (strcmp(buf + i, mark) == 0)
+            return 1;
+    return 0;
+}
+
+/* Is PID alive, not a zombie? */
+static int alive(const char *pid)
+{
+    char path[300], buf[512];
+    snprintf(path, sizeof path, "/proc/%s/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    return p && p[1] && p[2] != 'Z';
+}
+
+/* How many live processes have MARK among their arguments; with
+ * KILL_THEM, SIGKILLs them (a failing test leaves nothing behind). */
+static int marked(const char *mark, int kill_them)
+{
+    DIR *d = opendir("/proc");
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        if (has_arg(e->d_name, mark) && alive(e->d_name)) {
+            n++;
+            if (kill_them)
+                kill(atoi(e->d_name), SIGKILL);
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* Waits up to SECONDS for at least WANT processes to carry MARK (WANT
+ * 0: for none to); returns how many do. */
+static int wait_marked(const char *mark, int want, double seconds)
+{
+    double end = pf_now_s() + seconds;
+    int n;
+    while ((n = marked(mark, 0)), (want ? n < want : n > 0) && pf_now_s() < end)
+        usleep(20000);
+    return n;
+}
+
+/* Starts bisect-run in REPO, its stdout and stderr into OUT, with a
+ * build that sets loose three sleepers with MARK as their argument: two
+ * in its process group, one in a session of its own (setsid), and waits
+ * on the last. Returns once all three are up. */
+static pid_t start_build_with_sleepers(const char *mark, const char *out)
+{
+    char build[512];
+    snprintf(build, sizeof build, "sleep %s & setsid sleep %s & sleep %s; make", mark, mark, mark);
+    const char *bin = harness_bin();
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0 || chdir(repo) < 0)
+            _exit(127);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execl(bin, bin, "bisect-run", "--build", build, "--want", "segfault", "--", "./app",
+              (char *)NULL);
+        _exit(127);
+    }
+    if (wait_marked(mark, 3, 20) < 3) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        marked(mark, 1);
+        fail_msg("the build's sleepers did not start");
+    }
+    return pid;
+}
+
+/* Kills bisect-run with SIG during a build that left sleepers; returns
+ * its wait status, and fails unless every sleeper is gone within 5 s. */
+static int kill_during_build(int sig, char *out, size_t outlen)
+{
+    char mark[64], dir[600], log[700];
+    /* a sleep argument no other test run shares: 9317.<pid><signal> s */
+    snprintf(mark, sizeof mark, "9317.%d%d", (int)getpid(), sig);
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    snprintf(log, sizeof log, "%s/bisect-run.out", dir);
+    pid_t pid = start_build_with_sleepers(mark, log);
+    kill(pid, sig);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    int left = wait_marked(mark, 0, 5);
+    marked(mark, 1);
+    FILE *f = fopen(log, "re");
+    size_t n = f ? fread(out, 1, outlen - 1, f) : 0;
+    out[n] = '\0';
+    if (f)
+        fclose(f);
+    unlink(log);
+    rmdir(dir);
+    if (left)
+        fail_msg("%d of the build's processes outlived bisect-run (%s)", left, strsignal(sig));
+    return st;
+}
+
+/* SIGTERM while building: the build's whole tree goes (its group, and
+ * what left it), and git is told 128 with one line saying why. */
+static void test_sigterm_during_build(void **state)
+{
+    (void)state;
+    char out[4096];
+    int st = kill_during_build(SIGTERM, out, sizeof out);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 128);
+    assert_non_null(strstr(out, "broken (exit 128): interrupted"));
+}
+
+/* SIGKILL while building: the build's shell dies with bisect-run (its
+ * lifeline), the scratch directory's janitor kills the rest. */
+static void test_sigkill_during_build(void **state)
+{
+    (void)state;
+    char out[4096];
+    int st = kill_during_build(SIGKILL, out, sizeof out);
+    assert_true(WIFSIGNALED(st));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +305,8 @@ int main(void)
         cmocka_unit_test(test_find_fix),
         cmocka_unit_test(test_find_fix_with_terms),
         cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_sigterm_during_build),
+        cmocka_unit_test(test_sigkill_during_build),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
