@@ -5,57 +5,84 @@
 #include "cmd.h"
 #include "version.h"
 
-static const char usage[] =
-    "usage: pyfault COMMAND [options] ...\n"
-    "Commands:\n"
-    "  run     run a target once under the fault-injection shim and classify it\n"
-    "  sweep   run a target once per allocation point and collect the findings\n"
-    "  pytest  sweep each test of a pytest suite in its own call region\n"
-    "  matrix  run every scenario on every interpreter and judge each cell\n"
-    "  report  write junit.xml, summary.md and index.html from DIR/results.json\n"
-    "  merge   merge the results.json of shards into the unsharded run's\n"
-    "  gate        fail CI on findings new since a baseline or broken expectations\n"
-    "  bisect-run  build and judge one commit, for git bisect run\n"
-    "  repro       re-run one trial of a results.json (--times K, --gdb)\n"
-    "  paths       where this pyfault finds its shim, Python module and data\n"
-    "Run 'pyfault COMMAND --help' for a command's options; 'pyfault --version'\n"
-    "prints the version.\n";
+/* One subcommand: its name, entry point and --help line. */
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+};
+
+/* The dispatcher, --help and the usage errors all read this table, so no
+ * list of commands can fall behind it. */
+static const struct command commands[] = {
+    {"run", pf_cmd_run, "run a target once under the fault-injection shim and classify it"},
+    {"sweep", pf_cmd_sweep, "run a target once per allocation point and collect the findings"},
+    {"pytest", pf_cmd_pytest, "sweep each test of a pytest suite in its own call region"},
+    {"matrix", pf_cmd_matrix, "run every scenario on every interpreter and judge each cell"},
+    {"report", pf_cmd_report, "write junit.xml, summary.md and index.html from DIR/results.json"},
+    {"merge", pf_cmd_merge, "merge the results.json of shards into the unsharded run's"},
+    {"gate", pf_cmd_gate, "fail CI on findings new since a baseline or broken expectations"},
+    {"bisect-run", pf_cmd_bisect_run, "build and judge one commit, for git bisect run"},
+    {"repro", pf_cmd_repro, "re-run one trial of a results.json (--times K, --gdb)"},
+    {"paths", pf_cmd_paths, "where this pyfault finds its shim, Python module and data"},
+};
+enum { N_COMMANDS = sizeof commands / sizeof *commands };
+
+/* Prints --help on stdout: the commands aligned, from the table. */
+static void print_usage(void)
+{
+    int width = 0;
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        int w = (int)strlen(commands[i].name);
+        width = w > width ? w : width;
+    }
+    fputs("usage: pyfault COMMAND [options] ...\nCommands:\n", stdout);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        printf("  %-*s  %s\n", width, commands[i].name, commands[i].help);
+    fputs("Run 'pyfault COMMAND --help' for a command's options; 'pyfault --version'\n"
+          "prints the version.\n", stdout);
+}
+
+/* The command names as "run, sweep, ..." into OUT. */
+static void command_list(char *out, size_t outlen)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < N_COMMANDS && used < outlen; i++)
+        used += (size_t)snprintf(out + used, outlen - used, "%s%s", i ? ", " : "",
+                                 commands[i].name);
+}
+
+/* The table entry named NAME, or NULL. */
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
 
 int main(int argc, char **argv)
 {
+    char names[512];
+    command_list(names, sizeof names);
     if (argc < 2) {
-        fprintf(stderr, "pyfault: missing command (run or sweep); see pyfault --help\n");
+        fprintf(stderr, "pyfault: missing command (commands: %s); see pyfault --help\n", names);
         return 2;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(usage, stdout);
+        print_usage();
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("pyfault %s\n", PF_VERSION);
         return 0;
     }
-    if (strcmp(cmd, "run") == 0)
-        return pf_cmd_run(argc - 2, argv + 2);
-    if (strcmp(cmd, "sweep") == 0)
-        return pf_cmd_sweep(argc - 2, argv + 2);
-    if (strcmp(cmd, "pytest") == 0)
-        return pf_cmd_pytest(argc - 2, argv + 2);
-    if (strcmp(cmd, "matrix") == 0)
-        return pf_cmd_matrix(argc - 2, argv + 2);
-    if (strcmp(cmd, "report") == 0)
-        return pf_cmd_report(argc - 2, argv + 2);
-    if (strcmp(cmd, "merge") == 0)
-        return pf_cmd_merge(argc - 2, argv + 2);
-    if (strcmp(cmd, "gate") == 0)
-        return pf_cmd_gate(argc - 2, argv + 2);
-    if (strcmp(cmd, "bisect-run") == 0)
-        return pf_cmd_bisect_run(argc - 2, argv + 2);
-    if (strcmp(cmd, "repro") == 0)
-        return pf_cmd_repro(argc - 2, argv + 2);
-    if (strcmp(cmd, "paths") == 0)
-        return pf_cmd_paths(argc - 2, argv + 2);
-    fprintf(stderr, "pyfault: unknown command '%s' (expected run or sweep)\n", cmd);
+    const struct command *c = find_command(cmd);
+    if (c)
+        return c->fn(argc - 2, argv + 2);
+    fprintf(stderr, "pyfault: unknown command '%s' (commands: %s); see pyfault --help\n", cmd,
+            names);
     return 2;
 }

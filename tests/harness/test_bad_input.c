@@ -71,6 +71,41 @@ static void test_unknown_subcommand(void **state)
     harness_expect_usage_error(none, "missing command");
 }
 
+/* Fails the test unless ERR names every command "pyfault --help" lists:
+ * the usage errors must not fall behind the command table. */
+static void expect_all_commands(const char *err)
+{
+    struct proc_result h;
+    const char *help[] = {"--help", NULL};
+    harness_cli(help, &h, NULL);
+    const char *p = strstr(h.out, "Commands:\n");
+    assert_non_null(p);
+    int seen = 0;
+    for (p = strchr(p, '\n') + 1; strncmp(p, "  ", 2) == 0; p = strchr(p, '\n') + 1) {
+        char name[32];
+        assert_int_equal(sscanf(p, " %31s", name), 1);
+        if (!strstr(err, name))
+            fail_msg("'%s' is not named in: %s", name, err);
+        seen++;
+    }
+    assert_true(seen >= 10);
+    proc_result_free(&h);
+}
+
+static void test_command_errors_name_every_command(void **state)
+{
+    (void)state;
+    const char *sets[][2] = {{"bogus", NULL}, {NULL, NULL}};
+    for (int i = 0; i < 2; i++) {
+        struct proc_result r;
+        harness_cli(sets[i], &r, NULL);
+        assert_int_equal(r.exit_code, 2);
+        assert_true(harness_one_line(r.err));
+        expect_all_commands(r.err);
+        proc_result_free(&r);
+    }
+}
+
 static void test_help(void **state)
 {
     (void)state;
@@ -95,6 +130,7 @@ int main(void)
         cmocka_unit_test(test_backwards_range),
         cmocka_unit_test(test_bad_plan),
         cmocka_unit_test(test_unknown_subcommand),
+        cmocka_unit_test(test_command_errors_name_every_command),
         cmocka_unit_test(test_help),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
