@@ -87,10 +87,10 @@ static int take_rest(const struct pf_cli *c, int argc, char **argv, int from, vo
 }
 
 /* What getopt_long returned as K for the word at AV[AT] (LI: the long
- * option's index, or -1): one option or word into DST. Returns 0, 1 for
- * --help, or -1 with ERR. */
+ * option's index, or -1; DETACHED: its value was the next word): one
+ * option or word into DST. Returns 0, 1 for --help, or -1 with ERR. */
 static int take_one(const struct pf_cli *c, size_t n, int k, int li, const char *word,
-                    void *dst, char *err, size_t errlen)
+                    int detached, void *dst, char *err, size_t errlen)
 {
     char name[64];
     int is_long = word[0] == '-' && word[1] == '-';
@@ -119,7 +119,9 @@ static int take_one(const struct pf_cli *c, size_t n, int k, int li, const char 
     }
     if (o == &help_opt)
         return 1;
-    if (o->value && !*optarg) {
+    /* getopt hands a detached "--" over as the value ("--json -- cmd"),
+     * though "--" ends the options; "--json=--" still names a file "--" */
+    if (o->value && (!*optarg || (detached && strcmp(optarg, "--") == 0))) {
         snprintf(err, errlen, "%s needs a value", name);
         return -1;
     }
@@ -155,7 +157,8 @@ int pf_cli_parse(const struct pf_cli *c, int argc, char **argv, void *dst,
                 goto out;
             break;
         }
-        rc = take_one(c, n, k, li, av[at], dst, err, errlen);
+        /* a value in the next word moved optind past it too */
+        rc = take_one(c, n, k, li, av[at], optind > at + 1, dst, err, errlen);
         if (rc != 0)
             goto out;
         rc = -1;

@@ -62,6 +62,27 @@ static void test_bad_plan(void **state)
     harness_expect_usage_error(depth, "--site-depth");
 }
 
+/* "--" ends the options: an option that needs a value never takes it. */
+static void test_dashdash_is_no_value(void **state)
+{
+    (void)state;
+    const char *sets[][7] = {
+        {"run", "--json", "--", "/bin/true", NULL},
+        {"sweep", "--out", "--", "--", "/bin/true", NULL},
+        {"pytest", "--python", "--", "-x", NULL},
+        {"matrix", "-j", "--", NULL},
+        {"report", "--baseline", "--", "dir", NULL},
+        {"merge", "a.json", "-o", "--", "b.json", NULL},
+        {"gate", "--baseline", "--", "r.json", NULL},
+        {"repro", "r.json", "0", "--times", "--", NULL},
+    };
+    const char *want[] = {"--json needs a value", "--out needs a value", "--python needs a value",
+                          "-j needs a value", "--baseline needs a value", "-o needs a value",
+                          "--baseline needs a value", "--times needs a value"};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        harness_expect_usage_error(sets[i], want[i]);
+}
+
 static void test_unknown_subcommand(void **state)
 {
     (void)state;
@@ -129,6 +150,7 @@ int main(void)
         cmocka_unit_test(test_missing_interpreter_or_scenario),
         cmocka_unit_test(test_backwards_range),
         cmocka_unit_test(test_bad_plan),
+        cmocka_unit_test(test_dashdash_is_no_value),
         cmocka_unit_test(test_unknown_subcommand),
         cmocka_unit_test(test_command_errors_name_every_command),
         cmocka_unit_test(test_help),

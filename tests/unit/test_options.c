@@ -62,6 +62,9 @@ static void test_run_options(void **state)
     assert_string_equal(o.scenarios[0], "-");
     assert_true(o.quiet);
     assert_string_equal(o.json_path, "r.json");
+    /* ... unless attached: "--json=--" names a file "--" */
+    assert_int_equal(PARSE(PF_CMD_RUN, &o, err, "--json=--", "s.py"), 0);
+    assert_string_equal(o.json_path, "--");
 }
 
 /* Each bad input gives -1 and a one-line message containing WANT. */
@@ -86,6 +89,10 @@ static void test_bad_input(void **state)
     EXPECT_ERROR(PF_CMD_RUN, "nth=zero", "--inject", "nth=zero", "s.py");
     EXPECT_ERROR(PF_CMD_RUN, "needs a value", "s.py", "--inject");
     EXPECT_ERROR(PF_CMD_RUN, "--python needs a value", "--python", "", "s.py");
+    /* "--" ends the options, so it is no option's value ... */
+    EXPECT_ERROR(PF_CMD_RUN, "--json needs a value", "--json", "--", "/bin/true");
+    EXPECT_ERROR(PF_CMD_SWEEP, "--out needs a value", "--out", "--", "--", "./a");
+    EXPECT_ERROR(PF_CMD_SWEEP, "-j needs a value", "-j", "--", "./a");
     /* getopt_long would take "--time" for --timeout: not here */
     EXPECT_ERROR(PF_CMD_RUN, "unknown option '--time'", "--time", "5", "s.py");
     EXPECT_ERROR(PF_CMD_RUN, "--quiet takes no value", "--quiet=1", "s.py");
