@@ -31,6 +31,18 @@ struct repro_args {
     int gdb;                     /* 1 --gdb, 2 --gdb-batch */
 };
 
+/* --gdb (MODE 1) or --gdb-batch (2) into R. Returns 0, or -1 with ERR
+ * when the other came too: one session cannot both prompt and not. */
+static int take_gdb(struct repro_args *r, int mode, char *err, size_t errlen)
+{
+    if (r->gdb && r->gdb != mode) {
+        snprintf(err, errlen, "--gdb and --gdb-batch are alternatives: give one");
+        return -1;
+    }
+    r->gdb = mode;
+    return 0;
+}
+
 static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
 {
     struct repro_args *r = dst;
@@ -48,11 +60,8 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
     case P_TIMES:
         return pf_opt_count(a->name, a->val, 1, 100000, &r->times, err, errlen);
     case P_GDB:
-        r->gdb = 1;
-        return 0;
     case P_GDB_BATCH:
-        r->gdb = 2;
-        return 0;
+        return take_gdb(r, a->key == P_GDB ? 1 : 2, err, errlen);
     }
     return 0;
 }

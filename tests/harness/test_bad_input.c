@@ -83,6 +83,17 @@ static void test_dashdash_is_no_value(void **state)
         harness_expect_usage_error(sets[i], want[i]);
 }
 
+/* repro's usage gives them as alternatives: the pair is refused, not
+ * settled by whichever came last. */
+static void test_repro_gdb_alternatives(void **state)
+{
+    (void)state;
+    const char *both[] = {"repro", "r.json", "0", "--gdb", "--gdb-batch", NULL};
+    harness_expect_usage_error(both, "--gdb and --gdb-batch");
+    const char *swapped[] = {"repro", "--gdb-batch", "r.json", "0", "--gdb", NULL};
+    harness_expect_usage_error(swapped, "--gdb and --gdb-batch");
+}
+
 static void test_unknown_subcommand(void **state)
 {
     (void)state;
@@ -151,6 +162,7 @@ int main(void)
         cmocka_unit_test(test_backwards_range),
         cmocka_unit_test(test_bad_plan),
         cmocka_unit_test(test_dashdash_is_no_value),
+        cmocka_unit_test(test_repro_gdb_alternatives),
         cmocka_unit_test(test_unknown_subcommand),
         cmocka_unit_test(test_command_errors_name_every_command),
         cmocka_unit_test(test_help),
