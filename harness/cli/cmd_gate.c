@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "atomic_file.h"
 #include "cmd.h"
@@ -110,11 +111,10 @@ int pf_cmd_gate(int argc, char **argv)
     if (pf_results_load(&r, results, err, sizeof err) < 0)
         return pf_cli_fail(&cli, "%s", err);
     if (pf_baseline_load(&b, base, err, sizeof err) < 0) {
-        /* a first --update-baseline starts from nothing */
-        FILE *probe = fopen(base, "r");
-        int missing = !probe && errno == ENOENT;
-        if (probe)
-            fclose(probe);
+        /* a first --update-baseline starts from nothing; stat, as fopen
+         * would wait forever on a FIFO */
+        struct stat st;
+        int missing = stat(base, &st) < 0 && errno == ENOENT;
         if (!(update && missing)) {
             if (missing)
                 fprintf(stderr, "pyfault gate: %s: no such baseline file\n", base);

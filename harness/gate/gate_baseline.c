@@ -105,16 +105,10 @@ static int from_baseline_json(struct pf_baseline *b, json_t *root, const char *p
 
 int pf_baseline_load(struct pf_baseline *b, const char *path, char *err, size_t errlen)
 {
-    json_error_t je;
     memset(b, 0, sizeof *b);
-    json_t *root = json_load_file(path, 0, &je);
-    if (!root) {
-        if (je.line <= 0)
-            snprintf(err, errlen, "%s: %s", path, je.text);
-        else
-            snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
+    json_t *root = pf_json_load_regular(path, 0, err, errlen);
+    if (!root)
         return -1;
-    }
     const char *schema = json_string_value(json_object_get(root, "schema"));
     int rc = -1;
     if (schema && strcmp(schema, "pyfault-baseline") == 0) {

@@ -4,10 +4,14 @@
  * author one look, not a debugging session. */
 #include "report_model.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct ld {
     char *err;
@@ -536,19 +540,54 @@ int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t e
     return 0;
 }
 
-int pf_results_load(struct pf_results *r, const char *path, char *err, size_t errlen)
+/* PATH opened for reading, if it is a regular file. Returns the fd, or
+ * -1 with "PATH: why" in ERR. */
+static int open_regular(const char *path, char *err, size_t errlen)
 {
-    memset(r, 0, sizeof *r);
+    /* O_NONBLOCK: opening a FIFO waits for a writer that may never come */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "%.300s: %s", path, strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%.300s: %s", path, strerror(EISDIR));
+    } else if (!S_ISREG(st.st_mode)) {
+        /* a FIFO or device never ends, or not with a whole document */
+        snprintf(err, errlen, "%.300s: not a regular file", path);
+    } else {
+        return fd;
+    }
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
+json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t errlen)
+{
+    int fd = open_regular(path, err, errlen);
+    if (fd < 0) {
+        one_line(err);
+        return NULL;
+    }
     json_error_t je;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    json_t *root = json_loadfd(fd, flags, &je);
+    close(fd);
     if (!root) {
         if (je.line > 0)
             snprintf(err, errlen, "%.300s:%d: %.200s", path, je.line, je.text);
         else
             snprintf(err, errlen, "%.300s: %.200s", path, je.text);
         one_line(err);
-        return -1;
     }
+    return root;
+}
+
+int pf_results_load(struct pf_results *r, const char *path, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    json_t *root = pf_json_load_regular(path, JSON_REJECT_DUPLICATES, err, errlen);
+    if (!root)
+        return -1;
     int rc = pf_results_from_json(r, root, err, errlen);
     json_decref(root);
     if (rc < 0) {

@@ -72,6 +72,10 @@ struct pf_results {
     long counts[PF_CLASS_COUNT];
 };
 
+/* Parses PATH, a regular file, with json_loadfd's FLAGS. Returns a new
+ * reference, or NULL with a one-line "PATH: why" / "PATH:LINE: why" in
+ * ERR; a directory, FIFO or device is refused before any read (no hang). */
+json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t errlen);
 /* Loads PATH and checks it (types, enums, references between sections).
  * Returns 0, or -1 with a one-line message naming the file and the JSON
  * path in ERR; R is then empty. */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -285,6 +286,17 @@ static void test_bad_input(void **state)
     gate((const char *[]){"--baseline", in(work, "missing.json"), res, NULL}, &r);
     assert_non_null(strstr(r.err, "missing.json: no such baseline file"));
     proc_result_free(&r);
+    /* a directory or FIFO as BASE: the real cause, at once, even with
+     * --update-baseline (which looks whether BASE exists) */
+    const char *base = in(work, "base.json");
+    assert_int_equal(mkdir(base, 0700), 0);
+    const char *isdir[] = {"gate", "--baseline", base, res, NULL};
+    harness_expect_usage_error(isdir, "base.json: Is a directory");
+    assert_int_equal(rmdir(base), 0);
+    assert_int_equal(mkfifo(base, 0600), 0);
+    const char *fifo[] = {"gate", "--baseline", base, res, "--update-baseline", NULL};
+    harness_expect_usage_error_within(fifo, "base.json: not a regular file", 20);
+    assert_int_equal(unlink(base), 0);
 }
 
 int main(void)

@@ -343,6 +343,32 @@ static void test_baseline(void **state)
     rm_dir(dir);
 }
 
+/* A results.json that is a directory says so (not "'[' or '{' expected");
+ * one that is a FIFO is refused at once by report, merge, repro and gate
+ * instead of waiting for a writer. */
+static void expect_non_regular_refused(void)
+{
+    const char *dir = harness_tmpdir();
+    char res[700], fifo[700];
+    snprintf(res, sizeof res, "%s", path_in(dir, "results.json"));
+    assert_int_equal(mkdir(res, 0700), 0);
+    const char *isdir[] = {"report", dir, NULL};
+    harness_expect_usage_error(isdir, "results.json: Is a directory");
+    const char *gate_dir[] = {"gate", "--baseline", res, res, NULL};
+    harness_expect_usage_error(gate_dir, "results.json: Is a directory");
+    assert_int_equal(rmdir(res), 0);
+    assert_int_equal(mkfifo(res, 0600), 0);
+    snprintf(fifo, sizeof fifo, "%s", res);
+    harness_expect_usage_error_within(isdir, "results.json: not a regular file", 20);
+    const char *merge[] = {"merge", fifo, fifo, "-o", path_in(dir, "m.json"), NULL};
+    harness_expect_usage_error_within(merge, "results.json: not a regular file", 20);
+    const char *repro[] = {"repro", fifo, "0", NULL};
+    harness_expect_usage_error_within(repro, "results.json: not a regular file", 20);
+    const char *gate[] = {"gate", "--baseline", fifo, fifo, NULL};
+    harness_expect_usage_error_within(gate, "results.json: not a regular file", 20);
+    rm_dir(dir);
+}
+
 static void test_report_bad_input(void **state)
 {
     (void)state;
@@ -377,6 +403,7 @@ static void test_report_bad_input(void **state)
     const char *base[] = {"report", dir, "--baseline", NULL};
     harness_expect_usage_error(base, "--baseline needs");
     rm_dir(dir);
+    expect_non_regular_refused();
     struct proc_result r;
     const char *help[] = {"report", "--help", NULL};
     harness_cli(help, &r, NULL);

@@ -199,6 +199,26 @@ void harness_expect_usage_error(const char *const *args, const char *want)
     proc_result_free(&r);
 }
 
+void harness_expect_usage_error_within(const char *const *args, const char *want, int seconds)
+{
+    /* timeout(1) turns a hang into a failed test, not a stuck suite */
+    char secs[16];
+    snprintf(secs, sizeof secs, "%d", seconds);
+    const char *argv[64] = {"/usr/bin/timeout", "-s", "KILL", secs, harness_bin()};
+    int n = 5;
+    for (int i = 0; args[i] && n < 63; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    struct proc_result r;
+    if (proc_run((char *const *)argv, NULL, &r) < 0)
+        fail_msg("cannot start %s", harness_bin());
+    if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, want))
+        fail_msg("status %d, stderr '%s' (wanted one line with '%s' within %ds)", r.exit_code,
+                 r.err, want, seconds);
+    assert_int_equal(r.out_len, 0);
+    proc_result_free(&r);
+}
+
 int harness_has_finding(json_t *findings, json_t *f)
 {
     size_t i;

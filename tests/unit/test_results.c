@@ -20,6 +20,7 @@
 #include "findings.h"
 #include "procstat.h"
 #include "progress.h"
+#include "report_model.h"
 #include "result_json.h"
 #include "shellquote.h"
 #include "sweep.h"
@@ -112,6 +113,28 @@ static void test_atomic_write(void **state)
     pf_tmpdir_remove(dir);
     struct stat st;
     assert_int_not_equal(stat(dir, &st), 0);
+}
+
+/* The loader report, gate, merge and repro share names a directory as
+ * one and refuses a FIFO before reading: no wait for a writer. */
+static void test_load_refuses_non_regular(void **state)
+{
+    (void)state;
+    char dir[4096], path[4200], err[512];
+    assert_int_equal(pf_tmpdir_create(dir, sizeof dir), 0);
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    struct pf_results r;
+    assert_int_equal(pf_results_load(&r, path, err, sizeof err), -1);
+    assert_non_null(strstr(err, "results.json: Is a directory"));
+    assert_int_equal(rmdir(path), 0);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    alarm(20); /* a hang kills the test rather than stopping the suite */
+    assert_int_equal(pf_results_load(&r, path, err, sizeof err), -1);
+    alarm(0);
+    assert_non_null(strstr(err, "results.json: not a regular file"));
+    assert_null(strchr(err, '\n'));
+    pf_tmpdir_remove(dir);
 }
 
 /* A sweep's results.json, from hand-made trial records: well-formed,
@@ -384,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_event_lines),
         cmocka_unit_test(test_findings_points_by_site_key),
         cmocka_unit_test(test_proc_stat_line),
+        cmocka_unit_test(test_load_refuses_non_regular),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
