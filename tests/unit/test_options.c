@@ -278,6 +278,12 @@ static void test_plan_empty(void **state)
     assert_non_null(strstr(err, "no point"));
     assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "s.py"), 0);
     assert_int_equal(pf_sweep_plan_make(&o, 0, &p, err, sizeof err), -1);
+    /* a shard beyond the selection's two points: a share with none, as
+     * under a site plan, and no extension past M either */
+    assert_int_equal(PARSE(PF_CMD_SWEEP, &o, err, "--range", "1:2", "--shard", "3/3", "s.py"), 0);
+    assert_int_equal(pf_sweep_plan_make(&o, 10, &p, err, sizeof err), 0);
+    assert_int_equal(p.count, 0);
+    assert_int_equal(pf_sweep_plan_point(&p, 0), 0);
 }
 
 static void test_mode_spec(void **state)
