@@ -218,6 +218,15 @@ static unsigned mode_code(const char *mode)
     return 4;
 }
 
+/* A sweep's integer KEY (planned, done) summed over its N shards. */
+static json_int_t shards_total(const struct pf_results *s, size_t n, const char *key)
+{
+    json_int_t total = 0;
+    for (size_t k = 0; k < n; k++)
+        total += json_integer_value(json_object_get(s[k].root, key));
+    return total;
+}
+
 json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen)
 {
     if (n == 0) {
@@ -325,6 +334,8 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
             json_object_set(out, key, sum);
         else if (strcmp(key, "counts") == 0) /* a sweep's: all shards' trials */
             json_object_set_new(out, key, json_deep_copy(json_object_get(sum, "counts")));
+        else if ((strcmp(key, "planned") == 0 || strcmp(key, "done") == 0) && json_is_integer(v))
+            json_object_set_new(out, key, json_integer(shards_total(s, n, key)));
         else
             json_object_set_new(out, key, json_deep_copy(v));
     }

@@ -96,6 +96,7 @@ static void test_pod_commands_run(void **state)
              "t = lambda r: sorted((x['mode'], x['class'], x['signature']) for x in r['trials'])\n"
              "f = lambda r: sorted((x['class'], x['signature'], x['count']) for x in r['findings'])\n"
              "assert b['complete'] and t(a) == t(b) and f(a) == f(b), 'merged != unsharded'\n"
+             "assert (a['planned'], a['done']) == (b['planned'], b['done']), 'planned/done'\n"
              "print(len(b['trials']), 'trials in 4 shards')\n"
              "EOF\n"
              "grep -c '^gate: PASS' $d/merge.txt >/dev/null; "
