@@ -349,6 +349,9 @@ void pf_log_adopt(int fd) PF_HIDDEN;
 void pf_write_all(int fd, const char *p, size_t len) PF_HIDDEN;
 /* Writes one line on stderr. */
 void pf_stderr(const char *a, const char *b) PF_HIDDEN;
+/* PATH opened to append to (FLAGS: O_CREAT, O_NOFOLLOW...), close-on-exec,
+ * without waiting for a FIFO's reader. Returns the fd or -1 (errno). */
+int pf_open_for_append(const char *path, int flags) PF_HIDDEN;
 
 /* ---- events (events.c) ------------------------------------------------- */
 void pf_event_start(void) PF_HIDDEN;

@@ -14,11 +14,24 @@
 
 static int log_fd = -1;
 
+int pf_open_for_append(const char *path, int flags)
+{
+    /* a FIFO with no reader must not hold the target up at start-up: it
+     * fails (ENXIO) instead of waiting; writes then block as usual */
+    int fd = open(path, flags | O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
+    if (fd >= 0) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0)
+            fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    }
+    return fd;
+}
+
 void pf_log_open(void)
 {
     if (!pf_spec.log_path[0])
         return;
-    log_fd = open(pf_spec.log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    log_fd = pf_open_for_append(pf_spec.log_path, O_CREAT);
     if (log_fd < 0)
         pf_stderr("pyfault: cannot open the log: ", pf_spec.log_path);
 }

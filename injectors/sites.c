@@ -50,7 +50,7 @@ void pf_sites_open(void)
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     /* no O_CREAT: the harness makes the file; a target's own children
      * started with the same spec append to it */
-    int fd = open(pf_spec.sites_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+    int fd = pf_open_for_append(pf_spec.sites_path, O_NOFOLLOW);
     if (m == MAP_FAILED || fd < 0) {
         pf_stderr("pyfault: cannot record call sites in ", pf_spec.sites_path);
         if (m != MAP_FAILED)

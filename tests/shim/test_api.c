@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -199,6 +200,37 @@ static void test_crash_records(void **state)
     json_decref(c);
 }
 
+/* A log or sites file that is a FIFO nobody reads: the target runs on
+ * without it (one line said), rather than waiting in open at start-up. */
+static void test_fifo_without_reader_does_not_hold_up(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pyfault-test-fifo-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char fifo[64];
+    snprintf(fifo, sizeof fifo, "%s/f", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    static const char *const what[][2] = {{"log", "cannot open the log"},
+                                          {"sites", "cannot record call sites"}};
+    for (size_t i = 0; i < 2; i++) {
+        char preload[4200], spec[200];
+        snprintf(preload, sizeof preload, "LD_PRELOAD=%s", shim_path());
+        snprintf(spec, sizeof spec, "PYFAULT=count,%s=%s", what[i][0], fifo);
+        /* the shim in the target only: timeout must be there to kill it */
+        char *argv[] = {"/usr/bin/timeout", "-s", "KILL", "20", "/usr/bin/env", preload, spec,
+                        (char *)project_path("build/targets/alloc_pattern"), NULL};
+        char *env[] = {"PATH=/usr/bin:/bin", NULL};
+        struct proc_result r;
+        assert_int_equal(proc_run(argv, env, &r), 0);
+        if (!r.exited || r.exit_code != 0)
+            fail_msg("%s=FIFO: exited %d (signal %d): %s", what[i][0], r.exit_code, r.signal, r.err);
+        assert_non_null(strstr(r.err, what[i][1]));
+        proc_result_free(&r);
+    }
+    unlink(fifo);
+    rmdir(dir);
+}
+
 static void test_junk_fills_memory(void **state)
 {
     (void)state;
@@ -303,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_fork_child_counts_on),
         cmocka_unit_test(test_event_log),
         cmocka_unit_test(test_crash_records),
+        cmocka_unit_test(test_fifo_without_reader_does_not_hold_up),
         cmocka_unit_test(test_junk_fills_memory),
         cmocka_unit_test(test_trap_raises_sigtrap),
         cmocka_unit_test(test_control_page),
