@@ -279,6 +279,14 @@ int pf_cmd_matrix(int argc, char **argv)
         free(interps);
         goto out;
     }
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%.4000s/results.json", a.out ? a.out : ".");
+    /* what results.json could not hold is refused now, not after the run */
+    if (a.out && pf_matrix_json_check(path, &m, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault matrix: %s\n", err);
+        pf_matrix_free(&m);
+        goto out;
+    }
     if (a.out && mkdir(a.out, 0755) < 0 && errno != EEXIST) {
         fprintf(stderr, "pyfault matrix: --out %s: %s\n", a.out, strerror(errno));
         pf_matrix_free(&m);
@@ -298,8 +306,6 @@ int pf_cmd_matrix(int argc, char **argv)
     }
     pf_matrix_print(&m, stdout);
     if (a.out) {
-        char path[PATH_MAX + 16];
-        snprintf(path, sizeof path, "%.4000s/results.json", a.out);
         if (pf_matrix_json_write(path, &m, err, sizeof err) < 0) {
             fprintf(stderr, "pyfault matrix: %s\n", err);
             pf_matrix_free(&m);

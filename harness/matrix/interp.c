@@ -11,6 +11,7 @@
 
 #include "first_line.h"
 #include "locate.h"
+#include "utf8.h"
 
 
 static int describe(struct pf_interp *i, const char *id, const char *path,
@@ -92,6 +93,11 @@ int pf_interp_parse_arg(const char *arg, char *id, size_t idlen,
             snprintf(err, errlen, "--interp '%s': the name may hold letters, digits, '.', '-', '_'", arg);
             return -1;
         }
+    /* results.json names it, and jansson takes UTF-8 only */
+    if (!pf_utf8_valid(eq + 1)) {
+        snprintf(err, errlen, "--interp '%s': the path is not UTF-8", arg);
+        return -1;
+    }
     memcpy(id, arg, n);
     id[n] = '\0';
     snprintf(path, pathlen, "%s", eq + 1);

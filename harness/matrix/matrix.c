@@ -45,6 +45,24 @@ struct pf_mcell *pf_matrix_cell(struct pf_matrix *m, unsigned s, unsigned i)
     return &m->cells[(size_t)s * m->ninterps + i];
 }
 
+/* The scenarios' ids must be unique, the start-up sweep's "startup"
+ * among them, and their paths UTF-8: results.json names each scenario
+ * by id, and its reader refuses a file that does not. Checked here, so a
+ * matrix results.json cannot hold is refused before it runs. */
+static int check_scenarios(const struct pf_scenario *scen, unsigned nscen, int startup,
+                           char *err, size_t errlen)
+{
+    if (pf_scenarios_check(scen, nscen, err, errlen) < 0)
+        return -1;
+    for (unsigned s = 0; startup && s < nscen; s++)
+        if (strcmp(scen[s].name, "startup") == 0) {
+            snprintf(err, errlen, "%.900s: scenario id 'startup' is the start-up sweep's "
+                     "(rename it, or give --startup-stride 0)", scen[s].path);
+            return -1;
+        }
+    return 0;
+}
+
 int pf_matrix_init(struct pf_matrix *m, const struct pf_matrix_config *cfg,
                    struct pf_interp *interps, unsigned ninterps,
                    struct pf_scenario *scen, unsigned nscen,
@@ -66,6 +84,8 @@ int pf_matrix_init(struct pf_matrix *m, const struct pf_matrix_config *cfg,
                  PF_MATRIX_MAX_INTERPS, PF_MATRIX_MAX_SCENARIOS - 1);
         return -1;
     }
+    if (check_scenarios(scen, nscen, cfg->startup_stride != 0, err, errlen) < 0)
+        return -1;
     if (cfg->startup_stride) {
         size_t cap = nscen;
         if (pf_array_reserve(scen, cap, (size_t)nscen + 1, 1) < 0) {

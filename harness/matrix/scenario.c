@@ -9,6 +9,7 @@
 
 #include "pyfault.h"
 #include "spec_filters.h"
+#include "utf8.h"
 
 static const char *const plan_names[] = {"none", "oneshot", "persistent",
                                          "both", "runtime"};
@@ -212,9 +213,13 @@ int pf_scenario_parse(const char *path, const char *text,
         char *key, *value;
         if (split_header_line(line, &key, &value) < 0)
             break;
+        if (!in_header && strcmp(key, "pyfault-scenario") != 0)
+            break;
+        /* every value lands in results.json (jansson takes UTF-8 only):
+         * refused here, not dropped from the report after the run */
+        if (!pf_utf8_valid(value))
+            return fail(err, errlen, path, lineno, key, "not UTF-8");
         if (!in_header) {
-            if (strcmp(key, "pyfault-scenario") != 0)
-                break;
             if (copy_field(s->name, sizeof s->name, value) < 0)
                 return fail(err, errlen, path, lineno, "pyfault-scenario: want a name", NULL);
             in_header = 1;
@@ -250,6 +255,25 @@ int pf_scenario_load(const char *path, struct pf_scenario *out,
     fclose(f);
     text[n] = '\0';
     return pf_scenario_parse(path, text, out, err, errlen);
+}
+
+int pf_scenarios_check(const struct pf_scenario *s, unsigned n,
+                       char *err, size_t errlen)
+{
+    for (unsigned k = 0; k < n; k++) {
+        if (!pf_utf8_valid(s[k].path))
+            return fail(err, errlen, s[k].path, 0,
+                        "the path is not UTF-8 (results.json could not name it)", NULL);
+        for (unsigned j = 0; j < k; j++)
+            if (strcmp(s[j].name, s[k].name) == 0) {
+                if (strcmp(s[j].path, s[k].path) == 0)
+                    return fail(err, errlen, s[k].path, 0, "scenario given twice", NULL);
+                snprintf(err, errlen, "%.1000s and %.1000s both name scenario '%s' "
+                         "(ids must be unique)", s[j].path, s[k].path, s[k].name);
+                return -1;
+            }
+    }
+    return 0;
 }
 
 unsigned pf_scenario_expected(const struct pf_scenario *s, const char *variant)

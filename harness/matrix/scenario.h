@@ -62,6 +62,11 @@ int pf_scenario_load(const char *path, struct pf_scenario *out,
 /* The same from TEXT (PATH only names it in messages). */
 int pf_scenario_parse(const char *path, const char *text,
                       struct pf_scenario *out, char *err, size_t errlen);
+/* Whether the N scenarios S can share one results.json: unique ids and
+ * UTF-8 paths. Returns 0, or -1 with a one-line message in ERR naming
+ * the file(s). */
+int pf_scenarios_check(const struct pf_scenario *s, unsigned n,
+                       char *err, size_t errlen);
 /* The classes allowed on VARIANT: its own line, else "*", else 0 (no
  * expectation). */
 unsigned pf_scenario_expected(const struct pf_scenario *s, const char *variant);

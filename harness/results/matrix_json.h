@@ -9,8 +9,16 @@
 #include "matrix.h"
 
 /* Writes M to PATH atomically. Returns 0, or -1 with a one-line message
- * in ERR (no file is left behind). */
+ * in ERR (no file is left behind), also when any part of M could not be
+ * put into it: never a file that silently lacks one. */
 int pf_matrix_json_write(const char *path, const struct pf_matrix *m,
+                         char *err, size_t errlen);
+
+/* Builds M's results.json in memory, writing nothing: run before the
+ * matrix, so that what the file could not hold (text that is not UTF-8)
+ * is refused before any work, not left out of it after. Returns 0, or
+ * -1 with a one-line message naming PATH in ERR. */
+int pf_matrix_json_check(const char *path, const struct pf_matrix *m,
                          char *err, size_t errlen);
 
 /* The classes in MASK (bit 1 << class) as a JSON array of names. */

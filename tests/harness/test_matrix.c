@@ -6,8 +6,9 @@
  * results.json they give, and the matrix's judgement; and the same, reduced
  * further, on a CPython 3.14 build when there is one (skipped, with the
  * reason, when there is none); shards that merge to the whole;
- * --engine fork, trial for trial as the exec engine classifies; and
- * --plan sites, sampled by call site, sharded and merged.
+ * --engine fork, trial for trial as the exec engine classifies;
+ * --plan sites, sampled by call site, sharded and merged; and scenarios
+ * results.json could not name, refused before they run.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -178,6 +179,67 @@ static void test_bad_input_exits_2(void **state)
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         harness_expect_usage_error(cases[k], want[k]);
+}
+
+/* Writes a plan-none scenario with header id ID to DIR/NAME; returns its
+ * path (static storage, overwritten by the next call). */
+static const char *scenario_file(const char *dir, const char *name, const char *id)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "# pyfault-scenario: %s\n# issue: u\n# plan: none\n# timeout: 10\n"
+               "# expect: *=ok\nprint('fine')\n", id);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+/* Scenarios results.json could not name (one id twice, an id or a path
+ * that is not UTF-8) are refused before anything runs: status 2, one
+ * line, and no results.json, not one the reader refuses or that lacks
+ * them after the whole matrix has run. */
+static void test_unnameable_scenarios_refused(void **state)
+{
+    (void)state;
+    char dir[4096], a[4096], b[4096], out[4200], results[4300];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    snprintf(a, sizeof a, "%s", scenario_file(dir, "a.py", "x"));
+    snprintf(b, sizeof b, "%s", scenario_file(dir, "b.py", "x"));
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(results, sizeof results, "%s/results.json", out);
+    char bad_id[4096], bad_path[4096];
+    snprintf(bad_id, sizeof bad_id, "%s", scenario_file(dir, "c.py", "x\xff\xfe"));
+    snprintf(bad_path, sizeof bad_path, "%s", scenario_file(dir, "p\xff.py", "y"));
+    static const char *const head[] = {"matrix", "-q", "-j", "1", "--interp", SYSTEM,
+                                       "--startup-stride", "0", "--out"};
+    const struct {
+        const char *scen[2];
+        const char *want;
+    } cases[] = {
+        {{a, a}, "a.py: scenario given twice"},
+        {{a, b}, "a.py and "},
+        {{bad_path, NULL}, ".py: the path is not UTF-8"},
+        {{bad_id, NULL}, "c.py:1: pyfault-scenario: not UTF-8"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *args[16];
+        size_t n = 0;
+        for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+            args[n++] = head[i];
+        args[n++] = out;
+        for (size_t i = 0; i < 2 && cases[k].scen[i]; i++)
+            args[n++] = cases[k].scen[i];
+        args[n] = NULL;
+        harness_expect_usage_error(args, cases[k].want);
+        if (access(results, F_OK) == 0)
+            fail_msg("case %zu left %s behind", k, results);
+    }
+    /* the same scenario id as the start-up sweep's */
+    const char *startup = scenario_file(dir, "s.py", "startup");
+    const char *clash[] = {"matrix", "-q", "--interp", SYSTEM, "--out", out, startup, NULL};
+    harness_expect_usage_error(clash, "scenario id 'startup' is the start-up sweep's");
+    assert_int_not_equal(access(results, F_OK), 0);
 }
 
 /* Sorted "scenario point mode class" lines of a results file's trials. */
@@ -400,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_reduced_matrix_on_314),
         cmocka_unit_test(test_violated_expectation_exits_1),
         cmocka_unit_test(test_bad_input_exits_2),
+        cmocka_unit_test(test_unnameable_scenarios_refused),
         cmocka_unit_test(test_shards_merge_to_the_whole),
         cmocka_unit_test(test_fork_engine_matrix),
         cmocka_unit_test(test_plan_sites_matrix),

@@ -1,7 +1,8 @@
 /*
  * test_results: what the harness writes and reads: the --json object,
  * atomic writes, findings dedup, bounded capture, repro quoting, progress
- * lines, event-log lines, /proc stat lines.
+ * lines, event-log lines, /proc stat lines, a matrix's results.json that
+ * leaves nothing out.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,8 @@
 
 #include "capture.h"
 #include "harness_cli.h"
+#include "matrix.h"
+#include "matrix_json.h"
 #include "eventlog.h"
 #include "findings.h"
 #include "procstat.h"
@@ -134,6 +137,57 @@ static void test_load_refuses_non_regular(void **state)
     alarm(0);
     assert_non_null(strstr(err, "results.json: not a regular file"));
     assert_null(strchr(err, '\n'));
+    pf_tmpdir_remove(dir);
+}
+
+/* A one-cell matrix of scenario NAME, not run. */
+static void tiny_matrix(struct pf_matrix *m, const char *name)
+{
+    struct pf_interp *in = calloc(1, sizeof *in);
+    struct pf_scenario *sc = calloc(1, sizeof *sc);
+    assert_non_null(in);
+    assert_non_null(sc);
+    snprintf(in->id, sizeof in->id, "sys");
+    snprintf(in->path, sizeof in->path, "/usr/bin/python3.11");
+    snprintf(sc->name, sizeof sc->name, "%s", name);
+    snprintf(sc->path, sizeof sc->path, "x.py");
+    struct pf_matrix_config cfg = {.jobs = 1};
+    char err[512];
+    if (pf_matrix_init(m, &cfg, in, 1, sc, 1, err, sizeof err) != 0)
+        fail_msg("%s", err);
+}
+
+/* The matrix writer drops nothing silently: what jansson refuses (an id
+ * that is not UTF-8) fails the check the command makes before the run,
+ * and the write, leaving no file; what the run met (a cell's error) is
+ * kept, its bad bytes as '?'. */
+static void test_matrix_json_drops_nothing(void **state)
+{
+    (void)state;
+    char dir[4096], path[4200], err[1024];
+    assert_int_equal(pf_tmpdir_create(dir, sizeof dir), 0);
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    struct pf_matrix m;
+    tiny_matrix(&m, "x\xff");
+    assert_int_equal(pf_matrix_json_check(path, &m, err, sizeof err), -1);
+    assert_non_null(strstr(err, "results.json: cannot write scenarios: text that is not UTF-8"));
+    assert_null(strchr(err, '\n'));
+    assert_int_equal(pf_matrix_json_write(path, &m, err, sizeof err), -1);
+    assert_int_equal(harness_count_files(dir), 0);
+    pf_matrix_free(&m);
+    tiny_matrix(&m, "x");
+    snprintf(pf_matrix_cell(&m, 0, 0)->error, sizeof m.cells[0].error, "boom\xff");
+    assert_int_equal(pf_matrix_json_check(path, &m, err, sizeof err), 0);
+    if (pf_matrix_json_write(path, &m, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    pf_matrix_free(&m);
+    json_error_t je;
+    json_t *r = json_load_file(path, 0, &je);
+    assert_non_null(r);
+    assert_int_equal(json_array_size(json_object_get(r, "scenarios")), 1);
+    json_t *cell = json_array_get(json_object_get(r, "cells"), 0);
+    assert_string_equal(harness_str(cell, "error"), "boom?");
+    json_decref(r);
     pf_tmpdir_remove(dir);
 }
 
@@ -408,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_findings_points_by_site_key),
         cmocka_unit_test(test_proc_stat_line),
         cmocka_unit_test(test_load_refuses_non_regular),
+        cmocka_unit_test(test_matrix_json_drops_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -84,6 +85,13 @@ static void test_broken_headers(void **state)
          "x.py:5: pty: want yes or no: maybe"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# needs: ../evil\n# expect: *=ok\n",
          "x.py:5: needs: not a module name: ../evil"},
+        /* results.json holds every value, and jansson takes UTF-8 only */
+        {"# pyfault-scenario: x\xff\xfe\n# issue: u\n# plan: none\n# timeout: 3\n# expect: *=ok\n",
+         "x.py:1: pyfault-scenario: not UTF-8"},
+        {"#!/usr/bin/env python3\n# pyfault-scenario: x\n# issue: u\xc0\xaf\n# plan: none\n# timeout: 3\n# expect: *=ok\n",
+         "x.py:3: issue: not UTF-8"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: \xed\xa0\x80=ok\n",
+         "x.py:5: expect: not UTF-8"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct pf_scenario s;
@@ -105,12 +113,46 @@ static void test_missing_file(void **state)
     assert_non_null(strstr(err, "/nonexistent/s.py: cannot read the scenario"));
 }
 
+/* Loads TEXT as if from PATH into S, failing the test on an error. */
+static void parse_as(const char *path, const char *text, struct pf_scenario *s)
+{
+    char err[512];
+    if (pf_scenario_parse(path, text, s, err, sizeof err) != 0)
+        fail_msg("%s", err);
+}
+
+/* A set of scenarios one results.json can hold: ids unique, paths UTF-8;
+ * the refusal names the file(s) on one line. */
+static void test_scenarios_check(void **state)
+{
+    (void)state;
+    static const char *tail = "# issue: u\n# plan: none\n# timeout: 3\n# expect: *=ok\n";
+    char x[256], y[256], err[2048];
+    snprintf(x, sizeof x, "# pyfault-scenario: x\n%s", tail);
+    snprintf(y, sizeof y, "# pyfault-scenario: y\n%s", tail);
+    struct pf_scenario s[3];
+    parse_as("a/x.py", x, &s[0]);
+    parse_as("b/y.py", y, &s[1]);
+    parse_as("c/other.py", x, &s[2]);
+    assert_int_equal(pf_scenarios_check(s, 2, err, sizeof err), 0);
+    assert_int_equal(pf_scenarios_check(s, 3, err, sizeof err), -1);
+    assert_string_equal(err, "a/x.py and c/other.py both name scenario 'x' (ids must be unique)");
+    parse_as("a/x.py", x, &s[2]);
+    assert_int_equal(pf_scenarios_check(s, 3, err, sizeof err), -1);
+    assert_string_equal(err, "a/x.py: scenario given twice");
+    parse_as("b/p\xff.py", y, &s[1]);
+    assert_int_equal(pf_scenarios_check(s, 2, err, sizeof err), -1);
+    assert_non_null(strstr(err, "b/p\xff.py: the path is not UTF-8"));
+    assert_null(strchr(err, '\n'));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_header),
         cmocka_unit_test(test_broken_headers),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_scenarios_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
