@@ -10,6 +10,7 @@
 
 #include "array.h"
 #include "cmd.h"
+#include "dir_lock.h"
 #include "interrupt.h"
 #include "locate.h"
 #include "matrix.h"
@@ -255,6 +256,7 @@ int pf_cmd_matrix(int argc, char **argv)
         return 2;
     }
     int nscen = a.nscen ? a.nscen : nfound;
+    int lock = -1; /* the --out folder's (dir_lock.h), held to the end */
     struct pf_scenario *scen = calloc((size_t)nscen + 1, sizeof *scen);
     int status = 2;
     for (int k = 0; scen && k < nscen; k++) {
@@ -298,6 +300,12 @@ int pf_cmd_matrix(int argc, char **argv)
         pf_matrix_free(&m);
         goto out;
     }
+    /* one command per folder: another's results.json is not overwritten */
+    if (a.out && (lock = pf_dir_lock(a.out, err, sizeof err)) < 0) {
+        fprintf(stderr, "pyfault matrix: --out %s\n", err);
+        pf_matrix_free(&m);
+        goto out;
+    }
     pf_interrupt_install();
     if (pf_matrix_run(&m, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault matrix: %s\n", err);
@@ -322,6 +330,7 @@ int pf_cmd_matrix(int argc, char **argv)
     status = !m.complete ? 130 : pf_matrix_unexpected_cells(&m) ? 1 : 0;
     pf_matrix_free(&m);
 out:
+    pf_dir_unlock(lock);
     for (int k = 0; k < nfound; k++)
         free(found[k]);
     free(found);

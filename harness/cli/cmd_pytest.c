@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "count.h"
+#include "dir_lock.h"
 #include "interp.h"
 #include "interrupt.h"
 #include "optparse.h"
@@ -314,8 +315,9 @@ int pf_cmd_pytest(int argc, char **argv)
     snprintf(spec, sizeof spec, "region%s%s", o->inject ? "," : "", o->inject ? o->inject : "");
     o->inject = spec;
 
-    char err[1024], dir[4096] = "";
+    char err[1024], why[900], dir[4096] = "";
     int status = 2, have_ctx = 0, have_sw = 0, failed = 0;
+    int lock = -1; /* the --out folder's (dir_lock.h), held to the end */
     unsigned nt = 0;
     struct pf_context ctx;
     struct pf_janitor jan = {.pid = -1, .fd = -1};
@@ -327,6 +329,11 @@ int pf_cmd_pytest(int argc, char **argv)
 
     if (o->out_dir && check_out_dir(o->out_dir, err, sizeof err) < 0)
         goto fail;
+    /* one command per folder: another's results.json is not overwritten */
+    if (o->out_dir && (lock = pf_dir_lock(o->out_dir, why, sizeof why)) < 0) {
+        snprintf(err, sizeof err, "--out %s", why);
+        goto fail;
+    }
     pf_no_core_dumps();
     if (pf_context_init(&ctx, COUNT_TIMEOUT, err, sizeof err) < 0)
         goto fail;
@@ -448,5 +455,6 @@ out:
     free(sts);
     free(cmds);
     pf_pytest_suite_free(&suite);
+    pf_dir_unlock(lock);
     return status;
 }

@@ -12,6 +12,7 @@
 #include "report_dir.h"
 #include "scenario.h"
 #include "count.h"
+#include "dir_lock.h"
 #include "interrupt.h"
 #include "journal.h"
 #include "options.h"
@@ -55,16 +56,23 @@ static int same_dir(const char *a, const char *b)
 /* --resume: O becomes the options the journal in O->resume_dir was started
  * with (WORDS: their copy, owned by the caller), -j and -q as given, --out
  * that folder (absolute, in ABSDIR), and the process moves to the folder
- * the sweep was started in, where its relative paths lead. Returns 0, or
- * -1 with a one-line message in ERR. */
+ * the sweep was started in, where its relative paths lead. The folder is
+ * locked first (*LOCK: pf_dir_lock's descriptor, the caller's to close).
+ * Returns 0, or -1 with a one-line message in ERR. */
 static int resume_options(struct pf_options *o, struct pf_journal_head *head, char ***words,
-                          char *absdir, char *err, size_t errlen)
+                          char *absdir, int *lock, char *err, size_t errlen)
 {
     const struct pf_options given = *o;
     struct pf_options rec;
     char why[700];
     if (!realpath(given.resume_dir, absdir)) {
         snprintf(err, errlen, "--resume %.900s: %s", given.resume_dir, strerror(errno));
+        return -1;
+    }
+    /* before the journal is read: a sweep still running there appends to
+     * it, and would then overwrite what this one writes */
+    if ((*lock = pf_dir_lock(given.resume_dir, why, sizeof why)) < 0) {
+        snprintf(err, errlen, "--resume %s", why);
         return -1;
     }
     if (pf_journal_load(absdir, head, why, sizeof why) < 0) {
@@ -321,6 +329,7 @@ int pf_cmd_sweep(int argc, char **argv)
     struct pf_journal jn = {.fd = -1};
     char absdir[PATH_MAX] = "", **rec_words = NULL;
     int resuming = 0;
+    int lock = -1; /* the --out folder's (dir_lock.h), held to the end */
     int *placing = NULL; /* per target, on --resume: enum placing */
     memset(&head, 0, sizeof head);
     /* the words as given, for the journal (parsing reorders ARGV) */
@@ -337,8 +346,9 @@ int pf_cmd_sweep(int argc, char **argv)
     }
     if (o.resume_dir) {
         resuming = 1;
-        if (resume_options(&o, &head, &rec_words, absdir, err, sizeof err) < 0) {
+        if (resume_options(&o, &head, &rec_words, absdir, &lock, err, sizeof err) < 0) {
             fprintf(stderr, "pyfault sweep: %s\n", err);
+            pf_dir_unlock(lock);
             pf_journal_head_free(&head);
             free(rec_words);
             free(words);
@@ -348,6 +358,7 @@ int pf_cmd_sweep(int argc, char **argv)
     unsigned nt = o.command ? 1 : (unsigned)o.nscenarios;
     if (nt > MAX_TARGETS) {
         fprintf(stderr, "pyfault sweep: at most %d scenarios per sweep\n", MAX_TARGETS);
+        pf_dir_unlock(lock);
         return 2;
     }
     struct pf_target *ts = calloc(nt, sizeof *ts);
@@ -376,6 +387,12 @@ int pf_cmd_sweep(int argc, char **argv)
     }
     if (o.out_dir && check_out_dir(o.out_dir, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault sweep: %s\n", err);
+        goto out;
+    }
+    /* before the journal is written: a second sweep on the folder stops
+     * here, before it has touched anything of the first one's */
+    if (o.out_dir && lock < 0 && (lock = pf_dir_lock(o.out_dir, err, sizeof err)) < 0) {
+        fprintf(stderr, "pyfault sweep: --out %s\n", err);
         goto out;
     }
     if (o.out_dir) {
@@ -506,6 +523,7 @@ int pf_cmd_sweep(int argc, char **argv)
 out:
     free(placing);
     pf_journal_close(&jn);
+    pf_dir_unlock(lock);
     pf_journal_head_free(&head);
     free(rec_words);
     free(words);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int pf_private_create(const char *path, int flags)
@@ -19,6 +20,22 @@ int pf_private_recreate(const char *path, int flags)
     if (unlink(path) < 0 && errno != ENOENT)
         return -1;
     return pf_private_create(path, flags);
+}
+
+int pf_private_open(const char *path, int flags)
+{
+    /* O_NONBLOCK: a FIFO planted at PATH must not hold the open up */
+    int fd = open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+    struct stat st;
+    if (fd < 0)
+        return -1;
+    int e = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : 0;
+    if (e) {
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
 }
 
 int pf_private_temp(char *template, int suffixlen)

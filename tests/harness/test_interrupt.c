@@ -156,12 +156,16 @@ static void test_ctrl_c_mid_sweep(void **state)
     assert_true(done < planned);
     assert_int_equal((json_int_t)json_array_size(json_object_get(j, "trials")), done);
     json_decref(j);
-    /* nothing but results.json and the journal (to resume from) in the
-     * out directory: no temp files */
-    assert_int_equal(harness_count_files(dir), 2);
+    /* nothing but results.json, the journal (to resume from) and the
+     * folder's lock file in the out directory: no temp files */
+    char lock[700];
+    snprintf(lock, sizeof lock, "%s/.lock", dir);
+    assert_int_equal(harness_count_files(dir), 3);
     assert_int_equal(access(journal, F_OK), 0);
+    assert_int_equal(access(lock, F_OK), 0);
     unlink(results);
     unlink(journal);
+    unlink(lock);
     rmdir(dir);
 }
 

@@ -2,9 +2,10 @@
  * test_private_files: symlinks planted at every name a reader could guess
  * are never followed. In the output folder: the temp names of the old
  * scheme (NAME.tmp.PID, the pid known in advance by forking first) and the
- * final names; in a repository's git dir: bisect-run's build log. The
- * link's target stays untouched. The scratch directory is 0700 and its
- * control page and event log 0600 regular files of ours.
+ * final names, and the folder's lock file (refused); in a repository's
+ * git dir: bisect-run's build log. The link's target stays untouched.
+ * The scratch directory is 0700 and its control page and event log 0600
+ * regular files of ours.
  */
 #include <fcntl.h>
 #include <dirent.h>
@@ -111,8 +112,28 @@ static void test_output_folder(void **state)
         if (!S_ISREG(st.st_mode))
             fail_msg("%s is not a regular file", path);
     }
-    /* three runs' planted links, the five outputs, the two victims */
-    assert_int_equal(harness_count_files(out), 3 * (int)NOUTPUTS + (int)NOUTPUTS + 2);
+    /* three runs' planted links, the six outputs, the two victims, the
+     * sweep's lock file */
+    assert_int_equal(harness_count_files(out), 3 * (int)NOUTPUTS + (int)NOUTPUTS + 3);
+}
+
+/* A link planted at the output folder's lock file is refused, not
+ * followed: the sweep stops before it writes anything. */
+static void test_lock_file_link(void **state)
+{
+    (void)state;
+    char out[600], victim[700], link[700], want[800];
+    snprintf(out, sizeof out, "%s", harness_tmpdir());
+    snprintf(victim, sizeof victim, "%s/victim", out);
+    snprintf(link, sizeof link, "%s/.lock", out);
+    put(victim, UNTOUCHED);
+    assert_int_equal(symlink(victim, link), 0);
+    const char *sweep[] = {"sweep", "-q", "--range", "1:5", "--out", out, "--",
+                           project_path("build/targets/h_exit0"), NULL};
+    snprintf(want, sizeof want, "--out %s/.lock: a symbolic link, not followed", out);
+    harness_expect_usage_error(sweep, want);
+    expect_untouched(victim);
+    assert_int_equal(harness_count_files(out), 2); /* no journal, no results */
 }
 
 /* Runs COMMAND with sh in DIR; fails the test unless it exits 0. */
@@ -213,6 +234,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_output_folder),
+        cmocka_unit_test(test_lock_file_link),
         cmocka_unit_test(test_bisect_build_log),
         cmocka_unit_test(test_scratch_folder),
     };

@@ -11,7 +11,11 @@
  * must end with each trial once: the resumed sweep ran only the rest.
  * Also: resuming a finished sweep changes nothing; options that conflict
  * with the journal's, a corrupt line before the last and a changed
- * target are refused with one line.
+ * target are refused with one line. A folder a sweep is running in is
+ * locked: a second sweep, a --resume, a matrix or a pytest run on it is
+ * refused at once (one line, naming the folder and the sweep's pid), and
+ * the running sweep's results come out whole; a SIGKILLed sweep leaves
+ * no lock behind.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -545,6 +549,121 @@ static void test_resume_refusals(void **state)
     remove_dir(other);
 }
 
+/* Starts a slow sweep of RESUME_MIXED into a fresh folder (in DIR) and
+ * returns its pid once it has journaled a trial, so it holds the lock. */
+static pid_t busy_sweep(char *dir, size_t dirlen)
+{
+    snprintf(dir, dirlen, "%s", harness_tmpdir());
+    char target[4096];
+    snprintf(target, sizeof target, "%s", project_path("build/targets/resume_mixed"));
+    /* 31 trials of 120 ms each, one at a time: ~4 s to refuse others in */
+    const char *args[] = {"sweep", "-q", "-j", "1", "--mode", "oneshot", "--out", dir,
+                          "--", target, "30", "120", NULL};
+    pid_t pid = harness_start(args, NULL);
+    int status;
+    for (int i = 0; i < 6000 && journaled_trials(dir) < 1; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            fail_msg("the sweep ended (status 0x%x) before it journaled a trial", status);
+        sleep_ms(5);
+    }
+    assert_true(journaled_trials(dir) >= 1);
+    return pid;
+}
+
+/* Runs ARGS and fails unless they are refused with "OPT DIR: in use by
+ * another pyfault (pid PID)" while the sweep PID still runs. */
+static void expect_busy(const char *const *args, const char *opt, const char *dir, pid_t pid)
+{
+    char want[800];
+    snprintf(want, sizeof want, "%s %s: in use by another pyfault (pid %d)", opt, dir, (int)pid);
+    harness_expect_usage_error(args, want);
+    int status;
+    if (waitpid(pid, &status, WNOHANG) != 0)
+        fail_msg("the busy sweep ended before '%s %s' was tried: make it slower", args[0], opt);
+}
+
+/* Waits for the sweep PID into DIR and checks that its results are whole:
+ * complete, every planned trial done and journaled, its own journal. */
+static void busy_sweep_whole(pid_t pid, const char *dir)
+{
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+        fail_msg("the busy sweep: status 0x%x (wanted exit 1: findings)", status);
+    json_t *r = load_results(dir);
+    json_int_t done = json_integer_value(json_object_get(r, "done"));
+    assert_true(json_is_true(json_object_get(r, "complete")));
+    assert_int_equal(done, json_integer_value(json_object_get(r, "planned")));
+    assert_int_equal(done, 31);
+    assert_int_equal(journaled_trials(dir), (int)done);
+    json_decref(r);
+    char path[700];
+    path_in(path, sizeof path, dir, "journal.jsonl");
+    char *text = tmpfs_slurp(path);
+    assert_non_null(text);
+    char *nl = strchr(text, '\n');
+    assert_non_null(nl);
+    *nl = '\0';
+    if (!strstr(text, "resume_mixed") || strstr(text, "h_exit0"))
+        fail_msg("the journal's invocation is not the busy sweep's: %s", text);
+    free(text);
+}
+
+static void test_busy_folder_refused(void **state)
+{
+    (void)state;
+    char dir[600], other[4096];
+    pid_t pid = busy_sweep(dir, sizeof dir);
+    snprintf(other, sizeof other, "%s", project_path("build/targets/h_exit0"));
+    const char *sweep[] = {"sweep", "-q", "--out", dir, "--", other, NULL};
+    expect_busy(sweep, "--out", dir, pid);
+    /* the other commands that own an --out folder the same way */
+    const char *pytest[] = {"pytest", "-q", "--out", dir, "--", "/dev/null", NULL};
+    expect_busy(pytest, "--out", dir, pid);
+    if (access(PYTHON, X_OK) == 0) {
+        char scenario[4096];
+        snprintf(scenario, sizeof scenario, "%s",
+                 project_path("scenarios/set_nomemory/except_past_256.py"));
+        const char *matrix[] = {"matrix", "-q", "--interp", "x=" PYTHON, "--out", dir,
+                                scenario, NULL};
+        expect_busy(matrix, "--out", dir, pid);
+    }
+    busy_sweep_whole(pid, dir);
+    remove_dir(dir);
+}
+
+static void test_busy_folder_resume_refused(void **state)
+{
+    (void)state;
+    char dir[600];
+    pid_t pid = busy_sweep(dir, sizeof dir);
+    const char *resume[] = {"sweep", "-q", "--resume", dir, NULL};
+    expect_busy(resume, "--resume", dir, pid);
+    busy_sweep_whole(pid, dir);
+    /* once it has ended, the folder is free again */
+    assert_int_equal(pyfault(resume), 1);
+    remove_dir(dir);
+}
+
+/* The lock dies with the sweep: a --resume right after a SIGKILL goes on
+ * (a trial or the janitor, which outlive it briefly, never hold it). */
+static void test_killed_sweep_leaves_no_lock(void **state)
+{
+    (void)state;
+    char dir[600], target[4096];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    snprintf(target, sizeof target, "%s", project_path("build/targets/resume_mixed"));
+    const char *args[] = {"--mode", "oneshot", "--", target, "30", "60", NULL};
+    sweep_killed(dir, args, 3);
+    const char *resume[] = {"sweep", "-q", "--resume", dir, NULL};
+    assert_int_equal(pyfault(resume), 1);
+    json_t *r = load_results(dir);
+    assert_true(json_is_true(json_object_get(r, "complete")));
+    assert_int_equal(json_integer_value(json_object_get(r, "done")), 31);
+    json_decref(r);
+    remove_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +673,9 @@ int main(void)
         cmocka_unit_test(test_resume_site_plan_elsewhere),
         cmocka_unit_test(test_resume_two_targets),
         cmocka_unit_test(test_resume_refusals),
+        cmocka_unit_test(test_busy_folder_refused),
+        cmocka_unit_test(test_busy_folder_resume_refused),
+        cmocka_unit_test(test_killed_sweep_leaves_no_lock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

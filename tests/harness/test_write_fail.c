@@ -23,7 +23,8 @@
 #include "tmpdir.h"
 #include "tmpfs.h"
 
-#define FILES_AFTER_SWEEP 5 /* results.json, junit.xml, summary.md, index.html, journal.jsonl */
+/* results.json, junit.xml, summary.md, index.html, journal.jsonl, .lock */
+#define FILES_AFTER_SWEEP 6
 
 /* Runs build/pyfault ARGS and fails the test unless it exits 2 with
  * exactly the line "pyfault CMD: PATH: WHY" on stderr. */
@@ -58,7 +59,7 @@ struct snapshot {
     char *text[FILES_AFTER_SWEEP];
 };
 static const char *const names[FILES_AFTER_SWEEP] = {"results.json", "junit.xml", "summary.md",
-                                                     "index.html", "journal.jsonl"};
+                                                     "index.html", "journal.jsonl", ".lock"};
 
 static void take(const char *mnt, struct snapshot *s)
 {
