@@ -7,7 +7,6 @@
  * code git can get: 0, 1, 125, 128, never a signal status; and no process
  * of the build outlives bisect-run, killed by SIGTERM or SIGKILL.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -24,6 +23,7 @@
 #include "clock.h"
 #include "gate_git.h"
 #include "harness_cli.h"
+#include "marked.h"
 
 #define OPTS "--want segfault --inject from=1 -- ./app"
 #define RUN "bisect-run " OPTS
@@ -155,66 +155,13 @@ static void test_exit_codes(void **state)
     proc_result_free(&r);
 }
 
-/* Does /proc/PID/cmdline hold the argument MARK? */
-static int has_arg(const char *pid, const char *mark)
-{
-    char path[300], buf[4096];
-    snprintf(path, sizeof path, "/proc/%s/cmdline", pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    buf[n > 0 ? n : 0] = '\0';
-    for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
-        if (strcmp(buf + i, mark) == 0)
-            return 1;
-    return 0;
-}
-
-/* Is PID alive, not a zombie? */
-static int alive(const char *pid)
-{
-    char path[300], buf[512];
-    snprintf(path, sizeof path, "/proc/%s/stat", pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    char *p = strrchr(buf, ')');
-    return p && p[1] && p[2] != 'Z';
-}
-
-/* How many live processes have MARK among their arguments; with
- * KILL_THEM, SIGKILLs them (a failing test leaves nothing behind). */
-static int marked(const char *mark, int kill_them)
-{
-    DIR *d = opendir("/proc");
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9')
-            continue;
-        if (has_arg(e->d_name, mark) && alive(e->d_name)) {
-            n++;
-            if (kill_them)
-                kill(atoi(e->d_name), SIGKILL);
-        }
-    }
-    closedir(d);
-    return n;
-}
-
 /* Waits up to SECONDS for at least WANT processes to carry MARK (WANT
  * 0: for none to); returns how many do. */
 static int wait_marked(const char *mark, int want, double seconds)
 {
     double end = pf_now_s() + seconds;
     int n;
-    while ((n = marked(mark, 0)), (want ? n < want : n > 0) && pf_now_s() < end)
+    while ((n = marked_processes(mark, NULL, 0)), (want ? n < want : n > 0) && pf_now_s() < end)
         usleep(20000);
     return n;
 }
@@ -243,7 +190,7 @@ static pid_t start_build_with_sleepers(const char *mark, const char *out)
     if (wait_marked(mark, 3, 20) < 3) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
-        marked(mark, 1);
+        marked_processes(mark, NULL, 1);
         fail_msg("the build's sleepers did not start");
     }
     return pid;
@@ -263,7 +210,7 @@ static int kill_during_build(int sig, char *out, size_t outlen)
     int st;
     assert_int_equal(waitpid(pid, &st, 0), pid);
     int left = wait_marked(mark, 0, 5);
-    marked(mark, 1);
+    marked_processes(mark, NULL, 1);
     FILE *f = fopen(log, "re");
     size_t n = f ? fread(out, 1, outlen - 1, f) : 0;
     out[n] = '\0';

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,82 +23,13 @@
 
 #include "clock.h"
 #include "harness_cli.h"
+#include "marked.h"
 #include "tmpdir.h"
-
-/* Does /proc/PID/cmdline hold the argument MARK? */
-static int has_arg(const char *pid, const char *mark)
-{
-    char path[300], buf[8192];
-    snprintf(path, sizeof path, "/proc/%s/cmdline", pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
-        if (strcmp(buf + i, mark) == 0)
-            return 1;
-    return 0;
-}
-
-/* Is PID a zombie (dead, only waiting for its parent)? */
-static int zombie(const char *pid)
-{
-    char path[300], buf[512];
-    snprintf(path, sizeof path, "/proc/%s/stat", pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return 1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    char *p = strrchr(buf, ')');
-    return !p || p[1] == '\0' || p[2] == 'Z';
-}
-
-/* Is PID's command name COMM? */
-static int named(const char *pid, const char *comm)
-{
-    char path[300], buf[64] = "";
-    snprintf(path, sizeof path, "/proc/%s/comm", pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return 0;
-    int ok = fgets(buf, sizeof buf, f) != NULL;
-    fclose(f);
-    buf[strcspn(buf, "\n")] = '\0';
-    return ok && strcmp(buf, comm) == 0;
-}
-
-/* The live processes with MARK among their arguments (and named COMM,
- * unless NULL); with KILL, SIGKILLs them (so that a failing test leaves
- * nothing behind). */
-static int marked(const char *mark, const char *comm, int kill_them)
-{
-    DIR *d = opendir("/proc");
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9')
-            continue;
-        if (has_arg(e->d_name, mark) && !zombie(e->d_name) && (!comm || named(e->d_name, comm))) {
-            n++;
-            if (kill_them)
-                kill(atoi(e->d_name), SIGKILL);
-        }
-    }
-    closedir(d);
-    return n;
-}
 
 /* Fails unless no process carries MARK (killing any that does). */
 static void expect_none(const char *mark)
 {
-    int left = marked(mark, NULL, 1);
+    int left = marked_processes(mark, NULL, 1);
     if (left)
         fail_msg("%d process(es) left with marker %s", left, mark);
 }
@@ -109,7 +39,7 @@ static int wait_none(const char *mark, double seconds)
 {
     double end = pf_now_s() + seconds;
     int n;
-    while ((n = marked(mark, NULL, 0)) > 0 && pf_now_s() < end)
+    while ((n = marked_processes(mark, NULL, 0)) > 0 && pf_now_s() < end)
         usleep(20000);
     return n;
 }
@@ -130,11 +60,11 @@ static pid_t start_waiting_run(const char *mark, const char *scratch)
     pid_t pid = harness_start(args, scratch);
     /* the target and its grandchild */
     double end = pf_now_s() + 20;
-    while (marked(mark, "h_setsid", 0) < 2 && pf_now_s() < end)
+    while (marked_processes(mark, "h_setsid", 0) < 2 && pf_now_s() < end)
         usleep(20000);
-    if (marked(mark, "h_setsid", 0) < 2) {
+    if (marked_processes(mark, "h_setsid", 0) < 2) {
         kill(pid, SIGKILL);
-        marked(mark, NULL, 1);
+        marked_processes(mark, NULL, 1);
         fail_msg("the target and its grandchild did not start");
     }
     return pid;
@@ -152,7 +82,7 @@ static void test_thousand_trials(void **state)
     double t0 = pf_now_s();
     json_t *j = harness_sweep_json(args, &status);
     double wall = pf_now_s() - t0;
-    int left = marked(mark, NULL, 1);
+    int left = marked_processes(mark, NULL, 1);
     json_t *trials = json_object_get(j, "trials");
     size_t n = json_array_size(trials);
     json_decref(j);
@@ -176,7 +106,7 @@ static void test_python_new_session(void **state)
     const char *args[] = {"run", "-q", "--", "/usr/bin/python3.11", "-c", code, NULL};
     struct proc_result r;
     harness_cli(args, &r, NULL);
-    int left = marked(mark, NULL, 1);
+    int left = marked_processes(mark, NULL, 1);
     if (r.exit_code != 0)
         fail_msg("status %d: %s", r.exit_code, r.err);
     proc_result_free(&r);
@@ -220,15 +150,15 @@ static void check_fork_trials_set_loose(const char *detach)
         if (pf_now_s() > deadline) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
-            marked(mark, NULL, 1);
+            marked_processes(mark, NULL, 1);
             fail_msg("the sweep did not end within 120 s");
         }
-        int n = marked(mark, "sh", 0);
+        int n = marked_processes(mark, "sh", 0);
         most = n > most ? n : most;
         struct timespec gap = {0, 20 * 1000 * 1000};
         nanosleep(&gap, NULL);
     }
-    int left = marked(mark, NULL, 1);
+    int left = marked_processes(mark, NULL, 1);
     printf("%s: at most %d set loose at once, %d left\n", detach, most, left);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) <= 1);
     char path[4300];
