@@ -13,10 +13,9 @@
 # (the default) pymalloc stays underneath: the double free leaves the
 # block on its pool's free list twice, the ints made next share those 32
 # bytes, and the run crashes (segfault). Under layer=libc with
-# PYTHONMALLOC=malloc the same points are served by jemalloc's thread
-# cache, where the duplicate is handed out later or not at all: most end
-# as a clean MemoryError (tests/harness/test_pymem_sweep.c measures both).
-# The expectation allows both, as the class depends on the layer.
+# PYTHONMALLOC=malloc the same points reach the shim's free, which aborts
+# on the second free as glibc's does (tests/harness/test_pymem.c measures
+# both). The expectation allows both, as the class depends on the layer.
 import doublefree
 
 try:

@@ -2,8 +2,9 @@
  * test_pymem: sweeps in the pymem layer (the default for Python targets),
  * seen from outside through `pyfault sweep`:
  *   - a double free of a small block in our own extension crashes with
- *     pymalloc in place, and mostly passes under layer=libc with
- *     PYTHONMALLOC=malloc (the reason the layer exists);
+ *     pymalloc in place (a segfault, where pymalloc's free list is
+ *     corrupted), and under layer=libc with PYTHONMALLOC=malloc aborts
+ *     as glibc would (the shim's double-free check) instead;
  *   - a start-up sweep of python -c pass works in both modes and finds
  *     gh-134163's unwind loop on vanilla 3.11, none on the patched builds.
  */
@@ -66,7 +67,7 @@ static void test_double_free_crashes_under_pymem_only(void **state)
 
     setenv("PYTHONMALLOC", "malloc", 1);
     const char *libc_args[] = {"--python", SYSTEM_PYTHON, "--mode", "oneshot", "--inject",
-                               "site=squares,layer=libc", "--accept", "ok,error,segfault",
+                               "site=squares,layer=libc", "--accept", "ok,error,segfault,abort",
                                project_path(DOUBLEFREE), NULL};
     json_t *libc = harness_sweep_json(libc_args, &status);
     unsetenv("PYTHONMALLOC");
@@ -75,12 +76,16 @@ static void test_double_free_crashes_under_pymem_only(void **state)
     assert_string_equal(sweep_layer(libc), "libc");
     long libc_segv = count_class(libc, "segfault");
     long libc_trials = (long)json_array_size(json_object_get(libc, "trials"));
+    long libc_abort = count_class(libc, "abort");
     print_message("double free: pymem layer (pymalloc) %ld/%ld segfault; libc layer "
-                  "(PYTHONMALLOC=malloc) %ld/%ld segfault, %ld ok\n",
-                  pymem_segv, trials, libc_segv, libc_trials, count_class(libc, "ok"));
-    /* every failure inside the loop takes the buggy path: most points crash */
+                  "(PYTHONMALLOC=malloc) %ld/%ld abort, %ld segfault, %ld ok\n",
+                  pymem_segv, trials, libc_abort, libc_trials, libc_segv,
+                  count_class(libc, "ok"));
+    /* every failure inside the loop takes the buggy path: most points crash,
+     * each allocator its own way */
     assert_true(trials >= 50);
     assert_true(pymem_segv * 2 > trials);
+    assert_true(libc_abort * 2 > libc_trials);
     assert_true(libc_segv * 4 < pymem_segv);
     json_decref(pymem);
     json_decref(libc);
