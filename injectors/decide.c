@@ -60,6 +60,19 @@ static bool passes_stack_filters(uintptr_t *ips, int *nips)
     return true;
 }
 
+/* How many frames a failure's stack needs. The first failure's site key
+ * and a failure written to the log take up to PYFAULT_SITES_DEPTH_MAX;
+ * every later one feeds only the streak, which hashes and shows the top
+ * PF_SITE_HASH_FRAMES. An unwind loop fails thousands of times before its
+ * verdict, so the shallower walk halves the trial's unwinding. */
+static int failure_depth(const struct pyfault_ctl *page)
+{
+    bool first = __atomic_load_n(&page->first_injected, __ATOMIC_RELAXED) == 0;
+    bool logged = pf_log_enabled() &&
+                  __atomic_load_n(&fail_records, __ATOMIC_RELAXED) < pf_spec.log_max;
+    return first || logged ? PYFAULT_SITES_DEPTH_MAX : PF_SITE_HASH_FRAMES;
+}
+
 bool pf_should_fail(size_t size, enum pf_func func)
 {
     struct pyfault_ctl *page = __atomic_load_n(&pf_page, __ATOMIC_ACQUIRE);
@@ -108,7 +121,7 @@ bool pf_should_fail(size_t size, enum pf_func func)
 
     pf_guard_enter();
     if (nips < 0)
-        nips = pf_backtrace(ips, PF_SITE_HASH_FRAMES * 2);
+        nips = pf_backtrace(ips, failure_depth(page));
     record_failure(page, n, ips, nips);
     if (pf_log_enabled() &&
         __atomic_fetch_add(&fail_records, 1, __ATOMIC_RELAXED) < pf_spec.log_max)
