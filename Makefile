@@ -180,7 +180,7 @@ build/bench/%: bench/%.c build/.flags
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS_BASE) -o $@ $< -lpthread
 
-bench: deps all build/bench/alternate build/bench/threaded_alloc
+bench: deps all build/bench/alternate build/bench/threaded_alloc build/bench/failure_cost
 	$(Q)./bench/run-all.sh
 
 # Keeps build/cpython (ten minutes of CPython builds); clean-all removes it.
