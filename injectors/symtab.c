@@ -250,8 +250,11 @@ void pf_symbolize(uintptr_t ip, char *name, size_t namelen,
     if (s) {
         best = im->strs + s->st_name;
         best_addr = s->st_value + lm->l_addr;
-    } else {
-        /* no table of its own to read: the loader's exported names */
+    } else if (!im) {
+        /* no table of its own to read: the loader's exported names. With
+         * a table read, even a stripped one's .dynsym, the loader holds no
+         * function the table lacks, and its walk over every symbol costs a
+         * forked trial more than all its other symbolizing. */
         if (looked_up && !dladdr1((void *)ip, &info, (void **)&lm, RTLD_DL_LINKMAP))
             info.dli_sname = NULL;
         best = info.dli_sname;
