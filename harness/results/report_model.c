@@ -569,9 +569,17 @@ json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t e
         one_line(err);
         return NULL;
     }
+    /* through stdio: json_loadfd reads one byte a syscall, a million of
+     * them for a megabyte of results */
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        snprintf(err, errlen, "%.300s: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
     json_error_t je;
-    json_t *root = json_loadfd(fd, flags, &je);
-    close(fd);
+    json_t *root = json_loadf(f, flags, &je);
+    fclose(f);
     if (!root) {
         if (je.line > 0)
             snprintf(err, errlen, "%.300s:%d: %.200s", path, je.line, je.text);

@@ -72,7 +72,7 @@ struct pf_results {
     long counts[PF_CLASS_COUNT];
 };
 
-/* Parses PATH, a regular file, with json_loadfd's FLAGS. Returns a new
+/* Parses PATH, a regular file, with json_loadf's FLAGS. Returns a new
  * reference, or NULL with a one-line "PATH: why" / "PATH:LINE: why" in
  * ERR; a directory, FIFO or device is refused before any read (no hang). */
 json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t errlen);
