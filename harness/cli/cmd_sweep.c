@@ -293,11 +293,12 @@ static int name_targets(const struct pf_options *o, const struct pf_target *ts, 
 }
 
 /* The human reports next to results.json; prints where they are. */
-static int report_step(const char *dir, int quiet)
+static int report_step(const char *dir, int quiet, int said)
 {
     char err[1024];
     if (pf_report_dir(dir, NULL, err, sizeof err) < 0) {
-        fprintf(stderr, "pyfault sweep: %s\n", err);
+        if (!said)
+            fprintf(stderr, "pyfault sweep: %s\n", err);
         return -1;
     }
     if (!quiet)
@@ -423,7 +424,11 @@ int pf_cmd_sweep(int argc, char **argv)
     have_sw = 1;
     sw.progress = o.quiet ? 0 : isatty(2) ? 1 : 2;
     sw.journal = jn.fd >= 0 ? &jn : NULL;
-    int failed = 0;
+    /* failed: the sweep stopped on an error; said: its line is printed,
+     * and a run prints one: results.json and the reports are still
+     * written after it (what ran, incomplete), but were they to fail too,
+     * most likely on the same full disk, that is not said again */
+    int failed = 0, said = 0;
     placing = calloc(nt, sizeof *placing);
     if (!placing) {
         fprintf(stderr, "pyfault sweep: out of memory\n");
@@ -465,6 +470,7 @@ int pf_cmd_sweep(int argc, char **argv)
         if (rc < 0) {
             if (!pf_interrupted)
                 fprintf(stderr, "pyfault sweep: %s\n", err);
+            said = !pf_interrupted;
             snprintf(sw.error, sizeof sw.error, "%.500s", err);
             sw.harness_error = 1;
             failed = 1;
@@ -485,7 +491,7 @@ int pf_cmd_sweep(int argc, char **argv)
                     (unsigned long long)sts[i].plan.count, sw.nmodes, ctx.timeout_s, sw.jobs);
         if (pf_sweep_run(&sw, i, &sts[i]) < 0) {
             fprintf(stderr, "pyfault sweep: %s\n", sw.error);
-            failed = 1;
+            failed = said = 1;
         }
         if (!o.quiet && o.engine_fork)
             fprintf(stderr, "sweep: %s: %llu trials forked, %llu exec'd (threads alive), %llu "
@@ -504,7 +510,8 @@ int pf_cmd_sweep(int argc, char **argv)
         if (name_targets(&o, ts, nt, &interp, &names, err, sizeof err) < 0 ||
             pf_sweep_json_write(path, &sw, sts, nt, complete, &names, err, sizeof err) < 0) {
             free_names(&names, nt);
-            fprintf(stderr, "pyfault sweep: %s\n", err);
+            if (!said)
+                fprintf(stderr, "pyfault sweep: %s\n", err);
             goto out;
         }
         free_names(&names, nt);
@@ -512,7 +519,7 @@ int pf_cmd_sweep(int argc, char **argv)
     if (!o.quiet)
         print_summary(&sw, complete);
     /* after Ctrl-C, stop at once: results.json (incomplete) is written */
-    if (o.out_dir && !pf_interrupted && report_step(o.out_dir, o.quiet) < 0)
+    if (o.out_dir && !pf_interrupted && report_step(o.out_dir, o.quiet, said) < 0)
         goto out;
     if (pf_interrupted)
         status = 130;

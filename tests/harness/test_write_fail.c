@@ -5,7 +5,10 @@
  * index.html, merge -o, gate --junit and --update-baseline, run --json,
  * matrix --out. Each fails with exit 2 and the one line
  * "pyfault CMD: PATH: strerror"; the previous files stay byte for byte and
- * no temp file is left behind. Needs root for mount; skips otherwise.
+ * no temp file is left behind. A sweep whose journal fills the disk part
+ * way says so in that one line too (not results.json's failure after it),
+ * and a --resume once there is room finishes it. Needs root for mount;
+ * skips otherwise.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -160,6 +163,46 @@ static void test_full_disk(void **state)
     rmdir(roomy);
 }
 
+/* The disk fills while the sweep runs: its journal's line about trial 200
+ * or so does not fit. The sweep stops with the journal's one line (the
+ * results.json it still tries to write after it does not fit either, and
+ * says nothing), leaves no results.json nor temp file, and a --resume on
+ * a bigger disk finishes every trial. */
+static void test_full_disk_mid_sweep(void **state)
+{
+    char *mnt = *state;
+    char path[700];
+    if (tmpfs_mount(mnt, TMPFS_DIRLEN, 64) < 0)
+        skip_because(mnt);
+    /* 1000 trials of about 280 journaled bytes each */
+    const char *sweep[] = {"sweep", "-q", "--range", "1:1000", "--out", mnt, "--",
+                           project_path("build/targets/h_alloc_loop"), "1000", NULL};
+    snprintf(path, sizeof path, "%s/journal.jsonl", mnt);
+    expect_write_error(sweep, "sweep", path, "No space left on device");
+    /* the journal and the lock: no results.json, no reports, no temp file */
+    assert_int_equal(harness_count_files(mnt), 2);
+    char *journal = tmpfs_slurp(path);
+    assert_non_null(journal);
+    size_t lines = 0;
+    for (const char *c = journal; *c; c++)
+        lines += *c == '\n';
+    free(journal);
+    if (lines < 10 || lines > 900)
+        fail_msg("%zu journal lines: the disk did not fill part way through", lines);
+
+    assert_int_equal(tmpfs_resize(mnt, 4096), 0);
+    const char *resume[] = {"sweep", "-q", "--resume", mnt, NULL};
+    struct proc_result r;
+    harness_cli(resume, &r, NULL);
+    if (r.exit_code != 0)
+        fail_msg("--resume: status %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    json_t *res = harness_results(mnt);
+    assert_true(json_is_true(json_object_get(res, "complete")));
+    assert_int_equal(json_array_size(json_object_get(res, "trials")), 1000);
+    json_decref(res);
+}
+
 static void test_read_only_folder(void **state)
 {
     char *mnt = *state;
@@ -202,6 +245,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_full_disk, tmpfs_setup, tmpfs_teardown),
+        cmocka_unit_test_setup_teardown(test_full_disk_mid_sweep, tmpfs_setup, tmpfs_teardown),
         cmocka_unit_test_setup_teardown(test_read_only_folder, tmpfs_setup, tmpfs_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,6 +36,13 @@ int tmpfs_remount_ro(const char *dir)
     return mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY, NULL);
 }
 
+int tmpfs_resize(const char *dir, unsigned size_kb)
+{
+    char opts[64];
+    snprintf(opts, sizeof opts, "size=%uk", size_kb);
+    return mount(NULL, dir, NULL, MS_REMOUNT, opts);
+}
+
 int tmpfs_fill(const char *dir)
 {
     char path[4200];

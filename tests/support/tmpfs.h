@@ -12,6 +12,9 @@
 int tmpfs_mount(char *dir, size_t dirlen, unsigned size_kb);
 /* Remounts DIR read-only. Returns 0 or -1. */
 int tmpfs_remount_ro(const char *dir);
+/* Remounts DIR with room for SIZE_KB KiB in all (what it holds stays).
+ * Returns 0 or -1. */
+int tmpfs_resize(const char *dir, unsigned size_kb);
 /* Fills DIR's file system to the last byte with DIR/fill. Returns 0 when
  * a write then failed with ENOSPC, else -1. */
 int tmpfs_fill(const char *dir);
