@@ -12,7 +12,8 @@ int pf_cmd_pytest(int argc, char **argv);
 /* "pyfault matrix": 0 all cells as expected, 1 not, 2 usage/harness error,
  * 130 interrupted. */
 int pf_cmd_matrix(int argc, char **argv);
-/* "pyfault report DIR": 0 written, 2 bad usage or an invalid results.json. */
+/* "pyfault report DIR": 0 written, 2 bad usage, an invalid results.json or
+ * DIR in use by another pyfault. */
 int pf_cmd_report(int argc, char **argv);
 /* "pyfault merge A.json B.json ... -o OUT.json": 0 merged, 2 bad usage or
  * shards that cannot be merged. */

@@ -1,9 +1,12 @@
 /* cmd_report.c: "pyfault report DIR [--baseline OLD.json]". */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "dir_lock.h"
 #include "optparse.h"
 #include "report_dir.h"
 
@@ -48,9 +51,11 @@ static const struct pf_cli cli = {
              "Regenerates DIR/junit.xml, DIR/summary.md and DIR/index.html from\n"
              "DIR/results.json (reports/results.schema.json, version 1); each file is\n"
              "written to a temp file and renamed. Prints the paths of index.html and\n"
-             "summary.md.\n",
+             "summary.md. DIR is locked meanwhile as sweep --out locks it: a folder\n"
+             "another pyfault is writing is refused.\n",
     .opts = opts,
-    .epilog = "Exit status: 0, or 2 for bad usage or an unreadable or invalid file.\n",
+    .epilog = "Exit status: 0, or 2 for bad usage, an unreadable or invalid file or a\n"
+              "folder in use.\n",
     .take = take,
     .check = check,
 };
@@ -65,8 +70,18 @@ int pf_cmd_report(int argc, char **argv)
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return pf_cli_fail(&cli, "%s: not a directory", dir);
+    /* a read-only folder fails at once, naming it, as sweep's --out does */
+    if (access(dir, W_OK) < 0)
+        return pf_cli_fail(&cli, "%s: %s", dir, strerror(errno));
+    /* one command per folder: a sweep, matrix or pytest still writing DIR
+     * (or another report) is not raced for its results.json and reports */
     char err[1024];
-    if (pf_report_dir(dir, a.baseline, err, sizeof err) < 0)
+    int lock = pf_dir_lock(dir, err, sizeof err);
+    if (lock < 0)
+        return pf_cli_fail(&cli, "%s", err);
+    int rc = pf_report_dir(dir, a.baseline, err, sizeof err);
+    pf_dir_unlock(lock);
+    if (rc < 0)
         return pf_cli_fail(&cli, "%s", err);
     printf("%s/index.html\n%s/summary.md\n", dir, dir);
     return 0;

@@ -1,6 +1,6 @@
-/* dir_lock.h: one command at a time per output folder. A sweep, matrix
- * or pytest run holds an exclusive record lock on DIR/.lock for its whole
- * run; the kernel drops it when the process ends, however it ends, so a
+/* dir_lock.h: one command at a time per output folder. A sweep, matrix,
+ * pytest or report run holds an exclusive record lock on DIR/.lock for its
+ * whole run; the kernel drops it when the process ends, however it ends, so a
  * SIGKILLed run leaves no stale lock behind (its children hold none). */
 #ifndef PF_DIR_LOCK_H
 #define PF_DIR_LOCK_H

@@ -14,8 +14,9 @@
  * target are refused with one line. A folder a sweep is running in is
  * locked: a second sweep, a --resume, a matrix or a pytest run on it is
  * refused at once (one line, naming the folder and the sweep's pid), and
- * the running sweep's results come out whole; a SIGKILLed sweep leaves
- * no lock behind.
+ * so is a report of it, though a results.json lies there, writing no
+ * report; the running sweep's results come out whole; a SIGKILLed sweep
+ * leaves no lock behind.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +35,7 @@
 #include <cmocka.h>
 
 #include "harness_cli.h"
+#include "report_fixture.h"
 #include "tmpfs.h"
 #include "skipping.h"
 
@@ -571,11 +573,13 @@ static pid_t busy_sweep(char *dir, size_t dirlen)
 }
 
 /* Runs ARGS and fails unless they are refused with "OPT DIR: in use by
- * another pyfault (pid PID)" while the sweep PID still runs. */
+ * another pyfault (pid PID)" (OPT NULL: "DIR: ...") while the sweep PID
+ * still runs. */
 static void expect_busy(const char *const *args, const char *opt, const char *dir, pid_t pid)
 {
     char want[800];
-    snprintf(want, sizeof want, "%s %s: in use by another pyfault (pid %d)", opt, dir, (int)pid);
+    snprintf(want, sizeof want, "%s%s%s: in use by another pyfault (pid %d)", opt ? opt : "",
+             opt ? " " : "", dir, (int)pid);
     harness_expect_usage_error(args, want);
     int status;
     if (waitpid(pid, &status, WNOHANG) != 0)
@@ -627,6 +631,25 @@ static void test_busy_folder_refused(void **state)
         const char *matrix[] = {"matrix", "-q", "--interp", "x=" PYTHON, "--out", dir,
                                 scenario, NULL};
         expect_busy(matrix, "--out", dir, pid);
+    }
+    /* report writes into DIR too: a results.json put there (the sweep's
+     * own comes at its end) is not reported while the sweep runs */
+    char path[700];
+    path_in(path, sizeof path, dir, "results.json");
+    json_t *stale = report_fixture(0, 0);
+    report_fixture_write(stale, path);
+    json_decref(stale);
+    const char *report[] = {"report", dir, NULL};
+    expect_busy(report, NULL, dir, pid);
+    static const char *const reports[] = {"junit.xml", "summary.md", "index.html"};
+    for (int i = 0; i < 3; i++) {
+        path_in(path, sizeof path, dir, reports[i]);
+        /* the sweep writes them too, once ended (not reaped here) */
+        siginfo_t ended = {0};
+        if (access(path, F_OK) == 0 &&
+            waitid(P_PID, (id_t)pid, &ended, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+            ended.si_pid == 0)
+            fail_msg("the refused report wrote %s", path);
     }
     busy_sweep_whole(pid, dir);
     remove_dir(dir);
