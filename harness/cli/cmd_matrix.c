@@ -228,7 +228,11 @@ int pf_cmd_matrix(int argc, char **argv)
     unsigned ninterps = 0;
     if (a.ninterp) {
         interps = calloc((size_t)a.ninterp, sizeof *interps);
-        for (int k = 0; interps && k < a.ninterp; k++) {
+        if (!interps) {
+            fprintf(stderr, "pyfault matrix: out of memory\n");
+            return 2;
+        }
+        for (int k = 0; k < a.ninterp; k++) {
             char id[64], path[PATH_MAX];
             if (pf_interp_parse_arg(a.interp[k], id, sizeof id, path, sizeof path, err, sizeof err) < 0 ||
                 pf_interp_probe(&interps[ninterps], id, path, err, sizeof err) < 0) {
@@ -259,7 +263,12 @@ int pf_cmd_matrix(int argc, char **argv)
     int lock = -1; /* the --out folder's (dir_lock.h), held to the end */
     struct pf_scenario *scen = calloc((size_t)nscen + 1, sizeof *scen);
     int status = 2;
-    for (int k = 0; scen && k < nscen; k++) {
+    if (!scen) {
+        fprintf(stderr, "pyfault matrix: out of memory\n");
+        free(interps);
+        goto out;
+    }
+    for (int k = 0; k < nscen; k++) {
         const char *path = a.nscen ? a.scen[k] : found[k];
         if (pf_scenario_load(path, &scen[k], err, sizeof err) < 0) {
             fprintf(stderr, "pyfault matrix: %s\n", err);
@@ -275,10 +284,9 @@ int pf_cmd_matrix(int argc, char **argv)
         .shard_i = a.shard_i, .shard_n = a.shard_n, .engine_fork = a.engine_fork,
         .plan_sites = a.plan_sites, .plan_pow2 = a.plan_pow2,
         .site_depth = (unsigned)a.site_depth};
+    /* it owns both arrays from here, failing too: scen may have moved */
     if (pf_matrix_init(&m, &cfg, interps, ninterps, scen, (unsigned)nscen, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault matrix: %s\n", err);
-        free(scen);
-        free(interps);
         goto out;
     }
     char path[PATH_MAX + 16];

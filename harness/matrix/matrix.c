@@ -78,21 +78,23 @@ int pf_matrix_init(struct pf_matrix *m, const struct pf_matrix_config *cfg,
     m->ninterps = ninterps;
     m->scen = scen;
     m->nscen = nscen;
+    /* every failure gives back the arrays through m (pf_matrix_free): a
+     * grown scenario array's old pointer is freed already and only m->scen
+     * is still the array's */
     if (ninterps == 0 || ninterps > PF_MATRIX_MAX_INTERPS ||
         nscen + (cfg->startup_stride ? 1 : 0) > PF_MATRIX_MAX_SCENARIOS) {
         snprintf(err, errlen, "a matrix takes 1 to %d interpreters and at most %d scenarios",
                  PF_MATRIX_MAX_INTERPS, PF_MATRIX_MAX_SCENARIOS - 1);
-        return -1;
+        goto fail;
     }
     if (check_scenarios(scen, nscen, cfg->startup_stride != 0, err, errlen) < 0)
-        return -1;
+        goto fail;
     if (cfg->startup_stride) {
         size_t cap = nscen;
-        if (pf_array_reserve(scen, cap, (size_t)nscen + 1, 1) < 0) {
+        if (pf_array_reserve(m->scen, cap, (size_t)nscen + 1, 1) < 0) {
             snprintf(err, errlen, "out of memory");
-            return -1;
+            goto fail;
         }
-        m->scen = scen;
         struct pf_scenario *s = &m->scen[m->nscen++];
         memset(s, 0, sizeof *s);
         snprintf(s->name, sizeof s->name, "startup");
@@ -105,7 +107,7 @@ int pf_matrix_init(struct pf_matrix *m, const struct pf_matrix_config *cfg,
     m->cells = calloc((size_t)m->nscen * ninterps, sizeof *m->cells);
     if (!m->cells) {
         snprintf(err, errlen, "out of memory");
-        return -1;
+        goto fail;
     }
     for (unsigned s = 0; s < m->nscen; s++)
         for (unsigned i = 0; i < ninterps; i++) {
@@ -118,6 +120,9 @@ int pf_matrix_init(struct pf_matrix *m, const struct pf_matrix_config *cfg,
         }
     m->complete = 1;
     return 0;
+fail:
+    pf_matrix_free(m);
+    return -1;
 }
 
 static int is_startup(const struct pf_matrix *m, unsigned s)

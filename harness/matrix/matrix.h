@@ -81,10 +81,12 @@ struct pf_matrix {
 #define PF_MATRIX_MAX_INTERPS 64
 #define PF_MATRIX_MAX_SCENARIOS 127
 
-/* Takes ownership of INTERPS and SCEN (malloc'd arrays); adds the start-up
- * sweep as a last scenario when CFG asks for one. Returns 0, or -1 with a
- * message in ERR: among others, a duplicate scenario id or a path that is
- * not UTF-8 (pf_scenarios_check), before anything runs. */
+/* Takes ownership of INTERPS and SCEN (malloc'd arrays), whether it
+ * succeeds or not: on failure they are freed, SCEN perhaps already
+ * reallocated to hold the start-up sweep, which it adds as a last scenario
+ * when CFG asks for one. Returns 0, or -1 with a message in ERR (M then
+ * holds nothing to free): among others, a duplicate scenario id or a path
+ * that is not UTF-8 (pf_scenarios_check), before anything runs. */
 int pf_matrix_init(struct pf_matrix *m, const struct pf_matrix_config *cfg,
                    struct pf_interp *interps, unsigned ninterps,
                    struct pf_scenario *scen, unsigned nscen,

@@ -7,8 +7,11 @@
  * further, on a CPython 3.14 build when there is one (skipped, with the
  * reason, when there is none); shards that merge to the whole;
  * --engine fork, trial for trial as the exec engine classifies;
- * --plan sites, sampled by call site, sharded and merged; and scenarios
- * results.json could not name, refused before they run.
+ * --plan sites, sampled by call site, sharded and merged; scenarios
+ * results.json could not name, refused before they run; and, on the ASan
+ * build's pyfault, the cells' allocation failing after the scenario array
+ * was grown (and moved) for the start-up sweep: one line, exit 2, no
+ * double free of the array's old pointer.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,10 +22,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <jansson.h>
 
 #include "harness_cli.h"
+#include "interp.h"
+#include "matrix.h"
 #include "proc.h"
+#include "scenario.h"
 #include "skipping.h"
 
 #define SYSTEM "system=/usr/bin/python3.11"
@@ -455,6 +462,115 @@ static void test_plan_sites_matrix(void **state)
     proc_result_free(&r);
 }
 
+/* Does the program at PATH load AddressSanitizer's runtime? */
+static int asan_built(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    static const char needle[] = "libasan.so";
+    char buf[65536 + sizeof needle];
+    size_t keep = 0, n;
+    int found = 0;
+    while (!found && (n = fread(buf + keep, 1, sizeof buf - keep, f)) > 0) {
+        n += keep;
+        found = memmem(buf, n, needle, sizeof needle - 1) != NULL;
+        keep = sizeof needle - 1 < n ? sizeof needle - 1 : n;
+        memmove(buf, buf + n - keep, keep);
+    }
+    fclose(f);
+    return found;
+}
+
+/* pf_matrix_init grows the scenario array (realloc: under ASan always to
+ * a new block) for the start-up sweep, then allocates the cells. With
+ * ASan's allocator told to return NULL for blocks over 1 MiB, enough
+ * interpreters and scenarios make the cells (and nothing before them)
+ * that big: the matrix must say "out of memory" in one line, exit 2, and
+ * free the array once, not its old pointer again (a double free ASan
+ * reports). Needs the ASan build's pyfault (PYFAULT_TEST_BIN, as
+ * run-all.sh sets it for build/san-address/tests); skipped otherwise. */
+static void test_out_of_memory_after_growing_scenarios(void **state)
+{
+    (void)state;
+    const char *bin = harness_bin();
+    if (!asan_built(bin))
+        skip_because("needs the ASan build's pyfault (PYFAULT_TEST_BIN=build/san-address/pyfault)");
+    if (access("/usr/bin/python3.11", X_OK) != 0)
+        skip_because("no /usr/bin/python3.11");
+    const size_t limit = 1 << 20, ninterps = 48;
+    /* the fewest scenarios whose cells are half as big again as the limit */
+    size_t nscen = (limit * 3 / 2) / (ninterps * sizeof(struct pf_mcell));
+    size_t cells = (nscen + 1) * ninterps * sizeof(struct pf_mcell);
+    size_t grown = 2 * nscen * sizeof(struct pf_scenario);
+    if (nscen + 1 > PF_MATRIX_MAX_SCENARIOS || grown > limit * 3 / 4 ||
+        ninterps * sizeof(struct pf_interp) > limit / 2)
+        fail_msg("%zu scenarios x %zu interpreters: the grown array (%zu bytes) or the "
+                 "interpreters' no longer fit under %zu bytes where the cells (%zu) do not",
+                 nscen, ninterps, grown, limit, cells);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    char *argv[8 + 2 * 48 + PF_MATRIX_MAX_SCENARIOS];
+    size_t n = 0;
+    argv[n++] = (char *)bin;
+    argv[n++] = "matrix";
+    argv[n++] = "-q";
+    char interp[48][64], name[16], id[16];
+    for (size_t i = 0; i < ninterps; i++) {
+        snprintf(interp[i], sizeof interp[i], "i%zu=/usr/bin/python3.11", i);
+        argv[n++] = "--interp";
+        argv[n++] = interp[i];
+    }
+    for (size_t k = 0; k < nscen; k++) {
+        snprintf(name, sizeof name, "s%zu.py", k);
+        snprintf(id, sizeof id, "s%zu", k);
+        argv[n++] = strdup(scenario_file(dir, name, id));
+    }
+    argv[n] = NULL;
+    char asan[4200];
+    snprintf(asan, sizeof asan,
+             "ASAN_OPTIONS=allocator_may_return_null=1:max_allocation_size_mb=%zu:"
+             "log_path=%s/asan", limit >> 20, dir);
+    char *env[] = {asan, NULL};
+    struct proc_result r;
+    if (proc_run(argv, env, &r) < 0)
+        fail_msg("cannot start %s", bin);
+    /* ASan's own lines went to DIR/asan.PID */
+    char *log = NULL;
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while (!log && (e = readdir(d)))
+        if (strncmp(e->d_name, "asan.", 5) == 0) {
+            char path[4400];
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            FILE *f = fopen(path, "r");
+            assert_non_null(f);
+            log = calloc(1, 1 << 16);
+            assert_non_null(log);
+            size_t got = fread(log, 1, (1 << 16) - 1, f);
+            log[got] = '\0';
+            fclose(f);
+        }
+    closedir(d);
+    if (r.exit_code != 2 || strcmp(r.err, "pyfault matrix: out of memory\n") != 0 ||
+        !log || strstr(log, "ERROR"))
+        fail_msg("status %d, stderr '%s' (wanted 2 and 'pyfault matrix: out of memory'); "
+                 "ASan: %s", r.exit_code, r.err, log ? log : "(nothing)");
+    /* and it was the cells that failed */
+    char want[80];
+    snprintf(want, sizeof want, "failed to allocate 0x%zx bytes", cells);
+    if (!strstr(log, want))
+        fail_msg("ASan did not refuse the cells (%zu bytes): %s", cells, log);
+    free(log);
+    proc_result_free(&r);
+    for (size_t k = 3 + 2 * ninterps; k < n; k++)
+        free(argv[k]);
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_shards_merge_to_the_whole),
         cmocka_unit_test(test_fork_engine_matrix),
         cmocka_unit_test(test_plan_sites_matrix),
+        cmocka_unit_test(test_out_of_memory_after_growing_scenarios),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
