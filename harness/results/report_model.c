@@ -10,8 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+#include "private_file.h"
 
 struct ld {
     char *err;
@@ -544,22 +545,12 @@ int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t e
  * -1 with "PATH: why" in ERR. */
 static int open_regular(const char *path, char *err, size_t errlen)
 {
-    /* O_NONBLOCK: opening a FIFO waits for a writer that may never come */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0) {
-        snprintf(err, errlen, "%.300s: %s", path, strerror(errno));
-    } else if (S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%.300s: %s", path, strerror(EISDIR));
-    } else if (!S_ISREG(st.st_mode)) {
+    int fd = pf_open_regular(path, O_RDONLY);
+    if (fd < 0)
         /* a FIFO or device never ends, or not with a whole document */
-        snprintf(err, errlen, "%.300s: not a regular file", path);
-    } else {
-        return fd;
-    }
-    if (fd >= 0)
-        close(fd);
-    return -1;
+        snprintf(err, errlen, "%.300s: %s", path,
+                 errno == EINVAL ? "not a regular file" : strerror(errno));
+    return fd;
 }
 
 json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t errlen)

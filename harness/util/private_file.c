@@ -22,20 +22,27 @@ int pf_private_recreate(const char *path, int flags)
     return pf_private_create(path, flags);
 }
 
-int pf_private_open(const char *path, int flags)
+int pf_open_regular(const char *path, int flags)
 {
     /* O_NONBLOCK: a FIFO planted at PATH must not hold the open up */
-    int fd = open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+    int fd = open(path, flags | O_NONBLOCK | O_CLOEXEC, 0600);
     struct stat st;
     if (fd < 0)
         return -1;
-    int e = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : 0;
+    int e = fstat(fd, &st) < 0 ? errno
+            : S_ISDIR(st.st_mode) ? EISDIR
+            : !S_ISREG(st.st_mode) ? EINVAL : 0;
     if (e) {
         close(fd);
         errno = e;
         return -1;
     }
     return fd;
+}
+
+int pf_private_open(const char *path, int flags)
+{
+    return pf_open_regular(path, flags | O_CREAT | O_NOFOLLOW);
 }
 
 int pf_private_temp(char *template, int suffixlen)

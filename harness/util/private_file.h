@@ -12,9 +12,12 @@ int pf_private_create(const char *path, int flags);
 int pf_private_recreate(const char *path, int flags);
 /* Opens PATH with the access mode FLAGS: the regular file already there,
  * or one created anew (mode 0600); never through a link (ELOOP), never
- * anything but a regular file (EINVAL). O_CLOEXEC. Returns the
- * descriptor, or -1 with errno. */
+ * anything but a regular file (pf_open_regular). Returns the descriptor,
+ * or -1 with errno. */
 int pf_private_open(const char *path, int flags);
+/* open(PATH, FLAGS|O_NONBLOCK|O_CLOEXEC, 0600), kept only if it is a regular
+ * file: the fd, or -1 with errno (EISDIR: a directory; EINVAL: not regular). */
+int pf_open_regular(const char *path, int flags);
 /* Creates a fresh file from TEMPLATE (ending in "XXXXXX" followed by
  * SUFFIXLEN more characters; the X's are replaced in place), mode 0600,
  * O_EXCL and O_CLOEXEC. Returns the descriptor, or -1 with errno. */
