@@ -26,28 +26,41 @@ const char *harness_bin(void)
     return project_path(bin && *bin ? bin : "build/pyfault");
 }
 
-void harness_cli(const char *const *args, struct proc_result *r, double *wall_s)
+/* ARGV (64 slots): WRAP's words (NULL-terminated; NULL for none), the
+ * pyfault under test, then ARGS', NULL-terminated; at most 63 words. */
+static void cli_argv(const char **argv, const char *const *wrap, const char *const *args)
 {
-    const char *argv[64];
     int n = 0;
+    for (int i = 0; wrap && wrap[i] && n < 62; i++)
+        argv[n++] = wrap[i];
     argv[n++] = harness_bin();
     for (int i = 0; args[i] && n < 63; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
+}
+
+/* harness_cli, the command run under WRAP's words (timeout(1), say). */
+static void cli_run(const char *const *wrap, const char *const *args, struct proc_result *r,
+                    double *wall_s)
+{
+    const char *argv[64];
+    cli_argv(argv, wrap, args);
     double t0 = pf_now_s();
     if (proc_run((char *const *)argv, NULL, r) < 0)
-        fail_msg("cannot start %s", argv[0]);
+        fail_msg("cannot start %s", harness_bin());
     if (wall_s)
         *wall_s = pf_now_s() - t0;
 }
 
+void harness_cli(const char *const *args, struct proc_result *r, double *wall_s)
+{
+    cli_run(NULL, args, r, wall_s);
+}
+
 pid_t harness_start(const char *const *args, const char *tmpdir)
 {
-    const char *argv[64] = {harness_bin()};
-    int n = 1;
-    for (int i = 0; args[i] && n < 63; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
+    const char *argv[64];
+    cli_argv(argv, NULL, args);
     pid_t pid = fork();
     if (pid < 0)
         fail_msg("fork: cannot start build/pyfault");
@@ -191,30 +204,22 @@ int harness_one_line(const char *err)
 
 void harness_expect_usage_error(const char *const *args, const char *want)
 {
-    struct proc_result r;
-    harness_cli(args, &r, NULL);
-    if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, want))
-        fail_msg("status %d, stderr '%s' (wanted one line with '%s')", r.exit_code, r.err, want);
-    assert_int_equal(r.out_len, 0);
-    proc_result_free(&r);
+    harness_expect_usage_error_within(args, want, 0);
 }
 
 void harness_expect_usage_error_within(const char *const *args, const char *want, int seconds)
 {
     /* timeout(1) turns a hang into a failed test, not a stuck suite */
-    char secs[16];
+    char secs[16], within[32] = "";
     snprintf(secs, sizeof secs, "%d", seconds);
-    const char *argv[64] = {"/usr/bin/timeout", "-s", "KILL", secs, harness_bin()};
-    int n = 5;
-    for (int i = 0; args[i] && n < 63; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
+    const char *const timeout[] = {"/usr/bin/timeout", "-s", "KILL", secs, NULL};
+    if (seconds > 0)
+        snprintf(within, sizeof within, " within %ds", seconds);
     struct proc_result r;
-    if (proc_run((char *const *)argv, NULL, &r) < 0)
-        fail_msg("cannot start %s", harness_bin());
+    cli_run(seconds > 0 ? timeout : NULL, args, &r, NULL);
     if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, want))
-        fail_msg("status %d, stderr '%s' (wanted one line with '%s' within %ds)", r.exit_code,
-                 r.err, want, seconds);
+        fail_msg("status %d, stderr '%s' (wanted one line with '%s'%s)", r.exit_code, r.err, want,
+                 within);
     assert_int_equal(r.out_len, 0);
     proc_result_free(&r);
 }

@@ -57,7 +57,7 @@ int harness_one_line(const char *err);
  * one line on stderr containing WANT and nothing on stdout. */
 void harness_expect_usage_error(const char *const *args, const char *want);
 /* harness_expect_usage_error, but pyfault is killed after SECONDS (a
- * hang fails the test instead of stopping the suite). */
+ * hang fails the test instead of stopping the suite); 0: no limit. */
 void harness_expect_usage_error_within(const char *const *args, const char *want, int seconds);
 
 #endif
