@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pyfault.h"
 #include "spec_filters.h"
 #include "utf8.h"
 
@@ -112,11 +111,11 @@ static int parse_field(struct pf_scenario *s, const char *key, char *value,
                     "plan: want none, oneshot, persistent, both or runtime", value);
     }
     if (strcmp(key, "inject") == 0) {
-        struct pyfault_spec spec;
         char why[256];
-        if (pyfault_spec_parse(value, &spec, why, sizeof why) < 0)
+        int filters = pf_spec_filters_only(value, why, sizeof why);
+        if (filters < 0)
             return fail(err, errlen, path, line, "inject", why);
-        if (pf_spec_filters_only(value, why, sizeof why) != 1)
+        if (filters == 0)
             return fail(err, errlen, path, line,
                         "inject: no mode here, not even count (the plan gives it)", value);
         return append_inject(s, value) < 0

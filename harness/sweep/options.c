@@ -201,11 +201,14 @@ int pf_parse_inject(const char *name, const char *spec, int filters_only, char *
 {
     struct pyfault_spec parsed;
     char perr[256];
-    if (pyfault_spec_parse(spec, &parsed, perr, sizeof perr) < 0) {
+    /* pf_spec_filters_only parses SPEC too: -1 is its parse error */
+    int rc = filters_only ? pf_spec_filters_only(spec, perr, sizeof perr)
+                          : pyfault_spec_parse(spec, &parsed, perr, sizeof perr);
+    if (rc < 0) {
         snprintf(err, errlen, "%s '%.200s': %s", name, spec, perr);
         return -1;
     }
-    if (filters_only && pf_spec_filters_only(spec, perr, sizeof perr) != 1) {
+    if (filters_only && rc == 0) {
         snprintf(err, errlen, "%s '%.200s': a sweep chooses the failures itself; give filters "
                  "only (min-size=, site=, skip-site=, dso=, region), no mode, not even count",
                  name, spec);
