@@ -29,9 +29,10 @@ medians() {
         awk '/^median A/ { a = $3 } /^median B\/A/ { r = $3 } END { print a, r }'
 }
 
-# mean_trial_ms DIR: the mean duration_ms of DIR/results.json's trials
-mean_trial_ms() {
-    python3 -c "import json, statistics; t = json.load(open('$1/results.json'))['trials']; print('%.2f' % statistics.mean(x['duration_ms'] for x in t))"
+# trial_stats DIR: "MEAN N", the mean duration_ms of DIR/results.json's
+# trials and how many there are (one read of the file)
+trial_stats() {
+    python3 -c "import json, statistics; t = json.load(open('$1/results.json'))['trials']; print('%.2f %d' % (statistics.mean(x['duration_ms'] for x in t), len(t)))"
 }
 
 floor() { # label whole_ms ratio_without_finalization
@@ -56,8 +57,7 @@ echo "== the fork engine's trials, -j 1 (a core each), against exec's"
 t0=$(now)
 "$PYFAULT" sweep -q -j 1 --engine fork --mode both --stride "$STRIDE" --out "$OUT/s" -- "$PY" -c pass >/dev/null || [ $? -eq 1 ]
 t1=$(now)
-st=$(mean_trial_ms "$OUT/s")
-n=$(python3 -c "import json; print(len(json.load(open('$OUT/s/results.json'))['trials']))")
+read -r st n < <(trial_stats "$OUT/s")
 per=$(awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "%.2f", (b - a) * 1000 / n }')
 echo "start-up, every ${STRIDE}th point, both modes: mean fork trial $st ms"
 # what the engine adds to the trials themselves: counting runs, forks,
@@ -73,6 +73,6 @@ open(sys.argv[1], "w").write("\n".join(head + ["import pyfault", "with pyfault.r
 PY
 "$PYFAULT" sweep -q -j 1 --engine fork --inject region --out "$OUT/hf" --python "$PY" "$OUT/heavy_region.py" >/dev/null || [ $? -eq 1 ]
 "$PYFAULT" sweep -q -j 1 --engine exec --inject region --stride "$STRIDE" --out "$OUT/he" --python "$PY" "$OUT/heavy_region.py" >/dev/null || [ $? -eq 1 ]
-hf=$(mean_trial_ms "$OUT/hf")
-he=$(mean_trial_ms "$OUT/he")
+read -r hf _ < <(trial_stats "$OUT/hf")
+read -r he _ < <(trial_stats "$OUT/he")
 echo "import_heavy.py's body as a region, every point, oneshot: mean fork trial $hf ms, exec $he ms (every ${STRIDE}th point): $(ratio "$he" "$hf") times"
