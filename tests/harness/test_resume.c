@@ -293,7 +293,10 @@ static void test_resume_c_target(void **state)
     (void)state;
     char target[4096];
     snprintf(target, sizeof target, "%s", project_path("build/targets/resume_mixed"));
-    const char *args[] = {"--mode", "both", "--", target, "150", "10", NULL};
+    /* timeouts of their own, as in test_resume_python_startup: the default
+     * one follows each sweep's counting run, and a loaded machine makes
+     * the two sweeps compared differ in it (and in their repro lines) */
+    const char *args[] = {"--timeout", "10", "--mode", "both", "--", target, "150", "10", NULL};
     json_t *u = kill_resume_compare(args, 60);
     /* not vacuous: crashes of two kinds, and errors */
     assert_int_equal(findings_of(u, "segfault"), 1);
@@ -308,7 +311,8 @@ static void test_resume_fork_engine(void **state)
     (void)state;
     char target[4096];
     snprintf(target, sizeof target, "%s", project_path("build/targets/resume_mixed"));
-    const char *args[] = {"--engine", "fork", "--mode", "both", "--", target, "150", "10", NULL};
+    const char *args[] = {"--timeout", "10", "--engine", "fork", "--mode", "both", "--",
+                          target, "150", "10", NULL};
     json_t *u = kill_resume_compare(args, 60);
     /* forked, mostly (same_results compared the engine's account) */
     json_t *engine = json_object_get(json_array_get(json_object_get(u, "targets"), 0), "engine");
@@ -462,7 +466,8 @@ static void test_resume_two_targets(void **state)
     char a[4096], b[4096], dir[600];
     snprintf(a, sizeof a, "%s", project_path("scenarios/weakref_finalization/bpo38006_nogc_container.py"));
     snprintf(b, sizeof b, "%s", project_path("scenarios/exception_unwind/exception_chaining.py"));
-    const char *args[] = {"--python", PYTHON, "--stride", "100", a, b, NULL};
+    /* a timeout of its own: see test_resume_c_target */
+    const char *args[] = {"--python", PYTHON, "--timeout", "10", "--stride", "100", a, b, NULL};
     json_t *u = kill_resume_compare(args, 400);
     json_int_t first = 0;
     json_t *trials = json_object_get(u, "trials"), *t;
