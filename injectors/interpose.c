@@ -13,6 +13,7 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define PF_EXPORT __attribute__((visibility("default")))
@@ -40,6 +41,36 @@ static inline bool injected(size_t size, enum pf_func func)
     return pf_layer == PYFAULT_LAYER_ALL && pf_should_fail(size, func);
 }
 
+/* glibc serves a block of this size or more from a mapping of its own
+ * (its largest mmap threshold on 64 bits). */
+#define PF_OWN_MAPPING_SIZE ((size_t)32 << 20)
+
+/* Whether glibc would be refused SIZE bytes: the kernel's overcommit
+ * heuristic rejects an accounted mapping that could never be backed (more
+ * than RAM and swap), where jemalloc, mapping with MAP_NORESERVE, is
+ * granted it and a program that expects ENOMEM (a MemoryError) goes on to
+ * touch a terabyte. Probed with an accounted mapping never touched;
+ * below PF_OWN_MAPPING_SIZE, never. */
+static bool kernel_refuses(size_t size)
+{
+    if (PF_LIKELY(size < PF_OWN_MAPPING_SIZE))
+        return false;
+    void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return true;
+    munmap(m, size);
+    return false;
+}
+
+/* jemalloc's mallocx, or NULL where glibc's malloc would fail. SIZE > 0. */
+static void *backend_alloc(size_t size, int flags, size_t align)
+{
+    size_t need;
+    if (__builtin_add_overflow(size, align, &need) || kernel_refuses(need))
+        return NULL;
+    return pf_je_mallocx(size, flags);
+}
+
 static size_t page_size(void)
 {
     static size_t cached;
@@ -54,7 +85,7 @@ PF_EXPORT void *malloc(size_t size)
         errno = ENOMEM;
         return NULL;
     }
-    void *p = pf_je_mallocx(size ? size : 1, 0);
+    void *p = backend_alloc(size ? size : 1, 0, 0);
     if (!p)
         errno = ENOMEM;
     pf_freemark_clear(p);
@@ -72,7 +103,7 @@ PF_EXPORT void *calloc(size_t nmemb, size_t size)
         errno = ENOMEM;
         return NULL;
     }
-    void *p = pf_je_mallocx(total ? total : 1, PF_MALLOCX_ZERO);
+    void *p = backend_alloc(total ? total : 1, PF_MALLOCX_ZERO, 0);
     if (!p)
         errno = ENOMEM;
     return p;
@@ -94,8 +125,8 @@ static void *realloc_common(void *ptr, size_t size, enum pf_func func)
         return NULL;
     }
     /* a moved block starts with the old one's first word: not the mark */
-    void *p = ptr ? pf_je_rallocx(ptr, size, 0)
-                  : pf_je_mallocx(size ? size : 1, 0);
+    void *p = ptr ? (kernel_refuses(size) ? NULL : pf_je_rallocx(ptr, size, 0))
+                  : backend_alloc(size ? size : 1, 0, 0);
     if (!p)
         errno = ENOMEM;
     else if (!ptr)
@@ -135,7 +166,8 @@ static void *aligned(size_t align, size_t size, enum pf_func func)
         return NULL;
     if (align < sizeof(void *))
         align = sizeof(void *);
-    void *p = pf_je_mallocx(size ? size : 1, PF_MALLOCX_ALIGN(align));
+    /* glibc asks for SIZE plus ALIGN to carve the aligned block from */
+    void *p = backend_alloc(size ? size : 1, PF_MALLOCX_ALIGN(align), align);
     pf_freemark_clear(p);
     return p;
 }
@@ -146,9 +178,13 @@ PF_EXPORT int posix_memalign(void **out, size_t align, size_t size)
         return EINVAL;
     int saved = errno;
     void *p = aligned(align, size, PF_POSIX_MEMALIGN);
-    errno = saved; /* posix_memalign reports through its return value */
-    if (!p)
+    if (!p) {
+        /* it reports through its return value, and glibc's leaves errno
+         * ENOMEM too, as its inner malloc does */
+        errno = ENOMEM;
         return ENOMEM;
+    }
+    errno = saved;
     *out = p;
     return 0;
 }

@@ -21,6 +21,7 @@
 #include "pyfault.h"
 #include "jsonlog.h"
 #include "shimrun.h"
+#include "skipping.h"
 
 static void test_allocator_contracts(void **state)
 {
@@ -38,6 +39,29 @@ static void test_allocator_contracts(void **state)
     if (strstr(r.out, "FAIL"))
         fail_msg("without the shim:\n%s", r.out);
     proc_result_free(&r);
+}
+
+/* More memory than the machine could back, from every allocation call:
+ * the kernel refuses glibc, and count-only mode must refuse it too, where
+ * jemalloc alone (MAP_NORESERVE) granted a terabyte. */
+static void test_huge_allocations_refused_as_in_glibc(void **state)
+{
+    (void)state;
+    struct proc_result plain, shim;
+    run_target_plain("huge_alloc", NULL, &plain);
+    assert_int_equal(plain.exit_code, 0);
+    if (!strstr(plain.out, "malloc: NULL errno=12")) {
+        proc_result_free(&plain);
+        skip_because("this kernel grants a terabyte (vm.overcommit_memory=1)");
+    }
+    run_target("huge_alloc", "count", NULL, NULL, &shim);
+    assert_int_equal(shim.exit_code, 0);
+    if (strcmp(plain.out, shim.out) != 0)
+        fail_msg("glibc:\n%s\nthe shim:\n%s", plain.out, shim.out);
+    /* not vacuous: a block the machine can back is granted alike */
+    assert_non_null(strstr(shim.out, "malloc 64 MiB: block errno=0"));
+    proc_result_free(&plain);
+    proc_result_free(&shim);
 }
 
 static unsigned long long threads_counted(const char *iterations, const char *spec,
@@ -330,6 +354,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_allocator_contracts),
+        cmocka_unit_test(test_huge_allocations_refused_as_in_glibc),
         cmocka_unit_test(test_four_threads_count_exactly),
         cmocka_unit_test(test_site_filter),
         cmocka_unit_test(test_fork_child_counts_on),
