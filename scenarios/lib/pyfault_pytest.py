@@ -20,6 +20,7 @@ Without the shim the plugin runs the tests unchanged and reports eligible
 numbers of 0.
 """
 
+import inspect
 import json
 import os
 
@@ -28,6 +29,24 @@ import pytest
 import pyfault
 
 _REPORT = "pyfault_pytest_report"
+
+
+def _by_position(function, args, kwargs):
+    """ARGS and then KWARGS as one tuple in FUNCTION's parameter order,
+    or None when some keyword cannot be passed by position."""
+    if not kwargs:
+        return tuple(args)
+    try:
+        params = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    positional = list(args)
+    rest = dict(kwargs)
+    for p in params[len(args):]:
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) or p.name not in rest:
+            break
+        positional.append(rest.pop(p.name))
+    return None if rest else tuple(positional)
 
 
 def pytest_addoption(parser):
@@ -96,8 +115,16 @@ class _Plugin:
         function = getattr(item, "obj", None) if self.region else None
         if function is not None:
             def in_region(*args, **kwargs):
+                # Fixtures come as keywords, and a call with keywords
+                # copies them into a new array: the region's first
+                # allocation would be the call's, not the test's. Passed
+                # by position, the arguments are used where they lie.
+                positional = _by_position(function, args, kwargs)
+                if positional is None:
+                    with pyfault.region():
+                        return function(*args, **kwargs)
                 with pyfault.region():
-                    return function(*args, **kwargs)
+                    return function(*positional)
 
             item.obj = in_region
             try:
