@@ -1,6 +1,9 @@
 /* main.c: subcommand dispatch only. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "version.h"
@@ -62,8 +65,36 @@ static const struct command *find_command(const char *name)
     return NULL;
 }
 
+/* Opens /dev/null on each of fds 0, 1 and 2 that is closed, before anything
+ * else opens a file: a pipe or file of ours that landed there would be
+ * taken for a standard stream (the janitor dup2s /dev/null over 0-2 and
+ * would lose its pipe, a child's dup2 onto 1 or 2 would close ours, and
+ * progress lines would go into a sweep's journal). Returns -1 if one
+ * cannot be opened. */
+static int standard_fds_open(void)
+{
+    for (int fd = 0; fd < 3; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        /* open returns the lowest free descriptor: FD itself */
+        int null = open("/dev/null", O_RDWR);
+        if (null < 0)
+            return -1;
+        if (null != fd) { /* cannot happen: lower ones are open */
+            close(null);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (standard_fds_open() < 0) {
+        fprintf(stderr, "pyfault: cannot open /dev/null on a closed fd 0-2: %s\n",
+                strerror(errno ? errno : EBADF));
+        return 2;
+    }
     char names[512];
     command_list(names, sizeof names);
     if (argc < 2) {
