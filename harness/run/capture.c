@@ -10,6 +10,17 @@ void pf_capture_reset(struct pf_capture *c)
     c->head_len = c->tail_pos = c->tail_len = c->total = 0;
 }
 
+/* memcpy that writes each NUL byte of SRC as '?': the kept text is read as
+ * a C string (the Py_FatalError line search, the tails, the reports), and
+ * a NUL in a target's output cut it off there. '?' is what the JSON
+ * writer puts for a byte that is not UTF-8, and keeps the lengths. */
+static void copy_visible(char *dst, const char *src, size_t n)
+{
+    memcpy(dst, src, n);
+    for (char *p = dst, *end = dst + n; (p = memchr(p, '\0', (size_t)(end - p))) != NULL;)
+        *p++ = '?';
+}
+
 void pf_capture_add(struct pf_capture *c, const char *buf, size_t len)
 {
     c->total += len;
@@ -17,7 +28,7 @@ void pf_capture_add(struct pf_capture *c, const char *buf, size_t len)
         size_t n = PF_CAPTURE_HEAD - c->head_len;
         if (n > len)
             n = len;
-        memcpy(c->head + c->head_len, buf, n);
+        copy_visible(c->head + c->head_len, buf, n);
         c->head_len += n;
         buf += n;
         len -= n;
@@ -30,7 +41,7 @@ void pf_capture_add(struct pf_capture *c, const char *buf, size_t len)
         size_t n = PF_CAPTURE_TAIL - c->tail_pos;
         if (n > len)
             n = len;
-        memcpy(c->tail + c->tail_pos, buf, n);
+        copy_visible(c->tail + c->tail_pos, buf, n);
         c->tail_pos = (c->tail_pos + n) % PF_CAPTURE_TAIL;
         c->tail_len = c->tail_len + n > PF_CAPTURE_TAIL ? PF_CAPTURE_TAIL
                                                         : c->tail_len + n;

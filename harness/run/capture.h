@@ -1,5 +1,6 @@
 /* capture.h: bounded capture of a child's output stream: the first
- * PF_CAPTURE_HEAD bytes and the last PF_CAPTURE_TAIL bytes are kept. */
+ * PF_CAPTURE_HEAD bytes and the last PF_CAPTURE_TAIL bytes are kept, NUL
+ * bytes as '?'. */
 #ifndef PF_CAPTURE_H
 #define PF_CAPTURE_H
 
@@ -19,7 +20,8 @@ struct pf_capture {
 
 /* Empties C. */
 void pf_capture_reset(struct pf_capture *c);
-/* Records LEN bytes of output. Allocation-free. */
+/* Records LEN bytes of output, each NUL byte as '?' (the kept text is
+ * read as a C string: nothing after a NUL may be lost). Allocation-free. */
 void pf_capture_add(struct pf_capture *c, const char *buf, size_t len);
 /* Writes the kept text, NUL-terminated, into OUT (with a "[... N bytes
  * dropped ...]" marker where bytes were lost). Returns its length. */

@@ -147,6 +147,21 @@ static void test_fatal(void **state)
     json_decref(j);
 }
 
+/* A NUL byte in the output is kept as '?': the fatal report after it is
+ * still found (it was an abort) and the tails go on past it. */
+static void test_fatal_after_nul(void **state)
+{
+    (void)state;
+    json_t *j = expect("h_pyfatal_nul", NULL, "fatal", "", 1, NULL);
+    assert_string_equal(harness_str(j, "signature"), "fatal: _PyFake_Nul: report after a NUL");
+    const char *err = harness_str(j, "stderr_tail");
+    const char *want = "x?\nFatal Python error: _PyFake_Nul";
+    if (strncmp(err, want, strlen(want)) != 0)
+        fail_msg("stderr_tail '%s'", err);
+    assert_string_equal(harness_str(j, "stdout_tail"), "before?after the NUL\n");
+    json_decref(j);
+}
+
 static void test_other_signal(void **state)
 {
     (void)state;
@@ -272,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_stack_overflow),
         cmocka_unit_test(test_stack_overflow_in_thread),
         cmocka_unit_test(test_fatal),
+        cmocka_unit_test(test_fatal_after_nul),
         cmocka_unit_test(test_other_signal),
         cmocka_unit_test(test_hang_blocked),
         cmocka_unit_test(test_hang_samples_every_thread),

@@ -365,6 +365,18 @@ static void test_capture_bounded(void **state)
     assert_string_equal(text, "hello\n");
     pf_capture_tail(&c, tail, 32);
     assert_string_equal(tail, "hello\n");
+    /* a NUL byte is kept as '?': nothing after it is lost, in the head
+     * and in the ring */
+    pf_capture_reset(&c);
+    pf_capture_add(&c, "a\0b\0", 4);
+    pf_capture_text(&c, text, sizeof text);
+    assert_string_equal(text, "a?b?");
+    static char zeros[PF_CAPTURE_HEAD + 100];
+    pf_capture_reset(&c);
+    pf_capture_add(&c, zeros, sizeof zeros);
+    pf_capture_add(&c, "end", 3);
+    pf_capture_tail(&c, tail, 32);
+    assert_string_equal(tail, "?????????????????????????????end");
 }
 
 static void test_shell_quote(void **state)
