@@ -72,7 +72,8 @@ int pf_repro_gdb(const struct pf_context *ctx, const struct pf_target *t, const 
     line[0] = '\0';
     for (int i = 0; i < n; i++)
         pf_shell_append(line, sizeof line, &used, argv[i]);
-    fprintf(stderr, "pyfault repro: %s\n", line);
+    fprintf(stderr, "pyfault repro: %s\n",
+            used < sizeof line ? line : "(gdb's command line too long to show)");
     fflush(stderr);
 
     /* Ctrl-C at the gdb prompt reaches our process group too: it is for

@@ -87,32 +87,43 @@ void pf_runner_free(struct pf_runner *r)
     unlink(r->log_path);
 }
 
+/* The words of T's repro line under INJECT appended to OUT. */
+static void repro_words(const struct pf_context *ctx, const struct pf_target *t,
+                        const char *inject, char *out, size_t outlen, size_t *used)
+{
+    char timeout[32];
+    snprintf(timeout, sizeof timeout, "%g", ctx->timeout_s);
+    if (ctx->layout == PF_LAYOUT_RANDOM) /* a shell assignment: as it was run */
+        pf_shell_append(out, outlen, used, "PYFAULT_ASLR=1");
+    pf_shell_append(out, outlen, used, ctx->pyfault);
+    pf_shell_append(out, outlen, used, "run");
+    pf_shell_append(out, outlen, used, "--timeout");
+    pf_shell_append(out, outlen, used, timeout);
+    if (inject && inject[0]) {
+        pf_shell_append(out, outlen, used, "--inject");
+        pf_shell_append(out, outlen, used, inject);
+    }
+    if (t->is_scenario) {
+        pf_shell_append(out, outlen, used, "--python");
+        pf_shell_append(out, outlen, used, t->python);
+        pf_shell_append(out, outlen, used, t->argv[1]);
+        return;
+    }
+    pf_shell_append(out, outlen, used, "--");
+    for (int i = 0; i < t->argc; i++)
+        pf_shell_append(out, outlen, used, t->argv[i]);
+}
+
 void pf_trial_repro(const struct pf_context *ctx, const struct pf_target *t,
                     const char *inject, char *out, size_t outlen)
 {
     size_t used = 0;
-    char timeout[32];
-    out[0] = '\0';
-    snprintf(timeout, sizeof timeout, "%g", ctx->timeout_s);
-    if (ctx->layout == PF_LAYOUT_RANDOM) /* a shell assignment: as it was run */
-        pf_shell_append(out, outlen, &used, "PYFAULT_ASLR=1");
-    pf_shell_append(out, outlen, &used, ctx->pyfault);
-    pf_shell_append(out, outlen, &used, "run");
-    pf_shell_append(out, outlen, &used, "--timeout");
-    pf_shell_append(out, outlen, &used, timeout);
-    if (inject && inject[0]) {
-        pf_shell_append(out, outlen, &used, "--inject");
-        pf_shell_append(out, outlen, &used, inject);
-    }
-    if (t->is_scenario) {
-        pf_shell_append(out, outlen, &used, "--python");
-        pf_shell_append(out, outlen, &used, t->python);
-        pf_shell_append(out, outlen, &used, t->argv[1]);
+    if (outlen == 0)
         return;
-    }
-    pf_shell_append(out, outlen, &used, "--");
-    for (int i = 0; i < t->argc; i++)
-        pf_shell_append(out, outlen, &used, t->argv[i]);
+    out[0] = '\0';
+    repro_words(ctx, t, inject, out, outlen, &used);
+    if (used >= outlen) /* a cut line could run another command: none */
+        snprintf(out, outlen, "%s", PF_REPRO_TOO_LONG);
 }
 
 /* The spec the target gets: the caller's, plus our event log (emptied:

@@ -20,6 +20,11 @@
 #include "target.h"
 
 #define PF_STDERR_TAIL 2048
+/* A repro line's room; a longer one is never cut: the line is then
+ * PF_REPRO_TOO_LONG, a shell comment (pyfault repro replays the trial from
+ * its stored argv). */
+#define PF_REPRO_MAX 16384
+#define PF_REPRO_TOO_LONG "# command line too long to show: pyfault repro replays this trial"
 
 /* Shared by all trials of a command; read-only once built. */
 struct pf_context {
@@ -72,7 +77,7 @@ struct pf_result {
     char stderr_tail[PF_STDERR_TAIL + 1];
     char stdout_tail[PF_STDERR_TAIL + 1];
     char error[256];          /* harness-error: what went wrong */
-    char repro[2048];
+    char repro[PF_REPRO_MAX]; /* the whole line, or PF_REPRO_TOO_LONG */
 };
 
 /* Sets up CTX: finds the shim (or fails with a one-line message in ERR)
@@ -119,7 +124,8 @@ void pf_trial_run(const struct pf_context *ctx, struct pf_runner *r,
                   const struct pf_target *t, const char *inject,
                   struct pf_result *res);
 
-/* Writes the command line that replays a trial of T under INJECT. */
+/* Writes the command line that replays a trial of T under INJECT, whole,
+ * or PF_REPRO_TOO_LONG when it does not fit OUTLEN. */
 void pf_trial_repro(const struct pf_context *ctx, const struct pf_target *t,
                     const char *inject, char *out, size_t outlen);
 

@@ -8,6 +8,8 @@ static void put(char *out, size_t outlen, size_t *used, char c)
     if (*used + 1 < outlen) {
         out[(*used)++] = c;
         out[*used] = '\0';
+    } else {
+        *used = outlen; /* cut: the caller sees it */
     }
 }
 

@@ -3,7 +3,9 @@
  * a segfault recorded by a sweep (a command target, nth=N derived from
  * its mode and point) and by a matrix (a scenario on Debian's python3.11)
  * replays as a segfault, --times K counts, an ok trial replays as ok,
- * --gdb-batch stops at the injected failure; bad input is exit 2.
+ * --gdb-batch stops at the injected failure; bad input is exit 2; a
+ * repro line is whole (a 3,000-byte argument read back by sh) or, too long
+ * to show, the marked comment, never cut.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -152,6 +154,57 @@ static void test_bad_input(void **state)
     }
 }
 
+/* The repro line of `run -- python3.11 -c pass ARG` read back by sh into
+ * its words, NUL-separated, into OUT (malloc'd); its length in *LEN. */
+static char *repro_words(const char *line, size_t *len)
+{
+    const char *argv[] = {"/bin/sh", "-c", "eval \"set -- $1\"; printf '%s\\0' \"$@\"", "sh",
+                          line, NULL};
+    struct proc_result r;
+    if (proc_run((char *const *)argv, NULL, &r) != 0 || !r.exited || r.exit_code != 0)
+        fail_msg("sh could not read the repro line back: %s", r.err);
+    char *words = r.out;
+    *len = r.out_len;
+    r.out = NULL;
+    proc_result_free(&r);
+    return words;
+}
+
+/* A long argument: the repro line is whole (sh reads back the very argv
+ * pyfault ran) or, too long to show, the marked comment; never a cut
+ * line, which ended inside a quote or ran another argument. */
+static void test_long_argument_repro_line(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {3000, 40000};
+    for (size_t k = 0; k < 2; k++) {
+        char *arg = malloc(sizes[k] + 3);
+        assert_non_null(arg);
+        memset(arg, 'y', sizes[k]);
+        memcpy(arg + sizes[k], " z", 3);
+        const char *args[] = {"--", "/usr/bin/python3.11", "-c", "pass", arg, NULL};
+        int status;
+        json_t *j = harness_run_json(args, &status, NULL);
+        assert_int_equal(status, 0);
+        const char *line = harness_str(j, "repro");
+        if (k == 1) {
+            assert_string_equal(line, "# command line too long to show: pyfault repro replays this trial");
+        } else {
+            size_t len;
+            char *words = repro_words(line, &len);
+            /* ... -- /usr/bin/python3.11 -c pass ARG: the last four words */
+            char want[3100];
+            int n = snprintf(want, sizeof want, "--%c/usr/bin/python3.11%c-c%cpass%c%s%c", 0, 0,
+                             0, 0, arg, 0);
+            if (len < (size_t)n || memcmp(words + len - (size_t)n, want, (size_t)n) != 0)
+                fail_msg("the repro line does not give back the argv: %.200s...", line);
+            free(words);
+        }
+        json_decref(j);
+        free(arg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_matrix_segfault_replays),
         cmocka_unit_test(test_gdb_stops_at_the_injected_failure),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_long_argument_repro_line),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

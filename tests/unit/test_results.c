@@ -394,6 +394,18 @@ static void test_shell_quote(void **state)
     used = 0;
     pf_shell_append(small, sizeof small, &used, "abcdefghijkl");
     assert_int_equal(strlen(small), 7);
+    assert_int_equal(used, sizeof small); /* cut: the caller can tell */
+    pf_shell_append(small, sizeof small, &used, "x");
+    assert_int_equal(used, sizeof small);
+    /* exactly full is not cut */
+    used = 0;
+    pf_shell_append(small, sizeof small, &used, "abcdefg");
+    assert_int_equal(used, 7);
+    assert_string_equal(small, "abcdefg");
+    /* a closing quote that does not fit is a cut too */
+    used = 0;
+    pf_shell_append(small, sizeof small, &used, "a b c ");
+    assert_int_equal(used, sizeof small);
 }
 
 static void test_progress_line(void **state)
