@@ -30,6 +30,7 @@
 #define PY "/usr/bin/python3.11"
 #define SUITE "scenarios/ext/pytest_demo/test_pfdemo.py"
 #define FLAKY "scenarios/ext/pytest_demo/test_flaky.py"
+#define FIXTURE_ONLY "scenarios/ext/pytest_demo/test_fixture_only.py"
 #define PAIRS SUITE "::test_pairs"
 #define JOINED SUITE "::test_joined"
 #define CONSTANT SUITE "::test_constant"
@@ -182,6 +183,24 @@ static void test_demo_suite(void **state)
     json_decref(j);
 }
 
+/* The plugin's own call into a test is outside the sweep: a test that
+ * takes a fixture and allocates nothing has no points, where the copy of
+ * its keyword arguments made three, and their MemoryErrors were blamed on
+ * the test. */
+static void test_plugin_call_has_no_points(void **state)
+{
+    (void)state;
+    if (!ext_dir[0])
+        skip_because("no pytest for " PY " (python3-pytest, tools/deps.sh)");
+    int status;
+    json_t *j = pytest_sweep(FIXTURE_ONLY, NULL, &status);
+    assert_int_equal(status, 0);
+    json_t *t = test_entry(j, FIXTURE_ONLY "::test_takes_a_fixture");
+    assert_string_equal(harness_str(t, "status"), "no-points");
+    assert_int_equal(json_array_size(json_object_get(j, "trials")), 0);
+    json_decref(j);
+}
+
 static void test_flaky_is_skipped(void **state)
 {
     (void)state;
@@ -262,6 +281,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_demo_suite),
+        cmocka_unit_test(test_plugin_call_has_no_points),
         cmocka_unit_test(test_flaky_is_skipped),
         cmocka_unit_test(test_packaged_markupsafe),
         cmocka_unit_test(test_packaged_tests_of_a_binary),

@@ -1,0 +1,16 @@
+"""A test that takes a fixture and allocates nothing in its call: under
+`pyfault pytest` it has no points. The plugin passes the fixture by
+position inside the region; a call with keywords would copy them into a
+new array there, and every point 1 would be the plugin's, not the test's
+(tests/harness/test_pytest.c).
+"""
+import pytest
+
+
+@pytest.fixture
+def value():
+    return 5
+
+
+def test_takes_a_fixture(value):
+    pass
