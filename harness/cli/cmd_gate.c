@@ -108,6 +108,11 @@ int pf_cmd_gate(int argc, char **argv)
     char err[1024];
     struct pf_results r;
     struct pf_baseline b;
+    /* an output the writer would refuse is refused before the verdict */
+    if (junit && pf_atomic_check(junit, err, sizeof err) < 0)
+        return pf_cli_fail(&cli, "%s", err);
+    if (update && pf_atomic_check(base, err, sizeof err) < 0)
+        return pf_cli_fail(&cli, "%s", err);
     if (pf_results_load(&r, results, err, sizeof err) < 0)
         return pf_cli_fail(&cli, "%s", err);
     if (pf_baseline_load(&b, base, err, sizeof err) < 0) {

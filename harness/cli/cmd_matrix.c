@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "array.h"
+#include "atomic_file.h"
 #include "cmd.h"
 #include "dir_lock.h"
 #include "interrupt.h"
@@ -305,6 +306,11 @@ int pf_cmd_matrix(int argc, char **argv)
     /* before the matrix, not after it: a read-only folder fails at once */
     if (a.out && access(a.out, W_OK) < 0) {
         fprintf(stderr, "pyfault matrix: %s: %s\n", a.out, strerror(errno));
+        pf_matrix_free(&m);
+        goto out;
+    }
+    if (a.out && pf_atomic_check(path, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault matrix: %s\n", err);
         pf_matrix_free(&m);
         goto out;
     }

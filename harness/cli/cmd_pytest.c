@@ -1,12 +1,14 @@
 /* cmd_pytest.c: "pyfault pytest": a pytest suite's tests, each swept in
  * its own call region (harness/pytest/README.md). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "cmd.h"
 #include "count.h"
 #include "dir_lock.h"
@@ -152,7 +154,10 @@ static int check_out_dir(const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "--out %s: not a writable directory", dir);
         return -1;
     }
-    return 0;
+    /* its results.json refused now, not after the sweep */
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%.4000s/results.json", dir);
+    return pf_atomic_check(path, err, errlen);
 }
 
 /* The last non-empty line of TEXT, cut at its end in place: an error

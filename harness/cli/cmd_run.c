@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic_file.h"
 #include "cmd.h"
 #include "interrupt.h"
 #include "options.h"
@@ -52,6 +53,11 @@ int pf_cmd_run(int argc, char **argv)
     int quit = pf_options_args(PF_CMD_RUN, argc, argv, &o);
     if (quit >= 0)
         return quit;
+    /* a --json the writer would refuse is refused before the trial */
+    if (o.json_path && pf_atomic_check(o.json_path, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault run: %s\n", err);
+        return 2;
+    }
     struct pf_target t;
     int rc = o.command ? pf_target_command(&t, o.ncommand, o.command, err, sizeof err)
                        : pf_target_scenario(&t, o.python, o.scenarios[0], err, sizeof err);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "cmd.h"
 #include "interp.h"
 #include "report_dir.h"
@@ -42,7 +43,10 @@ static int check_out_dir(const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", dir, strerror(errno));
         return -1;
     }
-    return 0;
+    /* nor would its results.json be refused only after the sweep */
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%.4000s/results.json", dir);
+    return pf_atomic_check(path, err, errlen);
 }
 
 /* Is folder A the folder B? */

@@ -1,7 +1,9 @@
 /* atomic_file.c: an O_EXCL temp file in the same directory, every write(2)
  * checked (a stdio stream over our own write function keeps the first
  * errno), fsync, then rename(2): a reader, a Ctrl-C or a full disk never sees
- * half a report, and a failed write leaves the previous file as it was. */
+ * half a report, and a failed write leaves the previous file as it was. A
+ * destination that is not a regular file (a device node, a FIFO, a link to
+ * one) is refused before anything is written: the rename would replace it. */
 #include "atomic_file.h"
 
 #include <errno.h>
@@ -12,6 +14,20 @@
 #include "private_file.h"
 
 #define TMP_SUFFIX ".tmp.XXXXXX"
+
+int pf_atomic_check(const char *path, char *err, size_t errlen)
+{
+    /* stat, not lstat: a link to a regular file is replaced as that file
+     * would be, but a link to a device or a FIFO (/dev/stdout) is refused
+     * with the device itself; a name that cannot be stat'ed (nothing
+     * there, a dangling link) is left to the writer */
+    struct stat st;
+    if (stat(path, &st) < 0 || S_ISREG(st.st_mode))
+        return 0;
+    snprintf(err, errlen, "%.900s: %s", path,
+             S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+    return -1;
+}
 
 static void say(const struct pf_atomic_file *af, int e, char *err, size_t errlen)
 {
@@ -58,6 +74,8 @@ int pf_atomic_open(struct pf_atomic_file *af, const char *path, char *err, size_
         snprintf(err, errlen, "%.200s...: path too long", path);
         return -1;
     }
+    if (pf_atomic_check(path, err, errlen) < 0)
+        return -1;
     snprintf(af->tmp, sizeof af->tmp, "%s" TMP_SUFFIX, path);
     af->fd = pf_private_temp(af->tmp, 0);
     if (af->fd < 0) {
@@ -92,6 +110,12 @@ int pf_atomic_commit(struct pf_atomic_file *af, char *err, size_t errlen)
     bad |= fclose(af->f) != 0;
     af->f = NULL;
     bad |= af->error != 0;
+    /* again just before the rename: a node put there since the open */
+    if (!bad && pf_atomic_check(af->path, err, errlen) < 0) {
+        unlink(af->tmp);
+        af->tmp[0] = '\0';
+        return -1;
+    }
     if (!bad && rename(af->tmp, af->path) != 0) {
         bad = 1;
         af->error = errno;

@@ -14,12 +14,19 @@ struct pf_atomic_file {
     char tmp[4200];     /* PATH.tmp.XXXXXX, renamed over PATH on commit */
 };
 
-/* Creates a fresh, unpredictable PATH.tmp.XXXXXX next to PATH (O_EXCL, so
- * never through a planted link; the umask's usual mode). Returns 0, or -1
- * with "PATH: strerror" in ERR. */
+/* Is PATH a name the writer may replace: nothing there, or a regular file
+ * (a link followed: a link to a regular file is replaced, a link to a
+ * device or a FIFO refused)? Returns 0, or -1 with "PATH: not a regular
+ * file" (a directory: "PATH: Is a directory") in ERR. */
+int pf_atomic_check(const char *path, char *err, size_t errlen);
+/* Refuses PATH as pf_atomic_check() does, then creates a fresh,
+ * unpredictable PATH.tmp.XXXXXX next to PATH (O_EXCL, so never through a
+ * planted link; the umask's usual mode). Returns 0, or -1 with
+ * "PATH: strerror" (or pf_atomic_check's message) in ERR. */
 int pf_atomic_open(struct pf_atomic_file *af, const char *path, char *err, size_t errlen);
 /* Flushes, fsyncs and closes the temp file, checking every write, then
- * renames it over PATH (a link at PATH is replaced, not followed).
+ * checks PATH again (pf_atomic_check) and renames the temp file over it (a
+ * link at PATH to a regular file is replaced, not followed).
  * Returns 0, or -1 with "PATH: strerror" in ERR and the temp file
  * removed; PATH is then what it was. */
 int pf_atomic_commit(struct pf_atomic_file *af, char *err, size_t errlen);

@@ -1,7 +1,8 @@
 /*
  * test_bad_input: bad usage gets status 2 and one line on stderr, before
  * anything runs; --help works for every subcommand; closed standard fds
- * (fd 0, 1 or 2) change nothing.
+ * (fd 0, 1 or 2) change nothing; an output file that is a device node, a
+ * FIFO or a link to one is refused, never replaced.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,10 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "harness_cli.h"
+#include "report_fixture.h"
+#include "skipping.h"
 
 static void test_unknown_option(void **state)
 {
@@ -268,6 +273,89 @@ static void test_closed_standard_fds_sweep(void **state)
     json_decref(res);
 }
 
+/* Fails the test unless PATH is still what MODE (S_IFCHR, S_IFIFO) says,
+ * a link to it when LINK. */
+static void expect_node(const char *path, mode_t mode, int link)
+{
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    if (link) {
+        if (!S_ISLNK(st.st_mode))
+            fail_msg("%s: the link was replaced", path);
+        assert_int_equal(stat(path, &st), 0);
+    }
+    if ((st.st_mode & S_IFMT) != mode)
+        fail_msg("%s: no longer a %s (mode %o)", path, mode == S_IFIFO ? "FIFO" : "char device",
+                 (unsigned)st.st_mode);
+}
+
+/* Every writer of an output file (run --json, gate --junit and
+ * --update-baseline, merge -o, the results.json of sweep, matrix and
+ * pytest) refuses a char device, a FIFO and a link to a device at the
+ * name with "PATH: not a regular file" and status 2, before writing
+ * anything: its rename would put a regular file in the node's place. */
+static void test_output_not_regular_file(void **state)
+{
+    (void)state;
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    char nulldev[700], fulldev[700], fifo[700], link[700];
+    snprintf(nulldev, sizeof nulldev, "%s/nulldev", dir);
+    snprintf(fulldev, sizeof fulldev, "%s/fulldev", dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(link, sizeof link, "%s/link", dir);
+    if (mknod(nulldev, S_IFCHR | 0666, makedev(1, 3)) < 0)
+        skip_because("mknod of a char device refused (not root?)");
+    assert_int_equal(mknod(fulldev, S_IFCHR | 0666, makedev(1, 7)), 0);
+    assert_int_equal(mkfifo(fifo, 0666), 0);
+    assert_int_equal(symlink(nulldev, link), 0);
+    char whole[700], a[700], b[700];
+    snprintf(whole, sizeof whole, "%s/R.json", dir);
+    snprintf(a, sizeof a, "%s/A.json", dir);
+    snprintf(b, sizeof b, "%s/B.json", dir);
+    json_t *j = report_fixture(0, 0);
+    report_fixture_write(j, whole);
+    json_decref(j);
+    for (int i = 0; i < 2; i++) {
+        j = report_fixture(i + 1, 2);
+        report_fixture_write(j, i ? b : a);
+        json_decref(j);
+    }
+    /* sweep's and matrix's --out with a FIFO for results.json */
+    char outdir[700], outfifo[800];
+    snprintf(outdir, sizeof outdir, "%s/out", dir);
+    assert_int_equal(mkdir(outdir, 0755), 0);
+    snprintf(outfifo, sizeof outfifo, "%s/results.json", outdir);
+    assert_int_equal(mkfifo(outfifo, 0666), 0);
+    int files = harness_count_files(dir), outfiles = harness_count_files(outdir);
+
+    const char *nodes[] = {nulldev, fulldev, fifo, link};
+    const mode_t modes[] = {S_IFCHR, S_IFCHR, S_IFIFO, S_IFCHR};
+    for (int i = 0; i < 4; i++) {
+        char want[800];
+        snprintf(want, sizeof want, "%s: not a regular file", nodes[i]);
+        const char *run[] = {"run", "-q", "--json", nodes[i], "--", "/bin/true", NULL};
+        const char *junit[] = {"gate", "--baseline", whole, whole, "--junit", nodes[i], NULL};
+        const char *merge[] = {"merge", a, b, "-o", nodes[i], NULL};
+        const char *const *sets[] = {run, junit, merge};
+        for (int k = 0; k < 3; k++) {
+            harness_expect_usage_error_within(sets[k], want, 60);
+            expect_node(nodes[i], modes[i], i == 3);
+        }
+    }
+    char want[900];
+    snprintf(want, sizeof want, "%s: not a regular file", outfifo);
+    const char *sweep[] = {"sweep", "-q", "--out", outdir, "--", "/bin/true", NULL};
+    const char *matrix[] = {"matrix", "--interp", "sys=/usr/bin/python3.11", "--out", outdir, NULL};
+    harness_expect_usage_error_within(sweep, want, 60);
+    expect_node(outfifo, S_IFIFO, 0);
+    harness_expect_usage_error_within(matrix, want, 60);
+    expect_node(outfifo, S_IFIFO, 0);
+    /* nothing left beside them: no temp file, no report */
+    assert_int_equal(harness_count_files(dir), files);
+    assert_int_equal(harness_count_files(outdir), outfiles);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_closed_standard_fds_run),
         cmocka_unit_test(test_closed_standard_fds_sweep),
+        cmocka_unit_test(test_output_not_regular_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
