@@ -7,7 +7,8 @@
  * And on a real command sweep of a small C target whose segfaults are
  * outside its --accept: --update-baseline, then gate, passes; the same
  * results marked incomplete fail with their own line unless
- * --allow-incomplete.
+ * --allow-incomplete. An output (--junit, --update-baseline's BASE) that
+ * is an input, by name or by inode, is refused and the input kept.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -260,7 +261,9 @@ static void test_incomplete_run(void **state)
 static void test_bad_input(void **state)
 {
     (void)state;
-    const char *res = in(known_dir, "results.json");
+    /* its own copy: in()'s buffers are reused by the fifth call */
+    char res[700];
+    snprintf(res, sizeof res, "%s", in(known_dir, "results.json"));
     const char *garbage = in(work, "garbage.json");
     FILE *f = fopen(garbage, "w");
     fputs("{\"schema\": \"pyfault-results\", \"version\": 1", f);
@@ -299,6 +302,83 @@ static void test_bad_input(void **state)
     assert_int_equal(unlink(base), 0);
 }
 
+/* PATH's bytes (malloc'd, NUL-terminated), failing the test when unreadable. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("%s: cannot read", path);
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    do {
+        if (len + 4096 + 1 > cap)
+            buf = realloc(buf, cap = (cap + 4096) * 2);
+        assert_non_null(buf);
+        n = fread(buf + len, 1, 4096, f);
+        len += n;
+    } while (n > 0);
+    fclose(f);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* gate --junit R.json or --update-baseline over RESULTS R.json (by another
+ * name for it too: "DIR/./R.json", a link) is refused as merge refuses
+ * its output among its inputs: one line, exit 2, R.json as it was. */
+static void test_output_is_an_input(void **state)
+{
+    (void)state;
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    char *orig = slurp(in(known_dir, "results.json"));
+    char r[700], alias[700], link[700], b[700];
+    snprintf(r, sizeof r, "%s/R.json", dir);
+    snprintf(alias, sizeof alias, "%s/./R.json", dir);
+    snprintf(link, sizeof link, "%s/L.json", dir);
+    snprintf(b, sizeof b, "%s/B.json", dir);
+    FILE *f = fopen(r, "w");
+    assert_non_null(f);
+    fputs(orig, f);
+    assert_int_equal(fclose(f), 0);
+    f = fopen(b, "w");
+    assert_non_null(f);
+    fputs(orig, f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(symlink("R.json", link), 0);
+    int files = harness_count_files(dir);
+    struct {
+        const char *args[8];
+        const char *want;
+    } cases[] = {
+        {{"gate", "--baseline", r, r, "--junit", r, NULL}, "R.json is both an input and the output"},
+        {{"gate", "--baseline", b, r, "--junit", alias, NULL}, "R.json is both an input and the output"},
+        {{"gate", "--baseline", b, r, "--junit", link, NULL}, "L.json is both an input and the output"},
+        {{"gate", "--baseline", b, r, "--junit", b, NULL}, "B.json is both an input and the output"},
+        {{"gate", "--baseline", r, r, "--update-baseline", NULL},
+         "R.json is both RESULTS.json and the baseline --update-baseline writes"},
+        {{"gate", "--baseline", alias, r, "--update-baseline", NULL},
+         "R.json is both RESULTS.json and the baseline --update-baseline writes"},
+        {{"gate", "--baseline", link, r, "--update-baseline", NULL},
+         "L.json is both RESULTS.json and the baseline --update-baseline writes"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        harness_expect_usage_error(cases[i].args, cases[i].want);
+        char *now = slurp(r);
+        if (strcmp(now, orig) != 0)
+            fail_msg("case %zu rewrote R.json", i);
+        free(now);
+        now = slurp(b);
+        if (strcmp(now, orig) != 0)
+            fail_msg("case %zu rewrote B.json", i);
+        free(now);
+        struct stat st;
+        assert_int_equal(lstat(link, &st), 0);
+        assert_true(S_ISLNK(st.st_mode));
+        assert_int_equal(harness_count_files(dir), files);
+    }
+    free(orig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_sweep_update_then_gate),
         cmocka_unit_test(test_incomplete_run),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_output_is_an_input),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
