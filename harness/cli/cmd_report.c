@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "dir_lock.h"
+#include "interrupt.h"
 #include "optparse.h"
 #include "report_dir.h"
 
@@ -50,12 +51,14 @@ static const struct pf_cli cli = {
     .usage = "usage: pyfault report DIR [--baseline OLD.json]\n"
              "Regenerates DIR/junit.xml, DIR/summary.md and DIR/index.html from\n"
              "DIR/results.json (reports/results.schema.json, version 1); each file is\n"
-             "written to a temp file and renamed. Prints the paths of index.html and\n"
-             "summary.md. DIR is locked meanwhile as sweep --out locks it: a folder\n"
-             "another pyfault is writing is refused.\n",
+             "written to a temp file, and the three are renamed once all are written;\n"
+             "a name taken by anything but a regular file is refused before any is.\n"
+             "Prints the paths of index.html and summary.md. DIR is locked meanwhile as\n"
+             "sweep --out locks it: a folder another pyfault is writing is refused.\n",
     .opts = opts,
-    .epilog = "Exit status: 0, or 2 for bad usage, an unreadable or invalid file or a\n"
-              "folder in use.\n",
+    .epilog = "Exit status: 0, 2 for bad usage, an unreadable or invalid file or a\n"
+              "folder in use, 130 when interrupted (SIGINT, SIGTERM, SIGHUP: no temp\n"
+              "file left, the previous reports kept).\n",
     .take = take,
     .check = check,
 };
@@ -79,8 +82,17 @@ int pf_cmd_report(int argc, char **argv)
     int lock = pf_dir_lock(dir, err, sizeof err);
     if (lock < 0)
         return pf_cli_fail(&cli, "%s", err);
-    int rc = pf_report_dir(dir, a.baseline, err, sizeof err);
+    /* Ctrl-C, SIGTERM or SIGHUP while a big results.json is read or
+     * rendered: the temp files go and the old reports stay, exit 130 as
+     * run and sweep do */
+    pf_interrupt_install();
+    int rc = pf_report_dir_until(dir, a.baseline, &pf_interrupted, err, sizeof err);
     pf_dir_unlock(lock);
+    if (pf_interrupted) {
+        if (rc < 0)
+            fprintf(stderr, "pyfault report: %s\n", err);
+        return 130;
+    }
     if (rc < 0)
         return pf_cli_fail(&cli, "%s", err);
     printf("%s/index.html\n%s/summary.md\n", dir, dir);

@@ -3,9 +3,13 @@
  * system meet them: results.json valid against the schema (python3
  * jsonschema), junit.xml valid against reports/junit.xsd (xmllint),
  * index.html rendered by headless Chromium with no console output, atomic
- * files, one-line errors.
+ * files, one-line errors; a report name taken by a directory, a FIFO or a
+ * device refused before any report is written; a SIGTERM while the
+ * reports are written leaves no temp file and exits 130.
  */
+#include <dirent.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,11 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "harness_cli.h"
 #include "report_fixture.h"
+#include "skipping.h"
 
 /* Where the screenshot stays for a person to look at (and for reports/). */
 #define SCREENSHOT "build/report-screenshot.png"
@@ -414,6 +421,116 @@ static void test_report_bad_input(void **state)
     proc_result_free(&r);
 }
 
+/* Is NAME in DIR? */
+static int has(const char *dir, const char *name)
+{
+    return access(path_in(dir, name), F_OK) == 0;
+}
+
+/* How many of DIR's entries have ".tmp." in their name. */
+static int temp_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return n;
+}
+
+/* index.html a directory, summary.md a FIFO, junit.xml a char device (or
+ * a link to one): each is refused in one line, exit 2, before any of the
+ * three reports is written (none appears in a fresh folder) and the node
+ * is left as it was. */
+static void test_report_names_checked_first(void **state)
+{
+    (void)state;
+    const char *dir = run_dir(0, 0);
+    assert_int_equal(mkdir(path_in(dir, "index.html"), 0755), 0);
+    const char *args[] = {"report", dir, NULL};
+    harness_expect_usage_error(args, "index.html: Is a directory");
+    assert_false(has(dir, "junit.xml"));
+    assert_false(has(dir, "summary.md"));
+    assert_int_equal(temp_files(dir), 0);
+    assert_int_equal(rmdir(path_in(dir, "index.html")), 0);
+
+    assert_int_equal(mkfifo(path_in(dir, "summary.md"), 0644), 0);
+    harness_expect_usage_error_within(args, "summary.md: not a regular file", 20);
+    assert_false(has(dir, "junit.xml"));
+    assert_false(has(dir, "index.html"));
+    assert_int_equal(temp_files(dir), 0);
+    struct stat st;
+    assert_int_equal(lstat(path_in(dir, "summary.md"), &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    assert_int_equal(unlink(path_in(dir, "summary.md")), 0);
+
+    char node[700];
+    snprintf(node, sizeof node, "%s", path_in(dir, "nulldev"));
+    if (mknod(node, S_IFCHR | 0666, makedev(1, 3)) == 0) {
+        for (int link = 0; link < 2; link++) {
+            if (link)
+                assert_int_equal(symlink("nulldev", path_in(dir, "junit.xml")), 0);
+            else
+                assert_int_equal(rename(node, path_in(dir, "junit.xml")), 0);
+            harness_expect_usage_error_within(args, "junit.xml: not a regular file", 20);
+            assert_false(has(dir, "summary.md"));
+            assert_false(has(dir, "index.html"));
+            assert_int_equal(temp_files(dir), 0);
+            assert_int_equal(stat(path_in(dir, "junit.xml"), &st), 0);
+            assert_true(S_ISCHR(st.st_mode));
+            if (!link)
+                assert_int_equal(rename(path_in(dir, "junit.xml"), node), 0);
+        }
+    }
+    rm_dir(dir);
+}
+
+/* pyfault report on a results.json of 11 copies of the fixture's trials
+ * (about 2 s of work), sent SIGTERM as soon as one of its temp files
+ * appears: it exits 130 and leaves no temp file, however far it got. No
+ * timing is assumed: a report that ends before a temp file is seen is
+ * tried again. */
+static void test_report_sigterm(void **state)
+{
+    (void)state;
+    const char *dir = harness_tmpdir();
+    json_t *j = report_fixture(0, 0);
+    json_t *trials = json_object_get(j, "trials");
+    json_t *once = json_deep_copy(trials);
+    for (int k = 0; k < 10; k++)
+        assert_int_equal(json_array_extend(trials, once), 0);
+    json_decref(once);
+    report_fixture_write(j, path_in(dir, "results.json"));
+    json_decref(j);
+    const char *args[] = {"report", dir, NULL};
+    for (int attempt = 0; attempt < 10; attempt++) {
+        pid_t pid = harness_start(args, NULL);
+        int status, seen = 0;
+        while (waitpid(pid, &status, WNOHANG) == 0) {
+            if (temp_files(dir) > 0) {
+                seen = 1;
+                assert_int_equal(kill(pid, SIGTERM), 0);
+                assert_int_equal(waitpid(pid, &status, 0), pid);
+                break;
+            }
+            usleep(500);
+        }
+        if (!seen)
+            continue;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 130)
+            fail_msg("report after SIGTERM: %s %d, want exit 130", WIFEXITED(status) ? "exit" : "signal",
+                     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        assert_int_equal(temp_files(dir), 0);
+        rm_dir(dir);
+        return;
+    }
+    rm_dir(dir);
+    skip_because("every report ended before a temp file was seen");
+}
+
 static void test_merge_command(void **state)
 {
     (void)state;
@@ -498,6 +615,8 @@ int main(void)
         cmocka_unit_test(test_console_check_catches_errors),
         cmocka_unit_test(test_baseline),
         cmocka_unit_test(test_report_bad_input),
+        cmocka_unit_test(test_report_names_checked_first),
+        cmocka_unit_test(test_report_sigterm),
         cmocka_unit_test(test_merge_command),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
