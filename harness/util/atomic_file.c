@@ -7,6 +7,7 @@
 #include "atomic_file.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,7 +23,15 @@ int pf_atomic_check(const char *path, char *err, size_t errlen)
      * with the device itself; a name that cannot be stat'ed (nothing
      * there, a dangling link) is left to the writer */
     struct stat st;
-    if (stat(path, &st) < 0 || S_ISREG(st.st_mode))
+    if (stat(path, &st) < 0)
+        return 0;
+    /* a link into /proc (/dev/stdout, /dev/fd/N) names an open stream,
+     * even one redirected to a regular file: the rename would put a file
+     * in place of the system's link */
+    char target[16];
+    ssize_t n = S_ISREG(st.st_mode) ? readlink(path, target, sizeof target) : -1;
+    bool into_proc = n >= 6 && memcmp(target, "/proc/", 6) == 0;
+    if (S_ISREG(st.st_mode) && !into_proc)
         return 0;
     snprintf(err, errlen, "%.900s: %s", path,
              S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");

@@ -351,8 +351,20 @@ static void test_output_not_regular_file(void **state)
     expect_node(outfifo, S_IFIFO, 0);
     harness_expect_usage_error_within(matrix, want, 60);
     expect_node(outfifo, S_IFIFO, 0);
+    /* a link into /proc names an open stream even when what it reaches is
+     * a regular file (/dev/stdout redirected to one): refused, the link
+     * kept; here one to /proc/self/exe, always a regular file */
+    char proclink[700];
+    snprintf(proclink, sizeof proclink, "%s/proclink", dir);
+    assert_int_equal(symlink("/proc/self/exe", proclink), 0);
+    snprintf(want, sizeof want, "%s: not a regular file", proclink);
+    const char *run[] = {"run", "-q", "--json", proclink, "--", "/bin/true", NULL};
+    harness_expect_usage_error_within(run, want, 60);
+    struct stat st;
+    assert_int_equal(lstat(proclink, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
     /* nothing left beside them: no temp file, no report */
-    assert_int_equal(harness_count_files(dir), files);
+    assert_int_equal(harness_count_files(dir), files + 1);
     assert_int_equal(harness_count_files(outdir), outfiles);
 }
 
