@@ -58,8 +58,9 @@ static const struct pf_cli cli = {
         "Merges the results.json of shards (--shard I/N) run on several machines into\n"
         "the file the unsharded run writes: every trial, findings deduplicated by\n"
         "class and signature (counts added, first repro = lowest point), cells and\n"
-        "summary summed. Refuses shards of other interpreter binaries (sha256) or\n"
-        "scenario sets, the same shard twice, and overlapping trials.\n",
+        "summary summed. Refuses shards of other interpreter binaries (sha256),\n"
+        "scenario sets or accepted classes (--accept), the same shard twice, and\n"
+        "overlapping trials; shards may differ in timeout.\n",
     .opts = opts,
     .epilog = "Then: pyfault report DIR (with OUT.json as DIR/results.json).\n"
               "Exit status: 0, or 2 for bad usage or files that cannot be merged.\n",

@@ -3,6 +3,7 @@
  * merged file equals the unsharded one wherever the run is deterministic. */
 #include "merge.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,44 @@ static int ref_cmp(const void *pa, const void *pb)
     if (a->shard != b->shard)
         return a->shard < b->shard ? -1 : 1;
     return a->trial < b->trial ? -1 : a->trial > b->trial;
+}
+
+/* MASK's classes as "ok,error" ("any class" for no expectation). */
+static const char *classes_text(unsigned mask, char *buf, size_t len)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (int k = 0; k < PF_CLASS_COUNT && at < len; k++)
+        if (mask & (1u << k))
+            at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? "," : "", pf_class_name((enum pf_class)k));
+    return buf[0] ? buf : "any class";
+}
+
+/* Each cell of B that A has too expects the same classes there (--accept,
+ * a scenario's expect: header): else the merged cells' unexpected counts
+ * would sum judgements by different lists. */
+static int check_same_expectations(const struct pf_results *a, const struct pf_results *b, const char *bname,
+                                   const char *aname, char *err, size_t errlen)
+{
+    for (size_t c = 0; c < b->n_cells; c++) {
+        const struct pf_rcell *y = &b->cells[c];
+        for (size_t d = 0; d < a->n_cells; d++) {
+            const struct pf_rcell *x = &a->cells[d];
+            if (strcmp(x->scenario_id, y->scenario_id) || strcmp(x->interp_id, y->interp_id))
+                continue;
+            if (x->expected != y->expected) {
+                char want[128], got[128];
+                snprintf(err, errlen,
+                         "%.200s: cell %.60s x %.60s accepts %s, in %.200s %s (another --accept or expect:): "
+                         "not shards of one run",
+                         bname, y->scenario_id, y->interp_id, classes_text(y->expected, got, sizeof got), aname,
+                         classes_text(x->expected, want, sizeof want));
+                return -1;
+            }
+            break;
+        }
+    }
+    return 0;
 }
 
 /* Same interpreter binaries and scenarios as shard 0, a compatible shard. */
@@ -87,6 +126,8 @@ static int check_same_run(const struct pf_results *s, const char *const *names, 
                 return -1;
             }
         }
+        if (check_same_expectations(a, b, names[k], names[0], err, errlen) < 0)
+            return -1;
         if (b->shard_count != a->shard_count) {
             snprintf(err, errlen, "%.200s: shard of %d, %.200s a shard of %d", names[k], b->shard_count, names[0],
                      a->shard_count);

@@ -14,8 +14,10 @@
  * interpreters and scenarios united, repro/frames/detail from the first
  * trial's shard; cells and summary are summed (allocations and
  * duration_ms: the largest). Refuses shards from other interpreter
- * binaries (sha256) or scenario sets, inconsistent totals, the same shard
- * twice and overlapping trials. Returns a new reference, or NULL with a
+ * binaries (sha256) or scenario sets, cells that accept other classes
+ * (--accept, expect:), inconsistent totals, the same shard twice and
+ * overlapping trials; not another timeout (each shard's own counting run
+ * may set it). Returns a new reference, or NULL with a
  * one-line message in ERR. */
 json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen);
 /* Writes ROOT to PATH atomically (temp file, fsync, rename), each element

@@ -142,6 +142,16 @@ static void test_shards_split_exactly(void **state)
                            json_object_get(whole, "counts")));
     json_decref(m);
     json_decref(whole);
+    /* a shard judged by another --accept does not merge with these: its
+     * cells' unexpected counts follow another list */
+    const char *aargs[] = {"--range", "1:30", "--shard", "2/3", "--accept", "fatal,error,ok", NULL};
+    json_t *other = sweep(aargs, &status);
+    char accepted[4200];
+    snprintf(accepted, sizeof accepted, "%s/shard-2-accept.json", dir);
+    assert_int_equal(json_dump_file(other, accepted, 0), 0);
+    json_decref(other);
+    const char *bad[] = {"merge", files[0], accepted, files[2], "-o", merged, NULL};
+    harness_expect_usage_error(bad, "accepts ok,error,fatal, in ");
 }
 
 /* Runs "pyfault sweep --inject layer=libc,site=sites_work ARGS... --

@@ -148,6 +148,30 @@ static void test_refusals(void **state)
     json_object_set_new(json_array_get(json_object_get(j, "scenarios"), 0), "site_plan",
                         json_string("sites:log/8"));
     refused(j, 1, "scenario startup has another plan, site plan, inject or stride");
+    /* a shard run with another --accept: its cells count other trials
+     * unexpected (the same classes listed in another order do merge) */
+    j = report_fixture(2, 2);
+    json_t *expected = json_object_get(json_array_get(json_object_get(j, "cells"), 0), "expected");
+    assert_true(json_array_size(expected) >= 1);
+    json_t *reversed = json_array();
+    for (size_t i = json_array_size(expected); i-- > 0;)
+        json_array_append(reversed, json_array_get(expected, i));
+    json_object_set_new(json_array_get(json_object_get(j, "cells"), 0), "expected", reversed);
+    struct pf_results s[2];
+    const char *names[] = {"a.json", "b.json"};
+    load(&s[0], report_fixture(1, 2));
+    load(&s[1], j);
+    char err[512] = "";
+    json_t *m = pf_merge(s, names, 2, err, sizeof err);
+    if (!m)
+        fail_msg("the same classes in another order: %s", err);
+    json_decref(m);
+    pf_results_free(&s[0]);
+    pf_results_free(&s[1]);
+    j = report_fixture(2, 2);
+    json_t *c0 = json_array_get(json_object_get(j, "cells"), 0);
+    json_object_set_new(c0, "expected", json_pack("[s,s,s,s]", "hang", "ok", "fatal", "error"));
+    refused(j, 1, "accepts ok,error,fatal,hang, in a.json");
     /* the same shard twice */
     refused(report_fixture(1, 2), 1, "both shard 1/2");
     /* two whole runs overlap */
