@@ -5,6 +5,7 @@
 
 #include "atomic_file.h"
 #include "cmd.h"
+#include "interp.h"
 #include "interrupt.h"
 #include "options.h"
 #include "result_json.h"
@@ -63,6 +64,12 @@ int pf_cmd_run(int argc, char **argv)
                        : pf_target_scenario(&t, o.python, o.scenarios[0], err, sizeof err);
     if (rc < 0) {
         fprintf(stderr, "pyfault run: %s\n", err);
+        return 2;
+    }
+    /* as matrix --interp: /bin/true would "pass" the scenario */
+    if (!o.command && pf_interp_check_python("--python", t.exe, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault run: %s\n", err);
+        pf_target_free(&t);
         return 2;
     }
     struct pf_context ctx;

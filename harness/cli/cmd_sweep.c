@@ -390,6 +390,11 @@ int pf_cmd_sweep(int argc, char **argv)
         }
         sts[built].t = &ts[built];
     }
+    /* as matrix --interp: /bin/true would "pass" every trial */
+    if (!o.command && nt && pf_interp_check_python("--python", ts[0].exe, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault sweep: %s\n", err);
+        goto out;
+    }
     if (o.out_dir && check_out_dir(o.out_dir, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault sweep: %s\n", err);
         goto out;

@@ -59,6 +59,17 @@ int pf_interp_describe(struct pf_interp *i, const char *id, const char *path,
     return describe(i, id, path, strncmp(base, "python", 6) == 0, err, errlen);
 }
 
+int pf_interp_check_python(const char *what, const char *path, char *err, size_t errlen)
+{
+    char version[64];
+    char *vargv[] = {(char *)path, "-c", "import sys; print(sys.version.split()[0])", NULL};
+    if (pf_first_line(vargv, version, sizeof version) < 0) {
+        snprintf(err, errlen, "%s: %s does not run as a Python", what, path);
+        return -1;
+    }
+    return 0;
+}
+
 void pf_interp_default_id(const char *path, char *out, size_t outlen)
 {
     char copy[PATH_MAX];

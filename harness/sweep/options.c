@@ -20,7 +20,7 @@ enum { O_PYTHON, O_INJECT, O_TIMEOUT, O_ACCEPT, O_JSON, O_MODE, O_RANGE, O_STRID
        O_JOBS, O_OUT, O_QUIET, O_PLAN, O_SITE_DEPTH, O_ENGINE, O_RESUME };
 
 static const struct pf_opt run_opts[] = {
-    {O_PYTHON, "python", 0, "PY", "interpreter for SCENARIO.py (default: python3 on PATH)"},
+    {O_PYTHON, "python", 0, "PY", "a Python for SCENARIO.py, refused if not (default: python3 on PATH)"},
     {O_INJECT, "inject", 0, "SPEC", "injection spec (see injectors/pyfault.h), e.g. nth=5"},
     {O_TIMEOUT, "timeout", 0, "SECONDS", "stop the target after this long (default 30)"},
     {O_ACCEPT, "accept", 0, "LIST", "classes that exit 0 (default ok,error)"},
@@ -30,7 +30,7 @@ static const struct pf_opt run_opts[] = {
 };
 
 static const struct pf_opt sweep_opts[] = {
-    {O_PYTHON, "python", 0, "PY", "interpreter for the scenarios (default: python3)"},
+    {O_PYTHON, "python", 0, "PY", "a Python for the scenarios, refused if not (default: python3)"},
     {O_MODE, "mode", 0, "MODE", "oneshot (nth=N), persistent (from=N) or both\n(default oneshot)"},
     {O_RANGE, "range", 0, "A:B", "only points A..B (B may be omitted: A:)"},
     {O_STRIDE, "stride", 0, "K", "every Kth point of the range; with --plan sites,\n"

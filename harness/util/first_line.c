@@ -29,6 +29,9 @@ int pf_first_line(char *const argv[], char *out, size_t outlen)
             _exit(127);
         dup2(fds[1], 1);
         freopen("/dev/null", "r", stdin);
+        /* a probe's complaints (perl on "-c import sys") are not ours to
+         * print: the caller says in one line what failed */
+        freopen("/dev/null", "w", stderr);
         /* a probe must not run under a shim a caller preloaded */
         unsetenv("LD_PRELOAD");
         execv(argv[0], argv);

@@ -54,6 +54,16 @@ static void test_missing_interpreter_or_scenario(void **state)
     harness_expect_usage_error(scen, "scenario '/nonexistent/scenario.py'");
     const char *cmd[] = {"sweep", "--", "/nonexistent/prog", NULL};
     harness_expect_usage_error(cmd, "command '/nonexistent/prog' not found");
+    /* a --python that is not a Python would "pass" every trial */
+    static const char *const not_python[] = {"/bin/true", "/bin/sh"};
+    for (size_t k = 0; k < 2; k++) {
+        const char *run[] = {"run", "--python", not_python[k],
+                             project_path("scenarios/set_nomemory/early_handler.py"), NULL};
+        harness_expect_usage_error(run, "does not run as a Python");
+        const char *sweep[] = {"sweep", "--python", not_python[k],
+                               project_path("scenarios/set_nomemory/early_handler.py"), NULL};
+        harness_expect_usage_error(sweep, "does not run as a Python");
+    }
 }
 
 static void test_backwards_range(void **state)

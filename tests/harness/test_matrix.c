@@ -186,6 +186,15 @@ static void test_bad_input_exits_2(void **state)
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         harness_expect_usage_error(cases[k], want[k]);
+    /* not a Python: what the program says on stderr about "-c import sys"
+     * does not leak before pyfault's one line */
+    static const char *const not_python[] = {"t=/usr/bin/perl", "t=/bin/sh"};
+    for (size_t k = 0; k < 2; k++) {
+        if (access(not_python[k] + 2, X_OK) != 0)
+            continue;
+        const char *args[] = {"matrix", "--interp", not_python[k], NULL};
+        harness_expect_usage_error(args, "does not run as a Python");
+    }
 }
 
 /* Writes a plan-none scenario with header id ID to DIR/NAME; returns its
