@@ -34,7 +34,8 @@ extern "C" {
 /* ---------------------------------------------------------------------
  * The spec
  *
- * A comma-separated list of tokens; at most one mode token:
+ * A comma-separated list of tokens; a key=value key at most once (a flag
+ * twice means it once); at most one mode token:
  *   count            count only, never fail (the default)
  *   nth=N            fail eligible allocation N (1-based), once
  *   from=N           fail allocation N and every later one
@@ -42,11 +43,13 @@ extern "C" {
  *   every=K          fail every Kth allocation (K, 2K, 3K, ...)
  *   random=P         fail each allocation with probability P (0..1);
  *   seed=S           ... decided by a hash of (S, N): same seed, same failures
+ *                    (refused without random=P)
  * Filters (decide which allocations are eligible, i.e. counted for N):
  *   min-size=BYTES   only requests of at least BYTES
  *   site=SYMBOL      only allocations with SYMBOL on the call stack; the
  *                    compiler's clones of it (SYMBOL.part.0, .cold, ...)
  *                    count as SYMBOL; SYMBOL|OTHER names alternatives
+ *                    (none empty: a stray '|' is refused, as in dso=)
  *   skip-site=SYMBOL never allocations with SYMBOL on the call stack
  *   dso=GLOB         only allocations with a frame on the call stack inside
  *                    a loaded object (the executable, a library, an
@@ -105,7 +108,7 @@ extern "C" {
  *                    of a data symbol (.symtab, or the debug file's by
  *                    build id). Tells apart the passes of a loop over
  *                    static types; more sites. fail_key follows the flag
- *   fork-fd=FD       serve forks on descriptor FD (pyfault sweep --engine
+ *   fork-fd=FD       serve forks on descriptor FD > 2 (pyfault sweep --engine
  *                    fork; "The fork server" below). A spec token and not
  *                    a variable of its own: one more environment variable
  *                    would move CPython's allocation numbers

@@ -257,9 +257,37 @@ static int set_mode(struct pyfault_spec *out, int *have_mode,
     return 0;
 }
 
+/* The keys that take a value and are not a mode: each may be given once
+ * (the mode keys have their own "only one mode"; a flag given twice
+ * means what it means once). */
+static const char *const value_keys[] = {
+    "seed", "min-size", "log-max", "site", "skip-site", "dso", "layer",
+    "fork-fd", "sites-k", "sites-depth", "sites", "log",
+};
+
+/* Refuses a second KEY=value of one key: SEEN has a bit per value_keys. */
+static int once(struct token tok, struct token key, unsigned *seen, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < sizeof value_keys / sizeof value_keys[0]; i++) {
+        if (!key_is(key, value_keys[i]))
+            continue;
+        if (*seen & (1u << i)) {
+            char what[64] = "'";
+            size_t n = strlen(value_keys[i]);
+            memcpy(what + 1, value_keys[i], n);
+            memcpy(what + 1 + n, "' given twice", sizeof "' given twice");
+            put_error(err, errlen, what, tok);
+            return -1;
+        }
+        *seen |= 1u << i;
+        return 0;
+    }
+    return 0;
+}
+
 /* Parses one "key" or "key=value" token into OUT. */
 static int parse_token(struct token tok, struct pyfault_spec *out,
-                       int *have_mode, int *have_seed,
+                       int *have_mode, struct token *seed, unsigned *seen,
                        char *err, size_t errlen)
 {
     const char *eq = memchr(tok.text, '=', tok.len);
@@ -267,6 +295,9 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
     struct token val = {eq ? eq + 1 : tok.text + tok.len,
                         eq ? tok.len - key.len - 1 : 0};
     int has_value = eq != NULL;
+
+    if (has_value && once(tok, key, seen, err, errlen) < 0)
+        return -1;
 
     if (!has_value) {
         if (key_is(key, "count"))
@@ -344,7 +375,7 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
             put_error(err, errlen, "expected a whole number", tok);
             return -1;
         }
-        *have_seed = 1;
+        *seed = tok;
         return 0;
     }
     if (key_is(key, "min-size")) {
@@ -365,6 +396,16 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
     }
     if (key_is(key, "site") || key_is(key, "skip-site")) {
         char *dst = key_is(key, "site") ? out->site : out->skip_site;
+        /* as dso=: "a|", "|a" and "a||b" name a symbol that is never found */
+        int stray = val.len > 0 && (val.text[0] == '|' || val.text[val.len - 1] == '|');
+        for (size_t i = 0; i + 1 < val.len && !stray; i++)
+            stray = val.text[i] == '|' && val.text[i + 1] == '|';
+        if (stray) {
+            put_error(err, errlen, key_is(key, "site") ? "an empty alternative in site= (a stray '|')"
+                                                       : "an empty alternative in skip-site= (a stray '|')",
+                      tok);
+            return -1;
+        }
         if (copy_string(dst, PYFAULT_SYMBOL_MAX, val) < 0) {
             put_error(err, errlen, "expected a symbol name of 1 to 127 characters", tok);
             return -1;
@@ -396,6 +437,11 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
         uint64_t fd;
         if (parse_u64(val.text, val.len, &fd) < 0 || fd > 65535) {
             put_error(err, errlen, "expected a descriptor number", tok);
+            return -1;
+        }
+        if (fd <= 2) {
+            /* the server would take over the target's stdin, stdout or stderr */
+            put_error(err, errlen, "expected a descriptor above 2 (0, 1 and 2 are the target's own)", tok);
             return -1;
         }
         out->fork_fd = (int32_t)fd;
@@ -438,7 +484,9 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
 int pyfault_spec_parse(const char *text, struct pyfault_spec *out,
                        char *err, size_t errlen)
 {
-    int have_mode = 0, have_seed = 0;
+    int have_mode = 0;
+    struct token seed = {NULL, 0};
+    unsigned seen = 0;
     memset(out, 0, sizeof *out);
     out->log_max = PYFAULT_LOG_MAX_DEFAULT;
     out->sites_k = 1;
@@ -461,15 +509,14 @@ int pyfault_spec_parse(const char *text, struct pyfault_spec *out,
             put_error(err, errlen, "empty token (stray comma)", tok);
             return -1;
         }
-        if (parse_token(tok, out, &have_mode, &have_seed, err, errlen) < 0)
+        if (parse_token(tok, out, &have_mode, &seed, &seen, err, errlen) < 0)
             return -1;
         if (!comma)
             break;
         p = comma + 1;
     }
-    if (have_seed && out->plan.mode != PYFAULT_MODE_RANDOM) {
-        struct token tok = {"seed", 4};
-        put_error(err, errlen, "seed= goes with random=P", tok);
+    if (seed.len && out->plan.mode != PYFAULT_MODE_RANDOM) {
+        put_error(err, errlen, "seed= needs random=P (it seeds random's choices; no other mode has any)", seed);
         return -1;
     }
     return 0;

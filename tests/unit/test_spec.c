@@ -275,6 +275,54 @@ static void test_malformed_specs(void **state)
     }
 }
 
+/* The message names the token and says why: a stray '|' in site= as in
+ * dso=, a key given twice, seed= without random=, a fork-fd= that is the
+ * target's own stdin, stdout or stderr. */
+static void test_refusals_say_why(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *spec, *token, *why;
+    } bad[] = {
+        {"site=|", "'site=|'", "an empty alternative in site= (a stray '|')"},
+        {"site=a|", "'site=a|'", "an empty alternative in site="},
+        {"site=|a", "'site=|a'", "an empty alternative in site="},
+        {"site=a||b", "'site=a||b'", "an empty alternative in site="},
+        {"skip-site=a|", "'skip-site=a|'", "an empty alternative in skip-site="},
+        {"min-size=5,min-size=6", "'min-size=6'", "'min-size' given twice"},
+        {"layer=libc,layer=pymem", "'layer=pymem'", "'layer' given twice"},
+        {"log=a,log=b", "'log=b'", "'log' given twice"},
+        {"site=a,nth=3,site=b", "'site=b'", "'site' given twice"},
+        {"random=0.5,seed=1,seed=2", "'seed=2'", "'seed' given twice"},
+        {"dso=a,dso=a", "'dso=a'", "'dso' given twice"},
+        {"sites-k=2,sites-k=2", "'sites-k=2'", "'sites-k' given twice"},
+        {"seed=3", "'seed=3'", "seed= needs random=P"},
+        {"nth=2,seed=3", "'seed=3'", "seed= needs random=P"},
+        {"fork-fd=0", "'fork-fd=0'", "a descriptor above 2"},
+        {"fork-fd=1", "'fork-fd=1'", "a descriptor above 2"},
+        {"fork-fd=2", "'fork-fd=2'", "a descriptor above 2"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct pyfault_spec s;
+        char err[256];
+        if (pyfault_spec_parse(bad[i].spec, &s, err, sizeof err) != -1)
+            fail_msg("'%s' was accepted", bad[i].spec);
+        if (!strstr(err, bad[i].token) || !strstr(err, bad[i].why))
+            fail_msg("'%s': message '%s' does not name %s and say '%s'", bad[i].spec, err, bad[i].token,
+                     bad[i].why);
+        assert_null(strchr(err, '\n'));
+    }
+    /* alternatives, a flag given twice (it means what it means once), a
+     * descriptor past stderr */
+    struct pyfault_spec s = parse_ok("site=a|b,skip-site=c|d");
+    assert_string_equal(s.site, "a|b");
+    assert_string_equal(s.skip_site, "c|d");
+    s = parse_ok("region,region,junk,junk");
+    assert_int_equal(s.region, 1);
+    s = parse_ok("fork-fd=3");
+    assert_int_equal(s.fork_fd, 3);
+}
+
 static void test_plan_semantics(void **state)
 {
     (void)state;
@@ -335,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_sites_parse),
         cmocka_unit_test(test_plan_semantics),
         cmocka_unit_test(test_random_is_seeded),
+        cmocka_unit_test(test_refusals_say_why),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
