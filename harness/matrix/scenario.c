@@ -93,6 +93,16 @@ static int append_inject(struct pf_scenario *s, const char *tokens)
     return n < 0 || (size_t)n >= sizeof s->inject - used ? -1 : 0;
 }
 
+/* The inject: and layer: headers together still a spec of filters (the
+ * shim refuses a key given twice: inject: layer=libc beside layer:). */
+static int check_inject(const struct pf_scenario *s, const char *path, int line, char *err, size_t errlen)
+{
+    char why[256];
+    if (pf_spec_filters_only(s->inject, why, sizeof why) < 0)
+        return fail(err, errlen, path, line, "inject", why);
+    return 0;
+}
+
 static int parse_field(struct pf_scenario *s, const char *key, char *value,
                        const char *path, int line, char *err, size_t errlen)
 {
@@ -118,16 +128,16 @@ static int parse_field(struct pf_scenario *s, const char *key, char *value,
         if (filters == 0)
             return fail(err, errlen, path, line,
                         "inject: no mode here, not even count (the plan gives it)", value);
-        return append_inject(s, value) < 0
-                   ? fail(err, errlen, path, line, "inject: too long", NULL) : 0;
+        return append_inject(s, value) < 0 ? fail(err, errlen, path, line, "inject: too long", NULL)
+                                            : check_inject(s, path, line, err, errlen);
     }
     if (strcmp(key, "layer") == 0) {
         char token[32];
         if (strcmp(value, "pymem") != 0 && strcmp(value, "libc") != 0 && strcmp(value, "all") != 0)
             return fail(err, errlen, path, line, "layer: want pymem, libc or all", value);
         snprintf(token, sizeof token, "layer=%s", value);
-        return append_inject(s, token) < 0
-                   ? fail(err, errlen, path, line, "inject: too long", NULL) : 0;
+        return append_inject(s, token) < 0 ? fail(err, errlen, path, line, "inject: too long", NULL)
+                                            : check_inject(s, path, line, err, errlen);
     }
     if (strcmp(key, "timeout") == 0 || strcmp(key, "stride") == 0) {
         char *end;

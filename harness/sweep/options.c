@@ -52,7 +52,9 @@ static const struct pf_opt sweep_opts[] = {
     {O_JOBS, "jobs", 'j', "N", "trials in parallel (default: number of cores, one\n"
                                "more with --engine fork)"},
     {O_INJECT, "inject", 0, "FILTERS", "extra spec filters for every trial (min-size=, site=,\n"
-                                       "skip-site=, dso=, region, layer=); no mode token"},
+                                       "skip-site=, dso=, region, layer=, junk, sites-py,\n"
+                                       "sites-data); no mode token, nor log=, fork-fd=,\n"
+                                       "sites=, sites-k=, sites-depth=, sites-pow2, trap"},
     {O_TIMEOUT, "timeout", 0, "SECONDS", "per trial (default: from the counting run's time)"},
     {O_ACCEPT, "accept", 0, "LIST", "classes that do not fail the sweep (default ok,error)"},
     {O_OUT, "out", 0, "DIR", "write DIR/results.json (atomically) and journal each\n"
@@ -210,7 +212,7 @@ int pf_parse_inject(const char *name, const char *spec, int filters_only, char *
     }
     if (filters_only && rc == 0) {
         snprintf(err, errlen, "%s '%.200s': a sweep chooses the failures itself; give filters "
-                 "only (min-size=, site=, skip-site=, dso=, region), no mode, not even count",
+                 "only (min-size=, site=, skip-site=, dso=, region, layer=, junk), no mode, not even count",
                  name, spec);
         return -1;
     }

@@ -43,6 +43,17 @@ static void test_malformed_inject(void **state)
     harness_expect_usage_error(sweep_count, "no mode, not even count");
     const char *pytest_count[] = {"pytest", "--inject", "region,count", "--", "true", NULL};
     harness_expect_usage_error(pytest_count, "no mode, not even count");
+    /* nor what the harness gives its trials itself, nor trap (every trial
+     * would be a SIGTRAP); junk and sites-data are filters */
+    static const char *const harness_own[] = {"fork-fd=5", "sites=/tmp/x", "sites-k=5", "trap",
+                                              "log=/tmp/x", "log-max=3", "sites-depth=4",
+                                              "site=x,sites-pow2"};
+    for (size_t k = 0; k < sizeof harness_own / sizeof harness_own[0]; k++) {
+        const char *sw[] = {"sweep", "--inject", harness_own[k], "--", "true", NULL};
+        harness_expect_usage_error(sw, "is not a filter");
+        const char *pt[] = {"pytest", "--inject", harness_own[k], "--", "true", NULL};
+        harness_expect_usage_error(pt, "is not a filter");
+    }
 }
 
 static void test_missing_interpreter_or_scenario(void **state)
