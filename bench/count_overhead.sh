@@ -5,6 +5,8 @@
 # per-pair ratios over alternating runs. Prints figures; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/need_bin.bash
+need_bin alternate
 PY=${PYTHON:-/usr/bin/python3.11}
 RUNS=${RUNS:-201}
 export PYTHONMALLOC=malloc PYTHONHASHSEED=0

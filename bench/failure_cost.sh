@@ -8,6 +8,8 @@
 # failure and the ratio; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/need_bin.bash
+need_bin failure_cost
 N=${N:-200000}
 RUNS=${RUNS:-9}
 SHIM=$PWD/build/libpyfault.so

@@ -8,12 +8,14 @@
 # on bench/data/import_heavy.py. Then the fork engine's mean trial time
 # at -j 1: on fork_engine.sh's start-up sweep, and on import_heavy.py's
 # body swept as a scenario would sweep it (a region, the imports outside),
-# against exec's. Needs build/bench/alternate (make bench builds it).
+# against exec's. Builds build/bench/alternate when missing.
 # RUNS=N alternating runs each (101); FLOOR_ONLY=1: the floors alone.
 # Prints figures and ratios; asserts nothing.
-set -eu
+set -euo pipefail
 . "$(dirname "$0")/harness_lib.bash"
 cd "$ROOT"
+. bench/need_bin.bash
+need_bin alternate
 
 RUNS=${RUNS:-101}
 STRIDE=${STRIDE:-20}

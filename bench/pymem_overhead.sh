@@ -7,6 +7,8 @@
 # (build/bench/alternate). Prints figures; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/need_bin.bash
+need_bin alternate
 PY=${PYTHON:-/usr/bin/python3.11}
 RUNS=${RUNS:-101}
 SHIM=$PWD/build/libpyfault.so

@@ -8,6 +8,8 @@
 # Prints ns per allocation and the overhead; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/need_bin.bash
+need_bin threaded_alloc
 THREADS=${THREADS:-2}
 N=${N:-2000000}
 RUNS=${RUNS:-9}
