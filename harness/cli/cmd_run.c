@@ -67,7 +67,9 @@ int pf_cmd_run(int argc, char **argv)
         return 2;
     }
     /* as matrix --interp: /bin/true would "pass" the scenario */
-    if (!o.command && pf_interp_check_python("--python", t.exe, err, sizeof err) < 0) {
+    char version[64];
+    if (!o.command &&
+        pf_interp_check_python("--python", t.exe, version, sizeof version, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault run: %s\n", err);
         pf_target_free(&t);
         return 2;

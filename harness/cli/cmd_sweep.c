@@ -240,12 +240,13 @@ static void free_names(struct pf_sweep_names *n, unsigned nt)
     n->scenario = n->path = NULL;
 }
 
-/* Names the interpreter (the --python one for scenarios, the command's
- * program otherwise) and gives each target a unique scenario id: the
- * scenario header's name, the file's name, or the command line. */
+/* Names the interpreter (the --python one for scenarios, whose VERSION
+ * the start's check read, the command's program otherwise) and gives each
+ * target a unique scenario id: the scenario header's name, the file's
+ * name, or the command line. */
 static int name_targets(const struct pf_options *o, const struct pf_target *ts, unsigned nt,
-                        struct pf_interp *interp, struct pf_sweep_names *n,
-                        char *err, size_t errlen)
+                        const char *version, struct pf_interp *interp,
+                        struct pf_sweep_names *n, char *err, size_t errlen)
 {
     char id[64];
     const char *prog = ts[0].exe; /* the interpreter, or the command's program */
@@ -257,7 +258,8 @@ static int name_targets(const struct pf_options *o, const struct pf_target *ts, 
         return -1;
     }
     pf_interp_default_id(prog, id, sizeof id);
-    if (pf_interp_describe(interp, id, prog, err, errlen) < 0)
+    /* the version read once, at the start: not another run of the Python */
+    if (pf_interp_describe_known(interp, id, prog, o->command ? NULL : version, err, errlen) < 0)
         return -1;
     for (unsigned i = 0; i < nt; i++) {
         char name[256], line[1024] = "";
@@ -391,7 +393,10 @@ int pf_cmd_sweep(int argc, char **argv)
         sts[built].t = &ts[built];
     }
     /* as matrix --interp: /bin/true would "pass" every trial */
-    if (!o.command && nt && pf_interp_check_python("--python", ts[0].exe, err, sizeof err) < 0) {
+    char version[64] = "";
+    if (!o.command && nt &&
+        pf_interp_check_python("--python", ts[0].exe, version, sizeof version, err,
+                               sizeof err) < 0) {
         fprintf(stderr, "pyfault sweep: %s\n", err);
         goto out;
     }
@@ -516,7 +521,7 @@ int pf_cmd_sweep(int argc, char **argv)
         snprintf(path, sizeof path, "%s/results.json", o.out_dir);
         struct pf_sweep_names names = {0};
         struct pf_interp interp;
-        if (name_targets(&o, ts, nt, &interp, &names, err, sizeof err) < 0 ||
+        if (name_targets(&o, ts, nt, version, &interp, &names, err, sizeof err) < 0 ||
             pf_sweep_json_write(path, &sw, sts, nt, complete, &names, err, sizeof err) < 0) {
             free_names(&names, nt);
             if (!said)

@@ -14,8 +14,19 @@
 #include "utf8.h"
 
 
+/* The version the Python at PATH says it is ("3.11.2") in OUT: the one
+ * probe every check and description runs. Returns 0, or -1 when it does
+ * not run as a Python. */
+static int python_version(const char *path, char *out, size_t outlen)
+{
+    char *argv[] = {(char *)path, "-c", "import sys; print(sys.version.split()[0])", NULL};
+    return pf_first_line(argv, out, outlen) < 0 ? -1 : 0;
+}
+
+/* Fills I; the version is KNOWN when given (read before), else asked for
+ * when ASK_VERSION. */
 static int describe(struct pf_interp *i, const char *id, const char *path,
-                    int ask_version, char *err, size_t errlen)
+                    int ask_version, const char *known, char *err, size_t errlen)
 {
     memset(i, 0, sizeof *i);
     snprintf(i->id, sizeof i->id, "%s", id);
@@ -28,8 +39,9 @@ static int describe(struct pf_interp *i, const char *id, const char *path,
         snprintf(err, errlen, "interpreter %s: %s: %s", id, resolved, strerror(errno));
         return -1;
     }
-    char *vargv[] = {i->path, "-c", "import sys; print(sys.version.split()[0])", NULL};
-    if (ask_version && pf_first_line(vargv, i->version, sizeof i->version) < 0) {
+    if (ask_version && known)
+        snprintf(i->version, sizeof i->version, "%s", known);
+    else if (ask_version && python_version(i->path, i->version, sizeof i->version) < 0) {
         snprintf(err, errlen, "interpreter %s: %s does not run as a Python", id, i->path);
         return -1;
     }
@@ -48,22 +60,27 @@ static int describe(struct pf_interp *i, const char *id, const char *path,
 int pf_interp_probe(struct pf_interp *i, const char *id, const char *path,
                     char *err, size_t errlen)
 {
-    return describe(i, id, path, 1, err, errlen);
+    return describe(i, id, path, 1, NULL, err, errlen);
+}
+
+int pf_interp_describe_known(struct pf_interp *i, const char *id, const char *path,
+                             const char *version, char *err, size_t errlen)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    return describe(i, id, path, strncmp(base, "python", 6) == 0, version, err, errlen);
 }
 
 int pf_interp_describe(struct pf_interp *i, const char *id, const char *path,
                        char *err, size_t errlen)
 {
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    return describe(i, id, path, strncmp(base, "python", 6) == 0, err, errlen);
+    return pf_interp_describe_known(i, id, path, NULL, err, errlen);
 }
 
-int pf_interp_check_python(const char *what, const char *path, char *err, size_t errlen)
+int pf_interp_check_python(const char *what, const char *path, char *version,
+                           size_t versionlen, char *err, size_t errlen)
 {
-    char version[64];
-    char *vargv[] = {(char *)path, "-c", "import sys; print(sys.version.split()[0])", NULL};
-    if (pf_first_line(vargv, version, sizeof version) < 0) {
+    if (python_version(path, version, versionlen) < 0) {
         snprintf(err, errlen, "%s: %s does not run as a Python", what, path);
         return -1;
     }

@@ -24,10 +24,17 @@ int pf_interp_probe(struct pf_interp *i, const char *id, const char *path,
  * Returns 0, or -1 with a message in ERR. */
 int pf_interp_describe(struct pf_interp *i, const char *id, const char *path,
                        char *err, size_t errlen);
+/* As pf_interp_describe, but the version, where one is asked for, is
+ * VERSION (what pf_interp_check_python read of PATH): the program is not
+ * run again. VERSION NULL: asked as pf_interp_describe asks. */
+int pf_interp_describe_known(struct pf_interp *i, const char *id, const char *path,
+                             const char *version, char *err, size_t errlen);
 /* Runs the interpreter at PATH (a resolved path) once as pf_interp_probe
- * does, to see it is a Python (a scenario's --python). Returns 0, or -1
- * with "WHAT: PATH does not run as a Python" in ERR. */
-int pf_interp_check_python(const char *what, const char *path, char *err, size_t errlen);
+ * does, to see it is a Python (a scenario's --python), and puts the
+ * version it says in VERSION. Returns 0, or -1 with "WHAT: PATH does not
+ * run as a Python" in ERR. */
+int pf_interp_check_python(const char *what, const char *path, char *version,
+                           size_t versionlen, char *err, size_t errlen);
 /* A variant name for the interpreter at PATH: the build directory's name
  * for ".../3.11-vanilla/python", else the file's name. */
 void pf_interp_default_id(const char *path, char *out, size_t outlen);
