@@ -7,7 +7,6 @@
 #include "atomic_file.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,16 +24,18 @@ int pf_atomic_check(const char *path, char *err, size_t errlen)
     struct stat st;
     if (stat(path, &st) < 0)
         return 0;
+    int e = pf_regular_errno(&st);
     /* a link into /proc (/dev/stdout, /dev/fd/N) names an open stream,
      * even one redirected to a regular file: the rename would put a file
      * in place of the system's link */
     char target[16];
-    ssize_t n = S_ISREG(st.st_mode) ? readlink(path, target, sizeof target) : -1;
-    bool into_proc = n >= 6 && memcmp(target, "/proc/", 6) == 0;
-    if (S_ISREG(st.st_mode) && !into_proc)
+    ssize_t n = e == 0 ? readlink(path, target, sizeof target) : -1;
+    if (n >= 6 && memcmp(target, "/proc/", 6) == 0)
+        e = EINVAL;
+    if (e == 0)
         return 0;
     snprintf(err, errlen, "%.900s: %s", path,
-             S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+             e == EISDIR ? strerror(EISDIR) : "not a regular file");
     return -1;
 }
 

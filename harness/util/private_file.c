@@ -22,6 +22,11 @@ int pf_private_recreate(const char *path, int flags)
     return pf_private_create(path, flags);
 }
 
+int pf_regular_errno(const struct stat *st)
+{
+    return S_ISDIR(st->st_mode) ? EISDIR : !S_ISREG(st->st_mode) ? EINVAL : 0;
+}
+
 int pf_open_regular(const char *path, int flags)
 {
     /* O_NONBLOCK: a FIFO planted at PATH must not hold the open up */
@@ -29,9 +34,7 @@ int pf_open_regular(const char *path, int flags)
     struct stat st;
     if (fd < 0)
         return -1;
-    int e = fstat(fd, &st) < 0 ? errno
-            : S_ISDIR(st.st_mode) ? EISDIR
-            : !S_ISREG(st.st_mode) ? EINVAL : 0;
+    int e = fstat(fd, &st) < 0 ? errno : pf_regular_errno(&st);
     if (e) {
         close(fd);
         errno = e;

@@ -3,6 +3,8 @@
 #ifndef PF_PRIVATE_FILE_H
 #define PF_PRIVATE_FILE_H
 
+#include <sys/stat.h>
+
 /* Creates PATH anew (O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, mode 0600) with
  * the access mode FLAGS (O_WRONLY, O_RDWR). Returns the descriptor, or -1
  * with errno (EEXIST: something, a symlink too, already has the name). */
@@ -15,8 +17,12 @@ int pf_private_recreate(const char *path, int flags);
  * anything but a regular file (pf_open_regular). Returns the descriptor,
  * or -1 with errno. */
 int pf_private_open(const char *path, int flags);
+/* What ST is to a writer or reader of regular files: 0 a regular file,
+ * EISDIR a directory, EINVAL anything else (a device, a FIFO, a socket).
+ * Pure. */
+int pf_regular_errno(const struct stat *st);
 /* open(PATH, FLAGS|O_NONBLOCK|O_CLOEXEC, 0600), kept only if it is a regular
- * file: the fd, or -1 with errno (EISDIR: a directory; EINVAL: not regular). */
+ * file: the fd, or -1 with errno (pf_regular_errno: EISDIR, EINVAL). */
 int pf_open_regular(const char *path, int flags);
 /* Creates a fresh file from TEMPLATE (ending in "XXXXXX" followed by
  * SUFFIXLEN more characters; the X's are replaced in place), mode 0600,
