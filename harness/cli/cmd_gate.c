@@ -1,13 +1,13 @@
 /* cmd_gate.c: "pyfault gate": the CI regression gate over a results.json. */
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/stat.h>
 
 #include "atomic_file.h"
 #include "cmd.h"
 #include "gate.h"
 #include "optparse.h"
+#include "same_file.h"
 
 enum { G_BASELINE, G_UPDATE, G_JUNIT, G_ALLOW_INCOMPLETE };
 
@@ -55,17 +55,6 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
     return 0;
 }
 
-/* Are A and B one file: one name, or (both there) one device and inode,
- * whatever names lead to it (./R.json, a link)? */
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    if (strcmp(a, b) == 0)
-        return 1;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
-
 static int check(void *dst, char *err, size_t errlen)
 {
     const struct gate_args *g = dst;
@@ -74,11 +63,11 @@ static int check(void *dst, char *err, size_t errlen)
         return -1;
     }
     /* an output written over an input would lose it (as merge refuses) */
-    if (g->junit && (same_file(g->junit, g->results) || same_file(g->junit, g->base))) {
+    if (g->junit && (pf_same_file(g->junit, g->results) || pf_same_file(g->junit, g->base))) {
         snprintf(err, errlen, "%s is both an input and the output", g->junit);
         return -1;
     }
-    if (g->update && same_file(g->base, g->results)) {
+    if (g->update && pf_same_file(g->base, g->results)) {
         snprintf(err, errlen, "%s is both RESULTS.json and the baseline --update-baseline "
                  "writes", g->base);
         return -1;

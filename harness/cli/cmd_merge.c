@@ -1,11 +1,11 @@
 /* cmd_merge.c: "pyfault merge A.json B.json ... -o OUT.json". */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cmd.h"
 #include "merge.h"
 #include "optparse.h"
+#include "same_file.h"
 
 enum { M_OUTPUT };
 
@@ -43,8 +43,9 @@ static int check(void *dst, char *err, size_t errlen)
         snprintf(err, errlen, "needs at least two shard files (got %zu)", m->n);
         return -1;
     }
+    /* by inode too, as gate: -o ./A.json or a link to A.json would lose A */
     for (size_t i = 0; i < m->n; i++)
-        if (strcmp(m->in[i], m->out) == 0) {
+        if (pf_same_file(m->in[i], m->out)) {
             snprintf(err, errlen, "%s is both an input and the output", m->out);
             return -1;
         }

@@ -2,7 +2,9 @@
  * test_bad_input: bad usage gets status 2 and one line on stderr, before
  * anything runs; --help works for every subcommand; closed standard fds
  * (fd 0, 1 or 2) change nothing; an output file that is a device node, a
- * FIFO or a link to one is refused, never replaced.
+ * FIFO or a link to one is refused, never replaced; merge's -o naming one
+ * of its inputs (by another name too: DIR/./A.json, a link) is refused,
+ * the input kept.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 #include "harness_cli.h"
 #include "report_fixture.h"
 #include "skipping.h"
+#include "tmpfs.h"
 
 static void test_unknown_option(void **state)
 {
@@ -389,6 +392,58 @@ static void test_output_not_regular_file(void **state)
     assert_int_equal(harness_count_files(outdir), outfiles);
 }
 
+/* merge -o naming one of its inputs, by its name or another one for the
+ * same file (DIR/./A.json, a link to it, the input a link and -o the
+ * file), is refused before anything is read, as gate refuses its outputs
+ * over its inputs: one line, exit 2, the shards byte for byte as they
+ * were, the link a link, no temp file. */
+static void test_merge_output_is_an_input(void **state)
+{
+    (void)state;
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    char a[700], b[700], alias[700], link[700];
+    snprintf(a, sizeof a, "%s/A.json", dir);
+    snprintf(b, sizeof b, "%s/B.json", dir);
+    snprintf(alias, sizeof alias, "%s/./A.json", dir);
+    snprintf(link, sizeof link, "%s/L.json", dir);
+    for (int i = 0; i < 2; i++) {
+        json_t *j = report_fixture(i + 1, 2);
+        report_fixture_write(j, i ? b : a);
+        json_decref(j);
+    }
+    assert_int_equal(symlink("A.json", link), 0);
+    char *orig_a = tmpfs_slurp(a), *orig_b = tmpfs_slurp(b);
+    assert_non_null(orig_a);
+    assert_non_null(orig_b);
+    int files = harness_count_files(dir);
+    struct {
+        const char *args[8];
+        const char *want;
+    } cases[] = {
+        {{"merge", a, b, "-o", a, NULL}, "A.json is both an input and the output"},
+        {{"merge", a, b, "-o", alias, NULL}, "/./A.json is both an input and the output"},
+        {{"merge", a, b, "-o", link, NULL}, "L.json is both an input and the output"},
+        {{"merge", link, b, "-o", a, NULL}, "A.json is both an input and the output"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        harness_expect_usage_error(cases[i].args, cases[i].want);
+        char *now_a = tmpfs_slurp(a), *now_b = tmpfs_slurp(b);
+        if (!now_a || strcmp(now_a, orig_a) != 0)
+            fail_msg("case %zu rewrote A.json", i);
+        if (!now_b || strcmp(now_b, orig_b) != 0)
+            fail_msg("case %zu rewrote B.json", i);
+        free(now_a);
+        free(now_b);
+        struct stat st;
+        assert_int_equal(lstat(link, &st), 0);
+        assert_true(S_ISLNK(st.st_mode));
+        assert_int_equal(harness_count_files(dir), files);
+    }
+    free(orig_a);
+    free(orig_b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_closed_standard_fds_run),
         cmocka_unit_test(test_closed_standard_fds_sweep),
         cmocka_unit_test(test_output_not_regular_file),
+        cmocka_unit_test(test_merge_output_is_an_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

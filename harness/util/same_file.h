@@ -1,0 +1,10 @@
+/* same_file.h: whether two names lead to one file, so a command never
+ * writes its output over one of its inputs. */
+#ifndef PF_SAME_FILE_H
+#define PF_SAME_FILE_H
+
+/* Are A and B one file: one name, or (both there) one device and inode,
+ * whatever names lead to it (./R.json, DIR/../R.json, a link)? */
+int pf_same_file(const char *a, const char *b);
+
+#endif
