@@ -16,9 +16,11 @@
  * refused at once (one line, naming the folder and the sweep's pid), and
  * so is a report of it, though a results.json lies there, writing no
  * report; the running sweep's results come out whole; a SIGKILLed sweep
- * leaves no lock behind.
+ * leaves no lock behind. A results.json that is a FIFO, a directory or a
+ * device is refused by --resume at once, before any trial runs.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -29,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -556,6 +559,80 @@ static void test_resume_refusals(void **state)
     remove_dir(other);
 }
 
+/* DIR's journal cut to its head and first trial, as a sweep killed after
+ * one trial leaves it. Returns its new text (malloc'd). */
+static char *journal_cut_to_one_trial(const char *dir)
+{
+    char path[700];
+    path_in(path, sizeof path, dir, "journal.jsonl");
+    char *text = tmpfs_slurp(path);
+    assert_non_null(text);
+    char *kept = calloc(strlen(text) + 1, 1);
+    assert_non_null(kept);
+    int trials = 0;
+    for (char *line = text, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+        *nl = '\0';
+        int trial = strstr(line, "\"kind\":\"trial\"") != NULL;
+        if (!trial || trials++ == 0)
+            strcat(strcat(kept, line), "\n");
+    }
+    free(text);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(kept, f);
+    assert_int_equal(fclose(f), 0);
+    return kept;
+}
+
+/* --resume of a folder whose results.json is not a regular file (a FIFO,
+ * a directory, a char device: the writer at the end would refuse it) is
+ * refused at the start with the writer's line, exit 2, before any trial
+ * runs: the journal, with trials still to run, stays as it was, and so
+ * does the node. Without the node the same resume finishes the sweep. */
+static void test_resume_results_not_regular(void **state)
+{
+    (void)state;
+    char dir[600], abs[PATH_MAX], results[700], journal[700], want[PATH_MAX + 64];
+    short_sweep(dir, sizeof dir);
+    int total = journaled_trials(dir);
+    assert_true(total > 1);
+    char *kept = journal_cut_to_one_trial(dir);
+    assert_int_equal(journaled_trials(dir), 1);
+    path_in(results, sizeof results, dir, "results.json");
+    path_in(journal, sizeof journal, dir, "journal.jsonl");
+    assert_non_null(realpath(dir, abs));
+    assert_int_equal(unlink(results), 0);
+    const char *resume[] = {"sweep", "-q", "--resume", dir, NULL};
+    struct stat st;
+    for (int k = 0; k < 3; k++) {
+        if (k == 0)
+            assert_int_equal(mkfifo(results, 0600), 0);
+        else if (k == 1)
+            assert_int_equal(mkdir(results, 0700), 0);
+        else if (mknod(results, S_IFCHR | 0600, makedev(1, 3)) < 0) {
+            printf("no char device: mknod refused (not root?)\n");
+            break;
+        }
+        snprintf(want, sizeof want, "%s/results.json: %s", abs,
+                 k == 1 ? strerror(EISDIR) : "not a regular file");
+        harness_expect_usage_error_within(resume, want, 60);
+        char *now = tmpfs_slurp(journal);
+        if (!now || strcmp(now, kept) != 0)
+            fail_msg("case %d: the journal changed: trials ran", k);
+        free(now);
+        assert_int_equal(lstat(results, &st), 0);
+        assert_int_equal(st.st_mode & S_IFMT, k == 0 ? S_IFIFO : k == 1 ? S_IFDIR : S_IFCHR);
+        assert_int_equal(k == 1 ? rmdir(results) : unlink(results), 0);
+    }
+    free(kept);
+    /* the trials were there to run: the node gone, the resume runs them */
+    assert_int_equal(pyfault(resume), 1);
+    assert_int_equal(journaled_trials(dir), total);
+    assert_int_equal(lstat(results, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    remove_dir(dir);
+}
+
 /* Starts a slow sweep of RESUME_MIXED into a fresh folder (in DIR) and
  * returns its pid once it has journaled a trial, so it holds the lock. */
 static pid_t busy_sweep(char *dir, size_t dirlen)
@@ -701,6 +778,7 @@ int main(void)
         cmocka_unit_test(test_resume_site_plan_elsewhere),
         cmocka_unit_test(test_resume_two_targets),
         cmocka_unit_test(test_resume_refusals),
+        cmocka_unit_test(test_resume_results_not_regular),
         cmocka_unit_test(test_busy_folder_refused),
         cmocka_unit_test(test_busy_folder_resume_refused),
         cmocka_unit_test(test_killed_sweep_leaves_no_lock),
