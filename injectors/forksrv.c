@@ -21,9 +21,11 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int fork_fd = -1;
@@ -100,6 +102,47 @@ static unsigned threads_alive(void)
     return p ? (unsigned)strtoul(p + 1, NULL, 10) : 0;
 }
 
+/* The usage of our reaped children when the service opened. */
+static struct rusage reaped_at_open;
+
+static bool same_usage(const struct rusage *a, const struct rusage *b)
+{
+    return a->ru_minflt == b->ru_minflt && a->ru_majflt == b->ru_majflt &&
+           a->ru_nvcsw == b->ru_nvcsw && a->ru_nivcsw == b->ru_nivcsw &&
+           a->ru_utime.tv_sec == b->ru_utime.tv_sec && a->ru_utime.tv_usec == b->ru_utime.tv_usec &&
+           a->ru_stime.tv_sec == b->ru_stime.tv_sec && a->ru_stime.tv_usec == b->ru_stime.tv_usec;
+}
+
+/* Whether the process has had a child of its own since the service
+ * opened: one running or not yet reaped, or one reaped (its usage added
+ * to ours; no process runs without a page fault). The trials are the
+ * supervisor's children (CLONE_PARENT), not ours. From then on a trial
+ * would differ from an exec'd one: the child ran in the server, counting,
+ * where an exec'd trial's child inherits its plan and may fail there,
+ * and a trial's wait() would find no child. */
+static bool had_children(void)
+{
+    siginfo_t si;
+    si.si_pid = 0;
+    if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0)
+        return true;
+    struct rusage now;
+    return getrusage(RUSAGE_CHILDREN, &now) == 0 && !same_usage(&now, &reaped_at_open);
+}
+
+/* Is FD the supervisor's socket, not a descriptor an exec'd descendant
+ * holds under that number (the spec travels in the environment, the
+ * socket is close-on-exec)? */
+static bool is_service_socket(int fd)
+{
+    int type = 0, domain = 0;
+    socklen_t len = sizeof type;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET)
+        return false;
+    len = sizeof domain;
+    return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == AF_UNIX;
+}
+
 /* In the trial: take the supervisor's descriptors and plan. FDS: control
  * page, stdout, stderr, event log. */
 static void become_trial(uint64_t n, uint32_t mode, const int fds[4])
@@ -167,7 +210,12 @@ void pf_forksrv_open(void)
 {
     if (pf_spec.fork_fd < 0)
         return;
+    /* a process the target started inherits the spec, not the socket: it
+     * is no server, and says nothing (its output is the target's) */
+    if (!is_service_socket(pf_spec.fork_fd))
+        return;
     fork_fd = pf_spec.fork_fd;
+    getrusage(RUSAGE_CHILDREN, &reaped_at_open);
     /* the target's own children must not inherit the service */
     fcntl(fork_fd, F_SETFD, FD_CLOEXEC);
     struct pyfault_fork_msg m;
@@ -181,13 +229,19 @@ void pf_forksrv_open(void)
     __atomic_store_n(&pf_fork_next, m.n, __ATOMIC_RELAXED);
 }
 
+void pf_forksrv_after_fork(void)
+{
+    /* the target's own fork: the server is its parent, not this child */
+    stop_serving();
+}
+
 void pf_forksrv_serve(uint64_t n)
 {
     /* what every trial's records will name frames with, built once here */
     pf_symtab_prepare();
     /* the offsets each trial starts from, before the server reads on */
     pf_fds_note();
-    if (fork_fd < 0 || !send_msg(PYFAULT_FORK_AT, threads_alive(), n, 0)) {
+    if (fork_fd < 0 || !send_msg(PYFAULT_FORK_AT, threads_alive(), n, had_children())) {
         stop_serving();
         return;
     }

@@ -69,6 +69,7 @@ static void postfork_child(void)
     pf_plan_postfork_child();
     pf_dso_after_fork();
     pf_sites_after_fork();
+    pf_forksrv_after_fork();
     pf_guard_leave();
 }
 

@@ -232,6 +232,9 @@ void pf_forksrv_open(void) PF_HIDDEN;
  * trial (which then decides N under its own page and plan: reload
  * pf_page). Guard held; allocation-free. */
 void pf_forksrv_serve(uint64_t n) PF_HIDDEN;
+/* In the child of the target's own fork(): it serves nobody (the trials
+ * are raw clones, which run no fork handlers). */
+void pf_forksrv_after_fork(void) PF_HIDDEN;
 /* In the fork server at a stop: notes its regular files and directories
  * and their offsets (fdprivate.c). */
 void pf_fds_note(void) PF_HIDDEN;

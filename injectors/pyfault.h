@@ -310,8 +310,11 @@ struct pyfault_ctl {
  * so that trials are forked from it instead of started afresh. Messages
  * are one struct pyfault_fork_msg each:
  *   target -> supervisor:
- *     AT n, threads   stopped at eligible allocation n, before deciding
- *                     it; `threads` alive (forking is safe only at 1)
+ *     AT n, threads,  stopped at eligible allocation n, before deciding
+ *        children     it; `threads` alive (forking is safe only at 1);
+ *                     `children` (in pid) 1 once the target has had a
+ *                     child process of its own (running or reaped),
+ *                     which a trial would not reproduce
  *     PID n, pid      forked a trial for n: pid is its process, already
  *                     re-parented to the supervisor (it must be a child
  *                     subreaper), leader of its own process group
@@ -339,7 +342,7 @@ struct pyfault_fork_msg {
     uint32_t kind;     /* enum pyfault_fork_kind */
     uint32_t arg;      /* AT: threads alive; FORK: 1 oneshot, 2 persistent */
     uint64_t n;        /* eligible allocation number */
-    int64_t pid;       /* PID: the trial's process */
+    int64_t pid;       /* PID: the trial's process; AT: children (0 or 1) */
 };
 
 /* ---------------------------------------------------------------------

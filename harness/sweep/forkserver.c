@@ -246,6 +246,7 @@ static void reach(struct pf_forksrv *s, const struct pf_context *ctx, uint64_t p
     }
     s->at = m.n;
     s->threads = m.arg;
+    s->children = m.pid != 0;
 }
 
 /* Asks for a fork at the current stop into CH (lock held). Returns 0 or
@@ -317,7 +318,9 @@ int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct 
         pthread_cond_timedwait(&s->cond, &s->lock, &until);
     }
     reach(s, ctx, point);
-    if (begun && !s->ended && s->at == point && s->threads == 1)
+    /* a trial forked with another thread alive would lack it, and one
+     * forked while the target has a child would lack that child too */
+    if (begun && !s->ended && s->at == point && s->threads == 1 && !s->children)
         forked = fork_one(s, ctx, r, mode, &log, &ch) == 0;
     if (forked)
         s->forked++, how = PF_FORKSRV_FORKED;

@@ -24,6 +24,7 @@ struct pf_forksrv {
     uint64_t cursor;         /* the job to be served next (jobs go in order) */
     uint64_t at;             /* the eligible allocation the server stopped at */
     unsigned threads;        /* threads alive there */
+    int children;            /* the target had a child process there */
     int ended;               /* the server is gone or out of service */
     char marker[PYFAULT_PATH_MAX + 32]; /* "PYFAULT_CTL=<page>": what the
                                 server, its trials and all they start carry */
@@ -32,7 +33,8 @@ struct pf_forksrv {
     size_t nlive, live_cap;
     /* what happened to the jobs */
     uint64_t forked;
-    uint64_t exec_threads;   /* exec: more than one thread alive at the point */
+    uint64_t exec_threads;   /* exec: more than one thread alive at the point,
+                                or a child process of the target's own */
     uint64_t exec_other;     /* exec: past the server's end, or it failed */
     char error[256];         /* why the server stopped serving, if it did */
 };

@@ -8,7 +8,9 @@
  * and on the compiler scenario, whose points are in the parse of its own
  * file (every 10th point); exec at every point of a
  * region where a second thread is alive, classified as exec classifies
- * it; and a forked segfault that `pyfault repro` replays as a segfault.
+ * it; exec at every point once the target has had a child of its own,
+ * whose failures an exec'd trial's child makes; and a forked segfault
+ * that `pyfault repro` replays as a segfault.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -177,6 +179,35 @@ static void test_threads_fall_back_to_exec(void **state)
     json_decref(fk);
 }
 
+/* targets/fork_wait: the child's allocations 6..10 fail in an exec'd
+ * trial (exit 1), the parent's in a trial forked past the fork (abort). */
+static void test_children_fall_back_to_exec(void **state)
+{
+    (void)state;
+    const char *args[] = {"--mode", "both", "--", project_path("build/targets/fork_wait"), NULL};
+    json_t *ex, *fk;
+    json_int_t m = both_engines(args, &ex, &fk);
+    assert_int_equal(m, 10);
+    /* points 1..5 forked, 6..10 (after the fork) exec'd, both modes */
+    assert_int_equal(engine_count(fk, "forked"), 10);
+    assert_int_equal(engine_count(fk, "exec_threads"), 10);
+    assert_true(json_is_null(json_object_get(engine_of(fk), "error")));
+    json_t *te = json_object_get(ex, "trials"), *tf = json_object_get(fk, "trials");
+    assert_int_equal(json_array_size(te), json_array_size(tf));
+    size_t i;
+    json_t *a;
+    json_array_foreach(te, i, a) {
+        json_t *b = json_array_get(tf, i);
+        if (strcmp(harness_str(a, "class"), harness_str(b, "class")) != 0)
+            fail_msg("point %lld %s: exec %s, fork %s", (long long)json_integer_value(
+                         json_object_get(a, "point")), harness_str(a, "mode"),
+                     harness_str(a, "class"), harness_str(b, "class"));
+    }
+    expect_same_findings("a child of the target's own", ex, fk);
+    json_decref(ex);
+    json_decref(fk);
+}
+
 static void test_forked_segfault_replays(void **state)
 {
     (void)state;
@@ -218,6 +249,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_forked_segfault_replays),
         cmocka_unit_test(test_threads_fall_back_to_exec),
+        cmocka_unit_test(test_children_fall_back_to_exec),
         cmocka_unit_test(test_region_equivalence),
         cmocka_unit_test(test_file_offsets_private),
         cmocka_unit_test(test_compiler_scenario_equivalence),

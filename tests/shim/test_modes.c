@@ -1,7 +1,8 @@
 /*
  * test_modes: each injection mode's exact semantics, seen from a real
  * process (build/targets/alloc_pattern) making 1000 allocations of mixed
- * kinds: malloc, calloc, realloc, posix_memalign.
+ * kinds: malloc, calloc, realloc, posix_memalign; and count mode with an
+ * inherited fork-fd= but no socket, quiet.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -76,6 +77,21 @@ static void test_count_fails_nothing(void **state)
     proc_result_free(&shim);
 }
 
+/* A process a fork-engine target starts inherits the server's spec
+ * (fork-fd=) but not its socket (close-on-exec): it only counts, and says
+ * nothing, or its line would be the target's output. */
+static void test_inherited_fork_fd_is_quiet(void **state)
+{
+    (void)state;
+    struct proc_result r;
+    run_target("alloc_pattern", "count,fork-fd=7", NULL, NULL, &r);
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.err, "");
+    assert_int_equal(read_number(r.out, "counted "), COUNT);
+    assert_null(strstr(r.out, "fail "));
+    proc_result_free(&r);
+}
+
 static void test_nth(void **state)
 {
     (void)state;
@@ -136,6 +152,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_count_fails_nothing),
+        cmocka_unit_test(test_inherited_fork_fd_is_quiet),
         cmocka_unit_test(test_nth),
         cmocka_unit_test(test_from),
         cmocka_unit_test(test_range),
