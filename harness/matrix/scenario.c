@@ -3,10 +3,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "private_file.h"
 #include "spec_filters.h"
 #include "utf8.h"
 
@@ -253,12 +256,30 @@ int pf_scenario_parse(const char *path, const char *text,
     return 0;
 }
 
+/* PATH opened for reading if it is a regular file, or NULL with errno
+ * (EINVAL: a FIFO, a device, a socket; EISDIR). */
+static FILE *open_regular(const char *path)
+{
+    /* O_NONBLOCK: a FIFO's open would wait for a writer, SIGINT or not */
+    int fd = pf_open_regular(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
 int pf_scenario_load(const char *path, struct pf_scenario *out,
                      char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = open_regular(path);
     if (!f)
-        return fail(err, errlen, path, 0, "cannot read the scenario", strerror(errno));
+        return fail(err, errlen, path, 0, errno == EINVAL ? "not a regular file"
+                    : "cannot read the scenario", errno == EINVAL ? NULL : strerror(errno));
     char text[16384];
     size_t n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
@@ -299,7 +320,7 @@ unsigned pf_scenario_expected(const struct pf_scenario *s, const char *variant)
 
 char *pf_scenario_typed_input(const char *path)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = open_regular(path);
     if (!f)
         return NULL;
     char *out = NULL;

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "forkserver.h"
 #include "options.h"
+#include "private_file.h"
 #include "result_json.h"
 #include "sweep_plan.h"
 
@@ -246,14 +247,19 @@ int pf_journal_load(const char *dir, struct pf_journal_head *h, char *err, size_
     struct stat st;
     memset(h, 0, sizeof *h);
     snprintf(path, sizeof path, "%s/%s", dir, PF_JOURNAL_NAME);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    /* never blocks: a FIFO's open would wait for a writer, SIGINT or not */
+    int fd = pf_open_regular(path, O_RDONLY | O_NOFOLLOW);
+    if (fd < 0 && errno == EINVAL) {
+        snprintf(err, errlen, "%.900s: not a regular file", path);
+        return -1;
+    }
     if (fd < 0 || fstat(fd, &st) < 0) {
         say(err, errlen, path, errno);
         if (fd >= 0)
             close(fd);
         return -1;
     }
-    if (!S_ISREG(st.st_mode) || (size_t)st.st_size > JOURNAL_MAX_BYTES) {
+    if ((size_t)st.st_size > JOURNAL_MAX_BYTES) {
         snprintf(err, errlen, "%.900s: not a journal file", path);
         close(fd);
         return -1;

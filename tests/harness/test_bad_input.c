@@ -4,7 +4,8 @@
  * (fd 0, 1 or 2) change nothing; an output file that is a device node, a
  * FIFO or a link to one is refused, never replaced; merge's -o naming one
  * of its inputs (by another name too: DIR/./A.json, a link) is refused,
- * the input kept.
+ * the input kept; a FIFO as sweep --resume's journal or matrix's scenario
+ * is refused at once, never waited on.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -392,6 +393,33 @@ static void test_output_not_regular_file(void **state)
     assert_int_equal(harness_count_files(outdir), outfiles);
 }
 
+/* Inputs read whole that are a FIFO: sweep --resume's journal and
+ * matrix's scenario are refused at once with "PATH: not a regular file",
+ * exit 2; an open(2) that waited for a writer would hang (timeout(1)
+ * turns that into a failure). */
+static void test_input_not_regular_file(void **state)
+{
+    (void)state;
+    char dir[600], jdir[700], journal[800], scen[700], out[700], want[900];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    snprintf(jdir, sizeof jdir, "%s/j", dir);
+    snprintf(journal, sizeof journal, "%s/journal.jsonl", jdir);
+    snprintf(scen, sizeof scen, "%s/sc.py", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    assert_int_equal(mkdir(jdir, 0755), 0);
+    assert_int_equal(mkfifo(journal, 0666), 0);
+    assert_int_equal(mkfifo(scen, 0666), 0);
+    snprintf(want, sizeof want, "%s: not a regular file", journal);
+    const char *resume[] = {"sweep", "--resume", jdir, NULL};
+    harness_expect_usage_error_within(resume, want, 20);
+    expect_node(journal, S_IFIFO, 0);
+    snprintf(want, sizeof want, "%s: not a regular file", scen);
+    const char *matrix[] = {"matrix", "-q", "--interp", "sys=/usr/bin/python3.11",
+                            "--startup-stride", "0", "--out", out, scen, NULL};
+    harness_expect_usage_error_within(matrix, want, 20);
+    expect_node(scen, S_IFIFO, 0);
+}
+
 /* merge -o naming one of its inputs, by its name or another one for the
  * same file (DIR/./A.json, a link to it, the input a link and -o the
  * file), is refused before anything is read, as gate refuses its outputs
@@ -461,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_closed_standard_fds_sweep),
         cmocka_unit_test(test_output_not_regular_file),
         cmocka_unit_test(test_merge_output_is_an_input),
+        cmocka_unit_test(test_input_not_regular_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,8 @@
  * check): the regressing commit the ordinary way, the fixing commit with
  * --find-fix (with and without --term-old/--term-new), and every exit
  * code git can get: 0, 1, 125, 128, never a signal status; and no process
- * of the build outlives bisect-run, killed by SIGTERM or SIGKILL.
+ * of the build outlives bisect-run, killed by SIGTERM or SIGKILL; a
+ * scenario that is a FIFO skipped at once, never waited on.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -155,6 +157,26 @@ static void test_exit_codes(void **state)
     proc_result_free(&r);
 }
 
+/* A scenario that is a FIFO: "not a regular file" and skip (125), the
+ * documented status for a target that cannot run, at once: no open(2)
+ * waits for a writer (timeout -s KILL turns a hang into status 137). */
+static void test_scenario_fifo(void **state)
+{
+    (void)state;
+    char dir[600], fifo[700], script[2048];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    snprintf(fifo, sizeof fifo, "%s/sc.py", dir);
+    assert_int_equal(mkfifo(fifo, 0666), 0);
+    snprintf(script, sizeof script, "timeout -s KILL 20 '%s' bisect-run --build true "
+             "--python /usr/bin/python3.11 '%s'", harness_bin(), fifo);
+    struct proc_result r;
+    sh(script, NULL, &r);
+    if (r.exit_code != 125 || !strstr(r.err, "sc.py': not a regular file"))
+        fail_msg("status %d, stderr '%s'", r.exit_code, r.err);
+    assert_non_null(strstr(r.out, "skip (exit 125): cannot run the target"));
+    proc_result_free(&r);
+}
+
 /* Waits up to SECONDS for at least WANT processes to carry MARK (WANT
  * 0: for none to); returns how many do. */
 static int wait_marked(const char *mark, int want, double seconds)
@@ -252,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_find_fix),
         cmocka_unit_test(test_find_fix_with_terms),
         cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_scenario_fifo),
         cmocka_unit_test(test_sigterm_during_build),
         cmocka_unit_test(test_sigkill_during_build),
     };
