@@ -9,9 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "optparse.h"
 #include "private_file.h"
 #include "spec_filters.h"
 #include "utf8.h"
+
+#define SCENARIO_MAX_TIMEOUT_S 86400.0
 
 static const char *const plan_names[] = {"none", "oneshot", "persistent",
                                          "both", "runtime"};
@@ -142,18 +145,24 @@ static int parse_field(struct pf_scenario *s, const char *key, char *value,
         return append_inject(s, token) < 0 ? fail(err, errlen, path, line, "inject: too long", NULL)
                                             : check_inject(s, path, line, err, errlen);
     }
-    if (strcmp(key, "timeout") == 0 || strcmp(key, "stride") == 0) {
+    if (strcmp(key, "timeout") == 0) {
+        /* as --timeout: plain decimal seconds, 1 ms to a day */
+        char why[128] = "timeout: ";
+        size_t n = strlen(why);
+        if (pf_parse_seconds(value, SCENARIO_MAX_TIMEOUT_S, &s->timeout_s, why + n,
+                             sizeof why - n) < 0)
+            return fail(err, errlen, path, line, why, value);
+        return 0;
+    }
+    if (strcmp(key, "stride") == 0) {
         char *end;
         errno = 0;
         double v = strtod(value, &end);
         if (errno || *end || !(v > 0) || v > 86400)
             return fail(err, errlen, path, line, "want a positive number", value);
-        if (key[0] == 't')
-            s->timeout_s = v;
-        else if (v != (unsigned)v)
+        if (v != (unsigned)v)
             return fail(err, errlen, path, line, "stride: want a whole number", value);
-        else
-            s->stride = (unsigned)v;
+        s->stride = (unsigned)v;
         return 0;
     }
     if (strcmp(key, "pty") == 0) {

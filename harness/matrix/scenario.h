@@ -10,7 +10,8 @@
  *   # inject: junk             optional spec flags/filters for every run
  *   # layer: pymem             optional: pymem (the default), libc or all;
  *                              added to inject as layer=...
- *   # timeout: 10              seconds per run
+ *   # timeout: 10              seconds per run: plain decimal (10, 2.5),
+ *                              0.001 to 86400
  *   # needs: nogc_container    optional C extensions from scenarios/ext/
  *   # stride: 5                optional, for sweeps: every Kth point
  *   # pty: yes                 optional: stdin/stdout are a pseudo-terminal

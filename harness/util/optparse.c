@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,16 +272,47 @@ int pf_opt_count(const char *name, const char *val, uint64_t min, uint64_t max,
     return -1;
 }
 
+/* Is S digits with at most one '.' among them, and one digit at least? */
+static int plain_decimal(const char *s)
+{
+    int digits = 0, points = 0;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9')
+            digits++;
+        else if (*s == '.' && !points)
+            points++;
+        else
+            return 0;
+    }
+    return digits > 0;
+}
+
+int pf_parse_seconds(const char *s, double max, double *out, char *why, size_t whylen)
+{
+    /* strtod alone takes "0x10", "1e-300", "inf": none is a sane timeout */
+    if (!s || !plain_decimal(s)) {
+        snprintf(why, whylen, "not a number of seconds (digits, an optional fraction: 30, 0.5)");
+        return -1;
+    }
+    double v = strtod(s, NULL); /* plain digits: at worst rounded, never an error */
+    if (v < PF_SECONDS_MIN) {
+        snprintf(why, whylen, "too small: at least %g s", PF_SECONDS_MIN);
+        return -1;
+    }
+    if (v > max) {
+        snprintf(why, whylen, "too large: at most %g s", max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 int pf_opt_seconds(const char *name, const char *val, double max, double *out,
                    char *err, size_t errlen)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(val, &end);
-    if (*val && !errno && !*end && isfinite(v) && v > 0 && v <= max) {
-        *out = v;
+    char why[128];
+    if (pf_parse_seconds(val, max, out, why, sizeof why) == 0)
         return 0;
-    }
-    snprintf(err, errlen, "%s '%s': expected a number of seconds > 0 (at most %g)", name, val, max);
+    snprintf(err, errlen, "%s '%s': %s", name, val, why);
     return -1;
 }

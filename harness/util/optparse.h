@@ -71,8 +71,16 @@ int pf_parse_whole(const char *s, uint64_t min, uint64_t *out);
  * or -1 with "NAME 'VAL': expected ..." in ERR. Pure. */
 int pf_opt_count(const char *name, const char *val, uint64_t min, uint64_t max,
                  uint64_t *out, char *err, size_t errlen);
-/* Option NAME's value VAL as a number of seconds > 0 and <= MAX. Returns
- * 0, or -1 with "NAME 'VAL': expected ..." in ERR. Pure. */
+/* The least number of seconds a timeout may be: below a millisecond no
+ * target even starts, and every trial would be a hang. */
+#define PF_SECONDS_MIN 0.001
+/* S as a number of seconds from PF_SECONDS_MIN to MAX, written as plain
+ * decimal digits with an optional fraction ("30", "0.5"; no sign, no
+ * exponent, no hex, no inf or nan). Returns 0, or -1 with why in WHY
+ * ("not a number of seconds ...", "too small: ...", "too large: ..."). Pure. */
+int pf_parse_seconds(const char *s, double max, double *out, char *why, size_t whylen);
+/* Option NAME's value VAL as pf_parse_seconds takes it. Returns 0, or -1
+ * with "NAME 'VAL': WHY" in ERR. Pure. */
 int pf_opt_seconds(const char *name, const char *val, double max, double *out,
                    char *err, size_t errlen);
 

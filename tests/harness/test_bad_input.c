@@ -5,7 +5,8 @@
  * FIFO or a link to one is refused, never replaced; merge's -o naming one
  * of its inputs (by another name too: DIR/./A.json, a link) is refused,
  * the input kept; a FIFO as sweep --resume's journal or matrix's scenario
- * is refused at once, never waited on.
+ * is refused at once, never waited on; timeouts that are not plain
+ * decimal seconds from 1 ms up are refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -393,6 +394,34 @@ static void test_output_not_regular_file(void **state)
     assert_int_equal(harness_count_files(outdir), outfiles);
 }
 
+/* A timeout is plain decimal seconds from 1 ms up: strtod's exponents
+ * (1e-9 ran "hang/blocked after 0 ms"), hex (0x10 was 16 s) and values
+ * past the maximum are refused in one line, for --timeout and a
+ * scenario's timeout: header alike. */
+static void test_bad_timeout(void **state)
+{
+    (void)state;
+    const char *tiny[] = {"run", "--timeout", "1e-9", "--", "/bin/true", NULL};
+    harness_expect_usage_error(tiny, "--timeout '1e-9': not a number of seconds");
+    const char *hex[] = {"run", "--timeout", "0x10", "--", "/bin/true", NULL};
+    harness_expect_usage_error(hex, "--timeout '0x10': not a number of seconds");
+    const char *small[] = {"run", "--timeout", "0.0001", "--", "/bin/true", NULL};
+    harness_expect_usage_error(small, "--timeout '0.0001': too small: at least 0.001 s");
+    const char *big[] = {"sweep", "--timeout", "99999999999", "--", "/bin/true", NULL};
+    harness_expect_usage_error(big, "--timeout '99999999999': too large: at most 604800 s");
+    char scen[700];
+    snprintf(scen, sizeof scen, "%s/tiny.py", harness_tmpdir());
+    FILE *f = fopen(scen, "w");
+    assert_non_null(f);
+    fputs("# pyfault-scenario: tiny\n# issue: none\n# plan: none\n# timeout: 0.0001\n"
+          "# expect: *=ok\npass\n", f);
+    assert_int_equal(fclose(f), 0);
+    const char *matrix[] = {"matrix", "-q", "--interp", "sys=/usr/bin/python3.11",
+                            "--startup-stride", "0", scen, NULL};
+    harness_expect_usage_error_within(matrix, "tiny.py:4: timeout: too small: at least 0.001 s",
+                                      60);
+}
+
 /* Inputs read whole that are a FIFO: sweep --resume's journal and
  * matrix's scenario are refused at once with "PATH: not a regular file",
  * exit 2; an open(2) that waited for a writer would hang (timeout(1)
@@ -490,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_output_not_regular_file),
         cmocka_unit_test(test_merge_output_is_an_input),
         cmocka_unit_test(test_input_not_regular_file),
+        cmocka_unit_test(test_bad_timeout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

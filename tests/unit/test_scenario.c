@@ -62,7 +62,17 @@ static void test_broken_headers(void **state)
         {"# pyfault-scenario: x\n# issue: u\n# plan: sometimes\n# timeout: 3\n# expect: *=ok\n",
          "x.py:3: plan: want none, oneshot, persistent, both or runtime: sometimes"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: -1\n# expect: *=ok\n",
-         "x.py:4: want a positive number: -1"},
+         "x.py:4: timeout: not a number of seconds (digits, an optional fraction: 30, 0.5): -1"},
+        /* as --timeout: plain decimals from 1 ms to a day, never strtod's
+         * hex or exponents */
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 1e-9\n# expect: *=ok\n",
+         "x.py:4: timeout: not a number of seconds (digits, an optional fraction: 30, 0.5): 1e-9"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 0x10\n# expect: *=ok\n",
+         "x.py:4: timeout: not a number of seconds (digits, an optional fraction: 30, 0.5): 0x10"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 0.0001\n# expect: *=ok\n",
+         "x.py:4: timeout: too small: at least 0.001 s: 0.0001"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 99999999999\n# expect: *=ok\n",
+         "x.py:4: timeout: too large: at most 86400 s: 99999999999"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: *=crashy\n",
          "x.py:5: expect: unknown class: crashy"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: ok\n",
