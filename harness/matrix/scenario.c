@@ -46,6 +46,14 @@ static int copy_field(char *dst, size_t cap, const char *value)
     return 0;
 }
 
+/* Does the non-empty "a|b" list TEXT have an empty alternative ("a|",
+ * "|a", "a||b")? strtok_r would pass over it; the spec parser refuses it. */
+static int empty_alternative(const char *text)
+{
+    size_t n = strlen(text);
+    return n && (text[0] == '|' || text[n - 1] == '|' || strstr(text, "||"));
+}
+
 /* "error|fatal" into a bit set; -1 on an unknown class. */
 static int parse_classes(char *text, unsigned *out)
 {
@@ -78,6 +86,8 @@ static int parse_expect(struct pf_scenario *s, char *value, const char *path,
         *eq = '\0';
         if (copy_field(e->variant, sizeof e->variant, item) < 0)
             return fail(err, errlen, path, line, "expect: bad variant name", item);
+        if (empty_alternative(eq + 1))
+            return fail(err, errlen, path, line, "expect: empty alternative", eq + 1);
         char classes[256];
         snprintf(classes, sizeof classes, "%s", eq + 1);
         if (parse_classes(classes, &e->classes) < 0)

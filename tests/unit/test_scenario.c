@@ -75,6 +75,13 @@ static void test_broken_headers(void **state)
          "x.py:4: timeout: too large: at most 86400 s: 99999999999"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: *=crashy\n",
          "x.py:5: expect: unknown class: crashy"},
+        /* as the spec parser refuses site=a|: no class is no expectation */
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: *=ok|\n",
+         "x.py:5: expect: empty alternative: ok|"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: *=ok||error\n",
+         "x.py:5: expect: empty alternative: ok||error"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: *=|ok\n",
+         "x.py:5: expect: empty alternative: |ok"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: ok\n",
          "x.py:5: expect: want VARIANT=CLASS"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# colour: red\n",
