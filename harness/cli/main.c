@@ -102,11 +102,18 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+    int help = strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0;
+    int version = strcmp(cmd, "--version") == 0;
+    if ((help || version) && argc > 2) {
+        /* a word they would ignore is a mistake: say so, as "paths x" does */
+        fprintf(stderr, "pyfault: %s: unexpected argument '%s'\n", cmd, argv[2]);
+        return 2;
+    }
+    if (help) {
         print_usage();
         return 0;
     }
-    if (strcmp(cmd, "--version") == 0) {
+    if (version) {
         printf("pyfault %s\n", PF_VERSION);
         return 0;
     }

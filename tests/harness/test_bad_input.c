@@ -137,6 +137,13 @@ static void test_unknown_subcommand(void **state)
     harness_expect_usage_error(args, "unknown command 'frobnicate'");
     const char *none[] = {NULL};
     harness_expect_usage_error(none, "missing command");
+    /* --help and --version take no word: one would be ignored silently */
+    const char *version[] = {"--version", "x", NULL};
+    harness_expect_usage_error(version, "--version: unexpected argument 'x'");
+    const char *help[] = {"--help", "x", NULL};
+    harness_expect_usage_error(help, "--help: unexpected argument 'x'");
+    const char *h[] = {"-h", "run", NULL};
+    harness_expect_usage_error(h, "-h: unexpected argument 'run'");
 }
 
 /* Fails the test unless ERR names every command "pyfault --help" lists:
