@@ -324,9 +324,20 @@ static void check_trial(struct ld *l, struct pf_results *r, size_t i, json_t *o,
         r->findings[t->finding].unexpected = 1;
 }
 
+/* "cwd" is absolute: repro changes into it, from wherever it is run. */
+static void check_cwd(struct ld *l, struct pf_results *r, size_t i, json_t *o, const char *w)
+{
+    (void)i;
+    (void)o;
+    if (r->cwd[0] && r->cwd[0] != '/')
+        bad(l, "%s.cwd: not an absolute path", w);
+}
+
 static const struct field root_fields[] = {
     BOOL("complete", pf_results, complete),
     STRING("created", pf_results, created),
+    STRING("cwd", pf_results, cwd, .optional = 1),
+    CHECK(check_cwd),
     END,
 };
 

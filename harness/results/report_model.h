@@ -60,6 +60,7 @@ struct pf_results {
     json_t *root;                /* owns every string above */
     int complete;
     const char *created;
+    const char *cwd;             /* where the trials ran (absolute); "" when the file does not say */
     int shard_index, shard_count; /* 0, 0 when not a shard */
     struct pf_rinterp *interps;
     struct pf_rscenario *scenarios;

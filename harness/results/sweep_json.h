@@ -15,7 +15,8 @@ struct pf_sweep_names {
 };
 
 /* Writes PATH (atomically) in results schema v1 (reports/results.schema.json:
- * one interpreter, one scenario and cell per target), plus the sweep's own
+ * one interpreter, one scenario and cell per target, and "cwd", the folder
+ * the trials ran in: this process's), plus the sweep's own
  * keys: settings, targets (NT of them), counts per
  * class, the deduplicated findings with counts and first repro, and every
  * trial with its point, mode, class and signature; "complete" is false
