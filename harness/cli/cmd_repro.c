@@ -9,12 +9,13 @@
 #include "interrupt.h"
 #include "optparse.h"
 #include "replay.h"
+#include "repro_check.h"
 #include "repro_gdb.h"
 #include "repro_plan.h"
 #include "tmpdir.h"
 #include "trial.h"
 
-enum { P_TIMES, P_GDB, P_GDB_BATCH };
+enum { P_TIMES, P_GDB, P_GDB_BATCH, P_ANY_INTERP };
 
 static const struct pf_opt opts[] = {
     {P_TIMES, "times", 0, "K", "run it K times and report how many reproduced (reliability)"},
@@ -22,6 +23,8 @@ static const struct pf_opt opts[] = {
                             "failure (breakpoint pyfault_injected_failure)"},
     {P_GDB_BATCH, "gdb-batch", 0, NULL, "the same without a prompt: print the backtrace there and\n"
                                         "kill the target (CI logs)"},
+    {P_ANY_INTERP, "any-interpreter", 0, NULL, "replay even when the interpreter (or command) binary\n"
+                                               "changed since the sweep (a rebuilt ./python: is it fixed?)"},
     {0},
 };
 
@@ -29,6 +32,7 @@ struct repro_args {
     const char *path, *idtext;
     uint64_t id, times;
     int gdb;                     /* 1 --gdb, 2 --gdb-batch */
+    int any_interp;              /* --any-interpreter */
 };
 
 /* --gdb (MODE 1) or --gdb-batch (2) into R. Returns 0, or -1 with ERR
@@ -62,6 +66,9 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
     case P_GDB:
     case P_GDB_BATCH:
         return take_gdb(r, a->key == P_GDB ? 1 : 2, err, errlen);
+    case P_ANY_INTERP:
+        r->any_interp = 1;
+        return 0;
     }
     return 0;
 }
@@ -84,15 +91,43 @@ static const struct pf_cli cli = {
     .name = "repro",
     .usage =
         "usage: pyfault repro RESULTS.json ID [--times K] [--gdb | --gdb-batch]\n"
+        "                     [--any-interpreter]\n"
         "Re-runs trial ID (its index in RESULTS' trials) exactly: the same interpreter\n"
-        "binary, scenario, injection spec, environment and timeout, and says whether\n"
-        "its class came back.\n",
+        "binary (its sha256 checked), scenario, injection spec, environment and timeout,\n"
+        "in the folder the trials ran in, and says whether its class came back.\n",
     .opts = opts,
     .epilog = "Exit status: 0 the class reproduced on every run, 1 not on every run,\n"
-              "2 bad usage or input; with --gdb, gdb's status.\n",
+              "2 bad usage or input, the folder gone, or the binary changed (without\n"
+              "--any-interpreter); with --gdb, gdb's status.\n",
     .take = take,
     .check = check,
 };
+
+/* Goes where the trials of R (file PATH) ran and checks IN, their binary,
+ * is the one they ran (ANY: a changed one is only told). Returns 0, or -1
+ * after one line on stderr. An older file without "cwd" runs here, said. */
+static int same_place(const struct pf_results *r, const char *path, const struct pf_rinterp *in,
+                      int any)
+{
+    char err[1024];
+    int rc = pf_repro_enter_cwd(r, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "pyfault repro: %s\n", err);
+        return -1;
+    }
+    if (rc == 1)
+        fprintf(stderr, "pyfault repro: %s does not record the folder its trials ran in: "
+                        "running in the current one\n", path);
+    rc = pf_repro_same_binary(in, err, sizeof err);
+    if (rc < 0 || (rc == 1 && !any)) {
+        fprintf(stderr, "pyfault repro: %s%s\n", err,
+                rc == 1 ? " (--any-interpreter replays on it anyway)" : "");
+        return -1;
+    }
+    if (rc == 1)
+        fprintf(stderr, "pyfault repro: %s; replaying on it (--any-interpreter)\n", err);
+    return 0;
+}
 
 int pf_cmd_repro(int argc, char **argv)
 {
@@ -122,6 +157,8 @@ int pf_cmd_repro(int argc, char **argv)
         pf_results_free(&r);
         return 2;
     }
+    if (same_place(&r, path, &r.interps[r.trials[id].interp], a.any_interp) < 0)
+        goto out;
     if (pf_context_init(&ctx, p.timeout_s, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault repro: %s\n", err);
         goto out;
@@ -182,7 +219,9 @@ int pf_cmd_repro(int argc, char **argv)
     if (p.site_key[0])
         printf("site: %s: %lu of %lu run%s failed there first\n", p.site_key, same_site, done,
                done == 1 ? "" : "s");
-    printf("repro: %s\n", res->repro);
+    char line[sizeof res->repro + 4200];
+    pf_repro_line_in(r.cwd, res->repro, line, sizeof line);
+    printf("repro: %s\n", line);
     status = same == done ? 0 : 1;
 out:
     free(run);
