@@ -5,7 +5,11 @@
  * replays as a segfault, --times K counts, an ok trial replays as ok,
  * --gdb-batch stops at the injected failure; bad input is exit 2; a
  * repro line is whole (a 3,000-byte argument read back by sh) or, too long
- * to show, the marked comment, never cut.
+ * to show, the marked comment, never cut; a sweep's trial replays in the
+ * folder the sweep ran in, from any other (a scenario path relative to
+ * it), one whose folder is gone is refused in one line, an older file
+ * without "cwd" runs here and says so; an interpreter binary replaced
+ * since the sweep is refused in one line unless --any-interpreter.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness_cli.h"
 
@@ -205,6 +213,182 @@ static void test_long_argument_repro_line(void **state)
     }
 }
 
+/* build/pyfault with ARGS (NULL-terminated, at most 30) run in folder DIR
+ * into R: the test's own folder is put back after. */
+static void cli_in(const char *dir, const char *const *args, struct proc_result *r)
+{
+    char bin[PATH_MAX], here[PATH_MAX];
+    const char *argv[32];
+    int n = 0;
+    snprintf(bin, sizeof bin, "%s", harness_bin()); /* absolute, from here */
+    argv[n++] = bin;
+    for (int i = 0; args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    if (!getcwd(here, sizeof here) || chdir(dir) < 0)
+        fail_msg("cannot go into %s", dir);
+    int rc = proc_run((char *const *)argv, NULL, r);
+    if (chdir(here) < 0 || rc < 0)
+        fail_msg("cannot run %s in %s", bin, dir);
+}
+
+/* Writes TEXT to PATH (LEN bytes) with MODE. */
+static void put_file(const char *path, const void *text, size_t len, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    if (fd < 0 || write(fd, text, len) != (ssize_t)len || close(fd) < 0)
+        fail_msg("cannot write %s", path);
+}
+
+/* Copies the file FROM to TO, executable (TO replaced, not written into:
+ * a binary being run cannot be). */
+static void copy_exe(const char *from, const char *to)
+{
+    FILE *f = fopen(from, "rb");
+    if (!f)
+        fail_msg("cannot read %s", from);
+    char *buf = NULL;
+    size_t len = 0, cap = 0, got;
+    do {
+        if (len + 65536 > cap && !(buf = realloc(buf, cap = 2 * cap + 65536)))
+            fail_msg("out of memory");
+        got = fread(buf + len, 1, 65536, f);
+        len += got;
+    } while (got > 0);
+    fclose(f);
+    unlink(to);
+    put_file(to, buf, len, 0755);
+    free(buf);
+}
+
+/* A sweep of t.py (a few lines) run in folder DIR on PYTHON, results in
+ * OUT/results.json (absolute); the index of its first trial of class
+ * CLS in *ID. */
+static void sweep_script_in(const char *dir, const char *python, const char *out,
+                            const char *cls, long *id)
+{
+    char script[700];
+    snprintf(script, sizeof script, "%s/t.py", dir);
+    const char *text = "x = [bytearray(100) for i in range(5)]\n";
+    put_file(script, text, strlen(text), 0644);
+    const char *args[] = {"sweep", "-q", "--python", python, "--inject",
+                          "site=_PyRun_SimpleFileObject", "--range", "1:12", "--out", out,
+                          "t.py", NULL};
+    struct proc_result r;
+    cli_in(dir, args, &r);
+    proc_result_free(&r);
+    char path[800];
+    snprintf(path, sizeof path, "%s/results.json", out);
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    if (!j)
+        fail_msg("%s: %s", path, je.text);
+    size_t i;
+    json_t *t;
+    *id = -1;
+    json_array_foreach(json_object_get(j, "trials"), i, t)
+        if (*id < 0 && strcmp(harness_str(t, "class"), cls) == 0)
+            *id = (long)i;
+    json_decref(j);
+    if (*id < 0)
+        fail_msg("the sweep of t.py in %s has no %s trial", dir, cls);
+}
+
+/* A trial replays where it ran: t.py is found from another folder, the
+ * class and signature come back (not python's "can't open file", also an
+ * error), the closing repro line starts with cd; an older file without
+ * "cwd" runs here and says so; the folder gone, one line and exit 2. */
+static void test_replays_in_the_sweeps_folder(void **state)
+{
+    (void)state;
+    char a[700], b[800], out[700], res[800], old[800], id[32], want[800];
+    snprintf(a, sizeof a, "%s", harness_tmpdir());
+    snprintf(out, sizeof out, "%s/o", harness_tmpdir());
+    snprintf(b, sizeof b, "%s/elsewhere", a);
+    snprintf(res, sizeof res, "%s/results.json", out);
+    long eid;
+    sweep_script_in(a, "/usr/bin/python3.11", out, "error", &eid);
+    snprintf(id, sizeof id, "%ld", eid);
+    if (mkdir(b, 0700) < 0)
+        fail_msg("mkdir %s", b);
+
+    struct proc_result r;
+    cli_in(b, (const char *[]){"repro", res, id, "--times", "2", NULL}, &r);
+    if (r.exit_code != 0 || !strstr(r.out, "reproduced: 2 of 2 runs gave error (2 with the same signature)"))
+        fail_msg("repro from another folder: %d: %s%s", r.exit_code, r.out, r.err);
+    snprintf(want, sizeof want, "repro: cd %s && ", a);
+    assert_non_null(strstr(r.out, want));
+    assert_string_equal(r.err, "");
+    proc_result_free(&r);
+
+    /* an older results.json: no "cwd"; run here (where t.py is), said */
+    json_t *j = json_load_file(res, 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(harness_str(j, "cwd"), a);
+    json_object_del(j, "cwd");
+    snprintf(old, sizeof old, "%s/old.json", out);
+    assert_int_equal(json_dump_file(j, old, 0), 0);
+    json_decref(j);
+    cli_in(a, (const char *[]){"repro", old, id, NULL}, &r);
+    if (r.exit_code != 0 || !harness_one_line(r.err) ||
+        !strstr(r.err, "does not record the folder its trials ran in: running in the current one"))
+        fail_msg("repro of a file without cwd: %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+
+    /* the folder gone: no replay anywhere else */
+    snprintf(want, sizeof want, "%s/t.py", a);
+    if (rmdir(b) < 0 || unlink(want) < 0 || rmdir(a) < 0)
+        fail_msg("cannot remove %s", a);
+    harness_cli((const char *[]){"repro", res, id, NULL}, &r, NULL);
+    snprintf(want, sizeof want, "the folder the trials ran in, %s: No such file or directory", a);
+    if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, want))
+        fail_msg("repro with its folder gone: %d: %s%s", r.exit_code, r.out, r.err);
+    assert_null(strstr(r.out, "reproduced"));
+    proc_result_free(&r);
+}
+
+/* The interpreter at the recorded path replaced by another binary (here
+ * /bin/true, which "reproduces" an ok trial): refused in one line naming
+ * both hashes, exit 2; --any-interpreter replays on it and says so. Run
+ * in the sweep's folder: this is about the binary alone. */
+static void test_changed_interpreter_refused(void **state)
+{
+    (void)state;
+    char d[700], py[800], out[800], res[900], id[32], want[200];
+    snprintf(d, sizeof d, "%s", harness_tmpdir());
+    snprintf(py, sizeof py, "%s/python3.11", d);
+    snprintf(out, sizeof out, "%s/o", d);
+    snprintf(res, sizeof res, "%s/results.json", out);
+    copy_exe("/usr/bin/python3.11", py);
+    long okid;
+    sweep_script_in(d, py, out, "ok", &okid);
+    snprintf(id, sizeof id, "%ld", okid);
+    json_t *j = json_load_file(res, 0, NULL);
+    assert_non_null(j);
+    snprintf(want, sizeof want, ", was %s",
+             harness_str(json_array_get(json_object_get(j, "interpreters"), 0), "sha256"));
+    json_decref(j);
+
+    struct proc_result r;
+    cli_in(d, (const char *[]){"repro", res, id, NULL}, &r);
+    if (r.exit_code != 0 || !strstr(r.out, "reproduced: 1 of 1 run gave ok"))
+        fail_msg("repro on the same binary: %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+
+    copy_exe("/bin/true", py);
+    cli_in(d, (const char *[]){"repro", res, id, NULL}, &r);
+    if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, " changed since the sweep: sha256 ") ||
+        !strstr(r.err, py) || !strstr(r.err, want))
+        fail_msg("repro on another binary: %d: %s%s", r.exit_code, r.out, r.err);
+    assert_null(strstr(r.out, "reproduced"));
+    proc_result_free(&r);
+
+    cli_in(d, (const char *[]){"repro", res, id, "--any-interpreter", NULL}, &r);
+    if (r.exit_code != 0 || !strstr(r.err, "replaying on it (--any-interpreter)"))
+        fail_msg("repro --any-interpreter: %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +398,8 @@ int main(void)
         cmocka_unit_test(test_gdb_stops_at_the_injected_failure),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_long_argument_repro_line),
+        cmocka_unit_test(test_replays_in_the_sweeps_folder),
+        cmocka_unit_test(test_changed_interpreter_refused),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
