@@ -256,8 +256,10 @@ static json_t *build_all(const char *path, const struct pf_matrix *m, char *err,
 {
     struct lost l = {NULL};
     json_t *root = build(m, &l);
-    if (root && !l.where)
+    if (root && !l.where) {
+        pf_json_add_cwd(root); /* matrix runs where it was started */
         return root;
+    }
     json_decref(root);
     snprintf(err, errlen, "%.900s: cannot write %s: text that is not UTF-8, or out of memory",
              path, l.where ? l.where : "it");

@@ -358,6 +358,10 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
             created = s[k].created;
     }
     json_t *sum = summary_of(cells, s, n);
+    /* shards run in different folders leave repro none to go into */
+    int one_cwd = 1;
+    for (size_t k = 1; k < n; k++)
+        one_cwd &= strcmp(s[k].cwd ? s[k].cwd : "", s[0].cwd ? s[0].cwd : "") == 0;
     json_object_foreach(s[0].root, key, v) {
         if (strcmp(key, "complete") == 0)
             json_object_set_new(out, key, json_boolean(complete && covered));
@@ -365,6 +369,8 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
             json_object_set_new(out, key, json_string(created));
         else if (strcmp(key, "shard") == 0)
             json_object_set_new(out, key, json_null());
+        else if (strcmp(key, "cwd") == 0 && !one_cwd)
+            continue;
         else if (strcmp(key, "cells") == 0)
             json_object_set(out, key, cells);
         else if (strcmp(key, "trials") == 0)

@@ -197,17 +197,6 @@ static int add_v1(json_t *j, const struct pf_sweep *sw, const struct pf_sweep_ta
     return 0;
 }
 
-/* Records in J where the trials ran: the scenario paths and commands are
- * relative to it. Taken now: a sweep never changes folder after its start
- * (a --resume goes into the journal's "cwd" first). Left out when it
- * cannot be read or is not UTF-8 (a mangled name would be another folder). */
-static void add_cwd(json_t *j)
-{
-    char cwd[PATH_MAX];
-    if (getcwd(cwd, sizeof cwd) && pf_utf8_valid(cwd))
-        json_object_set_new(j, "cwd", json_string(cwd));
-}
-
 /* Everything but the trials (those are streamed, see below). */
 static json_t *header_json(const struct pf_sweep *sw, const struct pf_sweep_target *targets,
                            unsigned nt, int complete, const struct pf_sweep_names *names)
@@ -249,7 +238,8 @@ static json_t *header_json(const struct pf_sweep *sw, const struct pf_sweep_targ
         json_object_set_new(j, "inject", pf_json_text(o->inject));
     if (j) {
         json_object_set_new(j, "address_layout", json_string(pf_layout_name(sw->ctx->layout)));
-        add_cwd(j);
+        pf_json_add_cwd(j); /* a sweep never changes folder after its start (a
+                               * --resume goes into the journal's "cwd" first) */
     }
     if (j && add_v1(j, sw, targets, nt, names) < 0) {
         json_decref(j);

@@ -7,9 +7,11 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 json_t *pf_json_text(const char *s)
 {
@@ -134,4 +136,11 @@ int pf_json_write_atomic(const char *path, json_t *j, char *err, size_t errlen)
 json_t *pf_json_layer(unsigned layer)
 {
     return layer ? json_string(pyfault_layer_name(layer)) : json_null();
+}
+
+void pf_json_add_cwd(json_t *j)
+{
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd) && pf_utf8_valid(cwd))
+        json_object_set_new(j, "cwd", json_string(cwd));
 }

@@ -22,6 +22,11 @@ json_t *pf_frames_json(const struct pf_frames *fr);
  * old file or the whole new one. Returns 0, or -1 with a message in ERR. */
 int pf_json_write_atomic(const char *path, json_t *j, char *err, size_t errlen);
 
+/* Sets J's "cwd" to the current folder, where the trials ran and what
+ * their relative paths (a scenario's) start from; left out when it cannot
+ * be read or is not UTF-8 (a mangled name would be another folder). */
+void pf_json_add_cwd(json_t *j);
+
 /* The layer's name ("pymem", "libc", "all"), or null when unknown (0). */
 json_t *pf_json_layer(unsigned layer);
 

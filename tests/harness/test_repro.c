@@ -347,6 +347,49 @@ static void test_replays_in_the_sweeps_folder(void **state)
     proc_result_free(&r);
 }
 
+/* A matrix records its folder too: a trial of a scenario given by a
+ * relative name replays from another folder, with its class and
+ * signature, and the closing line goes into the matrix's folder. */
+static void test_matrix_replays_in_its_folder(void **state)
+{
+    (void)state;
+    char a[700], b[800], script[800], res[800], want[800];
+    snprintf(a, sizeof a, "%s", harness_tmpdir());
+    snprintf(b, sizeof b, "%s/elsewhere", a);
+    snprintf(script, sizeof script, "%s/t.py", a);
+    snprintf(res, sizeof res, "%s/o/results.json", a);
+    const char *text = "# pyfault-scenario: replay-here\n# issue: none\n# plan: oneshot\n"
+                       "# timeout: 10\n# inject: site=_PyRun_SimpleFileObject\n"
+                       "# expect: *=ok|error\nx = [bytearray(100) for i in range(5)]\n";
+    put_file(script, text, strlen(text), 0644);
+    struct proc_result r;
+    cli_in(a, (const char *[]){"matrix", "-q", "--interp", "system=/usr/bin/python3.11",
+                               "--startup-stride", "0", "--out", "o", "t.py", NULL}, &r);
+    proc_result_free(&r);
+    json_t *j = json_load_file(res, 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(harness_str(j, "cwd"), a);
+    long id = -1;
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(j, "trials"), i, t)
+        if (id < 0 && strcmp(harness_str(t, "class"), "error") == 0)
+            id = (long)i;
+    json_decref(j);
+    if (id < 0)
+        fail_msg("the matrix of t.py has no error trial");
+    if (mkdir(b, 0700) < 0)
+        fail_msg("mkdir %s", b);
+    char sid[32];
+    snprintf(sid, sizeof sid, "%ld", id);
+    cli_in(b, (const char *[]){"repro", res, sid, NULL}, &r);
+    if (r.exit_code != 0 || !strstr(r.out, "reproduced: 1 of 1 run gave error (1 with the same signature)"))
+        fail_msg("repro of a matrix trial from another folder: %d: %s%s", r.exit_code, r.out, r.err);
+    snprintf(want, sizeof want, "repro: cd %s && ", a);
+    assert_non_null(strstr(r.out, want));
+    proc_result_free(&r);
+}
+
 /* The interpreter at the recorded path replaced by another binary (here
  * /bin/true, which "reproduces" an ok trial): refused in one line naming
  * both hashes, exit 2; --any-interpreter replays on it and says so. Run
@@ -400,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_long_argument_repro_line),
         cmocka_unit_test(test_replays_in_the_sweeps_folder),
         cmocka_unit_test(test_changed_interpreter_refused),
+        cmocka_unit_test(test_matrix_replays_in_its_folder),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * test_merge: shards of a run, split as --shard I/N splits a sweep (points
  * number I, I+N, ... of each cell), merge back into exactly the unsharded
- * run; shards of different runs are refused.
+ * run; shards of different runs are refused; a "cwd" all shards share is
+ * kept, differing ones are left out.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -109,6 +110,41 @@ static void test_missing_shard_is_incomplete(void **state)
     json_decref(m);
     pf_results_free(&s[0]);
     pf_results_free(&s[1]);
+}
+
+/* The merge of shards 1/2 and 2/2 run in folders A and B: its "cwd", or
+ * NULL when it has none. */
+static char *merged_cwd(const char *a, const char *b)
+{
+    struct pf_results s[2];
+    const char *names[] = {"a", "b"};
+    json_t *one = report_fixture(1, 2), *two = report_fixture(2, 2);
+    json_object_set_new(one, "cwd", json_string(a));
+    json_object_set_new(two, "cwd", json_string(b));
+    load(&s[0], one);
+    load(&s[1], two);
+    char err[512];
+    json_t *m = pf_merge(s, names, 2, err, sizeof err);
+    if (!m)
+        fail_msg("merge: %s", err);
+    const char *cwd = json_string_value(json_object_get(m, "cwd"));
+    char *copy = cwd ? strdup(cwd) : NULL;
+    json_decref(m);
+    pf_results_free(&s[0]);
+    pf_results_free(&s[1]);
+    return copy;
+}
+
+/* Repro goes into the folder the trials ran in: shards run in one keep
+ * it, shards run in two leave none (repro then runs here and says so). */
+static void test_cwd_kept_only_when_shared(void **state)
+{
+    (void)state;
+    char *cwd = merged_cwd("/srv/run", "/srv/run");
+    assert_non_null(cwd);
+    assert_string_equal(cwd, "/srv/run");
+    free(cwd);
+    assert_null(merged_cwd("/srv/run", "/home/other"));
 }
 
 /* Merging shard 1/2 with a spoiled shard 2/2 fails with a message holding WANT. */
@@ -223,6 +259,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shards_merge_exactly),
         cmocka_unit_test(test_missing_shard_is_incomplete),
+        cmocka_unit_test(test_cwd_kept_only_when_shared),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_write_is_atomic_and_readable),
     };
