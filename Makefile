@@ -125,7 +125,9 @@ targets: $(TARGETS)
 build/targets/%: tests/targets/%.c injectors/pyfault.h build/.flags
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) -std=gnu11 -g -O0 $(WARN) -D_GNU_SOURCE -Iinjectors -o $@ $< -lpthread -ldl
+	$(Q)$(CC) -std=gnu11 -g -O0 $(WARN) -D_GNU_SOURCE -Iinjectors $(TARGET_LDFLAGS) -o $@ $< -lpthread -ldl
+# a program the shim cannot enter: LD_PRELOAD does nothing to it
+build/targets/static_alloc: TARGET_LDFLAGS := -static
 # the "patched" stand-in interpreter is the vanilla one's source plus a define
 build/targets/sitekey_patched: tests/targets/sitekey_vanilla.c
 

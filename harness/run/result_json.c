@@ -65,7 +65,7 @@ json_t *pf_result_json(const struct pf_result *res)
         json_array_append_new(threads, json_pack("{s:i,s:o}", "tid", res->threads[i].tid,
                                                  "frames", pf_frames_json(&res->threads[i])));
     json_t *o = json_pack(
-        "{s:s,s:s,s:o,s:o,s:I,s:o,s:o,s:o,s:I,s:I,s:{s:I,s:I},s:I,s:o,s:o,s:o}",
+        "{s:s,s:s,s:o,s:o,s:I,s:o,s:o,s:o,s:I,s:I,s:{s:I,s:I},s:I,s:o,s:o,s:o,s:o}",
         "class", pf_class_name(res->v.cls),
         "subkind", pf_subkind_name(res->v.sub),
         "exit_code", res->exit_code >= 0 ? json_integer(res->exit_code) : json_null(),
@@ -79,6 +79,7 @@ json_t *pf_result_json(const struct pf_result *res)
         "injected", "count", (json_int_t)res->injected,
                     "first", (json_int_t)res->first_injected,
         "site_streak_max", (json_int_t)res->site_streak_max,
+        "attached", json_boolean(res->attached),
         "stderr_tail", pf_json_text(res->stderr_tail),
         "spec", pf_json_text(res->spec),
         "repro", pf_json_text(res->repro));

@@ -58,6 +58,8 @@ struct pf_result {
     uint64_t max_gap_ms;      /* longest stretch without a new allocation */
     uint64_t allocations, eligible, injected, first_injected, site_streak_max;
     unsigned layer;           /* enum pyfault_layer counted in, 0 = unknown */
+    int attached;             /* the shim ran in the target (its page or log):
+                                 else nothing was counted or injected */
     double cpu;
     int crash_tid;            /* the thread that crashed (event log), 0 = none */
     int crash_main_thread;    /* ... was the main thread */

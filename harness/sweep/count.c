@@ -33,9 +33,14 @@ int pf_count_run(struct pf_context *ctx, const char *dir, const struct pf_target
                  pf_class_name(res->v.cls), res->error[0] ? res->error : res->signature);
         goto out;
     }
+    if (!res->attached) {
+        snprintf(err, errlen, "counting run of %s: the shim did not attach (a static or setuid "
+                 "program?)", pf_target_label(t));
+        goto out;
+    }
     if (res->allocations == 0) {
-        snprintf(err, errlen, "counting run of %s saw no allocation: the shim did not attach "
-                 "(static binary? setuid?)", pf_target_label(t));
+        snprintf(err, errlen, "counting run of %s saw no allocation: the target made none",
+                 pf_target_label(t));
         goto out;
     }
     if (res->eligible == 0) {

@@ -508,6 +508,51 @@ static void test_merge_output_is_an_input(void **state)
     free(orig_b);
 }
 
+/* A program the shim cannot enter (static): run says nothing was counted
+ * or injected and --json has attached false; sweep's counting run says
+ * the shim did not attach. A dynamic program that allocates nothing
+ * (/bin/true) is told apart: the shim ran, the target made no allocation. */
+static void test_shim_not_attached(void **state)
+{
+    (void)state;
+    char json[700];
+    snprintf(json, sizeof json, "%s/r.json", harness_tmpdir());
+    const char *target = project_path("build/targets/static_alloc");
+    struct proc_result r;
+    harness_cli((const char *[]){"run", "--inject", "nth=1", "--json", json, "--", target, NULL},
+                &r, NULL);
+    if (r.exit_code != 0 || !harness_one_line(r.err) ||
+        !strstr(r.err, "the shim did not attach") || !strstr(r.err, "nothing was counted or injected"))
+        fail_msg("run of a static program: %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+    json_t *j = json_load_file(json, 0, NULL);
+    assert_non_null(j);
+    assert_true(json_is_false(json_object_get(j, "attached")));
+    json_decref(j);
+
+    harness_cli((const char *[]){"run", "--inject", "nth=1", "--json", json, "--", "/bin/true", NULL},
+                &r, NULL);
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.err, "");
+    proc_result_free(&r);
+    j = json_load_file(json, 0, NULL);
+    assert_non_null(j);
+    assert_true(json_is_true(json_object_get(j, "attached")));
+    json_decref(j);
+
+    char out[700];
+    snprintf(out, sizeof out, "%s/s", harness_tmpdir());
+    harness_cli((const char *[]){"sweep", "-q", "--out", out, "--", target, NULL}, &r, NULL);
+    if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, "the shim did not attach"))
+        fail_msg("sweep of a static program: %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    snprintf(out, sizeof out, "%s/t", harness_tmpdir());
+    harness_cli((const char *[]){"sweep", "-q", "--out", out, "--", "/bin/true", NULL}, &r, NULL);
+    if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, "saw no allocation: the target made none"))
+        fail_msg("sweep of /bin/true: %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_merge_output_is_an_input),
         cmocka_unit_test(test_input_not_regular_file),
         cmocka_unit_test(test_bad_timeout),
+        cmocka_unit_test(test_shim_not_attached),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
