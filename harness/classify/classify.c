@@ -46,14 +46,45 @@ int pf_loop_counted(uint64_t streak)
     return streak >= PF_LOOP_STREAK + PF_LOOP_CONFIRM;
 }
 
-/* Copies the line starting at S (up to '\n' or NUL) into OUT. */
-static void copy_line(char *out, size_t outlen, const char *s)
+size_t pf_control_len(const char *s)
 {
-    size_t n = strcspn(s, "\n");
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] == '\0')
+        return 0;
+    if (p[0] < 0x20 || p[0] == 0x7f)
+        return 1;
+    /* U+0080..U+009F: 8-bit CSI/OSC to a terminal that honours C1 */
+    return p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f ? 2 : 0;
+}
+
+char *pf_scrub_controls(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r;) {
+        size_t n = pf_control_len(r);
+        *w++ = n ? '?' : *r;
+        r += n ? n : 1;
+    }
+    *w = '\0';
+    return s;
+}
+
+/* Copies N bytes of S into OUT (cut to OUTLEN), control characters made
+ * '?': the target's bytes end up in signatures printed to terminals. */
+static void copy_text(char *out, size_t outlen, const char *s, size_t n)
+{
     if (n >= outlen)
         n = outlen - 1;
     memcpy(out, s, n);
     out[n] = '\0';
+    pf_scrub_controls(out);
+}
+
+/* Copies the line starting at S (up to '\n' or NUL) into OUT, as
+ * copy_text does. */
+static void copy_line(char *out, size_t outlen, const char *s)
+{
+    copy_text(out, outlen, s, strcspn(s, "\n"));
 }
 
 /* faulthandler reports a fatal signal as "Fatal Python error: <name>";
@@ -116,11 +147,7 @@ int pf_find_assertion(const char *text, char *out, size_t outlen)
     if (p) {
         p += strlen("Assertion `");
         const char *end = strstr(p, "' failed");
-        size_t n = end ? (size_t)(end - p) : strcspn(p, "\n");
-        if (n >= outlen)
-            n = outlen - 1;
-        memcpy(out, p, n);
-        out[n] = '\0';
+        copy_text(out, outlen, p, end ? (size_t)(end - p) : strcspn(p, "\n"));
         return 1;
     }
     p = strstr(text, "Assertion failed: ");

@@ -63,6 +63,7 @@ void pf_signature(const struct pf_verdict *v, const struct pf_frames *fr,
             append(out, outlen, &used, ": ");
         }
         append(out, outlen, &used, v->detail);
+        pf_scrub_controls(out);
         return;
     }
     if (v->cls == PF_ABORT && v->detail[0]) {
@@ -75,6 +76,9 @@ void pf_signature(const struct pf_verdict *v, const struct pf_frames *fr,
         append(out, outlen, &used, k == 0 ? ": " : " < ");
         append(out, outlen, &used, fr->f[at[k]].sym);
     }
+    /* a verdict or symbol from elsewhere than pf_classify: the signature
+     * is printed raw to terminals and CI logs */
+    pf_scrub_controls(out);
 }
 
 void pf_signature_sources(const struct pf_verdict *v, const struct pf_frames *fr,
@@ -93,4 +97,5 @@ void pf_signature_sources(const struct pf_verdict *v, const struct pf_frames *fr
             append(out, outlen, &used, " < ");
         append(out, outlen, &used, fr->f[at[k]].src[0] ? fr->f[at[k]].src : "?");
     }
+    pf_scrub_controls(out);
 }

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "classify.h"
+#include "signature.h"
 
 static struct pf_verdict classify(const struct pf_evidence *ev)
 {
@@ -250,6 +251,64 @@ static void test_names(void **state)
     assert_string_equal(pf_subkind_name(PF_SUB_NONE), "");
 }
 
+/* Does S hold a byte a terminal acts on: C0, DEL, or a C1 control? */
+static int has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+            return 1;
+    return 0;
+}
+
+static void test_target_controls_become_question_marks(void **state)
+{
+    (void)state;
+    /* a title-setting OSC, BEL, a screen clear, a colour, a C1 CSI, a tab */
+    struct pf_evidence ev = killed(SIGABRT,
+        "Fatal Python error: \x1b]0;PWNED\x07" "evil\x1b[2J: msg\x1b[31m red\xc2\x9b" "1m\tx\x7f\n");
+    struct pf_verdict v = classify(&ev);
+    assert_int_equal(v.cls, PF_FATAL);
+    assert_string_equal(v.func, "");
+    /* one '?' per control, C1's two bytes included; tabs too */
+    assert_string_equal(v.detail, "?]0;PWNED?evil?[2J: msg?[31m red?1m?x?");
+    char sig[512];
+    pf_signature(&v, NULL, "", sig, sizeof sig);
+    assert_string_equal(sig, "fatal: ?]0;PWNED?evil?[2J: msg?[31m red?1m?x?");
+    assert_false(has_control(sig));
+    /* a function name stays; the assertion text and loader line as well */
+    ev = killed(SIGABRT, "Fatal Python error: f: a\x1b[2Jb\n");
+    v = classify(&ev);
+    assert_string_equal(v.func, "f");
+    assert_string_equal(v.detail, "a?[2Jb");
+    ev = killed(SIGABRT, "t: t.c:1: g: Assertion `x\x1b[2J' failed.\n");
+    assert_string_equal(classify(&ev).detail, "x?[2J");
+    ev = killed(SIGABRT, "Assertion failed: \x07y\n");
+    assert_string_equal(classify(&ev).detail, "?y");
+    ev = exited(127, "\x1b[31mcannot allocate memory for thread-local data\n");
+    assert_string_equal(classify(&ev).detail, "?[31mcannot allocate memory for thread-local data");
+    /* a verdict made elsewhere: pf_signature scrubs it too */
+    struct pf_verdict made = {.cls = PF_ABORT};
+    strcpy(made.detail, "a\x1b\xc2\x85" "b \xc3\xa9");
+    pf_signature(&made, NULL, "", sig, sizeof sig);
+    assert_string_equal(sig, "abort: a??b \xc3\xa9");
+}
+
+static void test_control_len(void **state)
+{
+    (void)state;
+    assert_int_equal(pf_control_len("\x1b["), 1);
+    assert_int_equal(pf_control_len("\t"), 1);
+    assert_int_equal(pf_control_len("\x7f"), 1);
+    assert_int_equal(pf_control_len("\xc2\x80"), 2);
+    assert_int_equal(pf_control_len("\xc2\x9f"), 2);
+    assert_int_equal(pf_control_len("\xc2\xa0"), 0); /* NBSP: not a control */
+    assert_int_equal(pf_control_len("\xc2"), 0);      /* cut short */
+    assert_int_equal(pf_control_len("\x9b"), 0);      /* a stray byte, not UTF-8 C1 */
+    assert_int_equal(pf_control_len(""), 0);
+    char s[] = "a\x01\xc2\x9b\x1b" "b";
+    assert_string_equal(pf_scrub_controls(s), "a???b");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +321,8 @@ int main(void)
         cmocka_unit_test(test_unfinished),
         cmocka_unit_test(test_harness_error_wins),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_target_controls_become_question_marks),
+        cmocka_unit_test(test_control_len),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
