@@ -4,16 +4,53 @@
 
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at S, or 0. */
-static size_t utf8_len(const unsigned char *s)
+/* Decodes the UTF-8 sequence at S into *CP; returns its length, or 0 when
+ * S starts none that is valid (a stray or missing continuation byte, an
+ * overlong form, a surrogate, past U+10FFFF): XML parsers refuse those. */
+static size_t utf8_decode(const unsigned char *s, unsigned long *cp)
 {
+    static const unsigned long least[] = {0, 0, 0x80, 0x800, 0x10000};
     unsigned char c = s[0];
-    size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 && c >= 0xc2 ? 2 : (c & 0xf0) == 0xe0 ? 3
-             : (c & 0xf8) == 0xf0 && c <= 0xf4 ? 4 : 0;
-    for (size_t i = 1; i < n; i++)
+    size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
+             : (c & 0xf8) == 0xf0 ? 4 : 0;
+    if (n == 0)
+        return 0;
+    unsigned long v = n == 1 ? c : c & (0x7fu >> n);
+    for (size_t i = 1; i < n; i++) {
         if ((s[i] & 0xc0) != 0x80)
             return 0;
+        v = v << 6 | (s[i] & 0x3fu);
+    }
+    if (v < least[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
     return n;
+}
+
+/* Is CP in XML 1.0's Char production (#x9 | #xA | #xD | [#x20-#xD7FF] |
+ * [#xE000-#xFFFD] | [#x10000-#x10FFFF]), and not DEL? */
+static int xml_char(unsigned long cp)
+{
+    if (cp < 0x20)
+        return cp == 0x9 || cp == 0xa || cp == 0xd;
+    if (cp == 0x7f) /* a Char, but a control to whoever cats the file */
+        return 0;
+    if (cp < 0xd800)
+        return 1;
+    return (cp >= 0xe000 && cp <= 0xfffd) || cp >= 0x10000;
+}
+
+/* Writes the one character C (ASCII), escaped for XML. */
+static void put_xml_ascii(FILE *f, unsigned char c)
+{
+    switch (c) {
+    case '&': fputs("&amp;", f); break;
+    case '<': fputs("&lt;", f); break;
+    case '>': fputs("&gt;", f); break;
+    case '"': fputs("&quot;", f); break;
+    case '\'': fputs("&#39;", f); break;
+    default: fputc(c, f);
+    }
 }
 
 void pf_put_xml(FILE *f, const char *s)
@@ -22,29 +59,18 @@ void pf_put_xml(FILE *f, const char *s)
         return;
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        size_t n = utf8_len(p);
-        if (n == 0) {
+        unsigned long cp = 0;
+        size_t n = utf8_decode(p, &cp);
+        if (n == 0 || !xml_char(cp)) {
+            /* one '?' per bad byte, or per character XML forbids */
             fputc('?', f);
-            p++;
-            continue;
-        }
-        if (n > 1) {
+            p += n ? n : 1;
+        } else if (n == 1) {
+            put_xml_ascii(f, *p++);
+        } else {
             fwrite(p, 1, n, f);
             p += n;
-            continue;
         }
-        switch (*p) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        case '\t': case '\n': case '\r': fputc(*p, f); break;
-        default:
-            if (*p >= 0x20 && *p != 0x7f)
-                fputc(*p, f);
-        }
-        p++;
     }
 }
 

@@ -6,8 +6,9 @@
 #include <stdio.h>
 
 /* Writes S escaped for XML/HTML text and attribute values (& < > " ');
- * drops control characters XML 1.0 forbids, and bytes of invalid UTF-8
- * become '?'. NULL writes nothing. */
+ * a character outside XML 1.0's Char production (C0 controls but tab, LF
+ * and CR; U+FFFE, U+FFFF) or DEL becomes '?', as does each byte of invalid
+ * UTF-8 (surrogates and overlong forms included). NULL writes nothing. */
 void pf_put_xml(FILE *f, const char *s);
 /* Writes S for a Markdown table cell or list line: one line, with | ` * _
  * [ ] < > & \ escaped so the text renders as written. */

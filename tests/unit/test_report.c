@@ -449,13 +449,33 @@ static void test_escaping(void **state)
 {
     (void)state;
     char *x = put(pf_put_xml, "a<b>&\"c'\x01\x1b\xff\xc3\xa9\t");
-    assert_string_equal(x, "a&lt;b&gt;&amp;&quot;c&#39;?\xc3\xa9\t");
+    assert_string_equal(x, "a&lt;b&gt;&amp;&quot;c&#39;???\xc3\xa9\t");
     free(x);
     x = put(pf_put_md, "f|g `x` *y* a_b\nnext <b>");
     assert_string_equal(x, "f\\|g \\`x\\` \\*y\\* a\\_b next &lt;b&gt;");
     free(x);
     x = put(pf_put_md_code, "echo ```");
     assert_string_equal(x, "````sh\necho ```\n````\n");
+    free(x);
+}
+
+static void test_xml_outside_char_range(void **state)
+{
+    (void)state;
+    /* U+FFFF, U+FFFE out; U+FFFD, U+10000, U+10FFFF, U+E000, U+D7FF in */
+    char *x = put(pf_put_xml, "bad\xef\xbf\xbf\xef\xbf\xbe: \xef\xbf\xbd \xf0\x90\x80\x80 "
+                              "\xf4\x8f\xbf\xbf \xee\x80\x80 \xed\x9f\xbf");
+    assert_string_equal(x, "bad??: \xef\xbf\xbd \xf0\x90\x80\x80 \xf4\x8f\xbf\xbf \xee\x80\x80 \xed\x9f\xbf");
+    assert_null(strstr(x, "\xef\xbf\xbe"));
+    assert_null(strstr(x, "\xef\xbf\xbf"));
+    free(x);
+    /* no valid UTF-8, so no XML: a surrogate, overlong forms, past U+10FFFF */
+    x = put(pf_put_xml, "\xed\xa0\x80|\xc0\xaf|\xe0\x80\xaf|\xf4\x90\x80\x80|\xc2");
+    assert_string_equal(x, "???|??|???|????|?");
+    free(x);
+    /* controls, DEL among them, each one '?'; C1 is XML, kept */
+    x = put(pf_put_xml, "\x1b]0;t\x07\x7f\r\n\xc2\x85");
+    assert_string_equal(x, "?]0;t??\r\n\xc2\x85");
     free(x);
 }
 
@@ -473,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_frame_sources),
         cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_xml_outside_char_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
