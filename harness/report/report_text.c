@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "classify.h"
+
 /* Decodes the UTF-8 sequence at S into *CP; returns its length, or 0 when
  * S starts none that is valid (a stray or missing continuation byte, an
  * overlong form, a surrogate, past U+10FFFF): XML parsers refuse those. */
@@ -74,13 +76,25 @@ void pf_put_xml(FILE *f, const char *s)
     }
 }
 
+/* When P starts a control character, writes its stand-in (' ' for a line
+ * break or tab, which would end the cell or span; '?' for any other) and
+ * returns its length; else 0. */
+static size_t put_md_control(FILE *f, const char *p)
+{
+    size_t n = pf_control_len(p);
+    if (n)
+        fputc(*p == '\n' || *p == '\r' || *p == '\t' ? ' ' : '?', f);
+    return n;
+}
+
 void pf_put_md(FILE *f, const char *s)
 {
     if (!s)
         return;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\n' || *p == '\r' || *p == '\t')
-            fputc(' ', f);
+        size_t n = put_md_control(f, (const char *)p);
+        if (n)
+            p += n - 1;
         else if (*p == '<')
             fputs("&lt;", f);
         else if (*p == '>')
@@ -89,7 +103,7 @@ void pf_put_md(FILE *f, const char *s)
             fputs("&amp;", f);
         else if (strchr("|`*_[]\\", *p))
             fprintf(f, "\\%c", *p);
-        else if (*p >= 0x20 && *p != 0x7f)
+        else
             fputc(*p, f);
     }
 }
@@ -113,8 +127,13 @@ void pf_put_md_span(FILE *f, const char *s)
         fputc('`', f);
     if (n > 1 || s[0] == '`')
         fputc(' ', f);
-    for (const char *p = s; *p; p++)
-        fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+    for (const char *p = s; *p;) {
+        size_t c = put_md_control(f, p);
+        if (c)
+            p += c;
+        else
+            fputc(*p++, f);
+    }
     if (n > 1)
         fputc(' ', f);
     for (size_t i = 0; i < n; i++)
@@ -129,7 +148,13 @@ void pf_put_md_code(FILE *f, const char *s)
     for (size_t i = 0; i < n; i++)
         fputc('`', f);
     fputs("sh\n", f);
-    fputs(s, f);
+    /* lines and tabs stay; any other control would reach a terminal
+     * that shows the file */
+    for (const char *p = s; *p;) {
+        size_t c = *p == '\n' || *p == '\t' ? 0 : pf_control_len(p);
+        fputc(c ? '?' : *p, f);
+        p += c ? c : 1;
+    }
     fputc('\n', f);
     for (size_t i = 0; i < n; i++)
         fputc('`', f);

@@ -11,12 +11,14 @@
  * UTF-8 (surrogates and overlong forms included). NULL writes nothing. */
 void pf_put_xml(FILE *f, const char *s);
 /* Writes S for a Markdown table cell or list line: one line, with | ` * _
- * [ ] < > & \ escaped so the text renders as written. */
+ * [ ] < > & \ escaped so the text renders as written; line breaks and tabs
+ * become ' ', other controls (pf_control_len: C0, DEL, C1) '?'. */
 void pf_put_md(FILE *f, const char *s);
-/* Writes S as one Markdown code span (newlines become spaces; the fence
- * is longer than any run of backticks in S). */
+/* Writes S as one Markdown code span (line breaks and tabs become spaces,
+ * other controls '?'; the fence is longer than any run of backticks in S). */
 void pf_put_md_span(FILE *f, const char *s);
-/* Writes S as a fenced Markdown code block whose fence S cannot close. */
+/* Writes S as a fenced Markdown code block whose fence S cannot close;
+ * newlines and tabs kept, other controls '?'. */
 void pf_put_md_code(FILE *f, const char *s);
 
 #endif

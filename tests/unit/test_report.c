@@ -479,6 +479,22 @@ static void test_xml_outside_char_range(void **state)
     free(x);
 }
 
+static void test_markdown_controls(void **state)
+{
+    (void)state;
+    const char *evil = "\x1b]0;PWNED\x07" "evil\x1b[2J: msg\x1b[31m red\xc2\x9b" "1m\x7f\tz\r\n";
+    char *x = put(pf_put_md_span, evil);
+    assert_string_equal(x, "`?]0;PWNED?evil?[2J: msg?[31m red?1m? z  `");
+    free(x);
+    x = put(pf_put_md, evil);
+    assert_string_equal(x, "?\\]0;PWNED?evil?\\[2J: msg?\\[31m red?1m? z  ");
+    free(x);
+    /* a code block keeps its lines and tabs */
+    x = put(pf_put_md_code, "a\x1b[2J\tb\nc\xc2\x9b\r");
+    assert_string_equal(x, "```sh\na?[2J\tb\nc??\n```\n");
+    free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -494,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_frame_sources),
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_xml_outside_char_range),
+        cmocka_unit_test(test_markdown_controls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
