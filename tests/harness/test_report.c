@@ -605,6 +605,89 @@ static void test_merge_command(void **state)
     rm_dir(outdir);
 }
 
+/* A target whose fatal message holds characters XML forbids (U+FFFF,
+ * U+FFFE) and terminal controls (an OSC title, BEL, a screen clear, a
+ * colour, a C1 CSI), then aborts. */
+static const char hostile_target[] =
+    "import os, sys\n"
+    "sys.stderr.buffer.write('Fatal Python error: bad\\uffff\\ufffe\\x1b]0;PWNED\\x07evil"
+    "\\x1b[2J: msg\\x1b[31m red\\x9b1m\\n'.encode())\n"
+    "sys.stderr.flush(); os.abort()\n";
+
+/* Fails the test when TEXT (LEN bytes, named WHAT) holds ESC or BEL, or
+ * when XML a character XML forbids (U+FFFF, U+FFFE), else a C1 CSI (XML
+ * allows C1; a terminal may act on it). */
+static void expect_clean(const char *what, const char *text, size_t len, int xml)
+{
+    static const char *const bad[] = {"\x1b", "\x07", "\xef\xbf\xbf", "\xef\xbf\xbe", "\xc2\x9b"};
+    for (size_t k = 0; k < 5; k++) {
+        if (xml ? k == 4 : k == 2 || k == 3)
+            continue;
+        for (size_t i = 0; i + strlen(bad[k]) <= len; i++)
+            if (memcmp(text + i, bad[k], strlen(bad[k])) == 0)
+                fail_msg("%s: byte %02x at %zu", what, (unsigned char)bad[k][0], i);
+    }
+}
+
+static void expect_clean_file(const char *path, int xml)
+{
+    size_t len;
+    char *text = slurp(path, &len);
+    if (!text)
+        fail_msg("%s: not written", path);
+    expect_clean(path, text, len, xml);
+    free(text);
+}
+
+static void test_hostile_fatal_message(void **state)
+{
+    (void)state;
+    const char *dir = harness_tmpdir();
+    const char *script = path_in(dir, "hostile.py");
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fputs(hostile_target, f);
+    assert_int_equal(fclose(f), 0);
+    char out[600]; /* short enough for path_in's buffers */
+    snprintf(out, sizeof out, "%s/out", dir);
+    const char *sweep[] = {"sweep", "--stride", "9000", "--python", "/usr/bin/python3.11", "--out", out,
+                           script, NULL};
+    struct proc_result r;
+    harness_cli(sweep, &r, NULL);
+    if (r.exit_code != 1)
+        fail_msg("sweep: status %d: %s", r.exit_code, r.err);
+    /* the classifier made each control one '?'; U+FFFF and U+FFFE are
+     * no control and stay, for the XML writers to replace */
+    assert_non_null(strstr(r.out, "fatal: bad\xef\xbf\xbf\xef\xbf\xbe?]0;PWNED?evil?[2J: msg?[31m red?1m"));
+    expect_clean("sweep's stdout", r.out, r.out_len, 0);
+    expect_clean("sweep's stderr", r.err, r.err_len, 0);
+    proc_result_free(&r);
+    char res[700];
+    snprintf(res, sizeof res, "%s/results.json", out);
+    expect_clean_file(path_in(out, "junit.xml"), 1);
+    expect_clean_file(path_in(out, "summary.md"), 0);
+    expect_clean_file(path_in(out, "index.html"), 1);
+    char *xml = slurp(path_in(out, "junit.xml"), NULL);
+    assert_non_null(strstr(xml, "fatal: bad???]0;PWNED?evil?[2J: msg?[31m red?1m"));
+    free(xml);
+    /* new to the gate (it judges before it writes the baseline): its JUnit
+     * names the finding in attributes */
+    const char *gate[] = {"gate", "--baseline", path_in(dir, "base.json"), "--update-baseline",
+                          "--junit", path_in(dir, "gate.xml"), res, NULL};
+    harness_cli(gate, &r, NULL);
+    if (r.exit_code != 1)
+        fail_msg("gate: status %d: %s", r.exit_code, r.err);
+    assert_non_null(strstr(r.out, "NEW fatal: fatal: bad"));
+    expect_clean("gate's stdout", r.out, r.out_len, 0);
+    expect_clean("gate's stderr", r.err, r.err_len, 0);
+    proc_result_free(&r);
+    expect_clean_file(path_in(dir, "gate.xml"), 1);
+    xml = slurp(path_in(dir, "gate.xml"), NULL);
+    assert_non_null(strstr(xml, "name=\"fatal: bad???]0;PWNED?evil?[2J: msg?[31m red?1m\""));
+    free(xml);
+    rm_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -618,6 +701,7 @@ int main(void)
         cmocka_unit_test(test_report_names_checked_first),
         cmocka_unit_test(test_report_sigterm),
         cmocka_unit_test(test_merge_command),
+        cmocka_unit_test(test_hostile_fatal_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
