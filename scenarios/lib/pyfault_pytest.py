@@ -20,9 +20,10 @@ Without the shim the plugin runs the tests unchanged and reports eligible
 numbers of 0.
 """
 
-import inspect
 import json
+import keyword
 import os
+import types
 
 import pytest
 
@@ -31,22 +32,33 @@ import pyfault
 _REPORT = "pyfault_pytest_report"
 
 
-def _by_position(function, args, kwargs):
-    """ARGS and then KWARGS as one tuple in FUNCTION's parameter order,
-    or None when some keyword cannot be passed by position."""
-    if not kwargs:
-        return tuple(args)
-    try:
-        params = list(inspect.signature(function).parameters.values())
-    except (TypeError, ValueError):
+# The code of a prepared call, by its shape: (number of positional
+# arguments, keyword names).
+_CALL_CODE = {}
+
+
+def _prepared_call(function, args, kwargs):
+    """A function of no arguments that calls FUNCTION(*ARGS, **KWARGS), or
+    None when a keyword is no identifier. Its call makes no allocation of
+    its own: the values lie in its defaults and the keywords are names in
+    its code, so the inner call is a plain call with constant keyword
+    names, where `function(**kwargs)` would copy the dict and then unpack
+    it into a new array and a new tuple of names."""
+    names = tuple(kwargs)
+    if not all(isinstance(n, str) and n.isidentifier() and not keyword.iskeyword(n)
+               for n in names):
         return None
-    positional = list(args)
-    rest = dict(kwargs)
-    for p in params[len(args):]:
-        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) or p.name not in rest:
-            break
-        positional.append(rest.pop(p.name))
-    return None if rest else tuple(positional)
+    shape = (len(args), names)
+    code = _CALL_CODE.get(shape)
+    if code is None:
+        values = ["_pf_%d" % i for i in range(len(args) + len(names))]
+        actual = values[:len(args)] + ["%s=%s" % (n, v) for n, v in zip(names, values[len(args):])]
+        namespace = {}
+        exec("def call(_pf_f, %s):\n    return _pf_f(%s)\n"
+             % (", ".join(values), ", ".join(actual)), namespace)
+        code = _CALL_CODE[shape] = namespace["call"].__code__
+    return types.FunctionType(code, {}, "pyfault_call",
+                              (function,) + tuple(args) + tuple(kwargs.values()))
 
 
 def pytest_addoption(parser):
@@ -115,16 +127,16 @@ class _Plugin:
         function = getattr(item, "obj", None) if self.region else None
         if function is not None:
             def in_region(*args, **kwargs):
-                # Fixtures come as keywords, and a call with keywords
-                # copies them into a new array: the region's first
-                # allocation would be the call's, not the test's. Passed
-                # by position, the arguments are used where they lie.
-                positional = _by_position(function, args, kwargs)
-                if positional is None:
+                # Fixtures come as keywords, and a call with **kwargs
+                # copies them into a new dict and then a new array: the
+                # region's first allocations would be the call's, not the
+                # test's. Prepared outside, the call allocates nothing.
+                call = _prepared_call(function, args, kwargs)
+                if call is None:
                     with pyfault.region():
                         return function(*args, **kwargs)
                 with pyfault.region():
-                    return function(*positional)
+                    return call()
 
             item.obj = in_region
             try:

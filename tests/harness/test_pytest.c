@@ -5,7 +5,9 @@
  * python3-pytest: the unchecked allocation in test_pairs is a segfault
  * naming that test and its repro line gives the segfault again; test_joined
  * only ever errors; test_constant has no points; each plan is the test's
- * in-call allocations, never the fixture's thousand; and a test that flips
+ * in-call allocations, never the fixture's thousand; a test that takes a
+ * fixture (by name, or as a keyword-only parameter) and allocates nothing
+ * has no points, the plugin's call being outside; and a test that flips
  * between passing and failing is skipped with a note, not reported. And a
  * packaged extension end to end: two of markupsafe 2.1.2's own tests
  * (tests/harness/data/markupsafe/) against Debian's python3-markupsafe,
@@ -31,6 +33,7 @@
 #define SUITE "scenarios/ext/pytest_demo/test_pfdemo.py"
 #define FLAKY "scenarios/ext/pytest_demo/test_flaky.py"
 #define FIXTURE_ONLY "scenarios/ext/pytest_demo/test_fixture_only.py"
+#define FIXTURE_KWONLY "scenarios/ext/pytest_demo/test_fixture_kwonly.py"
 #define PAIRS SUITE "::test_pairs"
 #define JOINED SUITE "::test_joined"
 #define CONSTANT SUITE "::test_constant"
@@ -201,6 +204,24 @@ static void test_plugin_call_has_no_points(void **state)
     json_decref(j);
 }
 
+/* The same for a fixture that can only come as a keyword (a keyword-only
+ * parameter): the plugin prepares the call, keyword included, before the
+ * region, where `function(**kwargs)` inside it made two points (the dict's
+ * copy and its unpacking into an array), both blamed on the test. */
+static void test_plugin_keyword_call_has_no_points(void **state)
+{
+    (void)state;
+    if (!ext_dir[0])
+        skip_because("no pytest for " PY " (python3-pytest, tools/deps.sh)");
+    int status;
+    json_t *j = pytest_sweep(FIXTURE_KWONLY, NULL, &status);
+    assert_int_equal(status, 0);
+    json_t *t = test_entry(j, FIXTURE_KWONLY "::test_takes_a_keyword_only_fixture");
+    assert_string_equal(harness_str(t, "status"), "no-points");
+    assert_int_equal(json_array_size(json_object_get(j, "trials")), 0);
+    json_decref(j);
+}
+
 static void test_flaky_is_skipped(void **state)
 {
     (void)state;
@@ -282,6 +303,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_demo_suite),
         cmocka_unit_test(test_plugin_call_has_no_points),
+        cmocka_unit_test(test_plugin_keyword_call_has_no_points),
         cmocka_unit_test(test_flaky_is_skipped),
         cmocka_unit_test(test_packaged_markupsafe),
         cmocka_unit_test(test_packaged_tests_of_a_binary),
