@@ -73,18 +73,18 @@ static int run_logged(const char *cmd, int fd, char *mark)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* The last lines of LOG on stderr, indented: enough to see the error. */
-static void show_tail(const char *log)
+/* The last lines of the log open on FD on stderr, indented: enough to
+ * see the error. Read through the descriptor, never by the log's name:
+ * whatever has the name by now (a link, a FIFO) is not opened. */
+static void show_tail(int fd)
 {
     char buf[4096];
-    FILE *f = fopen(log, "r");
-    if (!f)
+    struct stat st;
+    if (fstat(fd, &st) < 0)
         return;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, size > (long)sizeof buf - 1 ? size - (long)sizeof buf + 1 : 0, SEEK_SET);
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
+    off_t from = st.st_size > (off_t)sizeof buf - 1 ? st.st_size - (off_t)sizeof buf + 1 : 0;
+    ssize_t got = pread(fd, buf, sizeof buf - 1, from);
+    size_t n = got > 0 ? (size_t)got : 0;
     buf[n] = '\0';
     while (n && buf[n - 1] == '\n')
         buf[--n] = '\0';
@@ -126,16 +126,18 @@ static int build(const struct pf_bisect_opts *o, int log, char *mark, char *what
 }
 
 /* Creates the build log: the repository's git dir's
- * pyfault-bisect-build.log made anew (a link there is removed, never
- * followed), else a fresh $TMPDIR/pyfault-bisect-build.XXXXXX.log. Its
- * name into OUT; returns the descriptor, or -1 with errno. */
+ * pyfault-bisect-build.log made anew (whatever has the name, a previous
+ * log, a link, a FIFO or a device node, is removed, never opened), else a
+ * fresh $TMPDIR/pyfault-bisect-build.XXXXXX.log. Its name into OUT;
+ * returns the descriptor (read and write: show_tail reads it back), or -1
+ * with errno. */
 static int open_log(char *out, size_t outlen)
 {
     char gitdir[PATH_MAX];
     first_line("git rev-parse --absolute-git-dir 2>/dev/null", gitdir, sizeof gitdir);
     if (gitdir[0]) {
         snprintf(out, outlen, "%.4000s/pyfault-bisect-build.log", gitdir);
-        return pf_private_recreate(out, O_WRONLY);
+        return pf_private_recreate(out, O_RDWR);
     }
     const char *tmp = getenv("TMPDIR");
     snprintf(out, outlen, "%.4000s/pyfault-bisect-build.XXXXXX.log", tmp && *tmp ? tmp : "/tmp");
@@ -272,15 +274,19 @@ int pf_cmd_bisect_run(int argc, char **argv)
     pf_interrupt_install();
     double t0 = pf_now_s();
     int built = build(&o, log_fd, mark, what, sizeof what);
-    close(log_fd);
     s.build_s = pf_now_s() - t0;
+    /* the tail from our descriptor, before it goes: the name may lead
+     * elsewhere by now */
+    if (!pf_interrupted && built < 0) {
+        fprintf(stderr, "pyfault bisect-run: build failed: %s (log: %s)\n", what, log);
+        show_tail(log_fd);
+    }
+    close(log_fd);
     if (pf_interrupted) {
         status = say(&s, PF_BISECT_BROKEN, o.find_fix, "interrupted during the build");
         goto out;
     }
     if (built < 0) {
-        fprintf(stderr, "pyfault bisect-run: build failed: %s (log: %s)\n", what, log);
-        show_tail(log);
         status = say(&s, PF_BISECT_SKIP, o.find_fix, "does not build");
         goto out;
     }

@@ -4,9 +4,14 @@
  * c2 drops a malloc NULL check, c3 breaks the build, c5 restores the
  * check): the regressing commit the ordinary way, the fixing commit with
  * --find-fix (with and without --term-old/--term-new), and every exit
- * code git can get: 0, 1, 125, 128, never a signal status; and no process
+ * code git can get: 0, 1, 125, 128, never a signal status; no process
  * of the build outlives bisect-run, killed by SIGTERM or SIGKILL; a
- * scenario that is a FIFO skipped at once, never waited on.
+ * scenario that is a FIFO skipped at once, never waited on; and the
+ * build log ($GIT_DIR/pyfault-bisect-build.log) is made anew whatever has
+ * its name (a previous log, a link or a hard link to a file outside, a
+ * FIFO, a device node): nothing outside is written, nothing is waited on,
+ * and a failed build's tail is read back from the log bisect-run wrote,
+ * not from what has the name by then.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -18,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -26,6 +32,8 @@
 #include "gate_git.h"
 #include "harness_cli.h"
 #include "marked.h"
+#include "skipping.h"
+#include "tmpfs.h"
 
 #define OPTS "--want segfault --inject from=1 -- ./app"
 #define RUN "bisect-run " OPTS
@@ -177,6 +185,174 @@ static void test_scenario_fifo(void **state)
     proc_result_free(&r);
 }
 
+#define LOG_NAME ".git/pyfault-bisect-build.log"
+#define OUTSIDE_TEXT "outside, untouched\n"
+
+/* The build log's kinds of squatter: what is planted at its name. */
+enum squatter { PREVIOUS_LOG, SYMLINK_OUT, HARDLINK_OUT, FIFO, DEVICE };
+
+/* A file outside the repository (in a fresh temp folder) holding
+ * OUTSIDE_TEXT, its path into OUT. */
+static void make_outside(char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s/outside", harness_tmpdir());
+    FILE *f = fopen(out, "w");
+    assert_non_null(f);
+    fputs(OUTSIDE_TEXT, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Removes the file make_outside made and its folder. */
+static void remove_outside(char *path)
+{
+    unlink(path);
+    *strrchr(path, '/') = '\0';
+    rmdir(path);
+}
+
+static void expect_text(const char *path, const char *want)
+{
+    char *text = tmpfs_slurp(path);
+    assert_non_null(text);
+    if (strcmp(text, want) != 0)
+        fail_msg("%s was written: '%.200s'", path, text);
+    free(text);
+}
+
+/* bisect-run at c0 with a planted KIND at the build log's name: it
+ * builds and answers good within 60 s (a FIFO is never opened), the
+ * outside file keeps its text, and the log is a fresh 0600 regular file
+ * with this build's output only. */
+static void build_log_over(enum squatter kind)
+{
+    char outside[700], log[800];
+    make_outside(outside, sizeof outside);
+    snprintf(log, sizeof log, "%s/" LOG_NAME, repo);
+    unlink(log);
+    int planted = 0;
+    switch (kind) {
+    case PREVIOUS_LOG: {
+        FILE *f = fopen(log, "w");
+        assert_non_null(f);
+        fputs("the previous step's log\n", f);
+        planted = fclose(f);
+        break;
+    }
+    case SYMLINK_OUT: planted = symlink(outside, log); break;
+    case HARDLINK_OUT: planted = link(outside, log); break;
+    case FIFO: planted = mkfifo(log, 0600); break;
+    case DEVICE:
+        /* /dev/null's numbers, made here: harmless even if written */
+        if (geteuid() != 0)
+            skip_because("mknod needs root");
+        planted = mknod(log, S_IFCHR | 0600, makedev(1, 3));
+        break;
+    }
+    assert_int_equal(planted, 0);
+    char script[2048];
+    snprintf(script, sizeof script,
+             "git checkout -q %s && timeout 60 '%s' bisect-run --build 'echo built-here && make' "
+             OPTS, hash_of("c0"), harness_bin());
+    struct proc_result r;
+    sh(script, NULL, &r);
+    if (!r.exited || r.exit_code != 0)
+        fail_msg("bisect-run over a planted log: exit %d (124: it hung)\n%s%s", r.exit_code,
+                 r.out, r.err);
+    assert_non_null(strstr(r.out, "good (exit 0)"));
+    proc_result_free(&r);
+    expect_text(outside, OUTSIDE_TEXT);
+    struct stat st;
+    assert_int_equal(lstat(log, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(st.st_nlink, 1);
+    char *text = tmpfs_slurp(log);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "built-here"));
+    assert_null(strstr(text, "previous step"));
+    free(text);
+    remove_outside(outside);
+    sh("git checkout -q master", NULL, &r);
+    proc_result_free(&r);
+}
+
+static void test_build_log_replaces_previous(void **state)
+{
+    (void)state;
+    build_log_over(PREVIOUS_LOG);
+}
+
+static void test_build_log_symlink_not_followed(void **state)
+{
+    (void)state;
+    build_log_over(SYMLINK_OUT);
+}
+
+static void test_build_log_hardlink_not_written(void **state)
+{
+    (void)state;
+    build_log_over(HARDLINK_OUT);
+}
+
+static void test_build_log_fifo_not_opened(void **state)
+{
+    (void)state;
+    build_log_over(FIFO);
+}
+
+static void test_build_log_device_not_opened(void **state)
+{
+    (void)state;
+    build_log_over(DEVICE);
+}
+
+/* A failed build whose last act puts SQUATTER (shell commands, run in
+ * the repository) at the log's name: bisect-run answers skip within 60 s
+ * and its tail is the build's own output, from the log it wrote, never
+ * what the name now leads to. */
+static void tail_after_replaced_log(const char *squatter)
+{
+    char outside[700], script[4096];
+    make_outside(outside, sizeof outside);
+    snprintf(script, sizeof script,
+             "git checkout -q %s && timeout 60 '%s' bisect-run --build "
+             "'echo own-build-output; rm -f " LOG_NAME "; %s; exit 1' " OPTS,
+             hash_of("c0"), harness_bin(), squatter);
+    char *cmd = strdup(script);
+    assert_non_null(cmd);
+    /* the squatter may name the outside file as OUTSIDE */
+    char *at = strstr(cmd, "OUTSIDE");
+    if (at) {
+        *at = '\0';
+        snprintf(script, sizeof script, "%s'%s'%s", cmd, outside, at + strlen("OUTSIDE"));
+    }
+    free(cmd);
+    struct proc_result r;
+    sh(script, NULL, &r);
+    if (!r.exited || r.exit_code != 125)
+        fail_msg("bisect-run after the log was replaced: exit %d (124: it hung)\n%s%s",
+                 r.exit_code, r.out, r.err);
+    assert_non_null(strstr(r.err, "  | own-build-output"));
+    assert_null(strstr(r.err, "outside, untouched"));
+    proc_result_free(&r);
+    expect_text(outside, OUTSIDE_TEXT);
+    remove_outside(outside);
+    sh("rm -f " LOG_NAME "; git checkout -q master", NULL, &r);
+    proc_result_free(&r);
+}
+
+static void test_tail_not_read_through_a_fifo(void **state)
+{
+    (void)state;
+    tail_after_replaced_log("mkfifo " LOG_NAME);
+}
+
+static void test_tail_not_read_through_a_link(void **state)
+{
+    (void)state;
+    tail_after_replaced_log("ln -s OUTSIDE " LOG_NAME);
+}
+
 /* Waits up to SECONDS for at least WANT processes to carry MARK (WANT
  * 0: for none to); returns how many do. */
 static int wait_marked(const char *mark, int want, double seconds)
@@ -275,6 +451,13 @@ int main(void)
         cmocka_unit_test(test_find_fix_with_terms),
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_scenario_fifo),
+        cmocka_unit_test(test_build_log_replaces_previous),
+        cmocka_unit_test(test_build_log_symlink_not_followed),
+        cmocka_unit_test(test_build_log_hardlink_not_written),
+        cmocka_unit_test(test_build_log_fifo_not_opened),
+        cmocka_unit_test(test_build_log_device_not_opened),
+        cmocka_unit_test(test_tail_not_read_through_a_fifo),
+        cmocka_unit_test(test_tail_not_read_through_a_link),
         cmocka_unit_test(test_sigterm_during_build),
         cmocka_unit_test(test_sigkill_during_build),
     };
