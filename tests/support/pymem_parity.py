@@ -9,6 +9,12 @@ and both with the shim preloaded in count mode, and compares point by point:
     of the failure's stack that is not allocator plumbing (CPython's
     PyMem_* / PyObject_Malloc family, pymalloc, the hooks themselves).
 
+Each (script, side) is one gdb, one interpreter started per start value,
+as before; they run JOBS at a time (PARITY_JOBS, default 2), the next
+taken as soon as one ends, and share gdb's index cache (a folder of this
+run), so the shared libraries' symbols, dropped by gdb at each exit and
+read again at each run, are indexed once rather than at every point.
+
 Prints one line per script and a total, writes the details as JSON, and
 exits 0 when every point agrees, 1 when one does not, 2 on a setup error.
 
@@ -22,6 +28,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -56,18 +63,55 @@ def outcome(run):
     return "ok" if run["exit_code"] == 0 else "error"
 
 
-def side_runs(args, script, side, out_dir):
+def side_runs(args, script, side, out_dir, index_cache):
+    """Starts the gdb of SCRIPT's SIDE; returns it and its output file.
+    Its output goes to a file, not a pipe, so that gdbs left running while
+    another is waited for never block on a full pipe."""
     out = os.path.join(out_dir, "%s.%s.jsonl" % (os.path.basename(script), side))
     env = {"LD_PRELOAD": args.shim, "PYFAULT": "count", "PYTHONHASHSEED": "0",
            "PYTHONPATH": "%s:%s" % (os.path.dirname(os.path.abspath(script)), args.pythonpath),
            "PYTHONDONTWRITEBYTECODE": "1"}
     cfg = {"python": args.python, "script": os.path.abspath(script), "side": side,
            "starts": list(range(*args.starts)), "out": out, "env": env}
+    log = open(out + ".gdb", "w+b")
     proc = subprocess.Popen(
-        ["gdb", "-nx", "-batch", "-x", os.path.join(HERE, "pymem_parity_gdb.py")],
+        ["gdb", "-nx", "-batch",
+         # before the script: the cache is then on for every symbol read
+         "-iex", "set index-cache directory %s" % index_cache,
+         "-iex", "set index-cache enabled on",
+         "-x", os.path.join(HERE, "pymem_parity_gdb.py")],
         env=dict(os.environ, PARITY_CFG=json.dumps(cfg)),
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    return proc, out
+        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    return proc, out, log
+
+
+def run_all(args, tmp):
+    """Every (script, side) gdb, JOBS at a time. Returns {(script, side):
+    (returncode, gdb's output, output file)}, or None after a timeout."""
+    jobs = int(os.environ.get("PARITY_JOBS", "2"))
+    index_cache = os.path.join(tmp, "gdb-index-cache")
+    os.makedirs(index_cache, exist_ok=True)
+    todo = [(script, side) for script in args.scripts for side in ("capi", "pyfault")]
+    running, done = {}, {}
+    deadline = time.monotonic() + 3600 * len(args.scripts)
+    while todo or running:
+        while todo and len(running) < jobs:
+            key = todo.pop(0)
+            running[key] = side_runs(args, key[0], key[1], tmp, index_cache)
+        for key, (proc, out, log) in list(running.items()):
+            if proc.poll() is None:
+                continue
+            log.seek(0)
+            done[key] = (proc.returncode, log.read().decode(errors="replace"), out)
+            log.close()
+            del running[key]
+        if time.monotonic() > deadline:
+            for proc, _, _ in running.values():
+                proc.kill()
+            return None
+        if running:
+            time.sleep(0.05)
+    return done
 
 
 def main():
@@ -85,12 +129,16 @@ def main():
     keep = os.environ.get("PARITY_KEEP")
     with tempfile.TemporaryDirectory(prefix="pyfault-parity-") as tmp:
         tmp = keep or tmp
+        done = run_all(args, tmp)
+        if done is None:
+            print("parity: gdb took over an hour a script", file=sys.stderr)
+            return 2
         for script in args.scripts:
-            procs = [side_runs(args, script, side, tmp) for side in ("capi", "pyfault")]
             runs, logs = {}, {}
-            for (proc, out), side in zip(procs, ("capi", "pyfault")):
-                log = logs[side] = proc.communicate(timeout=3600)[0].decode(errors="replace")
-                if proc.returncode != 0 or not os.path.exists(out):
+            for side in ("capi", "pyfault"):
+                returncode, log, out = done[(script, side)]
+                logs[side] = log
+                if returncode != 0 or not os.path.exists(out):
                     print("parity: gdb failed on %s (%s): %s" % (script, side, log[-500:]),
                           file=sys.stderr)
                     return 2
