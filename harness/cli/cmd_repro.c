@@ -9,6 +9,7 @@
 #include "interrupt.h"
 #include "optparse.h"
 #include "replay.h"
+#include "report_text.h"
 #include "repro_check.h"
 #include "repro_gdb.h"
 #include "repro_plan.h"
@@ -176,8 +177,17 @@ int pf_cmd_repro(int argc, char **argv)
         goto out;
     }
     have_t = 1;
-    printf("trial %lu: %s on %s, spec '%s', timeout %gs: was %s (%s)\n", id, p.scenario,
-           p.python, p.spec, p.timeout_s, pf_class_name(p.cls), p.signature);
+    /* from results.json, which anyone may have written: no control
+     * character reaches the terminal */
+    printf("trial %lu: ", id);
+    pf_put_plain(stdout, p.scenario);
+    fputs(" on ", stdout);
+    pf_put_plain(stdout, p.python);
+    fputs(", spec '", stdout);
+    pf_put_plain(stdout, p.spec);
+    printf("', timeout %gs: was %s (", p.timeout_s, pf_class_name(p.cls));
+    pf_put_plain(stdout, p.signature);
+    fputs(")\n", stdout);
     fflush(stdout);
     if (gdb) {
         status = pf_repro_gdb(&ctx, &t, p.spec, gdb == 2, err, sizeof err);

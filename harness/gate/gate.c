@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_text.h"
+
 /* Cell I of R against B into OUT: its unexpected trials split into those
  * B knows (class + signature of their finding) and the rest. A cell's
  * "unexpected" count is the truth when it lists fewer trials than it
@@ -81,8 +83,10 @@ static void put_class_list(FILE *f, unsigned mask)
 
 static void put_names(FILE *f, const char *const *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%s", i ? ", " : "", v[i]);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : "", f);
+        pf_put_plain(f, v[i]);
+    }
 }
 
 void pf_gate_print(FILE *f, const struct pf_results *r, const struct pf_gate *g,
@@ -90,22 +94,35 @@ void pf_gate_print(FILE *f, const struct pf_results *r, const struct pf_gate *g,
 {
     for (size_t k = 0; k < g->n_new; k++) {
         const struct pf_rfinding *fd = &r->findings[g->new_findings[k]];
-        fprintf(f, "NEW %s: %s\n", pf_class_name(fd->cls), fd->signature);
+        fprintf(f, "NEW %s: ", pf_class_name(fd->cls));
+        pf_put_plain(f, fd->signature);
+        fputc('\n', f);
         fprintf(f, "  %ld trial%s on ", fd->count, fd->count == 1 ? "" : "s");
         put_names(f, fd->interps, fd->n_interps);
         fputs(" in ", f);
         put_names(f, fd->scenarios, fd->n_scenarios);
         fputc('\n', f);
-        if (fd->detail[0])
-            fprintf(f, "  detail: %s\n", fd->detail);
-        fprintf(f, "  repro: %s\n", fd->repro);
+        if (fd->detail[0]) {
+            fputs("  detail: ", f);
+            pf_put_plain(f, fd->detail);
+            fputc('\n', f);
+        }
+        fputs("  repro: ", f);
+        pf_put_plain(f, fd->repro);
+        fputc('\n', f);
     }
     for (size_t k = 0; k < g->n_bad; k++) {
         const struct pf_gate_cell *bc = &g->bad_cells[k];
         const struct pf_rcell *c = &r->cells[bc->cell];
-        fprintf(f, "UNEXPECTED %s on %s: ", r->scenarios[c->scenario].id, r->interps[c->interp].id);
+        fputs("UNEXPECTED ", f);
+        pf_put_plain(f, r->scenarios[c->scenario].id);
+        fputs(" on ", f);
+        pf_put_plain(f, r->interps[c->interp].id);
+        fputs(": ", f);
         if (c->error) {
-            fprintf(f, "could not run: %s\n", c->error);
+            fputs("could not run: ", f);
+            pf_put_plain(f, c->error);
+            fputc('\n', f);
             continue;
         }
         fprintf(f, "%ld of %ld trial%s outside ", bc->unaccepted, c->trials, c->trials == 1 ? "" : "s");

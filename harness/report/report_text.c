@@ -160,3 +160,12 @@ void pf_put_md_code(FILE *f, const char *s)
         fputc('`', f);
     fputc('\n', f);
 }
+
+void pf_put_plain(FILE *f, const char *s)
+{
+    for (const char *p = s; *p;) {
+        size_t n = pf_control_len(p);
+        fputc(n ? '?' : *p, f);
+        p += n ? n : 1;
+    }
+}

@@ -21,4 +21,8 @@ void pf_put_md_span(FILE *f, const char *s);
  * newlines and tabs kept, other controls '?'. */
 void pf_put_md_code(FILE *f, const char *s);
 
+/* S for a terminal or a log: each control character (C0, DEL, C1) a '?',
+ * so a results.json's text cannot move the cursor or retitle a window. */
+void pf_put_plain(FILE *f, const char *s);
+
 #endif

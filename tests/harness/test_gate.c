@@ -219,6 +219,46 @@ static const char *incomplete_results(void)
     return path;
 }
 
+/* A results.json whose strings carry ESC, BEL and C1 (a crafted file, or
+ * one from before signatures were scrubbed): gate's NEW lines and repro's
+ * header print each as '?', never to the terminal or a CI log raw. */
+static void test_control_characters_not_printed(void **state)
+{
+    (void)state;
+    const char *path = in(work, "controls.json");
+    json_error_t je;
+    json_t *j = json_load_file(in(sweep_dir, "results.json"), 0, &je);
+    if (!j)
+        fail_msg("%s", je.text);
+    const char *poison = "seg \x1b]0;PWNED\x07 \x1b[2J \xc2\x9b" "31m";
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(j, "findings"), i, v) {
+        json_object_set_new(v, "signature", json_string(poison));
+        json_object_set_new(v, "repro", json_string(poison));
+    }
+    json_array_foreach(json_object_get(j, "trials"), i, v)
+        json_object_set_new(v, "signature", json_string(poison));
+    assert_int_equal(json_dump_file(j, path, 0), 0);
+    json_decref(j);
+    const char *empty = in(work, "empty-baseline.json");
+    FILE *f = fopen(empty, "w");
+    assert_non_null(f);
+    fputs("{\"schema\": \"pyfault-baseline\", \"version\": 1, \"findings\": []}\n", f);
+    fclose(f);
+    struct proc_result r;
+    gate((const char *[]){"--baseline", empty, path, NULL}, &r);
+    assert_int_equal(r.exit_code, 1);
+    assert_non_null(strstr(r.out, "NEW segfault: seg ?]0;PWNED? ?[2J ?31m"));
+    assert_null(strpbrk(r.out, "\x1b\x07"));
+    assert_null(strstr(r.out, "\xc2\x9b"));
+    proc_result_free(&r);
+    harness_cli((const char *[]){"repro", path, "0", NULL}, &r, NULL);
+    assert_non_null(strstr(r.out, "(seg ?]0;PWNED? ?[2J ?31m)"));
+    assert_null(strpbrk(r.out, "\x1b\x07"));
+    proc_result_free(&r);
+}
+
 static void test_incomplete_run(void **state)
 {
     (void)state;
@@ -390,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_incomplete_run),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_output_is_an_input),
+        cmocka_unit_test(test_control_characters_not_printed),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
