@@ -3,6 +3,7 @@
  * here, once, the same for every subcommand. */
 #include "optparse.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -248,7 +249,8 @@ char *pf_cli_help(const struct pf_cli *c)
 int pf_parse_whole(const char *s, uint64_t min, uint64_t *out)
 {
     char *end;
-    if (!s || !*s || *s == '-' || *s == '+')
+    /* digits only: strtoull would also take " 1", "+1" and "-1" */
+    if (!s || !isdigit((unsigned char)*s))
         return -1;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);

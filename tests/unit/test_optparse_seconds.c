@@ -2,7 +2,8 @@
  * test_optparse_seconds: pf_parse_seconds and pf_opt_seconds, the one
  * reader of --timeout (run, sweep, pytest, bisect-run) and of a scenario's
  * timeout: header: plain decimal seconds from 1 ms to the caller's
- * maximum; hex, exponents, signs, inf and nan refused, each with why.
+ * maximum; hex, exponents, signs, inf and nan refused, each with why;
+ * and pf_parse_whole, digits only (" 1" is no trial id).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,23 @@
 #include <cmocka.h>
 
 #include "optparse.h"
+
+/* pf_parse_whole (trial ids, counts): digits only. */
+static void test_whole_numbers(void **state)
+{
+    (void)state;
+    uint64_t v = 0;
+    assert_int_equal(pf_parse_whole("0", 0, &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(pf_parse_whole("42", 1, &v), 0);
+    assert_int_equal(v, 42);
+    static const char *const bad[] = {"", " 1", "\t1", "+1", "-1", "1 ", "0x10", "1e3", "1.0",
+                                      "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (pf_parse_whole(bad[i], 0, &v) == 0)
+            fail_msg("'%s' taken as %llu", bad[i], (unsigned long long)v);
+    assert_int_equal(pf_parse_whole("0", 1, &v), -1);
+}
 
 static void test_plain_decimals(void **state)
 {
@@ -86,6 +104,7 @@ static void test_option_message(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_whole_numbers),
         cmocka_unit_test(test_plain_decimals),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_option_message),
