@@ -165,13 +165,11 @@ static int parse_field(struct pf_scenario *s, const char *key, char *value,
         return 0;
     }
     if (strcmp(key, "stride") == 0) {
-        char *end;
-        errno = 0;
-        double v = strtod(value, &end);
-        if (errno || *end || !(v > 0) || v > 86400)
-            return fail(err, errlen, path, line, "want a positive number", value);
-        if (v != (unsigned)v)
-            return fail(err, errlen, path, line, "stride: want a whole number", value);
+        /* digits only, as --stride: strtod took "0x10" and "1e3" */
+        uint64_t v;
+        if (pf_parse_whole(value, 1, &v) < 0 || v > 86400)
+            return fail(err, errlen, path, line, "stride: want a whole number from 1 to 86400",
+                        value);
         s->stride = (unsigned)v;
         return 0;
     }

@@ -73,6 +73,11 @@ static void test_broken_headers(void **state)
          "x.py:4: timeout: too small: at least 0.001 s: 0.0001"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 99999999999\n# expect: *=ok\n",
          "x.py:4: timeout: too large: at most 86400 s: 99999999999"},
+        /* a stride is digits, as --stride */
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# stride: 0x10\n# expect: *=ok\n",
+         "x.py:5: stride: want a whole number from 1 to 86400: 0x10"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# stride: 2.5\n# expect: *=ok\n",
+         "x.py:5: stride: want a whole number from 1 to 86400: 2.5"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: *=crashy\n",
          "x.py:5: expect: unknown class: crashy"},
         /* as the spec parser refuses site=a|: no class is no expectation */
