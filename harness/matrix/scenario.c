@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "optparse.h"
@@ -197,6 +198,27 @@ static int parse_field(struct pf_scenario *s, const char *key, char *value,
     return fail(err, errlen, path, line, "unknown header key", key);
 }
 
+/* The header's keys, which are lower-case. */
+static const char *const header_keys[] = {"pyfault-scenario", "issue", "plan", "timeout",
+                                          "expect", "inject", "layer", "needs", "pty", "stride"};
+
+/* The header key LINE ("# Expect: ...") names in another case, or NULL:
+ * such a line would end the header quietly, and the keys after it with it. */
+static const char *miscased_key(const char *line)
+{
+    if (line[0] != '#' || line[1] != ' ')
+        return NULL;
+    const char *k = line + 2;
+    size_t n = strcspn(k, ":");
+    if (!k[n])
+        return NULL;
+    for (size_t i = 0; i < sizeof header_keys / sizeof header_keys[0]; i++)
+        if (strlen(header_keys[i]) == n && strncasecmp(k, header_keys[i], n) == 0 &&
+            strncmp(k, header_keys[i], n) != 0)
+            return header_keys[i];
+    return NULL;
+}
+
 /* Splits "# key: value" into KEY and VALUE (in place); 0 when it is one. */
 static int split_header_line(char *line, char **key, char **value)
 {
@@ -240,6 +262,10 @@ int pf_scenario_parse(const char *path, const char *text,
         if (lineno == 1 && line[0] == '#' && line[1] == '!')
             continue;
         char *key, *value;
+        const char *miscased = in_header ? miscased_key(line) : NULL;
+        if (miscased)
+            return fail(err, errlen, path, lineno, "a header key in capitals (keys are lower-case)",
+                        miscased);
         if (split_header_line(line, &key, &value) < 0)
             break;
         if (!in_header && strcmp(key, "pyfault-scenario") != 0)

@@ -73,6 +73,11 @@ static void test_broken_headers(void **state)
          "x.py:4: timeout: too small: at least 0.001 s: 0.0001"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 99999999999\n# expect: *=ok\n",
          "x.py:4: timeout: too large: at most 86400 s: 99999999999"},
+        /* "# Expect:" would end the header, and drop the keys after it */
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# Expect: *=ok\n",
+         "x.py:5: a header key in capitals (keys are lower-case): expect"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: *=ok\n# INJECT: region\n",
+         "x.py:6: a header key in capitals (keys are lower-case): inject"},
         /* a stride is digits, as --stride */
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# stride: 0x10\n# expect: *=ok\n",
          "x.py:5: stride: want a whole number from 1 to 86400: 0x10"},
