@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-
 #include <dlfcn.h>
 #include <link.h>
 #include <fcntl.h>
@@ -21,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "skipping.h"
 #include "symbolize.h"
 
 static volatile uint64_t captured;
@@ -216,7 +216,7 @@ static void test_second_mapping_of_a_library(void **state)
     const char *lib = "/usr/lib/x86_64-linux-gnu/libexpat.so.1";
     void *h = dlopen(lib, RTLD_NOW);
     if (!h)
-        skip(); /* libexpat1 is not installed */
+        skip_because("libexpat1 is not installed");
     void *fn = dlsym(h, "XML_ParserCreate");
     assert_non_null(fn);
     int after_file = 0;
@@ -231,7 +231,8 @@ static void test_second_mapping_of_a_library(void **state)
                       MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
     close(fd);
     if (copy == MAP_FAILED)
-        skip(); /* something else lives right below the library */
+        skip_because("something else is mapped right below libexpat (an ASan build's "
+                     "shadow or allocator, say): no room for the copy");
     uint64_t ip = (uint64_t)(uintptr_t)fn + 1; /* a return address in it */
     struct pf_frames fr = {0};
     assert_int_equal(pf_symbolize_process(getpid(), &ip, 1, 0, &fr), 1);
