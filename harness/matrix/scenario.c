@@ -120,103 +120,143 @@ static int check_inject(const struct pf_scenario *s, const char *path, int line,
     return 0;
 }
 
-static int parse_field(struct pf_scenario *s, const char *key, char *value,
-                       const char *path, int line, char *err, size_t errlen)
+/* One header key's parser: fills S from VALUE (which it may cut up), or
+ * returns -1 with "PATH:LINE: why" in ERR. */
+typedef int header_parser(struct pf_scenario *s, char *value, const char *path, int line,
+                          char *err, size_t errlen);
+
+static int parse_issue(struct pf_scenario *s, char *value, const char *path, int line,
+                       char *err, size_t errlen)
 {
-    if (strcmp(key, "issue") == 0) {
-        if (copy_field(s->issue, sizeof s->issue, value) < 0)
-            return fail(err, errlen, path, line, "issue: want a link", NULL);
-        return 0;
-    }
-    if (strcmp(key, "plan") == 0) {
-        for (size_t i = 0; i < sizeof plan_names / sizeof plan_names[0]; i++)
-            if (strcmp(value, plan_names[i]) == 0) {
-                s->plan = (enum pf_plan_kind)i;
-                return 0;
-            }
-        return fail(err, errlen, path, line,
-                    "plan: want none, oneshot, persistent, both or runtime", value);
-    }
-    if (strcmp(key, "inject") == 0) {
-        char why[256];
-        int filters = pf_spec_filters_only(value, why, sizeof why);
-        if (filters < 0)
-            return fail(err, errlen, path, line, "inject", why);
-        if (filters == 0)
-            return fail(err, errlen, path, line,
-                        "inject: no mode here, not even count (the plan gives it)", value);
-        return append_inject(s, value) < 0 ? fail(err, errlen, path, line, "inject: too long", NULL)
-                                            : check_inject(s, path, line, err, errlen);
-    }
-    if (strcmp(key, "layer") == 0) {
-        char token[32];
-        if (strcmp(value, "pymem") != 0 && strcmp(value, "libc") != 0 && strcmp(value, "all") != 0)
-            return fail(err, errlen, path, line, "layer: want pymem, libc or all", value);
-        snprintf(token, sizeof token, "layer=%s", value);
-        return append_inject(s, token) < 0 ? fail(err, errlen, path, line, "inject: too long", NULL)
-                                            : check_inject(s, path, line, err, errlen);
-    }
-    if (strcmp(key, "timeout") == 0) {
-        /* as --timeout: plain decimal seconds, 1 ms to a day */
-        char why[128] = "timeout: ";
-        size_t n = strlen(why);
-        if (pf_parse_seconds(value, SCENARIO_MAX_TIMEOUT_S, &s->timeout_s, why + n,
-                             sizeof why - n) < 0)
-            return fail(err, errlen, path, line, why, value);
-        return 0;
-    }
-    if (strcmp(key, "stride") == 0) {
-        /* digits only, as --stride: strtod took "0x10" and "1e3" */
-        uint64_t v;
-        if (pf_parse_whole(value, 1, &v) < 0 || v > 86400)
-            return fail(err, errlen, path, line, "stride: want a whole number from 1 to 86400",
-                        value);
-        s->stride = (unsigned)v;
-        return 0;
-    }
-    if (strcmp(key, "pty") == 0) {
-        if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
-            return fail(err, errlen, path, line, "pty: want yes or no", value);
-        s->pty = value[0] == 'y';
-        return 0;
-    }
-    if (strcmp(key, "needs") == 0) {
-        for (char *save = NULL, *tok = strtok_r(value, " \t", &save); tok;
-             tok = strtok_r(NULL, " \t", &save)) {
-            if (s->nneeds >= PF_SCENARIO_MAX_NEEDS ||
-                copy_field(s->needs[s->nneeds], sizeof s->needs[0], tok) < 0)
-                return fail(err, errlen, path, line, "needs: too many or too long", tok);
-            for (const char *c = tok; *c; c++)
-                if (!isalnum((unsigned char)*c) && *c != '_')
-                    return fail(err, errlen, path, line, "needs: not a module name", tok);
-            s->nneeds++;
-        }
-        return 0;
-    }
-    if (strcmp(key, "expect") == 0)
-        return parse_expect(s, value, path, line, err, errlen);
-    return fail(err, errlen, path, line, "unknown header key", key);
+    if (copy_field(s->issue, sizeof s->issue, value) < 0)
+        return fail(err, errlen, path, line, "issue: want a link", NULL);
+    return 0;
 }
 
-/* The header's keys, which are lower-case. */
-static const char *const header_keys[] = {"pyfault-scenario", "issue", "plan", "timeout",
-                                          "expect", "inject", "layer", "needs", "pty", "stride"};
+static int parse_plan(struct pf_scenario *s, char *value, const char *path, int line,
+                      char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof plan_names / sizeof plan_names[0]; i++)
+        if (strcmp(value, plan_names[i]) == 0) {
+            s->plan = (enum pf_plan_kind)i;
+            return 0;
+        }
+    return fail(err, errlen, path, line, "plan: want none, oneshot, persistent, both or runtime",
+                value);
+}
+
+static int parse_inject(struct pf_scenario *s, char *value, const char *path, int line,
+                        char *err, size_t errlen)
+{
+    char why[256];
+    int filters = pf_spec_filters_only(value, why, sizeof why);
+    if (filters < 0)
+        return fail(err, errlen, path, line, "inject", why);
+    if (filters == 0)
+        return fail(err, errlen, path, line,
+                    "inject: no mode here, not even count (the plan gives it)", value);
+    return append_inject(s, value) < 0 ? fail(err, errlen, path, line, "inject: too long", NULL)
+                                        : check_inject(s, path, line, err, errlen);
+}
+
+static int parse_layer(struct pf_scenario *s, char *value, const char *path, int line,
+                       char *err, size_t errlen)
+{
+    char token[32];
+    if (strcmp(value, "pymem") != 0 && strcmp(value, "libc") != 0 && strcmp(value, "all") != 0)
+        return fail(err, errlen, path, line, "layer: want pymem, libc or all", value);
+    snprintf(token, sizeof token, "layer=%s", value);
+    return append_inject(s, token) < 0 ? fail(err, errlen, path, line, "inject: too long", NULL)
+                                        : check_inject(s, path, line, err, errlen);
+}
+
+static int parse_timeout(struct pf_scenario *s, char *value, const char *path, int line,
+                         char *err, size_t errlen)
+{
+    /* as --timeout: plain decimal seconds, 1 ms to a day */
+    char why[128] = "timeout: ";
+    size_t n = strlen(why);
+    if (pf_parse_seconds(value, SCENARIO_MAX_TIMEOUT_S, &s->timeout_s, why + n, sizeof why - n) <
+        0)
+        return fail(err, errlen, path, line, why, value);
+    return 0;
+}
+
+static int parse_stride(struct pf_scenario *s, char *value, const char *path, int line,
+                        char *err, size_t errlen)
+{
+    /* digits only, as --stride: strtod took "0x10" and "1e3" */
+    uint64_t v;
+    if (pf_parse_whole(value, 1, &v) < 0 || v > 86400)
+        return fail(err, errlen, path, line, "stride: want a whole number from 1 to 86400", value);
+    s->stride = (unsigned)v;
+    return 0;
+}
+
+static int parse_pty(struct pf_scenario *s, char *value, const char *path, int line, char *err,
+                     size_t errlen)
+{
+    if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+        return fail(err, errlen, path, line, "pty: want yes or no", value);
+    s->pty = value[0] == 'y';
+    return 0;
+}
+
+static int parse_needs(struct pf_scenario *s, char *value, const char *path, int line,
+                       char *err, size_t errlen)
+{
+    for (char *save = NULL, *tok = strtok_r(value, " \t", &save); tok;
+         tok = strtok_r(NULL, " \t", &save)) {
+        if (s->nneeds >= PF_SCENARIO_MAX_NEEDS ||
+            copy_field(s->needs[s->nneeds], sizeof s->needs[0], tok) < 0)
+            return fail(err, errlen, path, line, "needs: too many or too long", tok);
+        for (const char *c = tok; *c; c++)
+            if (!isalnum((unsigned char)*c) && *c != '_')
+                return fail(err, errlen, path, line, "needs: not a module name", tok);
+        s->nneeds++;
+    }
+    return 0;
+}
+
+/* The keys after "# pyfault-scenario: NAME", all lower-case: the one table
+ * the parser and the capitals check both read. A required key is given
+ * once; inject: and needs: add up. */
+static const struct header_key {
+    const char *name;
+    header_parser *parse;
+    int required;
+} header_keys[] = {
+    {"issue", parse_issue, 1},   {"plan", parse_plan, 1},     {"timeout", parse_timeout, 1},
+    {"expect", parse_expect, 1}, {"inject", parse_inject, 0}, {"layer", parse_layer, 0},
+    {"needs", parse_needs, 0},   {"pty", parse_pty, 0},       {"stride", parse_stride, 0},
+};
+enum { HEADER_KEY_COUNT = sizeof header_keys / sizeof header_keys[0] };
+
+/* Index in header_keys of the N-byte KEY as CMP compares; -1 if none. */
+static int header_key_index(const char *key, size_t n,
+                            int (*cmp)(const char *, const char *, size_t))
+{
+    for (int i = 0; i < HEADER_KEY_COUNT; i++)
+        if (strlen(header_keys[i].name) == n && cmp(key, header_keys[i].name, n) == 0)
+            return i;
+    return -1;
+}
 
 /* The header key LINE ("# Expect: ...") names in another case, or NULL:
  * such a line would end the header quietly, and the keys after it with it. */
 static const char *miscased_key(const char *line)
 {
+    static const char first[] = "pyfault-scenario";
     if (line[0] != '#' || line[1] != ' ')
         return NULL;
     const char *k = line + 2;
     size_t n = strcspn(k, ":");
     if (!k[n])
         return NULL;
-    for (size_t i = 0; i < sizeof header_keys / sizeof header_keys[0]; i++)
-        if (strlen(header_keys[i]) == n && strncasecmp(k, header_keys[i], n) == 0 &&
-            strncmp(k, header_keys[i], n) != 0)
-            return header_keys[i];
-    return NULL;
+    if (n == strlen(first) && strncasecmp(k, first, n) == 0)
+        return strncmp(k, first, n) != 0 ? first : NULL;
+    int i = header_key_index(k, n, strncasecmp);
+    return i >= 0 && strncmp(k, header_keys[i].name, n) != 0 ? header_keys[i].name : NULL;
 }
 
 /* Splits "# key: value" into KEY and VALUE (in place); 0 when it is one. */
@@ -247,7 +287,7 @@ int pf_scenario_parse(const char *path, const char *text,
 {
     memset(s, 0, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
-    int lineno = 0, in_header = 0, seen[8] = {0};
+    int lineno = 0, in_header = 0, seen[HEADER_KEY_COUNT] = {0};
     const char *p = text;
     while (*p) {
         const char *nl = strchr(p, '\n');
@@ -280,49 +320,29 @@ int pf_scenario_parse(const char *path, const char *text,
             in_header = 1;
             continue;
         }
-        static const char *const required[] = {"issue", "plan", "timeout", "expect"};
-        for (int i = 0; i < 4; i++)
-            if (strcmp(key, required[i]) == 0) {
-                if (seen[i]++)
-                    return fail(err, errlen, path, lineno, "key given twice", key);
-            }
-        if (parse_field(s, key, value, path, lineno, err, errlen) < 0)
+        int k = header_key_index(key, strlen(key), strncmp);
+        if (k < 0)
+            return fail(err, errlen, path, lineno, "unknown header key", key);
+        if (seen[k]++ && header_keys[k].required)
+            return fail(err, errlen, path, lineno, "key given twice", key);
+        if (header_keys[k].parse(s, value, path, lineno, err, errlen) < 0)
             return -1;
     }
     if (!in_header)
         return fail(err, errlen, path, 0,
                     "no scenario header (want '# pyfault-scenario: NAME' at the top)", NULL);
-    static const char *const required[] = {"issue", "plan", "timeout", "expect"};
-    for (int i = 0; i < 4; i++)
-        if (!seen[i])
-            return fail(err, errlen, path, 0, "header lacks a key", required[i]);
+    for (int i = 0; i < HEADER_KEY_COUNT; i++)
+        if (header_keys[i].required && !seen[i])
+            return fail(err, errlen, path, 0, "header lacks a key", header_keys[i].name);
     return 0;
-}
-
-/* PATH opened for reading if it is a regular file, or NULL with errno
- * (EINVAL: a FIFO, a device, a socket; EISDIR). */
-static FILE *open_regular(const char *path)
-{
-    /* O_NONBLOCK: a FIFO's open would wait for a writer, SIGINT or not */
-    int fd = pf_open_regular(path, O_RDONLY);
-    if (fd < 0)
-        return NULL;
-    FILE *f = fdopen(fd, "r");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        errno = e;
-    }
-    return f;
 }
 
 int pf_scenario_load(const char *path, struct pf_scenario *out,
                      char *err, size_t errlen)
 {
-    FILE *f = open_regular(path);
+    FILE *f = pf_fopen_regular(path, O_RDONLY, NULL, err, errlen);
     if (!f)
-        return fail(err, errlen, path, 0, errno == EINVAL ? "not a regular file"
-                    : "cannot read the scenario", errno == EINVAL ? NULL : strerror(errno));
+        return -1;
     char text[16384];
     size_t n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
@@ -363,7 +383,8 @@ unsigned pf_scenario_expected(const struct pf_scenario *s, const char *variant)
 
 char *pf_scenario_typed_input(const char *path)
 {
-    FILE *f = open_regular(path);
+    char why[1024];
+    FILE *f = pf_fopen_regular(path, O_RDONLY, NULL, why, sizeof why);
     if (!f)
         return NULL;
     char *out = NULL;

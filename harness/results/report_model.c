@@ -552,31 +552,13 @@ int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t e
     return 0;
 }
 
-/* PATH opened for reading, if it is a regular file. Returns the fd, or
- * -1 with "PATH: why" in ERR. */
-static int open_regular(const char *path, char *err, size_t errlen)
-{
-    int fd = pf_open_regular(path, O_RDONLY);
-    if (fd < 0)
-        /* a FIFO or device never ends, or not with a whole document */
-        snprintf(err, errlen, "%.300s: %s", path,
-                 errno == EINVAL ? "not a regular file" : strerror(errno));
-    return fd;
-}
-
 json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t errlen)
 {
-    int fd = open_regular(path, err, errlen);
-    if (fd < 0) {
-        one_line(err);
-        return NULL;
-    }
     /* through stdio: json_loadfd reads one byte a syscall, a million of
      * them for a megabyte of results */
-    FILE *f = fdopen(fd, "r");
+    FILE *f = pf_fopen_regular(path, O_RDONLY, NULL, err, errlen);
     if (!f) {
-        snprintf(err, errlen, "%.300s: %s", path, strerror(errno));
-        close(fd);
+        one_line(err);
         return NULL;
     }
     json_error_t je;

@@ -248,34 +248,18 @@ int pf_journal_load(const char *dir, struct pf_journal_head *h, char *err, size_
     memset(h, 0, sizeof *h);
     snprintf(path, sizeof path, "%s/%s", dir, PF_JOURNAL_NAME);
     /* never blocks: a FIFO's open would wait for a writer, SIGINT or not */
-    int fd = pf_open_regular(path, O_RDONLY | O_NOFOLLOW);
-    if (fd < 0 && errno == EINVAL) {
-        snprintf(err, errlen, "%.900s: not a regular file", path);
+    FILE *f = pf_fopen_regular(path, O_RDONLY | O_NOFOLLOW, &st, err, errlen);
+    if (!f)
         return -1;
-    }
-    if (fd < 0 || fstat(fd, &st) < 0) {
-        say(err, errlen, path, errno);
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
     if ((size_t)st.st_size > JOURNAL_MAX_BYTES) {
         snprintf(err, errlen, "%.900s: not a journal file", path);
-        close(fd);
+        fclose(f);
         return -1;
     }
     h->text = malloc((size_t)st.st_size + 1);
-    size_t got = 0;
-    while (h->text && got < (size_t)st.st_size) {
-        ssize_t n = read(fd, h->text + got, (size_t)st.st_size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    int e = errno;
-    close(fd);
+    size_t got = h->text ? fread(h->text, 1, (size_t)st.st_size, f) : 0;
+    int e = ferror(f) ? errno : EIO;
+    fclose(f);
     if (!h->text || got < (size_t)st.st_size) {
         say(err, errlen, path, h->text ? e : ENOMEM);
         return -1;

@@ -27,20 +27,42 @@ int pf_regular_errno(const struct stat *st)
     return S_ISDIR(st->st_mode) ? EISDIR : !S_ISREG(st->st_mode) ? EINVAL : 0;
 }
 
-int pf_open_regular(const char *path, int flags)
+/* pf_open_regular, keeping the file's stat in *ST. */
+static int open_regular_stat(const char *path, int flags, struct stat *st)
 {
     /* O_NONBLOCK: a FIFO planted at PATH must not hold the open up */
     int fd = open(path, flags | O_NONBLOCK | O_CLOEXEC, 0600);
-    struct stat st;
     if (fd < 0)
         return -1;
-    int e = fstat(fd, &st) < 0 ? errno : pf_regular_errno(&st);
+    int e = fstat(fd, st) < 0 ? errno : pf_regular_errno(st);
     if (e) {
         close(fd);
         errno = e;
         return -1;
     }
     return fd;
+}
+
+int pf_open_regular(const char *path, int flags)
+{
+    struct stat st;
+    return open_regular_stat(path, flags, &st);
+}
+
+FILE *pf_fopen_regular(const char *path, int flags, struct stat *st, char *err, size_t errlen)
+{
+    struct stat own;
+    int fd = open_regular_stat(path, flags, st ? st : &own);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+    if (!f) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        /* a FIFO or device never ends, or not with a whole document */
+        snprintf(err, errlen, "%.900s: %s", path,
+                 e == EINVAL ? "not a regular file" : strerror(e));
+    }
+    return f;
 }
 
 int pf_private_open(const char *path, int flags)

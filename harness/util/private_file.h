@@ -3,6 +3,8 @@
 #ifndef PF_PRIVATE_FILE_H
 #define PF_PRIVATE_FILE_H
 
+#include <stddef.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 /* Creates PATH anew (O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, mode 0600) with
@@ -24,6 +26,10 @@ int pf_regular_errno(const struct stat *st);
 /* open(PATH, FLAGS|O_NONBLOCK|O_CLOEXEC, 0600), kept only if it is a regular
  * file: the fd, or -1 with errno (pf_regular_errno: EISDIR, EINVAL). */
 int pf_open_regular(const char *path, int flags);
+/* pf_open_regular(PATH, FLAGS) for reading, as a stdio stream, with its
+ * stat in *ST when ST is not NULL. Returns the stream, or NULL with
+ * "PATH: why" in ERR ("not a regular file" for a FIFO, device or socket). */
+FILE *pf_fopen_regular(const char *path, int flags, struct stat *st, char *err, size_t errlen);
 /* Creates a fresh file from TEMPLATE (ending in "XXXXXX" followed by
  * SUFFIXLEN more characters; the X's are replaced in place), mode 0600,
  * O_EXCL and O_CLOEXEC. Returns the descriptor, or -1 with errno. */

@@ -182,7 +182,7 @@ static void test_bad_input_exits_2(void **state)
     static const char *const want[] = {
         "broken_header.py:3: plan: want none, oneshot, persistent, both or runtime",
         "want NAME=PATH", "no executable at /nonexistent/python", "given twice",
-        "--startup-stride 'many'", "unknown option '--frobnicate'", "cannot read the scenario",
+        "--startup-stride 'many'", "unknown option '--frobnicate'", "scenario.py: No such file or directory",
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         harness_expect_usage_error(cases[k], want[k]);

@@ -78,6 +78,13 @@ static void test_broken_headers(void **state)
          "x.py:5: a header key in capitals (keys are lower-case): expect"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: *=ok\n# INJECT: region\n",
          "x.py:6: a header key in capitals (keys are lower-case): inject"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect: *=ok\n# Needs: _testcapi\n",
+         "x.py:6: a header key in capitals (keys are lower-case): needs"},
+        {"# pyfault-scenario: x\n# issue: u\n# Pyfault-Scenario: y\n# plan: none\n",
+         "x.py:3: a header key in capitals (keys are lower-case): pyfault-scenario"},
+        /* a required key once; inject: and needs: add up */
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# plan: oneshot\n",
+         "x.py:5: key given twice: plan"},
         /* a stride is digits, as --stride */
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# stride: 0x10\n# expect: *=ok\n",
          "x.py:5: stride: want a whole number from 1 to 86400: 0x10"},
@@ -143,7 +150,12 @@ static void test_missing_file(void **state)
     struct pf_scenario s;
     char err[512];
     assert_int_equal(pf_scenario_load("/nonexistent/s.py", &s, err, sizeof err), -1);
-    assert_non_null(strstr(err, "/nonexistent/s.py: cannot read the scenario"));
+    assert_string_equal(err, "/nonexistent/s.py: No such file or directory");
+    /* the same wording as every other input pyfault reads */
+    assert_int_equal(pf_scenario_load("/", &s, err, sizeof err), -1);
+    assert_string_equal(err, "/: Is a directory");
+    assert_int_equal(pf_scenario_load("/dev/null", &s, err, sizeof err), -1);
+    assert_string_equal(err, "/dev/null: not a regular file");
 }
 
 /* Loads TEXT as if from PATH into S, failing the test on an error. */
