@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <string.h>
 
+#include "controls.h"
+
 static const char *const class_names[PF_CLASS_COUNT] = {
     [PF_OK] = "ok",
     [PF_ERROR] = "error",
@@ -44,29 +46,6 @@ int pf_loop_observed(uint64_t streak_start, uint64_t streak_end, uint64_t inject
 int pf_loop_counted(uint64_t streak)
 {
     return streak >= PF_LOOP_STREAK + PF_LOOP_CONFIRM;
-}
-
-size_t pf_control_len(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    if (p[0] == '\0')
-        return 0;
-    if (p[0] < 0x20 || p[0] == 0x7f)
-        return 1;
-    /* U+0080..U+009F: 8-bit CSI/OSC to a terminal that honours C1 */
-    return p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f ? 2 : 0;
-}
-
-char *pf_scrub_controls(char *s)
-{
-    char *w = s;
-    for (const char *r = s; *r;) {
-        size_t n = pf_control_len(r);
-        *w++ = n ? '?' : *r;
-        r += n ? n : 1;
-    }
-    *w = '\0';
-    return s;
 }
 
 /* Copies N bytes of S into OUT (cut to OUTLEN), control characters made

@@ -97,12 +97,4 @@ int pf_find_fatal(const char *text, char *func, size_t funclen, char *msg,
  * found. Pure. */
 int pf_find_assertion(const char *text, char *out, size_t outlen);
 
-/* The length in bytes of the control character at S: 1 for C0 (0x00-0x1F,
- * tab included) or DEL, 2 for a C1 control (U+0080-U+009F in UTF-8), else
- * 0. Pure. */
-size_t pf_control_len(const char *s);
-/* Replaces each control character in S (pf_control_len) with one '?', in
- * place; returns S. Pure. */
-char *pf_scrub_controls(char *s);
-
 #endif

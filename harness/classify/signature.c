@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "controls.h"
 #include "skip_list.h"
 
 /* Appends printf output to OUT at *USED, never overflowing. */

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "classify.h"
+#include "controls.h"
 
 /* Decodes the UTF-8 sequence at S into *CP; returns its length, or 0 when
  * S starts none that is valid (a stray or missing continuation byte, an

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "classify.h"
+#include "controls.h"
 #include "signature.h"
 
 static struct pf_verdict classify(const struct pf_evidence *ev)
