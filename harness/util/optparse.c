@@ -121,8 +121,12 @@ static int take_one(const struct pf_cli *c, size_t n, int k, int li, const char 
         return 1;
     /* getopt hands a detached "--" over as the value ("--json -- cmd"),
      * though "--" ends the options; "--json=--" still names a file "--" */
-    if (o->value && (!*optarg || (detached && strcmp(optarg, "--") == 0))) {
+    if (o->value && detached && strcmp(optarg, "--") == 0) {
         snprintf(err, errlen, "%s needs a value", name);
+        return -1;
+    }
+    if (o->value && !*optarg) {
+        snprintf(err, errlen, "%s: the value is empty", name);
         return -1;
     }
     struct pf_arg a = {o->key, name, o->value ? optarg : NULL, NULL, 0};

@@ -88,7 +88,8 @@ static void test_bad_input(void **state)
     EXPECT_ERROR(PF_CMD_RUN, "--inject", "--inject", "nth=zero", "s.py");
     EXPECT_ERROR(PF_CMD_RUN, "nth=zero", "--inject", "nth=zero", "s.py");
     EXPECT_ERROR(PF_CMD_RUN, "needs a value", "s.py", "--inject");
-    EXPECT_ERROR(PF_CMD_RUN, "--python needs a value", "--python", "", "s.py");
+    EXPECT_ERROR(PF_CMD_RUN, "--python: the value is empty", "--python", "", "s.py");
+    EXPECT_ERROR(PF_CMD_SWEEP, "--accept: the value is empty", "--accept=", "./a");
     /* "--" ends the options, so it is no option's value ... */
     EXPECT_ERROR(PF_CMD_RUN, "--json needs a value", "--json", "--", "/bin/true");
     EXPECT_ERROR(PF_CMD_SWEEP, "--out needs a value", "--out", "--", "--", "./a");
