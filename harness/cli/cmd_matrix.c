@@ -15,6 +15,7 @@
 #include "interrupt.h"
 #include "locate.h"
 #include "matrix.h"
+#include "out_dir.h"
 #include "matrix_json.h"
 #include "optparse.h"
 #include "options.h"
@@ -213,6 +214,25 @@ static int default_interps(const char *root, struct pf_interp **out, unsigned *n
     return 0;
 }
 
+/* No file the matrix writes in DIR is one of its interpreters or
+ * scenarios. Returns 0, or -1 with a one-line message in ERR. */
+static int check_out_inputs(const char *dir, const struct pf_matrix *m, char *err, size_t errlen)
+{
+    size_t n = 0;
+    const char **inputs = calloc((size_t)m->ninterps + m->nscen + 1, sizeof *inputs);
+    if (!inputs) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (unsigned i = 0; i < m->ninterps; i++)
+        inputs[n++] = m->interps[i].path;
+    for (unsigned i = 0; i < m->nscen; i++)
+        inputs[n++] = m->scen[i].path;
+    int rc = pf_out_dir_check_inputs(dir, inputs, n, err, errlen);
+    free(inputs);
+    return rc;
+}
+
 int pf_cmd_matrix(int argc, char **argv)
 {
     struct matrix_args a = {.startup_stride = 100};
@@ -292,6 +312,11 @@ int pf_cmd_matrix(int argc, char **argv)
     }
     char path[PATH_MAX + 16];
     snprintf(path, sizeof path, "%.4000s/results.json", a.out ? a.out : ".");
+    if (a.out && check_out_inputs(a.out, &m, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault matrix: %s\n", err);
+        pf_matrix_free(&m);
+        goto out;
+    }
     /* what results.json could not hold is refused now, not after the run */
     if (a.out && pf_matrix_json_check(path, &m, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault matrix: %s\n", err);

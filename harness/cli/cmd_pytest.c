@@ -16,6 +16,7 @@
 #include "interrupt.h"
 #include "optparse.h"
 #include "options.h"
+#include "out_dir.h"
 #include "pytest_command.h"
 #include "pytest_json.h"
 #include "pytest_suite.h"
@@ -159,6 +160,24 @@ static int check_out_dir(const char *dir, char *err, size_t errlen)
     char path[PATH_MAX + 16];
     snprintf(path, sizeof path, "%.4000s/results.json", dir);
     return pf_atomic_check(path, err, errlen);
+}
+
+/* No file the run writes in --out is the interpreter or a file pytest is
+ * given (a test file named results.json there). Returns 0, or -1 with a
+ * one-line message in ERR. */
+static int check_out_inputs(const struct pt_args *p, char *err, size_t errlen)
+{
+    const char **inputs = calloc((size_t)p->npytest + 1, sizeof *inputs);
+    if (!inputs) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    inputs[0] = p->o.python;
+    for (int i = 0; i < p->npytest; i++)
+        inputs[i + 1] = p->pytest[i];
+    int rc = pf_out_dir_check_inputs(p->o.out_dir, inputs, (size_t)p->npytest + 1, err, errlen);
+    free(inputs);
+    return rc;
 }
 
 /* The last non-empty line of TEXT, cut at its end in place: an error
@@ -333,7 +352,8 @@ int pf_cmd_pytest(int argc, char **argv)
     struct pf_sweep_target *sts = NULL;
     char ***cmds = NULL;
 
-    if (o->out_dir && check_out_dir(o->out_dir, err, sizeof err) < 0)
+    if (o->out_dir && (check_out_inputs(&p, err, sizeof err) < 0 ||
+                       check_out_dir(o->out_dir, err, sizeof err) < 0))
         goto fail;
     /* one command per folder: another's results.json is not overwritten */
     if (o->out_dir && (lock = pf_dir_lock(o->out_dir, why, sizeof why)) < 0) {

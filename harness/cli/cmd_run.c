@@ -8,6 +8,8 @@
 #include "interp.h"
 #include "interrupt.h"
 #include "options.h"
+#include "out_dir.h"
+#include "pyfault.h"
 #include "result_json.h"
 #include "tmpdir.h"
 #include "trial.h"
@@ -47,6 +49,31 @@ static void print_summary(const struct pf_result *res)
     printf("repro: %s\n", res->repro);
 }
 
+/* None of the files the trial writes (--json, and the spec's log= and
+ * sites=) is one it reads: `run --json s.py s.py` replaced the scenario
+ * with its own result. Returns 0, or -1 with a one-line message in ERR. */
+static int check_outputs(const struct pf_options *o, const struct pf_target *t, char *err,
+                         size_t errlen)
+{
+    const char **inputs = calloc((size_t)t->argc + 1, sizeof *inputs);
+    if (!inputs) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    size_t n = pf_target_inputs(t, inputs, (size_t)t->argc + 1);
+    struct pyfault_spec spec;
+    char why[256];
+    int parsed = o->inject && pyfault_spec_parse(o->inject, &spec, why, sizeof why) == 0;
+    const char *outputs[] = {o->json_path, parsed ? spec.log_path : NULL,
+                             parsed ? spec.sites_path : NULL};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof outputs / sizeof outputs[0]; i++)
+        if (outputs[i] && outputs[i][0])
+            rc = pf_out_file_check_inputs(outputs[i], inputs, n, err, errlen);
+    free(inputs);
+    return rc;
+}
+
 int pf_cmd_run(int argc, char **argv)
 {
     struct pf_options o;
@@ -64,6 +91,11 @@ int pf_cmd_run(int argc, char **argv)
                        : pf_target_scenario(&t, o.python, o.scenarios[0], err, sizeof err);
     if (rc < 0) {
         fprintf(stderr, "pyfault run: %s\n", err);
+        return 2;
+    }
+    if (check_outputs(&o, &t, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault run: %s\n", err);
+        pf_target_free(&t);
         return 2;
     }
     /* as matrix --interp: /bin/true would "pass" the scenario */

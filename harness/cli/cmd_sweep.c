@@ -17,6 +17,7 @@
 #include "interrupt.h"
 #include "journal.h"
 #include "options.h"
+#include "out_dir.h"
 #include "result_json.h"
 #include "sweep.h"
 #include "sweep_json.h"
@@ -47,6 +48,27 @@ static int check_out_dir(const char *dir, char *err, size_t errlen)
     char path[PATH_MAX + 16];
     snprintf(path, sizeof path, "%.4000s/results.json", dir);
     return pf_atomic_check(path, err, errlen);
+}
+
+/* No file the sweep writes in DIR is a file one of TS[0..NT) reads: a
+ * script named DIR/results.json was replaced by the results. Returns 0,
+ * or -1 with a one-line message in ERR. */
+static int check_out_inputs(const char *dir, const struct pf_target *ts, unsigned nt, char *err,
+                            size_t errlen)
+{
+    size_t cap = 0, n = 0;
+    for (unsigned i = 0; i < nt; i++)
+        cap += (size_t)ts[i].argc + 1;
+    const char **inputs = calloc(cap ? cap : 1, sizeof *inputs);
+    if (!inputs) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (unsigned i = 0; i < nt; i++)
+        n += pf_target_inputs(&ts[i], inputs + n, cap - n);
+    int rc = pf_out_dir_check_inputs(dir, inputs, n, err, errlen);
+    free(inputs);
+    return rc;
 }
 
 /* Is folder A the folder B? */
@@ -400,7 +422,8 @@ int pf_cmd_sweep(int argc, char **argv)
         fprintf(stderr, "pyfault sweep: %s\n", err);
         goto out;
     }
-    if (o.out_dir && check_out_dir(o.out_dir, err, sizeof err) < 0) {
+    if (o.out_dir && (check_out_inputs(o.out_dir, ts, nt, err, sizeof err) < 0 ||
+                      check_out_dir(o.out_dir, err, sizeof err) < 0)) {
         fprintf(stderr, "pyfault sweep: %s\n", err);
         goto out;
     }

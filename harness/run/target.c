@@ -76,6 +76,16 @@ const char *pf_target_label(const struct pf_target *t)
     return t->is_scenario ? t->argv[1] : t->argv[0];
 }
 
+size_t pf_target_inputs(const struct pf_target *t, const char **paths, size_t cap)
+{
+    size_t n = 0;
+    if (n < cap)
+        paths[n++] = t->exe;
+    for (int i = 0; i < t->argc && n < cap; i++)
+        paths[n++] = t->argv[i];
+    return n;
+}
+
 void pf_target_free(struct pf_target *t)
 {
     if (t->argv)

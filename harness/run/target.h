@@ -26,6 +26,10 @@ int pf_target_command(struct pf_target *t, int argc, char *const argv[],
                       char *err, size_t errlen);
 /* A short name for messages: the scenario path, or the command. */
 const char *pf_target_label(const struct pf_target *t);
+/* The files the target reads, as far as its words tell: the resolved
+ * executable and every word of its command line, into PATHS (up to CAP).
+ * Returns how many (pf_out_*_check_inputs compares outputs with them). */
+size_t pf_target_inputs(const struct pf_target *t, const char **paths, size_t cap);
 /* Frees what the target owns. */
 void pf_target_free(struct pf_target *t);
 

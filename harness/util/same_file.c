@@ -14,3 +14,11 @@ int pf_same_file(const char *a, const char *b)
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
            sa.st_ino == sb.st_ino;
 }
+
+const char *pf_same_file_any(const char *output, const char *const *inputs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (inputs[i] && pf_same_file(output, inputs[i]))
+            return inputs[i];
+    return NULL;
+}

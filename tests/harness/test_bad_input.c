@@ -508,6 +508,96 @@ static void test_merge_output_is_an_input(void **state)
     free(orig_b);
 }
 
+/* Writes TEXT to PATH, failing the test on an error. */
+static void put_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* An output that is a file the run reads is refused before the run, one
+ * line and exit 2, the input byte for byte as it was: run --json naming
+ * the scenario (by name or a link) or the program, run's log= and sites=,
+ * and a script, scenario or test file named results.json, journal.jsonl,
+ * summary.md or index.html in sweep's, matrix's or pytest's --out. Each
+ * was overwritten with exit 0. */
+static void test_output_is_an_input(void **state)
+{
+    (void)state;
+    char dir[600], scen[700], link[700], prog[700], mx[700], mxs[800], sw[700], sws[800];
+    char pt[700], pts[800];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    snprintf(scen, sizeof scen, "%s/s.py", dir);
+    snprintf(link, sizeof link, "%s/l.py", dir);
+    snprintf(prog, sizeof prog, "%s/prog", dir);
+    snprintf(sw, sizeof sw, "%s/sw", dir);
+    snprintf(sws, sizeof sws, "%s/journal.jsonl", sw);
+    snprintf(mx, sizeof mx, "%s/mx", dir);
+    snprintf(mxs, sizeof mxs, "%s/summary.md", mx);
+    snprintf(pt, sizeof pt, "%s/pt", dir);
+    snprintf(pts, sizeof pts, "%s/index.html", pt);
+    const char *text = "x = [str(i) for i in range(50)]\n";
+    const char *scenario = "# pyfault-scenario: clash\n# issue: none\n# plan: none\n"
+                           "# timeout: 20\n# expect: *=ok\nprint(1)\n";
+    put_file(scen, text);
+    assert_int_equal(symlink("s.py", link), 0);
+    put_file(prog, "#!/bin/sh\nexit 0\n");
+    assert_int_equal(chmod(prog, 0755), 0);
+    assert_int_equal(mkdir(sw, 0755), 0);
+    put_file(sws, text);
+    assert_int_equal(mkdir(mx, 0755), 0);
+    put_file(mxs, scenario);
+    assert_int_equal(mkdir(pt, 0755), 0);
+    put_file(pts, "def test_a():\n    pass\n");
+    char log[800], sites[800], want[4][900];
+    snprintf(log, sizeof log, "count,log=%s", scen);
+    snprintf(sites, sizeof sites, "count,sites=%s", link);
+    snprintf(want[0], sizeof want[0], "%s is both an input and the output", scen);
+    snprintf(want[1], sizeof want[1], "%s is both an input and the output", link);
+    snprintf(want[2], sizeof want[2], "%s is both an input and the output", prog);
+    snprintf(want[3], sizeof want[3], "%s is both an input and an output", sws);
+    struct {
+        const char *args[12];
+        const char *want;
+    } cases[] = {
+        {{"run", "--json", scen, "--python", "/usr/bin/python3.11", scen, NULL}, want[0]},
+        {{"run", "--json", link, "--python", "/usr/bin/python3.11", scen, NULL}, want[1]},
+        {{"run", "--json", prog, "--", prog, NULL}, want[2]},
+        {{"run", "--inject", log, "--python", "/usr/bin/python3.11", scen, NULL}, want[0]},
+        {{"run", "--inject", sites, "--python", "/usr/bin/python3.11", scen, NULL}, want[1]},
+        {{"sweep", "-q", "--out", sw, "--", "/usr/bin/python3.11", sws, NULL}, want[3]},
+        {{"matrix", "-q", "--interp", "s=/usr/bin/python3.11", "--startup-stride", "0", "--out",
+          mx, mxs, NULL},
+         "summary.md is both an input and an output"},
+        {{"pytest", "-q", "--python", "/usr/bin/python3.11", "--out", pt, "--", pts, NULL},
+         "index.html is both an input and an output"},
+    };
+    const char *const kept[] = {scen, prog, sws, mxs, pts};
+    char *orig[5];
+    for (size_t k = 0; k < 5; k++)
+        assert_non_null(orig[k] = tmpfs_slurp(kept[k]));
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        harness_expect_usage_error(cases[i].args, cases[i].want);
+        for (size_t k = 0; k < 5; k++) {
+            char *now = tmpfs_slurp(kept[k]);
+            if (!now || strcmp(now, orig[k]) != 0)
+                fail_msg("case %zu rewrote %s", i, kept[k]);
+            free(now);
+        }
+        struct stat st;
+        assert_int_equal(lstat(link, &st), 0);
+        assert_true(S_ISLNK(st.st_mode));
+    }
+    for (size_t k = 0; k < 5; k++)
+        free(orig[k]);
+    /* the folders hold what they held: no lock, journal or report */
+    assert_int_equal(harness_count_files(sw), 1);
+    assert_int_equal(harness_count_files(mx), 1);
+    assert_int_equal(harness_count_files(pt), 1);
+}
+
 /* A program the shim cannot enter (static): run says nothing was counted
  * or injected and --json has attached false; sweep's counting run says
  * the shim did not attach. A dynamic program that allocates nothing
@@ -570,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_closed_standard_fds_sweep),
         cmocka_unit_test(test_output_not_regular_file),
         cmocka_unit_test(test_merge_output_is_an_input),
+        cmocka_unit_test(test_output_is_an_input),
         cmocka_unit_test(test_input_not_regular_file),
         cmocka_unit_test(test_bad_timeout),
         cmocka_unit_test(test_shim_not_attached),

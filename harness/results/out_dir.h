@@ -1,0 +1,19 @@
+/* out_dir.h: the files a run writes in its --out folder, none of them ever
+ * written over a file the run reads. */
+#ifndef PF_OUT_DIR_H
+#define PF_OUT_DIR_H
+
+#include <stddef.h>
+
+/* 0 when no file a run writes in DIR (results.json, journal.jsonl,
+ * junit.xml, summary.md, index.html) is one file with any of
+ * INPUTS[0..N) (pf_same_file; NULL entries skipped); else -1 with
+ * "DIR/NAME is both an input and an output" in ERR. */
+int pf_out_dir_check_inputs(const char *dir, const char *const *inputs, size_t n, char *err,
+                            size_t errlen);
+/* 0 when the output PATH is none of INPUTS[0..N); else -1 with
+ * "PATH is both an input and the output" in ERR. */
+int pf_out_file_check_inputs(const char *path, const char *const *inputs, size_t n, char *err,
+                             size_t errlen);
+
+#endif
