@@ -13,6 +13,7 @@
 #include "optparse.h"
 #include "private_file.h"
 #include "spec_filters.h"
+#include "controls.h"
 #include "utf8.h"
 
 #define SCENARIO_MAX_TIMEOUT_S 86400.0
@@ -76,6 +77,8 @@ static int parse_classes(char *text, unsigned *out)
 static int parse_expect(struct pf_scenario *s, char *value, const char *path,
                         int line, char *err, size_t errlen)
 {
+    if (!value[0])
+        return fail(err, errlen, path, line, "expect: want VARIANT=CLASS[|CLASS...]", NULL);
     for (char *save = NULL, *item = strtok_r(value, " \t", &save); item;
          item = strtok_r(NULL, " \t", &save)) {
         char *eq = strchr(item, '=');
@@ -259,6 +262,15 @@ static const char *miscased_key(const char *line)
     return i >= 0 && strncmp(k, header_keys[i].name, n) != 0 ? header_keys[i].name : NULL;
 }
 
+/* Does S hold a control character other than a tab (pf_control_len)? */
+static int has_control(const char *s)
+{
+    for (; *s; s++)
+        if (*s != '\t' && pf_control_len(s))
+            return 1;
+    return 0;
+}
+
 /* Splits "# key: value" into KEY and VALUE (in place); 0 when it is one. */
 static int split_header_line(char *line, char **key, char **value)
 {
@@ -288,7 +300,8 @@ int pf_scenario_parse(const char *path, const char *text,
     memset(s, 0, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
     int lineno = 0, in_header = 0, seen[HEADER_KEY_COUNT] = {0};
-    const char *p = text;
+    /* Python reads a file that starts with a UTF-8 byte order mark */
+    const char *p = strncmp(text, "\xef\xbb\xbf", 3) == 0 ? text + 3 : text;
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -314,6 +327,10 @@ int pf_scenario_parse(const char *path, const char *text,
          * refused here, not dropped from the report after the run */
         if (!pf_utf8_valid(value))
             return fail(err, errlen, path, lineno, key, "not UTF-8");
+        /* a name or value is printed (progress, tables, errors): an escape
+         * sequence in it would drive the terminal */
+        if (has_control(value))
+            return fail(err, errlen, path, lineno, key, "a control character");
         if (!in_header) {
             if (copy_field(s->name, sizeof s->name, value) < 0)
                 return fail(err, errlen, path, lineno, "pyfault-scenario: want a name", NULL);
@@ -347,6 +364,14 @@ int pf_scenario_load(const char *path, struct pf_scenario *out,
     size_t n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
     text[n] = '\0';
+    /* the parser would stop at it, and call a key after it missing */
+    const char *nul = memchr(text, '\0', n);
+    if (nul) {
+        int line = 1;
+        for (const char *c = text; c < nul; c++)
+            line += *c == '\n';
+        return fail(err, errlen, path, line, "a NUL byte (Python refuses the file)", NULL);
+    }
     return pf_scenario_parse(path, text, out, err, errlen);
 }
 

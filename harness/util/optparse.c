@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "controls.h"
+
 /* getopt_long's val for entry I of a table (short letters stay below). */
 #define LONG_KEY 256
 
@@ -184,7 +186,9 @@ int pf_cli_fail(const struct pf_cli *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "pyfault %s: %s\n", c->name, msg);
+    /* it quotes the words given: one line, and no escape sequence from
+     * a script's arguments reaches the terminal */
+    fprintf(stderr, "pyfault %s: %s\n", c->name, pf_scrub_controls(msg));
     return c->usage_status ? c->usage_status : 2;
 }
 

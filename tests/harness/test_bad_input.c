@@ -34,6 +34,9 @@ static void test_unknown_option(void **state)
     harness_expect_usage_error(run, "unknown option '--bogus'");
     const char *sweep[] = {"sweep", "--frob=1", "--", "true", NULL};
     harness_expect_usage_error(sweep, "unknown option '--frob'");
+    /* the word is quoted back with its escape sequence made harmless */
+    const char *escape[] = {"sweep", "--b\x1b]0;PWNED\x07", "--", "true", NULL};
+    harness_expect_usage_error(escape, "unknown option '--b?]0;PWNED?'");
 }
 
 static void test_malformed_inject(void **state)

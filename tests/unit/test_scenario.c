@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "scenario.h"
@@ -82,6 +84,14 @@ static void test_broken_headers(void **state)
          "x.py:6: a header key in capitals (keys are lower-case): needs"},
         {"# pyfault-scenario: x\n# issue: u\n# Pyfault-Scenario: y\n# plan: none\n",
          "x.py:3: a header key in capitals (keys are lower-case): pyfault-scenario"},
+        /* values are printed: no escape sequence reaches a terminal */
+        {"# pyfault-scenario: h\x1b]0;PWNED\x07x\n# issue: u\n",
+         "x.py:1: pyfault-scenario: a control character"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 5\x1b[31m\n",
+         "x.py:4: timeout: a control character"},
+        {"# pyfault-scenario: x\n# issue: u\xc2\x9b\n", "x.py:2: issue: a control character"},
+        {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect:\n",
+         "x.py:5: expect: want VARIANT=CLASS"},
         /* a required key once; inject: and needs: add up */
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# plan: oneshot\n",
          "x.py:5: key given twice: plan"},
@@ -166,6 +176,30 @@ static void parse_as(const char *path, const char *text, struct pf_scenario *s)
         fail_msg("%s", err);
 }
 
+/* A byte order mark is read past, as Python does; a NUL byte is refused
+ * with its line, where the parser would have stopped at it and called
+ * the keys after it missing. */
+static void test_bom_and_nul(void **state)
+{
+    (void)state;
+    struct pf_scenario s;
+    parse_as("b.py", "\xef\xbb\xbf# pyfault-scenario: b\n# issue: u\n# plan: none\n"
+                     "# timeout: 3\n# expect: *=ok\n", &s);
+    assert_string_equal(s.name, "b");
+    char path[] = "/tmp/test_scenario_nul_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char text[] = "# pyfault-scenario: n\n# issue: u\0x\n# plan: none\n";
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+    char err[512], want[600];
+    int rc = pf_scenario_load(path, &s, err, sizeof err);
+    unlink(path);
+    assert_int_equal(rc, -1);
+    snprintf(want, sizeof want, "%s:2: a NUL byte (Python refuses the file)", path);
+    assert_string_equal(err, want);
+}
+
 /* A set of scenarios one results.json can hold: ids unique, paths UTF-8;
  * the refusal names the file(s) on one line. */
 static void test_scenarios_check(void **state)
@@ -197,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_good_header),
         cmocka_unit_test(test_broken_headers),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_bom_and_nul),
         cmocka_unit_test(test_scenarios_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
