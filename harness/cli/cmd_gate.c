@@ -146,17 +146,18 @@ int pf_cmd_gate(int argc, char **argv)
         fprintf(stderr, "pyfault gate: out of memory\n");
         goto out;
     }
-    pf_gate_print(stdout, &r, &g, base, b.n);
-    fflush(stdout);
+    /* the files first: a verdict printed before a full disk's error read
+     * as a PASS, and the error was not the last line */
     if (junit && write_junit(junit, &r, &g, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault gate: %s\n", err);
         goto out_gate;
     }
+    if (update && pf_baseline_write(base, &r, err, sizeof err) < 0) {
+        fprintf(stderr, "pyfault gate: %s\n", err);
+        goto out_gate;
+    }
+    pf_gate_print(stdout, &r, &g, base, b.n);
     if (update) {
-        if (pf_baseline_write(base, &r, err, sizeof err) < 0) {
-            fprintf(stderr, "pyfault gate: %s\n", err);
-            goto out_gate;
-        }
         size_t kept = 0;
         for (size_t i = 0; i < r.n_findings; i++)
             kept += r.findings[i].cls != PF_OK;

@@ -352,6 +352,8 @@ int pf_cmd_matrix(int argc, char **argv)
         goto out;
     }
     pf_matrix_print(&m, stdout);
+    /* before any error about the files: stderr is not buffered */
+    fflush(stdout);
     if (a.out) {
         if (pf_matrix_json_write(path, &m, err, sizeof err) < 0) {
             fprintf(stderr, "pyfault matrix: %s\n", err);

@@ -555,6 +555,8 @@ int pf_cmd_sweep(int argc, char **argv)
     }
     if (!o.quiet)
         print_summary(&sw, complete);
+    /* before any error about the reports: stderr is not buffered */
+    fflush(stdout);
     /* after Ctrl-C, stop at once: results.json (incomplete) is written */
     if (o.out_dir && !pf_interrupted && report_step(o.out_dir, o.quiet, said) < 0)
         goto out;

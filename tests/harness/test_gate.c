@@ -8,7 +8,8 @@
  * outside its --accept: --update-baseline, then gate, passes; the same
  * results marked incomplete fail with their own line unless
  * --allow-incomplete. An output (--junit, --update-baseline's BASE) that
- * is an input, by name or by inode, is refused and the input kept.
+ * is an input, by name or by inode, is refused and the input kept; one
+ * gate cannot write is the only line it prints, no verdict before it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -103,6 +104,29 @@ static void test_against_itself(void **state)
         fail_msg("gate against itself: %d: %s%s", r.exit_code, r.out, r.err);
     assert_non_null(strstr(r.out, "gate: PASS: 0 new findings, 0 violated expectations"));
     proc_result_free(&r);
+}
+
+/* An output gate cannot write (--junit in a folder that is not there,
+ * --update-baseline's BASE there too) is the last and only line, exit 2:
+ * the verdict was printed first, "gate: PASS", and then the error. */
+static void test_unwritable_output_no_verdict(void **state)
+{
+    (void)state;
+    const char *res = in(known_dir, "results.json");
+    char missing[700];
+    snprintf(missing, sizeof missing, "%s/not-there/x.xml", work);
+    const char *cases[][6] = {
+        {"--baseline", res, res, "--junit", missing, NULL},
+        {"--baseline", missing, res, "--update-baseline", NULL, NULL},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        struct proc_result r;
+        gate(cases[i], &r);
+        if (r.exit_code != 2 || r.out[0] || !harness_one_line(r.err) ||
+            !strstr(r.err, "not-there/x.xml"))
+            fail_msg("case %zu: %d: out '%s' err '%s'", i, r.exit_code, r.out, r.err);
+        proc_result_free(&r);
+    }
 }
 
 static void test_update_then_known_crash(void **state)
@@ -430,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_incomplete_run),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_output_is_an_input),
+        cmocka_unit_test(test_unwritable_output_no_verdict),
         cmocka_unit_test(test_control_characters_not_printed),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
