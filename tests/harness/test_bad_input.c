@@ -595,6 +595,13 @@ static void test_output_is_an_input(void **state)
     }
     for (size_t k = 0; k < 5; k++)
         free(orig[k]);
+    /* an --out the journal could not name is refused before it is made */
+    char bad[700];
+    snprintf(bad, sizeof bad, "%s/bad\xff", dir);
+    const char *bad_out[] = {"sweep", "-q", "--out", bad, "--", "/usr/bin/python3.11", scen, NULL};
+    harness_expect_usage_error(bad_out, "is not UTF-8: the journal could not hold");
+    struct stat bst;
+    assert_int_equal(lstat(bad, &bst), -1);
     /* the folders hold what they held: no lock, journal or report */
     assert_int_equal(harness_count_files(sw), 1);
     assert_int_equal(harness_count_files(mx), 1);
