@@ -54,8 +54,9 @@ int pf_report_dir_until(const char *dir, const char *baseline, const volatile si
         have_base = 1;
     }
     const struct pf_results *b = have_base ? &base : NULL;
-    /* all three rendered to their temp files first, then renamed one after
-     * the other: a stop before the renames leaves the old set whole */
+    /* all three rendered and finished (flushed, fsync'ed, every write
+     * checked) before any is renamed: a full disk or a stop meets the old
+     * set whole (a write's ENOSPC may show only at the last flush) */
     struct pf_atomic_file af[W_N];
     int opened = 0, rc = -1;
     for (; opened < W_N; opened++) {
@@ -65,6 +66,9 @@ int pf_report_dir_until(const char *dir, const char *baseline, const volatile si
             goto done;
         render(opened, af[opened].f, &r, b);
     }
+    for (int i = 0; i < W_N; i++)
+        if (pf_atomic_finish(&af[i], err, errlen) < 0)
+            goto done;
     if (stop && *stop)
         goto stopped;
     for (int i = 0; i < W_N; i++)

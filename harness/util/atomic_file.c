@@ -1,9 +1,11 @@
 /* atomic_file.c: an O_EXCL temp file in the same directory, every write(2)
  * checked (a stdio stream over our own write function keeps the first
  * errno), fsync, then rename(2): a reader, a Ctrl-C or a full disk never sees
- * half a report, and a failed write leaves the previous file as it was. A
- * destination that is not a regular file (a device node, a FIFO, a link to
- * one) is refused before anything is written: the rename would replace it. */
+ * half a report, and a failed write leaves the previous file as it was.
+ * Finish (flush, fsync, close) and rename are two steps, so a set of files
+ * can all be finished before any is renamed. A destination that is not a
+ * regular file (a device node, a FIFO, a link to one) is refused before
+ * anything is written: the rename would replace it. */
 #include "atomic_file.h"
 
 #include <errno.h>
@@ -107,7 +109,7 @@ int pf_atomic_open(struct pf_atomic_file *af, const char *path, char *err, size_
     return 0;
 }
 
-int pf_atomic_commit(struct pf_atomic_file *af, char *err, size_t errlen)
+int pf_atomic_finish(struct pf_atomic_file *af, char *err, size_t errlen)
 {
     int bad = ferror(af->f) || fflush(af->f) != 0;
     /* on the disk before the rename: a crash leaves the old file or the
@@ -120,18 +122,27 @@ int pf_atomic_commit(struct pf_atomic_file *af, char *err, size_t errlen)
     bad |= fclose(af->f) != 0;
     af->f = NULL;
     bad |= af->error != 0;
-    /* again just before the rename: a node put there since the open */
-    if (!bad && pf_atomic_check(af->path, err, errlen) < 0) {
+    if (bad) {
+        say(af, af->error, err, errlen);
         unlink(af->tmp);
         af->tmp[0] = '\0';
         return -1;
     }
-    if (!bad && rename(af->tmp, af->path) != 0) {
-        bad = 1;
-        af->error = errno;
+    return 0;
+}
+
+int pf_atomic_commit(struct pf_atomic_file *af, char *err, size_t errlen)
+{
+    if (af->f && pf_atomic_finish(af, err, errlen) < 0)
+        return -1;
+    /* again just before the rename: a node put there since the open */
+    if (pf_atomic_check(af->path, err, errlen) < 0) {
+        unlink(af->tmp);
+        af->tmp[0] = '\0';
+        return -1;
     }
-    if (bad) {
-        say(af, af->error, err, errlen);
+    if (rename(af->tmp, af->path) != 0) {
+        say(af, errno, err, errlen);
         unlink(af->tmp);
         af->tmp[0] = '\0';
         return -1;
@@ -162,3 +173,4 @@ void pf_atomic_abort(struct pf_atomic_file *af)
         unlink(af->tmp);
     af->tmp[0] = '\0';
 }
+

@@ -24,9 +24,15 @@ int pf_atomic_check(const char *path, char *err, size_t errlen);
  * planted link; the umask's usual mode). Returns 0, or -1 with
  * "PATH: strerror" (or pf_atomic_check's message) in ERR. */
 int pf_atomic_open(struct pf_atomic_file *af, const char *path, char *err, size_t errlen);
-/* Flushes, fsyncs and closes the temp file, checking every write, then
- * checks PATH again (pf_atomic_check) and renames the temp file over it (a
- * link at PATH to a regular file is replaced, not followed).
+/* Flushes, fsyncs and closes the temp file, checking every write: the
+ * new content is then whole on the disk, not yet at PATH. Files that must
+ * change together are each finished before any is committed, so a full
+ * disk is met while every PATH is still the old one. Returns 0, or -1
+ * with "PATH: strerror" in ERR and the temp file removed. */
+int pf_atomic_finish(struct pf_atomic_file *af, char *err, size_t errlen);
+/* Finishes the file (pf_atomic_finish) unless that was done, then checks
+ * PATH again (pf_atomic_check) and renames the temp file over it (a link
+ * at PATH to a regular file is replaced, not followed).
  * Returns 0, or -1 with "PATH: strerror" in ERR and the temp file
  * removed; PATH is then what it was. */
 int pf_atomic_commit(struct pf_atomic_file *af, char *err, size_t errlen);

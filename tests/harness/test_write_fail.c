@@ -7,9 +7,12 @@
  * "pyfault CMD: PATH: strerror"; the previous files stay byte for byte and
  * no temp file is left behind. A sweep whose journal fills the disk part
  * way says so in that one line too (not results.json's failure after it),
- * and a --resume once there is room finishes it. Needs root for mount;
+ * and a --resume once there is room finishes it. With room for some of
+ * the three reports but not all, report and sweep leave the old reports
+ * (or none) whole, never a new one beside old ones. Needs root for mount;
  * skips otherwise.
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -221,6 +225,172 @@ static void test_full_disk_mid_sweep(void **state)
     json_decref(res);
 }
 
+/* MNT's disk filled again, then ROOM bytes (whole pages) freed. */
+static void leave_room(const char *mnt, off_t room)
+{
+    char fill[700];
+    struct stat st;
+    snprintf(fill, sizeof fill, "%s/fill", mnt);
+    unlink(fill);
+    assert_int_equal(tmpfs_fill(mnt), 0);
+    assert_int_equal(stat(fill, &st), 0);
+    assert_true(st.st_size >= room);
+    assert_int_equal(truncate(fill, st.st_size - room), 0);
+}
+
+/* How many of DIR's entries carry ".tmp." in their name (0: no DIR). */
+static int temp_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return n;
+}
+
+/* Which of the three reports are in DIR, a bit each. */
+static int reports_in(const char *dir)
+{
+    int bits = 0;
+    for (int i = 1; i <= 3; i++) {
+        char path[700];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        bits |= (access(path, F_OK) == 0) << (i - 1);
+    }
+    return bits;
+}
+
+/* Runs ARGS (exit 0 or 2 with one "No space left on device" line); returns
+ * the status. */
+static int run_short_of_room(const char *const *args)
+{
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    int status = r.exit_code;
+    if (!(status == 0 || (status == 2 && harness_one_line(r.err) &&
+                          strstr(r.err, ": No space left on device\n"))))
+        fail_msg("status %d, stderr '%s'", status, r.err);
+    proc_result_free(&r);
+    return status;
+}
+
+/* The size of DIR/junit.xml. */
+static off_t junit_size(const char *dir)
+{
+    char path[700];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/junit.xml", dir);
+    assert_int_equal(stat(path, &st), 0);
+    return st.st_size;
+}
+
+/* `pyfault report` with one more page of room each time, until it
+ * succeeds: each failure leaves the old reports byte for byte (in a folder
+ * that had none, none) and no temp file; a new junit.xml fitting where
+ * summary.md or index.html did not must not be renamed (it was, while
+ * each file's last write met the full disk only at its commit). */
+static void test_report_set_short_of_room(void **state)
+{
+    char *mnt = *state;
+    char old[600], fresh[600], path[700];
+    if (tmpfs_mount(mnt, TMPFS_DIRLEN, 2048) < 0)
+        skip_because(mnt);
+    /* OLD: a sweep's reports, then the results.json of a sweep with
+     * findings (an index.html of about 30 KB: its last 8 KB reach the disk
+     * only at the end, after the smaller files' would have been renamed);
+     * FRESH: that results.json alone */
+    snprintf(old, sizeof old, "%s/old", mnt);
+    snprintf(fresh, sizeof fresh, "%s/fresh", mnt);
+    assert_int_equal(mkdir(old, 0755), 0);
+    assert_int_equal(mkdir(fresh, 0755), 0);
+    sweep_into(old);
+    char roomy[600], other[700];
+    snprintf(roomy, sizeof roomy, "%s", harness_tmpdir());
+    const char *longer[] = {"sweep", "-q", "--range", "1:200", "--out", roomy, "--",
+                            project_path("build/targets/resume_mixed"), NULL};
+    struct proc_result r;
+    harness_cli(longer, &r, NULL);
+    assert_int_equal(r.exit_code, 1); /* findings */
+    proc_result_free(&r);
+    snprintf(other, sizeof other, "%s/results.json", roomy);
+    snprintf(path, sizeof path, "%s/results.json", old);
+    copy_file(other, path);
+    snprintf(path, sizeof path, "%s/results.json", fresh);
+    copy_file(other, path);
+    for (int i = 0; i < FILES_AFTER_SWEEP; i++) {
+        snprintf(path, sizeof path, "%s/%s", roomy, names[i]);
+        assert_int_equal(unlink(path), 0);
+    }
+    assert_int_equal(rmdir(roomy), 0);
+    struct snapshot s;
+    take(old, &s);
+
+    const char *dirs[] = {old, fresh};
+    for (int k = 0; k < 2; k++) {
+        const char *report[] = {"report", dirs[k], NULL};
+        off_t room = 0, failed_with = -1;
+        for (; room <= 2048 * 1024; room += 4096) {
+            leave_room(mnt, room);
+            if (run_short_of_room(report) == 0)
+                break;
+            failed_with = room;
+            assert_int_equal(temp_files(dirs[k]), 0);
+            if (k == 0)
+                unchanged(old, &s, 0);
+            else if (reports_in(fresh) != 0)
+                fail_msg("%ld bytes free: reports %#x left in a folder that had none",
+                         (long)room, reports_in(fresh));
+        }
+        assert_true(room <= 2048 * 1024);
+        assert_int_equal(reports_in(dirs[k]), 7);
+        /* the case that matters was met: room for junit.xml, not for all */
+        if (failed_with < junit_size(dirs[k]))
+            fail_msg("never short of room with junit.xml fitting (%ld < %ld)", (long)failed_with,
+                     (long)junit_size(dirs[k]));
+    }
+    release(&s);
+}
+
+/* A sweep writes its reports the same way: short of room for them, its
+ * folder has all three or none, and no temp file. */
+static void test_sweep_reports_short_of_room(void **state)
+{
+    char *mnt = *state;
+    char out[600];
+    if (tmpfs_mount(mnt, TMPFS_DIRLEN, 2048) < 0)
+        skip_because(mnt);
+    snprintf(out, sizeof out, "%s/out", mnt);
+    const char *sweep[] = {"sweep", "-q", "--range", "1:20", "--out", out, "--",
+                           project_path("build/targets/h_exit0"), NULL};
+    off_t room = 0, failed_with = -1;
+    for (; room <= 2048 * 1024; room += 4096) {
+        /* a fresh folder each time: nothing of the last sweep's on the disk */
+        for (int i = 0; i < FILES_AFTER_SWEEP; i++) {
+            char path[700];
+            snprintf(path, sizeof path, "%s/%s", out, names[i]);
+            unlink(path);
+        }
+        rmdir(out);
+        leave_room(mnt, room);
+        if (run_short_of_room(sweep) == 0)
+            break;
+        assert_int_equal(temp_files(out), 0);
+        if (reports_in(out) != 0)
+            fail_msg("%ld bytes free: reports %#x left of three", (long)room, reports_in(out));
+        if (access(out, F_OK) == 0 && harness_count_files(out) >= 3)
+            failed_with = room; /* results.json written: the reports failed */
+    }
+    assert_true(room <= 2048 * 1024);
+    assert_int_equal(reports_in(out), 7);
+    if (failed_with < junit_size(out))
+        fail_msg("never short of room with junit.xml fitting (%ld < %ld)", (long)failed_with,
+                 (long)junit_size(out));
+}
+
 static void test_read_only_folder(void **state)
 {
     char *mnt = *state;
@@ -264,6 +434,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_full_disk, tmpfs_setup, tmpfs_teardown),
         cmocka_unit_test_setup_teardown(test_full_disk_mid_sweep, tmpfs_setup, tmpfs_teardown),
+        cmocka_unit_test_setup_teardown(test_report_set_short_of_room, tmpfs_setup, tmpfs_teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_reports_short_of_room, tmpfs_setup,
+                                        tmpfs_teardown),
         cmocka_unit_test_setup_teardown(test_read_only_folder, tmpfs_setup, tmpfs_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * output and JUnit file. Whole or not at all: a full disk or a read-only
  * folder gives "PATH: strerror" and leaves the previous file as it was; a
  * link at the final name is replaced, never followed; the temp name is
- * fresh (O_EXCL) and goes away on failure. Also the private-file helpers.
+ * fresh (O_EXCL) and goes away on failure; a file finished is renamed
+ * only at its commit. Also the private-file helpers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -107,6 +108,33 @@ static void test_link_at_final_name_replaced(void **state)
     pf_tmpdir_remove(dir);
 }
 
+/* finish, then commit: the new content reaches PATH only at the commit; a
+ * finished file aborted leaves the previous one and no temp file */
+static void test_finish_then_commit(void **state)
+{
+    (void)state;
+    char dir[512], path[600], err[1024];
+    assert_int_equal(pf_tmpdir_create(dir, sizeof dir), 0);
+    snprintf(path, sizeof path, "%s/junit.xml", dir);
+    put(path, "previous\n");
+    struct pf_atomic_file af;
+    assert_int_equal(pf_atomic_open(&af, path, err, sizeof err), 0);
+    fputs("new\n", af.f);
+    assert_int_equal(pf_atomic_finish(&af, err, sizeof err), 0);
+    expect_content(path, "previous\n");
+    expect_content(af.tmp, "new\n");
+    assert_int_equal(pf_atomic_commit(&af, err, sizeof err), 0);
+    expect_content(path, "new\n");
+    assert_int_equal(harness_count_files(dir), 1);
+    assert_int_equal(pf_atomic_open(&af, path, err, sizeof err), 0);
+    fputs("newer\n", af.f);
+    assert_int_equal(pf_atomic_finish(&af, err, sizeof err), 0);
+    pf_atomic_abort(&af);
+    expect_content(path, "new\n");
+    assert_int_equal(harness_count_files(dir), 1);
+    pf_tmpdir_remove(dir);
+}
+
 static void test_full_disk(void **state)
 {
     char *mnt = *state;
@@ -133,6 +161,15 @@ static void test_full_disk(void **state)
     assert_int_equal(write_text(path, "{}\n", err, sizeof err), -1);
     assert_string_equal(err, want);
     expect_content(path, "previous\n");
+    /* and at finish, before any rename */
+    struct pf_atomic_file af;
+    assert_int_equal(pf_atomic_open(&af, path, err, sizeof err), 0);
+    fputs("{}\n", af.f);
+    assert_int_equal(pf_atomic_finish(&af, err, sizeof err), -1);
+    assert_string_equal(err, want);
+    pf_atomic_abort(&af);
+    expect_content(path, "previous\n");
+    assert_int_equal(harness_count_files(mnt), 2);
 }
 
 static void test_read_only_folder(void **state)
@@ -196,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_whole_file_and_mode),
         cmocka_unit_test(test_failed_writer_keeps_previous),
         cmocka_unit_test(test_link_at_final_name_replaced),
+        cmocka_unit_test(test_finish_then_commit),
         cmocka_unit_test_setup_teardown(test_full_disk, tmpfs_setup, tmpfs_teardown),
         cmocka_unit_test_setup_teardown(test_read_only_folder, tmpfs_setup, tmpfs_teardown),
         cmocka_unit_test(test_private_files),
