@@ -39,6 +39,9 @@ int pf_report_dir_until(const char *dir, const char *baseline, const volatile si
             snprintf(err, errlen, "%.200s...: path too long", dir);
             return -1;
         }
+        /* what a SIGKILLed report left: ours to remove, the folder being
+         * locked (every caller holds it) */
+        pf_atomic_remove_stale(out[i]);
         if (pf_atomic_check(out[i], err, errlen) < 0)
             return -1;
     }

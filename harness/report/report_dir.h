@@ -7,8 +7,10 @@
 #include <signal.h>
 #include <stddef.h>
 
-/* Checks that none of the three reports' names is taken by anything but a
- * regular file (pf_atomic_check), loads DIR/results.json (and BASELINE, a
+/* For a caller holding DIR's lock (dir_lock.h): removes the reports' temp
+ * files a killed run left (pf_atomic_remove_stale), checks that none of
+ * the three reports' names is taken by anything but a regular file
+ * (pf_atomic_check), loads DIR/results.json (and BASELINE, a
  * results.json, unless NULL) and writes the three reports, each through a
  * temp file and rename(2), renamed only once all three are written and
  * flushed to the disk (pf_atomic_finish), so every report is the old one

@@ -8,7 +8,9 @@
  * anything is written: the rename would replace it. */
 #include "atomic_file.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -174,3 +176,49 @@ void pf_atomic_abort(struct pf_atomic_file *af)
     af->tmp[0] = '\0';
 }
 
+/* Is NAME BASE.tmp. and mkstemp's six letters or digits? */
+static int stale_name(const char *name, const char *base, size_t blen)
+{
+    static const char mid[] = ".tmp.";
+    if (strncmp(name, base, blen) != 0 || strncmp(name + blen, mid, sizeof mid - 1) != 0)
+        return 0;
+    const char *x = name + blen + sizeof mid - 1;
+    int n = 0;
+    for (; x[n]; n++)
+        if (!((x[n] >= 'a' && x[n] <= 'z') || (x[n] >= 'A' && x[n] <= 'Z') ||
+              (x[n] >= '0' && x[n] <= '9')))
+            return 0;
+    return n == 6;
+}
+
+int pf_atomic_remove_stale(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path) >=
+             (int)sizeof dir)
+        return 0;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return 0;
+    }
+    size_t blen = strlen(base);
+    int gone = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        struct stat st;
+        /* lstat's view: a link of that name is left, never followed */
+        if (stale_name(e->d_name, base, blen) &&
+            fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+            unlinkat(dfd, e->d_name, 0) == 0)
+            gone++;
+    }
+    closedir(d);
+    return gone;
+}

@@ -41,5 +41,10 @@ int pf_atomic_commit(struct pf_atomic_file *af, char *err, size_t errlen);
 int pf_atomic_fail(struct pf_atomic_file *af, char *err, size_t errlen);
 /* Gives up silently: closes and removes the temp file. */
 void pf_atomic_abort(struct pf_atomic_file *af);
+/* Removes the temp files a killed writer of PATH left: PATH.tmp. and six
+ * letters or digits, regular files only (a link is never followed nor
+ * removed). Only for a caller holding PATH's folder (dir_lock.h): a live
+ * writer's temp file has the same name. Returns how many went. */
+int pf_atomic_remove_stale(const char *path);
 
 #endif

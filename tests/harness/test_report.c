@@ -5,7 +5,8 @@
  * index.html rendered by headless Chromium with no console output, atomic
  * files, one-line errors; a report name taken by a directory, a FIFO or a
  * device refused before any report is written; a SIGTERM while the
- * reports are written leaves no temp file and exits 130.
+ * reports are written leaves no temp file and exits 130; the temp files
+ * a SIGKILL leaves go at the next report, nothing else of a like name.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -488,6 +489,38 @@ static void test_report_names_checked_first(void **state)
     rm_dir(dir);
 }
 
+/* A results.json of 11 copies of the fixture's trials in DIR: about 2 s
+ * of work for pyfault report. */
+static void big_results(const char *dir)
+{
+    json_t *j = report_fixture(0, 0);
+    json_t *trials = json_object_get(j, "trials");
+    json_t *once = json_deep_copy(trials);
+    for (int k = 0; k < 10; k++)
+        assert_int_equal(json_array_extend(trials, once), 0);
+    json_decref(once);
+    report_fixture_write(j, path_in(dir, "results.json"));
+    json_decref(j);
+}
+
+/* Starts pyfault report DIR and sends it SIG as soon as one of its temp
+ * files appears; *STATUS gets its wait status. Returns 0 when the report
+ * ended before a temp file was seen (no signal sent), else 1. */
+static int signal_at_temp(const char *dir, int sig, int *status)
+{
+    const char *args[] = {"report", dir, NULL};
+    pid_t pid = harness_start(args, NULL);
+    while (waitpid(pid, status, WNOHANG) == 0) {
+        if (temp_files(dir) > 0) {
+            assert_int_equal(kill(pid, sig), 0);
+            assert_int_equal(waitpid(pid, status, 0), pid);
+            return 1;
+        }
+        usleep(500);
+    }
+    return 0;
+}
+
 /* pyfault report on a results.json of 11 copies of the fixture's trials
  * (about 2 s of work), sent SIGTERM as soon as one of its temp files
  * appears: it exits 130 and leaves no temp file, however far it got. No
@@ -497,32 +530,91 @@ static void test_report_sigterm(void **state)
 {
     (void)state;
     const char *dir = harness_tmpdir();
-    json_t *j = report_fixture(0, 0);
-    json_t *trials = json_object_get(j, "trials");
-    json_t *once = json_deep_copy(trials);
-    for (int k = 0; k < 10; k++)
-        assert_int_equal(json_array_extend(trials, once), 0);
-    json_decref(once);
-    report_fixture_write(j, path_in(dir, "results.json"));
-    json_decref(j);
-    const char *args[] = {"report", dir, NULL};
+    big_results(dir);
     for (int attempt = 0; attempt < 10; attempt++) {
-        pid_t pid = harness_start(args, NULL);
-        int status, seen = 0;
-        while (waitpid(pid, &status, WNOHANG) == 0) {
-            if (temp_files(dir) > 0) {
-                seen = 1;
-                assert_int_equal(kill(pid, SIGTERM), 0);
-                assert_int_equal(waitpid(pid, &status, 0), pid);
-                break;
-            }
-            usleep(500);
-        }
-        if (!seen)
+        int status;
+        if (!signal_at_temp(dir, SIGTERM, &status))
             continue;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 130)
             fail_msg("report after SIGTERM: %s %d, want exit 130", WIFEXITED(status) ? "exit" : "signal",
                      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        assert_int_equal(temp_files(dir), 0);
+        rm_dir(dir);
+        return;
+    }
+    rm_dir(dir);
+    skip_because("every report ended before a temp file was seen");
+}
+
+/* Writes TEXT to DIR/NAME. */
+static void put_in(const char *dir, const char *name, const char *text)
+{
+    FILE *f = fopen(path_in(dir, name), "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The temp files a SIGKILLed report leaves go at the next report (which
+ * holds the folder's lock), first planted by name, then left by a real
+ * SIGKILL (retried when the report ends before a temp file is seen). Only
+ * those go: another name, another suffix length or alphabet, a folder of
+ * such a name and a link of such a name (its target untouched) stay. */
+static void test_report_removes_stale_temps(void **state)
+{
+    (void)state;
+    char dir[600], outside[600];
+    snprintf(outside, sizeof outside, "%s", harness_tmpdir());
+    snprintf(dir, sizeof dir, "%s", run_dir(0, 0));
+    static const char *const stale[] = {"junit.xml.tmp.a1B2c3", "summary.md.tmp.ZZZZZZ",
+                                        "index.html.tmp.000000"};
+    static const char *const kept[] = {"junit.xml.tmp.12345",     "junit.xml.tmp.1234567",
+                                       "results.json.tmp.abcdef", "summary.md.tmp.ab-def",
+                                       "xjunit.xml.tmp.abcdef",   "junit.xml.tmp.abcdef.bak"};
+    for (size_t i = 0; i < sizeof stale / sizeof *stale; i++)
+        put_in(dir, stale[i], "stale\n");
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+        put_in(dir, kept[i], "kept\n");
+    assert_int_equal(mkdir(path_in(dir, "index.html.tmp.folder"), 0755), 0);
+    put_in(outside, "victim", "untouched\n");
+    assert_int_equal(symlink(path_in(outside, "victim"), path_in(dir, "summary.md.tmp.LiNk00")), 0);
+
+    struct proc_result r;
+    const char *args[] = {"report", dir, NULL};
+    harness_cli(args, &r, NULL);
+    if (r.exit_code != 0)
+        fail_msg("report: status %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    for (size_t i = 0; i < sizeof stale / sizeof *stale; i++)
+        if (has(dir, stale[i]))
+            fail_msg("%s left", stale[i]);
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+        assert_true(has(dir, kept[i]));
+    struct stat st;
+    assert_int_equal(lstat(path_in(dir, "summary.md.tmp.LiNk00"), &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(lstat(path_in(dir, "index.html.tmp.folder"), &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    char *victim = slurp(path_in(outside, "victim"), NULL);
+    assert_string_equal(victim, "untouched\n");
+    free(victim);
+    rm_dir(dir);
+    rm_dir(outside);
+
+    /* a real SIGKILL: its temp files stay, the next report takes them */
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    big_results(dir);
+    for (int attempt = 0; attempt < 10; attempt++) {
+        int status;
+        if (!signal_at_temp(dir, SIGKILL, &status))
+            continue;
+        assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        if (temp_files(dir) == 0)
+            fail_msg("no temp file left by the SIGKILL: nothing to test");
+        harness_cli(args, &r, NULL);
+        if (r.exit_code != 0)
+            fail_msg("report after SIGKILL: status %d: %s", r.exit_code, r.err);
+        proc_result_free(&r);
         assert_int_equal(temp_files(dir), 0);
         rm_dir(dir);
         return;
@@ -700,6 +792,7 @@ int main(void)
         cmocka_unit_test(test_report_bad_input),
         cmocka_unit_test(test_report_names_checked_first),
         cmocka_unit_test(test_report_sigterm),
+        cmocka_unit_test(test_report_removes_stale_temps),
         cmocka_unit_test(test_merge_command),
         cmocka_unit_test(test_hostile_fatal_message),
     };

@@ -4,7 +4,8 @@
  * folder gives "PATH: strerror" and leaves the previous file as it was; a
  * link at the final name is replaced, never followed; the temp name is
  * fresh (O_EXCL) and goes away on failure; a file finished is renamed
- * only at its commit. Also the private-file helpers.
+ * only at its commit; a killed writer's temp files are found by name and
+ * removed. Also the private-file helpers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -135,6 +136,36 @@ static void test_finish_then_commit(void **state)
     pf_tmpdir_remove(dir);
 }
 
+/* a killed writer's temp files (NAME.tmp. and six letters or digits,
+ * regular files) go; other names, a link and a folder stay */
+static void test_remove_stale(void **state)
+{
+    (void)state;
+    char dir[512], path[600], name[700];
+    assert_int_equal(pf_tmpdir_create(dir, sizeof dir), 0);
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    static const char *const stale[] = {"index.html.tmp.aB3xY9", "index.html.tmp.000000"};
+    static const char *const kept[] = {"index.html", "index.html.tmp.abcde", "index.html.tmp.abcdefg",
+                                       "index.html.tmp.ab_def", "index.htm.tmp.abcdef"};
+    for (size_t i = 0; i < sizeof stale / sizeof *stale; i++) {
+        snprintf(name, sizeof name, "%s/%s", dir, stale[i]);
+        put(name, "stale\n");
+    }
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++) {
+        snprintf(name, sizeof name, "%s/%s", dir, kept[i]);
+        put(name, "kept\n");
+    }
+    snprintf(name, sizeof name, "%s/index.html.tmp.LINK00", dir);
+    assert_int_equal(symlink("index.html", name), 0);
+    snprintf(name, sizeof name, "%s/index.html.tmp.DIR000", dir);
+    assert_int_equal(mkdir(name, 0700), 0);
+    assert_int_equal(pf_atomic_remove_stale(path), 2);
+    assert_int_equal(harness_count_files(dir), 7);
+    expect_content(path, "kept\n");
+    assert_int_equal(rmdir(name), 0);
+    pf_tmpdir_remove(dir);
+}
+
 static void test_full_disk(void **state)
 {
     char *mnt = *state;
@@ -234,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_failed_writer_keeps_previous),
         cmocka_unit_test(test_link_at_final_name_replaced),
         cmocka_unit_test(test_finish_then_commit),
+        cmocka_unit_test(test_remove_stale),
         cmocka_unit_test_setup_teardown(test_full_disk, tmpfs_setup, tmpfs_teardown),
         cmocka_unit_test_setup_teardown(test_read_only_folder, tmpfs_setup, tmpfs_teardown),
         cmocka_unit_test(test_private_files),
