@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "repro_spec.h"
 #include "sweep_plan.h"
 
 int pf_repro_plan(const struct pf_results *r, size_t id, struct pf_repro_plan *p,
@@ -52,6 +53,11 @@ int pf_repro_plan(const struct pf_results *r, size_t id, struct pf_repro_plan *p
 
     const char *spec = json_string_value(json_object_get(jt, "spec"));
     if (spec) {
+        if (strlen(spec) >= sizeof p->spec) { /* a cut spec is another spec */
+            snprintf(err, errlen, "trials[%zu].spec: longer than %zu bytes", id, sizeof p->spec - 1);
+            pf_repro_plan_free(p);
+            return -1;
+        }
         snprintf(p->spec, sizeof p->spec, "%s", spec);
     } else {
         unsigned mode = strcmp(t->mode, "oneshot") == 0 ? PF_MODE_ONESHOT
@@ -65,8 +71,23 @@ int pf_repro_plan(const struct pf_results *r, size_t id, struct pf_repro_plan *p
             pf_sweep_mode_spec(mode, (uint64_t)t->point, p->spec, sizeof p->spec);
         if (sc->inject && sc->inject[0]) {
             size_t n = strlen(p->spec);
+            if (n + 1 + strlen(sc->inject) >= sizeof p->spec) {
+                snprintf(err, errlen, "scenarios[%d].inject: longer than %zu bytes", t->scenario,
+                         sizeof p->spec - n - 2);
+                pf_repro_plan_free(p);
+                return -1;
+            }
             snprintf(p->spec + n, sizeof p->spec - n, "%s%s", n ? "," : "", sc->inject);
         }
+    }
+    char why[300];
+    if (pf_repro_spec_ok(p->spec, why, sizeof why) < 0) {
+        if (spec)
+            snprintf(err, errlen, "trials[%zu].spec: %s", id, why);
+        else
+            snprintf(err, errlen, "trials[%zu]: scenarios[%d].inject: %s", id, t->scenario, why);
+        pf_repro_plan_free(p);
+        return -1;
     }
     json_t *to = json_object_get(jc, "timeout_s");
     json_t *top = json_object_get(r->root, "timeout_s");

@@ -27,7 +27,7 @@ struct pf_repro_plan {
  * scenario's, else the file's top-level one, else PF_REPRO_TIMEOUT; a
  * command target's words are scenarios[].argv, else targets[T].argv for
  * the trial's "target" T (pyfault sweep). Returns 0, or -1 with a one-line
- * message in ERR. P->argv is malloc'd: free it with pf_repro_plan_free. */
+ * message in ERR, also when the spec is not one to replay (pf_repro_spec_ok). P->argv is malloc'd: free it with pf_repro_plan_free. */
 int pf_repro_plan(const struct pf_results *r, size_t id, struct pf_repro_plan *p,
                   char *err, size_t errlen);
 void pf_repro_plan_free(struct pf_repro_plan *p);

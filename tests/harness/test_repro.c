@@ -9,7 +9,9 @@
  * folder the sweep ran in, from any other (a scenario path relative to
  * it), one whose folder is gone is refused in one line, an older file
  * without "cwd" runs here and says so; an interpreter binary replaced
- * since the sweep is refused in one line unless --any-interpreter.
+ * since the sweep is refused in one line unless --any-interpreter; a
+ * crafted spec (log=, sites=, fork-fd=, one that does not parse) is
+ * refused in one line before anything runs, the named file untouched.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -432,6 +434,65 @@ static void test_changed_interpreter_refused(void **state)
     proc_result_free(&r);
 }
 
+/* A copy of the sweep's results.json at OUT with trial 0's "spec" set to
+ * SPEC, or (SPEC NULL) scenario 0's inject set to INJECT. */
+static void crafted_copy(const char *out, const char *spec, const char *inject)
+{
+    json_t *j = json_load_file(sweep_res, 0, NULL);
+    assert_non_null(j);
+    if (spec)
+        json_object_set_new(json_array_get(json_object_get(j, "trials"), 0), "spec", json_string(spec));
+    else
+        json_object_set_new(json_array_get(json_object_get(j, "scenarios"), 0), "inject",
+                            json_string(inject));
+    assert_int_equal(json_dump_file(j, out, 0), 0);
+    json_decref(j);
+}
+
+/* A results.json may come from anyone (a CI artifact): a recorded spec
+ * (or a scenario's inject) naming a file for the shim to write (log=,
+ * sites=) or the fork engine's descriptor is refused in one line, exit 2,
+ * before anything runs, the named file byte for byte as it was; one the
+ * shim would reject too, never "reproduced: 0 of 1". */
+static void test_crafted_spec_refused(void **state)
+{
+    (void)state;
+    char d[700], victim[800], crafted[800], spec[900];
+    snprintf(d, sizeof d, "%s", harness_tmpdir());
+    snprintf(victim, sizeof victim, "%s/victim.txt", d);
+    snprintf(crafted, sizeof crafted, "%s/crafted.json", d);
+    const char *before = "keep me\n";
+    put_file(victim, before, strlen(before), 0644);
+    struct {
+        const char *spec, *inject, *want;
+    } cases[] = {
+        {"nth=1,log=%s", NULL, "trials[0].spec: log= is not replayed (it names a file to write)"},
+        {"nth=1,sites=%s", NULL, "trials[0].spec: sites= is not replayed (it names a file to write)"},
+        {"nth=1,fork-fd=9", NULL, "trials[0].spec: fork-fd= is not replayed"},
+        {NULL, "log=%s", "trials[0]: scenarios[0].inject: log= is not replayed"},
+        {"bogus", NULL, "trials[0].spec: pyfault: bad spec token 'bogus'"},
+        {"nth=1,nth=2", NULL, "trials[0].spec: "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(spec, sizeof spec, cases[i].spec ? cases[i].spec : cases[i].inject, victim);
+        crafted_copy(crafted, cases[i].spec ? spec : NULL, spec);
+        struct proc_result r;
+        repro((const char *[]){crafted, "0", NULL}, &r);
+        if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, cases[i].want) ||
+            r.out[0])
+            fail_msg("case %zu (%s): status %d: %s%s", i, spec, r.exit_code, r.out, r.err);
+        proc_result_free(&r);
+        FILE *f = fopen(victim, "r");
+        char now[64] = "";
+        assert_non_null(f);
+        size_t got = fread(now, 1, sizeof now - 1, f);
+        fclose(f);
+        now[got] = '\0';
+        if (strcmp(now, before) != 0)
+            fail_msg("case %zu (%s): %s was written: '%s'", i, spec, victim, now);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_replays_in_the_sweeps_folder),
         cmocka_unit_test(test_changed_interpreter_refused),
         cmocka_unit_test(test_matrix_replays_in_its_folder),
+        cmocka_unit_test(test_crafted_spec_refused),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
