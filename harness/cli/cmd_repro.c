@@ -16,7 +16,7 @@
 #include "tmpdir.h"
 #include "trial.h"
 
-enum { P_TIMES, P_GDB, P_GDB_BATCH, P_ANY_INTERP };
+enum { P_TIMES, P_GDB, P_GDB_BATCH, P_ANY_INTERP, P_ANY_INPUT };
 
 static const struct pf_opt opts[] = {
     {P_TIMES, "times", 0, "K", "run it K times and report how many reproduced (reliability)"},
@@ -26,6 +26,9 @@ static const struct pf_opt opts[] = {
                                         "kill the target (CI logs)"},
     {P_ANY_INTERP, "any-interpreter", 0, NULL, "replay even when the interpreter (or command) binary\n"
                                                "changed since the sweep (a rebuilt ./python: is it fixed?)"},
+    {P_ANY_INPUT, "any-input", 0, NULL, "replay even when a file the trial ran (its script or\n"
+                                        "scenario) changed since the sweep (an edited script: is it\n"
+                                        "fixed?); a file gone is refused all the same"},
     {0},
 };
 
@@ -34,6 +37,7 @@ struct repro_args {
     uint64_t id, times;
     int gdb;                     /* 1 --gdb, 2 --gdb-batch */
     int any_interp;              /* --any-interpreter */
+    int any_input;               /* --any-input */
 };
 
 /* --gdb (MODE 1) or --gdb-batch (2) into R. Returns 0, or -1 with ERR
@@ -70,6 +74,9 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
     case P_ANY_INTERP:
         r->any_interp = 1;
         return 0;
+    case P_ANY_INPUT:
+        r->any_input = 1;
+        return 0;
     }
     return 0;
 }
@@ -92,23 +99,27 @@ static const struct pf_cli cli = {
     .name = "repro",
     .usage =
         "usage: pyfault repro RESULTS.json ID [--times K] [--gdb | --gdb-batch]\n"
-        "                     [--any-interpreter]\n"
+        "                     [--any-interpreter] [--any-input]\n"
         "Re-runs trial ID (its index in RESULTS' trials) exactly: the same interpreter\n"
-        "binary (its sha256 checked), scenario, injection spec, environment and timeout,\n"
-        "in the folder the trials ran in, and says whether its class came back.\n",
+        "binary and input files (script, scenario: their sha256 checked), injection\n"
+        "spec, environment and timeout, in the folder the trials ran in, and says\n"
+        "whether its class came back.\n",
     .opts = opts,
     .epilog = "Exit status: 0 the class reproduced on every run, 1 not on every run,\n"
-              "2 bad usage or input, the folder gone, or the binary changed (without\n"
-              "--any-interpreter); with --gdb, gdb's status.\n",
+              "2 bad usage or input (a spec that does not parse or names log=, sites=\n"
+              "or fork-fd=), the folder or an input file gone, the binary changed\n"
+              "(without --any-interpreter) or an input file changed (without\n"
+              "--any-input); with --gdb, gdb's status.\n",
     .take = take,
     .check = check,
 };
 
 /* Goes where the trials of R (file PATH) ran and checks IN, their binary,
- * is the one they ran (ANY: a changed one is only told). Returns 0, or -1
- * after one line on stderr. An older file without "cwd" runs here, said. */
+ * and FILES, their input files, are the ones they ran (A's --any-interpreter,
+ * --any-input: a changed one is only told). Returns 0, or -1 after one
+ * line on stderr. An older file without "cwd" runs here, said. */
 static int same_place(const struct pf_results *r, const char *path, const struct pf_rinterp *in,
-                      int any)
+                      const json_t *files, const struct repro_args *a)
 {
     char err[1024];
     int rc = pf_repro_enter_cwd(r, err, sizeof err);
@@ -120,13 +131,21 @@ static int same_place(const struct pf_results *r, const char *path, const struct
         fprintf(stderr, "pyfault repro: %s does not record the folder its trials ran in: "
                         "running in the current one\n", path);
     rc = pf_repro_same_binary(in, err, sizeof err);
-    if (rc < 0 || (rc == 1 && !any)) {
+    if (rc < 0 || (rc == 1 && !a->any_interp)) {
         fprintf(stderr, "pyfault repro: %s%s\n", err,
                 rc == 1 ? " (--any-interpreter replays on it anyway)" : "");
         return -1;
     }
     if (rc == 1)
         fprintf(stderr, "pyfault repro: %s; replaying on it (--any-interpreter)\n", err);
+    rc = pf_repro_same_inputs(files, err, sizeof err);
+    if (rc < 0 || (rc == 1 && !a->any_input)) {
+        fprintf(stderr, "pyfault repro: %s%s\n", err,
+                rc == 1 ? " (--any-input replays it anyway)" : "");
+        return -1;
+    }
+    if (rc == 1)
+        fprintf(stderr, "pyfault repro: %s; replaying it (--any-input)\n", err);
     return 0;
 }
 
@@ -158,7 +177,7 @@ int pf_cmd_repro(int argc, char **argv)
         pf_results_free(&r);
         return 2;
     }
-    if (same_place(&r, path, &r.interps[r.trials[id].interp], a.any_interp) < 0)
+    if (same_place(&r, path, &r.interps[r.trials[id].interp], p.files, &a) < 0)
         goto out;
     if (pf_context_init(&ctx, p.timeout_s, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault repro: %s\n", err);

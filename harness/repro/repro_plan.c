@@ -33,6 +33,10 @@ int pf_repro_plan(const struct pf_results *r, size_t id, struct pf_repro_plan *p
     /* a command target: scenarios[].argv, or the sweep's targets[].argv */
     json_t *argv = json_object_get(js, "argv");
     json_t *tg = json_object_get(jt, "target");
+    p->files = json_is_integer(tg)
+        ? json_object_get(json_array_get(json_object_get(r->root, "targets"),
+                                         (size_t)json_integer_value(tg)), "files")
+        : json_object_get(js, "files");
     if (!json_is_array(argv) && json_is_integer(tg))
         argv = json_object_get(json_array_get(json_object_get(r->root, "targets"),
                                               (size_t)json_integer_value(tg)), "argv");

@@ -19,6 +19,8 @@ struct pf_repro_plan {
     enum pf_class cls;           /* what the trial gave */
     const char *signature;
     const char *site_key;        /* its first failure's site key, "" when none */
+    json_t *files;               /* its input files: targets[T].files (sweep, pytest) or
+                                    scenarios[S].files (matrix); NULL when not recorded */
 };
 
 /* Fills P for trial ID of R. The spec is the trial's "spec" when the file

@@ -98,11 +98,17 @@ static json_t *scenario_json(const struct pf_matrix *m, unsigned s, struct lost 
     char site_plan[64];
     pf_plan_name(m->cfg.plan_sites, m->cfg.plan_pow2, m->cfg.site_depth, site_plan,
                  sizeof site_plan);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:i, s:s, s:o}",
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:i, s:s, s:o}",
                      "id", sc->name, "path", sc->path, "issue", sc->issue,
                      "plan", startup ? "startup" : pf_plan_kind_name(sc->plan),
                      "inject", sc->inject, "timeout_s", sc->timeout_s,
                      "stride", (json_int_t)sc->stride, "site_plan", site_plan, "expect", expect);
+    /* its trials ran "PYTHON SCENARIO": the scenario is arg 1, for repro
+     * to find unchanged ("-c pass", the start-up sweep's, is no file) */
+    char *argv[] = {"", (char *)sc->path};
+    if (j)
+        set(l, j, "files", pf_json_input_files(2, argv), "scenarios");
+    return j;
 }
 
 json_t *pf_json_signature_frames(const char *signature)

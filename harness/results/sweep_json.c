@@ -48,7 +48,7 @@ static json_t *target_json(const struct pf_options *v, const struct pf_sweep_tar
                     "exec_other", (json_int_t)st->exec_other,
                     "error", st->engine_error[0] ? pf_json_text(st->engine_error) : json_null())
         : json_pack("{s:s}", "kind", "exec");
-    return json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:o}", "argv", argv,
+    json_t *j = json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:o}", "argv", argv,
                      "allocations", (json_int_t)st->allocations,
                      "count_ms", (json_int_t)st->pace.wall_ms,
                      "first_point", (json_int_t)first,
@@ -56,6 +56,11 @@ static json_t *target_json(const struct pf_options *v, const struct pf_sweep_tar
                      "points_within_m", (json_int_t)st->plan.count,
                      "layer", pf_json_layer(st->layer),
                      "plan", plan_json(v, st), "engine", engine, "pace", pace_json(st));
+    /* the script and other files it ran, for repro to find unchanged;
+     * hashed here, in the folder the trials ran in */
+    if (j)
+        json_object_set_new(j, "files", pf_json_input_files(st->t->argc, st->t->argv));
+    return j;
 }
 
 static json_t *trial_json(const struct pf_sweep *sw, const struct pf_trial_rec *t,

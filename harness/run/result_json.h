@@ -27,6 +27,17 @@ int pf_json_write_atomic(const char *path, json_t *j, char *err, size_t errlen);
  * be read or is not UTF-8 (a mangled name would be another folder). */
 void pf_json_add_cwd(json_t *j);
 
+/* The sha256 (lowercase hex) of the regular file at PATH into OUT, read
+ * by /usr/bin/sha256sum as an interpreter's is. Returns 0, or -1 when it
+ * is not a regular file (errno set) or cannot be hashed (errno EIO). */
+int pf_file_sha256(const char *path, char out[65]);
+/* A target's input files: {"arg": I, "path": ARGV[I], "sha256"} for each
+ * word after the program (I >= 1) naming a regular file from the current
+ * folder (UTF-8 names only: a mangled one would be another file); what
+ * repro checks is still there unchanged. Returns a new reference ([] when
+ * none). */
+json_t *pf_json_input_files(int argc, char *const *argv);
+
 /* The layer's name ("pymem", "libc", "all"), or null when unknown (0). */
 json_t *pf_json_layer(unsigned layer);
 

@@ -11,7 +11,9 @@
  * without "cwd" runs here and says so; an interpreter binary replaced
  * since the sweep is refused in one line unless --any-interpreter; a
  * crafted spec (log=, sites=, fork-fd=, one that does not parse) is
- * refused in one line before anything runs, the named file untouched.
+ * refused in one line before anything runs, the named file untouched; a
+ * sweep's script or a matrix's scenario deleted or edited since the run
+ * is refused in one line (both hashes), --any-input replays an edited one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -390,6 +392,17 @@ static void test_matrix_replays_in_its_folder(void **state)
     snprintf(want, sizeof want, "repro: cd %s && ", a);
     assert_non_null(strstr(r.out, want));
     proc_result_free(&r);
+
+    /* the scenario's file is recorded too: edited since, refused */
+    const char *edited = "# pyfault-scenario: replay-here\n# issue: none\n# plan: oneshot\n"
+                         "# timeout: 10\n# inject: site=_PyRun_SimpleFileObject\n"
+                         "# expect: *=ok|error\nx = [bytearray(100) for i in range(6)]\n";
+    put_file(script, edited, strlen(edited), 0644);
+    cli_in(b, (const char *[]){"repro", res, sid, NULL}, &r);
+    if (r.exit_code != 2 || !harness_one_line(r.err) ||
+        !strstr(r.err, "t.py changed since the sweep: sha256 ") || r.out[0])
+        fail_msg("repro of a matrix trial whose scenario changed: %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
 }
 
 /* The interpreter at the recorded path replaced by another binary (here
@@ -493,6 +506,89 @@ static void test_crafted_spec_refused(void **state)
     }
 }
 
+/* The one line of R (exit 2, nothing on stdout) holds WANT; WHAT names
+ * the case. */
+static void expect_refused(const struct proc_result *r, const char *want, const char *what)
+{
+    if (r->exit_code != 2 || !harness_one_line(r->err) || !strstr(r->err, want) || r->out[0])
+        fail_msg("%s: status %d: %s%s", what, r->exit_code, r->out, r->err);
+}
+
+/* A sweep's script recorded with its sha256 (targets[].files): deleted
+ * since, both an error trial and an ok one are refused in one line
+ * (not "reproduced" nor "not reproduced" for a missing file), also with
+ * --any-input; written anew with other text, refused naming both hashes;
+ * --any-input replays it and says so; a results.json without "files"
+ * (older) replays as before. */
+static void test_changed_script_refused(void **state)
+{
+    (void)state;
+    char d[700], out[800], res[900], old[900], script[800], eid[32], oid[32], want[1200];
+    snprintf(d, sizeof d, "%s", harness_tmpdir());
+    snprintf(out, sizeof out, "%s/o", d);
+    snprintf(res, sizeof res, "%s/results.json", out);
+    snprintf(old, sizeof old, "%s/old.json", out);
+    snprintf(script, sizeof script, "%s/t.py", d);
+    long e, o;
+    sweep_script_in(d, "/usr/bin/python3.11", out, "error", &e);
+    sweep_script_in(d, "/usr/bin/python3.11", out, "ok", &o);
+    snprintf(eid, sizeof eid, "%ld", e);
+    snprintf(oid, sizeof oid, "%ld", o);
+    json_t *j = json_load_file(res, 0, NULL);
+    assert_non_null(j);
+    json_t *files = json_object_get(json_array_get(json_object_get(j, "targets"), 0), "files");
+    assert_int_equal(json_array_size(files), 1);
+    assert_string_equal(harness_str(json_array_get(files, 0), "path"), "t.py");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(files, 0), "arg")), 1);
+    char was[65];
+    snprintf(was, sizeof was, "%s", harness_str(json_array_get(files, 0), "sha256"));
+    assert_int_equal(strlen(was), 64);
+    json_object_del(json_array_get(json_object_get(j, "targets"), 0), "files");
+    assert_int_equal(json_dump_file(j, old, 0), 0);
+    json_decref(j);
+
+    struct proc_result r;
+    cli_in(d, (const char *[]){"repro", res, eid, NULL}, &r);
+    if (r.exit_code != 0 || r.err[0])
+        fail_msg("repro of an unchanged script: %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+
+    if (unlink(script) < 0)
+        fail_msg("cannot remove %s", script);
+    const char *gone = "t.py: No such file or directory (the trial ran it)";
+    const char *gone_cases[][4] = {{"repro", res, eid, NULL}, {"repro", res, oid, NULL},
+                                   {"repro", res, eid, "--any-input"}};
+    for (size_t i = 0; i < 3; i++) {
+        cli_in(d, (const char *const[]){gone_cases[i][0], gone_cases[i][1], gone_cases[i][2],
+                                        gone_cases[i][3], NULL}, &r);
+        expect_refused(&r, gone, "repro of a trial whose script is gone");
+        proc_result_free(&r);
+    }
+
+    const char *text = "x = [bytearray(100) for i in range(5)]\n# edited\n";
+    put_file(script, text, strlen(text), 0644);
+    cli_in(d, (const char *[]){"repro", res, eid, NULL}, &r);
+    snprintf(want, sizeof want, "t.py changed since the sweep: sha256 ");
+    expect_refused(&r, want, "repro of a trial whose script changed");
+    const char *now = strstr(r.err, want) + strlen(want);
+    if (strspn(now, "0123456789abcdef") != 64 || strncmp(now, was, 64) == 0)
+        fail_msg("not the script's new sha256: %s", r.err);
+    snprintf(want, sizeof want, ", was %s (--any-input replays it anyway)", was);
+    expect_refused(&r, want, "repro of a trial whose script changed");
+    proc_result_free(&r);
+
+    cli_in(d, (const char *[]){"repro", res, eid, "--any-input", NULL}, &r);
+    if (r.exit_code != 0 || !harness_one_line(r.err) || !strstr(r.err, "replaying it (--any-input)") ||
+        !strstr(r.out, "reproduced: 1 of 1 run gave error"))
+        fail_msg("repro --any-input: %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+
+    cli_in(d, (const char *[]){"repro", old, eid, NULL}, &r);
+    if (r.exit_code != 0 || r.err[0] || !strstr(r.out, "reproduced: 1 of 1 run gave error"))
+        fail_msg("repro of a file without \"files\": %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -506,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_changed_interpreter_refused),
         cmocka_unit_test(test_matrix_replays_in_its_folder),
         cmocka_unit_test(test_crafted_spec_refused),
+        cmocka_unit_test(test_changed_script_refused),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
