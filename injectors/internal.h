@@ -30,6 +30,9 @@ int pf_je_mallctl(const char *name, void *oldp, size_t *oldlenp,
                   void *newp, size_t newlen);
 #define PF_MALLOCX_ALIGN(a) ((int)(__builtin_ffsll((long long)(a)) - 1))
 #define PF_MALLOCX_ZERO ((int)0x40)
+/* jemalloc's MALLCTL_ARENAS_ALL, the arena index that names them all, as
+ * mallctl names spell it */
+#define PF_MALLCTL_ARENAS_ALL "4096"
 
 /* ---- the recursion guard (guard.c, a leaf) ------------------------------
  * Per thread, initial-exec TLS: reading it never allocates. Anything the

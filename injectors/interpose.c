@@ -5,7 +5,8 @@
  * is read, ask decide.c, then forward to jemalloc. Frees never count.
  * Semantics follow glibc's where jemalloc's differ (realloc(p, 0) frees and
  * returns NULL; pvalloc rounds up to a page), so that count-only mode does
- * not change what a program sees.
+ * not change what a program sees. glibc's __libc_ names for the family are
+ * aliases of the same functions here, as they are in glibc.
  */
 #include "internal.h"
 
@@ -17,6 +18,8 @@
 #include <unistd.h>
 
 #define PF_EXPORT __attribute__((visibility("default")))
+/* Another name for FN, declared with FN's attributes (malloc, alloc_size). */
+#define PF_ALIAS(fn) __attribute__((alias(#fn), copy(fn)))
 
 static inline bool is_power_of_two(size_t x)
 {
@@ -252,4 +255,49 @@ PF_EXPORT void *pvalloc(size_t size)
 PF_EXPORT size_t malloc_usable_size(void *ptr)
 {
     return ptr ? pf_je_sallocx(ptr, 0) : 0;
+}
+
+/* glibc's other names for the family, exported (GLIBC_2.2.5) for code that
+ * wraps or hooks malloc: aliases in glibc, aliases here, so a block from
+ * one name is freed by the other and a call counts once, as the function
+ * it names (the log says "malloc" for __libc_malloc). */
+PF_EXPORT void *__libc_malloc(size_t size) PF_ALIAS(malloc);
+PF_EXPORT void *__libc_calloc(size_t nmemb, size_t size) PF_ALIAS(calloc);
+PF_EXPORT void *__libc_realloc(void *ptr, size_t size) PF_ALIAS(realloc);
+PF_EXPORT void __libc_free(void *ptr) PF_ALIAS(free);
+PF_EXPORT void *__libc_memalign(size_t align, size_t size) PF_ALIAS(memalign);
+PF_EXPORT void *__libc_valloc(size_t size) PF_ALIAS(valloc);
+PF_EXPORT void *__libc_pvalloc(size_t size) PF_ALIAS(pvalloc);
+/* glibc 2.36 keeps cfree for binaries linked before 2.26: free */
+PF_EXPORT void cfree(void *ptr) PF_ALIAS(free);
+
+/* A page count of all arenas' merged stats ("pdirty", ...); 0 when
+ * jemalloc has no such stat. */
+static size_t arenas_pages(const char *name)
+{
+    size_t pages = 0, len = sizeof pages;
+    return pf_je_mallctl(name, &pages, &len, NULL, 0) == 0 ? pages : 0;
+}
+
+/* The dirty and muzzy pages of all arenas: what a purge would release. */
+static size_t purgeable_pages(void)
+{
+    uint64_t epoch = 1;
+    size_t len = sizeof epoch;
+    pf_je_mallctl("epoch", &epoch, &len, &epoch, len); /* refresh the stats */
+    return arenas_pages("stats.arenas." PF_MALLCTL_ARENAS_ALL ".pdirty") +
+           arenas_pages("stats.arenas." PF_MALLCTL_ARENAS_ALL ".pmuzzy");
+}
+
+/* glibc's malloc_trim gives the heap's free pages back to the kernel and
+ * answers 1 when it could; here, every arena is purged (PAD is moot:
+ * jemalloc has no top chunk) and the answer is 1 when pages were freed. */
+PF_EXPORT int malloc_trim(size_t pad)
+{
+    (void)pad;
+    if (!pf_guarded())
+        pf_ensure_init();
+    size_t pages = purgeable_pages();
+    int purged = pf_je_mallctl("arena." PF_MALLCTL_ARENAS_ALL ".purge", NULL, NULL, NULL, 0) == 0;
+    return purged && pages > 0;
 }

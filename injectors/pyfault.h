@@ -385,8 +385,10 @@ unsigned pyfault_version(void);
  *   {"event":"start","pid":P,"spec":"..."}
  *   {"event":"fail","pid":P,"n":N,"size":S,"func":"malloc",
  *    "frames":[{"ip":"0x..","rel":"0x..","sym":"name","off":31,"obj":"/path"},...]}
- *       (func: the libc function, or in the pymem layer the domain's API
- *       name: PyMem_RawMalloc, PyMem_Calloc, PyObject_Realloc, ...;
+ *       (func: the libc function, __libc_malloc and glibc's other
+ *       __libc_ names logged as the function they alias, or in the pymem
+ *       layer the domain's API name: PyMem_RawMalloc, PyMem_Calloc,
+ *       PyObject_Realloc, ...;
  *       rel: the address in the object's own numbering (ip less the
  *       object's load bias), for offline symbolizers such as addr2line;
  *       sym: the function containing the call, "" when unknown; off: the
