@@ -121,12 +121,22 @@ static bool is_executable(uintptr_t ip)
  * sites-py the Python file:line on top (PYFILE "" = none). Never 0. */
 static uint64_t key_of(const uintptr_t *ips, int n, const char *pyfile, uint32_t pyline)
 {
+    /* the shim's own frames are dropped everywhere, not only on top (a
+     * PyMem hook that falls through to a hooked raw allocator leaves one
+     * mid-stack): hashed, they made the key depend on the shim's path
+     * (the loader's name for it is LD_PRELOAD's, the checkout's folder)
+     * and on its build, and a stride then sampled other sites in another
+     * checkout */
+    uintptr_t own[PYFAULT_SITES_DEPTH_MAX];
     uint64_t norm[PYFAULT_SITES_DEPTH_MAX];
-    if (n > pf_spec.sites_depth)
-        n = pf_spec.sites_depth;
+    int kept = 0;
+    for (int f = 0; f < n && kept < pf_spec.sites_depth && kept < PYFAULT_SITES_DEPTH_MAX; f++)
+        if (!pf_ip_in_shim(ips[f]))
+            own[kept++] = ips[f];
+    n = kept;
     for (int f = 0; f < n; f++)
-        norm[f] = ips[f]; /* outside every object (JIT code): as it is */
-    struct normalise v = {ips, norm, n};
+        norm[f] = own[f]; /* outside every object (JIT code): as it is */
+    struct normalise v = {own, norm, n};
     dl_iterate_phdr(visit_object, &v);
     uint64_t h = 0x243f6a8885a308d3ull;
     for (int f = 0; f < n; f++)
