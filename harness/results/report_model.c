@@ -333,11 +333,27 @@ static void check_cwd(struct ld *l, struct pf_results *r, size_t i, json_t *o, c
         bad(l, "%s.cwd: not an absolute path", w);
 }
 
+/* A sweep's own $.counts and $.targets, kept for the totals check. */
+static void check_sweep_keys(struct ld *l, struct pf_results *r, size_t i, json_t *o, const char *w)
+{
+    json_t *c = json_object_get(o, "counts"), *t = json_object_get(o, "targets");
+    (void)i;
+    r->has_sweep_counts = c != NULL;
+    if (c)
+        counts(l, c, "$.counts", r->sweep_counts);
+    if (t && !json_is_array(t))
+        bad(l, "%s.targets: not an array", w);
+    r->n_targets = json_array_size(t);
+}
+
 static const struct field root_fields[] = {
     BOOL("complete", pf_results, complete),
     STRING("created", pf_results, created),
     STRING("cwd", pf_results, cwd, .optional = 1),
     CHECK(check_cwd),
+    COUNT("planned", pf_results, planned, .optional = 1, .dflt = -1),
+    COUNT("done", pf_results, done, .optional = 1, .dflt = -1),
+    CHECK(check_sweep_keys),
     END,
 };
 
@@ -414,6 +430,7 @@ static const struct field trial_fields[] = {
     COUNT("finding", pf_rtrial, finding),
     CLASS("class", pf_rtrial, cls),
     POINT("point", pf_rtrial, point),
+    COUNT("target", pf_rtrial, target, .optional = 1, .dflt = -1),
     CHECK(check_trial),
     END,
 };
@@ -582,6 +599,14 @@ int pf_results_load(struct pf_results *r, const char *path, char *err, size_t er
         return -1;
     int rc = pf_results_from_json(r, root, err, errlen);
     json_decref(root);
+    char why[400];
+    if (rc == 0 && pf_results_check_totals(r, why, sizeof why) < 0) {
+        /* what merge refuses, report, gate and repro refuse too */
+        pf_results_free(r);
+        snprintf(err, errlen, "%.300s: inconsistent totals: %s", path, why);
+        one_line(err);
+        return -1;
+    }
     if (rc < 0) {
         /* name the real file, not "results.json" */
         const char *msg = strchr(err, ':');
@@ -592,6 +617,50 @@ int pf_results_load(struct pf_results *r, const char *path, char *err, size_t er
     if (rc < 0)
         one_line(err);
     return rc;
+}
+
+/* No trial twice (a cell's trials are ordered by mode and point), each
+ * trial's target in $.targets. Returns 0, or -1 with ERR. */
+static int check_trials(const struct pf_results *r, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < r->n_trials; i++) {
+        const struct pf_rtrial *t = &r->trials[r->order[i]];
+        if (t->target >= 0 && (size_t)t->target >= r->n_targets) {
+            snprintf(err, errlen, "trials[%zu].target: %ld is past the %zu targets", r->order[i],
+                     t->target, r->n_targets);
+            return -1;
+        }
+        const struct pf_rtrial *p = i ? &r->trials[r->order[i - 1]] : NULL;
+        if (p && t->point >= 1 && p->cell == t->cell && p->point == t->point &&
+            strcmp(p->mode, t->mode) == 0) {
+            snprintf(err, errlen, "trials[%zu] and trials[%zu]: one trial twice (%.60s x %.60s, %s, "
+                     "point %ld)", r->order[i - 1], r->order[i], t->scenario_id, t->interp_id,
+                     t->mode, t->point);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A sweep's own keys: done (its trials) within planned, $.counts as the
+ * summary's. Returns 0, or -1 with ERR. */
+static int check_sweep(const struct pf_results *r, char *err, size_t errlen)
+{
+    if (r->done >= 0 && r->done != (long)r->n_trials) {
+        snprintf(err, errlen, "done: %ld; %zu trials listed", r->done, r->n_trials);
+        return -1;
+    }
+    if (r->done >= 0 && r->planned >= 0 && r->done > r->planned) {
+        snprintf(err, errlen, "done: %ld, more than the %ld planned", r->done, r->planned);
+        return -1;
+    }
+    for (int k = 0; r->has_sweep_counts && k < PF_CLASS_COUNT; k++)
+        if (r->sweep_counts[k] != r->counts[k]) {
+            snprintf(err, errlen, "counts.%s: %ld; summary.counts.%s: %ld", pf_class_name(k),
+                     r->sweep_counts[k], pf_class_name(k), r->counts[k]);
+            return -1;
+        }
+    return 0;
 }
 
 int pf_results_check_totals(const struct pf_results *r, char *err, size_t errlen)
@@ -628,8 +697,10 @@ int pf_results_check_totals(const struct pf_results *r, char *err, size_t errlen
         trials += c->trials;
         unexpected += c->unexpected;
     }
+    if (check_trials(r, err, errlen) < 0)
+        goto out;
     for (size_t f = 0; f < r->n_findings; f++)
-        if (fcount[f] != r->findings[f].count) {
+        if (r->findings[f].count == 0 || fcount[f] != r->findings[f].count) {
             snprintf(err, errlen, "finding %zu (%.100s): count %ld, %ld trials name it", f,
                      r->findings[f].signature, r->findings[f].count, fcount[f]);
             goto out;
@@ -645,7 +716,7 @@ int pf_results_check_totals(const struct pf_results *r, char *err, size_t errlen
                      r->counts[k], sum[k]);
             goto out;
         }
-    rc = 0;
+    rc = check_sweep(r, err, errlen);
 out:
     free(fcount);
     return rc;

@@ -34,6 +34,7 @@ struct pf_rtrial {
     const char *scenario_id, *interp_id; /* as the file names them */
     int scenario, interp, cell;
     long point;                  /* -1: a single run */
+    long target;                 /* index into $.targets (a sweep's); -1 when absent */
     const char *mode, *subkind, *signature;
     const char *site_key;        /* the point's identity beside N; "" when absent */
     enum pf_class cls;
@@ -71,21 +72,29 @@ struct pf_results {
     size_t *order;               /* trial indexes by cell, mode, point */
     long total_trials, total_unexpected, duration_ms; /* from summary */
     long counts[PF_CLASS_COUNT];
+    /* a sweep's own keys, checked against the rest */
+    long planned, done;          /* -1 when absent */
+    size_t n_targets;            /* $.targets' length; 0 when absent */
+    int has_sweep_counts;        /* $.counts is there, in sweep_counts */
+    long sweep_counts[PF_CLASS_COUNT];
 };
 
 /* Parses PATH, a regular file, with json_loadf's FLAGS. Returns a new
  * reference, or NULL with a one-line "PATH: why" / "PATH:LINE: why" in
  * ERR; a directory, FIFO or device is refused before any read (no hang). */
 json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t errlen);
-/* Loads PATH and checks it (types, enums, references between sections).
- * Returns 0, or -1 with a one-line message naming the file and the JSON
- * path in ERR; R is then empty. */
+/* Loads PATH and checks it (types, enums, references between sections,
+ * then pf_results_check_totals: a file that contradicts itself is no
+ * input). Returns 0, or -1 with a one-line message naming the file (and
+ * the JSON path) in ERR; R is then empty. */
 int pf_results_load(struct pf_results *r, const char *path, char *err, size_t errlen);
 /* The same from a parsed document; takes a reference of its own to ROOT. */
 int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t errlen);
-/* Checks the totals agree: each cell's counts sum to its trials and match
- * the trials listed, findings' counts match their trials, summary equals
- * the cells' sum. Returns 0, or -1 with the first disagreement in ERR. */
+/* Checks the file agrees with itself: each cell's counts sum to its
+ * trials and match the trials listed, no trial twice, each trial's target
+ * exists, findings' counts are those of their trials (never 0), summary
+ * (and a sweep's counts, done <= planned, done = trials) equals the
+ * cells' sum. Returns 0, or -1 with the first disagreement in ERR. */
 int pf_results_check_totals(const struct pf_results *r, char *err, size_t errlen);
 /* Frees everything R holds. Safe on a zeroed or failed R. */
 void pf_results_free(struct pf_results *r);

@@ -10,6 +10,8 @@
  * --allow-incomplete. An output (--junit, --update-baseline's BASE) that
  * is an input, by name or by inode, is refused and the input kept; one
  * gate cannot write is the only line it prints, no verdict before it.
+ * That sweep's results.json edited to contradict itself is refused by
+ * gate and report alike, in one line naming it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -366,6 +368,112 @@ static void test_bad_input(void **state)
     assert_int_equal(unlink(base), 0);
 }
 
+/* Adds N to integer member KEY of O (0 when absent). */
+static void bump(json_t *o, const char *key, json_int_t n)
+{
+    json_object_set_new(o, key, json_integer(json_integer_value(json_object_get(o, key)) + n));
+}
+
+/* pyfault ARGS exits 2 with one line on stderr (and nothing on stdout)
+ * that holds WANT, and WHY after it. */
+static void refused(const char *const *args, const char *want, const char *why)
+{
+    struct proc_result r;
+    harness_cli(args, &r, NULL);
+    const char *at = strstr(r.err, want);
+    if (r.exit_code != 2 || !harness_one_line(r.err) || !at || !strstr(at, why) || r.out_len)
+        fail_msg("%s: status %d, stderr '%s' (wanted one line with '%s' then '%s')", args[0], r.exit_code,
+                 r.err, want, why);
+    proc_result_free(&r);
+}
+
+/* trials[0] once more, every total raised to match: only its id repeats. */
+static void twice(json_t *j)
+{
+    json_t *t = json_array_get(json_object_get(j, "trials"), 0);
+    json_t *sum = json_object_get(j, "summary"), *cell = json_array_get(json_object_get(j, "cells"), 0);
+    const char *cls = harness_str(t, "class");
+    json_int_t unexpected = !json_is_true(json_object_get(t, "expected"));
+    json_array_append_new(json_object_get(j, "trials"), json_deep_copy(t));
+    bump(json_object_get(j, "counts"), cls, 1);
+    bump(json_object_get(sum, "counts"), cls, 1);
+    bump(json_object_get(json_object_get(sum, "by_interpreter"), harness_str(t, "interpreter")), cls, 1);
+    bump(json_object_get(cell, "counts"), cls, 1);
+    bump(sum, "trials", 1);
+    bump(cell, "trials", 1);
+    bump(sum, "unexpected", unexpected);
+    bump(cell, "unexpected", unexpected);
+    bump(json_array_get(json_object_get(j, "findings"), (size_t)json_integer_value(json_object_get(t, "finding"))),
+         "count", 1);
+    bump(j, "done", 1);
+    bump(j, "planned", 1);
+}
+
+/* A results.json that contradicts itself (each derived from a real sweep's
+ * by one edit) is refused by report and gate alike: exit 2, one line
+ * naming the file, never a report or a PASS (found by a black-box review:
+ * both took them, only merge checked the totals). The file unedited still
+ * passes. */
+static void test_inconsistent_results_refused(void **state)
+{
+    (void)state;
+    const char *res = in(sweep_dir, "results.json");
+    struct proc_result r;
+    gate((const char *[]){"--baseline", res, res, NULL}, &r);
+    if (r.exit_code != 0)
+        fail_msg("gate of the real sweep: %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+    harness_cli((const char *[]){"report", sweep_dir, NULL}, &r, NULL);
+    if (r.exit_code != 0)
+        fail_msg("report of the real sweep: %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+    struct {
+        const char *name, *json_path; /* a member set to VALUE (NULL: twice()) */
+        const char *value, *why;
+    } cases[] = {
+        {"ok-everywhere", NULL, NULL, "trials 10, counts sum to 100008"}, /* counts.ok, summary's, the cell's: 100000 */
+        {"no-trials", "trials", "[]", "0 trials listed"},
+        {"twice", NULL, NULL, "one trial twice"},
+        {"target", "trials[0].target", "999", "trials[0].target: 999 is past the 1 targets"},
+        {"finding-0", "findings[0].count", "0", "finding 0 (segfault: main): count 0"},
+        {"summary", "summary.trials", "1", "summary: 1 trials"},
+        {"done-past-planned", "planned", "9", "done: 10, more than the 9 planned"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        json_error_t je;
+        json_t *j = json_load_file(res, 0, &je);
+        if (!j)
+            fail_msg("%s", je.text);
+        json_t *v = cases[i].value ? json_loads(cases[i].value, JSON_DECODE_ANY, &je) : NULL;
+        if (i == 0) {
+            json_t *sum = json_object_get(j, "summary");
+            json_object_set_new(json_object_get(j, "counts"), "ok", json_integer(100000));
+            json_object_set_new(json_object_get(sum, "counts"), "ok", json_integer(100000));
+            json_object_set_new(json_object_get(json_array_get(json_object_get(j, "cells"), 0), "counts"), "ok",
+                                json_integer(100000));
+        } else if (!v) {
+            twice(j);
+        } else if (strncmp(cases[i].json_path, "trials[0].", 10) == 0) {
+            json_object_set_new(json_array_get(json_object_get(j, "trials"), 0), cases[i].json_path + 10, v);
+        } else if (strncmp(cases[i].json_path, "findings[0].", 12) == 0) {
+            json_object_set_new(json_array_get(json_object_get(j, "findings"), 0), cases[i].json_path + 12, v);
+        } else if (strncmp(cases[i].json_path, "summary.", 8) == 0) {
+            json_object_set_new(json_object_get(j, "summary"), cases[i].json_path + 8, v);
+        } else {
+            json_object_set_new(j, cases[i].json_path, v);
+        }
+        char dir[700], path[760], want[1000];
+        snprintf(dir, sizeof dir, "%s/%s", work, cases[i].name);
+        snprintf(path, sizeof path, "%s/results.json", dir);
+        assert_int_equal(mkdir(dir, 0700), 0);
+        assert_int_equal(json_dump_file(j, path, JSON_INDENT(1)), 0);
+        json_decref(j);
+        snprintf(want, sizeof want, "%s: inconsistent totals: ", path);
+        refused((const char *[]){"report", dir, NULL}, want, cases[i].why);
+        refused((const char *[]){"gate", "--baseline", res, path, NULL}, want, cases[i].why);
+    }
+}
+
 /* PATH's bytes (malloc'd, NUL-terminated), failing the test when unreadable. */
 static char *slurp(const char *path)
 {
@@ -453,6 +561,7 @@ int main(void)
         cmocka_unit_test(test_sweep_update_then_gate),
         cmocka_unit_test(test_incomplete_run),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_inconsistent_results_refused),
         cmocka_unit_test(test_output_is_an_input),
         cmocka_unit_test(test_unwritable_output_no_verdict),
         cmocka_unit_test(test_control_characters_not_printed),

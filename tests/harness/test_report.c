@@ -489,16 +489,53 @@ static void test_report_names_checked_first(void **state)
     rm_dir(dir);
 }
 
+/* Member KEY of O, an integer, times N. */
+static void times(json_t *o, const char *key, json_int_t n)
+{
+    json_t *v = json_object_get(o, key);
+    assert_true(json_is_integer(v));
+    json_integer_set(v, json_integer_value(v) * n);
+}
+
+/* Every member of the counts object O times N. */
+static void counts_times(json_t *o, json_int_t n)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v)
+        times(o, k, n);
+}
+
 /* A results.json of 11 copies of the fixture's trials in DIR: about 2 s
- * of work for pyfault report. */
+ * of work for pyfault report. Each copy's points lie past the last and
+ * every total is raised to match: a file whose totals disagree is
+ * refused before any report is written. */
 static void big_results(const char *dir)
 {
-    json_t *j = report_fixture(0, 0);
+    json_t *j = report_fixture(0, 0), *sum = json_object_get(j, "summary"), *v;
     json_t *trials = json_object_get(j, "trials");
-    json_t *once = json_deep_copy(trials);
-    for (int k = 0; k < 10; k++)
-        assert_int_equal(json_array_extend(trials, once), 0);
-    json_decref(once);
+    size_t n = json_array_size(trials), i;
+    const char *k;
+    for (json_int_t copy = 1; copy < 11; copy++)
+        for (i = 0; i < n; i++) {
+            json_t *t = json_deep_copy(json_array_get(trials, i));
+            json_t *pt = json_object_get(t, "point");
+            if (json_is_integer(pt))
+                json_integer_set(pt, json_integer_value(pt) + copy * 1000000);
+            assert_int_equal(json_array_append_new(trials, t), 0);
+        }
+    json_array_foreach(json_object_get(j, "cells"), i, v) {
+        counts_times(json_object_get(v, "counts"), 11);
+        times(v, "trials", 11);
+        times(v, "unexpected", 11);
+    }
+    json_array_foreach(json_object_get(j, "findings"), i, v)
+        times(v, "count", 11);
+    counts_times(json_object_get(sum, "counts"), 11);
+    json_object_foreach(json_object_get(sum, "by_interpreter"), k, v)
+        counts_times(v, 11);
+    times(sum, "trials", 11);
+    times(sum, "unexpected", 11);
     report_fixture_write(j, path_in(dir, "results.json"));
     json_decref(j);
 }
@@ -518,6 +555,11 @@ static int signal_at_temp(const char *dir, int sig, int *status)
         }
         usleep(500);
     }
+    /* ended on its own: a refusal would skip the test, never fail it */
+    if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0)
+        fail_msg("report ended before a temp file was seen: %s %d, want exit 0",
+                 WIFEXITED(*status) ? "exit" : "signal",
+                 WIFEXITED(*status) ? WEXITSTATUS(*status) : WTERMSIG(*status));
     return 0;
 }
 
