@@ -71,6 +71,49 @@ static int read_u64(json_t *o, const char *key, uint64_t *out)
     return 0;
 }
 
+/* H's invocation's range, stride and shard into H->selection, under
+ * --plan all. A command line that does not parse is not this reader's to
+ * refuse: --resume says why when it parses it. Returns 0, or -1 when out
+ * of memory. */
+static int selection(struct pf_journal_head *h)
+{
+    /* a copy: the parser packs the scenario words to the front */
+    char **words = calloc((size_t)h->argc + 1, sizeof *words);
+    struct pf_options o;
+    char why[512];
+    if (!words)
+        return -1;
+    memcpy(words, h->argv, (size_t)h->argc * sizeof *words);
+    h->has_selection = pf_options_parse(PF_CMD_SWEEP, h->argc, words, &o, why, sizeof why) == 0 &&
+                       !o.help && !o.plan_sites;
+    free(words);
+    if (h->has_selection)
+        h->selection = (struct pf_options){.cmd = PF_CMD_SWEEP, .range_a = o.range_a,
+                                           .range_b = o.range_b, .stride = o.stride,
+                                           .shard_i = o.shard_i, .shard_n = o.shard_n};
+    return 0;
+}
+
+/* Trial T's point is one its target's plan chose (known: the selection
+ * and the target's M). Returns 0, or -1 with ERR. */
+static int check_point(const struct pf_journal_head *h, const struct pf_journal_trial *t,
+                       char *err, size_t errlen)
+{
+    const struct pf_journal_target *jt = &h->targets[t->target];
+    struct pf_sweep_plan plan;
+    char why[256];
+    if (!h->has_selection || !jt->present)
+        return 0;
+    if (pf_sweep_plan_make(&h->selection, jt->allocations, &plan, why, sizeof why) < 0 ||
+        !pf_sweep_plan_has(&plan, t->point, PF_EXTEND_MAX)) {
+        snprintf(err, errlen, "a trial of target %u at point %llu, which its plan (range, stride, "
+                 "shard over %llu allocations) never chose", t->target,
+                 (unsigned long long)t->point, (unsigned long long)jt->allocations);
+        return -1;
+    }
+    return 0;
+}
+
 /* The header line: the invocation. */
 static int parse_head(json_t *o, struct pf_journal_head *h, char *err, size_t errlen)
 {
@@ -98,6 +141,10 @@ static int parse_head(json_t *o, struct pf_journal_head *h, char *err, size_t er
             return -1;
         }
         h->argc++;
+    }
+    if (selection(h) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
     return 0;
 }
@@ -205,6 +252,8 @@ static int parse_line(const char *line, size_t len, unsigned lineno, struct pf_j
     } else {
         struct pf_journal_trial t;
         rc = parse_trial(o, &t, why, sizeof why);
+        if (rc == 0)
+            rc = check_point(h, &t, why, sizeof why);
         if (rc == 0 && on_trial)
             rc = on_trial(arg, &t, why, sizeof why);
     }
@@ -284,6 +333,8 @@ int pf_journal_trials(const struct pf_journal_head *h, const char *dir,
         return -1;
     }
     scratch->argv = h->argv; /* known: skip line 1 */
+    scratch->has_selection = h->has_selection;
+    scratch->selection = h->selection;
     int rc = pf_journal_parse(h->text, h->len, scratch, on_trial, arg, why, sizeof why);
     if (rc < 0)
         snprintf(err, errlen, "%.900s/%s: %s", dir, PF_JOURNAL_NAME, why);

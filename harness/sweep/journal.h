@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "options.h"
 #include "pace.h"
 
 #define PF_JOURNAL_NAME "journal.jsonl"
@@ -63,6 +64,10 @@ struct pf_journal_head {
     char **argv;             /* its words after "sweep" (owned, NULL-terminated) */
     int argc;
     struct pf_journal_target targets[PF_JOURNAL_MAX_TARGETS];
+    /* --plan all: the invocation's range, stride and shard (nothing else
+     * set), the plan each trial's point must be one of */
+    int has_selection;
+    struct pf_options selection;
 };
 
 /* Called for each trial line, in file order. Returns 0, or -1 with a
@@ -72,8 +77,10 @@ typedef int (*pf_journal_trial_fn)(void *arg, const struct pf_journal_trial *t,
 
 /* Parses TEXT[0..LEN) (a journal's bytes) into H (its invocation, target
  * lines and good_len; H->text is not set), calling ON_TRIAL (may be NULL)
- * per trial line. A last line without its newline is ignored. Returns 0,
- * or -1 with "line N: ..." in ERR; H is to be freed either way. Pure. */
+ * per trial line. A trial at a point its target's plan (--plan all, from
+ * the invocation and the target line's M) never chose is refused. A last
+ * line without its newline is ignored. Returns 0, or -1 with "line N:
+ * ..." in ERR; H is to be freed either way. Pure. */
 int pf_journal_parse(const char *text, size_t len, struct pf_journal_head *h,
                      pf_journal_trial_fn on_trial, void *arg, char *err, size_t errlen);
 /* Reads DIR's journal into H (text kept for pf_journal_trials). Returns 0,

@@ -16,9 +16,6 @@
 #include "interrupt.h"
 #include "progress.h"
 
-/* Never extend further than this past M, whatever the target does. */
-#define PF_EXTEND_MAX 1000
-
 void pf_sweep_init(struct pf_sweep *sw, const struct pf_options *o,
                    const struct pf_context *ctx, const char *dir, unsigned jobs)
 {

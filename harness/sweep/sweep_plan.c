@@ -82,6 +82,30 @@ uint64_t pf_sweep_plan_point(const struct pf_sweep_plan *p, uint64_t k)
     return pt;
 }
 
+int pf_sweep_plan_has(const struct pf_sweep_plan *p, uint64_t point, uint64_t extend_max)
+{
+    if (point == 0 || (p->limit && point > p->limit))
+        return 0;
+    if (p->list) {
+        /* the chosen points are ascending: halve */
+        uint64_t lo = 0, hi = p->count;
+        while (lo < hi) {
+            uint64_t mid = lo + (hi - lo) / 2, at = p->list[p->start + mid * p->step];
+            if (at == point)
+                return 1;
+            if (at < point)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    } else if (point >= p->start && (point - p->start) % p->step == 0 &&
+               (point - p->start) / p->step < p->count) {
+        return 1;
+    }
+    return p->lead && point >= p->ext_base && (point - p->ext_base) % p->ext_step == 0 &&
+           (point - p->ext_base) / p->ext_step < extend_max;
+}
+
 void pf_sweep_mode_spec(unsigned mode, uint64_t point, char *out, size_t outlen)
 {
     snprintf(out, outlen, "%s=%llu", mode == PF_MODE_PERSISTENT ? "from" : "nth",

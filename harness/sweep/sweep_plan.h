@@ -23,6 +23,10 @@ struct pf_sweep_plan {
     int lead;           /* this is shard 1 (or the only one): it extends */
 };
 
+/* Never extend further than this past M, whatever the target does (the
+ * journal's reader checks a resumed sweep's points against it too). */
+#define PF_EXTEND_MAX 1000
+
 /* Plans the points for a target with M allocations under O's --range,
  * --stride and --shard. Returns 0, or -1 when the selection is empty
  * (message in ERR). */
@@ -41,6 +45,9 @@ int pf_sweep_plan_make_list(const struct pf_options *o, uint64_t m, const uint64
  * (shard 1's alone). Returns 0 when there is no such point (past the range
  * limit, or not this shard's to run). */
 uint64_t pf_sweep_plan_point(const struct pf_sweep_plan *p, uint64_t k);
+/* True when POINT is one of P's: the Kth for some K < count +
+ * EXTEND_MAX (within M, or as far past it as the extension may go). */
+int pf_sweep_plan_has(const struct pf_sweep_plan *p, uint64_t point, uint64_t extend_max);
 /* The injection mode token for a point: "nth=N" or "from=N". */
 void pf_sweep_mode_spec(unsigned mode, uint64_t point, char *out, size_t outlen);
 /* "oneshot" or "persistent". */

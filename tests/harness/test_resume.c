@@ -9,14 +9,15 @@
  * /usr/bin/python3.11 (every 300th point), and the C target under the
  * fork engine (whose per-target account must add up too). The journal
  * must end with each trial once: the resumed sweep ran only the rest.
- * Also: resuming a finished sweep changes nothing; options that conflict
- * with the journal's, a corrupt line before the last and a changed
- * target are refused with one line. A folder a sweep is running in is
- * locked: a second sweep, a --resume, a matrix or a pytest run on it is
- * refused at once (one line, naming the folder and the sweep's pid), and
- * so is a report of it, though a results.json lies there, writing no
- * report; the running sweep's results come out whole; a SIGKILLed sweep
- * leaves no lock behind. A results.json that is a FIFO, a directory or a
+ * Also: resuming a finished sweep changes nothing; options that
+ * conflict with the journal's, a corrupt line before the last, a
+ * changed target and a trial at a point the plan never chose are
+ * refused with one line. A folder a sweep is running in is locked: a
+ * second sweep, a --resume, a matrix or a pytest run on it is refused
+ * at once (one line, naming the folder and the sweep's pid), and so is
+ * a report of it, though a results.json lies there, writing no report;
+ * the running sweep's results come out whole; a SIGKILLed sweep leaves
+ * no lock behind. A results.json that is a FIFO, a directory or a
  * device is refused by --resume at once, before any trial runs.
  */
 #include <errno.h>
@@ -576,6 +577,63 @@ static void test_resume_refusals(void **state)
     remove_dir(other);
 }
 
+/* A journaled trial at a point the sweep's plan never chose (point 5
+ * under --stride 3: 1, 4, 7, ... and past M 13, 16, ...) is refused by
+ * --resume as a trial journaled twice is: one line naming the journal and
+ * the trial's line, exit 2, the journal as it was (found by a black-box
+ * review: the resume took it in, 11 trials for 10 planned). The journal
+ * unedited, points past M among them, resumes. */
+static void test_resume_unplanned_point_refused(void **state)
+{
+    (void)state;
+    char dir[600], path[700], target[4096];
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    snprintf(target, sizeof target, "%s", project_path("build/targets/resume_mixed"));
+    const char *args[] = {"--stride", "3", "--", target, "12", NULL};
+    const char *full[64];
+    sweep_words(full, dir, args);
+    assert_int_equal(pyfault(full), 1);
+    const char *resume[] = {"sweep", "-q", "--resume", dir, NULL};
+    assert_int_equal(pyfault(resume), 1);
+
+    path_in(path, sizeof path, dir, "journal.jsonl");
+    char *text = tmpfs_slurp(path);
+    assert_non_null(text);
+    /* the last trial line's point becomes 5 */
+    char *edited = NULL;
+    int lineno = 0, at_line = 0;
+    for (char *line = text, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+        lineno++;
+        char *pt = strstr(line, "\"point\":");
+        if (strstr(line, "\"kind\":\"trial\"") && pt && pt < nl) {
+            edited = pt + strlen("\"point\":");
+            at_line = lineno;
+        }
+    }
+    assert_non_null(edited);
+    size_t digits = strspn(edited, "0123456789");
+    assert_true(digits > 0 && strncmp(edited, "5", digits) != 0);
+    char *changed = malloc(strlen(text) + 2);
+    assert_non_null(changed);
+    snprintf(changed, strlen(text) + 2, "%.*s5%s", (int)(edited - text), text, edited + digits);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(changed, f);
+    assert_int_equal(fclose(f), 0);
+
+    char want[900];
+    snprintf(want, sizeof want, "%s: line %d: a trial of target 0 at point 5, which its plan", path,
+             at_line);
+    harness_expect_usage_error(resume, want);
+    char *after = tmpfs_slurp(path);
+    assert_non_null(after);
+    assert_string_equal(after, changed);
+    free(after);
+    free(changed);
+    free(text);
+    remove_dir(dir);
+}
+
 /* DIR's journal cut to its head and first trial, as a sweep killed after
  * one trial leaves it. Returns its new text (malloc'd). */
 static char *journal_cut_to_one_trial(const char *dir)
@@ -795,6 +853,7 @@ int main(void)
         cmocka_unit_test(test_resume_site_plan_elsewhere),
         cmocka_unit_test(test_resume_two_targets),
         cmocka_unit_test(test_resume_refusals),
+        cmocka_unit_test(test_resume_unplanned_point_refused),
         cmocka_unit_test(test_resume_results_not_regular),
         cmocka_unit_test(test_busy_folder_refused),
         cmocka_unit_test(test_busy_folder_resume_refused),

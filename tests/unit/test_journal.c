@@ -2,7 +2,8 @@
  * test_journal: a sweep's journal (harness/sweep/journal.c) written and
  * read back: the invocation, targets and trials as they were; a torn last
  * line ignored, then cut off when appending goes on; a bad line before
- * the last, another version, a file that is no journal: one-line errors.
+ * the last, another version, a file that is no journal, a trial at a
+ * point its plan never chose: one-line errors.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -266,6 +267,59 @@ static void test_bad_journals(void **state)
     drop(dir);
 }
 
+/* Whether pf_journal_parse takes a trial at POINT of a 12-allocation
+ * target swept with the words ARGV (a JSON array's inside); a refusal
+ * must name the trial's line. */
+static int point_taken(const char *argv, unsigned long point)
+{
+    char text[2048], err[1024];
+    struct pf_journal_head h;
+    memset(&h, 0, sizeof h);
+    snprintf(text, sizeof text,
+             "{\"kind\":\"sweep\",\"version\":1,\"cwd\":\"/\",\"argv\":[%s,\"--\",\"p\"]}\n"
+             "{\"kind\":\"target\",\"index\":0,\"allocations\":12,\"count_ms\":1,"
+             "\"count_allocations\":12,\"count_max_gap_ms\":0,\"points\":4,\"plan_hash\":\"1\"}\n"
+             "{\"kind\":\"trial\",\"target\":0,\"point\":%lu,\"mode\":\"oneshot\",\"class\":\"ok\","
+             "\"subkind\":\"\",\"exit_code\":0,\"signal\":0,\"duration_ms\":1,\"injected\":1,"
+             "\"first_injected\":1,\"reached\":true,\"engine\":\"exec\",\"stop\":\"exited\","
+             "\"signature\":\"s\",\"repro\":\"\",\"stderr_tail\":\"\"}\n",
+             argv, point);
+    int rc = pf_journal_parse(text, strlen(text), &h, NULL, NULL, err, sizeof err);
+    pf_journal_head_free(&h);
+    if (rc < 0 && (!strstr(err, "line 3: a trial of target 0 at point") || !strstr(err, "never chose")))
+        fail_msg("point %lu of [%s]: '%s'", point, argv, err);
+    return rc == 0;
+}
+
+/* A trial's point is one its plan chose: range, stride and shard over the
+ * target's M, or past M as far as the extension goes (shard 1's alone);
+ * a site plan's points are placed by their sites, not checked here. */
+static void test_unplanned_points(void **state)
+{
+    (void)state;
+    const char *stride = "\"--stride\",\"3\"";
+    assert_true(point_taken(stride, 1));
+    assert_true(point_taken(stride, 10));
+    assert_false(point_taken(stride, 5));
+    assert_true(point_taken(stride, 13));                /* the first past M */
+    assert_true(point_taken(stride, 13 + 3 * 999));      /* the extension's last */
+    assert_false(point_taken(stride, 13 + 3 * 1000));
+    assert_false(point_taken(stride, 14));
+    const char *shard2 = "\"--stride\",\"3\",\"--shard\",\"2/2\"";
+    assert_true(point_taken(shard2, 4));
+    assert_true(point_taken(shard2, 10));
+    assert_false(point_taken(shard2, 1));
+    assert_false(point_taken(shard2, 7));
+    assert_false(point_taken(shard2, 13));               /* shard 1 extends */
+    const char *range = "\"--range\",\"4:7\"";
+    assert_true(point_taken(range, 4));
+    assert_true(point_taken(range, 7));
+    assert_false(point_taken(range, 3));
+    assert_false(point_taken(range, 8));
+    assert_true(point_taken("\"--plan\",\"sites\"", 5));
+    assert_true(point_taken("\"--mode\",\"both\"", 5));
+}
+
 /* A journal cannot be started where the folder is gone. */
 static void test_create_fails(void **state)
 {
@@ -285,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_torn_line),
         cmocka_unit_test(test_bad_journals),
+        cmocka_unit_test(test_unplanned_points),
         cmocka_unit_test(test_create_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
