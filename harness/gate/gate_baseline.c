@@ -115,7 +115,7 @@ int pf_baseline_load(struct pf_baseline *b, const char *path, char *err, size_t 
         rc = from_baseline_json(b, root, path, err, errlen);
     } else if (schema && strcmp(schema, "pyfault-results") == 0) {
         struct pf_results r;
-        if (pf_results_from_json(&r, root, err, errlen) == 0) {
+        if (pf_results_from_file_json(&r, root, path, err, errlen) == 0) {
             rc = pf_baseline_from_results(b, &r);
             if (rc < 0)
                 snprintf(err, errlen, "%s: out of memory", path);

@@ -534,8 +534,12 @@ int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t e
     r->root = json_incref(root);
     json_t *schema = json_object_get(root, "schema");
     json_t *version = json_object_get(root, "version");
-    if (!json_is_string(schema) || strcmp(json_string_value(schema), "pyfault-results") != 0)
-        bad(&l, "$.schema: not \"pyfault-results\" (a pyfault sweep file? render the matrix's results.json)");
+    if (json_is_string(schema) && strcmp(json_string_value(schema), "pyfault-baseline") == 0)
+        bad(&l, "$.schema: \"pyfault-baseline\": a gate baseline, not the results.json of a "
+                "sweep, matrix or pytest run");
+    else if (!json_is_string(schema) || strcmp(json_string_value(schema), "pyfault-results") != 0)
+        bad(&l, "$.schema: not \"pyfault-results\" (want the results.json of a sweep, matrix or "
+                "pytest run)");
     else if (!json_is_integer(version) || json_integer_value(version) != 1)
         bad(&l, "$.version: this pyfault reads version 1 only");
     struct elem top = {"$", 0, sizeof *r, (char *)r};
@@ -591,23 +595,17 @@ json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t e
     return root;
 }
 
-int pf_results_load(struct pf_results *r, const char *path, char *err, size_t errlen)
+int pf_results_from_file_json(struct pf_results *r, json_t *root, const char *path, char *err,
+                              size_t errlen)
 {
-    memset(r, 0, sizeof *r);
-    json_t *root = pf_json_load_regular(path, JSON_REJECT_DUPLICATES, err, errlen);
-    if (!root)
-        return -1;
     int rc = pf_results_from_json(r, root, err, errlen);
-    json_decref(root);
     char why[400];
     if (rc == 0 && pf_results_check_totals(r, why, sizeof why) < 0) {
         /* what merge refuses, report, gate and repro refuse too */
         pf_results_free(r);
         snprintf(err, errlen, "%.300s: inconsistent totals: %s", path, why);
-        one_line(err);
-        return -1;
-    }
-    if (rc < 0) {
+        rc = -1;
+    } else if (rc < 0) {
         /* name the real file, not "results.json" */
         const char *msg = strchr(err, ':');
         char tmp[600];
@@ -616,6 +614,17 @@ int pf_results_load(struct pf_results *r, const char *path, char *err, size_t er
     }
     if (rc < 0)
         one_line(err);
+    return rc;
+}
+
+int pf_results_load(struct pf_results *r, const char *path, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    json_t *root = pf_json_load_regular(path, JSON_REJECT_DUPLICATES, err, errlen);
+    if (!root)
+        return -1;
+    int rc = pf_results_from_file_json(r, root, path, err, errlen);
+    json_decref(root);
     return rc;
 }
 

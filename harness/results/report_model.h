@@ -88,8 +88,14 @@ json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t e
  * input). Returns 0, or -1 with a one-line message naming the file (and
  * the JSON path) in ERR; R is then empty. */
 int pf_results_load(struct pf_results *r, const char *path, char *err, size_t errlen);
-/* The same from a parsed document; takes a reference of its own to ROOT. */
+/* pf_results_load's structural checks of a parsed document, not its
+ * totals; errors name "results.json". Takes a reference of its own to ROOT. */
 int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t errlen);
+/* pf_results_from_json of ROOT, read from PATH, then its totals checked
+ * (pf_results_check_totals): every error names PATH, on one line. What
+ * pf_results_load and a gate baseline that is a results.json go through. */
+int pf_results_from_file_json(struct pf_results *r, json_t *root, const char *path, char *err,
+                              size_t errlen);
 /* Checks the file agrees with itself: each cell's counts sum to its
  * trials and match the trials listed, no trial twice, each trial's target
  * exists, findings' counts are those of their trials (never 0), summary

@@ -412,7 +412,8 @@ static void twice(json_t *j)
 /* A results.json that contradicts itself (each derived from a real sweep's
  * by one edit) is refused by report and gate alike: exit 2, one line
  * naming the file, never a report or a PASS (found by a black-box review:
- * both took them, only merge checked the totals). The file unedited still
+ * both took them, only merge checked the totals), as RESULTS and as the
+ * baseline, named by its full path. The file unedited still
  * passes. */
 static void test_inconsistent_results_refused(void **state)
 {
@@ -471,6 +472,8 @@ static void test_inconsistent_results_refused(void **state)
         snprintf(want, sizeof want, "%s: inconsistent totals: ", path);
         refused((const char *[]){"report", dir, NULL}, want, cases[i].why);
         refused((const char *[]){"gate", "--baseline", res, path, NULL}, want, cases[i].why);
+        /* as the baseline: the same check, the same full path */
+        refused((const char *[]){"gate", "--baseline", path, res, NULL}, want, cases[i].why);
     }
 }
 
