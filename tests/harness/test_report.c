@@ -8,7 +8,6 @@
  * reports are written leaves no temp file and exits 130; the temp files
  * a SIGKILL leaves go at the next report, nothing else of a like name.
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -428,20 +427,6 @@ static int has(const char *dir, const char *name)
     return access(path_in(dir, name), F_OK) == 0;
 }
 
-/* How many of DIR's entries have ".tmp." in their name. */
-static int temp_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += strstr(e->d_name, ".tmp.") != NULL;
-    closedir(d);
-    return n;
-}
-
 /* index.html a directory, summary.md a FIFO, junit.xml a char device (or
  * a link to one): each is refused in one line, exit 2, before any of the
  * three reports is written (none appears in a fresh folder) and the node
@@ -455,14 +440,14 @@ static void test_report_names_checked_first(void **state)
     harness_expect_usage_error(args, "index.html: Is a directory");
     assert_false(has(dir, "junit.xml"));
     assert_false(has(dir, "summary.md"));
-    assert_int_equal(temp_files(dir), 0);
+    assert_int_equal(harness_temp_files(dir), 0);
     assert_int_equal(rmdir(path_in(dir, "index.html")), 0);
 
     assert_int_equal(mkfifo(path_in(dir, "summary.md"), 0644), 0);
     harness_expect_usage_error_within(args, "summary.md: not a regular file", 20);
     assert_false(has(dir, "junit.xml"));
     assert_false(has(dir, "index.html"));
-    assert_int_equal(temp_files(dir), 0);
+    assert_int_equal(harness_temp_files(dir), 0);
     struct stat st;
     assert_int_equal(lstat(path_in(dir, "summary.md"), &st), 0);
     assert_true(S_ISFIFO(st.st_mode));
@@ -479,7 +464,7 @@ static void test_report_names_checked_first(void **state)
             harness_expect_usage_error_within(args, "junit.xml: not a regular file", 20);
             assert_false(has(dir, "summary.md"));
             assert_false(has(dir, "index.html"));
-            assert_int_equal(temp_files(dir), 0);
+            assert_int_equal(harness_temp_files(dir), 0);
             assert_int_equal(stat(path_in(dir, "junit.xml"), &st), 0);
             assert_true(S_ISCHR(st.st_mode));
             if (!link)
@@ -548,7 +533,7 @@ static int signal_at_temp(const char *dir, int sig, int *status)
     const char *args[] = {"report", dir, NULL};
     pid_t pid = harness_start(args, NULL);
     while (waitpid(pid, status, WNOHANG) == 0) {
-        if (temp_files(dir) > 0) {
+        if (harness_temp_files(dir) > 0) {
             assert_int_equal(kill(pid, sig), 0);
             assert_int_equal(waitpid(pid, status, 0), pid);
             return 1;
@@ -580,7 +565,7 @@ static void test_report_sigterm(void **state)
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 130)
             fail_msg("report after SIGTERM: %s %d, want exit 130", WIFEXITED(status) ? "exit" : "signal",
                      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-        assert_int_equal(temp_files(dir), 0);
+        assert_int_equal(harness_temp_files(dir), 0);
         rm_dir(dir);
         return;
     }
@@ -651,13 +636,13 @@ static void test_report_removes_stale_temps(void **state)
         if (!signal_at_temp(dir, SIGKILL, &status))
             continue;
         assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-        if (temp_files(dir) == 0)
+        if (harness_temp_files(dir) == 0)
             fail_msg("no temp file left by the SIGKILL: nothing to test");
         harness_cli(args, &r, NULL);
         if (r.exit_code != 0)
             fail_msg("report after SIGKILL: status %d: %s", r.exit_code, r.err);
         proc_result_free(&r);
-        assert_int_equal(temp_files(dir), 0);
+        assert_int_equal(harness_temp_files(dir), 0);
         rm_dir(dir);
         return;
     }

@@ -12,7 +12,6 @@
  * (or none) whole, never a new one beside old ones. Needs root for mount;
  * skips otherwise.
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -238,20 +237,6 @@ static void leave_room(const char *mnt, off_t room)
     assert_int_equal(truncate(fill, st.st_size - room), 0);
 }
 
-/* How many of DIR's entries carry ".tmp." in their name (0: no DIR). */
-static int temp_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += strstr(e->d_name, ".tmp.") != NULL;
-    closedir(d);
-    return n;
-}
-
 /* Which of the three reports are in DIR, a bit each. */
 static int reports_in(const char *dir)
 {
@@ -338,7 +323,7 @@ static void test_report_set_short_of_room(void **state)
             if (run_short_of_room(report) == 0)
                 break;
             failed_with = room;
-            assert_int_equal(temp_files(dirs[k]), 0);
+            assert_int_equal(harness_temp_files(dirs[k]), 0);
             if (k == 0)
                 unchanged(old, &s, 0);
             else if (reports_in(fresh) != 0)
@@ -378,7 +363,7 @@ static void test_sweep_reports_short_of_room(void **state)
         leave_room(mnt, room);
         if (run_short_of_room(sweep) == 0)
             break;
-        assert_int_equal(temp_files(out), 0);
+        assert_int_equal(harness_temp_files(out), 0);
         if (reports_in(out) != 0)
             fail_msg("%ld bytes free: reports %#x left of three", (long)room, reports_in(out));
         if (access(out, F_OK) == 0 && harness_count_files(out) >= 3)

@@ -134,6 +134,19 @@ int harness_count_files(const char *dir)
     return n;
 }
 
+int harness_temp_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return n;
+}
+
 json_t *harness_sweep_json(const char *const *args, int *status)
 {
     char dir[600], results[700];

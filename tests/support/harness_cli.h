@@ -43,6 +43,9 @@ pid_t harness_start(const char *const *args, const char *tmpdir);
 const char *harness_tmpdir(void);
 /* How many entries DIR holds, "." and ".." aside (-1: unreadable). */
 int harness_count_files(const char *dir);
+/* How many of DIR's entries carry ".tmp." in their name, an atomic
+ * writer's temp files (0: no DIR). */
+int harness_temp_files(const char *dir);
 /* The string member KEY of O, or "" when absent. */
 const char *harness_str(json_t *o, const char *key);
 /* The trials of results R as sorted lines "mode|class|signature|site_key",
