@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "gate.h"
 #include "optparse.h"
+#include "out_dir.h"
 #include "same_file.h"
 
 enum { G_BASELINE, G_UPDATE, G_JUNIT, G_ALLOW_INCOMPLETE };
@@ -63,10 +64,9 @@ static int check(void *dst, char *err, size_t errlen)
         return -1;
     }
     /* an output written over an input would lose it (as merge refuses) */
-    if (g->junit && (pf_same_file(g->junit, g->results) || pf_same_file(g->junit, g->base))) {
-        snprintf(err, errlen, "%s is both an input and the output", g->junit);
+    const char *inputs[] = {g->results, g->base};
+    if (g->junit && pf_out_file_check_inputs(g->junit, inputs, 2, err, errlen) < 0)
         return -1;
-    }
     if (g->update && pf_same_file(g->base, g->results)) {
         snprintf(err, errlen, "%s is both RESULTS.json and the baseline --update-baseline "
                  "writes", g->base);

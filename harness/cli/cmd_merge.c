@@ -5,7 +5,7 @@
 #include "cmd.h"
 #include "merge.h"
 #include "optparse.h"
-#include "same_file.h"
+#include "out_dir.h"
 
 enum { M_OUTPUT };
 
@@ -44,12 +44,7 @@ static int check(void *dst, char *err, size_t errlen)
         return -1;
     }
     /* by inode too, as gate: -o ./A.json or a link to A.json would lose A */
-    for (size_t i = 0; i < m->n; i++)
-        if (pf_same_file(m->in[i], m->out)) {
-            snprintf(err, errlen, "%s is both an input and the output", m->out);
-            return -1;
-        }
-    return 0;
+    return pf_out_file_check_inputs(m->out, m->in, m->n, err, errlen);
 }
 
 static const struct pf_cli cli = {

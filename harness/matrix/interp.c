@@ -11,6 +11,7 @@
 
 #include "first_line.h"
 #include "locate.h"
+#include "result_json.h"
 #include "utf8.h"
 
 
@@ -45,15 +46,10 @@ static int describe(struct pf_interp *i, const char *id, const char *path,
         snprintf(err, errlen, "interpreter %s: %s does not run as a Python", id, i->path);
         return -1;
     }
-    char line[PATH_MAX + 80];
-    char *hargv[] = {"/usr/bin/sha256sum", "--", i->path, NULL};
-    if (pf_first_line(hargv, line, sizeof line) < 0 || strlen(line) < 64) {
+    if (pf_file_sha256(i->path, i->sha256) < 0) {
         snprintf(err, errlen, "interpreter %s: cannot hash %s", id, i->path);
         return -1;
     }
-    for (int k = 0; k < 64; k++)
-        i->sha256[k] = (char)tolower((unsigned char)line[k]);
-    i->sha256[64] = '\0';
     return 0;
 }
 
