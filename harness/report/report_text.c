@@ -63,8 +63,10 @@ void pf_put_xml(FILE *f, const char *s)
     while (*p) {
         unsigned long cp = 0;
         size_t n = utf8_decode(p, &cp);
-        if (n == 0 || !xml_char(cp)) {
-            /* one '?' per bad byte, or per character XML forbids */
+        if (n == 0 || !xml_char(cp) || (n > 1 && pf_control_len((const char *)p))) {
+            /* one '?' per bad byte, per character XML forbids, and per C1
+             * control (XML discourages them; a terminal that shows the
+             * file acts on them) or bidirectional control */
             fputc('?', f);
             p += n ? n : 1;
         } else if (n == 1) {

@@ -7,12 +7,13 @@
 
 /* Writes S escaped for XML/HTML text and attribute values (& < > " ');
  * a character outside XML 1.0's Char production (C0 controls but tab, LF
- * and CR; U+FFFE, U+FFFF) or DEL becomes '?', as does each byte of invalid
- * UTF-8 (surrogates and overlong forms included). NULL writes nothing. */
+ * and CR; U+FFFE, U+FFFF), DEL, a C1 control or a bidirectional control
+ * (pf_control_len) becomes '?', as does each byte of invalid UTF-8
+ * (surrogates and overlong forms included). NULL writes nothing. */
 void pf_put_xml(FILE *f, const char *s);
 /* Writes S for a Markdown table cell or list line: one line, with | ` * _
  * [ ] < > & \ escaped so the text renders as written; line breaks and tabs
- * become ' ', other controls (pf_control_len: C0, DEL, C1) '?'. */
+ * become ' ', other controls (pf_control_len: C0, DEL, C1, bidi) '?'. */
 void pf_put_md(FILE *f, const char *s);
 /* Writes S as one Markdown code span (line breaks and tabs become spaces,
  * other controls '?'; the fence is longer than any run of backticks in S). */
@@ -21,8 +22,9 @@ void pf_put_md_span(FILE *f, const char *s);
  * newlines and tabs kept, other controls '?'. */
 void pf_put_md_code(FILE *f, const char *s);
 
-/* S for a terminal or a log: each control character (C0, DEL, C1) a '?',
- * so a results.json's text cannot move the cursor or retitle a window. */
+/* S for a terminal or a log: each control character (C0, DEL, C1, bidi) a
+ * '?', so a results.json's text cannot move the cursor, retitle a window
+ * or reorder a line. */
 void pf_put_plain(FILE *f, const char *s);
 
 #endif

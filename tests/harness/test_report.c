@@ -725,22 +725,22 @@ static void test_merge_command(void **state)
 }
 
 /* A target whose fatal message holds characters XML forbids (U+FFFF,
- * U+FFFE) and terminal controls (an OSC title, BEL, a screen clear, a
- * colour, a C1 CSI), then aborts. */
+ * U+FFFE), terminal controls (an OSC title, BEL, a screen clear, a colour,
+ * a C1 CSI) and a right-to-left override, then aborts. */
 static const char hostile_target[] =
     "import os, sys\n"
     "sys.stderr.buffer.write('Fatal Python error: bad\\uffff\\ufffe\\x1b]0;PWNED\\x07evil"
-    "\\x1b[2J: msg\\x1b[31m red\\x9b1m\\n'.encode())\n"
+    "\\x1b[2J: msg\\x1b[31m red\\x9b1m\\u202edecoy\\n'.encode())\n"
     "sys.stderr.flush(); os.abort()\n";
 
-/* Fails the test when TEXT (LEN bytes, named WHAT) holds ESC or BEL, or
- * when XML a character XML forbids (U+FFFF, U+FFFE), else a C1 CSI (XML
- * allows C1; a terminal may act on it). */
+/* Fails the test when TEXT (LEN bytes, named WHAT) holds ESC, BEL, a C1
+ * CSI or a right-to-left override, or when XML a character XML forbids
+ * (U+FFFF, U+FFFE). */
 static void expect_clean(const char *what, const char *text, size_t len, int xml)
 {
-    static const char *const bad[] = {"\x1b", "\x07", "\xef\xbf\xbf", "\xef\xbf\xbe", "\xc2\x9b"};
-    for (size_t k = 0; k < 5; k++) {
-        if (xml ? k == 4 : k == 2 || k == 3)
+    static const char *const bad[] = {"\x1b", "\x07", "\xc2\x9b", "\xe2\x80\xae", "\xef\xbf\xbf", "\xef\xbf\xbe"};
+    for (size_t k = 0; k < 6; k++) {
+        if (!xml && k >= 4)
             continue;
         for (size_t i = 0; i + strlen(bad[k]) <= len; i++)
             if (memcmp(text + i, bad[k], strlen(bad[k])) == 0)
@@ -777,7 +777,7 @@ static void test_hostile_fatal_message(void **state)
         fail_msg("sweep: status %d: %s", r.exit_code, r.err);
     /* the classifier made each control one '?'; U+FFFF and U+FFFE are
      * no control and stay, for the XML writers to replace */
-    assert_non_null(strstr(r.out, "fatal: bad\xef\xbf\xbf\xef\xbf\xbe?]0;PWNED?evil?[2J: msg?[31m red?1m"));
+    assert_non_null(strstr(r.out, "fatal: bad\xef\xbf\xbf\xef\xbf\xbe?]0;PWNED?evil?[2J: msg?[31m red?1m?decoy"));
     expect_clean("sweep's stdout", r.out, r.out_len, 0);
     expect_clean("sweep's stderr", r.err, r.err_len, 0);
     proc_result_free(&r);
@@ -787,7 +787,7 @@ static void test_hostile_fatal_message(void **state)
     expect_clean_file(path_in(out, "summary.md"), 0);
     expect_clean_file(path_in(out, "index.html"), 1);
     char *xml = slurp(path_in(out, "junit.xml"), NULL);
-    assert_non_null(strstr(xml, "fatal: bad???]0;PWNED?evil?[2J: msg?[31m red?1m"));
+    assert_non_null(strstr(xml, "fatal: bad???]0;PWNED?evil?[2J: msg?[31m red?1m?decoy"));
     free(xml);
     /* new to the gate (it judges before it writes the baseline): its JUnit
      * names the finding in attributes */
@@ -802,7 +802,7 @@ static void test_hostile_fatal_message(void **state)
     proc_result_free(&r);
     expect_clean_file(path_in(dir, "gate.xml"), 1);
     xml = slurp(path_in(dir, "gate.xml"), NULL);
-    assert_non_null(strstr(xml, "name=\"fatal: bad???]0;PWNED?evil?[2J: msg?[31m red?1m\""));
+    assert_non_null(strstr(xml, "name=\"fatal: bad???]0;PWNED?evil?[2J: msg?[31m red?1m?decoy\""));
     free(xml);
     rm_dir(dir);
 }

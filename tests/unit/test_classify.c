@@ -306,8 +306,25 @@ static void test_control_len(void **state)
     assert_int_equal(pf_control_len("\xc2"), 0);      /* cut short */
     assert_int_equal(pf_control_len("\x9b"), 0);      /* a stray byte, not UTF-8 C1 */
     assert_int_equal(pf_control_len(""), 0);
+    /* Unicode's Bidi_Control characters: marks, embeddings, overrides and
+     * isolates reorder what a reader sees */
+    assert_int_equal(pf_control_len("\xd8\x9c"), 2);     /* U+061C ALM */
+    assert_int_equal(pf_control_len("\xe2\x80\x8e"), 3); /* U+200E LRM */
+    assert_int_equal(pf_control_len("\xe2\x80\x8f"), 3); /* U+200F RLM */
+    assert_int_equal(pf_control_len("\xe2\x80\xaa"), 3); /* U+202A LRE */
+    assert_int_equal(pf_control_len("\xe2\x80\xae"), 3); /* U+202E RLO */
+    assert_int_equal(pf_control_len("\xe2\x81\xa6"), 3); /* U+2066 LRI */
+    assert_int_equal(pf_control_len("\xe2\x81\xa9"), 3); /* U+2069 PDI */
+    assert_int_equal(pf_control_len("\xe2\x80\x8d"), 0); /* U+200D ZWJ: emoji need it */
+    assert_int_equal(pf_control_len("\xe2\x80\xaf"), 0); /* U+202F narrow NBSP */
+    assert_int_equal(pf_control_len("\xe2\x81\xaa"), 0); /* U+206A: deprecated, no bidi */
+    assert_int_equal(pf_control_len("\xd8\x9b"), 0);     /* U+061B, a semicolon */
+    assert_int_equal(pf_control_len("\xe2\x80"), 0);     /* cut short */
+    assert_int_equal(pf_control_len("\xe2"), 0);
     char s[] = "a\x01\xc2\x9b\x1b" "b";
     assert_string_equal(pf_scrub_controls(s), "a???b");
+    char t[] = "x\xe2\x80\xae" "evil\xe2\x81\xa6y\xe2\x81\xa9\xd8\x9cz";
+    assert_string_equal(pf_scrub_controls(t), "x?evil?y??z");
 }
 
 int main(void)

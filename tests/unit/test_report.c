@@ -473,9 +473,36 @@ static void test_xml_outside_char_range(void **state)
     x = put(pf_put_xml, "\xed\xa0\x80|\xc0\xaf|\xe0\x80\xaf|\xf4\x90\x80\x80|\xc2");
     assert_string_equal(x, "???|??|???|????|?");
     free(x);
-    /* controls, DEL among them, each one '?'; C1 is XML, kept */
-    x = put(pf_put_xml, "\x1b]0;t\x07\x7f\r\n\xc2\x85");
-    assert_string_equal(x, "?]0;t??\r\n\xc2\x85");
+    /* controls, DEL among them, each one '?'; C1 is XML, but XML
+     * discourages it and a terminal that shows the file acts on it */
+    x = put(pf_put_xml, "\x1b]0;t\x07\x7f\r\n\xc2\x85\xc2\x9b");
+    assert_string_equal(x, "?]0;t??\r\n??");
+    free(x);
+}
+
+/* A right-to-left override, an isolate and a mark in each writer: one '?'
+ * each, so no report or log shows "evil" reordered; the letters around
+ * them, and a joiner (U+200D), stay. */
+static void test_bidi_controls(void **state)
+{
+    (void)state;
+    const char *evil = "a\xe2\x80\xaelive\xe2\x81\xa6" "b\xe2\x80\x8f\xe2\x81\xa9 \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9";
+    const char *kept = "a?live?b?? \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9";
+    char *x = put(pf_put_xml, evil);
+    assert_string_equal(x, kept);
+    free(x);
+    x = put(pf_put_md, evil);
+    assert_string_equal(x, kept);
+    free(x);
+    x = put(pf_put_plain, evil);
+    assert_string_equal(x, kept);
+    free(x);
+    x = put(pf_put_md_span, evil);
+    assert_non_null(strstr(x, kept));
+    assert_null(strstr(x, "\xe2\x80\xae"));
+    free(x);
+    x = put(pf_put_md_code, evil);
+    assert_non_null(strstr(x, kept));
     free(x);
 }
 
@@ -511,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_xml_outside_char_range),
         cmocka_unit_test(test_markdown_controls),
+        cmocka_unit_test(test_bidi_controls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,6 +90,9 @@ static void test_broken_headers(void **state)
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 5\x1b[31m\n",
          "x.py:4: timeout: a control character"},
         {"# pyfault-scenario: x\n# issue: u\xc2\x9b\n", "x.py:2: issue: a control character"},
+        /* nor does a bidi override reorder a matrix table (Unicode's
+         * Bidi_Control) */
+        {"# pyfault-scenario: ok\xe2\x80\xae.sh\n# issue: u\n", "x.py:1: pyfault-scenario: a control character"},
         {"# pyfault-scenario: x\n# issue: u\n# plan: none\n# timeout: 3\n# expect:\n",
          "x.py:5: expect: want VARIANT=CLASS"},
         /* a required key once; inject: and needs: add up */
