@@ -61,13 +61,17 @@ shard)
     status=0
     if [ -f "$out/journal.jsonl" ]; then
         # run before and stopped (a requeued task, a killed runner): go on
-        # from its journal, with the options it was started with. Slurm
-        # adds SLURM_RESTART_COUNT to a requeued task: one more variable
-        # would move CPython's allocation numbers, and resume refuses a
-        # target whose count changed.
+        # from its journal. The options and target are given again, so a
+        # journal of another sweep (another shard, target or mode: an OUT
+        # used twice) is refused, not reported as this one. Slurm adds
+        # SLURM_RESTART_COUNT to a requeued task: one more variable would
+        # move CPython's allocation numbers, and resume refuses a target
+        # whose count changed.
         echo "pyfault-ci: shard $shard: resumed from $out/journal.jsonl"
-        # shellcheck disable=SC2086 # jobs is a word list
-        env -u SLURM_RESTART_COUNT "$PYFAULT" sweep -q $jobs --resume "$out" || status=$?
+        # shellcheck disable=SC2086 # TARGET and jobs are word lists
+        env -u SLURM_RESTART_COUNT "$PYFAULT" sweep -q $jobs --resume "$out" --mode "$MODE" \
+            --plan "$PLAN" --stride "$STRIDE" --accept "$ACCEPT" --shard "$shard" -- $TARGET ||
+            status=$?
     else
         # shellcheck disable=SC2086 # TARGET and jobs are word lists
         "$PYFAULT" sweep -q $jobs --mode "$MODE" --plan "$PLAN" --stride "$STRIDE" \

@@ -21,6 +21,7 @@
 #include "skipping.h"
 
 #include "harness_cli.h"
+#include "tmpfs.h"
 
 #define PY "/usr/bin/python3.11"
 #define CHECK "tests/support/gate_ci_check.py"
@@ -173,6 +174,51 @@ static void test_ci_gate_on_a_crashing_target(void **state)
     proc_result_free(&r);
 }
 
+/* An OUT used twice: the same shard again resumes it (a requeued task);
+ * another shard, mode or target in it is refused in one line, exit 2, and
+ * its results.json stays the first sweep's, not reported as the new one. */
+static void test_ci_shard_out_used_twice(void **state)
+{
+    (void)state;
+    const char *dir = harness_tmpdir();
+    char target[700], args[1024], path[800];
+    snprintf(target, sizeof target, "PYFAULT_CI_TARGET=%s", project_path("build/targets/gate_unchecked_malloc"));
+    char *env[] = {target, "PYFAULT_CI_MODE=oneshot", "PYFAULT_CI_PLAN=all", "PYFAULT_CI_JOBS=1", NULL};
+    char *mode[] = {target, "PYFAULT_CI_MODE=both", "PYFAULT_CI_PLAN=all", "PYFAULT_CI_JOBS=1", NULL};
+    char *other[] = {"PYFAULT_CI_TARGET=" PY " -c pass", "PYFAULT_CI_MODE=oneshot", "PYFAULT_CI_PLAN=all",
+                     "PYFAULT_CI_JOBS=1", NULL};
+    struct proc_result r;
+    snprintf(args, sizeof args, "shard 1 2 %s/out", dir);
+    for (int k = 0; k < 2; k++) {
+        ci(args, env, &r);
+        if (r.exit_code != 0)
+            fail_msg("%s (run %d): %d: %s%s", args, k + 1, r.exit_code, r.out, r.err);
+        assert_int_equal(strstr(r.out, "resumed from") != NULL, k == 1);
+        proc_result_free(&r);
+    }
+    snprintf(path, sizeof path, "%s/out/results.json", dir);
+    char *before = tmpfs_slurp(path);
+    assert_non_null(before);
+    static const struct {
+        const char *args, *says;
+    } reuse[] = {{"shard 2 2", "--shard differs from the sweep's own"},
+                 {"shard 1 2", "--mode differs from the sweep's own"},
+                 {"shard 1 2", "the target differs from the sweep's own"}};
+    char *const *envs[] = {env, mode, other};
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(args, sizeof args, "%s %s/out", reuse[k].args, dir);
+        ci(args, envs[k], &r);
+        if (r.exit_code != 2 || !strstr(r.err, reuse[k].says))
+            fail_msg("%s: %d, wanted 2 and \"%s\": %s%s", args, r.exit_code, reuse[k].says, r.out, r.err);
+        proc_result_free(&r);
+        char *after = tmpfs_slurp(path);
+        assert_non_null(after);
+        assert_string_equal(after, before);
+        free(after);
+    }
+    free(before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +226,7 @@ int main(void)
         cmocka_unit_test(test_check_catches_broken_templates),
         cmocka_unit_test(test_ci_run_as_configured),
         cmocka_unit_test(test_ci_gate_on_a_crashing_target),
+        cmocka_unit_test(test_ci_shard_out_used_twice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
