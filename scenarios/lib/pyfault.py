@@ -27,12 +27,16 @@ allocate between the call and its return.
 """
 
 import ctypes
+import operator
 
 __all__ = ["set_nomemory", "remove_mem_hooks", "allocations", "eligible",
            "injected", "layer", "pymem_hooked", "region", "loaded",
            "ShimNotLoaded"]
 
 _LAYERS = {1: "libc", 2: "pymem", 3: "all"}
+
+# the shim counts in 64 bits; ctypes would wrap a larger number around
+_COUNT_MAX = 2**64 - 1
 
 
 class ShimNotLoaded(RuntimeError):
@@ -84,9 +88,14 @@ def _require():
 
 def set_nomemory(start, stop=0):
     """Fail the allocations numbered above START and up to STOP (0: forever),
-    counting from this call, like _testcapi.set_nomemory."""
+    counting from this call, like _testcapi.set_nomemory. Both are whole
+    numbers from 0 to 2**64-1: TypeError for another type (a float, as
+    _testcapi), ValueError below 0, OverflowError above."""
+    start, stop = operator.index(start), operator.index(stop)
     if start < 0 or stop < 0:
         raise ValueError("start and stop must be >= 0")
+    if start > _COUNT_MAX or stop > _COUNT_MAX:
+        raise OverflowError("start and stop must be at most 2**64-1")
     _require().pyfault_set_nomemory(start, stop)
 
 

@@ -182,6 +182,31 @@ static void test_helper_without_shim_says_so(void **state)
     proc_result_free(&r);
 }
 
+/* Numbers ctypes would wrap around (2**64 is 0: every allocation failing)
+ * are refused, as _testcapi refuses what its C int cannot hold; the
+ * largest fails nothing this script reaches. */
+static void test_helper_refuses_bad_numbers(void **state)
+{
+    (void)state;
+    const char *args[] = {"-c",
+                          "import pyfault\n"
+                          "for bad in ((2**64,), (1, 2**64 + 3), (-1,), (1.5,), ('3',)):\n"
+                          "    try:\n"
+                          "        pyfault.set_nomemory(*bad)\n"
+                          "    except (OverflowError, ValueError, TypeError) as e:\n"
+                          "        print(type(e).__name__)\n"
+                          "pyfault.set_nomemory(2**64 - 1)\n"
+                          "print([str(i) for i in range(3)])\n"
+                          "pyfault.remove_mem_hooks()\n",
+                          NULL};
+    struct proc_result r;
+    run_python(1, "count", args, &r);
+    if (r.exit_code != 0)
+        fail_msg("exit %d: %s", r.exit_code, r.err);
+    assert_string_equal(r.out, "OverflowError\nOverflowError\nValueError\nTypeError\nTypeError\n['0', '1', '2']\n");
+    proc_result_free(&r);
+}
+
 static void test_bad_spec_stops_python(void **state)
 {
     (void)state;
@@ -287,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_count_mode_is_invisible_on_builds),
         cmocka_unit_test(test_helper_matches_testcapi),
         cmocka_unit_test(test_helper_without_shim_says_so),
+        cmocka_unit_test(test_helper_refuses_bad_numbers),
         cmocka_unit_test(test_bad_spec_stops_python),
         cmocka_unit_test(test_from_n_reproduces_gh134163),
     };
