@@ -216,8 +216,7 @@ static int run_and_judge(const struct pf_bisect_opts *o, const struct pf_context
     }
     enum pf_bisect_status v = pf_bisect_verdict(s->hits, s->runs, o->find_fix);
     char why[128];
-    snprintf(why, sizeof why, "wanted class %s in %u of %u run%s",
-             (v == PF_BISECT_BAD) != !!o->find_fix ? "seen" : "not seen", s->hits, s->runs,
+    snprintf(why, sizeof why, "wanted class seen in %u of %u run%s", s->hits, s->runs,
              s->runs == 1 ? "" : "s");
     return say(s, v, o->find_fix, why);
 }

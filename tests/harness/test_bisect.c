@@ -123,13 +123,13 @@ static void test_exit_codes(void **state)
     struct proc_result r;
     step("c0", RUN, NULL, &r);
     assert_int_equal(r.exit_code, 0);
-    assert_non_null(strstr(r.out, "| error | good (exit 0)"));
+    assert_non_null(strstr(r.out, "| error | good (exit 0): wanted class seen in 0 of 1 run\n"));
     proc_result_free(&r);
 
     /* the target dies of SIGSEGV (139 in a shell): git gets 1 */
     step("c2", RUN, NULL, &r);
     assert_int_equal(r.exit_code, 1);
-    assert_non_null(strstr(r.out, "| segfault, segfault | bad (exit 1)"));
+    assert_non_null(strstr(r.out, "| segfault, segfault | bad (exit 1): wanted class seen in 2 of 2 runs\n"));
     proc_result_free(&r);
 
     step("c2", "bisect-run --want segfault --signature no_such_frame --inject from=1 -- ./app", NULL, &r);
