@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
 #include "cmd.h"
 #include "count.h"
 #include "dir_lock.h"
@@ -144,23 +143,6 @@ static const struct pf_cli cli = {
     .take = take,
     .check = check,
 };
-
-static int check_out_dir(const char *dir, char *err, size_t errlen)
-{
-    struct stat st;
-    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-        snprintf(err, errlen, "--out %s: %s", dir, strerror(errno));
-        return -1;
-    }
-    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) < 0) {
-        snprintf(err, errlen, "--out %s: not a writable directory", dir);
-        return -1;
-    }
-    /* its results.json refused now, not after the sweep */
-    char path[PATH_MAX + 16];
-    snprintf(path, sizeof path, "%.4000s/results.json", dir);
-    return pf_atomic_check(path, err, errlen);
-}
 
 /* No file the run writes in --out is the interpreter or a file pytest is
  * given (a test file named results.json there). Returns 0, or -1 with a
@@ -353,7 +335,7 @@ int pf_cmd_pytest(int argc, char **argv)
     char ***cmds = NULL;
 
     if (o->out_dir && (check_out_inputs(&p, err, sizeof err) < 0 ||
-                       check_out_dir(o->out_dir, err, sizeof err) < 0))
+                       pf_out_dir_make(o->out_dir, PF_OUT_DIR_SAY_WRITABLE, err, sizeof err) < 0))
         goto fail;
     /* one command per folder: another's results.json is not overwritten */
     if (o->out_dir && (lock = pf_dir_lock(o->out_dir, why, sizeof why)) < 0) {

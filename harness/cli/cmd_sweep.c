@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
 #include "cmd.h"
 #include "controls.h"
 #include "interp.h"
@@ -29,28 +28,6 @@
 #define COUNT_TIMEOUT 120.0
 #define MAX_TARGETS 255
 #define SUMMARY_FINDINGS 20
-
-static int check_out_dir(const char *dir, char *err, size_t errlen)
-{
-    struct stat st;
-    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-        snprintf(err, errlen, "--out %s: %s", dir, strerror(errno));
-        return -1;
-    }
-    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "--out %s: not a directory", dir);
-        return -1;
-    }
-    /* before the sweep, not after it: a read-only folder fails at once */
-    if (access(dir, W_OK) < 0) {
-        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-        return -1;
-    }
-    /* nor would its results.json be refused only after the sweep */
-    char path[PATH_MAX + 16];
-    snprintf(path, sizeof path, "%.4000s/results.json", dir);
-    return pf_atomic_check(path, err, errlen);
-}
 
 /* No file the sweep writes in DIR is a file one of TS[0..NT) reads: a
  * script named DIR/results.json was replaced by the results. Returns 0,
@@ -444,7 +421,7 @@ int pf_cmd_sweep(int argc, char **argv)
         goto out;
     }
     if (o.out_dir && (check_out_inputs(o.out_dir, ts, nt, err, sizeof err) < 0 ||
-                      check_out_dir(o.out_dir, err, sizeof err) < 0)) {
+                      pf_out_dir_make(o.out_dir, PF_OUT_DIR_SAY_WHY, err, sizeof err) < 0)) {
         fprintf(stderr, "pyfault sweep: %s\n", err);
         goto out;
     }

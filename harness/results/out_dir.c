@@ -3,8 +3,14 @@
  * name is compared with every input before the run starts. */
 #include "out_dir.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "atomic_file.h"
 #include "journal.h"
 #include "same_file.h"
 
@@ -33,4 +39,28 @@ int pf_out_file_check_inputs(const char *path, const char *const *inputs, size_t
         return 0;
     snprintf(err, errlen, "%.4000s is both an input and the output", path);
     return -1;
+}
+
+int pf_out_dir_make(const char *dir, enum pf_out_dir_say say, char *err, size_t errlen)
+{
+    struct stat st;
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "--out %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    int is_dir = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!is_dir || (say == PF_OUT_DIR_SAY_WRITABLE && access(dir, W_OK) < 0)) {
+        snprintf(err, errlen, say == PF_OUT_DIR_SAY_WRITABLE ? "--out %s: not a writable directory"
+                                                             : "--out %s: not a directory", dir);
+        return -1;
+    }
+    /* before the run, not after it: a read-only folder fails at once */
+    if (access(dir, W_OK) < 0) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    /* nor would its results.json be refused only after the run */
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%.4000s/results.json", dir);
+    return pf_atomic_check(path, err, errlen);
 }

@@ -2,7 +2,7 @@
  * test_results: what the harness writes and reads: the --json object,
  * atomic writes, findings dedup, bounded capture, repro quoting, progress
  * lines, event-log lines, /proc stat lines, a matrix's results.json that
- * leaves nothing out.
+ * leaves nothing out, the --out folder of sweep and pytest made and checked.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 #include "harness_cli.h"
 #include "matrix.h"
 #include "matrix_json.h"
+#include "out_dir.h"
 #include "eventlog.h"
 #include "findings.h"
 #include "procstat.h"
@@ -137,6 +138,34 @@ static void test_load_refuses_non_regular(void **state)
     alarm(0);
     assert_non_null(strstr(err, "results.json: not a regular file"));
     assert_null(strchr(err, '\n'));
+    pf_tmpdir_remove(dir);
+}
+
+/* The --out folder of sweep and pytest: made when missing, refused when
+ * it is a file, each command's message as it was. */
+static void test_out_dir_make(void **state)
+{
+    (void)state;
+    char dir[4096], path[4200], err[8400];
+    assert_int_equal(pf_tmpdir_create(dir, sizeof dir), 0);
+    snprintf(path, sizeof path, "%s/out", dir);
+    assert_int_equal(pf_out_dir_make(path, PF_OUT_DIR_SAY_WHY, err, sizeof err), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(pf_out_dir_make(path, PF_OUT_DIR_SAY_WRITABLE, err, sizeof err), 0);
+    assert_int_equal(rmdir(path), 0);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    char want[8400];
+    assert_int_equal(pf_out_dir_make(path, PF_OUT_DIR_SAY_WHY, err, sizeof err), -1);
+    snprintf(want, sizeof want, "--out %s: not a directory", path);
+    assert_string_equal(err, want);
+    assert_int_equal(pf_out_dir_make(path, PF_OUT_DIR_SAY_WRITABLE, err, sizeof err), -1);
+    snprintf(want, sizeof want, "--out %s: not a writable directory", path);
+    assert_string_equal(err, want);
+    assert_int_equal(unlink(path), 0);
     pf_tmpdir_remove(dir);
 }
 
@@ -486,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_findings_points_by_site_key),
         cmocka_unit_test(test_proc_stat_line),
         cmocka_unit_test(test_load_refuses_non_regular),
+        cmocka_unit_test(test_out_dir_make),
         cmocka_unit_test(test_matrix_json_drops_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
