@@ -74,13 +74,14 @@ static int same_dir(const char *a, const char *b)
 }
 
 /* --resume: O becomes the options the journal in O->resume_dir was started
- * with (WORDS: their copy, owned by the caller), -j and -q as given, --out
- * that folder (absolute, in ABSDIR), and the process moves to the folder
- * the sweep was started in, where its relative paths lead. The folder is
- * locked first (*LOCK: pf_dir_lock's descriptor, the caller's to close).
- * Returns 0, or -1 with a one-line message in ERR. */
-static int resume_options(struct pf_options *o, struct pf_journal_head *head, char ***words,
-                          char *absdir, int *lock, char *err, size_t errlen)
+ * with (as HEAD parsed them: O points into HEAD, the caller's to free), -j
+ * and -q as given, --out that folder (absolute, in ABSDIR), and the
+ * process moves to the folder the sweep was started in, where its
+ * relative paths lead. The folder is locked first (*LOCK: pf_dir_lock's
+ * descriptor, the caller's to close). Returns 0, or -1 with a one-line
+ * message in ERR. */
+static int resume_options(struct pf_options *o, struct pf_journal_head *head, char *absdir,
+                          int *lock, char *err, size_t errlen)
 {
     const struct pf_options given = *o;
     struct pf_options rec;
@@ -99,16 +100,11 @@ static int resume_options(struct pf_options *o, struct pf_journal_head *head, ch
         snprintf(err, errlen, "--resume: %s", why);
         return -1;
     }
-    *words = calloc((size_t)head->argc + 1, sizeof **words);
-    if (!*words) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    memcpy(*words, head->argv, (size_t)head->argc * sizeof **words);
-    if (pf_options_parse(PF_CMD_SWEEP, head->argc, *words, &rec, why, sizeof why) < 0 ||
-        rec.help || rec.resume_dir || !rec.out_dir) {
+    rec = head->options;
+    if (!head->parsed || rec.help || rec.resume_dir || !rec.out_dir) {
         snprintf(err, errlen, "--resume %.900s: the journal's command line is not a sweep's "
-                 "with --out%s%s", given.resume_dir, why[0] ? ": " : "", why);
+                 "with --out%s%s", given.resume_dir, head->parse_error[0] ? ": " : "",
+                 head->parse_error);
         return -1;
     }
     if (pf_options_conflict(&given, &rec, err, errlen) < 0)
@@ -350,7 +346,7 @@ int pf_cmd_sweep(int argc, char **argv)
     char err[2048];
     struct pf_journal_head head;
     struct pf_journal jn = {.fd = -1};
-    char absdir[PATH_MAX] = "", **rec_words = NULL;
+    char absdir[PATH_MAX] = "";
     int resuming = 0;
     int lock = -1; /* the --out folder's (dir_lock.h), held to the end */
     int *placing = NULL; /* per target, on --resume: enum placing */
@@ -369,11 +365,10 @@ int pf_cmd_sweep(int argc, char **argv)
     }
     if (o.resume_dir) {
         resuming = 1;
-        if (resume_options(&o, &head, &rec_words, absdir, &lock, err, sizeof err) < 0) {
+        if (resume_options(&o, &head, absdir, &lock, err, sizeof err) < 0) {
             fprintf(stderr, "pyfault sweep: %s\n", err);
             pf_dir_unlock(lock);
             pf_journal_head_free(&head);
-            free(rec_words);
             free(words);
             return 2;
         }
@@ -569,7 +564,6 @@ out:
     pf_journal_close(&jn);
     pf_dir_unlock(lock);
     pf_journal_head_free(&head);
-    free(rec_words);
     free(words);
     if (have_sw)
         pf_sweep_free(&sw);

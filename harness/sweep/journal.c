@@ -71,26 +71,29 @@ static int read_u64(json_t *o, const char *key, uint64_t *out)
     return 0;
 }
 
-/* H's invocation's range, stride and shard into H->selection, under
- * --plan all. A command line that does not parse is not this reader's to
- * refuse: --resume says why when it parses it. Returns 0, or -1 when out
- * of memory. */
-static int selection(struct pf_journal_head *h)
+/* H's invocation parsed into H->options (H->parsed, or why not in
+ * H->parse_error), and under --plan all its range, stride and shard into
+ * H->selection. A command line that does not parse is not this reader's
+ * to refuse: --resume says why. Returns 0, or -1 when out of memory. */
+static int parse_invocation(struct pf_journal_head *h)
 {
     /* a copy: the parser packs the scenario words to the front */
-    char **words = calloc((size_t)h->argc + 1, sizeof *words);
-    struct pf_options o;
-    char why[512];
-    if (!words)
+    h->words = calloc((size_t)h->argc + 1, sizeof *h->words);
+    if (!h->words)
         return -1;
-    memcpy(words, h->argv, (size_t)h->argc * sizeof *words);
-    h->has_selection = pf_options_parse(PF_CMD_SWEEP, h->argc, words, &o, why, sizeof why) == 0 &&
-                       !o.help && !o.plan_sites;
-    free(words);
+    memcpy(h->words, h->argv, (size_t)h->argc * sizeof *h->words);
+    h->parse_error[0] = '\0';
+    h->parsed = pf_options_parse(PF_CMD_SWEEP, h->argc, h->words, &h->options, h->parse_error,
+                                 sizeof h->parse_error) == 0;
+    if (h->parsed)
+        h->parse_error[0] = '\0';
+    h->has_selection = h->parsed && !h->options.help && !h->options.plan_sites;
     if (h->has_selection)
-        h->selection = (struct pf_options){.cmd = PF_CMD_SWEEP, .range_a = o.range_a,
-                                           .range_b = o.range_b, .stride = o.stride,
-                                           .shard_i = o.shard_i, .shard_n = o.shard_n};
+        h->selection = (struct pf_options){.cmd = PF_CMD_SWEEP, .range_a = h->options.range_a,
+                                           .range_b = h->options.range_b,
+                                           .stride = h->options.stride,
+                                           .shard_i = h->options.shard_i,
+                                           .shard_n = h->options.shard_n};
     return 0;
 }
 
@@ -142,7 +145,7 @@ static int parse_head(json_t *o, struct pf_journal_head *h, char *err, size_t er
         }
         h->argc++;
     }
-    if (selection(h) < 0) {
+    if (parse_invocation(h) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -347,6 +350,7 @@ void pf_journal_head_free(struct pf_journal_head *h)
     for (int i = 0; h->argv && h->argv[i]; i++)
         free(h->argv[i]);
     free(h->argv);
+    free(h->words);
     free(h->cwd);
     free(h->text);
     memset(h, 0, sizeof *h);

@@ -63,6 +63,14 @@ struct pf_journal_head {
     char *cwd;               /* where the sweep was started (owned) */
     char **argv;             /* its words after "sweep" (owned, NULL-terminated) */
     int argc;
+    /* ARGV parsed once, here (pf_options_parse): OPTIONS, pointing into
+     * WORDS (ARGV's copy, reordered by the parser; owned, NULL-terminated),
+     * when PARSED; else PARSE_ERROR says why ("" when parsed). Not this
+     * reader's to refuse: --resume does. */
+    char **words;
+    int parsed;
+    struct pf_options options;
+    char parse_error[700];
     struct pf_journal_target targets[PF_JOURNAL_MAX_TARGETS];
     /* --plan all: the invocation's range, stride and shard (nothing else
      * set), the plan each trial's point must be one of */

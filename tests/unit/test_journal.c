@@ -114,6 +114,14 @@ static void test_round_trip(void **state)
     assert_string_equal(h.argv[3], dir);
     assert_string_equal(h.argv[6], "a b");
     assert_null(h.argv[7]);
+    /* parsed once, here: --resume takes these options */
+    assert_true(h.parsed);
+    assert_string_equal(h.parse_error, "");
+    assert_int_equal(h.options.modes, PF_MODE_ONESHOT | PF_MODE_PERSISTENT);
+    assert_string_equal(h.options.out_dir, dir);
+    assert_int_equal(h.options.ncommand, 2);
+    assert_string_equal(h.options.command[1], "a b");
+    assert_true(h.has_selection);
     assert_int_equal(h.good_len, h.len);
     assert_true(h.targets[0].present && h.targets[1].present && !h.targets[2].present);
     assert_int_equal(h.targets[0].allocations, 9);
@@ -320,6 +328,23 @@ static void test_unplanned_points(void **state)
     assert_true(point_taken("\"--mode\",\"both\"", 5));
 }
 
+/* An invocation that does not parse is read all the same: --resume
+ * refuses it, with the parser's message. */
+static void test_unparsed_invocation(void **state)
+{
+    (void)state;
+    const char *text = "{\"kind\":\"sweep\",\"version\":1,\"cwd\":\"/\","
+                       "\"argv\":[\"--bogus\",\"--\",\"p\"]}\n";
+    char err[1024];
+    struct pf_journal_head h;
+    memset(&h, 0, sizeof h);
+    assert_int_equal(pf_journal_parse(text, strlen(text), &h, NULL, NULL, err, sizeof err), 0);
+    assert_false(h.parsed);
+    assert_false(h.has_selection);
+    assert_non_null(strstr(h.parse_error, "--bogus"));
+    pf_journal_head_free(&h);
+}
+
 /* A journal cannot be started where the folder is gone. */
 static void test_create_fails(void **state)
 {
@@ -340,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_torn_line),
         cmocka_unit_test(test_bad_journals),
         cmocka_unit_test(test_unplanned_points),
+        cmocka_unit_test(test_unparsed_invocation),
         cmocka_unit_test(test_create_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
