@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "controls.h"
 #include "interp.h"
 #include "report_dir.h"
 #include "scenario.h"
@@ -23,7 +22,6 @@
 #include "sweep_json.h"
 #include "tmpdir.h"
 #include "trial.h"
-#include "utf8.h"
 
 #define COUNT_TIMEOUT 120.0
 #define MAX_TARGETS 255
@@ -48,21 +46,6 @@ static int check_out_inputs(const char *dir, const struct pf_target *ts, unsigne
     int rc = pf_out_dir_check_inputs(dir, inputs, n, err, errlen);
     free(inputs);
     return rc;
-}
-
-/* Every word of the command line is UTF-8, which the journal (JSON) must
- * hold for --resume: refused before --out is made, not after, with an
- * empty folder and its lock left behind. Returns 0, or -1 with ERR. */
-static int check_words_utf8(int argc, char *const *words, char *err, size_t errlen)
-{
-    for (int i = 0; i < argc; i++)
-        if (!pf_utf8_valid(words[i])) {
-            snprintf(err, errlen, "'%.200s' is not UTF-8: the journal could not hold the command "
-                     "line for --resume", words[i]);
-            pf_scrub_controls(err);
-            return -1;
-        }
-    return 0;
 }
 
 /* Is folder A the folder B? */
@@ -411,7 +394,9 @@ int pf_cmd_sweep(int argc, char **argv)
         fprintf(stderr, "pyfault sweep: %s\n", err);
         goto out;
     }
-    if (o.out_dir && !resuming && check_words_utf8(argc, words, err, sizeof err) < 0) {
+    /* before --out is made, not after, with an empty folder and its lock
+     * left behind */
+    if (o.out_dir && !resuming && pf_journal_check_words(argc, words, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault sweep: %s\n", err);
         goto out;
     }

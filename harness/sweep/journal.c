@@ -16,11 +16,13 @@
 #include "atomic_file.h"
 #include "classify.h"
 #include "clock.h"
+#include "controls.h"
 #include "forkserver.h"
 #include "options.h"
 #include "private_file.h"
 #include "result_json.h"
 #include "sweep_plan.h"
+#include "utf8.h"
 
 #define JOURNAL_VERSION 1
 #define JOURNAL_MAX_BYTES ((size_t)1 << 32)
@@ -406,20 +408,33 @@ static int open_append(struct pf_journal *j, char *err, size_t errlen)
     return 0;
 }
 
+int pf_journal_check_words(int argc, char *const *argv, char *err, size_t errlen)
+{
+    for (int i = 0; i < argc; i++)
+        if (!pf_utf8_valid(argv[i])) {
+            snprintf(err, errlen, "'%.200s' is not UTF-8: the journal could not hold the command "
+                     "line for --resume", argv[i]);
+            pf_scrub_controls(err);
+            return -1;
+        }
+    return 0;
+}
+
 int pf_journal_create(struct pf_journal *j, const char *dir, const char *cwd, int argc,
                       char *const *argv, char *err, size_t errlen)
 {
     j->fd = -1;
     snprintf(j->path, sizeof j->path, "%s/%s", dir, PF_JOURNAL_NAME);
+    /* jansson takes UTF-8 only, and a word left out would change the
+     * sweep on --resume */
+    if (pf_journal_check_words(argc, argv, err, errlen) < 0)
+        return -1;
     json_t *words = json_array();
     for (int i = 0; i < argc; i++) {
         json_t *w = json_string(argv[i]);
         if (!w || json_array_append_new(words, w) < 0) {
-            /* jansson takes UTF-8 only, and a word left out would change
-             * the sweep on --resume */
             json_decref(words);
-            snprintf(err, errlen, "%.900s: cannot journal the command line: '%.200s' is not "
-                     "UTF-8", j->path, argv[i]);
+            snprintf(err, errlen, "out of memory");
             return -1;
         }
     }

@@ -108,9 +108,16 @@ struct pf_journal {
     uint64_t synced_ms;      /* last fdatasync */
 };
 
+/* Whether the journal can hold the invocation ARGV[0..ARGC): every word
+ * UTF-8 (JSON text), or --resume would run another command line. The
+ * sweep asks before it makes --out. Returns 0, or -1 with "'WORD' is not
+ * UTF-8: the journal could not hold the command line for --resume" in ERR
+ * (control characters scrubbed). Pure. */
+int pf_journal_check_words(int argc, char *const *argv, char *err, size_t errlen);
 /* Starts DIR's journal afresh (written whole with the atomic writer, then
  * opened for appending): the invocation ARGV[0..ARGC) run in CWD. Returns
- * 0, or -1 with "PATH: strerror" in ERR. */
+ * 0, or -1 with pf_journal_check_words's message or "PATH: strerror" in
+ * ERR. */
 int pf_journal_create(struct pf_journal *j, const char *dir, const char *cwd, int argc,
                       char *const *argv, char *err, size_t errlen);
 /* Opens DIR's journal to go on appending after its first GOOD_LEN bytes

@@ -358,6 +358,29 @@ static void test_create_fails(void **state)
     assert_int_equal(j.fd, -1);
 }
 
+/* A word that is not UTF-8 cannot be journaled (JSON text): refused,
+ * before the sweep makes --out and by the writer, which leaves no
+ * journal rather than one short of a word. */
+static void test_words_not_utf8(void **state)
+{
+    (void)state;
+    char dir[600], path[700], err[1024];
+    char *argv[] = {"--out", "o\xff\x1b", "--", "p"};
+    assert_int_equal(pf_journal_check_words(2, argv, err, sizeof err), -1);
+    assert_non_null(strstr(err, "' is not UTF-8: the journal could not hold the command line "
+                                "for --resume"));
+    assert_null(strchr(err, '\x1b'));
+    assert_int_equal(pf_journal_check_words(1, argv, err, sizeof err), 0);
+    snprintf(dir, sizeof dir, "%s", harness_tmpdir());
+    struct pf_journal j;
+    assert_int_equal(pf_journal_create(&j, dir, "/", 4, argv, err, sizeof err), -1);
+    assert_non_null(strstr(err, "is not UTF-8"));
+    assert_int_equal(j.fd, -1);
+    snprintf(path, sizeof path, "%s/journal.jsonl", dir);
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -367,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_unplanned_points),
         cmocka_unit_test(test_unparsed_invocation),
         cmocka_unit_test(test_create_fails),
+        cmocka_unit_test(test_words_not_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
