@@ -335,7 +335,7 @@ int pf_cmd_pytest(int argc, char **argv)
     char ***cmds = NULL;
 
     if (o->out_dir && (check_out_inputs(&p, err, sizeof err) < 0 ||
-                       pf_out_dir_make(o->out_dir, PF_OUT_DIR_SAY_WRITABLE, err, sizeof err) < 0))
+                       pf_out_dir_make(o->out_dir, err, sizeof err) < 0))
         goto fail;
     /* one command per folder: another's results.json is not overwritten */
     if (o->out_dir && (lock = pf_dir_lock(o->out_dir, why, sizeof why)) < 0) {

@@ -401,7 +401,7 @@ int pf_cmd_sweep(int argc, char **argv)
         goto out;
     }
     if (o.out_dir && (check_out_inputs(o.out_dir, ts, nt, err, sizeof err) < 0 ||
-                      pf_out_dir_make(o.out_dir, PF_OUT_DIR_SAY_WHY, err, sizeof err) < 0)) {
+                      pf_out_dir_make(o.out_dir, err, sizeof err) < 0)) {
         fprintf(stderr, "pyfault sweep: %s\n", err);
         goto out;
     }

@@ -41,17 +41,15 @@ int pf_out_file_check_inputs(const char *path, const char *const *inputs, size_t
     return -1;
 }
 
-int pf_out_dir_make(const char *dir, enum pf_out_dir_say say, char *err, size_t errlen)
+int pf_out_dir_make(const char *dir, char *err, size_t errlen)
 {
     struct stat st;
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
         snprintf(err, errlen, "--out %s: %s", dir, strerror(errno));
         return -1;
     }
-    int is_dir = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-    if (!is_dir || (say == PF_OUT_DIR_SAY_WRITABLE && access(dir, W_OK) < 0)) {
-        snprintf(err, errlen, say == PF_OUT_DIR_SAY_WRITABLE ? "--out %s: not a writable directory"
-                                                             : "--out %s: not a directory", dir);
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "--out %s: not a directory", dir);
         return -1;
     }
     /* before the run, not after it: a read-only folder fails at once */

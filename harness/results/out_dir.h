@@ -5,19 +5,13 @@
 
 #include <stddef.h>
 
-/* How pf_out_dir_make says DIR is not a folder it can write. */
-enum pf_out_dir_say {
-    PF_OUT_DIR_SAY_WHY,      /* "--out DIR: not a directory", or "DIR: strerror" (sweep) */
-    PF_OUT_DIR_SAY_WRITABLE, /* "--out DIR: not a writable directory" either way (pytest) */
-};
-
 /* The --out folder DIR, made (0755) when it is not there, checked before
  * the run rather than after it: a folder this process can write, whose
  * results.json the atomic writer can replace (pf_atomic_check). Returns
  * 0, or -1 with a one-line message in ERR: "--out DIR: strerror" when it
- * cannot be made, a message as SAY when it is not a writable folder,
- * pf_atomic_check's otherwise. */
-int pf_out_dir_make(const char *dir, enum pf_out_dir_say say, char *err, size_t errlen);
+ * cannot be made, "--out DIR: not a directory", "DIR: strerror" when it
+ * cannot be written, pf_atomic_check's otherwise. */
+int pf_out_dir_make(const char *dir, char *err, size_t errlen);
 
 /* 0 when no file a run writes in DIR (results.json, journal.jsonl,
  * junit.xml, summary.md, index.html) is one file with any of
