@@ -360,6 +360,8 @@ int pf_cmd_sweep(int argc, char **argv)
     if (nt > MAX_TARGETS) {
         fprintf(stderr, "pyfault sweep: at most %d scenarios per sweep\n", MAX_TARGETS);
         pf_dir_unlock(lock);
+        pf_journal_head_free(&head);
+        free(words);
         return 2;
     }
     struct pf_target *ts = calloc(nt, sizeof *ts);

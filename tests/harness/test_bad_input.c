@@ -101,6 +101,22 @@ static void test_bad_plan(void **state)
     harness_expect_usage_error(depth, "--site-depth");
 }
 
+/* More scenarios than a sweep takes: one line, exit 2, and (in the
+ * sanitized builds) nothing leaked on the way out. */
+static void test_too_many_scenarios(void **state)
+{
+    (void)state;
+    char *argv[] = {"/bin/sh", "-c", "exec \"$0\" sweep --python /usr/bin/python3.11 $(seq -f s%g.py 256)",
+                    (char *)harness_bin(), NULL};
+    struct proc_result r;
+    if (proc_run(argv, NULL, &r) < 0)
+        fail_msg("cannot run /bin/sh");
+    if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, "at most 255 scenarios per sweep"))
+        fail_msg("status %d: %s", r.exit_code, r.err);
+    assert_int_equal(r.out_len, 0);
+    proc_result_free(&r);
+}
+
 /* "--" ends the options: an option that needs a value never takes it. */
 static void test_dashdash_is_no_value(void **state)
 {
@@ -661,6 +677,7 @@ int main(void)
         cmocka_unit_test(test_missing_interpreter_or_scenario),
         cmocka_unit_test(test_backwards_range),
         cmocka_unit_test(test_bad_plan),
+        cmocka_unit_test(test_too_many_scenarios),
         cmocka_unit_test(test_dashdash_is_no_value),
         cmocka_unit_test(test_repro_gdb_alternatives),
         cmocka_unit_test(test_unknown_subcommand),
