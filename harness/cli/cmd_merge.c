@@ -55,8 +55,11 @@ static const struct pf_cli cli = {
         "the file the unsharded run writes: every trial, findings deduplicated by\n"
         "class and signature (counts added, first repro = lowest point), cells and\n"
         "summary summed. Refuses shards of other interpreter binaries (sha256),\n"
-        "scenario sets or accepted classes (--accept), the same shard twice, and\n"
-        "overlapping trials; shards may differ in timeout.\n",
+        "scenario sets or accepted classes (--accept), the same shard twice,\n"
+        "overlapping trials, and an input file (a target's or scenario's \"files\")\n"
+        "with another sha256 in another shard: a script edited between shards. A\n"
+        "shard without \"files\" (older) is not compared; the merge keeps them all.\n"
+        "Shards may differ in timeout.\n",
     .opts = opts,
     .epilog = "Then: pyfault report DIR (with OUT.json as DIR/results.json).\n"
               "Exit status: 0, or 2 for bad usage or files that cannot be merged.\n",

@@ -79,6 +79,66 @@ static int check_same_expectations(const struct pf_results *a, const struct pf_r
     return 0;
 }
 
+/* True when X and Y record the same input: the same argument, or (a
+ * file without "arg" on either side) the same path. */
+static int same_input(const struct pf_rfile *x, const struct pf_rfile *y)
+{
+    if (x->arg >= 0 && y->arg >= 0)
+        return x->arg == y->arg;
+    return strcmp(x->path, y->path) == 0;
+}
+
+/* S with each control character (a newline in a path) made '?'. */
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = '?';
+}
+
+/* Each input file B records (for WHAT, "target 0" or "scenario x") that
+ * A records too has A's sha256: a script edited between two shards ran
+ * other code in each, and their trials do not add up to one run. A side
+ * without "files" (an older results.json) has nothing to compare. */
+static int check_files(const struct pf_rfile *a, size_t na, const struct pf_rfile *b, size_t nb, const char *what,
+                       const char *bname, const char *aname, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < nb; i++)
+        for (size_t j = 0; j < na; j++) {
+            if (!same_input(&b[i], &a[j]) || strcmp(b[i].sha256, a[j].sha256) == 0)
+                continue;
+            char arg[32] = "";
+            if (b[i].arg >= 0)
+                snprintf(arg, sizeof arg, " (arg %ld)", b[i].arg);
+            snprintf(err, errlen, "%.200s: %.80s input %.200s%s is another file (sha256 %.12s..., %.12s... in %.200s)",
+                     bname, what, b[i].path, arg, b[i].sha256, a[j].sha256, aname);
+            one_line(err);
+            return -1;
+        }
+    return 0;
+}
+
+/* B's targets (by index) and scenarios (by id, all in A) read the same
+ * input files as A's, wherever both record them. */
+static int check_same_inputs(const struct pf_results *a, const struct pf_results *b, const char *bname,
+                             const char *aname, char *err, size_t errlen)
+{
+    char what[96];
+    for (size_t t = 0; t < b->n_targets && t < a->n_targets; t++) {
+        snprintf(what, sizeof what, "target %zu", t);
+        if (check_files(a->targets[t].files, a->targets[t].n_files, b->targets[t].files, b->targets[t].n_files, what,
+                        bname, aname, err, errlen) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < b->n_scenarios; i++) {
+        const struct pf_rscenario *x = &b->scenarios[i], *y = &a->scenarios[pf_results_scenario(a, x->id)];
+        snprintf(what, sizeof what, "scenario %.60s", x->id);
+        if (check_files(y->files, y->n_files, x->files, x->n_files, what, bname, aname, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Same interpreter binaries and scenarios as shard 0, a compatible shard. */
 static int check_same_run(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen)
 {
@@ -128,6 +188,10 @@ static int check_same_run(const struct pf_results *s, const char *const *names, 
         }
         if (check_same_expectations(a, b, names[k], names[0], err, errlen) < 0)
             return -1;
+        /* against every earlier shard: shard 0 may be too old to record files */
+        for (size_t m = 0; m < k; m++)
+            if (check_same_inputs(&s[m], b, names[k], names[m], err, errlen) < 0)
+                return -1;
         if (b->shard_count != a->shard_count) {
             snprintf(err, errlen, "%.200s: shard of %d, %.200s a shard of %d", names[k], b->shard_count, names[0],
                      a->shard_count);
@@ -259,6 +323,57 @@ static unsigned mode_code(const char *mode)
     return 4;
 }
 
+/* True when the "files" array HAVE has an entry for the input F names
+ * (same_input's rule, on the JSON the loader checked). */
+static int has_input(json_t *have, json_t *f)
+{
+    json_t *arg = json_object_get(f, "arg"), *path = json_object_get(f, "path");
+    size_t k;
+    json_t *h;
+    json_array_foreach(have, k, h) {
+        json_t *harg = json_object_get(h, "arg");
+        if (json_is_integer(arg) && json_is_integer(harg) ? json_integer_value(arg) == json_integer_value(harg)
+                                                          : json_equal(path, json_object_get(h, "path")))
+            return 1;
+    }
+    return 0;
+}
+
+/* Adds to OBJ's "files" (a merged target or scenario) the entries of
+ * FROM (a shard's) it lacks: a shard 0 older than "files" must not leave
+ * the merged file without them, or repro of it would check nothing. */
+static void unite_files(json_t *obj, json_t *from)
+{
+    json_t *have = json_object_get(obj, "files");
+    if (!json_is_array(from))
+        return;
+    if (!json_is_array(have)) {
+        json_object_set_new(obj, "files", json_deep_copy(from));
+        return;
+    }
+    size_t k;
+    json_t *f;
+    json_array_foreach(from, k, f)
+        if (!has_input(have, f))
+            json_array_append_new(have, json_deep_copy(f));
+}
+
+/* OUT's targets and scenarios (shard 0's copies) carry every shard's
+ * recorded input files (check_same_inputs made them agree). */
+static void unite_inputs(json_t *out, const struct pf_results *s, size_t n)
+{
+    json_t *targets = json_object_get(out, "targets"), *scenarios = json_object_get(out, "scenarios");
+    for (size_t k = 1; k < n; k++) {
+        json_t *from = json_object_get(s[k].root, "targets");
+        for (size_t t = 0; t < json_array_size(targets) && t < s[k].n_targets; t++)
+            unite_files(json_array_get(targets, t), json_object_get(json_array_get(from, t), "files"));
+        from = json_object_get(s[k].root, "scenarios");
+        for (size_t i = 0; i < s[k].n_scenarios; i++)
+            unite_files(json_array_get(scenarios, (size_t)pf_results_scenario(&s[0], s[k].scenarios[i].id)),
+                        json_object_get(json_array_get(from, i), "files"));
+    }
+}
+
 /* A sweep's integer KEY (planned, done) summed over its N shards. */
 static json_int_t shards_total(const struct pf_results *s, size_t n, const char *key)
 {
@@ -386,6 +501,7 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
         else
             json_object_set_new(out, key, json_deep_copy(v));
     }
+    unite_inputs(out, s, n);
     json_decref(sum);
     json_decref(cells);
 done:

@@ -15,10 +15,13 @@
  * trial's shard; cells and summary are summed (allocations and
  * duration_ms: the largest). Refuses shards from other interpreter
  * binaries (sha256) or scenario sets, cells that accept other classes
- * (--accept, expect:), inconsistent totals, the same shard twice and
- * overlapping trials; not another timeout (each shard's own counting run
- * may set it). Returns a new reference, or NULL with a
- * one-line message in ERR. */
+ * (--accept, expect:), inconsistent totals, the same shard twice,
+ * overlapping trials, and a target's or scenario's input file recorded
+ * with another sha256 than in another shard (same arg, else same path;
+ * a shard without "files" is not compared); not another timeout (each
+ * shard's own counting run may set it). The merged targets and scenarios
+ * carry the "files" of every shard. Returns a new reference, or NULL
+ * with a one-line message in ERR. */
 json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen);
 /* Writes ROOT to PATH atomically (temp file, fsync, rename), each element
  * of a top-level array on a line of its own. Returns 0, or -1 with ERR. */

@@ -61,6 +61,7 @@ enum kind {
     K_COUNTS,    /* long[PF_CLASS_COUNT]: an object class -> count */
     K_STRINGS,   /* const char **, its length at .n_at: an array of strings */
     K_OBJECT,    /* nothing kept: an object */
+    K_FILES,     /* struct pf_rfile *, its length at .n_at: an array of input files; NULL when absent */
     K_CHECK,     /* .check(): cross-checks of the element so far */
 };
 
@@ -90,6 +91,8 @@ struct field {
 #define COUNTS(key, T, m) FIELD(K_COUNTS, key, AT(T, m, long *))
 #define STRINGS(key, T, m, n, ...) FIELD(K_STRINGS, key, AT(T, m, const char **), .n_at = AT(T, n, size_t), __VA_ARGS__)
 #define OBJECT(key) FIELD(K_OBJECT, key, 0)
+#define FILES(key, T, m, n) \
+    FIELD(K_FILES, key, AT(T, m, struct pf_rfile *), .n_at = AT(T, n, size_t), .optional = 1)
 #define CHECK(fn) {.kind = K_CHECK, .check = fn}
 #define END {.kind = K_END}
 
@@ -113,6 +116,19 @@ struct elem {
     size_t i, size;              /* its index; the size of one element */
     char *base;                  /* the element's struct */
 };
+
+static void *alloc_n(struct ld *l, size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        bad(l, "out of memory");
+    return p;
+}
+
+/* The array A (named W) of {arg, path, sha256} objects into *OUT, *N;
+ * *OUT stays NULL when A is not an array. */
+static void load_files(struct ld *l, struct pf_results *r, json_t *a, const char *w,
+                       struct pf_rfile **out, size_t *n);
 
 static int cls(struct ld *l, json_t *v, const char *where)
 {
@@ -195,8 +211,9 @@ static const char *load_string(struct ld *l, json_t *v, const struct field *f, c
     return s;
 }
 
-/* Member F of JSON object O into element E. */
-static void load_field(struct ld *l, json_t *o, const struct field *f, const struct elem *e)
+/* Member F of JSON object O into element E (of R, for nested tables). */
+static void load_field(struct ld *l, struct pf_results *r, json_t *o, const struct field *f,
+                       const struct elem *e)
 {
     json_t *v = json_object_get(o, f->key);
     void *at = e->base + f->at; /* a member of the type F's kind says (AT) */
@@ -252,6 +269,10 @@ static void load_field(struct ld *l, json_t *o, const struct field *f, const str
     case K_OBJECT:
         want = json_is_object(v) ? NULL : "an object";
         break;
+    case K_FILES:
+        load_files(l, r, v, w, at, (size_t *)(void *)(e->base + f->n_at));
+        want = json_is_array(v) ? NULL : "an array";
+        break;
     case K_END:
     case K_CHECK:
         return;
@@ -267,20 +288,66 @@ static void load_fields(struct ld *l, struct pf_results *r, json_t *o, const str
 {
     for (; f->kind != K_END; f++)
         if (f->kind != K_CHECK)
-            load_field(l, o, f, e);
+            load_field(l, r, o, f, e);
         else if (!l->failed)
             f->check(l, r, e->i, o, e->where);
 }
 
-static void check_sha256(struct ld *l, struct pf_results *r, size_t i, json_t *o, const char *w)
+/* True when S is 64 lowercase hex digits, as sha256sum prints them. */
+static int is_sha256(const char *s)
 {
-    const char *s = r->interps[i].sha256;
     size_t n = 0;
-    (void)o;
     while (n < 64 && ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
         n++;
-    if (n != 64 || s[n])
+    return n == 64 && !s[n];
+}
+
+static void check_sha256(struct ld *l, struct pf_results *r, size_t i, json_t *o, const char *w)
+{
+    (void)o;
+    if (!is_sha256(r->interps[i].sha256))
         bad(l, "%s.sha256: not 64 lowercase hex digits", w);
+}
+
+/* An input file's sha256, the one merge and repro compare. */
+static void check_file_sha256(struct ld *l, struct pf_results *r, size_t i, json_t *o,
+                              const char *w)
+{
+    (void)r;
+    (void)i;
+    if (!is_sha256(json_string_value(json_object_get(o, "sha256"))))
+        bad(l, "%s.sha256: not 64 lowercase hex digits", w);
+}
+
+static const struct field file_fields[] = {
+    COUNT("arg", pf_rfile, arg, .optional = 1, .dflt = -1),
+    STRING("path", pf_rfile, path),
+    STRING("sha256", pf_rfile, sha256),
+    CHECK(check_file_sha256),
+    END,
+};
+
+static void load_files(struct ld *l, struct pf_results *r, json_t *a, const char *w,
+                       struct pf_rfile **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!json_is_array(a))
+        return;
+    *out = alloc_n(l, json_array_size(a), sizeof **out);
+    if (!*out)
+        return;
+    *n = json_array_size(a);
+    for (size_t i = 0; !l->failed && i < *n; i++) {
+        char wi[192];
+        snprintf(wi, sizeof wi, "%s[%zu]", w, i);
+        json_t *o = json_array_get(a, i);
+        struct elem e = {wi, i, sizeof **out, (char *)&(*out)[i]};
+        if (!json_is_object(o))
+            bad(l, "%s: not an object", wi);
+        else
+            load_fields(l, r, o, file_fields, &e);
+    }
 }
 
 /* A cell's scenario and interpreter exist, and it is their only cell. */
@@ -333,7 +400,13 @@ static void check_cwd(struct ld *l, struct pf_results *r, size_t i, json_t *o, c
         bad(l, "%s.cwd: not an absolute path", w);
 }
 
-/* A sweep's own $.counts and $.targets, kept for the totals check. */
+static const struct field target_fields[] = {
+    FILES("files", pf_rtarget, files, n_files),
+    END,
+};
+
+/* A sweep's own $.counts and $.targets, kept for the totals check and
+ * (the targets' files) for merge. */
 static void check_sweep_keys(struct ld *l, struct pf_results *r, size_t i, json_t *o, const char *w)
 {
     json_t *c = json_object_get(o, "counts"), *t = json_object_get(o, "targets");
@@ -343,7 +416,17 @@ static void check_sweep_keys(struct ld *l, struct pf_results *r, size_t i, json_
         counts(l, c, "$.counts", r->sweep_counts);
     if (t && !json_is_array(t))
         bad(l, "%s.targets: not an array", w);
-    r->n_targets = json_array_size(t);
+    r->targets = alloc_n(l, json_array_size(t), sizeof *r->targets);
+    r->n_targets = r->targets ? json_array_size(t) : 0;
+    for (size_t k = 0; !l->failed && k < r->n_targets; k++) {
+        char wk[64];
+        snprintf(wk, sizeof wk, "targets[%zu]", k);
+        struct elem e = {wk, k, sizeof *r->targets, (char *)&r->targets[k]};
+        if (!json_is_object(json_array_get(t, k)))
+            bad(l, "%s: not an object", wk);
+        else
+            load_fields(l, r, json_array_get(t, k), target_fields, &e);
+    }
 }
 
 static const struct field root_fields[] = {
@@ -388,6 +471,7 @@ static const struct field scenario_fields[] = {
     STRING("site_plan", pf_rscenario, site_plan, .optional = 1),
     NUMBER("timeout_s", pf_rscenario, timeout_s),
     OBJECT("expect"),
+    FILES("files", pf_rscenario, files, n_files),
     END,
 };
 
@@ -463,14 +547,6 @@ static const struct section sections[] = {
     SECTION("findings", finding_fields, pf_rfinding, findings, n_findings),
     SECTION("trials", trial_fields, pf_rtrial, trials, n_trials),
 };
-
-static void *alloc_n(struct ld *l, size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        bad(l, "out of memory");
-    return p;
-}
 
 static void load_section(struct ld *l, struct pf_results *r, const struct section *s)
 {
@@ -739,6 +815,11 @@ void pf_results_free(struct pf_results *r)
         free(r->findings[i].interps);
         free(r->findings[i].scenarios);
     }
+    for (size_t i = 0; r->scenarios && i < r->n_scenarios; i++)
+        free(r->scenarios[i].files);
+    for (size_t i = 0; r->targets && i < r->n_targets; i++)
+        free(r->targets[i].files);
+    free(r->targets);
     free(r->interps);
     free(r->scenarios);
     free(r->cells);

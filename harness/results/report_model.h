@@ -12,11 +12,26 @@ struct pf_rinterp {
     const char *id, *path, *version, *variant, *sha256;
 };
 
+/* An input file a target or scenario ran (its "files"): which argument
+ * named it and its sha256 when results.json was written. */
+struct pf_rfile {
+    long arg;                    /* -1 when absent */
+    const char *path, *sha256;
+};
+
 struct pf_rscenario {
     const char *id, *path, *issue, *plan, *inject;
     double timeout_s;
     long stride;                 /* 0 when absent */
     const char *site_plan;       /* "all", "sites/8", ... (options.h); "" when absent */
+    struct pf_rfile *files;      /* NULL when absent (a file older than "files") */
+    size_t n_files;
+};
+
+/* A sweep's $.targets[i]: what merge compares across shards. */
+struct pf_rtarget {
+    struct pf_rfile *files;      /* NULL when absent */
+    size_t n_files;
 };
 
 struct pf_rcell {
@@ -75,6 +90,7 @@ struct pf_results {
     /* a sweep's own keys, checked against the rest */
     long planned, done;          /* -1 when absent */
     size_t n_targets;            /* $.targets' length; 0 when absent */
+    struct pf_rtarget *targets;  /* n_targets of them */
     int has_sweep_counts;        /* $.counts is there, in sweep_counts */
     long sweep_counts[PF_CLASS_COUNT];
 };

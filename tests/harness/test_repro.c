@@ -13,7 +13,9 @@
  * crafted spec (log=, sites=, fork-fd=, one that does not parse) is
  * refused in one line before anything runs, the named file untouched; a
  * sweep's script or a matrix's scenario deleted or edited since the run
- * is refused in one line (both hashes), --any-input replays an edited one.
+ * is refused in one line (both hashes), --any-input replays an edited one;
+ * merge refuses shards of a script edited between them, and repro of
+ * shards merged refuses the script edited since, as for one shard.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -589,6 +591,82 @@ static void test_changed_script_refused(void **state)
     proc_result_free(&r);
 }
 
+/* Runs "pyfault sweep --shard SHARD -j 1" of t.py in DIR, WHAT as t.py's
+ * text, into DIR/OUT; returns the path of its results.json in RES. */
+static void sweep_shard_in(const char *dir, const char *shard, const char *what, const char *out,
+                           char *res, size_t reslen)
+{
+    char script[800];
+    snprintf(script, sizeof script, "%s/t.py", dir);
+    put_file(script, what, strlen(what), 0644);
+    const char *args[] = {"sweep", "-q", "--python", "/usr/bin/python3.11", "--inject",
+                          "site=_PyRun_SimpleFileObject", "--range", "1:12", "--shard", shard,
+                          "-j", "1", "--out", out, "t.py", NULL};
+    struct proc_result r;
+    cli_in(dir, args, &r);
+    proc_result_free(&r);
+    snprintf(res, reslen, "%s/results.json", out);
+}
+
+/* Shards of a sweep of t.py, t.py edited between them: merge refuses
+ * them in one line (shard, input, both sha256, the other shard), exit 2,
+ * nothing written; unedited shards merge, the merged file keeps t.py's
+ * hash, and repro of it refuses t.py edited since as for one shard. */
+static void test_merged_shards_check_inputs(void **state)
+{
+    (void)state;
+    char d[700], o1[900], o2[900], o2e[900], merged[800], id[32];
+    snprintf(d, sizeof d, "%s", harness_tmpdir());
+    const char *text = "x = [bytearray(100) for i in range(5)]\n";
+    const char *edited = "x = [bytearray(100) for i in range(5)]\n# edited\n";
+    sweep_shard_in(d, "1/2", text, "o1", o1, sizeof o1);
+    sweep_shard_in(d, "2/2", edited, "o2e", o2e, sizeof o2e);
+    sweep_shard_in(d, "2/2", text, "o2", o2, sizeof o2);
+    snprintf(merged, sizeof merged, "%s/merged.json", d);
+
+    struct proc_result r;
+    cli_in(d, (const char *[]){"merge", o1, o2e, "-o", "merged.json", NULL}, &r);
+    expect_refused(&r, "pyfault merge: o2e/results.json: target 0 input t.py (arg 1) is another file "
+                       "(sha256 ", "merge of shards with t.py edited between them");
+    if (!strstr(r.err, "... in o1/results.json)") || access(merged, F_OK) == 0)
+        fail_msg("merge of shards with t.py edited between them: %s", r.err);
+    proc_result_free(&r);
+
+    cli_in(d, (const char *[]){"merge", o1, o2, "-o", "merged.json", NULL}, &r);
+    if (r.exit_code != 0 || r.err[0])
+        fail_msg("merge of shards of one t.py: %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    char first[1700];
+    snprintf(first, sizeof first, "%s/%s", d, o1); /* o1 is relative to D */
+    json_t *m = json_load_file(merged, 0, NULL), *one = json_load_file(first, 0, NULL);
+    assert_non_null(m);
+    assert_non_null(one);
+    json_t *files = json_object_get(json_array_get(json_object_get(m, "targets"), 0), "files");
+    assert_int_equal(json_array_size(files), 1);
+    assert_true(json_equal(files, json_object_get(json_array_get(json_object_get(one, "targets"), 0), "files")));
+    size_t i;
+    json_t *t;
+    long e = -1;
+    json_array_foreach(json_object_get(m, "trials"), i, t)
+        if (e < 0 && strcmp(harness_str(t, "class"), "error") == 0)
+            e = (long)i;
+    json_decref(m);
+    json_decref(one);
+    assert_true(e >= 0);
+    snprintf(id, sizeof id, "%ld", e);
+
+    cli_in(d, (const char *[]){"repro", "merged.json", id, NULL}, &r);
+    if (r.exit_code != 0 || r.err[0] || !strstr(r.out, "reproduced: 1 of 1 run gave error"))
+        fail_msg("repro of the merged file, t.py unchanged: %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+    char script[800];
+    snprintf(script, sizeof script, "%s/t.py", d);
+    put_file(script, edited, strlen(edited), 0644);
+    cli_in(d, (const char *[]){"repro", "merged.json", id, NULL}, &r);
+    expect_refused(&r, "t.py changed since the sweep: sha256 ", "repro of the merged file, t.py edited");
+    proc_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -603,6 +681,7 @@ int main(void)
         cmocka_unit_test(test_matrix_replays_in_its_folder),
         cmocka_unit_test(test_crafted_spec_refused),
         cmocka_unit_test(test_changed_script_refused),
+        cmocka_unit_test(test_merged_shards_check_inputs),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

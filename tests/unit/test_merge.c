@@ -2,7 +2,10 @@
  * test_merge: shards of a run, split as --shard I/N splits a sweep (points
  * number I, I+N, ... of each cell), merge back into exactly the unsharded
  * run; shards of different runs are refused; a "cwd" all shards share is
- * kept, differing ones are left out.
+ * kept, differing ones are left out; shards whose target or scenario read
+ * another version of an input file (its sha256 in "files") are refused, and
+ * the merged file carries every shard's "files", also past an older shard
+ * without them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -221,6 +224,96 @@ static void test_refusals(void **state)
     refused(j, 1, "b.json: inconsistent totals");
 }
 
+/* J (a fixture) with "files" [{arg 1, PATH, sha256 64 x C}] on its
+ * scenario 1, or on a $.targets[0] when TARGET; without any when C is 0. */
+static json_t *with_input(json_t *j, int target, const char *path, char c)
+{
+    char sha[65];
+    memset(sha, c, 64);
+    sha[64] = 0;
+    json_t *files = json_pack("[{s:i, s:s, s:s}]", "arg", 1, "path", path, "sha256", sha);
+    json_t *o = target ? json_object() : json_array_get(json_object_get(j, "scenarios"), 1);
+    if (target)
+        json_object_set_new(j, "targets", json_pack("[o]", o));
+    if (c)
+        json_object_set_new(o, "files", files);
+    else
+        json_decref(files);
+    return j;
+}
+
+/* The merge of fixture shards I/N (each with_input(TARGET, "s.py",
+ * SHAS[k])) for N = strlen(SHAS); NULL with ERR when refused. */
+static json_t *merge_inputs(int target, const char *shas, char *err, size_t errlen)
+{
+    struct pf_results s[4];
+    const char *names[] = {"a.json", "b.json", "c.json", "d.json"};
+    int n = (int)strlen(shas);
+    assert_true(n >= 1 && n <= 4);
+    memset(s, 0, sizeof s);
+    for (int k = 0; k < n; k++)
+        load(&s[k], with_input(report_fixture(k + 1, n), target, "s.py", shas[k] == '-' ? 0 : shas[k]));
+    json_t *m = pf_merge(s, names, (size_t)n, err, errlen);
+    for (int k = 0; k < n; k++)
+        pf_results_free(&s[k]);
+    return m;
+}
+
+/* The one sha256 the merged M records for s.py, as its first character,
+ * or '-' when it records no "files" (or other than one). */
+static char merged_input(json_t *m, int target)
+{
+    json_t *o = target ? json_array_get(json_object_get(m, "targets"), 0)
+                       : json_array_get(json_object_get(m, "scenarios"), 1);
+    json_t *files = json_object_get(o, "files");
+    if (json_array_size(files) != 1)
+        return '-';
+    assert_string_equal(json_string_value(json_object_get(json_array_get(files, 0), "path")), "s.py");
+    return json_string_value(json_object_get(json_array_get(files, 0), "sha256"))[0];
+}
+
+/* s.py edited between two shards: refused in one line naming the shard,
+ * the input, both hashes and the other shard, for a sweep's target as
+ * for a matrix scenario; against every earlier shard (the first may be
+ * older than "files"); the same file merges and is carried through. */
+static void test_edited_inputs_refused(void **state)
+{
+    (void)state;
+    char err[512];
+    for (int target = 0; target <= 1; target++) {
+        json_t *m = merge_inputs(target, "aa", err, sizeof err);
+        if (!m)
+            fail_msg("one s.py in both shards: %s", err);
+        assert_int_equal(merged_input(m, target), 'a');
+        json_decref(m);
+        err[0] = 0;
+        m = merge_inputs(target, "ab", err, sizeof err);
+        char want[300];
+        snprintf(want, sizeof want, "b.json: %s input s.py (arg 1) is another file (sha256 bbbbbbbbbbbb..., "
+                 "aaaaaaaaaaaa... in a.json)", target ? "target 0" : "scenario gh134163-except-past-256");
+        if (m || strcmp(err, want) != 0)
+            fail_msg("s.py edited between shards: wanted \"%s\", got %s", want, m ? "a merge" : err);
+        /* shard 1 older than "files": shards 2 and 3 still compared */
+        m = merge_inputs(target, "-ab", err, sizeof err);
+        if (m || !strstr(err, "c.json: ") || !strstr(err, "aaaaaaaaaaaa... in b.json)"))
+            fail_msg("s.py edited between shards 2 and 3 of 3: got %s", m ? "a merge" : err);
+        /* an older shard merges, and the merged file keeps s.py's hash for repro */
+        m = merge_inputs(target, "-a", err, sizeof err);
+        if (!m)
+            fail_msg("a shard without \"files\": %s", err);
+        assert_int_equal(merged_input(m, target), 'a');
+        json_decref(m);
+        m = merge_inputs(target, "a-", err, sizeof err);
+        assert_non_null(m);
+        assert_int_equal(merged_input(m, target), 'a');
+        json_decref(m);
+        m = merge_inputs(target, "--", err, sizeof err);
+        assert_non_null(m);
+        assert_int_equal(merged_input(m, target), '-');
+        json_decref(m);
+    }
+}
+
 static void test_write_is_atomic_and_readable(void **state)
 {
     (void)state;
@@ -261,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_missing_shard_is_incomplete),
         cmocka_unit_test(test_cwd_kept_only_when_shared),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_edited_inputs_refused),
         cmocka_unit_test(test_write_is_atomic_and_readable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,6 +132,50 @@ static void test_bad_files_named_by_path(void **state)
     expect_bad("summary", NULL, "$.summary");
 }
 
+/* A "files" array of one {arg, path, sha256} entry with SHA. */
+static json_t *one_file(json_int_t arg, const char *path, const char *sha)
+{
+    return json_pack("[{s:I, s:s, s:s}]", "arg", arg, "path", path, "sha256", sha);
+}
+
+#define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+/* The input files of scenarios and a sweep's targets are loaded (merge
+ * compares them) and checked as the interpreters' sha256 is. */
+static void test_input_files(void **state)
+{
+    (void)state;
+    json_t *j = report_fixture(0, 0);
+    json_object_set_new(json_array_get(json_object_get(j, "scenarios"), 1), "files", one_file(1, "s.py", SHA_A));
+    json_object_set_new(j, "targets", json_pack("[{s:o}, {}]", "files", json_pack("[{s:s, s:s}]", "path", "t.py",
+                                                                                   "sha256", SHA_A)));
+    struct pf_results r;
+    load(&r, j);
+    assert_null(r.scenarios[0].files);
+    assert_int_equal(r.scenarios[1].n_files, 1);
+    assert_int_equal(r.scenarios[1].files[0].arg, 1);
+    assert_string_equal(r.scenarios[1].files[0].path, "s.py");
+    assert_string_equal(r.scenarios[1].files[0].sha256, SHA_A);
+    assert_int_equal(r.n_targets, 2);
+    assert_int_equal(r.targets[0].files[0].arg, -1); /* "arg" is optional */
+    assert_string_equal(r.targets[0].files[0].path, "t.py");
+    assert_null(r.targets[1].files);
+    pf_results_free(&r);
+
+    expect_bad("scenarios/1/files", json_string("s.py"), "scenarios[1].files: not an array");
+    expect_bad("scenarios/1/files", json_pack("[i]", 3), "scenarios[1].files[0]: not an object");
+    expect_bad("scenarios/1/files", one_file(1, "s.py", "ABC"), "scenarios[1].files[0].sha256: not 64 lowercase hex");
+    char upper[65];
+    memset(upper, 'A', 64);
+    upper[64] = 0;
+    expect_bad("scenarios/1/files", one_file(1, "s.py", upper), "files[0].sha256: not 64 lowercase hex");
+    expect_bad("scenarios/1/files", one_file(1, "s.py", SHA_A "a"), "files[0].sha256: not 64 lowercase hex");
+    expect_bad("scenarios/1/files", one_file(-1, "s.py", SHA_A), "scenarios[1].files[0].arg: not an integer");
+    expect_bad("scenarios/1/files", json_pack("[{s:s}]", "sha256", SHA_A), "scenarios[1].files[0].path: missing");
+    expect_bad("targets", json_pack("[{s:i}]", "files", 5), "targets[0].files: not an array");
+    expect_bad("targets", json_pack("[i]", 5), "targets[0]: not an object");
+}
+
 static void test_totals_disagreeing_are_caught(void **state)
 {
     (void)state;
@@ -527,6 +571,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixture_loads_and_adds_up),
         cmocka_unit_test(test_bad_files_named_by_path),
+        cmocka_unit_test(test_input_files),
         cmocka_unit_test(test_totals_disagreeing_are_caught),
         cmocka_unit_test(test_verdicts),
         cmocka_unit_test(test_junit),
