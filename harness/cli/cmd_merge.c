@@ -59,7 +59,11 @@ static const struct pf_cli cli = {
         "overlapping trials, and an input file (a target's or scenario's \"files\")\n"
         "with another sha256 in another shard: a script edited between shards. A\n"
         "shard without \"files\" (older) is not compared; the merge keeps them all.\n"
-        "Shards may differ in timeout.\n",
+        "Refuses shards whose counting runs disagree on a target or cell: another\n"
+        "allocation count M (point N would be another allocation in each), layer,\n"
+        "plan kind or site plan. A sweep's merged targets are the unsharded run's\n"
+        "(first_point, step, points_within_m rebuilt; shard 1/1). Shards may differ\n"
+        "in timeout and counting-run timing.\n",
     .opts = opts,
     .epilog = "Then: pyfault report DIR (with OUT.json as DIR/results.json).\n"
               "Exit status: 0, or 2 for bad usage or files that cannot be merged.\n",

@@ -139,6 +139,82 @@ static int check_same_inputs(const struct pf_results *a, const struct pf_results
     return 0;
 }
 
+/* B's sweep targets (by index) were counted as A's: the same number of
+ * targets, M allocations in the same layer, the same plan kind and (a
+ * site plan) the same call sites and points chosen. Else "point N" is
+ * another allocation in each shard and their trials are not one sweep's.
+ * What each shard's counting run may time differently (count_ms, pace)
+ * and what is each shard's share (first_point, step, points_within_m,
+ * plan.sampled) may differ; a side without a field (an older file) is
+ * not compared. */
+static int check_same_targets(const struct pf_results *a, const struct pf_results *b, const char *bname,
+                              const char *aname, char *err, size_t errlen)
+{
+    if (b->n_targets != a->n_targets) {
+        snprintf(err, errlen, "%.200s: %zu targets, %.200s has %zu: not shards of one run", bname, b->n_targets,
+                 aname, a->n_targets);
+        return -1;
+    }
+    for (size_t t = 0; t < b->n_targets; t++) {
+        const struct pf_rtarget *x = &a->targets[t], *y = &b->targets[t];
+        const char *what = NULL;
+        long was = 0, now = 0;
+        if (x->allocations >= 0 && y->allocations >= 0 && x->allocations != y->allocations)
+            what = "allocations", was = x->allocations, now = y->allocations;
+        else if (x->plan_sites >= 0 && y->plan_sites >= 0 && x->plan_sites != y->plan_sites)
+            what = "call sites", was = x->plan_sites, now = y->plan_sites;
+        else if (x->plan_chosen >= 0 && y->plan_chosen >= 0 && x->plan_chosen != y->plan_chosen)
+            what = "points chosen by the plan", was = x->plan_chosen, now = y->plan_chosen;
+        if (what) {
+            snprintf(err, errlen, "%.200s: target %zu counted %ld %s, %ld in %.200s: not shards of one run",
+                     bname, t, now, what, was, aname);
+            return -1;
+        }
+        if (x->layer && y->layer && strcmp(x->layer, y->layer)) {
+            snprintf(err, errlen, "%.200s: target %zu counted in layer %.20s, %.20s in %.200s: not shards of one run",
+                     bname, t, y->layer, x->layer, aname);
+            one_line(err);
+            return -1;
+        }
+        if (x->plan_kind[0] && y->plan_kind[0] && strcmp(x->plan_kind, y->plan_kind)) {
+            snprintf(err, errlen, "%.200s: target %zu has plan %.20s, %.20s in %.200s: not shards of one run", bname,
+                     t, y->plan_kind, x->plan_kind, aname);
+            one_line(err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A sweep scenario: its cells' allocations are a counting run's M. */
+static int is_sweep_plan(const char *plan)
+{
+    return strcmp(plan, "none") && strcmp(plan, "runtime");
+}
+
+/* Each cell of B that A has too and that both counted (a sweep's, no
+ * error, allocations > 0: a single run belongs to shard 1 alone, the
+ * others record 0) counted the same M. */
+static int check_same_allocations(const struct pf_results *a, const struct pf_results *b, const char *bname,
+                                  const char *aname, char *err, size_t errlen)
+{
+    for (size_t c = 0; c < b->n_cells; c++) {
+        const struct pf_rcell *y = &b->cells[c];
+        int j = pf_results_cell(a, pf_results_scenario(a, y->scenario_id), pf_results_interp(a, y->interp_id));
+        if (j < 0 || !is_sweep_plan(b->scenarios[y->scenario].plan))
+            continue;
+        const struct pf_rcell *x = &a->cells[j];
+        if (x->error || y->error || x->allocations <= 0 || y->allocations <= 0 || x->allocations == y->allocations)
+            continue;
+        snprintf(err, errlen,
+                 "%.200s: cell %.60s x %.60s counted %ld allocations, %ld in %.200s: not shards of one run", bname,
+                 y->scenario_id, y->interp_id, y->allocations, x->allocations, aname);
+        one_line(err);
+        return -1;
+    }
+    return 0;
+}
+
 /* Same interpreter binaries and scenarios as shard 0, a compatible shard. */
 static int check_same_run(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen)
 {
@@ -186,7 +262,9 @@ static int check_same_run(const struct pf_results *s, const char *const *names, 
                 return -1;
             }
         }
-        if (check_same_expectations(a, b, names[k], names[0], err, errlen) < 0)
+        if (check_same_expectations(a, b, names[k], names[0], err, errlen) < 0 ||
+            check_same_targets(a, b, names[k], names[0], err, errlen) < 0 ||
+            check_same_allocations(a, b, names[k], names[0], err, errlen) < 0)
             return -1;
         /* against every earlier shard: shard 0 may be too old to record files */
         for (size_t m = 0; m < k; m++)
@@ -276,6 +354,13 @@ static json_t *merge_cells(const struct pf_results *s, size_t n)
                                 json_integer(json_integer_value(json_object_get(o, "unexpected")) + cl->unexpected));
             if (json_is_object(json_object_get(o, "engine")))
                 add_counts(json_object_get(o, "engine"), json_object_get(in, "engine"));
+            /* a site plan's sample: each shard's share of the call sites */
+            json_t *sites = json_object_get(o, "sites");
+            json_t *more = json_object_get(json_object_get(in, "sites"), "sampled");
+            if (json_is_integer(json_object_get(sites, "sampled")) && json_is_integer(more))
+                json_object_set_new(sites, "sampled",
+                                    json_integer(json_integer_value(json_object_get(sites, "sampled")) +
+                                                 json_integer_value(more)));
             if (cl->allocations > json_integer_value(json_object_get(o, "allocations")))
                 json_object_set_new(o, "allocations", json_integer(cl->allocations));
             if (cl->error && !json_object_get(o, "error"))
@@ -371,6 +456,95 @@ static void unite_inputs(json_t *out, const struct pf_results *s, size_t n)
         for (size_t i = 0; i < s[k].n_scenarios; i++)
             unite_files(json_array_get(scenarios, (size_t)pf_results_scenario(&s[0], s[k].scenarios[i].id)),
                         json_object_get(json_array_get(from, i), "files"));
+    }
+}
+
+/* The stride of the merged points' progression, in shard steps: each
+ * shard I of N runs first + (I-1)*stride + k*N*stride, so shards
+ * I0, I0+D, ... (N/D of them, D dividing N) run every Dth point of the
+ * unsharded progression, first + (I0-1)*stride + k*D*stride. All N
+ * shards: 1; one shard: N; any other choice is no one progression and
+ * gets 1, the unsharded one its points lie on (points_within_m counts
+ * those merged). */
+static long merged_stride(const struct pf_results *s, size_t n)
+{
+    long count = s[0].shard_count > 0 ? s[0].shard_count : 1, lo = count + 1, hi = 0;
+    for (size_t k = 0; k < n; k++) {
+        long i = s[k].shard_index > 0 ? s[k].shard_index : 1;
+        lo = i < lo ? i : lo;
+        hi = i > hi ? i : hi;
+    }
+    if (n == 1)
+        return count;
+    long d = (hi - lo) / (long)(n - 1);
+    if (d <= 0 || count % d || (long)n != count / d || lo + d * (long)(n - 1) != hi)
+        return 1;
+    /* the shards between lo and hi are exactly every Dth */
+    for (size_t k = 0; k < n; k++)
+        if (((s[k].shard_index > 0 ? s[k].shard_index : 1) - lo) % d)
+            return 1;
+    return d;
+}
+
+/* The integer KEY of OBJ's object member IN (NULL: of OBJ) set to the sum
+ * of it over the shards' target T, where each has it. */
+static void sum_target_key(json_t *obj, const struct pf_results *s, size_t n, size_t t, const char *in,
+                           const char *key)
+{
+    json_t *into = in ? json_object_get(obj, in) : obj;
+    if (!json_is_integer(json_object_get(into, key)))
+        return;
+    json_int_t total = 0;
+    for (size_t k = 0; k < n; k++) {
+        json_t *o = json_array_get(json_object_get(s[k].root, "targets"), t);
+        json_t *v = json_object_get(in ? json_object_get(o, in) : o, key);
+        if (!json_is_integer(v))
+            return;
+        total += json_integer_value(v);
+    }
+    json_object_set_new(into, key, json_integer(total));
+}
+
+/* OUT's $.targets (shard 0's copies) as the unsharded sweep writes them:
+ * points_within_m (and a site plan's plan.sampled, a fork engine's
+ * counts) the shards' sum, first_point their lowest, step the stride of
+ * the progression the merged shards' points make (merged_stride); M,
+ * layer and plan agree (check_same_targets). count_ms and pace are shard
+ * 0's counting run's. A merge with shards missing says so in its sums:
+ * they count the points merged. */
+static void rebuild_targets(json_t *out, const struct pf_results *s, size_t n)
+{
+    json_t *targets = json_object_get(out, "targets");
+    long count = s[0].shard_count > 0 ? s[0].shard_count : 1, d = merged_stride(s, n);
+    for (size_t t = 0; t < json_array_size(targets) && t < s[0].n_targets; t++) {
+        json_t *o = json_array_get(targets, t);
+        long first = -1, first_any = -1;
+        for (size_t k = 0; k < n; k++) {
+            const struct pf_rtarget *x = &s[k].targets[t];
+            if (x->first_point < 0)
+                continue;
+            if (first_any < 0 || x->first_point < first_any)
+                first_any = x->first_point;
+            /* a shard with no point in 1..M has a first point past M */
+            if (x->points_within_m > 0 && (first < 0 || x->first_point < first))
+                first = x->first_point;
+        }
+        if (json_is_integer(json_object_get(o, "first_point")) && first_any >= 0)
+            json_object_set_new(o, "first_point", json_integer(first >= 0 ? first : first_any));
+        sum_target_key(o, s, n, t, NULL, "points_within_m");
+        /* a site plan's list goes one point at a time in every shard */
+        if (strcmp(s[0].targets[t].plan_kind, "sites") != 0 && s[0].targets[t].step > 0 &&
+            s[0].targets[t].step % count == 0)
+            json_object_set_new(o, "step", json_integer(s[0].targets[t].step / count * d));
+        if (strcmp(s[0].targets[t].plan_kind, "sites") == 0)
+            sum_target_key(o, s, n, t, "plan", "sampled");
+        json_t *engine = json_object_get(o, "engine");
+        const char *kind = json_string_value(json_object_get(engine, "kind"));
+        if (kind && strcmp(kind, "fork") == 0) {
+            sum_target_key(o, s, n, t, "engine", "forked");
+            sum_target_key(o, s, n, t, "engine", "exec_threads");
+            sum_target_key(o, s, n, t, "engine", "exec_other");
+        }
     }
 }
 
@@ -482,8 +656,9 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
             json_object_set_new(out, key, json_boolean(complete && covered));
         else if (strcmp(key, "created") == 0)
             json_object_set_new(out, key, json_string(created));
-        else if (strcmp(key, "shard") == 0)
-            json_object_set_new(out, key, json_null());
+        else if (strcmp(key, "shard") == 0) /* all N there: a whole sweep writes 1/1, a whole matrix null */
+            json_object_set_new(out, key, covered && s[0].n_targets
+                                              ? json_pack("{s:i,s:i}", "index", 1, "count", 1) : json_null());
         else if (strcmp(key, "cwd") == 0 && !one_cwd)
             continue;
         else if (strcmp(key, "cells") == 0)
@@ -502,6 +677,7 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
             json_object_set_new(out, key, json_deep_copy(v));
     }
     unite_inputs(out, s, n);
+    rebuild_targets(out, s, n);
     json_decref(sum);
     json_decref(cells);
 done:

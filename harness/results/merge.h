@@ -19,9 +19,14 @@
  * overlapping trials, and a target's or scenario's input file recorded
  * with another sha256 than in another shard (same arg, else same path;
  * a shard without "files" is not compared); not another timeout (each
- * shard's own counting run may set it). The merged targets and scenarios
- * carry the "files" of every shard. Returns a new reference, or NULL
- * with a one-line message in ERR. */
+ * shard's own counting run may set it), and a sweep target (by index)
+ * or matrix cell whose counting runs disagree: another M, layer, plan
+ * kind, or site plan's call sites or points chosen ("point N" another
+ * allocation in each shard). The merged targets and scenarios carry the
+ * "files" of every shard; a sweep's targets get the unsharded run's
+ * first_point, step and points_within_m (a partial merge's: the points
+ * merged), "shard" 1/1 when all N shards are there (a matrix's: null).
+ * Returns a new reference, or NULL with a one-line message in ERR. */
 json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen);
 /* Writes ROOT to PATH atomically (temp file, fsync, rename), each element
  * of a top-level array on a line of its own. Returns 0, or -1 with ERR. */

@@ -400,8 +400,40 @@ static void check_cwd(struct ld *l, struct pf_results *r, size_t i, json_t *o, c
         bad(l, "%s.cwd: not an absolute path", w);
 }
 
+static const struct field target_plan_fields[] = {
+    STRING("kind", pf_rtarget, plan_kind),
+    COUNT("sites", pf_rtarget, plan_sites, .optional = 1, .dflt = -1),
+    COUNT("chosen", pf_rtarget, plan_chosen, .optional = 1, .dflt = -1),
+    COUNT("sampled", pf_rtarget, plan_sampled, .optional = 1, .dflt = -1),
+    END,
+};
+
+/* A target's "plan" (optional): its kind and a site plan's counts. */
+static void check_target_plan(struct ld *l, struct pf_results *r, size_t i, json_t *o, const char *w)
+{
+    json_t *p = json_object_get(o, "plan");
+    struct pf_rtarget *t = &r->targets[i];
+    char wp[96];
+    t->plan_kind = "";
+    t->plan_sites = t->plan_chosen = t->plan_sampled = -1;
+    if (!p)
+        return;
+    snprintf(wp, sizeof wp, "%s.plan", w);
+    struct elem e = {wp, i, sizeof *r->targets, (char *)t};
+    if (!json_is_object(p))
+        bad(l, "%s: not an object", wp);
+    else
+        load_fields(l, r, p, target_plan_fields, &e);
+}
+
 static const struct field target_fields[] = {
     FILES("files", pf_rtarget, files, n_files),
+    COUNT("allocations", pf_rtarget, allocations, .optional = 1, .dflt = -1),
+    COUNT("first_point", pf_rtarget, first_point, .optional = 1, .dflt = -1),
+    COUNT("step", pf_rtarget, step, .optional = 1, .dflt = -1),
+    COUNT("points_within_m", pf_rtarget, points_within_m, .optional = 1, .dflt = -1),
+    NULLABLE("layer", pf_rtarget, layer),
+    CHECK(check_target_plan),
     END,
 };
 

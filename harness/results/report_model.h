@@ -28,10 +28,18 @@ struct pf_rscenario {
     size_t n_files;
 };
 
-/* A sweep's $.targets[i]: what merge compares across shards. */
+/* A sweep's $.targets[i]: what merge compares across shards and
+ * rebuilds for the unsharded run. Each count -1 when absent (an older
+ * file, or a matrix's). */
 struct pf_rtarget {
     struct pf_rfile *files;      /* NULL when absent */
     size_t n_files;
+    long allocations;            /* M, of this shard's counting run */
+    long first_point, step;      /* this shard's progression */
+    long points_within_m;        /* its points in 1..M */
+    const char *layer;           /* "pymem", ...; NULL when absent or null */
+    const char *plan_kind;       /* plan.kind: "all", "sites"; "" when absent */
+    long plan_sites, plan_chosen, plan_sampled; /* plan.sites, .chosen, .sampled */
 };
 
 struct pf_rcell {

@@ -15,7 +15,10 @@
  * sweep's script or a matrix's scenario deleted or edited since the run
  * is refused in one line (both hashes), --any-input replays an edited one;
  * merge refuses shards of a script edited between them, and repro of
- * shards merged refuses the script edited since, as for one shard.
+ * shards merged refuses the script edited since, as for one shard; real
+ * shards merge into the unsharded sweep member by member (its targets'
+ * first_point, step, points_within_m and "shard" too), and shards that
+ * counted another M are refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -667,6 +670,126 @@ static void test_merged_shards_check_inputs(void **state)
     proc_result_free(&r);
 }
 
+/* Runs "pyfault sweep -q --stride 3000 -j 1 [--shard SHARD]" of DIR's t.py
+ * (SHARD NULL: unsharded) into DIR/OUT; returns its results.json, parsed. */
+static json_t *sweep_stride_in(const char *dir, const char *shard, const char *out)
+{
+    const char *args[] = {"sweep", "-q", "--python", "/usr/bin/python3.11", "--stride", "3000", "-j", "1",
+                          "--out", out, shard ? "--shard" : "t.py", shard, "t.py", NULL};
+    if (!shard)
+        args[11] = NULL;
+    struct proc_result r;
+    cli_in(dir, args, &r);
+    if (r.exit_code != 0 && r.exit_code != 1) /* 1: unexpected findings */
+        fail_msg("sweep %s: %d: %s", shard ? shard : "unsharded", r.exit_code, r.err);
+    proc_result_free(&r);
+    char res[1700];
+    snprintf(res, sizeof res, "%s/%s/results.json", dir, out);
+    json_t *j = json_load_file(res, 0, NULL);
+    if (!j)
+        fail_msg("cannot read %s", res);
+    return j;
+}
+
+/* A and B (objects named WHAT) equal in every member but those in SKIP. */
+static void same_but(json_t *a, json_t *b, const char *const *skip, const char *what)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(b, key, v) {
+        int skipped = 0;
+        for (size_t k = 0; skip[k] && !skipped; k++)
+            skipped = strcmp(skip[k], key) == 0;
+        if (skipped || json_equal(json_object_get(a, key), v))
+            continue;
+        char *x = json_dumps(json_object_get(a, key), JSON_COMPACT | JSON_ENCODE_ANY);
+        char *y = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        fail_msg("%s.%s: merged %s, unsharded %s", what, key, x ? x : "(absent)", y);
+    }
+    json_object_foreach(a, key, v)
+        if (!json_object_get(b, key))
+            fail_msg("%s.%s: in the merged file only", what, key);
+}
+
+/* Each element of the arrays KEY of A and B, as same_but. */
+static void same_elements(json_t *a, json_t *b, const char *key, const char *const *skip)
+{
+    json_t *x = json_object_get(a, key), *y = json_object_get(b, key);
+    assert_int_equal(json_array_size(x), json_array_size(y));
+    for (size_t i = 0; i < json_array_size(y); i++) {
+        char what[64];
+        snprintf(what, sizeof what, "%s[%zu]", key, i);
+        same_but(json_array_get(x, i), json_array_get(y, i), skip, what);
+    }
+}
+
+/* Real sweeps of t.py, shards 1/2 and 2/2, merge into the unsharded
+ * sweep of it: every member equal (targets[] first_point, step,
+ * points_within_m, "shard", trials, findings, cells, ...) but the
+ * counting runs' and trials' timing. Shard 2/2 rerun with another
+ * environment counts another M: merge refuses it in one line naming
+ * both shards, the target and both counts, exit 2, nothing written. */
+static void test_merged_shards_equal_unsharded(void **state)
+{
+    (void)state;
+    char d[700], script[800], merged[800];
+    snprintf(d, sizeof d, "%s", harness_tmpdir());
+    snprintf(script, sizeof script, "%s/t.py", d);
+    const char *text = "import os\nx = [bytearray(100) for i in range(int(os.environ.get('PF_MERGE_N', '5')))]\n";
+    put_file(script, text, strlen(text), 0644);
+    json_t *a = sweep_stride_in(d, "1/2", "s1"), *b = sweep_stride_in(d, "2/2", "s2");
+    json_t *u = sweep_stride_in(d, NULL, "u");
+    setenv("PF_MERGE_N", "60", 1); /* 55 more bytearrays in the counting run */
+    json_t *bn = sweep_stride_in(d, "2/2", "s2n");
+    unsetenv("PF_MERGE_N");
+    snprintf(merged, sizeof merged, "%s/merged.json", d);
+
+    struct proc_result r;
+    cli_in(d, (const char *[]){"merge", "s1/results.json", "s2/results.json", "-o", "merged.json", NULL}, &r);
+    if (r.exit_code != 0 || r.err[0])
+        fail_msg("merge of shards 1/2 and 2/2: %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    json_t *m = json_load_file(merged, 0, NULL);
+    assert_non_null(m);
+    /* the shards really are shares of it */
+    json_t *at = json_array_get(json_object_get(a, "targets"), 0);
+    json_t *ut = json_array_get(json_object_get(u, "targets"), 0);
+    assert_true(json_integer_value(json_object_get(at, "step")) == 2 * json_integer_value(json_object_get(ut, "step")));
+    assert_true(json_array_size(json_object_get(b, "trials")) > 0);
+    static const char *const top[] = {"created", "summary", "timeout_s", "targets",
+                                      "cells",   "trials",  "findings",  NULL};
+    same_but(m, u, top, "results.json");
+    static const char *const summary[] = {"duration_ms", NULL};
+    same_but(json_object_get(m, "summary"), json_object_get(u, "summary"), summary, "summary");
+    static const char *const target[] = {"count_ms", "pace", NULL};
+    same_elements(m, u, "targets", target);
+    static const char *const cell[] = {"timeout_s", NULL};
+    same_elements(m, u, "cells", cell);
+    static const char *const trial[] = {"duration_ms", NULL};
+    same_elements(m, u, "trials", trial);
+    static const char *const finding[] = {"stderr_tail", NULL}; /* a thread's address */
+    same_elements(m, u, "findings", finding);
+    json_decref(m);
+
+    /* another M in shard 2: refused, both counts named */
+    unlink(merged);
+    cli_in(d, (const char *[]){"merge", "s1/results.json", "s2n/results.json", "-o", "merged.json", NULL}, &r);
+    char want[300];
+    json_int_t ma = json_integer_value(json_object_get(at, "allocations"));
+    json_t *bt = json_array_get(json_object_get(bn, "targets"), 0);
+    json_int_t mb = json_integer_value(json_object_get(bt, "allocations"));
+    assert_true(mb > ma);
+    snprintf(want, sizeof want, "pyfault merge: s2n/results.json: target 0 counted %lld allocations, %lld in "
+             "s1/results.json: not shards of one run", (long long)mb, (long long)ma);
+    expect_refused(&r, want, "merge of shards that counted another M");
+    assert_int_equal(access(merged, F_OK), -1);
+    proc_result_free(&r);
+    json_decref(a);
+    json_decref(b);
+    json_decref(bn);
+    json_decref(u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -682,6 +805,7 @@ int main(void)
         cmocka_unit_test(test_crafted_spec_refused),
         cmocka_unit_test(test_changed_script_refused),
         cmocka_unit_test(test_merged_shards_check_inputs),
+        cmocka_unit_test(test_merged_shards_equal_unsharded),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

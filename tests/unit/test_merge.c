@@ -5,7 +5,10 @@
  * kept, differing ones are left out; shards whose target or scenario read
  * another version of an input file (its sha256 in "files") are refused, and
  * the merged file carries every shard's "files", also past an older shard
- * without them.
+ * without them; shards whose counting runs disagree (another M, layer,
+ * plan kind, site plan) are refused; a sweep's merged $.targets are the
+ * unsharded run's (first_point, step, points_within_m, "shard" 1/1), a
+ * partial merge's those of the points merged.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -314,6 +317,222 @@ static void test_edited_inputs_refused(void **state)
     }
 }
 
+/* J (a fixture, shard I of N; 0 of 0: unsharded) as a sweep of one
+ * target of M allocations under --stride STRIDE and --plan KIND ("all"
+ * or "sites"): its $.targets[0] as sweep_json.c writes it for that
+ * shard (sweep_plan.c's progression; a site plan samples 7*I points),
+ * with a counting run timed and a fork engine counted per shard. */
+static json_t *with_target(json_t *j, int i, int n, long m, long stride, const char *kind)
+{
+    long si = i ? i : 1, sn = n ? n : 1, start = 1 + (si - 1) * stride, step = stride * sn;
+    long count = start <= m ? (m - start) / step + 1 : 0;
+    json_t *plan = json_pack("{s:s, s:I, s:I}", "kind", kind, "chosen", (json_int_t)m, "of", (json_int_t)m);
+    if (strcmp(kind, "sites") == 0) {
+        json_object_set_new(plan, "k", json_integer(1));
+        json_object_set_new(plan, "log", json_false());
+        json_object_set_new(plan, "depth", json_integer(8));
+        json_object_set_new(plan, "sites", json_integer(40));
+        json_object_set_new(plan, "chosen", json_integer(60));
+        json_object_set_new(plan, "sampled", json_integer(7 * si));
+        start = si;
+        step = 1;
+        count = 7 * si;
+    }
+    json_object_set_new(j, "targets",
+                        json_pack("[{s:[s,s], s:I, s:I, s:I, s:I, s:I, s:s, s:o, "
+                                  "s:{s:s, s:I, s:I, s:I, s:n}, s:{s:I, s:I, s:I, s:I}}]",
+                                  "argv", "/usr/bin/python3.11", "t.py", "allocations", (json_int_t)m,
+                                  "count_ms", (json_int_t)(10 + si), "first_point", (json_int_t)start,
+                                  "step", (json_int_t)step, "points_within_m", (json_int_t)count, "layer", "pymem",
+                                  "plan", plan, "engine", "kind", "fork", "forked", (json_int_t)(10 * si),
+                                  "exec_threads", (json_int_t)si, "exec_other", (json_int_t)0, "error", "pace",
+                                  "max_gap_ms", (json_int_t)si, "loop_window_ms", (json_int_t)10, "stall_ms",
+                                  (json_int_t)200, "wall_ms", (json_int_t)(10 + si)));
+    return j;
+}
+
+/* The merge of shards ORDER[0..n) of N (1-based) of a sweep target of M
+ * allocations (with_target); NULL with ERR when refused. */
+static json_t *merge_targets(int n, const int *order, int of, long m, long stride, const char *kind, char *err,
+                             size_t errlen)
+{
+    struct pf_results s[8];
+    const char *names[] = {"a.json", "b.json", "c.json", "d.json", "e.json", "f.json", "g.json", "h.json"};
+    for (int k = 0; k < n; k++)
+        load(&s[k], with_target(report_fixture(order[k], of), order[k], of, m, stride, kind));
+    json_t *out = pf_merge(s, names, (size_t)n, err, errlen);
+    for (int k = 0; k < n; k++)
+        pf_results_free(&s[k]);
+    return out;
+}
+
+static long target_int(json_t *m, const char *in, const char *key)
+{
+    json_t *t = json_array_get(json_object_get(m, "targets"), 0);
+    json_t *v = json_object_get(in ? json_object_get(t, in) : t, key);
+    if (!json_is_integer(v))
+        fail_msg("targets[0].%s%s%s: not an integer", in ? in : "", in ? "." : "", key);
+    return (long)json_integer_value(v);
+}
+
+/* Merged targets[0] has FIRST, STEP and POINTS (first_point, step,
+ * points_within_m), and "shard" is 1/1 when WHOLE, else null. */
+static void check_target(json_t *m, long first, long step, long points, int whole)
+{
+    if (target_int(m, NULL, "first_point") != first || target_int(m, NULL, "step") != step ||
+        target_int(m, NULL, "points_within_m") != points)
+        fail_msg("merged target: first_point %ld, step %ld, points_within_m %ld; wanted %ld, %ld, %ld",
+                 target_int(m, NULL, "first_point"), target_int(m, NULL, "step"),
+                 target_int(m, NULL, "points_within_m"), first, step, points);
+    json_t *shard = json_object_get(m, "shard");
+    if (whole) {
+        json_t *one = json_pack("{s:i, s:i}", "index", 1, "count", 1);
+        assert_true(json_equal(shard, one));
+        json_decref(one);
+    } else
+        assert_true(json_is_null(shard));
+}
+
+/* A sweep's shards merge into the unsharded sweep's $.targets: its
+ * first_point, step, points_within_m (and a site plan's sampled, a fork
+ * engine's counts) rebuilt, "shard" 1/1, not shard 1's; a partial merge
+ * counts the points it holds. */
+static void test_targets_rebuilt(void **state)
+{
+    (void)state;
+    char err[512];
+    /* whole: M = 100, stride 3: points 1, 4, ... 100 */
+    for (int n = 2; n <= 4; n++) {
+        int order[4] = {0};
+        for (int k = 0; k < n; k++)
+            order[k] = n - k; /* last shard first */
+        json_t *m = merge_targets(n, order, n, 100, 3, "all", err, sizeof err);
+        if (!m)
+            fail_msg("merge of %d shards: %s", n, err);
+        json_t *whole = with_target(report_fixture(0, 0), 1, 1, 100, 3, "all");
+        json_t *mt = json_array_get(json_object_get(m, "targets"), 0);
+        json_t *wt = json_array_get(json_object_get(whole, "targets"), 0);
+        static const char *const same_keys[] = {"argv", "allocations", "first_point", "step", "points_within_m",
+                                                "layer", "plan"};
+        for (size_t k = 0; k < sizeof same_keys / sizeof same_keys[0]; k++)
+            if (!json_equal(json_object_get(mt, same_keys[k]), json_object_get(wt, same_keys[k])))
+                fail_msg("%d shards: targets[0].%s is not the unsharded run's", n, same_keys[k]);
+        check_target(m, 1, 3, 34, 1);
+        assert_true(json_is_true(json_object_get(m, "complete")));
+        /* the fork engine's counts are every shard's: 10*(1+...+n) */
+        assert_int_equal(target_int(m, "engine", "forked"), 5 * n * (n + 1));
+        assert_int_equal(target_int(m, "engine", "exec_threads"), n * (n + 1) / 2);
+        json_decref(m);
+        json_decref(whole);
+    }
+    /* partial: shards 1 and 3 of 4 are every other point, 1, 7, 13, ... */
+    json_t *m = merge_targets(2, (const int[]){3, 1}, 4, 100, 3, "all", err, sizeof err);
+    assert_non_null(m);
+    check_target(m, 1, 6, 9 + 8, 0);
+    assert_true(json_is_false(json_object_get(m, "complete")));
+    json_decref(m);
+    /* shards 2 and 3 of 4 are no one progression: on 4, 7, ... every 3 */
+    m = merge_targets(2, (const int[]){2, 3}, 4, 100, 3, "all", err, sizeof err);
+    assert_non_null(m);
+    check_target(m, 4, 3, 9 + 8, 0);
+    json_decref(m);
+    /* one shard, 2 of 3: its own progression, 4, 13, ... */
+    m = merge_targets(1, (const int[]){2}, 3, 100, 3, "all", err, sizeof err);
+    assert_non_null(m);
+    check_target(m, 4, 9, 11, 0);
+    json_decref(m);
+    /* a shard with no point within M (M = 3: shard 2/2 starts at 4) */
+    m = merge_targets(2, (const int[]){2, 1}, 2, 3, 3, "all", err, sizeof err);
+    assert_non_null(m);
+    check_target(m, 1, 3, 1, 1);
+    json_decref(m);
+    /* a site plan: one point at a time, each shard's sample summed */
+    m = merge_targets(3, (const int[]){1, 2, 3}, 3, 100, 1, "sites", err, sizeof err);
+    assert_non_null(m);
+    check_target(m, 1, 1, 7 * 6, 1);
+    assert_int_equal(target_int(m, "plan", "sampled"), 7 * 6);
+    assert_int_equal(target_int(m, "plan", "chosen"), 60);
+    json_decref(m);
+}
+
+/* Shard 2/2 of a sweep target (with_target, M = 24012) with KEY of
+ * targets[0] (or of its IN object) set to V: refused with the one line
+ * WANT, or (WANT NULL) merged with shard 1/2. */
+static void target_refused(const char *in, const char *key, json_t *v, const char *want)
+{
+    json_t *j = with_target(report_fixture(2, 2), 2, 2, 24012, 3000, "sites");
+    json_t *t = json_array_get(json_object_get(j, "targets"), 0);
+    json_object_set_new(in ? json_object_get(t, in) : t, key, v);
+    struct pf_results s[2];
+    const char *names[] = {"a.json", "b.json"};
+    load(&s[0], with_target(report_fixture(1, 2), 1, 2, 24012, 3000, "sites"));
+    load(&s[1], j);
+    char err[512] = "";
+    json_t *m = pf_merge(s, names, 2, err, sizeof err);
+    if (!want && !m)
+        fail_msg("targets[0].%s differing: %s", key, err);
+    if (want && (m || strcmp(err, want) != 0))
+        fail_msg("wanted the refusal \"%s\", got %s", want, m ? "a merge" : err);
+    json_decref(m);
+    pf_results_free(&s[0]);
+    pf_results_free(&s[1]);
+}
+
+/* Shards whose counting runs disagree ("point N" another allocation in
+ * each) are refused in one line naming both shards, the target and both
+ * counts; so are another layer, plan kind, call-site table, number of
+ * targets, and a matrix cell's M. */
+static void test_target_counts_refused(void **state)
+{
+    (void)state;
+    target_refused(NULL, "allocations", json_integer(24013),
+                   "b.json: target 0 counted 24013 allocations, 24012 in a.json: not shards of one run");
+    target_refused(NULL, "layer", json_string("libc"),
+                   "b.json: target 0 counted in layer libc, pymem in a.json: not shards of one run");
+    target_refused("plan", "kind", json_string("all"),
+                   "b.json: target 0 has plan all, sites in a.json: not shards of one run");
+    target_refused("plan", "sites", json_integer(41),
+                   "b.json: target 0 counted 41 call sites, 40 in a.json: not shards of one run");
+    target_refused("plan", "chosen", json_integer(59),
+                   "b.json: target 0 counted 59 points chosen by the plan, 60 in a.json: not shards of one run");
+    /* what is each shard's own merges: its counting run's timing, its
+     * share, its engine's counts */
+    target_refused(NULL, "count_ms", json_integer(999), NULL);
+    target_refused("pace", "stall_ms", json_integer(900), NULL);
+    target_refused("plan", "sampled", json_integer(1), NULL);
+    target_refused("engine", "forked", json_integer(0), NULL);
+    target_refused(NULL, "first_point", json_integer(5), NULL);
+    /* an older shard, without allocations, is not compared */
+    json_t *j = with_target(report_fixture(2, 2), 2, 2, 24012, 3000, "sites");
+    json_object_del(json_array_get(json_object_get(j, "targets"), 0), "allocations");
+    struct pf_results s[2];
+    const char *names[] = {"a.json", "b.json"};
+    char err[512];
+    load(&s[0], with_target(report_fixture(1, 2), 1, 2, 24013, 3000, "sites"));
+    load(&s[1], j);
+    json_t *m = pf_merge(s, names, 2, err, sizeof err);
+    if (!m)
+        fail_msg("a shard without allocations: %s", err);
+    json_decref(m);
+    pf_results_free(&s[0]);
+    pf_results_free(&s[1]);
+    /* two targets against none: a sweep's shard and a matrix's */
+    j = with_target(report_fixture(2, 2), 2, 2, 100, 3, "all");
+    json_array_append_new(json_object_get(j, "targets"),
+                          json_deep_copy(json_array_get(json_object_get(j, "targets"), 0)));
+    refused(j, 1, "b.json: 2 targets, a.json has 0: not shards of one run");
+    /* a matrix cell whose counting run counted another M */
+    j = report_fixture(2, 2);
+    json_t *cell = json_array_get(json_object_get(j, "cells"), 0);
+    json_int_t was = json_integer_value(json_object_get(cell, "allocations"));
+    assert_true(was > 0);
+    json_object_set_new(cell, "allocations", json_integer(was + 1));
+    char want[300];
+    snprintf(want, sizeof want, "b.json: cell startup x %s counted %lld allocations, %lld in a.json",
+             json_string_value(json_object_get(cell, "interpreter")), (long long)(was + 1), (long long)was);
+    refused(j, 1, want);
+}
+
 static void test_write_is_atomic_and_readable(void **state)
 {
     (void)state;
@@ -355,6 +574,8 @@ int main(void)
         cmocka_unit_test(test_cwd_kept_only_when_shared),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_edited_inputs_refused),
+        cmocka_unit_test(test_targets_rebuilt),
+        cmocka_unit_test(test_target_counts_refused),
         cmocka_unit_test(test_write_is_atomic_and_readable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

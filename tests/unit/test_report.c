@@ -176,6 +176,44 @@ static void test_input_files(void **state)
     expect_bad("targets", json_pack("[i]", 5), "targets[0]: not an object");
 }
 
+/* A sweep target's counting-run account, what merge compares and
+ * rebuilds: loaded where present (-1, "" or NULL where absent: an older
+ * file), a bad member named by its JSON path. */
+static void test_target_account(void **state)
+{
+    (void)state;
+    json_t *j = report_fixture(0, 0);
+    json_object_set_new(j, "targets",
+                        json_pack("[{s:i, s:i, s:i, s:i, s:s, s:{s:s, s:i, s:i, s:i}}, {}]", "allocations", 24012,
+                                  "first_point", 1, "step", 3000, "points_within_m", 9, "layer", "pymem", "plan",
+                                  "kind", "sites", "sites", 40, "chosen", 60, "sampled", 21));
+    struct pf_results r;
+    load(&r, j);
+    const struct pf_rtarget *t = &r.targets[0], *old = &r.targets[1];
+    assert_int_equal(t->allocations, 24012);
+    assert_int_equal(t->first_point, 1);
+    assert_int_equal(t->step, 3000);
+    assert_int_equal(t->points_within_m, 9);
+    assert_string_equal(t->layer, "pymem");
+    assert_string_equal(t->plan_kind, "sites");
+    assert_int_equal(t->plan_sites, 40);
+    assert_int_equal(t->plan_chosen, 60);
+    assert_int_equal(t->plan_sampled, 21);
+    assert_int_equal(old->allocations, -1);
+    assert_int_equal(old->step, -1);
+    assert_null(old->layer);
+    assert_string_equal(old->plan_kind, "");
+    assert_int_equal(old->plan_sites, -1);
+    pf_results_free(&r);
+
+    expect_bad("targets", json_pack("[{s:i}]", "allocations", -1), "targets[0].allocations: not an integer");
+    expect_bad("targets", json_pack("[{s:s}]", "step", "3"), "targets[0].step: not an integer");
+    expect_bad("targets", json_pack("[{s:i}]", "plan", 3), "targets[0].plan: not an object");
+    expect_bad("targets", json_pack("[{s:{}}]", "plan"), "targets[0].plan.kind: missing");
+    expect_bad("targets", json_pack("[{s:{s:s, s:b}}]", "plan", "kind", "all", "sampled", 1),
+               "targets[0].plan.sampled: not an integer");
+}
+
 static void test_totals_disagreeing_are_caught(void **state)
 {
     (void)state;
@@ -572,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_fixture_loads_and_adds_up),
         cmocka_unit_test(test_bad_files_named_by_path),
         cmocka_unit_test(test_input_files),
+        cmocka_unit_test(test_target_account),
         cmocka_unit_test(test_totals_disagreeing_are_caught),
         cmocka_unit_test(test_verdicts),
         cmocka_unit_test(test_junit),
