@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "atomic_file.h"
+#include "controls.h"
 #include "findings.h"
 
 struct ref {
@@ -88,14 +89,6 @@ static int same_input(const struct pf_rfile *x, const struct pf_rfile *y)
     return strcmp(x->path, y->path) == 0;
 }
 
-/* S with each control character (a newline in a path) made '?'. */
-static void one_line(char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            *s = '?';
-}
-
 /* Each input file B records (for WHAT, "target 0" or "scenario x") that
  * A records too has A's sha256: a script edited between two shards ran
  * other code in each, and their trials do not add up to one run. A side
@@ -112,7 +105,7 @@ static int check_files(const struct pf_rfile *a, size_t na, const struct pf_rfil
                 snprintf(arg, sizeof arg, " (arg %ld)", b[i].arg);
             snprintf(err, errlen, "%.200s: %.80s input %.200s%s is another file (sha256 %.12s..., %.12s... in %.200s)",
                      bname, what, b[i].path, arg, b[i].sha256, a[j].sha256, aname);
-            one_line(err);
+            pf_scrub_controls(err); /* a newline in a path: still one line */
             return -1;
         }
     return 0;
@@ -173,13 +166,13 @@ static int check_same_targets(const struct pf_results *a, const struct pf_result
         if (x->layer && y->layer && strcmp(x->layer, y->layer)) {
             snprintf(err, errlen, "%.200s: target %zu counted in layer %.20s, %.20s in %.200s: not shards of one run",
                      bname, t, y->layer, x->layer, aname);
-            one_line(err);
+            pf_scrub_controls(err);
             return -1;
         }
         if (x->plan_kind[0] && y->plan_kind[0] && strcmp(x->plan_kind, y->plan_kind)) {
             snprintf(err, errlen, "%.200s: target %zu has plan %.20s, %.20s in %.200s: not shards of one run", bname,
                      t, y->plan_kind, x->plan_kind, aname);
-            one_line(err);
+            pf_scrub_controls(err);
             return -1;
         }
     }
@@ -209,7 +202,7 @@ static int check_same_allocations(const struct pf_results *a, const struct pf_re
         snprintf(err, errlen,
                  "%.200s: cell %.60s x %.60s counted %ld allocations, %ld in %.200s: not shards of one run", bname,
                  y->scenario_id, y->interp_id, y->allocations, x->allocations, aname);
-        one_line(err);
+        pf_scrub_controls(err);
         return -1;
     }
     return 0;
