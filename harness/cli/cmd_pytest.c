@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "controls.h"
 #include "count.h"
 #include "dir_lock.h"
 #include "interp.h"
@@ -20,6 +21,7 @@
 #include "pytest_json.h"
 #include "pytest_suite.h"
 #include "report_dir.h"
+#include "shellquote.h"
 #include "sweep.h"
 #include "sweep_json.h"
 #include "tmpdir.h"
@@ -118,7 +120,7 @@ static int check(void *dst, char *err, size_t errlen)
 {
     const struct pt_args *p = dst;
     if (p->pytest)
-        return 0;
+        return pf_pytest_args_check(p->npytest, p->pytest, err, errlen);
     snprintf(err, errlen, "no tests: give '-- PYTEST ARGS...' (paths, -k, ...)");
     return -1;
 }
@@ -135,8 +137,17 @@ static const struct pf_cli cli = {
               "runs is flaky: skipped with a note, never a finding. results.json gets a\n"
               "\"pytest\" section (outcomes by test); each target is one test, named by\n"
               "its node id, and each repro line reruns that one test at that one point.\n"
+              "The plugin's own options (--pyfault-*), -p no:pyfault_pytest and the options\n"
+              "with which pytest runs no test (--collect-only, --co, --setup-only,\n"
+              "--setup-plan, --fixtures, --markers, -h, -V ...) are refused. A counting run\n"
+              "that dies (a segfault, os._exit) stops the run with pytest's exit status\n"
+              "or signal, its last error line and the test that was running: leave it\n"
+              "out with --deselect NODEID.\n"
               "Exit status: 0 every class accepted, 1 not, 2 bad usage or a harness\n"
-              "error, 130 interrupted.\n"
+              "error, and when no test was swept (none collected, or none passed both\n"
+              "counting runs with points: the error says how many failed, were skipped,\n"
+              "flaky or had no points; no results.json is written), 130 interrupted\n"
+              "(tests not reached are marked so in results.json).\n"
               "Example: pyfault pytest --inject 'dso=_speedups*' --python /usr/bin/python3.11\n"
               "         --out out -- tests/test_escape.py\n",
     .command = 1,
@@ -162,20 +173,99 @@ static int check_out_inputs(const struct pt_args *p, char *err, size_t errlen)
     return rc;
 }
 
-/* The last non-empty line of TEXT, cut at its end in place: an error
- * message stays one line. */
-static const char *last_line(char *text)
+/* The line of TEXT (a run's output tail) that says most, into OUT: the
+ * last one naming an error ("Fatal Python error: Segmentation fault",
+ * "error: unrecognized arguments", "ModuleNotFoundError: ..."), else the
+ * last non-blank one, faulthandler's frames ("File ..., line N in F",
+ * "Current thread ...") aside: the stack's outermost frame says nothing,
+ * and an error line is not one of pytest's "=== ... ===" banners;
+ * its control characters scrubbed and its ends trimmed, so an error
+ * message stays one line. "" when TEXT has none, or with ERRORS_ONLY
+ * none naming an error. */
+static void telling_line(const char *text, int errors_only, char *out, size_t outlen)
 {
-    size_t n = strlen(text);
-    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
-        text[--n] = '\0';
-    char *nl = strrchr(text, '\n');
-    return nl ? nl + 1 : text;
+    const char *last = NULL, *error = NULL;
+    size_t last_n = 0, error_n = 0;
+    /* a full tail begins inside a line: skip that part line */
+    if (strlen(text) >= PF_STDERR_TAIL && strchr(text, '\n'))
+        text = strchr(text, '\n') + 1;
+    for (const char *line = text; *line;) {
+        size_t n = strcspn(line, "\n");
+        const char *b = line, *e = line + n;
+        while (b < e && (*b == ' ' || *b == '\t' || *b == '\r'))
+            b++;
+        while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+            e--;
+        if (e > b && strncmp(b, "File \"", 6) != 0 && strncmp(b, "Current thread ", 15) != 0 &&
+            strncmp(b, "Thread 0x", 9) != 0) {
+            last = b;
+            last_n = (size_t)(e - b);
+            char probe[PF_STDERR_TAIL + 1];
+            snprintf(probe, sizeof probe, "%.*s", (int)last_n, b);
+            /* pytest's banners ("=== 1 error in 0.03s ===") aside */
+            int banner = strncmp(probe, "===", 3) == 0 || strncmp(probe, "!!!", 3) == 0;
+            if (!banner && (strstr(probe, "rror") || strstr(probe, "No module named"))) {
+                error = b;
+                error_n = last_n;
+            }
+        }
+        line += n + (line[n] == '\n');
+    }
+    if (error || errors_only) {
+        last = error;
+        last_n = error_n;
+    }
+    snprintf(out, outlen, "%.*s", last ? (int)last_n : 0, last ? last : "");
+    pf_scrub_controls(out);
 }
 
-/* Counting run RUN (0 or 1) of the whole selection; its report into S. */
+/* The node id the plugin left in PATH (its report's PATH.running) when
+ * the run ended inside a test, into OUT, scrubbed; "" when none. */
+static void running_test(const char *report, char *out, size_t outlen)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s.running", report);
+    out[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    size_t n = fread(out, 1, outlen - 1, f);
+    fclose(f);
+    out[n] = '\0';
+    out[strcspn(out, "\n")] = '\0';
+    pf_scrub_controls(out);
+}
+
+/* How RES, a counting run, ended, into OUT: "exited 1", "died of signal
+ * 11 (Segmentation fault)", "timed out after 600s", ... */
+static void how_it_ended(const struct pf_result *res, double timeout_s, char *out, size_t outlen)
+{
+    if (res->stop == PF_STOP_TIMEOUT)
+        snprintf(out, outlen, "timed out after %gs", timeout_s);
+    else if (res->stop != PF_STOP_EXITED)
+        snprintf(out, outlen, "was stopped as %s", pf_class_name(res->v.cls));
+    else if (res->signal)
+        snprintf(out, outlen, "died of signal %d (%s)", res->signal, strsignal(res->signal));
+    else if (res->exit_code >= 0)
+        snprintf(out, outlen, "exited %d", res->exit_code);
+    else
+        snprintf(out, outlen, "ended as %s", pf_class_name(res->v.cls));
+}
+
+/* pytest's exit status: 0 all passed, 1 some failed, 5 none collected;
+ * any other, it stopped before its tests ran to their end (2 interrupted
+ * or a collection error, 3 internal error, 4 usage error) */
+static int pytest_ran(int status)
+{
+    return status == 0 || status == 1 || status == 5;
+}
+
+/* Counting run RUN (0 or 1) of the whole selection; its report into S,
+ * pytest's exit status into *STATUS. When the run dies or writes no
+ * report, the one-line error says how it ended, the line of its output
+ * that says most and the test that was running. */
 static int count_suite(struct pt_args *p, struct pf_context *ctx, const char *dir, int run,
-                       struct pf_pytest_suite *s, char *err, size_t errlen)
+                       struct pf_pytest_suite *s, int *status, char *err, size_t errlen)
 {
     char report[4200], opt[4300];
     snprintf(report, sizeof report, "%s/suite.%d.json", dir, run);
@@ -200,12 +290,37 @@ static int count_suite(struct pt_args *p, struct pf_context *ctx, const char *di
     pf_trial_run(ctx, r, &t, p->o.inject, res);
     pf_runner_free(r);
     pf_target_free(&t);
-    /* pytest's exit status: 0 all passed, 1 some failed; else it did not run the tests */
-    if (res->stop != PF_STOP_EXITED || (res->exit_code != 0 && res->exit_code != 1)) {
-        snprintf(err, errlen, "counting run %d of pytest ended as %s (exit %d): %.300s", run + 1,
-                 pf_class_name(res->v.cls), res->exit_code,
-                 last_line(res->error[0] ? res->error : res->stderr_tail[0] ? res->stderr_tail
-                           : res->stdout_tail));
+    *status = res->exit_code;
+    if (pf_interrupted)
+        goto out;
+    if (res->error[0]) {
+        snprintf(err, errlen, "counting run %d of pytest: %.500s", run + 1, res->error);
+        goto out;
+    }
+    int ended = res->stop != PF_STOP_EXITED || res->signal || !pytest_ran(res->exit_code);
+    if (ended || access(report, F_OK) != 0) {
+        char how[200], line[400], test[600];
+        how_it_ended(res, ctx->timeout_s, how, sizeof how);
+        telling_line(res->stderr_tail, 0, line, sizeof line);
+        if (!line[0]) /* pytest's own errors (collection, usage) go to stdout */
+            telling_line(res->stdout_tail, 1, line, sizeof line);
+        running_test(report, test, sizeof test);
+        int used = snprintf(err, errlen, "counting run %d of pytest %s%s", run + 1, how,
+                            ended ? "" : " without the plugin's report");
+        if (test[0]) {
+            char quoted[700] = "";
+            size_t q = 0;
+            pf_shell_append(quoted, sizeof quoted, &q, test);
+            used += snprintf(err + used, errlen - (size_t)used, " in test %s%s%.300s; to "
+                             "sweep the rest, leave it out with --deselect %s", test,
+                             line[0] ? ": " : "", line, q < sizeof quoted ? quoted : test);
+        } else {
+            /* pytest ran and did not load the plugin (-p no:pyfault_pytest
+             * in its addopts), unless Python could not find a module */
+            int hint = !ended && !strstr(line, "No module named");
+            snprintf(err + used, errlen - (size_t)used, "%s%.300s%s", line[0] ? ": " : "",
+                     line, hint ? " (did pytest load -p pyfault_pytest?)" : "");
+        }
         goto out;
     }
     if (res->allocations == 0) {
@@ -274,10 +389,11 @@ static void print_suite(const struct pf_pytest_suite *s, const struct pf_sweep_t
 {
     for (size_t i = 0; i < s->n; i++) {
         const struct pf_pytest_test *t = &s->v[i];
-        if (t->target >= 0)
-            printf("  %s: %llu points, %llu allocations in its region\n", t->nodeid,
+        if (t->target >= 0 && t->status != PF_PYTEST_NOT_REACHED)
+            printf("  %s: %llu points, %llu allocations in its region%s%s\n", t->nodeid,
                    (unsigned long long)sts[t->target].plan.count,
-                   (unsigned long long)sts[t->target].allocations);
+                   (unsigned long long)sts[t->target].allocations, t->note[0] ? "; " : "",
+                   t->note);
         else
             printf("  %s: %s\n", t->nodeid, t->note);
     }
@@ -358,15 +474,32 @@ int pf_cmd_pytest(int argc, char **argv)
     pf_interrupt_install();
     /* two counting runs: a test that differs between them is flaky */
     for (int run = 0; run < 2; run++) {
+        int pytest_status = -1;
         if (!o->quiet)
             fprintf(stderr, "pytest: counting run %d of the whole selection\n", run + 1);
-        if (count_suite(&p, &ctx, dir, run, &suite, err, sizeof err) < 0)
+        if (count_suite(&p, &ctx, dir, run, &suite, &pytest_status, err, sizeof err) < 0)
             goto fail;
+        if (suite.n == 0) {
+            /* pytest collected nothing (5: paths, -k, -m), or ran nothing
+             * it collected (--collect-only from its addopts) */
+            snprintf(err, sizeof err, "no test was swept: pytest ran no test (exit %d%s)",
+                     pytest_status, pytest_status == 5 ? ": none collected, or all deselected"
+                     : "");
+            goto fail;
+        }
     }
     pf_pytest_suite_judge(&suite);
     for (size_t i = 0; i < suite.n; i++)
         if (suite.v[i].status == PF_PYTEST_SWEEP)
             suite.v[i].target = (int)nt++;
+    if (nt == 0) {
+        /* not a clean pass: nothing was tried */
+        if (!o->quiet)
+            print_suite(&suite, NULL);
+        pf_pytest_suite_why_none(&suite, why, sizeof why);
+        snprintf(err, sizeof err, "no test was swept: %s", why);
+        goto fail;
+    }
     if (nt > MAX_TESTS) {
         snprintf(err, sizeof err, "%u tests to sweep, at most %d at once: select fewer "
                  "(paths, -k)", nt, MAX_TESTS);
@@ -404,6 +537,8 @@ int pf_cmd_pytest(int argc, char **argv)
     pf_sweep_init(&sw, o, &ctx, dir, o->jobs ? o->jobs : pf_default_jobs(o->engine_fork));
     have_sw = 1;
     sw.progress = o->quiet ? 0 : isatty(2) ? 1 : 2;
+    unsigned started = 0; /* targets whose sweep began */
+    int cut = -1;         /* the target whose sweep was cut short */
     for (unsigned i = 0; i < nt && !pf_interrupted && !failed; i++) {
         if (pf_count_target(o, &ctx, dir, i, COUNT_TIMEOUT, &sts[i], err, sizeof err) < 0) {
             if (!pf_interrupted)
@@ -420,12 +555,28 @@ int pf_cmd_pytest(int argc, char **argv)
                     "x %u mode(s), timeout %gs\n", i + 1, nt,
                     (unsigned long long)sts[i].allocations, (unsigned long long)sts[i].plan.count,
                     sw.nmodes, ctx.timeout_s);
+        started = i + 1;
         if (pf_sweep_run(&sw, i, &sts[i]) < 0) {
             fprintf(stderr, "pyfault pytest: %s\n", sw.error);
             failed = 1;
         }
+        if (pf_interrupted || failed)
+            cut = (int)i;
     }
     int complete = !pf_interrupted && !failed;
+    /* a stopped run: the tests it never came to, and the one it stopped in */
+    for (size_t i = 0; i < suite.n && !complete; i++) {
+        struct pf_pytest_test *t = &suite.v[i];
+        const char *why_stop = pf_interrupted ? "the run was interrupted" : "a harness error "
+                               "stopped the run";
+        if (t->target >= (int)started) {
+            t->status = PF_PYTEST_NOT_REACHED;
+            snprintf(t->note, sizeof t->note, "not reached: %s before its sweep", why_stop);
+        } else if (t->target == cut) {
+            t->status = PF_PYTEST_INTERRUPTED;
+            snprintf(t->note, sizeof t->note, "its sweep was cut short: %s", why_stop);
+        }
+    }
     pf_sweep_sort(&sw);
     if (o->out_dir) {
         if (write_results(&p, &sw, sts, cmds, nt, &suite, complete, err, sizeof err) < 0)

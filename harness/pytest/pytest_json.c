@@ -57,8 +57,12 @@ static json_t *section(const struct pf_pytest_suite *s, const struct pf_sweep *s
         if (t->target >= 0) {
             const struct pf_sweep_target *st = &targets[t->target];
             json_object_set_new(j, "target", json_integer(t->target));
-            json_object_set_new(j, "points", json_integer((json_int_t)st->plan.count));
-            json_object_set_new(j, "region_allocations", json_integer((json_int_t)st->allocations));
+            /* a test not reached was never counted alone: no plan to show */
+            if (t->status != PF_PYTEST_NOT_REACHED) {
+                json_object_set_new(j, "points", json_integer((json_int_t)st->plan.count));
+                json_object_set_new(j, "region_allocations",
+                                    json_integer((json_int_t)st->allocations));
+            }
             add_outcome(j, sw, (unsigned)t->target);
         } else {
             json_object_set_new(j, "target", json_null());

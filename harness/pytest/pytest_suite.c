@@ -39,6 +39,11 @@ int pf_pytest_suite_read(struct pf_pytest_suite *s, const char *path, int run,
         return -1;
     }
     int rc = -1;
+    if (json_is_false(json_object_get(root, "region"))) {
+        snprintf(err, errlen, "the pytest plugin's report %s: made without regions "
+                 "(--pyfault-no-region, from pytest's addopts?): nothing would be swept", path);
+        goto out;
+    }
     json_t *tests = json_object_get(root, "tests");
     if (!json_is_array(tests)) {
         snprintf(err, errlen, "the pytest plugin's report %s: no \"tests\" list", path);
@@ -99,6 +104,52 @@ void pf_pytest_suite_judge(struct pf_pytest_suite *s)
     }
 }
 
+void pf_pytest_suite_why_none(const struct pf_pytest_suite *s, char *buf, size_t len)
+{
+    if (s->n == 0) {
+        snprintf(buf, len, "pytest ran no test");
+        return;
+    }
+    /* failed (in its call, set-up or tear-down), skipped, xfailed and the
+     * rest, then flaky and no points */
+    size_t failed = 0, skipped = 0, other = 0, flaky = 0, none = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct pf_pytest_test *t = &s->v[i];
+        if (t->status == PF_PYTEST_FLAKY)
+            flaky++;
+        else if (t->status == PF_PYTEST_NO_POINTS)
+            none++;
+        else if (t->status != PF_PYTEST_NOT_PASSING)
+            continue; /* to be swept: not asked of such a suite */
+        else if (strstr(t->outcome[0], "failed"))
+            failed++;
+        else if (strstr(t->outcome[0], "skipped"))
+            skipped++;
+        else
+            other++;
+    }
+    size_t used = (size_t)snprintf(buf, len, "of %zu test%s run without injection:", s->n,
+                                       s->n == 1 ? "" : "s");
+    const struct {
+        size_t n;
+        const char *what;
+    } parts[] = {
+        {failed, "failed"},
+        {skipped, "skipped"},
+        {other, "did not pass otherwise (xfail, error, not run)"},
+        {flaky, "flaky"},
+        {none, "made no eligible allocation in its call (no points)"},
+    };
+    int first = 1;
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+        if (!parts[k].n || used >= len)
+            continue;
+        used += (size_t)snprintf(buf + used, len - used, "%s %zu %s", first ? "" : ",",
+                                 parts[k].n, parts[k].what);
+        first = 0;
+    }
+}
+
 const char *pf_pytest_status_name(enum pf_pytest_status st)
 {
     switch (st) {
@@ -106,6 +157,8 @@ const char *pf_pytest_status_name(enum pf_pytest_status st)
     case PF_PYTEST_NO_POINTS: return "no-points";
     case PF_PYTEST_FLAKY: return "flaky";
     case PF_PYTEST_NOT_PASSING: return "not-passing";
+    case PF_PYTEST_NOT_REACHED: return "not-reached";
+    case PF_PYTEST_INTERRUPTED: return "interrupted";
     }
     return "?";
 }

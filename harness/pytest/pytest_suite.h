@@ -14,6 +14,8 @@ enum pf_pytest_status {
     PF_PYTEST_NO_POINTS,     /* passed twice, no eligible allocation in its call */
     PF_PYTEST_FLAKY,         /* outcome or count differs across the two runs */
     PF_PYTEST_NOT_PASSING,   /* did not pass without injection (failed, skipped, ...) */
+    PF_PYTEST_NOT_REACHED,   /* to be swept, but the run stopped before its sweep */
+    PF_PYTEST_INTERRUPTED,   /* its sweep began and was cut short */
 };
 
 /* One test of the suite. */
@@ -33,13 +35,20 @@ struct pf_pytest_suite {
 
 /* Reads the plugin's report PATH as counting run RUN (0 or 1) into S:
  * tests new to S are appended in report order (a test missing from one
- * run gets the outcome "absent" there). Returns 0, or -1 with a one-line
+ * run gets the outcome "absent" there). A report made without regions
+ * ("region": false: --pyfault-no-region, as from pytest's addopts) is
+ * refused. Returns 0, or -1 with a one-line
  * message in ERR. */
 int pf_pytest_suite_read(struct pf_pytest_suite *s, const char *path, int run,
                          char *err, size_t errlen);
 /* Judges each test of S from its two runs (status, note); pure. */
 void pf_pytest_suite_judge(struct pf_pytest_suite *s);
-/* "sweep", "no-points", "flaky", "not-passing". */
+/* Why S, judged, has no test to sweep, into BUF: "pytest ran no test",
+ * or "of N tests run without injection: F failed, S skipped, ..."
+ * counting each reason (not passing by outcome, flaky, no points). Pure. */
+void pf_pytest_suite_why_none(const struct pf_pytest_suite *s, char *buf, size_t len);
+/* "sweep", "no-points", "flaky", "not-passing", "not-reached",
+ * "interrupted". */
 const char *pf_pytest_status_name(enum pf_pytest_status st);
 /* Frees S. */
 void pf_pytest_suite_free(struct pf_pytest_suite *s);

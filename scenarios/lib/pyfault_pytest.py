@@ -10,7 +10,11 @@ sweep's points are the tests' own allocations.
                             object, atomically): for each test that ran,
                             its node id, the call phase's outcome and the
                             region's eligible numbers [first, last] (first
-                            = last + 1 when it allocated nothing eligible)
+                            = last + 1 when it allocated nothing eligible);
+                            and PATH.running, rewritten as each test starts
+                            and emptied as it ends: the node id of the test
+                            running, so a run that dies in a test (a
+                            segfault, os._exit) names it
     --pyfault-select=NODEID run only the test NODEID of those selected
                             (repeatable); the harness reruns one test with
                             the user's own arguments plus this option
@@ -91,6 +95,8 @@ class _Plugin:
         self.region = not config.getoption("pyfault_no_region")
         self.tests = []
         self.by_id = {}
+        report = config.getoption(_REPORT)
+        self.running = report + ".running" if report else None
 
     def entry(self, nodeid):
         e = self.by_id.get(nodeid)
@@ -99,6 +105,23 @@ class _Plugin:
             self.by_id[nodeid] = e
             self.tests.append(e)
         return e
+
+    def _running(self, nodeid):
+        # Written through (no buffer to lose): a crash in the test leaves
+        # its node id here for the harness.
+        if self.running is None:
+            return
+        fd = os.open(self.running, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, nodeid.encode("utf-8", "surrogateescape"))
+        finally:
+            os.close(fd)
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        self._running(nodeid)
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        self._running("")
 
     def pytest_collection_modifyitems(self, config, items):
         wanted = config.getoption("pyfault_select")
