@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -74,6 +75,22 @@ static void *backend_alloc(size_t size, int flags, size_t align)
     return pf_je_mallocx(size, flags);
 }
 
+/* glibc's MALLOC_ALIGNMENT on x86-64, max_align_t's: every block it
+ * returns is aligned to it, however small the request. jemalloc's tiny
+ * class (8 bytes) is not, and code that tags a pointer's low bits or
+ * stores a max_align_t there would see the difference, so a request below
+ * it is served from jemalloc's 16-byte class (what malloc_usable_size then
+ * reports: the block's real size). Every larger class is a multiple of 16. */
+#define PF_MIN_ALIGN ((size_t)_Alignof(max_align_t))
+_Static_assert(PF_MIN_ALIGN == 16, "jemalloc's first class above its tiny one");
+
+/* The size to ask jemalloc for, so that the block is PF_MIN_ALIGN-aligned;
+ * also turns a request for 0 bytes into a block, as glibc's does. */
+static inline size_t block_size(size_t size)
+{
+    return size < PF_MIN_ALIGN ? PF_MIN_ALIGN : size;
+}
+
 static size_t page_size(void)
 {
     static size_t cached;
@@ -88,7 +105,7 @@ PF_EXPORT void *malloc(size_t size)
         errno = ENOMEM;
         return NULL;
     }
-    void *p = backend_alloc(size ? size : 1, 0, 0);
+    void *p = backend_alloc(block_size(size), 0, 0);
     if (!p)
         errno = ENOMEM;
     pf_freemark_clear(p);
@@ -106,7 +123,7 @@ PF_EXPORT void *calloc(size_t nmemb, size_t size)
         errno = ENOMEM;
         return NULL;
     }
-    void *p = backend_alloc(total ? total : 1, PF_MALLOCX_ZERO, 0);
+    void *p = backend_alloc(block_size(total), PF_MALLOCX_ZERO, 0);
     if (!p)
         errno = ENOMEM;
     return p;
@@ -128,8 +145,8 @@ static void *realloc_common(void *ptr, size_t size, enum pf_func func)
         return NULL;
     }
     /* a moved block starts with the old one's first word: not the mark */
-    void *p = ptr ? (kernel_refuses(size) ? NULL : pf_je_rallocx(ptr, size, 0))
-                  : backend_alloc(size ? size : 1, 0, 0);
+    void *p = ptr ? (kernel_refuses(size) ? NULL : pf_je_rallocx(ptr, block_size(size), 0))
+                  : backend_alloc(block_size(size), 0, 0);
     if (!p)
         errno = ENOMEM;
     else if (!ptr)
@@ -167,10 +184,11 @@ static void *aligned(size_t align, size_t size, enum pf_func func)
 {
     if (injected(size, func))
         return NULL;
-    if (align < sizeof(void *))
-        align = sizeof(void *);
-    /* glibc asks for SIZE plus ALIGN to carve the aligned block from */
-    void *p = backend_alloc(size ? size : 1, PF_MALLOCX_ALIGN(align), align);
+    /* glibc's memalign is its malloc for an alignment it gives anyway;
+     * above that it asks for SIZE plus ALIGN to carve the block from */
+    void *p = align <= PF_MIN_ALIGN
+                  ? backend_alloc(block_size(size), 0, 0)
+                  : backend_alloc(size ? size : 1, PF_MALLOCX_ALIGN(align), align);
     pf_freemark_clear(p);
     return p;
 }
