@@ -21,8 +21,15 @@
 #include <unistd.h>
 
 
-/* jemalloc reads this at its own start-up (renamed from malloc_conf). */
-static char jemalloc_conf[64];
+/* jemalloc reads this at its own start-up (renamed from malloc_conf).
+ * retain:false: jemalloc unmaps the virtual memory it no longer uses, as
+ * glibc does, instead of keeping it mapped (its default on 64-bit Linux)
+ * and growing its mappings geometrically. Under RLIMIT_AS (ulimit -v) the
+ * retained address space counted against the limit: with 1 GiB, malloc of
+ * 400 MiB, free, then 500 MiB failed under the shim and not under glibc
+ * (README.md, "RLIMIT_AS"). */
+#define JE_CONF "retain:false"
+static char jemalloc_conf[64] = JE_CONF;
 const char *pf_je_malloc_conf = jemalloc_conf;
 
 extern char **environ;
@@ -121,7 +128,7 @@ void pf_init_slow(void)
         _exit(PYFAULT_EXIT_BADSPEC);
     }
     if (pf_spec.junk)
-        memcpy(jemalloc_conf, "junk:true", sizeof "junk:true");
+        memcpy(jemalloc_conf, JE_CONF ",junk:true", sizeof JE_CONF ",junk:true");
     else
         pf_freemark_init();
     pf_filters_active = pf_spec.min_size || pf_spec.site[0] ||
