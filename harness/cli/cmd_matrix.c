@@ -179,11 +179,10 @@ static int find_scenarios(const char *root, char ***out, int *n, char *err, size
 static int default_interps(const char *root, struct pf_interp **out, unsigned *n,
                            char *err, size_t errlen)
 {
-    /* mk/cpython.mk's variants, in its order */
-    static const char *const variants[] = {"3.11-vanilla", "3.11-patched", "3.11-regress",
-                                           "3.13-vanilla", "3.13-patched", "3.14-vanilla",
-                                           "3.14t-vanilla", "3.15-vanilla"};
-    struct pf_interp *v = calloc(1 + sizeof variants / sizeof variants[0], sizeof *v);
+    size_t nvariants = 0;
+    while (pf_interp_variants[nvariants])
+        nvariants++;
+    struct pf_interp *v = calloc(1 + nvariants, sizeof *v);
     unsigned count = 0;
     if (!v) {
         snprintf(err, errlen, "out of memory");
@@ -192,12 +191,12 @@ static int default_interps(const char *root, struct pf_interp **out, unsigned *n
     if (access("/usr/bin/python3.11", X_OK) == 0 &&
         pf_interp_probe(&v[count], "system", "/usr/bin/python3.11", err, errlen) == 0)
         count++;
-    for (size_t k = 0; k < sizeof variants / sizeof variants[0]; k++) {
+    for (size_t k = 0; k < nvariants; k++) {
         char path[PATH_MAX];
-        snprintf(path, sizeof path, "%.4000s/build/cpython/%s/python", root, variants[k]);
+        snprintf(path, sizeof path, "%.4000s/build/cpython/%s/python", root, pf_interp_variants[k]);
         if (access(path, X_OK) != 0)
             continue;
-        if (pf_interp_probe(&v[count], variants[k], path, err, errlen) < 0) {
+        if (pf_interp_probe(&v[count], pf_interp_variants[k], path, err, errlen) < 0) {
             free(v);
             return -1;
         }

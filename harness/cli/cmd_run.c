@@ -150,12 +150,16 @@ int pf_cmd_run(int argc, char **argv)
         json_decref(j);
     }
     /* a static or setuid program runs without the shim: its class says
-     * nothing about the spec, which was never applied */
-    if (!pf_interrupted && res->v.cls != PF_HARNESS_ERROR && !res->attached)
+     * nothing about the spec, which was never applied, so it is no verdict
+     * (sweep refuses such a target too) */
+    int detached = !pf_interrupted && res->v.cls != PF_HARNESS_ERROR && !res->attached;
+    if (detached)
         fprintf(stderr, "pyfault run: the shim did not attach to %s (a static or setuid "
                 "program?): nothing was counted or injected\n", pf_target_label(&t));
     if (pf_interrupted)
         status = 130;
+    else if (detached)
+        status = 2;
     else if (res->v.cls == PF_HARNESS_ERROR) {
         fprintf(stderr, "pyfault run: %s\n", res->error);
         status = 2;

@@ -14,6 +14,19 @@
 #include "result_json.h"
 #include "utf8.h"
 
+const char *const pf_interp_variants[] = {"3.11-vanilla", "3.11-patched", "3.11-regress",
+                                          "3.13-vanilla", "3.13-patched", "3.14-vanilla",
+                                          "3.14t-vanilla", "3.15-vanilla", NULL};
+
+int pf_interp_known_variant(const char *name)
+{
+    if (strcmp(name, "system") == 0)
+        return 1;
+    for (size_t k = 0; pf_interp_variants[k]; k++)
+        if (strcmp(name, pf_interp_variants[k]) == 0)
+            return 1;
+    return 0;
+}
 
 /* The version the Python at PATH says it is ("3.11.2") in OUT: the one
  * probe every check and description runs. Returns 0, or -1 when it does

@@ -39,6 +39,12 @@ int pf_interp_check_python(const char *what, const char *path, char *version,
  * for ".../3.11-vanilla/python", else the file's name. */
 void pf_interp_default_id(const char *path, char *out, size_t outlen);
 
+/* The variant names the project builds (mk/cpython.mk's, in its order),
+ * NULL-terminated: the default matrix's interpreters beside "system". */
+extern const char *const pf_interp_variants[];
+/* Is NAME "system" or one of pf_interp_variants? Pure. */
+int pf_interp_known_variant(const char *name);
+
 /* Parses "NAME=PATH" (a --interp argument) into ID and PATH. Returns 0,
  * or -1 with a message in ERR. Pure. */
 int pf_interp_parse_arg(const char *arg, char *id, size_t idlen,

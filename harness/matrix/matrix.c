@@ -45,15 +45,41 @@ struct pf_mcell *pf_matrix_cell(struct pf_matrix *m, unsigned s, unsigned i)
     return &m->cells[(size_t)s * m->ninterps + i];
 }
 
+/* Each expect: key of SCEN names "*", a variant the project builds
+ * (pf_interp_known_variant) or one of INTERPS[0..NI): a misspelt one
+ * ("3.11-vanila") would judge nothing and accept every class in silence. */
+static int check_expect_names(const struct pf_scenario *sc, const struct pf_interp *interps,
+                              unsigned ni, char *err, size_t errlen)
+{
+    for (int e = 0; e < sc->nexpect; e++) {
+        const char *v = sc->expect[e].variant;
+        int known = strcmp(v, "*") == 0 || pf_interp_known_variant(v);
+        for (unsigned i = 0; !known && i < ni; i++)
+            known = strcmp(v, interps[i].id) == 0;
+        if (!known) {
+            snprintf(err, errlen, "%.900s: expect: '%.64s' is no interpreter of this matrix and no "
+                     "variant pyfault builds (system, %s, ..., or *): misspelt, or give --interp "
+                     "%.64s=PATH", sc->path, v, pf_interp_variants[0], v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* The scenarios' ids must be unique, the start-up sweep's "startup"
  * among them, and their paths UTF-8: results.json names each scenario
- * by id, and its reader refuses a file that does not. Checked here, so a
- * matrix results.json cannot hold is refused before it runs. */
+ * by id, and its reader refuses a file that does not. Their expect: keys
+ * name interpreters (check_expect_names). Checked here, so a matrix
+ * results.json cannot hold or that could judge nothing is refused before
+ * it runs. */
 static int check_scenarios(const struct pf_scenario *scen, unsigned nscen, int startup,
-                           char *err, size_t errlen)
+                           const struct pf_interp *interps, unsigned ni, char *err, size_t errlen)
 {
     if (pf_scenarios_check(scen, nscen, err, errlen) < 0)
         return -1;
+    for (unsigned s = 0; s < nscen; s++)
+        if (check_expect_names(&scen[s], interps, ni, err, errlen) < 0)
+            return -1;
     for (unsigned s = 0; startup && s < nscen; s++)
         if (strcmp(scen[s].name, "startup") == 0) {
             snprintf(err, errlen, "%.900s: scenario id 'startup' is the start-up sweep's "
@@ -87,7 +113,7 @@ int pf_matrix_init(struct pf_matrix *m, const struct pf_matrix_config *cfg,
                  PF_MATRIX_MAX_INTERPS, PF_MATRIX_MAX_SCENARIOS - 1);
         goto fail;
     }
-    if (check_scenarios(scen, nscen, cfg->startup_stride != 0, err, errlen) < 0)
+    if (check_scenarios(scen, nscen, cfg->startup_stride != 0, interps, ninterps, err, errlen) < 0)
         goto fail;
     if (cfg->startup_stride) {
         size_t cap = nscen;

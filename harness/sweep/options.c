@@ -76,8 +76,8 @@ static const struct pf_cli run_cli = {
              "Runs the target once under the shim and classifies what happened.\n",
     .opts = run_opts,
     .epilog = "Classes: ok error fatal abort segfault stack-overflow unwind-loop hang signal\n"
-              "harness-error. Exit status: 0 accepted, 1 not accepted, 2 bad usage or\n"
-              "harness error.\n",
+              "harness-error. Exit status: 0 accepted, 1 not accepted, 2 bad usage,\n"
+              "harness error, or a target the shim did not attach to (static, setuid).\n",
     .command = 1,
     .take = take,
     .check = check,

@@ -85,6 +85,36 @@ static void test_missing_interpreter_or_scenario(void **state)
     }
 }
 
+/* An expect: key naming no interpreter of the matrix and no variant the
+ * project builds judged nothing: a misspelt variant accepted every class.
+ * It is refused before anything runs and no --out is made; the same key
+ * given as an --interp name judges that interpreter's cell. */
+static void test_expect_names_no_interpreter(void **state)
+{
+    (void)state;
+    const char *dir = harness_tmpdir();
+    char script[700], out[700];
+    snprintf(script, sizeof script, "%s/typo.py", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fputs("# pyfault-scenario: typo\n# issue: https://example.org/1\n# plan: none\n# timeout: 30\n"
+          "# expect: 3.11-vanila=ok\nimport os\nos.abort()\n", f);
+    assert_int_equal(fclose(f), 0);
+    const char *typo[] = {"matrix", "--startup-stride", "0", "--interp", "3.11-vanilla=/usr/bin/python3.11",
+                          "--out", out, script, NULL};
+    harness_expect_usage_error(typo, "expect: '3.11-vanila' is no interpreter of this matrix");
+    assert_int_equal(access(out, F_OK), -1);
+    const char *named[] = {"matrix", "--startup-stride", "0", "--interp", "3.11-vanila=/usr/bin/python3.11",
+                           "--out", out, script, NULL};
+    struct proc_result r;
+    harness_cli(named, &r, NULL);
+    /* the cell aborted where ok was expected: it differs, exit 1 */
+    if (r.exit_code != 1 || !strstr(r.out, "1 cell(s) differ"))
+        fail_msg("status %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+}
+
 static void test_backwards_range(void **state)
 {
     (void)state;
@@ -637,7 +667,8 @@ static void test_shim_not_attached(void **state)
     struct proc_result r;
     harness_cli((const char *[]){"run", "--inject", "nth=1", "--json", json, "--", target, NULL},
                 &r, NULL);
-    if (r.exit_code != 0 || !harness_one_line(r.err) ||
+    /* no verdict: exit 2, whatever --accept says (the JSON is written) */
+    if (r.exit_code != 2 || !harness_one_line(r.err) ||
         !strstr(r.err, "the shim did not attach") || !strstr(r.err, "nothing was counted or injected"))
         fail_msg("run of a static program: %d: %s%s", r.exit_code, r.out, r.err);
     proc_result_free(&r);
@@ -677,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_missing_interpreter_or_scenario),
         cmocka_unit_test(test_backwards_range),
         cmocka_unit_test(test_bad_plan),
+        cmocka_unit_test(test_expect_names_no_interpreter),
         cmocka_unit_test(test_too_many_scenarios),
         cmocka_unit_test(test_dashdash_is_no_value),
         cmocka_unit_test(test_repro_gdb_alternatives),
