@@ -19,6 +19,7 @@
 #include "report_text.h"
 #include "report_rank.h"
 #include "report_verdict.h"
+#include "utf8.h"
 
 static void load(struct pf_results *r, json_t *j)
 {
@@ -446,6 +447,46 @@ static void test_markdown(void **state)
     pf_results_free(&base);
 }
 
+/* A crafted results.json of huge strings (1 MiB signatures, repro lines
+ * and sources on every finding, a 1 MiB creation time) still makes a
+ * summary.md under 20 KB: each string cut at a character's start with
+ * "\xe2\x80\xa6", the repro lines saying so, the findings past the budget left
+ * to index.html. */
+static void test_markdown_bounded(void **state)
+{
+    (void)state;
+    size_t big = (size_t)1 << 20;
+    char *s = malloc(big + 1);
+    assert_non_null(s);
+    s[0] = 'a'; /* then two-byte characters: a cut at an even length splits one */
+    for (size_t k = 1; k + 1 < big; k += 2)
+        memcpy(s + k, "\xc3\xa9", 2);
+    s[big - (big % 2 ? 0 : 1)] = '\0';
+    json_t *j = report_fixture(0, 0);
+    json_t *fs = json_object_get(j, "findings");
+    for (size_t i = 0; i < json_array_size(fs); i++) {
+        json_t *f = json_array_get(fs, i);
+        json_object_set_new(f, "signature", json_string(s));
+        json_object_set_new(f, "repro", json_string(s));
+        json_t *src = json_object_get(f, "sources");
+        for (size_t k = 0; json_is_array(src) && k < json_array_size(src); k++)
+            json_array_set_new(src, k, json_string(s));
+    }
+    json_object_set_new(j, "created", json_string(s));
+    free(s);
+    struct pf_results r;
+    load(&r, j);
+    char *md = render(MD, &r, NULL);
+    if (strlen(md) >= 20000)
+        fail_msg("summary.md of %zu bytes", strlen(md));
+    assert_true(pf_utf8_valid(md));
+    assert_non_null(strstr(md, "\xe2\x80\xa6"));
+    assert_non_null(strstr(md, "(the first 2000 bytes of the command: all of it is in index.html)"));
+    assert_non_null(strstr(md, "more findings, with frames and repro commands, in index.html."));
+    free(md);
+    pf_results_free(&r);
+}
+
 static void test_html(void **state)
 {
     (void)state;
@@ -617,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_verdicts_by_site_key),
         cmocka_unit_test(test_verdicts_key_rules),
         cmocka_unit_test(test_markdown),
+        cmocka_unit_test(test_markdown_bounded),
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_frame_sources),
         cmocka_unit_test(test_escaping),
