@@ -28,13 +28,24 @@ int pf_interp_known_variant(const char *name)
     return 0;
 }
 
-/* The version the Python at PATH says it is ("3.11.2") in OUT: the one
- * probe every check and description runs. Returns 0, or -1 when it does
- * not run as a Python. */
+/* The version the CPython at PATH says it is ("3.11.2") in OUT: the one
+ * probe every check and description runs. The answer must be computed
+ * (a marker, the implementation's name): a script that prints a version
+ * whatever it is asked passed for a Python, and its cells judged a
+ * scenario that never ran. Returns 0, or -1 when it does not run as a
+ * CPython. */
 static int python_version(const char *path, char *out, size_t outlen)
 {
-    char *argv[] = {(char *)path, "-c", "import sys; print(sys.version.split()[0])", NULL};
-    return pf_first_line(argv, out, outlen) < 0 ? -1 : 0;
+    static const char marker[] = "pyfault-probe cpython ";
+    char *argv[] = {(char *)path, "-c",
+                    "import sys; print('pyfault-probe', sys.implementation.name, sys.version.split()[0])",
+                    NULL};
+    char line[128];
+    if (pf_first_line(argv, line, sizeof line) < 0 || strncmp(line, marker, sizeof marker - 1) != 0 ||
+        !line[sizeof marker - 1])
+        return -1;
+    snprintf(out, outlen, "%s", line + sizeof marker - 1);
+    return 0;
 }
 
 /* Fills I; the version is KNOWN when given (read before), else asked for

@@ -115,6 +115,45 @@ static void test_expect_names_no_interpreter(void **state)
     proc_result_free(&r);
 }
 
+/* A script that prints a version whatever it is asked is no Python: its
+ * cells judged a scenario that never ran. matrix --interp, run --python
+ * and sweep --python refuse it; a wrapper that execs CPython passes. */
+static void test_fake_python_refused(void **state)
+{
+    (void)state;
+    const char *dir = harness_tmpdir();
+    char fake[700], wrapper[700], iarg[800], warg[800], out[700];
+    snprintf(fake, sizeof fake, "%s/fakepy", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(wrapper, sizeof wrapper, "%s/wrappy", dir);
+    FILE *f = fopen(fake, "w");
+    assert_non_null(f);
+    fputs("#!/bin/sh\necho 3.11.0\n", f);
+    assert_int_equal(fclose(f), 0);
+    f = fopen(wrapper, "w");
+    assert_non_null(f);
+    fputs("#!/bin/sh\nexec /usr/bin/python3.11 \"$@\"\n", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(chmod(fake, 0755), 0);
+    assert_int_equal(chmod(wrapper, 0755), 0);
+    const char *scenario = project_path("scenarios/set_nomemory/early_handler.py");
+    snprintf(iarg, sizeof iarg, "fake=%s", fake);
+    const char *matrix[] = {"matrix", "--startup-stride", "0", "--interp", iarg, scenario, NULL};
+    harness_expect_usage_error(matrix, "does not run as a Python");
+    const char *run[] = {"run", "--python", fake, scenario, NULL};
+    harness_expect_usage_error(run, "does not run as a Python");
+    const char *sweep[] = {"sweep", "--python", fake, scenario, NULL};
+    harness_expect_usage_error(sweep, "does not run as a Python");
+    snprintf(warg, sizeof warg, "wrapped=%s", wrapper);
+    const char *wrapped[] = {"matrix", "--startup-stride", "0", "--interp", warg, "--out", out, scenario,
+                             NULL};
+    struct proc_result r;
+    harness_cli(wrapped, &r, NULL);
+    if (r.exit_code != 0 && r.exit_code != 1)
+        fail_msg("a wrapper that execs CPython: status %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+}
+
 static void test_backwards_range(void **state)
 {
     (void)state;
@@ -709,6 +748,7 @@ int main(void)
         cmocka_unit_test(test_backwards_range),
         cmocka_unit_test(test_bad_plan),
         cmocka_unit_test(test_expect_names_no_interpreter),
+        cmocka_unit_test(test_fake_python_refused),
         cmocka_unit_test(test_too_many_scenarios),
         cmocka_unit_test(test_dashdash_is_no_value),
         cmocka_unit_test(test_repro_gdb_alternatives),
