@@ -342,7 +342,7 @@ void pf_buf_i64(struct pf_buf *b, int64_t v) PF_HIDDEN;
 void pf_buf_hex(struct pf_buf *b, uint64_t v) PF_HIDDEN; /* "0x..." */
 /* Appends ,"frames":[...] for IPS, symbolized. */
 void pf_buf_frames(struct pf_buf *b, const uintptr_t *ips, int n) PF_HIDDEN;
-/* Opens the log named by the spec (O_APPEND); -1 when none. */
+/* Opens the log named by the spec (O_APPEND, a high fd); -1 when none. */
 void pf_log_open(void) PF_HIDDEN;
 /* Writes B plus a newline to the log in one write(2), if there is a log. */
 void pf_log_write(struct pf_buf *b) PF_HIDDEN;
@@ -358,6 +358,15 @@ void pf_stderr(const char *a, const char *b) PF_HIDDEN;
 /* PATH opened to append to (FLAGS: O_CREAT, O_NOFOLLOW...), close-on-exec,
  * without waiting for a FIFO's reader. Returns the fd or -1 (errno). */
 int pf_open_for_append(const char *path, int flags) PF_HIDDEN;
+
+/* ---- the shim's descriptors (fdhigh.c) --------------------------------- */
+/* FD moved to the highest free number below min(RLIMIT_NOFILE, 1024),
+ * close-on-exec, the old number closed; FD itself when there is no room
+ * up there. Async-signal-safe. */
+int pf_fd_move_high(int fd) PF_HIDDEN;
+/* libunwind's text: its pipe2 calls get high numbers (fdhigh.c). */
+void pf_fd_note_unwinder(uintptr_t lo, uintptr_t hi) PF_HIDDEN;
+bool pf_fd_from_unwinder(uintptr_t ip) PF_HIDDEN;
 
 /* ---- events (events.c) ------------------------------------------------- */
 void pf_event_start(void) PF_HIDDEN;

@@ -17,20 +17,24 @@
 /* The shim's own text, to drop its frames from the top of a stack. */
 static uintptr_t self_lo, self_hi;
 
-static int find_self(struct dl_phdr_info *info, size_t size, void *data)
+/* The loaded segment holding AT. */
+struct segment {
+    uintptr_t at, lo, hi;
+};
+
+static int find_segment(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size;
-    (void)data;
-    uintptr_t me = (uintptr_t)&find_self;
+    struct segment *seg = data;
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type != PT_LOAD)
             continue;
         uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
         uintptr_t hi = lo + ph->p_memsz;
-        if (me >= lo && me < hi) {
-            self_lo = lo;
-            self_hi = hi;
+        if (seg->at >= lo && seg->at < hi) {
+            seg->lo = lo;
+            seg->hi = hi;
             return 1;
         }
     }
@@ -45,7 +49,15 @@ bool pf_ip_in_shim(uintptr_t ip)
 void pf_unwind_warmup(void)
 {
     void *ips[8];
-    dl_iterate_phdr(find_self, NULL);
+    struct segment self = {(uintptr_t)&find_segment, 0, 0};
+    dl_iterate_phdr(find_segment, &self);
+    self_lo = self.lo;
+    self_hi = self.hi;
+    /* libunwind makes its memory-validation pipe at its first unwind,
+     * just below: its pipe2 calls must come out high (fdhigh.c) */
+    struct segment unwinder = {(uintptr_t)&unw_backtrace, 0, 0};
+    if (dl_iterate_phdr(find_segment, &unwinder) == 1 && unwinder.hi != self.hi)
+        pf_fd_note_unwinder(unwinder.lo, unwinder.hi);
     unw_backtrace(ips, 8);
 }
 
