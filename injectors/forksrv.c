@@ -23,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sched.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -128,6 +129,108 @@ static bool had_children(void)
         return true;
     struct rusage now;
     return getrusage(RUSAGE_CHILDREN, &now) == 0 && !same_usage(&now, &reaped_at_open);
+}
+
+/* Whether the process has a writable shared mapping (perms rw-s in
+ * /proc/self/maps) other than the control page: a forked trial would
+ * share it with the server and every later trial (a flag it sets, a
+ * POSIX semaphore it dies holding), where each exec'd trial has its own.
+ * Inside malloc: raw reads into a stack buffer, one byte at a time
+ * through a small state machine (only each line's address range and
+ * permissions matter, so a line may span reads). */
+static bool shared_writable_mapping(void)
+{
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    uintptr_t own = (uintptr_t)__atomic_load_n(&pf_page, __ATOMIC_ACQUIRE);
+    uintptr_t start = 0, end = 0;
+    int field = 0, np = 0; /* 0 start, 1 end, 2 permissions, 3 the rest */
+    char perms[4] = {0};
+    bool found = false;
+    char buf[4096];
+    while (!found) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        for (ssize_t i = 0; i < n && !found; i++) {
+            char c = buf[i];
+            if (c == '\n') {
+                field = np = 0;
+                start = end = 0;
+                continue;
+            }
+            unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+                         : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 0;
+            switch (field) {
+            case 0:
+                if (c == '-')
+                    field = 1;
+                else
+                    start = start << 4 | d;
+                break;
+            case 1:
+                if (c == ' ')
+                    field = 2;
+                else
+                    end = end << 4 | d;
+                break;
+            case 2:
+                perms[np++] = c;
+                if (np == 4) {
+                    field = 3;
+                    found = perms[1] == 'w' && perms[3] == 's' && !(own >= start && own < end);
+                }
+                break;
+            default:
+                break;
+            }
+        }
+    }
+    close(fd);
+    return found;
+}
+
+/* Whether a timer would be lost: an interval timer armed (a fork does
+ * not inherit them: the trial would run on where an exec'd one gets its
+ * signal, and the server would get it instead), or a POSIX timer made
+ * (/proc/self/timers lists them, when the kernel has it). */
+static bool timer_armed(void)
+{
+    static const int which[] = {ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF};
+    for (size_t i = 0; i < sizeof which / sizeof which[0]; i++) {
+        struct itimerval v;
+        if (getitimer(which[i], &v) == 0 && (v.it_value.tv_sec || v.it_value.tv_usec))
+            return true;
+    }
+    int fd = open("/proc/self/timers", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    char c;
+    ssize_t n;
+    do
+        n = read(fd, &c, 1);
+    while (n < 0 && errno == EINTR);
+    close(fd);
+    return n > 0;
+}
+
+/* What the AT message says in its pid field: the PYFAULT_FORK_UNSAFE_*
+ * reasons a trial forked here would not be an exec'd one, beyond the
+ * threads alive. With threads alive the point is exec'd anyway: the
+ * costlier checks are skipped. */
+static int64_t unsafe_reasons(unsigned threads)
+{
+    int64_t r = had_children() ? PYFAULT_FORK_UNSAFE_CHILDREN : 0;
+    if (threads != 1 || r)
+        return r;
+    if (timer_armed())
+        r |= PYFAULT_FORK_UNSAFE_TIMER;
+    if (shared_writable_mapping())
+        r |= PYFAULT_FORK_UNSAFE_SHARED;
+    return r;
 }
 
 /* Is FD the supervisor's socket, not a descriptor an exec'd descendant
@@ -241,7 +344,8 @@ void pf_forksrv_serve(uint64_t n)
     pf_symtab_prepare();
     /* the offsets each trial starts from, before the server reads on */
     pf_fds_note();
-    if (fork_fd < 0 || !send_msg(PYFAULT_FORK_AT, threads_alive(), n, had_children())) {
+    unsigned threads = fork_fd >= 0 ? threads_alive() : 0;
+    if (fork_fd < 0 || !send_msg(PYFAULT_FORK_AT, threads, n, unsafe_reasons(threads))) {
         stop_serving();
         return;
     }

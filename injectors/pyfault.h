@@ -311,10 +311,17 @@ struct pyfault_ctl {
  * are one struct pyfault_fork_msg each:
  *   target -> supervisor:
  *     AT n, threads,  stopped at eligible allocation n, before deciding
- *        children     it; `threads` alive (forking is safe only at 1);
- *                     `children` (in pid) 1 once the target has had a
- *                     child process of its own (running or reaped),
- *                     which a trial would not reproduce
+ *        unsafe       it; `threads` alive (forking is safe only at 1);
+ *                     `unsafe` (in pid) the PYFAULT_FORK_UNSAFE_* bits
+ *                     below, each a reason a trial forked here would not
+ *                     be an exec'd one (forking is safe only at 0): the
+ *                     target has had a child process of its own (running
+ *                     or reaped); it has an interval timer armed or a
+ *                     POSIX timer (a fork inherits neither); it has a
+ *                     writable shared mapping other than its control
+ *                     page (the trials would share it with the server
+ *                     and with each other). With more than one thread
+ *                     only CHILDREN is looked for.
  *     PID n, pid      forked a trial for n: pid is its process, already
  *                     re-parented to the supervisor (it must be a child
  *                     subreaper), leader of its own process group
@@ -338,11 +345,17 @@ enum pyfault_fork_kind {
     PYFAULT_FORK_FORK = 4,
 };
 
+enum pyfault_fork_unsafe {
+    PYFAULT_FORK_UNSAFE_CHILDREN = 1,
+    PYFAULT_FORK_UNSAFE_TIMER = 2,
+    PYFAULT_FORK_UNSAFE_SHARED = 4,
+};
+
 struct pyfault_fork_msg {
     uint32_t kind;     /* enum pyfault_fork_kind */
     uint32_t arg;      /* AT: threads alive; FORK: 1 oneshot, 2 persistent */
     uint64_t n;        /* eligible allocation number */
-    int64_t pid;       /* PID: the trial's process; AT: children (0 or 1) */
+    int64_t pid;       /* PID: the trial's process; AT: PYFAULT_FORK_UNSAFE_* */
 };
 
 /* ---------------------------------------------------------------------

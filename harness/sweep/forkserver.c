@@ -246,7 +246,8 @@ static void reach(struct pf_forksrv *s, const struct pf_context *ctx, uint64_t p
     }
     s->at = m.n;
     s->threads = m.arg;
-    s->children = m.pid != 0;
+    s->children = (m.pid & PYFAULT_FORK_UNSAFE_CHILDREN) != 0;
+    s->state = (m.pid & (PYFAULT_FORK_UNSAFE_TIMER | PYFAULT_FORK_UNSAFE_SHARED)) != 0;
 }
 
 /* Asks for a fork at the current stop into CH (lock held). Returns 0 or
@@ -319,11 +320,19 @@ int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct 
     }
     reach(s, ctx, point);
     /* a trial forked with another thread alive would lack it, and one
-     * forked while the target has a child would lack that child too */
-    if (begun && !s->ended && s->at == point && s->threads == 1 && !s->children)
+     * forked while the target has a child would lack that child too; one
+     * forked with a timer armed would lack the timer, and one forked with
+     * a writable shared mapping would share it with the server and with
+     * every later trial */
+    int at = !s->ended && s->at == point;
+    if (begun && at && s->threads == 1 && !s->children && !s->state)
         forked = fork_one(s, ctx, r, mode, &log, &ch) == 0;
     if (forked)
         s->forked++, how = PF_FORKSRV_FORKED;
+    else if (at && (s->threads != 1 || s->children))
+        s->exec_threads++, how = PF_FORKSRV_EXEC_THREADS;
+    else if (at && s->state)
+        s->exec_state++, how = PF_FORKSRV_EXEC_STATE;
     else if (!s->ended && s->at == point)
         s->exec_threads++, how = PF_FORKSRV_EXEC_THREADS;
     else

@@ -25,6 +25,8 @@ struct pf_forksrv {
     uint64_t at;             /* the eligible allocation the server stopped at */
     unsigned threads;        /* threads alive there */
     int children;            /* the target had a child process there */
+    int state;               /* it had a timer armed or a writable shared
+                                mapping there (PYFAULT_FORK_UNSAFE_*) */
     int ended;               /* the server is gone or out of service */
     char marker[PYFAULT_PATH_MAX + 32]; /* "PYFAULT_CTL=<page>": what the
                                 server, its trials and all they start carry */
@@ -35,6 +37,9 @@ struct pf_forksrv {
     uint64_t forked;
     uint64_t exec_threads;   /* exec: more than one thread alive at the point,
                                 or a child process of the target's own */
+    uint64_t exec_state;     /* exec: an interval or POSIX timer armed, or a
+                                writable shared mapping (a fork loses the
+                                one, shares the other) */
     uint64_t exec_other;     /* exec: past the server's end, or it failed */
     char error[256];         /* why the server stopped serving, if it did */
 };
@@ -45,15 +50,23 @@ struct pf_forksrv {
 void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
                       const struct pf_target *t, const char *filters);
 /* How a trial ran (journal.h keeps it): the exec engine's, or forked,
- * or exec'd by the fork engine because threads were alive, or for any
- * other reason. */
-enum { PF_FORKSRV_NONE, PF_FORKSRV_FORKED, PF_FORKSRV_EXEC_THREADS, PF_FORKSRV_EXEC_OTHER };
+ * or exec'd by the fork engine because threads were alive (or a child
+ * had), for any other reason, or because of the target's timers or
+ * shared mappings. */
+enum {
+    PF_FORKSRV_NONE,
+    PF_FORKSRV_FORKED,
+    PF_FORKSRV_EXEC_THREADS,
+    PF_FORKSRV_EXEC_OTHER,
+    PF_FORKSRV_EXEC_STATE,
+    PF_FORKSRV_HOW_COUNT
+};
 
 /* Runs job number JOB (jobs are numbered from 0 and every one must come
  * here, in any order across threads: each waits for its turn) at POINT in
  * MODE (PF_MODE_*) on runner R with the trial spec INJECT, into RES:
  * forked from the server when it can be, else exec'd. Returns how
- * (PF_FORKSRV_FORKED, _EXEC_THREADS or _EXEC_OTHER). */
+ * (PF_FORKSRV_FORKED, _EXEC_THREADS, _EXEC_STATE or _EXEC_OTHER). */
 int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct pf_runner *r,
                       const struct pf_target *t, uint64_t job, uint64_t point, unsigned mode,
                       const char *inject, struct pf_result *res);

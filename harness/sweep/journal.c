@@ -27,7 +27,9 @@
 #define JOURNAL_VERSION 1
 #define JOURNAL_MAX_BYTES ((size_t)1 << 32)
 
-static const char *const engine_names[] = {"exec", "forked", "threads", "other"};
+/* indexed by PF_FORKSRV_* (forkserver.h) */
+static const char *const engine_names[PF_FORKSRV_HOW_COUNT] = {"exec", "forked", "threads", "other",
+                                                               "state"};
 /* enum pf_stop's values but PF_STOP_INTERRUPTED (such a trial is no result) */
 static const char *const stop_names[] = {"exited", "timeout", "loop", "stall"};
 
@@ -190,7 +192,7 @@ static int parse_trial(json_t *o, struct pf_journal_trial *t, char *err, size_t 
     const char *cls = json_string_value(json_object_get(o, "class"));
     int sub = name_index(json_string_value(json_object_get(o, "subkind")),
                          (const char *const[]){"", "blocked", "spinning"}, 3);
-    int engine = name_index(json_string_value(json_object_get(o, "engine")), engine_names, 4);
+    int engine = name_index(json_string_value(json_object_get(o, "engine")), engine_names, PF_FORKSRV_HOW_COUNT);
     int stop = name_index(json_string_value(json_object_get(o, "stop")), stop_names, 4);
     memset(t, 0, sizeof *t);
     t->signature = json_string_value(json_object_get(o, "signature"));
@@ -504,7 +506,7 @@ int pf_journal_add_trial(struct pf_journal *j, const struct pf_journal_trial *t,
         "exit_code", t->exit_code >= 0 ? json_integer(t->exit_code) : json_null(),
         "signal", (int)t->signal, "duration_ms", (json_int_t)t->duration_ms,
         "injected", (json_int_t)t->injected, "first_injected", (json_int_t)t->first_injected,
-        "reached", t->reached, "engine", engine_names[t->engine < 4 ? t->engine : 0],
+        "reached", t->reached, "engine", engine_names[t->engine < PF_FORKSRV_HOW_COUNT ? t->engine : 0],
         "stop", stop_names[t->stop < 4 ? t->stop : 0],
         "signature", pf_json_text(t->signature ? t->signature : ""),
         "repro", pf_json_text(t->repro ? t->repro : ""),

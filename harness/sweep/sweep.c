@@ -353,12 +353,14 @@ int pf_sweep_run(struct pf_sweep *sw, unsigned index, struct pf_sweep_target *st
         pf_forksrv_stop(&srv);
         st->forked = srv.forked;
         st->exec_threads = srv.exec_threads;
+        st->exec_state = srv.exec_state;
         st->exec_other = srv.exec_other;
         /* and those that ran before a resume */
         for (size_t i = 0; i < sw->npreloaded; i++) {
             const struct pf_trial_rec *t = &sw->trials[i];
             st->forked += t->target == index && t->engine == PF_FORKSRV_FORKED;
             st->exec_threads += t->target == index && t->engine == PF_FORKSRV_EXEC_THREADS;
+            st->exec_state += t->target == index && t->engine == PF_FORKSRV_EXEC_STATE;
             st->exec_other += t->target == index && t->engine == PF_FORKSRV_EXEC_OTHER;
         }
         snprintf(st->engine_error, sizeof st->engine_error, "%s", srv.error);

@@ -39,7 +39,7 @@ struct pf_sweep_target {
     struct pf_site_plan sites; /* --plan sites: the points chosen; empty otherwise */
     struct pf_sweep_plan plan;
     /* --engine fork: how its trials ran */
-    uint64_t forked, exec_threads, exec_other;
+    uint64_t forked, exec_threads, exec_state, exec_other;
     char engine_error[256];   /* why the fork server stopped, if it did */
 };
 

@@ -9,8 +9,11 @@
  * file (every 10th point); exec at every point of a
  * region where a second thread is alive, classified as exec classifies
  * it; exec at every point once the target has had a child of its own,
- * whose failures an exec'd trial's child makes; and a forked segfault
- * that `pyfault repro` replays as a segfault.
+ * whose failures an exec'd trial's child makes; exec at every point
+ * where the target has a writable shared mapping (an mmap, a
+ * multiprocessing.Lock) or an interval timer armed (ITIMER_REAL,
+ * ITIMER_PROF), each class as exec's, counted in exec_state; and a forked
+ * segfault that `pyfault repro` replays as a segfault.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -102,6 +105,7 @@ static void test_startup_sweep_equivalence(void **state)
      * server's run (the extension past M) are exec'd */
     assert_true(engine_count(fk, "forked") > 500);
     assert_int_equal(engine_count(fk, "exec_threads"), 0);
+    assert_int_equal(engine_count(fk, "exec_state"), 0); /* its control page is no reason */
     assert_true(engine_count(fk, "exec_other") <= 2);
     expect_same_findings(what, ex, fk);
     json_decref(ex);
@@ -208,6 +212,106 @@ static void test_children_fall_back_to_exec(void **state)
     json_decref(fk);
 }
 
+/* Every trial's class at its point and mode under fork is exec's. */
+static void expect_same_classes(const char *what, json_t *ex, json_t *fk)
+{
+    json_t *te = json_object_get(ex, "trials"), *tf = json_object_get(fk, "trials");
+    assert_int_equal(json_array_size(te), json_array_size(tf));
+    size_t i;
+    json_t *a;
+    json_array_foreach(te, i, a) {
+        json_t *b = json_array_get(tf, i);
+        assert_int_equal(json_integer_value(json_object_get(a, "point")),
+                         json_integer_value(json_object_get(b, "point")));
+        if (strcmp(harness_str(a, "class"), harness_str(b, "class")) != 0)
+            fail_msg("%s: point %lld %s: exec %s, fork %s", what,
+                     (long long)json_integer_value(json_object_get(a, "point")),
+                     harness_str(a, "mode"), harness_str(a, "class"), harness_str(b, "class"));
+    }
+}
+
+/* A target with state a fork would share with the server (a writable
+ * shared mapping) or lose (an armed timer): no point forked, every point
+ * the server reached exec'd and counted in exec_state, the same class at
+ * each point as exec's. EXEC_CLASS: what every exec'd trial ends as. */
+static void expect_state_exec(const char *what, const char *script, const char *const *opts,
+                              const char *exec_class)
+{
+    const char *args[16];
+    size_t n = 0;
+    for (; opts[n]; n++)
+        args[n] = opts[n];
+    args[n++] = "--inject";
+    args[n++] = "region";
+    args[n++] = "--python";
+    args[n++] = PY;
+    args[n++] = project_path(script);
+    args[n] = NULL;
+    json_t *ex, *fk;
+    json_int_t m = both_engines(args, &ex, &fk);
+    assert_true(m > 10);
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(ex, "trials"), i, t) {
+        if (strcmp(harness_str(t, "class"), exec_class) != 0)
+            fail_msg("%s: exec'd point %lld: %s, want %s", what,
+                     (long long)json_integer_value(json_object_get(t, "point")),
+                     harness_str(t, "class"), exec_class);
+    }
+    printf("%s: %zu trials; forked %lld, exec'd %lld (state) + %lld (threads) + %lld (other)\n",
+           what, json_array_size(json_object_get(fk, "trials")),
+           (long long)engine_count(fk, "forked"), (long long)engine_count(fk, "exec_state"),
+           (long long)engine_count(fk, "exec_threads"), (long long)engine_count(fk, "exec_other"));
+    expect_same_classes(what, ex, fk);
+    assert_int_equal(engine_count(fk, "forked"), 0);
+    assert_int_equal(engine_count(fk, "exec_threads"), 0);
+    assert_true(engine_count(fk, "exec_state") >= 1);
+    assert_int_equal(engine_count(fk, "exec_state") + engine_count(fk, "exec_other"),
+                     (json_int_t)json_array_size(json_object_get(fk, "trials")));
+    json_decref(ex);
+    json_decref(fk);
+}
+
+/* A flag in an mmap.mmap(-1, n): forked, the first trial's write reached
+ * the server and every later trial (abort where exec says ok). */
+static void test_shared_mapping_falls_back_to_exec(void **state)
+{
+    (void)state;
+    const char *opts[] = {"--mode", "both", NULL};
+    expect_state_exec("a writable shared mapping", "tests/harness/data/fork_shared_map.py", opts,
+                      "ok");
+}
+
+/* A multiprocessing.Lock a trial exits holding: forked, every later
+ * trial waited for it in vain. The server's own control page is no such
+ * mapping: a start-up sweep forks (test_startup_sweep_equivalence). */
+static void test_shared_lock_falls_back_to_exec(void **state)
+{
+    (void)state;
+    const char *opts[] = {"--mode", "both", NULL};
+    expect_state_exec("a multiprocessing.Lock", "tests/harness/data/fork_shared_lock.py", opts,
+                      "ok");
+}
+
+/* An ITIMER_REAL armed: forked, a trial slept on (hang) where exec'd ones
+ * got SIGALRM, and the server got it instead. Points the server no
+ * longer reaches once SIGALRM ended it are exec_other. */
+static void test_real_timer_falls_back_to_exec(void **state)
+{
+    (void)state;
+    const char *opts[] = {"--stride", "3", "--timeout", "5", NULL};
+    expect_state_exec("an ITIMER_REAL armed", "tests/harness/data/fork_timer.py", opts, "signal");
+}
+
+/* An ITIMER_PROF armed: forked, trials ran out their busy loop (ok). */
+static void test_prof_timer_falls_back_to_exec(void **state)
+{
+    (void)state;
+    const char *opts[] = {"--stride", "3", "--timeout", "5", NULL};
+    expect_state_exec("an ITIMER_PROF armed", "tests/harness/data/fork_timer_prof.py", opts,
+                      "signal");
+}
+
 static void test_forked_segfault_replays(void **state)
 {
     (void)state;
@@ -250,6 +354,10 @@ int main(void)
         cmocka_unit_test(test_forked_segfault_replays),
         cmocka_unit_test(test_threads_fall_back_to_exec),
         cmocka_unit_test(test_children_fall_back_to_exec),
+        cmocka_unit_test(test_shared_mapping_falls_back_to_exec),
+        cmocka_unit_test(test_shared_lock_falls_back_to_exec),
+        cmocka_unit_test(test_real_timer_falls_back_to_exec),
+        cmocka_unit_test(test_prof_timer_falls_back_to_exec),
         cmocka_unit_test(test_region_equivalence),
         cmocka_unit_test(test_file_offsets_private),
         cmocka_unit_test(test_compiler_scenario_equivalence),
