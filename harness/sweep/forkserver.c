@@ -333,9 +333,7 @@ int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct 
         s->exec_threads++, how = PF_FORKSRV_EXEC_THREADS;
     else if (at && s->state)
         s->exec_state++, how = PF_FORKSRV_EXEC_STATE;
-    else if (!s->ended && s->at == point)
-        s->exec_threads++, how = PF_FORKSRV_EXEC_THREADS;
-    else
+    else /* past the server's run, it failed, or the trial could not begin */
         s->exec_other++, how = PF_FORKSRV_EXEC_OTHER;
     if (s->cursor == job)
         s->cursor++;
