@@ -32,6 +32,7 @@
 #include <cmocka.h>
 
 #include "harness_cli.h"
+#include "marked.h"
 #include "skipping.h"
 
 #define PY "/usr/bin/python3.11"
@@ -467,38 +468,6 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* Is a process running whose command line has both words A and B? */
-static int running_with(const char *a, const char *b)
-{
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    int found = 0;
-    while (d && !found && (e = readdir(d)) != NULL) {
-        pid_t pid = (pid_t)atoi(e->d_name);
-        if (pid <= 0)
-            continue;
-        char path[300], buf[16384];
-        snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
-        int fd = open(path, O_RDONLY);
-        if (fd < 0)
-            continue;
-        ssize_t len = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (len <= 0)
-            continue;
-        buf[len] = '\0';
-        int has_a = 0, has_b = 0;
-        for (ssize_t i = 0; i < len; i += (ssize_t)strlen(buf + i) + 1) {
-            has_a |= strcmp(buf + i, a) == 0;
-            has_b |= strcmp(buf + i, b) == 0;
-        }
-        found = has_a && has_b;
-    }
-    if (d)
-        closedir(d);
-    return found;
-}
-
 /* Ctrl-C in the first of three tests' sweeps: exit 130, results.json
  * incomplete, the first test "interrupted", the two never swept
  * "not-reached" with no plan and no trial; where all three said "sweep". */
@@ -510,7 +479,7 @@ static void test_interrupted_not_reached(void **state)
     char out[4200], mark[4300];
     const char *dir = harness_tmpdir();
     snprintf(out, sizeof out, "%s/out", dir);
-    /* a word of this run's alone, in its pytest command lines */
+    /* pytest's temporary folders inside this test's own */
     snprintf(mark, sizeof mark, "--basetemp=%s/basetemp", dir);
     const char *args[] = {"pytest", "-q", "--python", PY, "-j", "2", "--out", out, "--",
                           DATA "test_three.py", mark, NULL};
@@ -519,7 +488,8 @@ static void test_interrupted_not_reached(void **state)
     int seen = 0;
     for (int i = 0; i < 1200 && !seen; i++) {
         sleep_ms(50);
-        seen = running_with(mark, "--pyfault-select=" DATA "test_three.py::test_first");
+        /* only this test selects test_first of test_three.py */
+        seen = marked_processes("--pyfault-select=" DATA "test_three.py::test_first", NULL, 0) > 0;
     }
     if (!seen) {
         kill(pid, SIGKILL);
