@@ -2,7 +2,7 @@
  * sitekey_vanilla: a stand-in interpreter for the site-key verdict test
  * (tests/harness/test_sitekeys.c), run by `pyfault matrix` as
  * "3.11-vanilla" with a scenario path it ignores (to `-c ...`, the
- * matrix's version question, it answers 3.11.2). Its allocations come
+ * matrix's probe, it answers as CPython 3.11.2 does). Its allocations come
  * from distinct call sites, each in a function of its own: a failed one
  * ends the run with status 1 (error), except crash_site's, which writes
  * through the NULL (segfault). sitekey_patched.c is the same program with
@@ -46,9 +46,10 @@ __attribute__((noinline)) static void *tail_site(void) { return checked(malloc(5
 
 int main(int argc, char **argv)
 {
-    /* the matrix asks an interpreter its version with -c */
+    /* the matrix's probe (harness/matrix/interp.c) asks with -c for a
+     * marker, the implementation and the version */
     if (argc > 1 && strcmp(argv[1], "-c") == 0) {
-        puts("3.11.2");
+        puts("pyfault-probe cpython 3.11.2");
         return 0;
     }
     void *keep[16];
