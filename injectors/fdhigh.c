@@ -88,3 +88,18 @@ bool pf_fd_from_unwinder(uintptr_t ip)
 {
     return ip >= unwinder_lo && ip < unwinder_hi;
 }
+
+/* The latest pipe made for libunwind (it makes another when one fails). */
+static int unwinders_pipe[2] = {-1, -1};
+
+void pf_fd_note_unwinders_pipe(const int fds[2])
+{
+    __atomic_store_n(&unwinders_pipe[0], fds[0], __ATOMIC_RELAXED);
+    __atomic_store_n(&unwinders_pipe[1], fds[1], __ATOMIC_RELAXED);
+}
+
+bool pf_fd_is_unwinders(int fd)
+{
+    return fd >= 0 && (fd == __atomic_load_n(&unwinders_pipe[0], __ATOMIC_RELAXED) ||
+                       fd == __atomic_load_n(&unwinders_pipe[1], __ATOMIC_RELAXED));
+}

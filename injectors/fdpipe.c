@@ -33,6 +33,7 @@ PF_EXPORT int pipe2(int fds[2], int flags)
         /* made close-on-exec here whatever was asked: libunwind asks it */
         fds[0] = pf_fd_move_high(fds[0]);
         fds[1] = pf_fd_move_high(fds[1]);
+        pf_fd_note_unwinders_pipe(fds);
     }
     return 0;
 }

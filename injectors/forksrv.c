@@ -221,11 +221,13 @@ static bool timer_armed(void)
  * reasons a trial forked here would not be an exec'd one, beyond the
  * threads alive. With threads alive the point is exec'd anyway: the
  * costlier checks are skipped. */
-static int64_t unsafe_reasons(unsigned threads)
+static int64_t unsafe_reasons(unsigned threads, bool shared_descriptor)
 {
     int64_t r = had_children() ? PYFAULT_FORK_UNSAFE_CHILDREN : 0;
     if (threads != 1 || r)
         return r;
+    if (shared_descriptor)
+        r |= PYFAULT_FORK_UNSAFE_DESCRIPTOR;
     if (timer_armed())
         r |= PYFAULT_FORK_UNSAFE_TIMER;
     if (shared_writable_mapping())
@@ -255,13 +257,6 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4])
     if (getppid() == 1)
         _exit(1); /* it is gone already */
     setpgid(0, 0);
-    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null >= 0) {
-        dup2(null, 0);
-        close(null);
-    }
-    dup2(fds[1], 1);
-    dup2(fds[2], 2);
     stop_serving();
     struct pyfault_ctl *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED,
                                     fds[0], 0);
@@ -279,12 +274,14 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4])
         __atomic_store_n(&pf_page, page, __ATOMIC_RELEASE);
     }
     pf_log_adopt(fds[3]);
+    /* the trial's pipes where the server's were (fds 1 and 2 included),
+     * its own description of each file where the server's offset was:
+     * an offset it moves must not move the server's (stdin is the
+     * harness's /dev/null, in the server as in an exec'd trial) */
+    pf_fds_privatise(fds[1], fds[2]);
     close(fds[0]);
     close(fds[1]);
     close(fds[2]);
-    /* after the server's own descriptors are gone: what is left is the
-     * target's, and an offset it moves must not move the server's */
-    pf_fds_privatise();
 }
 
 /* Forks a trial for N as the supervisor's own child. Returns true in the
@@ -321,6 +318,8 @@ void pf_forksrv_open(void)
     getrusage(RUSAGE_CHILDREN, &reaped_at_open);
     /* the target's own children must not inherit the service */
     fcntl(fork_fd, F_SETFD, FD_CLOEXEC);
+    /* the harness's descriptors, before the target can move them */
+    pf_fds_note_start(fork_fd);
     struct pyfault_fork_msg m;
     int fds[4];
     if (!recv_msg(&m, fds) || m.kind != PYFAULT_FORK_NEXT) {
@@ -343,9 +342,10 @@ void pf_forksrv_serve(uint64_t n)
     /* what every trial's records will name frames with, built once here */
     pf_symtab_prepare();
     /* the offsets each trial starts from, before the server reads on */
-    pf_fds_note();
+    bool shared_descriptor = pf_fds_note(fork_fd);
     unsigned threads = fork_fd >= 0 ? threads_alive() : 0;
-    if (fork_fd < 0 || !send_msg(PYFAULT_FORK_AT, threads, n, unsafe_reasons(threads))) {
+    if (fork_fd < 0 ||
+        !send_msg(PYFAULT_FORK_AT, threads, n, unsafe_reasons(threads, shared_descriptor))) {
         stop_serving();
         return;
     }

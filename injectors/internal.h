@@ -238,12 +238,20 @@ void pf_forksrv_serve(uint64_t n) PF_HIDDEN;
 /* In the child of the target's own fork(): it serves nobody (the trials
  * are raw clones, which run no fork handlers). */
 void pf_forksrv_after_fork(void) PF_HIDDEN;
+/* When the fork service (OWN_FD) opens: notes the harness's stdout and
+ * stderr pipes (fds 1 and 2 then), which each trial gets its own of, and
+ * the stateful descriptors it inherited, which every trial inherits. */
+void pf_fds_note_start(int own_fd) PF_HIDDEN;
 /* In the fork server at a stop: notes its regular files and directories
- * and their offsets (fdprivate.c). */
-void pf_fds_note(void) PF_HIDDEN;
+ * with their offsets, and where it holds the harness's pipes
+ * (fdprivate.c). True when it holds a pipe, socket or anonymous inode
+ * of its own, other than OWN_FD and libunwind's pipe: state every trial
+ * would share. */
+bool pf_fds_note(int own_fd) PF_HIDDEN;
 /* In a forked trial: its own description of each file noted, at the
- * noted offset (a file it cannot open again stays shared). */
-void pf_fds_privatise(void) PF_HIDDEN;
+ * noted offset (a file it cannot open again stays shared), and OUT and
+ * ERR, its pipes, wherever the server held the harness's. */
+void pf_fds_privatise(int out, int err) PF_HIDDEN;
 
 /* ---- call stacks and symbols (unwind.c, symtab.c) ---------------------- */
 #define PF_MAX_FRAMES 256
@@ -367,6 +375,10 @@ int pf_fd_move_high(int fd) PF_HIDDEN;
 /* libunwind's text: its pipe2 calls get high numbers (fdhigh.c). */
 void pf_fd_note_unwinder(uintptr_t lo, uintptr_t hi) PF_HIDDEN;
 bool pf_fd_from_unwinder(uintptr_t ip) PF_HIDDEN;
+/* libunwind's pipe, as pipe2 made it for the unwinder; whether FD is
+ * one of its ends (not the target's). */
+void pf_fd_note_unwinders_pipe(const int fds[2]) PF_HIDDEN;
+bool pf_fd_is_unwinders(int fd) PF_HIDDEN;
 
 /* ---- events (events.c) ------------------------------------------------- */
 void pf_event_start(void) PF_HIDDEN;

@@ -320,7 +320,11 @@ struct pyfault_ctl {
  *                     POSIX timer (a fork inherits neither); it has a
  *                     writable shared mapping other than its control
  *                     page (the trials would share it with the server
- *                     and with each other). With more than one thread
+ *                     and with each other); it holds a pipe, socket or
+ *                     anonymous-inode descriptor (epoll, eventfd,
+ *                     timerfd, ...) other than the harness's stdout and
+ *                     stderr pipes (the trials would share its data,
+ *                     peer or registrations). With more than one thread
  *                     only CHILDREN is looked for.
  *     PID n, pid      forked a trial for n: pid is its process, already
  *                     re-parented to the supervisor (it must be a child
@@ -330,8 +334,10 @@ struct pyfault_ctl {
  *                     again: run to the end)
  *     FORK n, mode    with 4 descriptors (SCM_RIGHTS): control page,
  *                     stdout, stderr, event log. The trial gets them as
- *                     its page (the counters carried over), its fds 1
- *                     and 2 and its log, /dev/null as stdin, the plan
+ *                     its page (the counters carried over), its stdout
+ *                     and stderr wherever the server held the
+ *                     supervisor's pipes (fds 1 and 2, and their
+ *                     copies), and its log; the plan
  *                     nth=n (mode 1) or from=n (mode 2), and runs on
  *                     from allocation n as an exec'd trial would.
  * The first message is the supervisor's NEXT, read at start-up. A closed
@@ -349,6 +355,7 @@ enum pyfault_fork_unsafe {
     PYFAULT_FORK_UNSAFE_CHILDREN = 1,
     PYFAULT_FORK_UNSAFE_TIMER = 2,
     PYFAULT_FORK_UNSAFE_SHARED = 4,
+    PYFAULT_FORK_UNSAFE_DESCRIPTOR = 8,
 };
 
 struct pyfault_fork_msg {

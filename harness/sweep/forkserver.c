@@ -247,7 +247,8 @@ static void reach(struct pf_forksrv *s, const struct pf_context *ctx, uint64_t p
     s->at = m.n;
     s->threads = m.arg;
     s->children = (m.pid & PYFAULT_FORK_UNSAFE_CHILDREN) != 0;
-    s->state = (m.pid & (PYFAULT_FORK_UNSAFE_TIMER | PYFAULT_FORK_UNSAFE_SHARED)) != 0;
+    s->state = (m.pid & (PYFAULT_FORK_UNSAFE_TIMER | PYFAULT_FORK_UNSAFE_SHARED |
+                         PYFAULT_FORK_UNSAFE_DESCRIPTOR)) != 0;
 }
 
 /* Asks for a fork at the current stop into CH (lock held). Returns 0 or
@@ -322,8 +323,9 @@ int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct 
     /* a trial forked with another thread alive would lack it, and one
      * forked while the target has a child would lack that child too; one
      * forked with a timer armed would lack the timer, and one forked with
-     * a writable shared mapping would share it with the server and with
-     * every later trial */
+     * a writable shared mapping, or a pipe, socket or eventfd of the
+     * target's, would share it with the server and with every later
+     * trial */
     int at = !s->ended && s->at == point;
     if (begun && at && s->threads == 1 && !s->children && !s->state)
         forked = fork_one(s, ctx, r, mode, &log, &ch) == 0;

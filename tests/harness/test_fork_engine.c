@@ -12,8 +12,11 @@
  * whose failures an exec'd trial's child makes; exec at every point
  * where the target has a writable shared mapping (an mmap, a
  * multiprocessing.Lock) or an interval timer armed (ITIMER_REAL,
- * ITIMER_PROF), each class as exec's, counted in exec_state; and a forked
- * segfault that `pyfault repro` replays as a segfault.
+ * ITIMER_PROF) or holds a descriptor whose state a fork shares (a pipe,
+ * a socket, an eventfd, an epoll set), each class as exec's, counted in
+ * exec_state; every point forked where the target keeps copies of the
+ * harness's stdout and stderr, each trial with its own pipes in them;
+ * and a forked segfault that `pyfault repro` replays as a segfault.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -303,6 +306,52 @@ static void test_prof_timer_falls_back_to_exec(void **state)
                       "signal");
 }
 
+/* A pipe, a socket, an eventfd or an epoll set made before the region:
+ * forked, the first trial's bytes reached every later one (abort where
+ * exec says ok). Each kind alone sends every point to exec. */
+static void test_shared_descriptors_fall_back_to_exec(void **state)
+{
+    (void)state;
+    static const char *const kinds[] = {"pipe", "socket", "eventfd", "epoll"};
+    const char *opts[] = {"--mode", "both", NULL};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "a shared descriptor (%s)", kinds[i]);
+        setenv("FORK_SHARED_KIND", kinds[i], 1);
+        expect_state_exec(what, "tests/harness/data/fork_shared_fd.py", opts, "ok");
+    }
+    unsetenv("FORK_SHARED_KIND");
+}
+
+/* The harness's stdout and stderr saved as copies and fds 1 and 2 given
+ * a file (pytest's capture does so): every point still forked, and each
+ * trial's message through the saved stderr seen, as exec sees it. */
+static void test_saved_streams_stay_forked(void **state)
+{
+    (void)state;
+    const char *args[] = {"--mode", "both", "--inject", "region", "--python", PY,
+                          project_path("tests/harness/data/fork_saved_streams.py"), NULL};
+    json_t *ex, *fk;
+    json_int_t m = both_engines(args, &ex, &fk);
+    assert_true(m > 10);
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(ex, "trials"), i, t) {
+        if (strcmp(harness_str(t, "class"), "fatal") != 0)
+            fail_msg("exec'd point %lld: %s, want fatal",
+                     (long long)json_integer_value(json_object_get(t, "point")),
+                     harness_str(t, "class"));
+    }
+    expect_same_classes("saved streams", ex, fk);
+    /* every point the server reaches (not the extension past M) */
+    assert_int_equal(engine_count(fk, "exec_state"), 0);
+    assert_true(engine_count(fk, "exec_other") <= 2);
+    assert_int_equal(engine_count(fk, "forked") + engine_count(fk, "exec_other"),
+                     (json_int_t)json_array_size(json_object_get(fk, "trials")));
+    json_decref(ex);
+    json_decref(fk);
+}
+
 static void test_forked_segfault_replays(void **state)
 {
     (void)state;
@@ -349,6 +398,8 @@ int main(void)
         cmocka_unit_test(test_shared_lock_falls_back_to_exec),
         cmocka_unit_test(test_real_timer_falls_back_to_exec),
         cmocka_unit_test(test_prof_timer_falls_back_to_exec),
+        cmocka_unit_test(test_shared_descriptors_fall_back_to_exec),
+        cmocka_unit_test(test_saved_streams_stay_forked),
         cmocka_unit_test(test_region_equivalence),
         cmocka_unit_test(test_file_offsets_private),
         cmocka_unit_test(test_compiler_scenario_equivalence),
