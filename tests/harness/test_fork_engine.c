@@ -224,12 +224,11 @@ static void test_children_fall_back_to_exec(void **state)
 }
 
 
-/* A target with state a fork would share with the server (a writable
- * shared mapping) or lose (an armed timer): no point forked, every point
- * the server reached exec'd and counted in exec_state, the same class at
- * each point as exec's. EXEC_CLASS: what every exec'd trial ends as. */
-static void expect_state_exec(const char *what, const char *script, const char *const *opts,
-                              const char *exec_class)
+/* SCRIPT swept with OPTS and a region under both engines into EX and FK:
+ * every exec'd trial ends as EXEC_CLASS, and each forked trial's class
+ * at its point and mode is exec's. */
+static void region_both_engines(const char *what, const char *script, const char *const *opts,
+                                const char *exec_class, json_t **ex, json_t **fk)
 {
     const char *args[16];
     size_t n = 0;
@@ -241,22 +240,33 @@ static void expect_state_exec(const char *what, const char *script, const char *
     args[n++] = PY;
     args[n++] = project_path(script);
     args[n] = NULL;
-    json_t *ex, *fk;
-    json_int_t m = both_engines(args, &ex, &fk);
+    json_int_t m = both_engines(args, ex, fk);
     assert_true(m > 10);
     size_t i;
     json_t *t;
-    json_array_foreach(json_object_get(ex, "trials"), i, t) {
+    json_array_foreach(json_object_get(*ex, "trials"), i, t) {
         if (strcmp(harness_str(t, "class"), exec_class) != 0)
             fail_msg("%s: exec'd point %lld: %s, want %s", what,
                      (long long)json_integer_value(json_object_get(t, "point")),
                      harness_str(t, "class"), exec_class);
     }
     printf("%s: %zu trials; forked %lld, exec'd %lld (state) + %lld (threads) + %lld (other)\n",
-           what, json_array_size(json_object_get(fk, "trials")),
-           (long long)engine_count(fk, "forked"), (long long)engine_count(fk, "exec_state"),
-           (long long)engine_count(fk, "exec_threads"), (long long)engine_count(fk, "exec_other"));
-    expect_same_classes(what, ex, fk);
+           what, json_array_size(json_object_get(*fk, "trials")),
+           (long long)engine_count(*fk, "forked"), (long long)engine_count(*fk, "exec_state"),
+           (long long)engine_count(*fk, "exec_threads"), (long long)engine_count(*fk, "exec_other"));
+    expect_same_classes(what, *ex, *fk);
+}
+
+/* A target with state a fork would share with the server (a writable
+ * shared mapping, a pipe) or lose (an armed timer): no point forked,
+ * every point the server reached exec'd and counted in exec_state, the
+ * same class at each point as exec's. EXEC_CLASS: what every exec'd
+ * trial ends as. */
+static void expect_state_exec(const char *what, const char *script, const char *const *opts,
+                              const char *exec_class)
+{
+    json_t *ex, *fk;
+    region_both_engines(what, script, opts, exec_class, &ex, &fk);
     assert_int_equal(engine_count(fk, "forked"), 0);
     assert_int_equal(engine_count(fk, "exec_threads"), 0);
     assert_true(engine_count(fk, "exec_state") >= 1);
@@ -329,20 +339,10 @@ static void test_shared_descriptors_fall_back_to_exec(void **state)
 static void test_saved_streams_stay_forked(void **state)
 {
     (void)state;
-    const char *args[] = {"--mode", "both", "--inject", "region", "--python", PY,
-                          project_path("tests/harness/data/fork_saved_streams.py"), NULL};
+    const char *opts[] = {"--mode", "both", NULL};
     json_t *ex, *fk;
-    json_int_t m = both_engines(args, &ex, &fk);
-    assert_true(m > 10);
-    size_t i;
-    json_t *t;
-    json_array_foreach(json_object_get(ex, "trials"), i, t) {
-        if (strcmp(harness_str(t, "class"), "fatal") != 0)
-            fail_msg("exec'd point %lld: %s, want fatal",
-                     (long long)json_integer_value(json_object_get(t, "point")),
-                     harness_str(t, "class"));
-    }
-    expect_same_classes("saved streams", ex, fk);
+    region_both_engines("saved streams", "tests/harness/data/fork_saved_streams.py", opts, "fatal",
+                        &ex, &fk);
     /* every point the server reaches (not the extension past M) */
     assert_int_equal(engine_count(fk, "exec_state"), 0);
     assert_true(engine_count(fk, "exec_other") <= 2);
