@@ -7,10 +7,13 @@
 #include "optparse.h"
 #include "out_dir.h"
 
-enum { M_OUTPUT };
+enum { M_OUTPUT, M_ANY_INPUT };
 
 static const struct pf_opt opts[] = {
     {M_OUTPUT, "output", 'o', "OUT.json", "written atomically (temp file + rename)"},
+    {M_ANY_INPUT, "any-input", 0, NULL, "merge even when an input file has another sha256 in\n"
+                                        "another shard (one the target writes); the first\n"
+                                        "such file is said, the first shard's sha256 kept"},
     {0},
 };
 
@@ -18,6 +21,7 @@ struct merge_args {
     const char *out;
     const char **in;             /* argc + 1 of them */
     size_t n;
+    int any_input;               /* --any-input */
 };
 
 static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
@@ -27,6 +31,8 @@ static int take(void *dst, const struct pf_arg *a, char *err, size_t errlen)
     (void)errlen;
     if (a->key == M_OUTPUT)
         m->out = a->val;
+    else if (a->key == M_ANY_INPUT)
+        m->any_input = 1;
     else
         m->in[m->n++] = a->val;
     return 0;
@@ -50,15 +56,16 @@ static int check(void *dst, char *err, size_t errlen)
 static const struct pf_cli cli = {
     .name = "merge",
     .usage =
-        "usage: pyfault merge A.json B.json ... -o OUT.json\n"
+        "usage: pyfault merge A.json B.json ... -o OUT.json [--any-input]\n"
         "Merges the results.json of shards (--shard I/N) run on several machines into\n"
         "the file the unsharded run writes: every trial, findings deduplicated by\n"
         "class and signature (counts added, first repro = lowest point), cells and\n"
         "summary summed. Refuses shards of other interpreter binaries (sha256),\n"
         "scenario sets or accepted classes (--accept), the same shard twice,\n"
         "overlapping trials, and an input file (a target's or scenario's \"files\")\n"
-        "with another sha256 in another shard: a script edited between shards. A\n"
-        "shard without \"files\" (older) is not compared; the merge keeps them all.\n"
+        "with another sha256 in another shard: a script edited between shards\n"
+        "(--any-input merges them). A shard without \"files\" (older) is not\n"
+        "compared; the merge keeps them all.\n"
         "Refuses shards whose counting runs disagree on a target or cell: another\n"
         "allocation count M (point N would be another allocation in each), layer,\n"
         "plan kind or site plan. A sweep's merged targets are the unsharded run's\n"
@@ -73,7 +80,7 @@ static const struct pf_cli cli = {
 
 int pf_cmd_merge(int argc, char **argv)
 {
-    struct merge_args a = {NULL, calloc((size_t)argc + 1, sizeof *a.in), 0};
+    struct merge_args a = {NULL, calloc((size_t)argc + 1, sizeof *a.in), 0, 0};
     int rc = 2;
     if (!a.in) {
         fprintf(stderr, "pyfault merge: out of memory\n");
@@ -98,11 +105,14 @@ int pf_cmd_merge(int argc, char **argv)
             fprintf(stderr, "pyfault merge: %s\n", err);
             goto free_shards;
         }
-    json_t *merged = pf_merge(s, in, n, err, sizeof err);
+    struct pf_merge_opts mo = {.any_input = a.any_input};
+    json_t *merged = pf_merge(s, in, n, &mo, err, sizeof err);
     if (!merged) {
         fprintf(stderr, "pyfault merge: %s\n", err);
         goto free_shards;
     }
+    if (mo.said[0])
+        fprintf(stderr, "pyfault merge: %s; merged anyway (--any-input)\n", mo.said);
     if (pf_merge_write(out, merged, err, sizeof err) < 0)
         fprintf(stderr, "pyfault merge: %s\n", err);
     else

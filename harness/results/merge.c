@@ -209,7 +209,8 @@ static int check_same_allocations(const struct pf_results *a, const struct pf_re
 }
 
 /* Same interpreter binaries and scenarios as shard 0, a compatible shard. */
-static int check_same_run(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen)
+static int check_same_run(const struct pf_results *s, const char *const *names, size_t n,
+                          struct pf_merge_opts *o, char *err, size_t errlen)
 {
     const struct pf_results *a = &s[0];
     for (size_t k = 0; k < n; k++) {
@@ -260,9 +261,17 @@ static int check_same_run(const struct pf_results *s, const char *const *names, 
             check_same_allocations(a, b, names[k], names[0], err, errlen) < 0)
             return -1;
         /* against every earlier shard: shard 0 may be too old to record files */
-        for (size_t m = 0; m < k; m++)
-            if (check_same_inputs(&s[m], b, names[k], names[m], err, errlen) < 0)
+        for (size_t m = 0; m < k; m++) {
+            char why[sizeof o->said];
+            if (check_same_inputs(&s[m], b, names[k], names[m], why, sizeof why) == 0)
+                continue;
+            if (!o || !o->any_input) {
+                snprintf(err, errlen, "%s (--any-input merges them)", why);
                 return -1;
+            }
+            if (!o->said[0])
+                memcpy(o->said, why, sizeof why);
+        }
         if (b->shard_count != a->shard_count) {
             snprintf(err, errlen, "%.200s: shard of %d, %.200s a shard of %d", names[k], b->shard_count, names[0],
                      a->shard_count);
@@ -551,13 +560,14 @@ static json_int_t shards_total(const struct pf_results *s, size_t n, const char 
     return total;
 }
 
-json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen)
+json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n, struct pf_merge_opts *opts,
+                 char *err, size_t errlen)
 {
     if (n == 0) {
         snprintf(err, errlen, "nothing to merge");
         return NULL;
     }
-    if (check_same_run(s, names, n, err, errlen) < 0)
+    if (check_same_run(s, names, n, opts, err, errlen) < 0)
         return NULL;
     size_t total = 0;
     for (size_t k = 0; k < n; k++)

@@ -8,6 +8,12 @@
 
 #include "report_model.h"
 
+/* What a merge lets through (pyfault merge --any-input), and says. */
+struct pf_merge_opts {
+    int any_input;  /* an input file with another sha256 in another shard */
+    char said[768]; /* the first such file, as it would have been refused; "" none */
+};
+
 /* Merges the N loaded shards S (NAMES name them in messages). Trials are
  * all kept, ordered by scenario, interpreter, point, mode; findings are
  * deduplicated by class + signature, ordered by first trial, counts added,
@@ -18,7 +24,9 @@
  * (--accept, expect:), inconsistent totals, the same shard twice,
  * overlapping trials, and a target's or scenario's input file recorded
  * with another sha256 than in another shard (same arg, else same path;
- * a shard without "files" is not compared); not another timeout (each
+ * a shard without "files" is not compared; with OPTS->any_input it is let
+ * through, the first one said in OPTS->said, and the merged "files" keep
+ * the first shard's sha256); not another timeout (each
  * shard's own counting run may set it), and a sweep target (by index)
  * or matrix cell whose counting runs disagree: another M, layer, plan
  * kind, or site plan's call sites or points chosen ("point N" another
@@ -27,7 +35,8 @@
  * first_point, step and points_within_m (a partial merge's: the points
  * merged), "shard" 1/1 when all N shards are there (a matrix's: null).
  * Returns a new reference, or NULL with a one-line message in ERR. */
-json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n, char *err, size_t errlen);
+json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n, struct pf_merge_opts *opts,
+                 char *err, size_t errlen);
 /* Writes ROOT to PATH atomically (temp file, fsync, rename), each element
  * of a top-level array on a line of its own. Returns 0, or -1 with ERR. */
 int pf_merge_write(const char *path, json_t *root, char *err, size_t errlen);

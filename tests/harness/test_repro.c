@@ -613,7 +613,8 @@ static void sweep_shard_in(const char *dir, const char *shard, const char *what,
 
 /* Shards of a sweep of t.py, t.py edited between them: merge refuses
  * them in one line (shard, input, both sha256, the other shard), exit 2,
- * nothing written; unedited shards merge, the merged file keeps t.py's
+ * nothing written; --any-input merges them, saying so in one line;
+ * unedited shards merge, the merged file keeps t.py's
  * hash, and repro of it refuses t.py edited since as for one shard. */
 static void test_merged_shards_check_inputs(void **state)
 {
@@ -631,9 +632,17 @@ static void test_merged_shards_check_inputs(void **state)
     cli_in(d, (const char *[]){"merge", o1, o2e, "-o", "merged.json", NULL}, &r);
     expect_refused(&r, "pyfault merge: o2e/results.json: target 0 input t.py (arg 1) is another file "
                        "(sha256 ", "merge of shards with t.py edited between them");
-    if (!strstr(r.err, "... in o1/results.json)") || access(merged, F_OK) == 0)
+    if (!strstr(r.err, "... in o1/results.json) (--any-input merges them)") || access(merged, F_OK) == 0)
         fail_msg("merge of shards with t.py edited between them: %s", r.err);
     proc_result_free(&r);
+    /* --any-input merges them and says the edited input in one line */
+    cli_in(d, (const char *[]){"merge", "--any-input", o1, o2e, "-o", "merged.json", NULL}, &r);
+    static const char said[] = "pyfault merge: o2e/results.json: target 0 input t.py (arg 1) is another file";
+    if (r.exit_code != 0 || !harness_one_line(r.err) || strncmp(r.err, said, sizeof said - 1) ||
+        !strstr(r.err, "; merged anyway (--any-input)") || access(merged, F_OK) != 0)
+        fail_msg("merge --any-input of shards with t.py edited: %d: %s", r.exit_code, r.err);
+    proc_result_free(&r);
+    unlink(merged);
 
     cli_in(d, (const char *[]){"merge", o1, o2, "-o", "merged.json", NULL}, &r);
     if (r.exit_code != 0 || r.err[0])

@@ -59,7 +59,7 @@ static void check_split(int n, const int *order)
         load(&s[k], report_fixture(order[k], n));
     }
     char err[512] = "";
-    json_t *m = pf_merge(s, names, (size_t)n, err, sizeof err);
+    json_t *m = pf_merge(s, names, (size_t)n, NULL, err, sizeof err);
     if (!m)
         fail_msg("merge of %d shards: %s", n, err);
     json_t *whole = report_fixture(0, 0);
@@ -110,7 +110,7 @@ static void test_missing_shard_is_incomplete(void **state)
     load(&s[0], report_fixture(1, 3));
     load(&s[1], report_fixture(3, 3));
     char err[512];
-    json_t *m = pf_merge(s, names, 2, err, sizeof err);
+    json_t *m = pf_merge(s, names, 2, NULL, err, sizeof err);
     assert_non_null(m);
     assert_true(json_is_false(json_object_get(m, "complete")));
     json_decref(m);
@@ -130,7 +130,7 @@ static char *merged_cwd(const char *a, const char *b)
     load(&s[0], one);
     load(&s[1], two);
     char err[512];
-    json_t *m = pf_merge(s, names, 2, err, sizeof err);
+    json_t *m = pf_merge(s, names, 2, NULL, err, sizeof err);
     if (!m)
         fail_msg("merge: %s", err);
     const char *cwd = json_string_value(json_object_get(m, "cwd"));
@@ -161,7 +161,7 @@ static void refused(json_t *second, int shard_of_first, const char *want)
     load(&s[0], report_fixture(shard_of_first, shard_of_first ? 2 : 0));
     load(&s[1], second);
     char err[512] = "";
-    json_t *m = pf_merge(s, names, 2, err, sizeof err);
+    json_t *m = pf_merge(s, names, 2, NULL, err, sizeof err);
     if (m || !strstr(err, want) || strchr(err, '\n'))
         fail_msg("wanted a refusal with \"%s\", got %s", want, m ? "a merge" : err);
     pf_results_free(&s[0]);
@@ -204,7 +204,7 @@ static void test_refusals(void **state)
     load(&s[0], report_fixture(1, 2));
     load(&s[1], j);
     char err[512] = "";
-    json_t *m = pf_merge(s, names, 2, err, sizeof err);
+    json_t *m = pf_merge(s, names, 2, NULL, err, sizeof err);
     if (!m)
         fail_msg("the same classes in another order: %s", err);
     json_decref(m);
@@ -246,8 +246,10 @@ static json_t *with_input(json_t *j, int target, const char *path, char c)
 }
 
 /* The merge of fixture shards I/N (each with_input(TARGET, "s.py",
- * SHAS[k])) for N = strlen(SHAS); NULL with ERR when refused. */
-static json_t *merge_inputs(int target, const char *shas, char *err, size_t errlen)
+ * SHAS[k])) for N = strlen(SHAS) under OPTS; NULL with ERR when
+ * refused. */
+static json_t *merge_inputs_with(int target, const char *shas, struct pf_merge_opts *opts, char *err,
+                                 size_t errlen)
 {
     struct pf_results s[4];
     const char *names[] = {"a.json", "b.json", "c.json", "d.json"};
@@ -256,10 +258,15 @@ static json_t *merge_inputs(int target, const char *shas, char *err, size_t errl
     memset(s, 0, sizeof s);
     for (int k = 0; k < n; k++)
         load(&s[k], with_input(report_fixture(k + 1, n), target, "s.py", shas[k] == '-' ? 0 : shas[k]));
-    json_t *m = pf_merge(s, names, (size_t)n, err, errlen);
+    json_t *m = pf_merge(s, names, (size_t)n, opts, err, errlen);
     for (int k = 0; k < n; k++)
         pf_results_free(&s[k]);
     return m;
+}
+
+static json_t *merge_inputs(int target, const char *shas, char *err, size_t errlen)
+{
+    return merge_inputs_with(target, shas, NULL, err, errlen);
 }
 
 /* The one sha256 the merged M records for s.py, as its first character,
@@ -293,7 +300,7 @@ static void test_edited_inputs_refused(void **state)
         m = merge_inputs(target, "ab", err, sizeof err);
         char want[300];
         snprintf(want, sizeof want, "b.json: %s input s.py (arg 1) is another file (sha256 bbbbbbbbbbbb..., "
-                 "aaaaaaaaaaaa... in a.json)", target ? "target 0" : "scenario gh134163-except-past-256");
+                 "aaaaaaaaaaaa... in a.json) (--any-input merges them)", target ? "target 0" : "scenario gh134163-except-past-256");
         if (m || strcmp(err, want) != 0)
             fail_msg("s.py edited between shards: wanted \"%s\", got %s", want, m ? "a merge" : err);
         /* shard 1 older than "files": shards 2 and 3 still compared */
@@ -314,6 +321,31 @@ static void test_edited_inputs_refused(void **state)
         assert_non_null(m);
         assert_int_equal(merged_input(m, target), '-');
         json_decref(m);
+    }
+}
+
+/* --any-input: s.py edited between shards merges; the first edit is
+ * said as it would have been refused, without the hint, and the merged
+ * file keeps the first shard's sha256. Nothing said when none differs. */
+static void test_edited_inputs_any_input(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    for (int target = 0; target <= 1; target++) {
+        struct pf_merge_opts o = {.any_input = 1};
+        json_t *m = merge_inputs_with(target, "abb", &o, err, sizeof err);
+        if (!m)
+            fail_msg("--any-input, s.py edited between shards: refused: %s", err);
+        assert_int_equal(merged_input(m, target), 'a');
+        json_decref(m);
+        if (strncmp(o.said, "b.json: ", 8) != 0 || !strstr(o.said, "input s.py (arg 1) is another file") ||
+            !strstr(o.said, "in a.json)") || strstr(o.said, "--any-input") || strchr(o.said, '\n'))
+            fail_msg("--any-input said \"%s\"", o.said);
+        struct pf_merge_opts same = {.any_input = 1};
+        m = merge_inputs_with(target, "aa", &same, err, sizeof err);
+        assert_non_null(m);
+        json_decref(m);
+        assert_string_equal(same.said, "");
     }
 }
 
@@ -361,7 +393,7 @@ static json_t *merge_targets(int n, const int *order, int of, long m, long strid
     const char *names[] = {"a.json", "b.json", "c.json", "d.json", "e.json", "f.json", "g.json", "h.json"};
     for (int k = 0; k < n; k++)
         load(&s[k], with_target(report_fixture(order[k], of), order[k], of, m, stride, kind));
-    json_t *out = pf_merge(s, names, (size_t)n, err, errlen);
+    json_t *out = pf_merge(s, names, (size_t)n, NULL, err, errlen);
     for (int k = 0; k < n; k++)
         pf_results_free(&s[k]);
     return out;
@@ -470,7 +502,7 @@ static void target_refused(const char *in, const char *key, json_t *v, const cha
     load(&s[0], with_target(report_fixture(1, 2), 1, 2, 24012, 3000, "sites"));
     load(&s[1], j);
     char err[512] = "";
-    json_t *m = pf_merge(s, names, 2, err, sizeof err);
+    json_t *m = pf_merge(s, names, 2, NULL, err, sizeof err);
     if (!want && !m)
         fail_msg("targets[0].%s differing: %s", key, err);
     if (want && (m || strcmp(err, want) != 0))
@@ -512,7 +544,7 @@ static void test_target_counts_refused(void **state)
     char err[512];
     load(&s[0], with_target(report_fixture(1, 2), 1, 2, 24013, 3000, "sites"));
     load(&s[1], j);
-    json_t *m = pf_merge(s, names, 2, err, sizeof err);
+    json_t *m = pf_merge(s, names, 2, NULL, err, sizeof err);
     if (!m)
         fail_msg("a shard without allocations: %s", err);
     json_decref(m);
@@ -576,6 +608,7 @@ int main(void)
         cmocka_unit_test(test_cwd_kept_only_when_shared),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_edited_inputs_refused),
+        cmocka_unit_test(test_edited_inputs_any_input),
         cmocka_unit_test(test_targets_rebuilt),
         cmocka_unit_test(test_target_counts_refused),
         cmocka_unit_test(test_write_is_atomic_and_readable),
