@@ -32,6 +32,19 @@
 static char jemalloc_conf[64] = JE_CONF;
 const char *pf_je_malloc_conf = jemalloc_conf;
 
+/* jemalloc's one look at the environment (its secure_getenv, renamed by
+ * jemalloc.syms). The target's MALLOC_CONF is meant for another
+ * allocator, or for a jemalloc of the target's own, never for ours: read
+ * by ours, background_thread:true started a thread in every target (and
+ * sent every fork-engine point to exec), junk:true filled its blocks,
+ * and a setting ours did not know printed "<jemalloc>: Invalid conf
+ * pair" on the target's stderr. Ours reads PYFAULT_MALLOC_CONF. */
+char *pf_je_secure_getenv(const char *name);
+char *pf_je_secure_getenv(const char *name)
+{
+    return secure_getenv(strcmp(name, "MALLOC_CONF") == 0 ? "PYFAULT_MALLOC_CONF" : name);
+}
+
 extern char **environ;
 
 /* getenv without locale or allocation; falls back to /proc/self/environ

@@ -31,9 +31,10 @@
 
 
 /* Runs python ARGS with the pinned environment and address layout,
- * LD_PRELOAD=PRELOAD and PYFAULT=SPEC (empty when SPEC is NULL). */
-static void run_python_env(const char *python, const char *preload, const char *spec,
-                           const char *const *args, struct proc_result *r)
+ * LD_PRELOAD=PRELOAD, PYFAULT=SPEC (empty when SPEC is NULL) and EXTRA
+ * ("NAME=VALUE", or NULL). */
+static void run_python_extra(const char *python, const char *preload, const char *spec,
+                             const char *extra, const char *const *args, struct proc_result *r)
 {
     char *argv[16];
     int n = 0;
@@ -48,9 +49,18 @@ static void run_python_env(const char *python, const char *preload, const char *
     env[e++] = (char *)fmt("PYTHONPATH=%s", project_path("scenarios/lib"));
     env[e++] = (char *)fmt("LD_PRELOAD=%s", preload);
     env[e++] = (char *)(spec ? fmt("PYFAULT=%s", spec) : "PYFAULT=");
+    if (extra)
+        env[e++] = (char *)extra;
     env[e] = NULL;
     if (proc_run_fixed(argv, env, r) != 0)
         fail_msg("cannot run %s", python);
+}
+
+/* run_python_extra with no EXTRA. */
+static void run_python_env(const char *python, const char *preload, const char *spec,
+                           const char *const *args, struct proc_result *r)
+{
+    run_python_extra(python, preload, spec, NULL, args, r);
 }
 
 /* Runs python ARGS with the pinned environment and address layout, with
@@ -154,6 +164,34 @@ static void test_allocated_blocks_as_without_shim(void **state)
                  shim.out);
     proc_result_free(&plain);
     proc_result_free(&shim);
+}
+
+/* The target's MALLOC_CONF is not for the shim's jemalloc: with
+ * settings ours acts on (a background thread) and one it does not know,
+ * Python under the shim in count mode has one thread and an empty
+ * stderr, as without it (the old shim: two threads, and "<jemalloc>:
+ * Invalid conf pair: bogus:1"). PYFAULT_MALLOC_CONF reaches ours. */
+static void test_malloc_conf_not_ours(void **state)
+{
+    (void)state;
+    const char *args[] = {"-c", "print(open('/proc/self/status').read().split('Threads:')[1].split()[0])",
+                          NULL};
+    const char *conf = "MALLOC_CONF=background_thread:true,bogus:1";
+    struct proc_result plain, shim, ours;
+    run_python_extra(PYTHON, "", "count", conf, args, &plain);
+    run_python_extra(PYTHON, shim_path(), "count", conf, args, &shim);
+    run_python_extra(PYTHON, shim_path(), "count", "PYFAULT_MALLOC_CONF=background_thread:true", args,
+                     &ours);
+    assert_int_equal(plain.exit_code, 0);
+    assert_string_equal(plain.out, "1\n");
+    if (shim.exit_code != 0 || strcmp(shim.out, plain.out) != 0 || strcmp(shim.err, "") != 0)
+        fail_msg("MALLOC_CONF under the shim: status %d, threads %s, stderr \"%s\"", shim.exit_code,
+                 shim.out, shim.err);
+    assert_int_equal(ours.exit_code, 0);
+    assert_string_equal(ours.out, "2\n");
+    proc_result_free(&plain);
+    proc_result_free(&shim);
+    proc_result_free(&ours);
 }
 
 /* The same on the project's own builds, whose test suite has test_capi
@@ -353,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_counts_python_startup),
         cmocka_unit_test(test_count_mode_is_invisible),
         cmocka_unit_test(test_allocated_blocks_as_without_shim),
+        cmocka_unit_test(test_malloc_conf_not_ours),
         cmocka_unit_test(test_count_mode_is_invisible_on_builds),
         cmocka_unit_test(test_helper_matches_testcapi),
         cmocka_unit_test(test_helper_without_shim_says_so),
