@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define PF_HIDDEN __attribute__((visibility("hidden")))
 #define PF_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -363,9 +364,7 @@ void pf_log_adopt(int fd) PF_HIDDEN;
 void pf_write_all(int fd, const char *p, size_t len) PF_HIDDEN;
 /* Writes one line on stderr. */
 void pf_stderr(const char *a, const char *b) PF_HIDDEN;
-/* PATH opened to append to (FLAGS: O_CREAT, O_NOFOLLOW...), close-on-exec,
- * without waiting for a FIFO's reader. Returns the fd or -1 (errno). */
-int pf_open_for_append(const char *path, int flags) PF_HIDDEN;
+
 
 /* ---- the shim's descriptors (fdhigh.c) --------------------------------- */
 /* FD moved to the highest free number below min(RLIMIT_NOFILE, 1024),
@@ -379,6 +378,29 @@ bool pf_fd_from_unwinder(uintptr_t ip) PF_HIDDEN;
  * one of its ends (not the target's). */
 void pf_fd_note_unwinders_pipe(const int fds[2]) PF_HIDDEN;
 bool pf_fd_is_unwinders(int fd) PF_HIDDEN;
+
+/* ---- files the shim appends to all run long (heldfile.c) -------------- */
+/* One such file: its descriptor (atomic: read by every writer, replaced
+ * by the one that reopens), what it held when opened, and its absolute
+ * name to reopen it by ("" = cannot) with REOPEN_FLAGS. */
+struct pf_held_file {
+    int fd;
+    int reopen_flags;
+    dev_t dev;
+    ino_t ino;
+    char path[PYFAULT_PATH_MAX];
+};
+/* PATH opened to append to (FLAGS: O_CREAT, O_NOFOLLOW...), close-on-exec,
+ * without waiting for a FIFO's reader. Returns the fd or -1 (errno). */
+int pf_open_for_append(const char *path, int flags) PF_HIDDEN;
+/* Notes what FD is (its identity and absolute name, else FALLBACK_PATH)
+ * and publishes it as H's descriptor. False, H unchanged, when FD cannot
+ * be examined. */
+bool pf_held_install(struct pf_held_file *h, int fd, const char *fallback_path) PF_HIDDEN;
+/* H's descriptor, reopened by name when its number no longer holds H's
+ * file (closed, or the target's now); -1 when there is none.
+ * Async-signal-safe. */
+int pf_held_current(struct pf_held_file *h) PF_HIDDEN;
 
 /* ---- events (events.c) ------------------------------------------------- */
 void pf_event_start(void) PF_HIDDEN;

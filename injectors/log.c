@@ -6,11 +6,8 @@
  * threads never interleave, and the failure and crash paths stay free of
  * malloc and stdio.
  *
- * The log's descriptor sits high (fdhigh.c), and before each record the
- * shim checks that the number still holds the file it opened (st_dev and
- * st_ino noted then): a target that closed it (os.closerange(3, ...)) or
- * dup2()ed its own file onto it gets the log reopened by its absolute path
- * instead of our records in its file, or none at all.
+ * The log is a held file (heldfile.c): a target that closes or replaces
+ * its descriptor gets it reopened by name, not our records in its file.
  */
 #include "internal.h"
 
@@ -19,68 +16,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* atomic: read by every writer, replaced by the one that reopens */
-static int log_fd = -1;
-/* What LOG_FD held when we opened it; written before LOG_FD is
- * published (a writer that sees the new number with the old identity
- * reopens once more, and keeps whichever descriptor won). */
-static dev_t log_dev;
-static ino_t log_ino;
-/* The log's absolute name, to reopen it by ("" = cannot). */
-static char log_path[PYFAULT_PATH_MAX];
-
-int pf_open_for_append(const char *path, int flags)
-{
-    /* a FIFO with no reader must not hold the target up at start-up: it
-     * fails (ENXIO) instead of waiting; writes then block as usual */
-    int fd = open(path, flags | O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
-    if (fd >= 0) {
-        int fl = fcntl(fd, F_GETFL);
-        if (fl >= 0)
-            fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-        /* out of the target's numbering (fdhigh.c) */
-        fd = pf_fd_move_high(fd);
-    }
-    return fd;
-}
-
-/* Notes what FD is (its identity and absolute name) and publishes it as
- * the log. Returns false, leaving nothing changed, when FD cannot be
- * examined. */
-static bool log_install(int fd, const char *fallback_path)
-{
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return false;
-    struct pf_buf link;
-    link.len = 0;
-    pf_buf_str(&link, "/proc/self/fd/");
-    pf_buf_u64(&link, (uint64_t)fd);
-    link.data[link.len] = '\0'; /* pf_buf keeps a byte spare */
-    char name[sizeof log_path];
-    ssize_t n = readlink(link.data, name, sizeof name - 1);
-    /* an absolute name survives the target's chdir(); a relative one
-     * from the spec is the best there is without /proc */
-    if (n > 0 && name[0] == '/') {
-        name[n] = '\0';
-        memcpy(log_path, name, (size_t)n + 1);
-    } else if (fallback_path) {
-        strncpy(log_path, fallback_path, sizeof log_path - 1);
-    } else {
-        log_path[0] = '\0';
-    }
-    log_dev = st.st_dev;
-    log_ino = st.st_ino;
-    __atomic_store_n(&log_fd, fd, __ATOMIC_RELEASE);
-    return true;
-}
+/* reopened with O_CREAT: the spec's log may be made by the shim */
+static struct pf_held_file log_file = {.fd = -1, .reopen_flags = O_CREAT};
 
 void pf_log_open(void)
 {
     if (!pf_spec.log_path[0])
         return;
     int fd = pf_open_for_append(pf_spec.log_path, O_CREAT);
-    if (fd < 0 || !log_install(fd, pf_spec.log_path)) {
+    if (fd < 0 || !pf_held_install(&log_file, fd, pf_spec.log_path)) {
         if (fd >= 0)
             close(fd);
         pf_stderr("pyfault: cannot open the log: ", pf_spec.log_path);
@@ -93,8 +37,8 @@ void pf_log_adopt(int fd)
         return;
     /* received from the fork server at the lowest free number */
     fd = pf_fd_move_high(fd);
-    int old = __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE);
-    if (!log_install(fd, NULL)) {
+    int old = __atomic_load_n(&log_file.fd, __ATOMIC_ACQUIRE);
+    if (!pf_held_install(&log_file, fd, NULL)) {
         close(fd);
         return;
     }
@@ -104,43 +48,12 @@ void pf_log_adopt(int fd)
 
 bool pf_log_enabled(void)
 {
-    return __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE) >= 0;
-}
-
-/* The log's descriptor, reopened by name when the number no longer holds
- * our file; -1 when there is none. System calls only: async-signal-safe. */
-static int log_current(void)
-{
-    int fd = __atomic_load_n(&log_fd, __ATOMIC_ACQUIRE);
-    if (fd < 0)
-        return -1;
-    struct stat st;
-    if (fstat(fd, &st) == 0 && st.st_dev == log_dev && st.st_ino == log_ino)
-        return fd;
-    /* closed, or the target's file now: never write there, never close it */
-    if (!log_path[0])
-        return -1;
-    int fresh = pf_open_for_append(log_path, O_CREAT);
-    if (fresh < 0)
-        return -1;
-    if (fstat(fresh, &st) < 0) {
-        close(fresh);
-        return -1;
-    }
-    int seen = fd;
-    if (!__atomic_compare_exchange_n(&log_fd, &seen, fresh, false, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_ACQUIRE)) {
-        close(fresh); /* another writer reopened it first */
-        return seen;
-    }
-    log_dev = st.st_dev;
-    log_ino = st.st_ino;
-    return fresh;
+    return __atomic_load_n(&log_file.fd, __ATOMIC_ACQUIRE) >= 0;
 }
 
 void pf_log_write(struct pf_buf *b)
 {
-    int fd = log_current();
+    int fd = pf_held_current(&log_file);
     if (fd < 0)
         return;
     if (b->len >= sizeof b->data)

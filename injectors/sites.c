@@ -37,7 +37,8 @@ struct slot {
 
 static struct slot *table;
 static uint64_t used;
-static int sites_fd = -1;
+/* reopened without O_CREAT and links: the harness made the file */
+static struct pf_held_file sites_file = {.fd = -1, .reopen_flags = O_NOFOLLOW};
 static int full_reported;
 
 int pf_sites_on;
@@ -59,8 +60,13 @@ void pf_sites_open(void)
             close(fd);
         return;
     }
+    if (!pf_held_install(&sites_file, fd, pf_spec.sites_path)) {
+        pf_stderr("pyfault: cannot record call sites in ", pf_spec.sites_path);
+        munmap(m, (size_t)PF_SITES_SLOTS * sizeof(struct slot));
+        close(fd);
+        return;
+    }
     table = m;
-    sites_fd = fd;
     __atomic_store_n(&pf_sites_on, 1, __ATOMIC_RELEASE);
 }
 
@@ -220,5 +226,7 @@ void pf_sites_record(uint64_t n, const uintptr_t *ips, int nips)
         pf_buf_hex(&b, key);
         pf_buf_str(&b, "\n");
     }
-    pf_write_all(sites_fd, b.data, b.len);
+    int fd = pf_held_current(&sites_file);
+    if (fd >= 0)
+        pf_write_all(fd, b.data, b.len);
 }

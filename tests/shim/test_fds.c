@@ -2,8 +2,8 @@
  * test_fds: the shim's own descriptors (the event log, libunwind's
  * memory-validation pipe) stay out of the target's numbering
  * (injectors/fdhigh.c), and a log the target closed or replaced is
- * reopened rather than written into the target's file or lost
- * (injectors/log.c). Targets: targets/h_fds.c, data/fds_list.py.
+ * reopened rather than written into the target's file or lost, and so
+ * is the call-site record (injectors/heldfile.c). Targets: targets/h_fds.c, data/fds_list.py.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -158,6 +158,34 @@ static void test_closeall_keeps_frames(void **state)
     json_decref(j);
 }
 
+/* A target that dup2()s its own file onto every number, the shim's
+ * call-site record's included (sites=): its file gets its own line only,
+ * and the records of its mallocs still reach the record (reopened by
+ * name). The old shim wrote them into the target's file. */
+static void test_sites_file_kept(void **state)
+{
+    (void)state;
+    char mine[600], sites[600];
+    snprintf(mine, sizeof mine, "%s/file", harness_tmpdir());
+    snprintf(sites, sizeof sites, "%s/sites", harness_tmpdir());
+    FILE *f = fopen(sites, "w"); /* the harness makes it: no O_CREAT */
+    assert_non_null(f);
+    fclose(f);
+    const char *args[] = {"clobber", mine, NULL};
+    struct proc_result r;
+    run_target("h_fds", fmt("count,sites=%s", sites), args, NULL, &r);
+    assert_int_equal(r.exit_code, 0);
+    proc_result_free(&r);
+    char *got = slurp(mine);
+    assert_string_equal(got, "mine\n");
+    free(got);
+    got = slurp(sites);
+    /* "N 0xKEY" lines: the loop's one call site at least */
+    if (!strstr(got, " 0x"))
+        fail_msg("no call site recorded after the clobber: \"%s\"", got);
+    free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_rlimit_four),
         cmocka_unit_test(test_dup2_onto_three),
         cmocka_unit_test(test_closeall_keeps_frames),
+        cmocka_unit_test(test_sites_file_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,9 @@
  *                      there, then 50 mallocs: exit 1 when one fails
  *   h_fds closeall     closes every descriptor from 3 up, then writes
  *                      through a null pointer (a segfault in crash_here)
+ *   h_fds clobber PATH its own PATH dup2()ed onto every number from 3 to
+ *                      the descriptor limit (1024 at most), a line
+ *                      written there, then 50 mallocs
  * No allocation before the mallocs of dup3 (nth=1 fails the first). */
 #include <fcntl.h>
 #include <stdio.h>
@@ -68,11 +71,26 @@ int main(int argc, char **argv)
         }
         return 0;
     }
+    if (argc == 3 && strcmp(argv[1], "clobber") == 0) {
+        int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        struct rlimit rl;
+        if (fd < 0 || getrlimit(RLIMIT_NOFILE, &rl) < 0)
+            return 2;
+        int top = rl.rlim_cur < 1024 ? (int)rl.rlim_cur : 1024;
+        for (int n = 3; n < top; n++)
+            if (n != fd && dup2(fd, n) < 0)
+                return 2;
+        if (write(fd, "mine\n", 5) != 5)
+            return 2;
+        for (int i = 0; i < 50; i++)
+            free(malloc(64));
+        return 0;
+    }
     if (argc == 2 && strcmp(argv[1], "closeall") == 0) {
         syscall(SYS_close_range, 3u, ~0u, 0u);
         crash_here(NULL);
         return 0;
     }
-    fprintf(stderr, "usage: h_fds list OUT | rlimit PATH | dup3 PATH | closeall\n");
+    fprintf(stderr, "usage: h_fds list OUT | rlimit PATH | dup3 PATH | closeall | clobber PATH\n");
     return 2;
 }
