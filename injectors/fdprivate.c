@@ -10,33 +10,45 @@
  * regular file and directory it holds, at the offset noted when the
  * server stopped (pf_fds_note), before the server could read on.
  *
+ * A file with no name left (a memfd, an O_TMPFILE, a temporary file
+ * unlinked once made: Python's TemporaryFile, pytest's capture) is one an
+ * exec'd trial makes for itself, contents and all: a forked trial gets a
+ * copy of it as it was at the stop (beside it, else in a memfd), so that
+ * no trial writes into the server's or reads another trial's bytes.
+ *
  * The server's stdout and stderr are the harness's pipes, and a trial
  * gets pipes of its own: wherever the target keeps the server's (fd 1
  * and 2, or a copy it made with dup(), as pytest's capture and a saved
  * stream do), the trial has its own pipe under that number, as an
  * exec'd trial has its own pipe in each copy.
  *
- * Other pipes, sockets and anonymous-inode descriptors (epoll, eventfd,
- * timerfd, signalfd, inotify) cannot be made private: their state (data
- * queued, a peer, registrations, a counter) lives in the one description
- * the server and every trial would share, where each exec'd trial makes
- * its own. pf_fds_note says when the target holds one, and the point is
- * exec'd. Such a descriptor the server was started with is no such
- * state: every exec'd trial inherits the same. Devices stay shared:
- * /dev/null and its kin keep no state.
+ * Other pipes, sockets, terminals and anonymous-inode descriptors
+ * (epoll, eventfd, timerfd, signalfd, inotify) cannot be made private:
+ * their state (data queued, a peer, registrations, a counter) lives in
+ * the one description the server and every trial would share, where
+ * each exec'd trial makes its own. pf_fds_note says when the target holds
+ * one, and the point is exec'd. Such a descriptor the server was started
+ * with is no such state: every exec'd trial inherits the same (but an
+ * anonymous inode has no identity of its own to tell it by). Memory
+ * devices (/dev/null, /dev/urandom, ...) keep no state.
  * Nothing here allocates (called inside the allocation hook).
  */
 #include "internal.h"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
-/* Descriptors noted at one stop; a target holding more keeps the rest
- * shared. */
+/* Descriptors noted at one stop; one more to note makes the point
+ * unsafe. */
 #define PF_FDS_MAX 1024
+/* A nameless file larger than this is not copied: the point is exec'd. */
+#define PF_FDS_COPY_MAX (64L << 20)
 
 /* Flags of an open file that a new description must carry again. */
 #define PF_FDS_KEPT_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME | O_SYNC | \
@@ -45,6 +57,7 @@
 /* What a trial does with a noted descriptor. */
 enum treatment {
     REOPEN,    /* a regular file or directory: opened again at its offset */
+    COPY,      /* a file with no name: a copy of its own, at its offset */
     OWN_OUT,   /* the server's stdout pipe: the trial's stdout there */
     OWN_ERR,   /* the server's stderr pipe: the trial's stderr there */
 };
@@ -65,29 +78,28 @@ static int nnoted;
  * opened, before the target could move them); ino 0: unknown. */
 static struct stat server_out, server_err;
 
-/* The other stateful descriptors the server was started with: the
+/* The other stateful files the server was started with, once each: the
  * harness passes what its own environment left open (make's jobserver
- * pipe, a CI runner's) to every exec'd trial alike, so they are no
- * state of the target's. */
-#define PF_FDS_INHERITED_MAX 64
+ * pipe, a CI runner's) to every exec'd trial alike, so they are no state
+ * of the target's. One past the last fits none: it counts as the
+ * target's (exec'd, never wrongly forked). */
+#define PF_FDS_INHERITED_MAX 256
 static struct inherited {
     dev_t dev;
     ino_t ino;
 } inherited[PF_FDS_INHERITED_MAX];
 static int ninherited;
 
-/* The descriptors open now in FDS (PF_FDS_MAX at most); returns how
- * many. */
-static int list_fds(int fds[PF_FDS_MAX])
+/* Calls FN(FD, ARG) for each descriptor open now, however many. */
+static void each_fd(void (*fn)(int fd, void *arg), void *arg)
 {
-    int n = 0;
     int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0)
-        return 0;
+        return;
     char buf[4096];
     long got;
     while ((got = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
-        for (long off = 0; off < got && n < PF_FDS_MAX;) {
+        for (long off = 0; off < got;) {
             struct dirent64 *d = (struct dirent64 *)(buf + off);
             off += d->d_reclen;
             if (d->d_name[0] < '0' || d->d_name[0] > '9')
@@ -96,19 +108,48 @@ static int list_fds(int fds[PF_FDS_MAX])
             for (const char *p = d->d_name; *p >= '0' && *p <= '9'; p++)
                 fd = fd * 10 + (*p - '0');
             if (fd != dir)
-                fds[n++] = fd;
+                fn(fd, arg);
         }
     }
     close(dir);
-    return n;
+}
+
+/* An anonymous inode: no file type (epoll, eventfd, timerfd, signalfd,
+ * inotify), and one inode for all of them. */
+static bool anonymous(const struct stat *st)
+{
+    return (st->st_mode & S_IFMT) == 0;
 }
 
 /* Whether ST's description keeps state a fork would share with every
- * trial: a pipe or FIFO, a socket, or an anonymous inode (no file type:
- * epoll, eventfd, timerfd, signalfd, inotify). */
+ * trial: a pipe or FIFO, a socket, an anonymous inode, or a character
+ * device other than a memory device (major 1: null, zero, full,
+ * random, urandom), such as a terminal. */
 static bool holds_shared_state(const struct stat *st)
 {
-    return S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode) || (st->st_mode & S_IFMT) == 0;
+    return S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode) || anonymous(st) ||
+           (S_ISCHR(st->st_mode) && major(st->st_rdev) != 1);
+}
+
+static bool was_inherited(const struct stat *st)
+{
+    if (anonymous(st))
+        return false;
+    for (int i = 0; i < ninherited; i++)
+        if (inherited[i].dev == st->st_dev && inherited[i].ino == st->st_ino)
+            return true;
+    return false;
+}
+
+/* At the start: notes FD's file when it is stateful (OWN_FD: the fork
+ * socket, in ARG). */
+static void note_inherited(int fd, void *arg)
+{
+    struct stat st;
+    if (fd <= 2 || fd == *(const int *)arg || fstat(fd, &st) < 0 || !holds_shared_state(&st) ||
+        was_inherited(&st) || ninherited == PF_FDS_INHERITED_MAX)
+        return;
+    inherited[ninherited++] = (struct inherited){st.st_dev, st.st_ino};
 }
 
 void pf_fds_note_start(int own_fd)
@@ -117,15 +158,8 @@ void pf_fds_note_start(int own_fd)
         server_out.st_ino = 0;
     if (fstat(2, &server_err) < 0 || !S_ISFIFO(server_err.st_mode))
         server_err.st_ino = 0;
-    int fds[PF_FDS_MAX];
-    int n = list_fds(fds);
     ninherited = 0;
-    for (int i = 0; i < n && ninherited < PF_FDS_INHERITED_MAX; i++) {
-        struct stat st;
-        if (fds[i] > 2 && fds[i] != own_fd && fstat(fds[i], &st) == 0 &&
-            holds_shared_state(&st))
-            inherited[ninherited++] = (struct inherited){st.st_dev, st.st_ino};
-    }
+    each_fd(note_inherited, &own_fd);
 }
 
 static bool same_file(const struct stat *a, const struct stat *b)
@@ -133,39 +167,37 @@ static bool same_file(const struct stat *a, const struct stat *b)
     return b->st_ino != 0 && a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-static bool was_inherited(const struct stat *st)
-{
-    for (int i = 0; i < ninherited; i++)
-        if (inherited[i].dev == st->st_dev && inherited[i].ino == st->st_ino)
-            return true;
-    return false;
-}
-
-/* Notes FD for the trials; returns whether it is a descriptor of the
- * target's whose state no trial could have to itself. */
+/* Notes FD for the trials; returns whether a trial could not have it to
+ * itself: the target's own stateful descriptor, a nameless file too large
+ * to copy, or one past what the table holds. */
 static bool note(int fd)
 {
     struct stat st;
-    if (nnoted == PF_FDS_MAX || fstat(fd, &st) < 0)
+    if (fstat(fd, &st) < 0)
         return false;
-    struct noted *e = &noted[nnoted];
-    if (same_file(&st, &server_out) || same_file(&st, &server_err)) {
-        int fdfl = fcntl(fd, F_GETFD);
-        if (fdfl < 0)
-            return false;
-        e->treatment = same_file(&st, &server_out) ? OWN_OUT : OWN_ERR;
-        e->cloexec = fdfl & FD_CLOEXEC;
-    } else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
-        int fl = fcntl(fd, F_GETFL), fdfl = fcntl(fd, F_GETFD);
-        off_t pos = lseek(fd, 0, SEEK_CUR);
-        if (fl < 0 || fdfl < 0 || pos < 0 || (fl & O_PATH))
-            return false;
-        e->treatment = REOPEN;
-        e->flags = S_ISDIR(st.st_mode) ? O_RDONLY | O_DIRECTORY : (fl & PF_FDS_KEPT_FLAGS);
-        e->cloexec = fdfl & FD_CLOEXEC;
-        e->pos = pos;
-    } else {
+    bool file = S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
+    bool own = same_file(&st, &server_out) || same_file(&st, &server_err);
+    if (!file && !own)
         return holds_shared_state(&st) && !was_inherited(&st);
+    if (nnoted == PF_FDS_MAX)
+        return true;
+    struct noted *e = &noted[nnoted];
+    int fl = fcntl(fd, F_GETFL), fdfl = fcntl(fd, F_GETFD);
+    if (fl < 0 || fdfl < 0)
+        return false;
+    e->cloexec = fdfl & FD_CLOEXEC;
+    if (own) {
+        e->treatment = same_file(&st, &server_out) ? OWN_OUT : OWN_ERR;
+    } else {
+        off_t pos = lseek(fd, 0, SEEK_CUR);
+        if (pos < 0 || (fl & O_PATH))
+            return false;
+        bool nameless = S_ISREG(st.st_mode) && st.st_nlink == 0;
+        if (nameless && st.st_size > PF_FDS_COPY_MAX)
+            return true;
+        e->treatment = nameless ? COPY : REOPEN;
+        e->flags = S_ISDIR(st.st_mode) ? O_RDONLY | O_DIRECTORY : (fl & PF_FDS_KEPT_FLAGS);
+        e->pos = pos;
     }
     e->fd = fd;
     e->dev = st.st_dev;
@@ -174,36 +206,118 @@ static bool note(int fd)
     return false;
 }
 
+struct note_pass {
+    int own_fd;
+    bool shared;
+};
+
+static void note_one(int fd, void *arg)
+{
+    struct note_pass *p = arg;
+    /* the shim's own: the service socket, libunwind's pipe */
+    if (fd != p->own_fd && !pf_fd_is_unwinders(fd) && note(fd))
+        p->shared = true;
+}
+
 bool pf_fds_note(int own_fd)
 {
     nnoted = 0;
-    bool shared = false;
-    int fds[PF_FDS_MAX];
-    int n = list_fds(fds);
-    for (int i = 0; i < n; i++) {
-        /* the shim's own: the service socket, libunwind's pipe */
-        if (fds[i] != own_fd && !pf_fd_is_unwinders(fds[i]) && note(fds[i]))
-            shared = true;
-    }
-    return shared;
+    struct note_pass p = {own_fd, false};
+    each_fd(note_one, &p);
+    return p.shared;
 }
 
-/* Opens the file noted in E anew at its noted offset, under its number. */
-static void reopen(const struct noted *e)
+/* "/proc/self/fd/FD" into LINK (small: pf_buf is 8 KiB, on a stack the
+ * target lent us). */
+struct fd_link {
+    char path[32];
+};
+
+static struct fd_link fd_link(int fd)
 {
-    struct pf_buf link;
-    link.len = 0;
-    pf_buf_str(&link, "/proc/self/fd/");
-    pf_buf_u64(&link, (uint64_t)e->fd);
-    link.data[link.len] = '\0'; /* pf_buf keeps a byte spare */
+    struct fd_link l;
+    char digits[12];
+    int n = 0;
+    do
+        digits[n++] = (char)('0' + fd % 10);
+    while ((fd /= 10) > 0 && n < (int)sizeof digits);
+    memcpy(l.path, "/proc/self/fd/", 14);
+    for (int i = 0; i < n; i++)
+        l.path[14 + i] = digits[n - 1 - i];
+    l.path[14 + n] = '\0';
+    return l;
+}
+
+/* Opens the file FROM holds anew, with E's flags at E's offset, as E's
+ * number. */
+static void reopen_as(int from, const struct noted *e)
+{
     /* the magic link opens the same inode anew, even when unlinked */
-    int fresh = open(link.data, e->flags | O_CLOEXEC | O_NOCTTY);
+    int fresh = open(fd_link(from).path, e->flags | O_CLOEXEC | O_NOCTTY);
     if (fresh < 0)
         return;
     /* the offset noted at the stop: the server may have read on since */
     if (lseek(fresh, e->pos, SEEK_SET) == e->pos)
         dup3(fresh, e->fd, e->cloexec ? O_CLOEXEC : 0);
     close(fresh);
+}
+
+/* A new nameless file for a copy of E's: beside it (its name, as the
+ * link shows it, with " (deleted)" after it), else a memfd (a memfd's
+ * copy is one, under its name). -1 when neither can be made. */
+static int nameless_beside(const struct noted *e)
+{
+    char name[PYFAULT_PATH_MAX];
+    ssize_t n = readlink(fd_link(e->fd).path, name, sizeof name - 1);
+    if (n <= 0)
+        return -1;
+    name[n] = '\0';
+    char *deleted = strstr(name, " (deleted)");
+    if (deleted)
+        *deleted = '\0';
+    if (strncmp(name, "/memfd:", 7) == 0)
+        return memfd_create(name + 7, MFD_CLOEXEC);
+    char *slash = strrchr(name, '/');
+    int fd = -1;
+    if (slash && slash != name) {
+        *slash = '\0';
+        fd = open(name, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    }
+    return fd >= 0 ? fd : memfd_create("pyfault-copy", MFD_CLOEXEC);
+}
+
+/* Copies the whole of FROM into TO; false when it could not. */
+static bool copy_all(int from, int to)
+{
+    char buf[16384];
+    for (off_t at = 0;;) {
+        ssize_t got = pread(from, buf, sizeof buf, at);
+        if (got == 0)
+            return true;
+        if (got < 0)
+            return false;
+        for (ssize_t put = 0; put < got;) {
+            ssize_t w = pwrite(to, buf + put, (size_t)(got - put), at + put);
+            if (w <= 0)
+                return false;
+            put += w;
+        }
+        at += got;
+    }
+}
+
+/* E's nameless file copied whole, then opened as E was; E left shared
+ * when no copy could be made. */
+static void copy_as(const struct noted *e)
+{
+    int from = open(fd_link(e->fd).path, O_RDONLY | O_CLOEXEC);
+    int to = nameless_beside(e);
+    if (from >= 0 && to >= 0 && copy_all(from, to))
+        reopen_as(to, e);
+    if (from >= 0)
+        close(from);
+    if (to >= 0)
+        close(to);
 }
 
 void pf_fds_privatise(int out, int err)
@@ -216,7 +330,9 @@ void pf_fds_privatise(int out, int err)
             continue;
         int own = e->treatment == OWN_OUT ? out : e->treatment == OWN_ERR ? err : -1;
         if (e->treatment == REOPEN)
-            reopen(e);
+            reopen_as(e->fd, e);
+        else if (e->treatment == COPY)
+            copy_as(e);
         else if (own >= 0 && own != e->fd)
             dup3(own, e->fd, e->cloexec ? O_CLOEXEC : 0);
     }

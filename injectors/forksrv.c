@@ -314,10 +314,12 @@ void pf_forksrv_open(void)
      * is no server, and says nothing (its output is the target's) */
     if (!is_service_socket(pf_spec.fork_fd))
         return;
-    fork_fd = pf_spec.fork_fd;
-    getrusage(RUSAGE_CHILDREN, &reaped_at_open);
-    /* the target's own children must not inherit the service */
+    /* out of the target's numbering, as an exec'd trial has no socket
+     * (fdhigh.c); close-on-exec: the target's own children must not
+     * inherit the service */
+    fork_fd = pf_fd_move_high(pf_spec.fork_fd);
     fcntl(fork_fd, F_SETFD, FD_CLOEXEC);
+    getrusage(RUSAGE_CHILDREN, &reaped_at_open);
     /* the harness's descriptors, before the target can move them */
     pf_fds_note_start(fork_fd);
     struct pyfault_fork_msg m;

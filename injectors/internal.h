@@ -244,14 +244,16 @@ void pf_forksrv_after_fork(void) PF_HIDDEN;
  * the stateful descriptors it inherited, which every trial inherits. */
 void pf_fds_note_start(int own_fd) PF_HIDDEN;
 /* In the fork server at a stop: notes its regular files and directories
- * with their offsets, and where it holds the harness's pipes
- * (fdprivate.c). True when it holds a pipe, socket or anonymous inode
- * of its own, other than OWN_FD and libunwind's pipe: state every trial
- * would share. */
+ * with their offsets (a nameless file: to copy), and where it holds the
+ * harness's pipes (fdprivate.c). True when a trial could not have all
+ * to itself: a pipe, socket, terminal or anonymous inode of the
+ * target's own (not OWN_FD, libunwind's pipe, nor one it started with),
+ * a nameless file too large to copy, more files than the table holds. */
 bool pf_fds_note(int own_fd) PF_HIDDEN;
 /* In a forked trial: its own description of each file noted, at the
- * noted offset (a file it cannot open again stays shared), and OUT and
- * ERR, its pipes, wherever the server held the harness's. */
+ * noted offset (a nameless one copied first; a file it cannot open
+ * again or copy stays shared), and OUT and ERR, its pipes, wherever the
+ * server held the harness's. */
 void pf_fds_privatise(int out, int err) PF_HIDDEN;
 
 /* ---- call stacks and symbols (unwind.c, symtab.c) ---------------------- */

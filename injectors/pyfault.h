@@ -320,11 +320,13 @@ struct pyfault_ctl {
  *                     POSIX timer (a fork inherits neither); it has a
  *                     writable shared mapping other than its control
  *                     page (the trials would share it with the server
- *                     and with each other); it holds a pipe, socket or
- *                     anonymous-inode descriptor (epoll, eventfd,
- *                     timerfd, ...) other than the harness's stdout and
- *                     stderr pipes (the trials would share its data,
- *                     peer or registrations). With more than one thread
+ *                     and with each other); it holds a pipe, socket,
+ *                     terminal or anonymous-inode descriptor (epoll,
+ *                     eventfd, timerfd, ...) of its own, not one it was
+ *                     started with nor the harness's stdout and stderr
+ *                     pipes (the trials would share its data, peer or
+ *                     registrations), a nameless file too large to copy,
+ *                     or more files than the shim notes. With more than one thread
  *                     only CHILDREN is looked for.
  *     PID n, pid      forked a trial for n: pid is its process, already
  *                     re-parented to the supervisor (it must be a child

@@ -22,9 +22,6 @@
 #include "lifeline.h"
 #include "options.h"
 
-/* The descriptor the server finds its socket on. */
-#define SERVER_FD 3
-
 static void stop_serving(struct pf_forksrv *s, const char *why)
 {
     if (!s->ended && why && !s->error[0])
@@ -89,16 +86,17 @@ static void *drain_output(void *arg)
 
 /* The server's process: its own group, /dev/null as stdin and pipes as
  * stdout and stderr (as an exec'd trial has: CPython's start-up
- * allocates differently on a file than on a pipe), the socket as
- * SERVER_FD, a lifeline to us, default signals. Returns 0 or an errno. */
-static int spawn_server(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
-                        const struct pf_target *t, const char *filters, int child_sock)
+ * allocates differently on a file than on a pipe), the socket SOCK (> 2)
+ * under its number, a lifeline to us, default signals. Returns 0 or an
+ * errno. */
+static int spawn_server_on(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
+                           const struct pf_target *t, const char *filters, int sock)
 {
     /* the same variables as an exec'd trial's, or CPython would number
      * its allocations differently (each variable is two on 3.11) */
     char spec[2048];
     snprintf(spec, sizeof spec, "%s%slog=%s/log.fork,log-max=1,fork-fd=%d",
-             filters ? filters : "", filters && filters[0] ? "," : "", dir, SERVER_FD);
+             filters ? filters : "", filters && filters[0] ? "," : "", dir, sock);
     struct pf_env env;
     if (pf_env_copy(&env, &ctx->env) < 0 || pf_env_set(&env, PYFAULT_ENV_SPEC, spec, 0) < 0 ||
         pf_env_set(&env, PYFAULT_ENV_CTL, s->page.path, 0) < 0) {
@@ -123,7 +121,7 @@ static int spawn_server(struct pf_forksrv *s, const struct pf_context *ctx, cons
         /* async-signal-safe calls only: other threads may hold locks */
         int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (setpgid(0, 0) < 0 || null < 0 || dup2(null, 0) < 0 || dup2(outp[1], 1) < 0 ||
-            dup2(errp[1], 2) < 0 || dup2(child_sock, SERVER_FD) < 0 ||
+            dup2(errp[1], 2) < 0 || fcntl(sock, F_SETFD, 0) < 0 ||
             pf_lifeline_bind(parent) < 0)
             _exit(127);
         struct sigaction dfl;
@@ -153,6 +151,22 @@ static int spawn_server(struct pf_forksrv *s, const struct pf_context *ctx, cons
     if (pthread_create(&s->drainer, NULL, drain_output, s) == 0)
         s->draining = 1;
     return 0;
+}
+
+/* spawn_server_on with CHILD_SOCK kept under the number it has here: no
+ * descriptor we pass on to every exec'd trial (and so to the server) can
+ * hold it, where a fixed 3 took the place of one; the shim then moves it
+ * out of the target's numbering. Above the three the child replaces. */
+static int spawn_server(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
+                        const struct pf_target *t, const char *filters, int child_sock)
+{
+    int sock = child_sock > 2 ? child_sock : fcntl(child_sock, F_DUPFD_CLOEXEC, 3);
+    if (sock < 0)
+        return errno;
+    int rc = spawn_server_on(s, ctx, dir, t, filters, sock);
+    if (sock != child_sock)
+        close(sock);
+    return rc;
 }
 
 static int send_msg(struct pf_forksrv *s, uint32_t kind, uint32_t arg, uint64_t n,

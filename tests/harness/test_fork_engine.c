@@ -15,9 +15,12 @@
  * ITIMER_PROF) or holds a descriptor whose state a fork shares (a pipe,
  * a socket, an eventfd, an epoll set), each class as exec's, counted in
  * exec_state; every point forked where the target keeps copies of the
- * harness's stdout and stderr, each trial with its own pipes in them;
+ * harness's stdout and stderr, each trial with its own pipes in them,
+ * where it writes a memfd or a TemporaryFile (each trial a copy of its
+ * own), and where the harness was given descriptors at 3 and 4;
  * and a forked segfault that `pyfault repro` replays as a segfault.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -316,13 +319,15 @@ static void test_prof_timer_falls_back_to_exec(void **state)
                       "signal");
 }
 
-/* A pipe, a socket, an eventfd or an epoll set made before the region:
- * forked, the first trial's bytes reached every later one (abort where
- * exec says ok). Each kind alone sends every point to exec. */
+/* A pipe, a socket, an eventfd, an epoll set, a pty, a socket past
+ * 1,100 other descriptors or a nameless file too large to copy, made
+ * before the region: forked, the first trial's bytes reached every later
+ * one (abort where exec says ok). Each alone sends every point to exec. */
 static void test_shared_descriptors_fall_back_to_exec(void **state)
 {
     (void)state;
-    static const char *const kinds[] = {"pipe", "socket", "eventfd", "epoll"};
+    static const char *const kinds[] = {"pipe", "socket", "eventfd", "epoll",
+                                        "pty",  "many",   "bigmemfd"};
     const char *opts[] = {"--mode", "both", NULL};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         char what[64];
@@ -333,23 +338,63 @@ static void test_shared_descriptors_fall_back_to_exec(void **state)
     unsetenv("FORK_SHARED_KIND");
 }
 
-/* The harness's stdout and stderr saved as copies and fds 1 and 2 given
- * a file (pytest's capture does so): every point still forked, and each
- * trial's message through the saved stderr seen, as exec sees it. */
-static void test_saved_streams_stay_forked(void **state)
+/* SCRIPT swept with a region under both engines: every exec'd trial
+ * ends as EXEC_CLASS, and every point the server reaches (not the
+ * extension past M) is forked, with exec's class. */
+static void expect_forked(const char *what, const char *script, const char *exec_class)
 {
-    (void)state;
     const char *opts[] = {"--mode", "both", NULL};
     json_t *ex, *fk;
-    region_both_engines("saved streams", "tests/harness/data/fork_saved_streams.py", opts, "fatal",
-                        &ex, &fk);
-    /* every point the server reaches (not the extension past M) */
+    region_both_engines(what, script, opts, exec_class, &ex, &fk);
     assert_int_equal(engine_count(fk, "exec_state"), 0);
     assert_true(engine_count(fk, "exec_other") <= 2);
     assert_int_equal(engine_count(fk, "forked") + engine_count(fk, "exec_other"),
                      (json_int_t)json_array_size(json_object_get(fk, "trials")));
     json_decref(ex);
     json_decref(fk);
+}
+
+/* The harness's stdout and stderr saved as copies and fds 1 and 2 given
+ * a file (pytest's capture does so): every point still forked, and each
+ * trial's message through the saved stderr seen, as exec sees it. */
+static void test_saved_streams_stay_forked(void **state)
+{
+    (void)state;
+    expect_forked("saved streams", "tests/harness/data/fork_saved_streams.py", "fatal");
+}
+
+/* A memfd and a TemporaryFile written after the region: each forked
+ * trial has a copy of its own as at the stop (no trial saw another's
+ * mark; the old engine: abort at nearly every point), still forked. */
+static void test_nameless_files_stay_forked(void **state)
+{
+    (void)state;
+    static const char *const kinds[] = {"memfd", "tmpfile"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "a nameless file (%s)", kinds[i]);
+        setenv("FORK_PRIVATE_KIND", kinds[i], 1);
+        expect_forked(what, "tests/harness/data/fork_private_files.py", "ok");
+    }
+    unsetenv("FORK_PRIVATE_KIND");
+}
+
+/* /dev/null at fd 3 and a pipe at fd 4, given to the harness as make or
+ * a CI runner would: every trial holds them, forked as exec'd (the old
+ * server's socket took fd 3), and every point still forks. */
+static void test_inherited_descriptors_stay_forked(void **state)
+{
+    (void)state;
+    if (fcntl(3, F_GETFD) >= 0 || fcntl(4, F_GETFD) >= 0)
+        skip_because("fds 3 and 4 are taken in this test process");
+    int null = open("/dev/null", O_RDONLY), p[2];
+    assert_int_equal(null, 3);
+    assert_int_equal(pipe(p), 0);
+    assert_int_equal(p[0], 4);
+    expect_forked("inherited descriptors", "tests/harness/data/fork_inherited_fd.py", "ok");
+    close(null);
+    close(p[0]);
+    close(p[1]);
 }
 
 static void test_forked_segfault_replays(void **state)
@@ -400,6 +445,8 @@ int main(void)
         cmocka_unit_test(test_prof_timer_falls_back_to_exec),
         cmocka_unit_test(test_shared_descriptors_fall_back_to_exec),
         cmocka_unit_test(test_saved_streams_stay_forked),
+        cmocka_unit_test(test_nameless_files_stay_forked),
+        cmocka_unit_test(test_inherited_descriptors_stay_forked),
         cmocka_unit_test(test_region_equivalence),
         cmocka_unit_test(test_file_offsets_private),
         cmocka_unit_test(test_compiler_scenario_equivalence),
