@@ -37,6 +37,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -65,6 +66,7 @@ enum treatment {
 struct noted {
     int fd, flags, cloexec;
     enum treatment treatment;
+    int same_as;   /* an earlier entry with the same open description, or -1 */
     off_t pos;
     dev_t dev;
     ino_t ino;
@@ -167,6 +169,22 @@ static bool same_file(const struct stat *a, const struct stat *b)
     return b->st_ino != 0 && a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
+/* The earlier noted file FD (of ST) is a copy of (dup(), an inherited
+ * number), whose one open description an exec'd trial shares between
+ * both numbers too; -1 when none (or kcmp(2) cannot tell). */
+static int same_description(int fd, const struct stat *st)
+{
+    for (int i = 0; i < nnoted; i++) {
+        const struct noted *o = &noted[i];
+        if (o->treatment != OWN_OUT && o->treatment != OWN_ERR && o->dev == st->st_dev &&
+            o->ino == st->st_ino &&
+            syscall(SYS_kcmp, (long)getpid(), (long)getpid(), (long)KCMP_FILE, (long)o->fd,
+                    (long)fd) == 0)
+            return i;
+    }
+    return -1;
+}
+
 /* Notes FD for the trials; returns whether a trial could not have it to
  * itself: the target's own stateful descriptor, a nameless file too large
  * to copy, or one past what the table holds. */
@@ -199,6 +217,7 @@ static bool note(int fd)
         e->flags = S_ISDIR(st.st_mode) ? O_RDONLY | O_DIRECTORY : (fl & PF_FDS_KEPT_FLAGS);
         e->pos = pos;
     }
+    e->same_as = own ? -1 : same_description(fd, &st);
     e->fd = fd;
     e->dev = st.st_dev;
     e->ino = st.st_ino;
@@ -329,7 +348,10 @@ void pf_fds_privatise(int out, int err)
         if (fstat(e->fd, &st) < 0 || st.st_dev != e->dev || st.st_ino != e->ino)
             continue;
         int own = e->treatment == OWN_OUT ? out : e->treatment == OWN_ERR ? err : -1;
-        if (e->treatment == REOPEN)
+        if (e->same_as >= 0)
+            /* one description at both numbers, the trial's own */
+            dup3(noted[e->same_as].fd, e->fd, e->cloexec ? O_CLOEXEC : 0);
+        else if (e->treatment == REOPEN)
             reopen_as(e->fd, e);
         else if (e->treatment == COPY)
             copy_as(e);

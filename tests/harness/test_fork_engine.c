@@ -365,11 +365,12 @@ static void test_saved_streams_stay_forked(void **state)
 
 /* A memfd and a TemporaryFile written after the region: each forked
  * trial has a copy of its own as at the stop (no trial saw another's
- * mark; the old engine: abort at nearly every point), still forked. */
+ * mark; the old engine: abort at nearly every point), still forked; a
+ * TemporaryFile at two numbers is one copy at both (one offset). */
 static void test_nameless_files_stay_forked(void **state)
 {
     (void)state;
-    static const char *const kinds[] = {"memfd", "tmpfile"};
+    static const char *const kinds[] = {"memfd", "tmpfile", "dup"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         char what[64];
         snprintf(what, sizeof what, "a nameless file (%s)", kinds[i]);
