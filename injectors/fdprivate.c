@@ -169,9 +169,9 @@ static bool same_file(const struct stat *a, const struct stat *b)
     return b->st_ino != 0 && a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* The earlier noted file FD (of ST) is a copy of (dup(), an inherited
- * number), whose one open description an exec'd trial shares between
- * both numbers too; -1 when none (or kcmp(2) cannot tell). */
+/* The earlier noted entry whose open description FD (of ST) shares (a
+ * dup(): an exec'd trial has one description at both numbers too); -1
+ * when none, or when kcmp(2) cannot tell. */
 static int same_description(int fd, const struct stat *st)
 {
     for (int i = 0; i < nnoted; i++) {
