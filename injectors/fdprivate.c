@@ -40,6 +40,7 @@
 #include <linux/kcmp.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -48,8 +49,9 @@
 /* Descriptors noted at one stop; one more to note makes the point
  * unsafe. */
 #define PF_FDS_MAX 1024
-/* A nameless file larger than this is not copied: the point is exec'd. */
-#define PF_FDS_COPY_MAX (64L << 20)
+/* Nameless files' bytes past this at one stop are not copied: the point
+ * is exec'd (a copy is made at each trial's start, inside its time). */
+#define PF_FDS_COPY_MAX (16L << 20)
 
 /* Flags of an open file that a new description must carry again. */
 #define PF_FDS_KEPT_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME | O_SYNC | \
@@ -67,6 +69,7 @@ struct noted {
     int fd, flags, cloexec;
     enum treatment treatment;
     int same_as;   /* an earlier entry with the same open description, or -1 */
+    int copy_of;   /* COPY: an earlier entry of the same file (another description), or -1 */
     off_t pos;
     dev_t dev;
     ino_t ino;
@@ -114,6 +117,35 @@ static void each_fd(void (*fn)(int fd, void *arg), void *arg)
         }
     }
     close(dir);
+}
+
+/* "/proc/self/DIR/FD" (DIR: "fd" or "fdinfo"), small: pf_buf is 8 KiB,
+ * on a stack the target lent us. */
+struct proc_path {
+    char path[40];
+};
+
+static struct proc_path proc_path(const char *dir, int fd)
+{
+    struct proc_path l;
+    char digits[12];
+    int n = 0;
+    do
+        digits[n++] = (char)('0' + fd % 10);
+    while ((fd /= 10) > 0 && n < (int)sizeof digits);
+    size_t len = strlen(dir);
+    memcpy(l.path, "/proc/self/", 11);
+    memcpy(l.path + 11, dir, len);
+    l.path[11 + len] = '/';
+    for (int i = 0; i < n; i++)
+        l.path[12 + len + (size_t)i] = digits[n - 1 - i];
+    l.path[12 + len + (size_t)n] = '\0';
+    return l;
+}
+
+static struct proc_path fd_link(int fd)
+{
+    return proc_path("fd", fd);
 }
 
 /* An anonymous inode: no file type (epoll, eventfd, timerfd, signalfd,
@@ -185,86 +217,119 @@ static int same_description(int fd, const struct stat *st)
     return -1;
 }
 
-/* Notes FD for the trials; returns whether a trial could not have it to
- * itself: the target's own stateful descriptor, a nameless file too large
- * to copy, or one past what the table holds. */
-static bool note(int fd)
+/* Whether a lock is held on FD's file (flock, lockf, fcntl: fdinfo's
+ * "lock:" lines). A trial's own description would not hold the server's
+ * flock, and a fork inherits no POSIX lock: the trial's next lock would
+ * conflict with the server's, where an exec'd trial takes its own. */
+static bool locked(int fd)
+{
+    int info = open(proc_path("fdinfo", fd).path, O_RDONLY | O_CLOEXEC);
+    if (info < 0)
+        return false;
+    char buf[1024];
+    ssize_t n = read(info, buf, sizeof buf - 1);
+    close(info);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    return strstr(buf, "\nlock:") != NULL;
+}
+
+/* The earlier COPY entry of the same nameless file as ST (another
+ * description of it: opened again through /proc): its copy is the one
+ * to open again; -1 when none. */
+static int copy_of(const struct stat *st)
+{
+    for (int i = 0; i < nnoted; i++)
+        if (noted[i].treatment == COPY && noted[i].dev == st->st_dev && noted[i].ino == st->st_ino)
+            return i;
+    return -1;
+}
+
+/* Bytes the trials would copy at this stop. */
+static off_t copy_bytes;
+
+/* Notes FD for the trials; returns the PYFAULT_FORK_UNSAFE_* reason a
+ * trial could not have it to itself (LOCK: a locked file; DESCRIPTOR:
+ * the target's own stateful descriptor, nameless files too large to
+ * copy, one past what the table holds), or 0. */
+static int64_t note(int fd)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
-        return false;
+        return 0;
     bool file = S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
     bool own = same_file(&st, &server_out) || same_file(&st, &server_err);
     if (!file && !own)
-        return holds_shared_state(&st) && !was_inherited(&st);
+        return holds_shared_state(&st) && !was_inherited(&st) ? PYFAULT_FORK_UNSAFE_DESCRIPTOR : 0;
     if (nnoted == PF_FDS_MAX)
-        return true;
+        return PYFAULT_FORK_UNSAFE_DESCRIPTOR;
     struct noted *e = &noted[nnoted];
     int fl = fcntl(fd, F_GETFL), fdfl = fcntl(fd, F_GETFD);
     if (fl < 0 || fdfl < 0)
-        return false;
+        return 0;
     e->cloexec = fdfl & FD_CLOEXEC;
     if (own) {
         e->treatment = same_file(&st, &server_out) ? OWN_OUT : OWN_ERR;
     } else {
         off_t pos = lseek(fd, 0, SEEK_CUR);
         if (pos < 0 || (fl & O_PATH))
-            return false;
+            return 0;
+        if (locked(fd))
+            return PYFAULT_FORK_UNSAFE_LOCK;
         bool nameless = S_ISREG(st.st_mode) && st.st_nlink == 0;
-        if (nameless && st.st_size > PF_FDS_COPY_MAX)
-            return true;
         e->treatment = nameless ? COPY : REOPEN;
         e->flags = S_ISDIR(st.st_mode) ? O_RDONLY | O_DIRECTORY : (fl & PF_FDS_KEPT_FLAGS);
         e->pos = pos;
     }
     e->same_as = own ? -1 : same_description(fd, &st);
+    e->copy_of = e->treatment == COPY && e->same_as < 0 ? copy_of(&st) : -1;
+    if (e->treatment == COPY && e->same_as < 0 && e->copy_of < 0) {
+        /* the allocated bytes, not the holes, are copied */
+        copy_bytes += (off_t)st.st_blocks * 512;
+        if (copy_bytes > PF_FDS_COPY_MAX)
+            return PYFAULT_FORK_UNSAFE_DESCRIPTOR;
+    }
     e->fd = fd;
     e->dev = st.st_dev;
     e->ino = st.st_ino;
     nnoted++;
-    return false;
+    return 0;
 }
 
 struct note_pass {
     int own_fd;
-    bool shared;
+    int64_t unsafe;
+    long open;
 };
 
 static void note_one(int fd, void *arg)
 {
     struct note_pass *p = arg;
+    p->open++;
     /* the shim's own: the service socket, libunwind's pipe */
-    if (fd != p->own_fd && !pf_fd_is_unwinders(fd) && note(fd))
-        p->shared = true;
+    if (fd != p->own_fd && !pf_fd_is_unwinders(fd))
+        p->unsafe |= note(fd);
 }
 
-bool pf_fds_note(int own_fd)
+/* Descriptors a trial needs free at its start: the four the server
+ * receives for it (page, stdout, stderr, log) and three to make a file
+ * its own (the file read, the copy, the copy opened as the original). */
+#define PF_FDS_NEEDED 8
+
+int64_t pf_fds_note(int own_fd)
 {
     nnoted = 0;
-    struct note_pass p = {own_fd, false};
+    copy_bytes = 0;
+    struct note_pass p = {own_fd, 0, 0};
     each_fd(note_one, &p);
-    return p.shared;
-}
-
-/* "/proc/self/fd/FD" into LINK (small: pf_buf is 8 KiB, on a stack the
- * target lent us). */
-struct fd_link {
-    char path[32];
-};
-
-static struct fd_link fd_link(int fd)
-{
-    struct fd_link l;
-    char digits[12];
-    int n = 0;
-    do
-        digits[n++] = (char)('0' + fd % 10);
-    while ((fd /= 10) > 0 && n < (int)sizeof digits);
-    memcpy(l.path, "/proc/self/fd/", 14);
-    for (int i = 0; i < n; i++)
-        l.path[14 + i] = digits[n - 1 - i];
-    l.path[14 + n] = '\0';
-    return l;
+    /* near the limit a trial could not open what it must (its files
+     * would stay shared) and the server could not take its descriptors */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (long)rl.rlim_cur - p.open < PF_FDS_NEEDED)
+        p.unsafe |= PYFAULT_FORK_UNSAFE_DESCRIPTOR;
+    return p.unsafe;
 }
 
 /* Opens the file FROM holds anew, with E's flags at E's offset, as E's
@@ -295,7 +360,7 @@ static int nameless_beside(const struct noted *e)
     if (deleted)
         *deleted = '\0';
     if (strncmp(name, "/memfd:", 7) == 0)
-        return memfd_create(name + 7, MFD_CLOEXEC);
+        return memfd_create(name + 7, MFD_CLOEXEC | MFD_ALLOW_SEALING);
     char *slash = strrchr(name, '/');
     int fd = -1;
     if (slash && slash != name) {
@@ -305,24 +370,38 @@ static int nameless_beside(const struct noted *e)
     return fd >= 0 ? fd : memfd_create("pyfault-copy", MFD_CLOEXEC);
 }
 
-/* Copies the whole of FROM into TO; false when it could not. */
+/* Copies FROM into TO: its size, the data between its holes, and its
+ * seals (a memfd's; F_SEAL_SEAL alone when it takes none). False when it
+ * could not. */
 static bool copy_all(int from, int to)
 {
+    struct stat st;
+    if (fstat(from, &st) < 0 || ftruncate(to, st.st_size) < 0)
+        return false;
     char buf[16384];
-    for (off_t at = 0;;) {
-        ssize_t got = pread(from, buf, sizeof buf, at);
-        if (got == 0)
-            return true;
-        if (got < 0)
-            return false;
-        for (ssize_t put = 0; put < got;) {
-            ssize_t w = pwrite(to, buf + put, (size_t)(got - put), at + put);
-            if (w <= 0)
-                return false;
-            put += w;
+    for (off_t at = 0; at < st.st_size;) {
+        off_t data = lseek(from, at, SEEK_DATA);
+        if (data < 0)
+            break; /* no data past AT: holes to the end */
+        off_t hole = lseek(from, data, SEEK_HOLE);
+        if (hole < 0)
+            hole = st.st_size;
+        for (at = data; at < hole;) {
+            size_t want = (size_t)(hole - at) < sizeof buf ? (size_t)(hole - at) : sizeof buf;
+            ssize_t got = pread(from, buf, want, at);
+            if (got <= 0)
+                return got == 0;
+            for (ssize_t put = 0; put < got;) {
+                ssize_t w = pwrite(to, buf + put, (size_t)(got - put), at + put);
+                if (w <= 0)
+                    return false;
+                put += w;
+            }
+            at += got;
         }
-        at += got;
     }
+    int seals = fcntl(from, F_GET_SEALS);
+    return seals <= 0 || fcntl(to, F_ADD_SEALS, seals) == 0;
 }
 
 /* E's nameless file copied whole, then opened as E was; E left shared
@@ -351,6 +430,9 @@ void pf_fds_privatise(int out, int err)
         if (e->same_as >= 0)
             /* one description at both numbers, the trial's own */
             dup3(noted[e->same_as].fd, e->fd, e->cloexec ? O_CLOEXEC : 0);
+        else if (e->copy_of >= 0)
+            /* another description of the one copy */
+            reopen_as(noted[e->copy_of].fd, e);
         else if (e->treatment == REOPEN)
             reopen_as(e->fd, e);
         else if (e->treatment == COPY)

@@ -221,13 +221,12 @@ static bool timer_armed(void)
  * reasons a trial forked here would not be an exec'd one, beyond the
  * threads alive. With threads alive the point is exec'd anyway: the
  * costlier checks are skipped. */
-static int64_t unsafe_reasons(unsigned threads, bool shared_descriptor)
+static int64_t unsafe_reasons(unsigned threads, int64_t descriptors)
 {
     int64_t r = had_children() ? PYFAULT_FORK_UNSAFE_CHILDREN : 0;
     if (threads != 1 || r)
         return r;
-    if (shared_descriptor)
-        r |= PYFAULT_FORK_UNSAFE_DESCRIPTOR;
+    r |= descriptors;
     if (timer_armed())
         r |= PYFAULT_FORK_UNSAFE_TIMER;
     if (shared_writable_mapping())
@@ -260,6 +259,7 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4])
     stop_serving();
     struct pyfault_ctl *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED,
                                     fds[0], 0);
+    close(fds[0]); /* one more free for fdprivate.c near the limit */
     if (page != MAP_FAILED) {
         /* the counts go on from the server's: allocation n is this one;
          * the plan is written before the page is published, so no reader
@@ -279,7 +279,6 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4])
      * an offset it moves must not move the server's (stdin is the
      * harness's /dev/null, in the server as in an exec'd trial) */
     pf_fds_privatise(fds[1], fds[2]);
-    close(fds[0]);
     close(fds[1]);
     close(fds[2]);
 }
@@ -344,10 +343,10 @@ void pf_forksrv_serve(uint64_t n)
     /* what every trial's records will name frames with, built once here */
     pf_symtab_prepare();
     /* the offsets each trial starts from, before the server reads on */
-    bool shared_descriptor = pf_fds_note(fork_fd);
+    int64_t descriptors = pf_fds_note(fork_fd);
     unsigned threads = fork_fd >= 0 ? threads_alive() : 0;
     if (fork_fd < 0 ||
-        !send_msg(PYFAULT_FORK_AT, threads, n, unsafe_reasons(threads, shared_descriptor))) {
+        !send_msg(PYFAULT_FORK_AT, threads, n, unsafe_reasons(threads, descriptors))) {
         stop_serving();
         return;
     }

@@ -245,11 +245,13 @@ void pf_forksrv_after_fork(void) PF_HIDDEN;
 void pf_fds_note_start(int own_fd) PF_HIDDEN;
 /* In the fork server at a stop: notes its regular files and directories
  * with their offsets (a nameless file: to copy), and where it holds the
- * harness's pipes (fdprivate.c). True when a trial could not have all
- * to itself: a pipe, socket, terminal or anonymous inode of the
- * target's own (not OWN_FD, libunwind's pipe, nor one it started with),
- * a nameless file too large to copy, more files than the table holds. */
-bool pf_fds_note(int own_fd) PF_HIDDEN;
+ * harness's pipes (fdprivate.c). Returns the PYFAULT_FORK_UNSAFE_* bits
+ * of why a trial could not have all to itself: DESCRIPTOR for a pipe,
+ * socket, terminal or anonymous inode of the target's own (not OWN_FD,
+ * libunwind's pipe, nor one it started with), nameless files too large
+ * to copy, more files than the table holds or too few free numbers;
+ * LOCK for a file lock held. */
+int64_t pf_fds_note(int own_fd) PF_HIDDEN;
 /* In a forked trial: its own description of each file noted, at the
  * noted offset (a nameless one copied first; a file it cannot open
  * again or copy stays shared), and OUT and ERR, its pipes, wherever the

@@ -325,8 +325,12 @@ struct pyfault_ctl {
  *                     eventfd, timerfd, ...) of its own, not one it was
  *                     started with nor the harness's stdout and stderr
  *                     pipes (the trials would share its data, peer or
- *                     registrations), a nameless file too large to copy,
- *                     or more files than the shim notes. With more than one thread
+ *                     registrations), nameless files too large to copy,
+ *                     more files than the shim notes, or too few free
+ *                     descriptors for a trial; it holds a file lock (a
+ *                     trial would not, and an exec'd trial would wait
+ *                     for the server's: the supervisor ends the server).
+ *                     With more than one thread
  *                     only CHILDREN is looked for.
  *     PID n, pid      forked a trial for n: pid is its process, already
  *                     re-parented to the supervisor (it must be a child
@@ -358,6 +362,7 @@ enum pyfault_fork_unsafe {
     PYFAULT_FORK_UNSAFE_TIMER = 2,
     PYFAULT_FORK_UNSAFE_SHARED = 4,
     PYFAULT_FORK_UNSAFE_DESCRIPTOR = 8,
+    PYFAULT_FORK_UNSAFE_LOCK = 16,
 };
 
 struct pyfault_fork_msg {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "inherited_fds.h"
 #include "version.h"
 
 /* One subcommand: its name, entry point and --help line. */
@@ -90,6 +91,8 @@ static int standard_fds_open(void)
 
 int main(int argc, char **argv)
 {
+    /* before anything of ours is open: what every target is given */
+    pf_inherited_fds_note();
     if (standard_fds_open() < 0) {
         fprintf(stderr, "pyfault: cannot open /dev/null on a closed fd 0-2: %s\n",
                 strerror(errno ? errno : EBADF));

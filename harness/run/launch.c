@@ -17,6 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "inherited_fds.h"
 #include "lifeline.h"
 
 /* What the vforked child does; filled by the parent beforehand. */
@@ -61,6 +62,8 @@ static void child(struct plan *p)
         p->error = errno ? errno : ESRCH;
         _exit(127);
     }
+    /* what the harness was given, nothing it opened since */
+    pf_inherited_fds_close_others(-1);
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;

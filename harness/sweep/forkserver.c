@@ -19,6 +19,7 @@
 
 #include "escaped.h"
 #include "interrupt.h"
+#include "inherited_fds.h"
 #include "lifeline.h"
 #include "options.h"
 
@@ -124,6 +125,8 @@ static int spawn_server_on(struct pf_forksrv *s, const struct pf_context *ctx, c
             dup2(errp[1], 2) < 0 || fcntl(sock, F_SETFD, 0) < 0 ||
             pf_lifeline_bind(parent) < 0)
             _exit(127);
+        /* what the harness was given (as an exec'd trial), and the socket */
+        pf_inherited_fds_close_others(sock);
         struct sigaction dfl;
         memset(&dfl, 0, sizeof dfl);
         dfl.sa_handler = SIG_DFL;
@@ -262,7 +265,17 @@ static void reach(struct pf_forksrv *s, const struct pf_context *ctx, uint64_t p
     s->threads = m.arg;
     s->children = (m.pid & PYFAULT_FORK_UNSAFE_CHILDREN) != 0;
     s->state = (m.pid & (PYFAULT_FORK_UNSAFE_TIMER | PYFAULT_FORK_UNSAFE_SHARED |
-                         PYFAULT_FORK_UNSAFE_DESCRIPTOR)) != 0;
+                         PYFAULT_FORK_UNSAFE_DESCRIPTOR | PYFAULT_FORK_UNSAFE_LOCK)) != 0;
+    if (m.pid & PYFAULT_FORK_UNSAFE_LOCK) {
+        /* a lock the stopped server holds, every exec'd trial would wait
+         * for (a trial taking its own): end the server, as at the end of
+         * the sweep; its points from here on are exec'd */
+        stop_serving(s, NULL);
+        if (s->pid > 0) {
+            kill(-s->pid, SIGKILL);
+            kill(s->pid, SIGKILL);
+        }
+    }
 }
 
 /* Asks for a fork at the current stop into CH (lock held). Returns 0 or

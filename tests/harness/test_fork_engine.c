@@ -17,9 +17,13 @@
  * exec_state; every point forked where the target keeps copies of the
  * harness's stdout and stderr, each trial with its own pipes in them,
  * where it writes a memfd or a TemporaryFile (each trial a copy of its
- * own), and where the harness was given descriptors at 3 and 4;
+ * own), and where the harness was given descriptors at 3 and 4; the
+ * server ended where it holds a file lock; no trial holding what the
+ * harness opened (libdw's files);
  * and a forked segfault that `pyfault repro` replays as a segfault.
  */
+#include <dirent.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -366,11 +370,13 @@ static void test_saved_streams_stay_forked(void **state)
 /* A memfd and a TemporaryFile written after the region: each forked
  * trial has a copy of its own as at the stop (no trial saw another's
  * mark; the old engine: abort at nearly every point), still forked; a
- * TemporaryFile at two numbers is one copy at both (one offset). */
+ * TemporaryFile at two numbers is one copy at both (one offset), a memfd
+ * opened twice one copy under both descriptions, a sealed memfd's copy
+ * sealed, and a 64 MiB hole copied as a hole (every point forked). */
 static void test_nameless_files_stay_forked(void **state)
 {
     (void)state;
-    static const char *const kinds[] = {"memfd", "tmpfile", "dup"};
+    static const char *const kinds[] = {"memfd", "tmpfile", "dup", "twoopen", "sealed", "sparse"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         char what[64];
         snprintf(what, sizeof what, "a nameless file (%s)", kinds[i]);
@@ -396,6 +402,74 @@ static void test_inherited_descriptors_stay_forked(void **state)
     close(null);
     close(p[0]);
     close(p[1]);
+}
+
+/* An flock the stopped server holds: a forked trial's own description
+ * held none (error where exec says ok), an exec'd trial waited for the
+ * server's (hang). The server is ended at the first such stop: no point
+ * forked, every point exec'd, every class exec's. */
+static void test_lock_ends_server(void **state)
+{
+    (void)state;
+    const char *opts[] = {"--mode", "both", NULL};
+    json_t *ex, *fk;
+    region_both_engines("a lock held", "tests/harness/data/fork_lock.py", opts, "ok", &ex, &fk);
+    assert_int_equal(engine_count(fk, "forked"), 0);
+    assert_int_equal(engine_count(fk, "exec_other"),
+                     (json_int_t)json_array_size(json_object_get(fk, "trials")));
+    assert_true(json_is_null(json_object_get(engine_of(fk), "error")));
+    json_decref(ex);
+    json_decref(fk);
+}
+
+/* Every trial of either engine holds, below 512, fds 0-2 and what the
+ * harness was given (what this process passes on: not close-on-exec),
+ * and nothing the harness opened meanwhile: exec'd trials held libdw's
+ * files (the interpreter, its debug file, libc) at 7-15, some trials and
+ * not others, once the harness had named an earlier trial's frames. */
+static void test_trials_hold_only_what_harness_was_given(void **state)
+{
+    (void)state;
+    char want[256] = "0 1 2";
+    for (int fd = 3; fd < 512; fd++) {
+        int fl = fcntl(fd, F_GETFD);
+        if (fl >= 0 && !(fl & FD_CLOEXEC))
+            snprintf(want + strlen(want), sizeof want - strlen(want), " %d", fd);
+    }
+    char dir[700];
+    snprintf(dir, sizeof dir, "%s/snaps", harness_tmpdir());
+    assert_int_equal(mkdir(dir, 0700), 0);
+    setenv("SNAPDIR", dir, 1);
+    const char *args[] = {"--mode", "both", "--inject", "region", "--python", PY,
+                          project_path("tests/harness/data/fd_snapshot.py"), NULL};
+    json_t *ex, *fk;
+    both_engines(args, &ex, &fk);
+    unsetenv("SNAPDIR");
+    size_t trials = json_array_size(json_object_get(ex, "trials")) +
+                    json_array_size(json_object_get(fk, "trials"));
+    json_decref(ex);
+    json_decref(fk);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t seen = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[1000], held[256] = "";
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        size_t n = fread(held, 1, sizeof held - 1, f);
+        held[n] = '\0';
+        fclose(f);
+        if (strcmp(held, want) != 0)
+            fail_msg("trial %s held %s, want %s", e->d_name, held, want);
+        seen++;
+    }
+    closedir(d);
+    /* the counting runs and the fork server's own run wrote one too */
+    assert_true(seen >= trials);
 }
 
 static void test_forked_segfault_replays(void **state)
@@ -448,6 +522,8 @@ int main(void)
         cmocka_unit_test(test_saved_streams_stay_forked),
         cmocka_unit_test(test_nameless_files_stay_forked),
         cmocka_unit_test(test_inherited_descriptors_stay_forked),
+        cmocka_unit_test(test_lock_ends_server),
+        cmocka_unit_test(test_trials_hold_only_what_harness_was_given),
         cmocka_unit_test(test_region_equivalence),
         cmocka_unit_test(test_file_offsets_private),
         cmocka_unit_test(test_compiler_scenario_equivalence),

@@ -1,8 +1,8 @@
 # fork_shared_fd.py: a descriptor whose state lives in the one open file
 # description a fork shares, made before the region and used after it:
 # FORK_SHARED_KIND names it (pipe, socket, eventfd, epoll, pty, many: a
-# socket past 1,100 other descriptors, bigmemfd: a nameless file too
-# large to copy). Each exec'd trial makes its own and ends ok; forked
+# socket past 1,100 other descriptors, bigmemfd: a nameless file with
+# too many bytes to copy). Each exec'd trial makes its own and ends ok; forked
 # trials would share the server's, so that what the first trial wrote
 # reached every later one (abort). The fork engine must exec every point
 # of it.
@@ -29,7 +29,7 @@ elif kind == "pty":
     w, r = os.openpty()
 elif kind == "bigmemfd":
     r = w = os.memfd_create("big")
-    os.ftruncate(r, 65 << 20)
+    os.pwrite(r, b"\1" * (17 << 20), 4096)  # 17 MiB of data, a hole at 0
 else:
     raise SystemExit(f"unknown FORK_SHARED_KIND {kind!r}")
 with pyfault.region():
