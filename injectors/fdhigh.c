@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -102,4 +103,24 @@ bool pf_fd_is_unwinders(int fd)
 {
     return fd >= 0 && (fd == __atomic_load_n(&unwinders_pipe[0], __ATOMIC_RELAXED) ||
                        fd == __atomic_load_n(&unwinders_pipe[1], __ATOMIC_RELAXED));
+}
+
+struct pf_proc_path pf_fd_proc_path(const char *dir, int fd)
+{
+    struct pf_proc_path l;
+    char digits[12];
+    int n = 0;
+    do
+        digits[n++] = (char)('0' + fd % 10);
+    while ((fd /= 10) > 0 && n < (int)sizeof digits);
+    size_t len = strlen(dir);
+    if (len > sizeof l.path - 12 - (size_t)n - 1)
+        len = sizeof l.path - 12 - (size_t)n - 1;
+    memcpy(l.path, "/proc/self/", 11);
+    memcpy(l.path + 11, dir, len);
+    l.path[11 + len] = '/';
+    for (int i = 0; i < n; i++)
+        l.path[12 + len + (size_t)i] = digits[n - 1 - i];
+    l.path[12 + len + (size_t)n] = '\0';
+    return l;
 }

@@ -27,10 +27,11 @@
  * their state (data queued, a peer, registrations, a counter) lives in
  * the one description the server and every trial would share, where
  * each exec'd trial makes its own. pf_fds_note says when the target holds
- * one, and the point is exec'd. Such a descriptor the server was started
- * with is no such state: every exec'd trial inherits the same (but an
- * anonymous inode has no identity of its own to tell it by). Memory
- * devices (/dev/null, /dev/urandom, ...) keep no state.
+ * one, and the point is exec'd. What the server was started with is
+ * left alone, shared with the server as every exec'd trial shares it
+ * with the harness, lock and offset included (but an anonymous inode has
+ * no identity of its own to tell it by). Memory devices (/dev/null,
+ * /dev/urandom, ...) keep no state.
  * Nothing here allocates (called inside the allocation hook).
  */
 #include "internal.h"
@@ -83,13 +84,16 @@ static int nnoted;
  * opened, before the target could move them); ino 0: unknown. */
 static struct stat server_out, server_err;
 
-/* The other stateful files the server was started with, once each: the
- * harness passes what its own environment left open (make's jobserver
- * pipe, a CI runner's) to every exec'd trial alike, so they are no state
- * of the target's. One past the last fits none: it counts as the
- * target's (exec'd, never wrongly forked). */
+/* What the server was started with above fd 2: the harness passes what
+ * its own environment left open (make's jobserver pipe, a CI runner's
+ * descriptor, the lock file of `flock FILE make test`) to every exec'd
+ * trial alike, so none is state of the target's: a forked trial shares
+ * it with the server as exec'd trials share it with the harness. One
+ * past the last fits none: it counts as the target's (exec'd, never
+ * wrongly forked). */
 #define PF_FDS_INHERITED_MAX 256
 static struct inherited {
+    int fd;
     dev_t dev;
     ino_t ino;
 } inherited[PF_FDS_INHERITED_MAX];
@@ -119,33 +123,9 @@ static void each_fd(void (*fn)(int fd, void *arg), void *arg)
     close(dir);
 }
 
-/* "/proc/self/DIR/FD" (DIR: "fd" or "fdinfo"), small: pf_buf is 8 KiB,
- * on a stack the target lent us. */
-struct proc_path {
-    char path[40];
-};
-
-static struct proc_path proc_path(const char *dir, int fd)
+static struct pf_proc_path fd_link(int fd)
 {
-    struct proc_path l;
-    char digits[12];
-    int n = 0;
-    do
-        digits[n++] = (char)('0' + fd % 10);
-    while ((fd /= 10) > 0 && n < (int)sizeof digits);
-    size_t len = strlen(dir);
-    memcpy(l.path, "/proc/self/", 11);
-    memcpy(l.path + 11, dir, len);
-    l.path[11 + len] = '/';
-    for (int i = 0; i < n; i++)
-        l.path[12 + len + (size_t)i] = digits[n - 1 - i];
-    l.path[12 + len + (size_t)n] = '\0';
-    return l;
-}
-
-static struct proc_path fd_link(int fd)
-{
-    return proc_path("fd", fd);
+    return pf_fd_proc_path("fd", fd);
 }
 
 /* An anonymous inode: no file type (epoll, eventfd, timerfd, signalfd,
@@ -165,25 +145,28 @@ static bool holds_shared_state(const struct stat *st)
            (S_ISCHR(st->st_mode) && major(st->st_rdev) != 1);
 }
 
-static bool was_inherited(const struct stat *st)
+/* Whether ST is a file the server was started with, under any number
+ * (FD -1), or under FD itself. An anonymous inode never is: one inode
+ * serves them all. */
+static bool was_inherited(int fd, const struct stat *st)
 {
     if (anonymous(st))
         return false;
     for (int i = 0; i < ninherited; i++)
-        if (inherited[i].dev == st->st_dev && inherited[i].ino == st->st_ino)
+        if (inherited[i].dev == st->st_dev && inherited[i].ino == st->st_ino &&
+            (fd < 0 || inherited[i].fd == fd))
             return true;
     return false;
 }
 
-/* At the start: notes FD's file when it is stateful (OWN_FD: the fork
- * socket, in ARG). */
+/* At the start: notes FD (OWN_FD: the fork socket, in ARG). */
 static void note_inherited(int fd, void *arg)
 {
     struct stat st;
-    if (fd <= 2 || fd == *(const int *)arg || fstat(fd, &st) < 0 || !holds_shared_state(&st) ||
-        was_inherited(&st) || ninherited == PF_FDS_INHERITED_MAX)
+    if (fd <= 2 || fd == *(const int *)arg || fstat(fd, &st) < 0 ||
+        ninherited == PF_FDS_INHERITED_MAX)
         return;
-    inherited[ninherited++] = (struct inherited){st.st_dev, st.st_ino};
+    inherited[ninherited++] = (struct inherited){fd, st.st_dev, st.st_ino};
 }
 
 void pf_fds_note_start(int own_fd)
@@ -223,7 +206,7 @@ static int same_description(int fd, const struct stat *st)
  * conflict with the server's, where an exec'd trial takes its own. */
 static bool locked(int fd)
 {
-    int info = open(proc_path("fdinfo", fd).path, O_RDONLY | O_CLOEXEC);
+    int info = open(pf_fd_proc_path("fdinfo", fd).path, O_RDONLY | O_CLOEXEC);
     if (info < 0)
         return false;
     char buf[1024];
@@ -256,12 +239,13 @@ static off_t copy_bytes;
 static int64_t note(int fd)
 {
     struct stat st;
-    if (fstat(fd, &st) < 0)
-        return 0;
+    if (fstat(fd, &st) < 0 || was_inherited(fd, &st))
+        return 0; /* shared with the server, as exec'd trials share it */
     bool file = S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
     bool own = same_file(&st, &server_out) || same_file(&st, &server_err);
     if (!file && !own)
-        return holds_shared_state(&st) && !was_inherited(&st) ? PYFAULT_FORK_UNSAFE_DESCRIPTOR : 0;
+        return holds_shared_state(&st) && !was_inherited(-1, &st) ? PYFAULT_FORK_UNSAFE_DESCRIPTOR
+                                                                   : 0;
     if (nnoted == PF_FDS_MAX)
         return PYFAULT_FORK_UNSAFE_DESCRIPTOR;
     struct noted *e = &noted[nnoted];

@@ -36,13 +36,8 @@ bool pf_held_install(struct pf_held_file *h, int fd, const char *fallback_path)
     struct stat st;
     if (fstat(fd, &st) < 0)
         return false;
-    struct pf_buf link;
-    link.len = 0;
-    pf_buf_str(&link, "/proc/self/fd/");
-    pf_buf_u64(&link, (uint64_t)fd);
-    link.data[link.len] = '\0'; /* pf_buf keeps a byte spare */
     char name[sizeof h->path];
-    ssize_t n = readlink(link.data, name, sizeof name - 1);
+    ssize_t n = readlink(pf_fd_proc_path("fd", fd).path, name, sizeof name - 1);
     /* an absolute name survives the target's chdir(); a relative one
      * from the spec is the best there is without /proc */
     if (n > 0 && name[0] == '/') {

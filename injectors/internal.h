@@ -378,6 +378,12 @@ int pf_fd_move_high(int fd) PF_HIDDEN;
 /* libunwind's text: its pipe2 calls get high numbers (fdhigh.c). */
 void pf_fd_note_unwinder(uintptr_t lo, uintptr_t hi) PF_HIDDEN;
 bool pf_fd_from_unwinder(uintptr_t ip) PF_HIDDEN;
+/* "/proc/self/DIR/FD" (DIR: "fd", "fdinfo"), on the stack: pf_buf is
+ * 8 KiB, and the stack the target's. */
+struct pf_proc_path {
+    char path[40];
+};
+struct pf_proc_path pf_fd_proc_path(const char *dir, int fd) PF_HIDDEN;
 /* libunwind's pipe, as pipe2 made it for the unwinder; whether FD is
  * one of its ends (not the target's). */
 void pf_fd_note_unwinders_pipe(const int fds[2]) PF_HIDDEN;

@@ -23,6 +23,7 @@
  * and a forked segfault that `pyfault repro` replays as a segfault.
  */
 #include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -386,22 +387,31 @@ static void test_nameless_files_stay_forked(void **state)
     unsetenv("FORK_PRIVATE_KIND");
 }
 
-/* /dev/null at fd 3 and a pipe at fd 4, given to the harness as make or
- * a CI runner would: every trial holds them, forked as exec'd (the old
- * server's socket took fd 3), and every point still forks. */
+/* /dev/null at fd 3, a pipe at fd 4 and a file locked at fd 6, given to
+ * the harness as make, a CI runner or `flock FILE cmd` would: every
+ * trial holds them, forked as exec'd (the old server's socket took fd
+ * 3), and every point still forks (the lock is the harness's, not the
+ * target's). */
 static void test_inherited_descriptors_stay_forked(void **state)
 {
     (void)state;
-    if (fcntl(3, F_GETFD) >= 0 || fcntl(4, F_GETFD) >= 0)
-        skip_because("fds 3 and 4 are taken in this test process");
+    for (int fd = 3; fd <= 6; fd++)
+        if (fcntl(fd, F_GETFD) >= 0)
+            skip_because("fds 3 to 6 are taken in this test process");
+    char path[700];
+    snprintf(path, sizeof path, "%s/lock", harness_tmpdir());
     int null = open("/dev/null", O_RDONLY), p[2];
     assert_int_equal(null, 3);
     assert_int_equal(pipe(p), 0);
     assert_int_equal(p[0], 4);
+    int locked = open(path, O_RDWR | O_CREAT, 0600);
+    assert_int_equal(locked, 6);
+    assert_int_equal(flock(locked, LOCK_EX), 0);
     expect_forked("inherited descriptors", "tests/harness/data/fork_inherited_fd.py", "ok");
     close(null);
     close(p[0]);
     close(p[1]);
+    close(locked);
 }
 
 /* An flock the stopped server holds: a forked trial's own description
