@@ -52,18 +52,13 @@ void pf_sites_open(void)
     /* no O_CREAT: the harness makes the file; a target's own children
      * started with the same spec append to it */
     int fd = pf_open_for_append(pf_spec.sites_path, O_NOFOLLOW);
-    if (m == MAP_FAILED || fd < 0) {
+    /* pf_held_install leaves sites_file as it was when it fails */
+    if (m == MAP_FAILED || fd < 0 || !pf_held_install(&sites_file, fd, pf_spec.sites_path)) {
         pf_stderr("pyfault: cannot record call sites in ", pf_spec.sites_path);
         if (m != MAP_FAILED)
             munmap(m, (size_t)PF_SITES_SLOTS * sizeof(struct slot));
         if (fd >= 0)
             close(fd);
-        return;
-    }
-    if (!pf_held_install(&sites_file, fd, pf_spec.sites_path)) {
-        pf_stderr("pyfault: cannot record call sites in ", pf_spec.sites_path);
-        munmap(m, (size_t)PF_SITES_SLOTS * sizeof(struct slot));
-        close(fd);
         return;
     }
     table = m;

@@ -33,6 +33,16 @@ static void stop_serving(struct pf_forksrv *s, const char *why)
     s->sock = -1;
 }
 
+/* SIGKILL to the server and its group, if it was started; the trials
+ * have groups of their own. pf_forksrv_stop reaps it. */
+static void kill_server(const struct pf_forksrv *s)
+{
+    if (s->pid > 0) {
+        kill(-s->pid, SIGKILL);
+        kill(s->pid, SIGKILL);
+    }
+}
+
 /* Adds PID to the live set (lock held). Returns 0 or -1 (no memory). */
 static int live_add(struct pf_forksrv *s, pid_t pid)
 {
@@ -271,10 +281,7 @@ static void reach(struct pf_forksrv *s, const struct pf_context *ctx, uint64_t p
          * for (a trial taking its own): end the server, as at the end of
          * the sweep; its points from here on are exec'd */
         stop_serving(s, NULL);
-        if (s->pid > 0) {
-            kill(-s->pid, SIGKILL);
-            kill(s->pid, SIGKILL);
-        }
+        kill_server(s);
     }
 }
 
@@ -389,10 +396,8 @@ void pf_forksrv_stop(struct pf_forksrv *s)
     stop_serving(s, NULL);
     pthread_mutex_unlock(&s->lock);
     if (s->pid > 0) {
-        /* what is left of its run is no trial's: end it; the trials have
-         * groups of their own */
-        kill(-s->pid, SIGKILL);
-        kill(s->pid, SIGKILL);
+        /* what is left of its run is no trial's: end it */
+        kill_server(s);
         while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
             ;
         s->pid = 0;
