@@ -391,6 +391,7 @@ static json_t *merge_targets(int n, const int *order, int of, long m, long strid
 {
     struct pf_results s[8];
     const char *names[] = {"a.json", "b.json", "c.json", "d.json", "e.json", "f.json", "g.json", "h.json"};
+    memset(s, 0, sizeof s); /* as merge_inputs: GCC's UBSan build warned */
     for (int k = 0; k < n; k++)
         load(&s[k], with_target(report_fixture(order[k], of), order[k], of, m, stride, kind));
     json_t *out = pf_merge(s, names, (size_t)n, NULL, err, errlen);
