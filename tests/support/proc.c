@@ -44,8 +44,12 @@ static void apply_env(char *const env[])
     }
 }
 
-/* Runs the child, with address-space randomization off when FIXED. */
-static int run_child(char *const argv[], char *const env[], int fixed, struct proc_result *r)
+enum child_env { INHERITED, INHERITED_FIXED, CLEAN_FIXED };
+
+/* Runs the child, with address-space randomization off unless AS is
+ * INHERITED, and with only ENV for CLEAN_FIXED. */
+static int run_child(char *const argv[], char *const env[], enum child_env as,
+                     struct proc_result *r)
 {
     int outp[2], errp[2];
     memset(r, 0, sizeof *r);
@@ -57,8 +61,10 @@ static int run_child(char *const argv[], char *const env[], int fixed, struct pr
     if (pid == 0) {
         dup2(outp[1], 1);
         dup2(errp[1], 2);
+        if (as == CLEAN_FIXED)
+            clearenv();
         apply_env(env);
-        if (fixed)
+        if (as != INHERITED)
             personality((unsigned long)personality(0xffffffffUL) | ADDR_NO_RANDOMIZE);
         execvp(argv[0], argv);
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
@@ -103,12 +109,17 @@ static int run_child(char *const argv[], char *const env[], int fixed, struct pr
 
 int proc_run(char *const argv[], char *const env[], struct proc_result *r)
 {
-    return run_child(argv, env, 0, r);
+    return run_child(argv, env, INHERITED, r);
 }
 
 int proc_run_fixed(char *const argv[], char *const env[], struct proc_result *r)
 {
-    return run_child(argv, env, 1, r);
+    return run_child(argv, env, INHERITED_FIXED, r);
+}
+
+int proc_run_clean(char *const argv[], char *const env[], struct proc_result *r)
+{
+    return run_child(argv, env, CLEAN_FIXED, r);
 }
 
 void proc_result_free(struct proc_result *r)

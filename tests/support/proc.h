@@ -23,6 +23,9 @@ int proc_run(char *const argv[], char *const env[], struct proc_result *out);
 /* As proc_run, with address-space randomization off in the child, as the
  * harness runs its targets: CPython's count then repeats run after run. */
 int proc_run_fixed(char *const argv[], char *const env[], struct proc_result *out);
+/* As proc_run_fixed, with ENV the child's whole environment: nothing of
+ * the test runner's (a CI's variables move CPython's allocation counts). */
+int proc_run_clean(char *const argv[], char *const env[], struct proc_result *out);
 void proc_result_free(struct proc_result *r);
 
 /* Absolute path of a file of the project (the tests run from the root). */
