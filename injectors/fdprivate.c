@@ -29,8 +29,9 @@
  * each exec'd trial makes its own. pf_fds_note says when the target holds
  * one, and the point is exec'd. What the server was started with is
  * left alone, shared with the server as every exec'd trial shares it
- * with the harness, lock and offset included (but an anonymous inode has
- * no identity of its own to tell it by). Memory devices (/dev/null,
+ * with the harness, lock and offset included (an anonymous inode, which
+ * shares its one inode with all others, told by its description: the
+ * harness's own at that number, by kcmp). Memory devices (/dev/null,
  * /dev/urandom, ...) keep no state.
  * Nothing here allocates (called inside the allocation hook).
  */
@@ -94,10 +95,13 @@ static struct stat server_out, server_err;
 #define PF_FDS_INHERITED_MAX 256
 static struct inherited {
     int fd;
+    bool anonymous; /* told by its description (anonymous_inherited) */
     dev_t dev;
     ino_t ino;
 } inherited[PF_FDS_INHERITED_MAX];
 static int ninherited;
+/* The server's parent when it started: the harness. */
+static pid_t inherited_from;
 
 /* Calls FN(FD, ARG) for each descriptor open now, however many. */
 static void each_fd(void (*fn)(int fd, void *arg), void *arg)
@@ -145,16 +149,31 @@ static bool holds_shared_state(const struct stat *st)
            (S_ISCHR(st->st_mode) && major(st->st_rdev) != 1);
 }
 
-/* Whether ST is a file the server was started with, under any number
- * (FD -1), or under FD itself. An anonymous inode never is: one inode
- * serves them all. */
-static bool was_inherited(int fd, const struct stat *st)
+/* Whether anonymous-inode FD is the description that an inherited
+ * anonymous inode is, under any number: one inode serves them all, so
+ * the description is compared, with the harness's own (the server's
+ * parent holds what it passed at the same numbers). kcmp(2) failing, or
+ * the harness gone, answers no: exec'd, never wrongly forked. */
+static bool anonymous_inherited(int fd)
+{
+    pid_t harness = getppid();
+    for (int i = 0; i < ninherited; i++)
+        if (inherited[i].anonymous && harness == inherited_from &&
+            syscall(SYS_kcmp, (long)getpid(), (long)harness, (long)KCMP_FILE, (long)fd,
+                    (long)inherited[i].fd) == 0)
+            return true;
+    return false;
+}
+
+/* Whether ST (open at FD) is a file the server was started with, under
+ * any number (ANY_NUMBER), or under FD itself. */
+static bool was_inherited(int fd, const struct stat *st, bool any_number)
 {
     if (anonymous(st))
-        return false;
+        return anonymous_inherited(fd);
     for (int i = 0; i < ninherited; i++)
         if (inherited[i].dev == st->st_dev && inherited[i].ino == st->st_ino &&
-            (fd < 0 || inherited[i].fd == fd))
+            (any_number || inherited[i].fd == fd))
             return true;
     return false;
 }
@@ -166,7 +185,7 @@ static void note_inherited(int fd, void *arg)
     if (fd <= 2 || fd == *(const int *)arg || fstat(fd, &st) < 0 ||
         ninherited == PF_FDS_INHERITED_MAX)
         return;
-    inherited[ninherited++] = (struct inherited){fd, st.st_dev, st.st_ino};
+    inherited[ninherited++] = (struct inherited){fd, anonymous(&st), st.st_dev, st.st_ino};
 }
 
 void pf_fds_note_start(int own_fd)
@@ -176,6 +195,7 @@ void pf_fds_note_start(int own_fd)
     if (fstat(2, &server_err) < 0 || !S_ISFIFO(server_err.st_mode))
         server_err.st_ino = 0;
     ninherited = 0;
+    inherited_from = getppid();
     each_fd(note_inherited, &own_fd);
 }
 
@@ -239,12 +259,12 @@ static off_t copy_bytes;
 static int64_t note(int fd)
 {
     struct stat st;
-    if (fstat(fd, &st) < 0 || was_inherited(fd, &st))
+    if (fstat(fd, &st) < 0 || was_inherited(fd, &st, false))
         return 0; /* shared with the server, as exec'd trials share it */
     bool file = S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
     bool own = same_file(&st, &server_out) || same_file(&st, &server_err);
     if (!file && !own)
-        return holds_shared_state(&st) && !was_inherited(-1, &st) ? PYFAULT_FORK_UNSAFE_DESCRIPTOR
+        return holds_shared_state(&st) && !was_inherited(fd, &st, true) ? PYFAULT_FORK_UNSAFE_DESCRIPTOR
                                                                    : 0;
     if (nnoted == PF_FDS_MAX)
         return PYFAULT_FORK_UNSAFE_DESCRIPTOR;

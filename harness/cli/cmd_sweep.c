@@ -512,7 +512,8 @@ int pf_cmd_sweep(int argc, char **argv)
         }
         if (!o.quiet && o.engine_fork)
             fprintf(stderr, "sweep: %s: %llu trials forked, %llu exec'd (threads or children alive), %llu "
-                    "exec'd (timers or shared mappings), %llu exec'd (past the server's run)%s%s\n",
+                    "exec'd (timers, shared mappings or descriptors), %llu exec'd (past the "
+                    "server's run)%s%s\n",
                     pf_target_label(&ts[i]),
                     (unsigned long long)sts[i].forked, (unsigned long long)sts[i].exec_threads,
                     (unsigned long long)sts[i].exec_state,

@@ -23,6 +23,7 @@
  * and a forked segfault that `pyfault repro` replays as a segfault.
  */
 #include <dirent.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <fcntl.h>
@@ -387,17 +388,19 @@ static void test_nameless_files_stay_forked(void **state)
     unsetenv("FORK_PRIVATE_KIND");
 }
 
-/* /dev/null at fd 3, a pipe at fd 4 and a file locked at fd 6, given to
- * the harness as make, a CI runner or `flock FILE cmd` would: every
- * trial holds them, forked as exec'd (the old server's socket took fd
- * 3), and every point still forks (the lock is the harness's, not the
- * target's). */
+/* /dev/null at fd 3, a pipe at fd 4, a file locked at fd 6 and an
+ * eventfd at fd 7, given to the harness as make, a CI runner, `flock
+ * FILE cmd` or `perf record` would: every trial holds them, forked as
+ * exec'd (the old server's socket took fd 3), and every point still
+ * forks (the lock is the harness's, not the target's; the eventfd, one
+ * inode with every other, is told by its description: before, every
+ * point under `perf record` was exec'd). */
 static void test_inherited_descriptors_stay_forked(void **state)
 {
     (void)state;
-    for (int fd = 3; fd <= 6; fd++)
+    for (int fd = 3; fd <= 7; fd++)
         if (fcntl(fd, F_GETFD) >= 0)
-            skip_because("fds 3 to 6 are taken in this test process");
+            skip_because("fds 3 to 7 are taken in this test process");
     char path[700];
     snprintf(path, sizeof path, "%s/lock", harness_tmpdir());
     int null = open("/dev/null", O_RDONLY), p[2];
@@ -407,7 +410,10 @@ static void test_inherited_descriptors_stay_forked(void **state)
     int locked = open(path, O_RDWR | O_CREAT, 0600);
     assert_int_equal(locked, 6);
     assert_int_equal(flock(locked, LOCK_EX), 0);
+    int counter = eventfd(0, 0);
+    assert_int_equal(counter, 7);
     expect_forked("inherited descriptors", "tests/harness/data/fork_inherited_fd.py", "ok");
+    close(counter);
     close(null);
     close(p[0]);
     close(p[1]);
