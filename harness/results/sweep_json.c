@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "clock.h"
 
 #include "count.h"
 #include "matrix_json.h"
@@ -199,7 +200,7 @@ static int add_v1(json_t *j, const struct pf_sweep *sw, const struct pf_sweep_ta
     json_object_set_new(j, "summary", json_pack("{s:I,s:o,s:I,s:I,s:o}",
         "trials", (json_int_t)sw->ntrials, "counts", pf_json_counts(sw->counts),
         "unexpected", (json_int_t)total_unexpected,
-        "duration_ms", (json_int_t)0, "by_interpreter", by));
+        "duration_ms", (json_int_t)(pf_now_ms() - sw->started_ms), "by_interpreter", by));
     return 0;
 }
 

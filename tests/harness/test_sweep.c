@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <cmocka.h>
@@ -37,6 +38,14 @@ static json_t *sweep(const char *const *args, int *status)
 
 #define SYSTEM_PY "/usr/bin/python3.11"
 
+/* CLOCK_MONOTONIC in milliseconds. */
+static json_int_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static json_int_t trial_point(json_t *j, size_t i)
 {
     return json_integer_value(json_object_get(json_array_get(json_object_get(j, "trials"), i), "point"));
@@ -47,9 +56,19 @@ static void test_every_point_both_modes(void **state)
     (void)state;
     const char *args[] = {"--mode", "both", NULL};
     int status;
+    json_int_t t0_ms = now_ms();
     json_t *j = sweep(args, &status);
+    json_int_t wall_ms = now_ms() - t0_ms;
     assert_int_equal(status, 0);
     assert_true(json_is_true(json_object_get(j, "complete")));
+    /* the summary's wall time: no trial longer, no more than we waited */
+    json_int_t swept_ms = json_integer_value(json_object_get(json_object_get(j, "summary"),
+                                                             "duration_ms"));
+    for (size_t i = 0; i < json_array_size(json_object_get(j, "trials")); i++) {
+        json_t *t = json_array_get(json_object_get(j, "trials"), i);
+        assert_true(json_integer_value(json_object_get(t, "duration_ms")) <= swept_ms);
+    }
+    assert_true(swept_ms > 0 && swept_ms <= wall_ms);
     json_t *t0 = json_array_get(json_object_get(j, "targets"), 0);
     assert_int_equal(json_integer_value(json_object_get(t0, "allocations")), 40);
     /* 40 points x 2 modes, then one point past M that fails nothing */
