@@ -52,7 +52,10 @@ static void head(FILE *f, const struct pf_results *r)
         fprintf(f, ", shard %d of %d", r->shard_index, r->shard_count);
     if (r->duration_ms)
         fprintf(f, ", %.1f s", (double)r->duration_ms / 1000.0);
-    fputs(r->complete ? "</p>\n" : ", <span class=\"bad\">incomplete: the run was interrupted</span></p>\n", f);
+    fputs(r->complete ? "</p>\n"
+                      : ", <span class=\"bad\">incomplete: the run was interrupted or cut short "
+                        "by a harness error</span></p>\n",
+          f);
     fputs("<nav><a href=\"#interpreters\">Interpreters</a><a href=\"#strips\">Outcome strips</a>"
           "<a href=\"#verdicts\">Patched vs vanilla</a><a href=\"#findings\">Findings</a></nav>\n",
           f);

@@ -732,6 +732,17 @@ static void test_shim_not_attached(void **state)
     if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, "the shim did not attach"))
         fail_msg("sweep of a static program: %d: %s", r.exit_code, r.err);
     proc_result_free(&r);
+    /* what ran is written, incomplete, and the reports do not call it
+     * interrupted */
+    j = harness_results(out);
+    assert_true(json_is_false(json_object_get(j, "complete")));
+    json_decref(j);
+    char md[760];
+    snprintf(md, sizeof md, "%s/summary.md", out);
+    char *text = tmpfs_slurp(md);
+    if (!text || !strstr(text, "**Incomplete: the run was interrupted or cut short by a harness error.**"))
+        fail_msg("summary.md of a sweep cut short: %s", text ? text : "(none)");
+    free(text);
     snprintf(out, sizeof out, "%s/t", harness_tmpdir());
     harness_cli((const char *[]){"sweep", "-q", "--out", out, "--", "/bin/true", NULL}, &r, NULL);
     if (r.exit_code != 2 || !harness_one_line(r.err) || !strstr(r.err, "saw no allocation: the target made none"))
