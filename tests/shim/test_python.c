@@ -30,9 +30,11 @@
 #define PYTHON "/usr/bin/python3.11"
 
 
-/* Runs python ARGS with the pinned environment and address layout,
- * LD_PRELOAD=PRELOAD, PYFAULT=SPEC (empty when SPEC is NULL) and EXTRA
- * ("NAME=VALUE", or NULL). */
+/* Runs python ARGS with the pinned address layout in an environment of
+ * its own: PATH, LD_PRELOAD=PRELOAD, PYFAULT=SPEC (empty when SPEC is
+ * NULL), EXTRA ("NAME=VALUE", or NULL) and the pinned Python variables;
+ * nothing of the runner's (CI's variables move allocation numbers and
+ * addresses). */
 static void run_python_extra(const char *python, const char *preload, const char *spec,
                              const char *extra, const char *const *args, struct proc_result *r)
 {
@@ -42,8 +44,9 @@ static void run_python_extra(const char *python, const char *preload, const char
     for (int i = 0; args[i] && n < 15; i++)
         argv[n++] = (char *)args[i];
     argv[n] = NULL;
-    char *env[8];
+    char *env[9];
     int e = 0;
+    env[e++] = "PATH=/usr/bin:/bin";
     env[e++] = "PYTHONMALLOC=";
     env[e++] = "PYTHONHASHSEED=0";
     env[e++] = (char *)fmt("PYTHONPATH=%s", project_path("scenarios/lib"));
@@ -52,7 +55,7 @@ static void run_python_extra(const char *python, const char *preload, const char
     if (extra)
         env[e++] = (char *)extra;
     env[e] = NULL;
-    if (proc_run_fixed(argv, env, r) != 0)
+    if (proc_run_clean(argv, env, r) != 0)
         fail_msg("cannot run %s", python);
 }
 
