@@ -149,6 +149,14 @@ static bool holds_shared_state(const struct stat *st)
            (S_ISCHR(st->st_mode) && major(st->st_rdev) != 1);
 }
 
+/* Whether our FD and process OTHER's OTHER_FD are one open description
+ * (kcmp(2); false when it cannot tell). */
+static bool one_description(int fd, pid_t other, int other_fd)
+{
+    return syscall(SYS_kcmp, (long)getpid(), (long)other, (long)KCMP_FILE, (long)fd,
+                   (long)other_fd) == 0;
+}
+
 /* Whether anonymous-inode FD is the description that an inherited
  * anonymous inode is, under any number: one inode serves them all, so
  * the description is compared, with the harness's own (the server's
@@ -157,10 +165,10 @@ static bool holds_shared_state(const struct stat *st)
 static bool anonymous_inherited(int fd)
 {
     pid_t harness = getppid();
+    if (harness != inherited_from)
+        return false;
     for (int i = 0; i < ninherited; i++)
-        if (inherited[i].anonymous && harness == inherited_from &&
-            syscall(SYS_kcmp, (long)getpid(), (long)harness, (long)KCMP_FILE, (long)fd,
-                    (long)inherited[i].fd) == 0)
+        if (inherited[i].anonymous && one_description(fd, harness, inherited[i].fd))
             return true;
     return false;
 }
@@ -212,9 +220,7 @@ static int same_description(int fd, const struct stat *st)
     for (int i = 0; i < nnoted; i++) {
         const struct noted *o = &noted[i];
         if (o->treatment != OWN_OUT && o->treatment != OWN_ERR && o->dev == st->st_dev &&
-            o->ino == st->st_ino &&
-            syscall(SYS_kcmp, (long)getpid(), (long)getpid(), (long)KCMP_FILE, (long)o->fd,
-                    (long)fd) == 0)
+            o->ino == st->st_ino && one_description(fd, getpid(), o->fd))
             return i;
     }
     return -1;
@@ -264,8 +270,9 @@ static int64_t note(int fd)
     bool file = S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
     bool own = same_file(&st, &server_out) || same_file(&st, &server_err);
     if (!file && !own)
-        return holds_shared_state(&st) && !was_inherited(fd, &st, true) ? PYFAULT_FORK_UNSAFE_DESCRIPTOR
-                                                                   : 0;
+        return holds_shared_state(&st) && !was_inherited(fd, &st, true)
+                   ? PYFAULT_FORK_UNSAFE_DESCRIPTOR
+                   : 0;
     if (nnoted == PF_FDS_MAX)
         return PYFAULT_FORK_UNSAFE_DESCRIPTOR;
     struct noted *e = &noted[nnoted];

@@ -228,7 +228,10 @@ void pf_report_md(FILE *f, const struct pf_results *r, const struct pf_results *
     put_text(f, r->created);
     if (r->shard_count)
         fprintf(f, ", shard %d of %d", r->shard_index, r->shard_count);
-    fputs(r->complete ? ".\n\n" : ". **Incomplete: the run was interrupted or cut short by a harness error.**\n\n", f);
+    fputs(r->complete ? ".\n\n"
+                      : ". **Incomplete: the run was interrupted or cut short by a harness "
+                        "error.**\n\n",
+          f);
     put_counts_table(f, r);
     put_unexpected_cells(f, r);
     if (base) {
