@@ -72,7 +72,7 @@ static void test_same_layout_each_run(void **state)
     /* a sweep records it too */
     const char *sweep[] = {"--range", "1:1", "--", PYTHON, "-c", "pass", NULL};
     int status;
-    json_t *r = harness_sweep_json(sweep, &status);
+    json_t *r = harness_sweep_json(sweep, &status, NULL);
     assert_string_equal(harness_str(r, "address_layout"), "fixed");
     json_decref(r);
 

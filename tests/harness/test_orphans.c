@@ -80,7 +80,7 @@ static void test_thousand_trials(void **state)
                           "1100", NULL};
     int status;
     double t0 = pf_now_s();
-    json_t *j = harness_sweep_json(args, &status);
+    json_t *j = harness_sweep_json(args, &status, NULL);
     double wall = pf_now_s() - t0;
     int left = marked_processes(mark, NULL, 1);
     json_t *trials = json_object_get(j, "trials");

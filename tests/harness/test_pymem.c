@@ -59,7 +59,7 @@ static void test_double_free_crashes_under_pymem_only(void **state)
     const char *pymem_args[] = {"--python", SYSTEM_PYTHON, "--mode", "oneshot", "--inject",
                                 "site=squares", "--accept", "ok,error,segfault",
                                 project_path(DOUBLEFREE), NULL};
-    json_t *pymem = harness_sweep_json(pymem_args, &status);
+    json_t *pymem = harness_sweep_json(pymem_args, &status, NULL);
     assert_int_equal(status, 0);
     assert_string_equal(sweep_layer(pymem), "pymem");
     long trials = (long)json_array_size(json_object_get(pymem, "trials"));
@@ -69,7 +69,7 @@ static void test_double_free_crashes_under_pymem_only(void **state)
     const char *libc_args[] = {"--python", SYSTEM_PYTHON, "--mode", "oneshot", "--inject",
                                "site=squares,layer=libc", "--accept", "ok,error,segfault,abort",
                                project_path(DOUBLEFREE), NULL};
-    json_t *libc = harness_sweep_json(libc_args, &status);
+    json_t *libc = harness_sweep_json(libc_args, &status, NULL);
     unsetenv("PYTHONMALLOC");
     unsetenv("PYTHONPATH");
     assert_int_equal(status, 0);
@@ -97,7 +97,7 @@ static json_t *startup_sweep(const char *py, const char *stride)
     int status;
     const char *args[] = {"--mode", "both", "--stride", stride, "--accept",
                           "ok,error,fatal,abort,segfault,unwind-loop,hang", "--", py, "-c", "pass", NULL};
-    json_t *r = harness_sweep_json(args, &status);
+    json_t *r = harness_sweep_json(args, &status, NULL);
     if (status != 0)
         fail_msg("start-up sweep of %s: exit %d", py, status);
     assert_string_equal(sweep_layer(r), "pymem");

@@ -66,7 +66,7 @@ static void test_persistent_sweep_finds_unwind_loops(void **state)
     const char *args[] = {"--mode", "persistent", "--stride", "600", "-j", "2",
                           "--", PY, "-c", "pass", NULL};
     int status;
-    json_t *j = harness_sweep_json(args, &status);
+    json_t *j = harness_sweep_json(args, &status, NULL);
     assert_true(json_is_true(json_object_get(j, "complete")));
     json_t *counts = json_object_get(j, "counts");
     assert_true(json_integer_value(json_object_get(counts, "unwind-loop")) > 0);

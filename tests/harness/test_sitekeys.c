@@ -173,7 +173,7 @@ static void test_fork_engine_keys(void **state)
     for (int e = 0; e < 2; e++) {
         const char *args[] = {"--engine", engines[e], "--inject", "layer=libc", "--", target, "x", NULL};
         int status;
-        runs[e] = harness_sweep_json(args, &status);
+        runs[e] = harness_sweep_json(args, &status, NULL);
     }
     json_t *a = json_object_get(runs[0], "trials"), *b = json_object_get(runs[1], "trials");
     assert_int_equal(json_array_size(a), 11);

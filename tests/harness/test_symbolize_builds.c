@@ -31,7 +31,7 @@ static json_t *compiler_sweep(const char *python)
                           "--accept", "ok,error,segfault",
                           project_path("scenarios/compiler/compile_nomemory.py"), NULL};
     int status;
-    json_t *j = harness_sweep_json(args, &status);
+    json_t *j = harness_sweep_json(args, &status, NULL);
     assert_int_equal(status, 0);
     return j;
 }

@@ -31,7 +31,7 @@ static void sweep_threads(const char *py)
     const char *args[] = {"--python", py, "--mode", "persistent", "--stride", "500",
                           "--inject", "region", "--timeout", "60", SCRIPT, NULL};
     int status;
-    json_t *j = harness_sweep_json(args, &status);
+    json_t *j = harness_sweep_json(args, &status, NULL);
     if (status != 0)
         fail_msg("sweep exited %d: %s", status, harness_str(j, "error"));
     assert_true(json_is_true(json_object_get(j, "complete")));

@@ -29,7 +29,7 @@ static json_t *sweep(const char *const *args, const char *const *argv, int *stat
     for (int i = 0; argv[i]; i++)
         full[n++] = argv[i];
     full[n] = NULL;
-    return harness_sweep_json(full, status);
+    return harness_sweep_json(full, status, NULL);
 }
 
 static json_t *pace(json_t *j)

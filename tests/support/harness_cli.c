@@ -147,7 +147,7 @@ int harness_temp_files(const char *dir)
     return n;
 }
 
-json_t *harness_sweep_json(const char *const *args, int *status)
+json_t *harness_sweep_json(const char *const *args, int *status, double *wall_s)
 {
     char dir[600], results[700];
     snprintf(dir, sizeof dir, "%s", harness_tmpdir());
@@ -158,7 +158,7 @@ json_t *harness_sweep_json(const char *const *args, int *status)
         full[n++] = args[i];
     full[n] = NULL;
     struct proc_result r;
-    harness_cli(full, &r, NULL);
+    harness_cli(full, &r, wall_s);
     *status = r.exit_code;
     json_error_t je;
     json_t *j = json_load_file(results, 0, &je);
@@ -276,7 +276,7 @@ json_t *harness_sweep_with(const char *const *head, const char *const *args)
         full[n++] = args[i];
     full[n] = NULL;
     int status;
-    json_t *j = harness_sweep_json(full, &status);
+    json_t *j = harness_sweep_json(full, &status, NULL);
     if (status > 1)
         fail_msg("sweep %s ...: status %d", head[0] ? head[0] : "", status);
     return j;

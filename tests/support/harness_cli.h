@@ -21,9 +21,10 @@ void harness_cli(const char *const *args, struct proc_result *r, double *wall_s)
  * NULL) the wall time. Fails the test when no JSON was written. */
 json_t *harness_run_json(const char *const *args, int *status, double *wall_s);
 /* Runs "build/pyfault sweep -q --out TMP ARGS..." and returns TMP's
- * results.json parsed (a new reference); *STATUS gets the exit status.
- * Fails the test when no results.json was written. */
-json_t *harness_sweep_json(const char *const *args, int *status);
+ * results.json parsed (a new reference); *STATUS gets the exit status,
+ * *WALL_S (may be NULL) the wall time. Fails the test when no
+ * results.json was written. */
+json_t *harness_sweep_json(const char *const *args, int *status, double *wall_s);
 /* harness_sweep_json of HEAD's words, then ARGS' (each NULL-terminated);
  * fails the test on an exit status above 1 (findings are 1). */
 json_t *harness_sweep_with(const char *const *head, const char *const *args);
