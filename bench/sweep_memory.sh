@@ -1,7 +1,11 @@
 #!/bin/bash
 # sweep_memory.sh: the harness's peak memory (max RSS, /usr/bin/time -v) on
 # a sweep of 20,000 points, against a sweep of 200 points of the same
-# target: the ratio shows how memory grows with the sweep's size.
+# target: the ratio shows how memory grows with the sweep's size. Then
+# `pyfault report` of the big sweep's results.json alone, against its
+# size on disk (it reads the trials one at a time), and `pyfault merge` of
+# the same sweep run in two shards (it still builds the merged file whole).
+# With OLD=path/to/pyfault, report and merge by that build too.
 # Prints figures; asserts nothing.
 set -eu
 . "$(dirname "$0")/harness_lib.bash"
@@ -28,3 +32,23 @@ echo "sweep of $small_n trials: peak RSS ${small_kb} kB, wall $small_s"
 echo "sweep of $big_n trials: peak RSS ${big_kb} kB, wall $big_s, results.json $size bytes"
 echo "peak RSS ratio ${big_n}/${small_n} trials: $(ratio "$big_kb" "$small_kb")" \
      "(trial count ratio $(ratio "$big_n" "$small_n"))"
+
+# kb_of CMD...: the peak RSS of CMD, in kB
+kb_of() {
+    /usr/bin/time -v -o "$OUT/time.txt" "$@" >/dev/null
+    awk -F': ' '/Maximum resident set size/ { print $2 }' "$OUT/time.txt"
+}
+
+# the same points in two shards, for merge
+for i in 1 2; do
+    mkdir -p "$OUT/s$i"
+    "$PYFAULT" sweep -q --shard "$i/2" --out "$OUT/s$i" -- "$TARGET" "$BIG" >/dev/null || [ $? -eq 1 ]
+done
+for bin in "$PYFAULT" ${OLD:+"$OLD"}; do
+    rm -f "$OUT/merged.json"
+    report_kb=$(kb_of "$bin" report "$OUT")
+    merge_kb=$(kb_of "$bin" merge -o "$OUT/merged.json" "$OUT/s1/results.json" "$OUT/s2/results.json")
+    echo "$bin: report of the $big_n-trial results.json: peak RSS $report_kb kB" \
+         "($(ratio "$((report_kb * 1024))" "$size") x its size);" \
+         "merge of it in two shards: $merge_kb kB"
+done

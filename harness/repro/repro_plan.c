@@ -21,7 +21,17 @@ int pf_repro_plan(const struct pf_results *r, size_t id, struct pf_repro_plan *p
     }
     const struct pf_rtrial *t = &r->trials[id];
     const struct pf_rscenario *sc = &r->scenarios[t->scenario];
-    json_t *jt = json_array_get(json_object_get(r->root, "trials"), id);
+    /* its "spec", which the model does not keep, from the trial itself */
+    json_t *jt = pf_results_trial_json(r, id);
+    if (!jt) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    const char *given = json_string_value(json_object_get(jt, "spec"));
+    int has_spec = given != NULL, spec_fits = given && strlen(given) < sizeof p->spec;
+    if (spec_fits)
+        snprintf(p->spec, sizeof p->spec, "%s", given);
+    json_decref(jt); /* GIVEN with it */
     json_t *js = json_array_get(json_object_get(r->root, "scenarios"), (size_t)t->scenario);
     json_t *jc = json_array_get(json_object_get(r->root, "cells"), (size_t)t->cell);
     p->python = r->interps[t->interp].path;
@@ -32,14 +42,11 @@ int pf_repro_plan(const struct pf_results *r, size_t id, struct pf_repro_plan *p
 
     /* a command target: scenarios[].argv, or the sweep's targets[].argv */
     json_t *argv = json_object_get(js, "argv");
-    json_t *tg = json_object_get(jt, "target");
-    p->files = json_is_integer(tg)
-        ? json_object_get(json_array_get(json_object_get(r->root, "targets"),
-                                         (size_t)json_integer_value(tg)), "files")
-        : json_object_get(js, "files");
-    if (!json_is_array(argv) && json_is_integer(tg))
-        argv = json_object_get(json_array_get(json_object_get(r->root, "targets"),
-                                              (size_t)json_integer_value(tg)), "argv");
+    json_t *tg = t->target >= 0 ? json_array_get(json_object_get(r->root, "targets"),
+                                                 (size_t)t->target) : NULL;
+    p->files = tg ? json_object_get(tg, "files") : json_object_get(js, "files");
+    if (!json_is_array(argv) && tg)
+        argv = json_object_get(tg, "argv");
     if (json_is_array(argv) && json_array_size(argv) > 0) {
         p->argc = json_array_size(argv);
         p->argv = calloc(p->argc + 1, sizeof *p->argv);
@@ -55,14 +62,12 @@ int pf_repro_plan(const struct pf_results *r, size_t id, struct pf_repro_plan *p
             }
     }
 
-    const char *spec = json_string_value(json_object_get(jt, "spec"));
-    if (spec) {
-        if (strlen(spec) >= sizeof p->spec) { /* a cut spec is another spec */
+    if (has_spec) {
+        if (!spec_fits) { /* a cut spec is another spec */
             snprintf(err, errlen, "trials[%zu].spec: longer than %zu bytes", id, sizeof p->spec - 1);
             pf_repro_plan_free(p);
             return -1;
         }
-        snprintf(p->spec, sizeof p->spec, "%s", spec);
     } else {
         unsigned mode = strcmp(t->mode, "oneshot") == 0 ? PF_MODE_ONESHOT
                       : strcmp(t->mode, "persistent") == 0 ? PF_MODE_PERSISTENT : 0;
@@ -86,7 +91,7 @@ int pf_repro_plan(const struct pf_results *r, size_t id, struct pf_repro_plan *p
     }
     char why[300];
     if (pf_repro_spec_ok(p->spec, why, sizeof why) < 0) {
-        if (spec)
+        if (has_spec)
             snprintf(err, errlen, "trials[%zu].spec: %s", id, why);
         else
             snprintf(err, errlen, "trials[%zu]: scenarios[%d].inject: %s", id, t->scenario, why);

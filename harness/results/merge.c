@@ -635,7 +635,11 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
                             union_strings(&s[0], 1, json_object_get(o, "interpreters"), fd->interps, fd->n_interps));
         json_object_set_new(o, "scenarios",
                             union_strings(&s[0], 0, json_object_get(o, "scenarios"), fd->scenarios, fd->n_scenarios));
-        json_t *tj = json_deep_copy(json_array_get(json_object_get(sh->root, "trials"), refs[j].trial));
+        json_t *tj = pf_results_trial_json(sh, refs[j].trial);
+        if (!tj) {
+            snprintf(err, errlen, "out of memory");
+            goto done;
+        }
         json_object_set_new(tj, "finding", json_integer(f));
         json_array_append_new(trials, tj);
     }
@@ -663,12 +667,10 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
         else if (strcmp(key, "shard") == 0) /* all N there: a whole sweep writes 1/1, a whole matrix null */
             json_object_set_new(out, key, covered && s[0].n_targets
                                               ? json_pack("{s:i,s:i}", "index", 1, "count", 1) : json_null());
-        else if (strcmp(key, "cwd") == 0 && !one_cwd)
+        else if ((strcmp(key, "cwd") == 0 && !one_cwd) || strcmp(key, "trials") == 0)
             continue;
         else if (strcmp(key, "cells") == 0)
             json_object_set(out, key, cells);
-        else if (strcmp(key, "trials") == 0)
-            json_object_set(out, key, trials);
         else if (strcmp(key, "findings") == 0)
             json_object_set(out, key, findings);
         else if (strcmp(key, "summary") == 0)
@@ -680,6 +682,8 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
         else
             json_object_set_new(out, key, json_deep_copy(v));
     }
+    /* last, as a sweep writes them (a lazily read shard's root has none) */
+    json_object_set(out, "trials", trials);
     unite_inputs(out, s, n);
     rebuild_targets(out, s, n);
     json_decref(sum);

@@ -19,6 +19,8 @@ struct ld {
     size_t errlen;
     const char *file;
     int failed;
+    struct pf_strtab *intern;    /* non-NULL: strings are copied in here (the
+                                    element's tree is freed once loaded) */
 };
 
 /* S made one line: each control character (a newline in a JSON string
@@ -159,6 +161,17 @@ static void counts(struct ld *l, json_t *o, const char *where, long out[PF_CLASS
     }
 }
 
+/* S as the model keeps it: itself, or its copy in L->intern. */
+static const char *kept(struct ld *l, const char *s)
+{
+    if (!l->intern)
+        return s;
+    long k = pf_strtab_intern(l->intern, s);
+    if (k < 0)
+        bad(l, "out of memory");
+    return pf_strtab_get(l->intern, k);
+}
+
 static const char **strings(struct ld *l, json_t *a, const char *where, size_t *n)
 {
     *n = json_array_size(a);
@@ -169,7 +182,7 @@ static const char **strings(struct ld *l, json_t *a, const char *where, size_t *
     }
     for (size_t i = 0; i < *n; i++) {
         json_t *v = json_array_get(a, i);
-        out[i] = json_is_string(v) ? json_string_value(v) : "";
+        out[i] = kept(l, json_is_string(v) ? json_string_value(v) : "");
         if (!json_is_string(v))
             bad(l, "%s[%zu]: not a string", where, i);
     }
@@ -208,7 +221,7 @@ static const char *load_string(struct ld *l, json_t *v, const struct field *f, c
     for (size_t j = 0; f->unique && json_is_string(v) && j < e->i; j++)
         if (strcmp(*(const char **)(void *)(e->base - (e->i - j) * e->size + f->at), s) == 0)
             bad(l, "%s: \"%.60s\" appears twice", w, s);
-    return s;
+    return kept(l, s);
 }
 
 /* Member F of JSON object O into element E (of R, for nested tables). */
@@ -227,7 +240,7 @@ static void load_field(struct ld *l, struct pf_results *r, json_t *o, const stru
         want = json_is_string(v) ? NULL : "a string";
         break;
     case K_NULLABLE:
-        *(const char **)at = json_is_string(v) ? json_string_value(v) : NULL;
+        *(const char **)at = json_is_string(v) ? kept(l, json_string_value(v)) : NULL;
         return;
     case K_COUNT:
         *(long *)at = count ? (long)json_integer_value(v) : f->dflt;
@@ -580,21 +593,37 @@ static const struct section sections[] = {
     SECTION("trials", trial_fields, pf_rtrial, trials, n_trials),
 };
 
+/* Element I of section S: from the tree, or (the section a lazy file left
+ * as text) parsed now. A new reference; NULL when memory runs out. */
+static json_t *section_element(const struct pf_results *r, json_t *a, int lazy, size_t i)
+{
+    return lazy ? pf_json_lazy_element(r->lazy, i) : json_incref(json_array_get(a, i));
+}
+
 static void load_section(struct ld *l, struct pf_results *r, const struct section *s)
 {
+    int lazy = r->lazy && r->lazy->present && strcmp(s->key, r->lazy->key) == 0;
     json_t *a = json_object_get(r->root, s->key);
-    if (!json_is_array(a))
+    if (!lazy && !json_is_array(a))
         bad(l, "$.%s: %s", s->key, a ? "not an array" : "missing");
-    size_t n = json_array_size(a);
+    size_t n = lazy ? r->lazy->n : json_array_size(a);
     char *v = alloc_n(l, n, s->size);
     memcpy((char *)r + s->at, &v, sizeof v); /* a struct pf_rX *, whichever X */
     memcpy((char *)r + s->n_at, &n, sizeof n);
+    /* what the model keeps of a lazy element outlives its tree */
+    l->intern = lazy ? &r->trial_strings : NULL;
     for (size_t i = 0; !l->failed && i < n; i++) {
         char w[64];
         snprintf(w, sizeof w, "%s[%zu]", s->key, i);
         struct elem e = {w, i, s->size, v + i * s->size};
-        load_fields(l, r, json_array_get(a, i), s->fields, &e);
+        json_t *o = section_element(r, a, lazy, i);
+        if (!o)
+            bad(l, "out of memory");
+        else
+            load_fields(l, r, o, s->fields, &e);
+        json_decref(o);
     }
+    l->intern = NULL;
 }
 
 static const struct pf_results *sort_r;
@@ -631,12 +660,17 @@ static void build_order(struct ld *l, struct pf_results *r)
     }
 }
 
-int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t errlen)
+/* pf_results_from_json of ROOT, whose trials LAZY (taken over, may be
+ * NULL) may hold as text. */
+static int results_from(struct pf_results *r, json_t *root, struct pf_json_lazy *lazy,
+                        char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
-    struct ld l = {err, errlen, "results.json", 0};
+    r->lazy = lazy;
+    struct ld l = {err, errlen, "results.json", 0, NULL};
     if (!json_is_object(root)) {
         bad(&l, "not a JSON object");
+        pf_results_free(r);
         return -1;
     }
     r->root = json_incref(root);
@@ -681,6 +715,11 @@ int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t e
     return 0;
 }
 
+int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t errlen)
+{
+    return results_from(r, root, NULL, err, errlen);
+}
+
 json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t errlen)
 {
     /* through stdio: json_loadfd reads one byte a syscall, a million of
@@ -703,10 +742,11 @@ json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t e
     return root;
 }
 
-int pf_results_from_file_json(struct pf_results *r, json_t *root, const char *path, char *err,
-                              size_t errlen)
+/* pf_results_from_file_json with LAZY (taken over, may be NULL). */
+static int results_from_file(struct pf_results *r, json_t *root, struct pf_json_lazy *lazy,
+                             const char *path, char *err, size_t errlen)
 {
-    int rc = pf_results_from_json(r, root, err, errlen);
+    int rc = results_from(r, root, lazy, err, errlen);
     char why[400];
     if (rc == 0 && pf_results_check_totals(r, why, sizeof why) < 0) {
         /* what merge refuses, report, gate and repro refuse too */
@@ -725,15 +765,33 @@ int pf_results_from_file_json(struct pf_results *r, json_t *root, const char *pa
     return rc;
 }
 
+int pf_results_from_file_json(struct pf_results *r, json_t *root, const char *path, char *err,
+                              size_t errlen)
+{
+    return results_from_file(r, root, NULL, path, err, errlen);
+}
+
 int pf_results_load(struct pf_results *r, const char *path, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
-    json_t *root = pf_json_load_regular(path, JSON_REJECT_DUPLICATES, err, errlen);
-    if (!root)
+    struct pf_json_lazy *z = malloc(sizeof *z);
+    if (!z) {
+        snprintf(err, errlen, "%.300s: out of memory", path);
         return -1;
-    int rc = pf_results_from_file_json(r, root, path, err, errlen);
-    json_decref(root);
-    return rc;
+    }
+    if (pf_json_lazy_load(z, path, "trials", JSON_REJECT_DUPLICATES, err, errlen) < 0) {
+        free(z);
+        one_line(err);
+        return -1;
+    }
+    return results_from_file(r, z->root, z, path, err, errlen);
+}
+
+json_t *pf_results_trial_json(const struct pf_results *r, size_t i)
+{
+    if (r->lazy && r->lazy->present)
+        return pf_json_lazy_element(r->lazy, i);
+    return json_deep_copy(json_array_get(json_object_get(r->root, "trials"), i));
 }
 
 /* No trial twice (a cell's trials are ordered by mode and point), each
@@ -859,6 +917,10 @@ void pf_results_free(struct pf_results *r)
     free(r->findings);
     free(r->order);
     json_decref(r->root);
+    if (r->lazy)
+        pf_json_lazy_free(r->lazy);
+    free(r->lazy);
+    pf_strtab_free(&r->trial_strings);
     memset(r, 0, sizeof *r);
 }
 

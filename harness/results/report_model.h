@@ -7,6 +7,8 @@
 #include <stddef.h>
 
 #include "classify.h"
+#include "json_lazy.h"
+#include "strtab.h"
 
 struct pf_rinterp {
     const char *id, *path, *version, *variant, *sha256;
@@ -81,7 +83,10 @@ struct pf_rfinding {
 };
 
 struct pf_results {
-    json_t *root;                /* owns every string above */
+    json_t *root;                /* owns every string above but a lazy file's trials' */
+    struct pf_json_lazy *lazy;   /* pf_results_load's file, its trials left as text;
+                                    NULL for a tree (pf_results_from_json) */
+    struct pf_strtab trial_strings; /* a lazy file's trials' strings, each once */
     int complete;
     const char *created;
     const char *cwd;             /* where the trials ran (absolute); "" when the file does not say */
@@ -109,7 +114,8 @@ struct pf_results {
 json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t errlen);
 /* Loads PATH and checks it (types, enums, references between sections,
  * then pf_results_check_totals: a file that contradicts itself is no
- * input). Returns 0, or -1 with a one-line message naming the file (and
+ * input). Its trials are kept as text and read one at a time, not as a
+ * tree: memory follows the file's size. Returns 0, or -1 with a one-line message naming the file (and
  * the JSON path) in ERR; R is then empty. */
 int pf_results_load(struct pf_results *r, const char *path, char *err, size_t errlen);
 /* pf_results_load's structural checks of a parsed document, not its
@@ -126,6 +132,9 @@ int pf_results_from_file_json(struct pf_results *r, json_t *root, const char *pa
  * (and a sweep's counts, done <= planned, done = trials) equals the
  * cells' sum. Returns 0, or -1 with the first disagreement in ERR. */
 int pf_results_check_totals(const struct pf_results *r, char *err, size_t errlen);
+/* Trial I as results.json holds it: a new object the caller owns (a copy,
+ * or parsed afresh from a lazy file), or NULL when memory runs out. */
+json_t *pf_results_trial_json(const struct pf_results *r, size_t i);
 /* Frees everything R holds. Safe on a zeroed or failed R. */
 void pf_results_free(struct pf_results *r);
 
