@@ -3,8 +3,8 @@
 # a sweep of 20,000 points, against a sweep of 200 points of the same
 # target: the ratio shows how memory grows with the sweep's size. Then
 # `pyfault report` of the big sweep's results.json alone, against its
-# size on disk (it reads the trials one at a time), and `pyfault merge` of
-# the same sweep run in two shards (it still builds the merged file whole).
+# size on disk, and `pyfault merge` of the same sweep run in two shards:
+# both read the trials one at a time, and merge writes them so.
 # With OLD=path/to/pyfault, report and merge by that build too.
 # Prints figures; asserts nothing.
 set -eu

@@ -106,18 +106,18 @@ int pf_cmd_merge(int argc, char **argv)
             goto free_shards;
         }
     struct pf_merge_opts mo = {.any_input = a.any_input};
-    json_t *merged = pf_merge(s, in, n, &mo, err, sizeof err);
-    if (!merged) {
+    struct pf_merged merged;
+    if (pf_merge(s, in, n, &mo, &merged, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault merge: %s\n", err);
         goto free_shards;
     }
     if (mo.said[0])
         fprintf(stderr, "pyfault merge: %s; merged anyway (--any-input)\n", mo.said);
-    if (pf_merge_write(out, merged, err, sizeof err) < 0)
+    if (pf_merge_write(out, &merged, err, sizeof err) < 0)
         fprintf(stderr, "pyfault merge: %s\n", err);
     else
         rc = 0;
-    json_decref(merged);
+    pf_merged_free(&merged);
 free_shards:
     for (size_t i = 0; i < loaded; i++)
         pf_results_free(&s[i]);

@@ -560,25 +560,28 @@ static json_int_t shards_total(const struct pf_results *s, size_t n, const char 
     return total;
 }
 
-json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n, struct pf_merge_opts *opts,
-                 char *err, size_t errlen)
+int pf_merge(const struct pf_results *s, const char *const *names, size_t n, struct pf_merge_opts *opts,
+             struct pf_merged *merged, char *err, size_t errlen)
 {
+    memset(merged, 0, sizeof *merged);
     if (n == 0) {
         snprintf(err, errlen, "nothing to merge");
-        return NULL;
+        return -1;
     }
     if (check_same_run(s, names, n, opts, err, errlen) < 0)
-        return NULL;
+        return -1;
     size_t total = 0;
     for (size_t k = 0; k < n; k++)
         total += s[k].n_trials;
     struct ref *refs = malloc((total + 1) * sizeof *refs);
     struct mfind *mf = malloc((total + 1) * sizeof *mf);
-    if (!refs || !mf) {
+    merged->trials = malloc((total + 1) * sizeof *merged->trials);
+    if (!refs || !mf || !merged->trials) {
         free(refs);
         free(mf);
+        pf_merged_free(merged);
         snprintf(err, errlen, "out of memory");
-        return NULL;
+        return -1;
     }
     size_t m = 0;
     for (size_t k = 0; k < n; k++)
@@ -589,7 +592,7 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
         }
     g_shards = s;
     qsort(refs, m, sizeof *refs, ref_cmp);
-    json_t *trials = json_array(), *findings = json_array(), *out = NULL;
+    json_t *findings = json_array(), *out = NULL;
     struct pf_points points;
     memset(&points, 0, sizeof points);
     size_t nf = 0;
@@ -635,13 +638,7 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
                             union_strings(&s[0], 1, json_object_get(o, "interpreters"), fd->interps, fd->n_interps));
         json_object_set_new(o, "scenarios",
                             union_strings(&s[0], 0, json_object_get(o, "scenarios"), fd->scenarios, fd->n_scenarios));
-        json_t *tj = pf_results_trial_json(sh, refs[j].trial);
-        if (!tj) {
-            snprintf(err, errlen, "out of memory");
-            goto done;
-        }
-        json_object_set_new(tj, "finding", json_integer(f));
-        json_array_append_new(trials, tj);
+        merged->trials[j] = (struct pf_merged_trial){refs[j].shard, refs[j].trial, f};
     }
     json_t *cells = merge_cells(s, n);
     out = json_object();
@@ -682,8 +679,6 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
         else
             json_object_set_new(out, key, json_deep_copy(v));
     }
-    /* last, as a sweep writes them (a lazily read shard's root has none) */
-    json_object_set(out, "trials", trials);
     unite_inputs(out, s, n);
     rebuild_targets(out, s, n);
     json_decref(sum);
@@ -691,11 +686,37 @@ json_t *pf_merge(const struct pf_results *s, const char *const *names, size_t n,
 done:
     g_shards = NULL;
     pf_points_free(&points);
-    json_decref(trials);
     json_decref(findings);
     free(refs);
     free(mf);
-    return out;
+    if (!out) {
+        pf_merged_free(merged);
+        return -1;
+    }
+    merged->root = out;
+    merged->shards = s;
+    merged->n_trials = m;
+    return 0;
+}
+
+json_t *pf_merged_trial_json(const struct pf_merged *m, size_t i)
+{
+    if (i >= m->n_trials)
+        return NULL;
+    const struct pf_merged_trial *t = &m->trials[i];
+    json_t *j = pf_results_trial_json(&m->shards[t->shard], t->trial);
+    if (j && json_object_set_new(j, "finding", json_integer((json_int_t)t->finding)) < 0) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+void pf_merged_free(struct pf_merged *m)
+{
+    json_decref(m->root);
+    free(m->trials);
+    memset(m, 0, sizeof *m);
 }
 
 static int dump(json_t *v, FILE *f)
@@ -703,7 +724,35 @@ static int dump(json_t *v, FILE *f)
     return json_dumpf(v, f, JSON_COMPACT | JSON_ENCODE_ANY);
 }
 
-int pf_merge_write(const char *path, json_t *root, char *err, size_t errlen)
+/* KEY: ARRAY, each element on a line of its own: the I-th from AT(I). */
+static int write_array(FILE *f, const char *key, size_t n, json_t *(*at)(const void *, size_t),
+                       const void *from)
+{
+    json_t *k = json_string(key);
+    int bad = !k || dump(k, f);
+    json_decref(k);
+    fputs(n ? ": [\n" : ": []", f);
+    for (size_t i = 0; i < n && !bad; i++) {
+        json_t *v = at(from, i);
+        fputs("    ", f);
+        bad |= !v || dump(v, f);
+        json_decref(v);
+        fputs(i + 1 < n ? ",\n" : "\n  ]", f);
+    }
+    return bad;
+}
+
+static json_t *array_element(const void *array, size_t i)
+{
+    return json_incref(json_array_get(array, i));
+}
+
+static json_t *merged_trial(const void *m, size_t i)
+{
+    return pf_merged_trial_json(m, i);
+}
+
+int pf_merge_write(const char *path, const struct pf_merged *m, char *err, size_t errlen)
 {
     struct pf_atomic_file af;
     if (pf_atomic_open(&af, path, err, errlen) < 0)
@@ -711,27 +760,24 @@ int pf_merge_write(const char *path, json_t *root, char *err, size_t errlen)
     FILE *f = af.f;
     const char *key;
     json_t *v;
-    int first = 1, bad = 0;
+    int bad = 0;
     fputs("{\n", f);
-    json_object_foreach(root, key, v) {
-        json_t *k = json_string(key);
-        fputs(first ? "  " : ",\n  ", f);
-        first = 0;
-        bad |= dump(k, f);
-        json_decref(k);
-        fputs(": ", f);
-        if (json_is_array(v) && json_array_size(v)) {
-            fputs("[\n", f);
-            for (size_t i = 0; i < json_array_size(v); i++) {
-                fputs("    ", f);
-                bad |= dump(json_array_get(v, i), f);
-                fputs(i + 1 < json_array_size(v) ? ",\n" : "\n", f);
-            }
-            fputs("  ]", f);
+    json_object_foreach(m->root, key, v) {
+        fputs("  ", f);
+        if (json_is_array(v)) {
+            bad |= write_array(f, key, json_array_size(v), array_element, v);
         } else {
+            json_t *k = json_string(key);
+            bad |= !k || dump(k, f);
+            json_decref(k);
+            fputs(": ", f);
             bad |= dump(v, f);
         }
+        fputs(",\n", f);
     }
+    /* last, as a sweep writes them: each read from its shard, written and dropped */
+    fputs("  ", f);
+    bad |= write_array(f, "trials", m->n_trials, merged_trial, m);
     fputs("\n}\n", f);
     if (bad)
         return pf_atomic_fail(&af, err, errlen);

@@ -8,7 +8,8 @@
  * without them; shards whose counting runs disagree (another M, layer,
  * plan kind, site plan) are refused; a sweep's merged $.targets are the
  * unsharded run's (first_point, step, points_within_m, "shard" 1/1), a
- * partial merge's those of the points merged.
+ * partial merge's those of the points merged. Every merge is checked as
+ * pf_merge_write wrote it, read back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +31,30 @@ static void load(struct pf_results *r, json_t *j)
     if (pf_results_from_json(r, j, err, sizeof err) < 0)
         fail_msg("%s", err);
     json_decref(j);
+}
+
+/* pf_merge of the N shards S, written by pf_merge_write and read back:
+ * the merged file as a tree, or NULL with ERR when the merge is refused. */
+static json_t *merged_tree(const struct pf_results *s, const char *const *names, size_t n,
+                           struct pf_merge_opts *opts, char *err, size_t errlen)
+{
+    struct pf_merged m;
+    if (pf_merge(s, names, n, opts, &m, err, errlen) < 0)
+        return NULL;
+    char dir[] = "/tmp/pf-merge-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/merged.json", dir);
+    char werr[512];
+    if (pf_merge_write(path, &m, werr, sizeof werr) < 0)
+        fail_msg("%s", werr);
+    pf_merged_free(&m);
+    json_error_t je;
+    json_t *back = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (!back)
+        fail_msg("%s:%d: %s", path, je.line, je.text);
+    unlink(path);
+    rmdir(dir);
+    return back;
 }
 
 static void same(json_t *a, json_t *b, const char *key)
@@ -59,7 +84,7 @@ static void check_split(int n, const int *order)
         load(&s[k], report_fixture(order[k], n));
     }
     char err[512] = "";
-    json_t *m = pf_merge(s, names, (size_t)n, NULL, err, sizeof err);
+    json_t *m = merged_tree(s, names, (size_t)n, NULL, err, sizeof err);
     if (!m)
         fail_msg("merge of %d shards: %s", n, err);
     json_t *whole = report_fixture(0, 0);
@@ -110,7 +135,7 @@ static void test_missing_shard_is_incomplete(void **state)
     load(&s[0], report_fixture(1, 3));
     load(&s[1], report_fixture(3, 3));
     char err[512];
-    json_t *m = pf_merge(s, names, 2, NULL, err, sizeof err);
+    json_t *m = merged_tree(s, names, 2, NULL, err, sizeof err);
     assert_non_null(m);
     assert_true(json_is_false(json_object_get(m, "complete")));
     json_decref(m);
@@ -130,7 +155,7 @@ static char *merged_cwd(const char *a, const char *b)
     load(&s[0], one);
     load(&s[1], two);
     char err[512];
-    json_t *m = pf_merge(s, names, 2, NULL, err, sizeof err);
+    json_t *m = merged_tree(s, names, 2, NULL, err, sizeof err);
     if (!m)
         fail_msg("merge: %s", err);
     const char *cwd = json_string_value(json_object_get(m, "cwd"));
@@ -161,7 +186,7 @@ static void refused(json_t *second, int shard_of_first, const char *want)
     load(&s[0], report_fixture(shard_of_first, shard_of_first ? 2 : 0));
     load(&s[1], second);
     char err[512] = "";
-    json_t *m = pf_merge(s, names, 2, NULL, err, sizeof err);
+    json_t *m = merged_tree(s, names, 2, NULL, err, sizeof err);
     if (m || !strstr(err, want) || strchr(err, '\n'))
         fail_msg("wanted a refusal with \"%s\", got %s", want, m ? "a merge" : err);
     pf_results_free(&s[0]);
@@ -204,7 +229,7 @@ static void test_refusals(void **state)
     load(&s[0], report_fixture(1, 2));
     load(&s[1], j);
     char err[512] = "";
-    json_t *m = pf_merge(s, names, 2, NULL, err, sizeof err);
+    json_t *m = merged_tree(s, names, 2, NULL, err, sizeof err);
     if (!m)
         fail_msg("the same classes in another order: %s", err);
     json_decref(m);
@@ -258,7 +283,7 @@ static json_t *merge_inputs_with(int target, const char *shas, struct pf_merge_o
     memset(s, 0, sizeof s);
     for (int k = 0; k < n; k++)
         load(&s[k], with_input(report_fixture(k + 1, n), target, "s.py", shas[k] == '-' ? 0 : shas[k]));
-    json_t *m = pf_merge(s, names, (size_t)n, opts, err, errlen);
+    json_t *m = merged_tree(s, names, (size_t)n, opts, err, errlen);
     for (int k = 0; k < n; k++)
         pf_results_free(&s[k]);
     return m;
@@ -394,7 +419,7 @@ static json_t *merge_targets(int n, const int *order, int of, long m, long strid
     memset(s, 0, sizeof s); /* as merge_inputs: GCC's UBSan build warned */
     for (int k = 0; k < n; k++)
         load(&s[k], with_target(report_fixture(order[k], of), order[k], of, m, stride, kind));
-    json_t *out = pf_merge(s, names, (size_t)n, NULL, err, errlen);
+    json_t *out = merged_tree(s, names, (size_t)n, NULL, err, errlen);
     for (int k = 0; k < n; k++)
         pf_results_free(&s[k]);
     return out;
@@ -503,7 +528,7 @@ static void target_refused(const char *in, const char *key, json_t *v, const cha
     load(&s[0], with_target(report_fixture(1, 2), 1, 2, 24012, 3000, "sites"));
     load(&s[1], j);
     char err[512] = "";
-    json_t *m = pf_merge(s, names, 2, NULL, err, sizeof err);
+    json_t *m = merged_tree(s, names, 2, NULL, err, sizeof err);
     if (!want && !m)
         fail_msg("targets[0].%s differing: %s", key, err);
     if (want && (m || strcmp(err, want) != 0))
@@ -545,7 +570,7 @@ static void test_target_counts_refused(void **state)
     char err[512];
     load(&s[0], with_target(report_fixture(1, 2), 1, 2, 24013, 3000, "sites"));
     load(&s[1], j);
-    json_t *m = pf_merge(s, names, 2, NULL, err, sizeof err);
+    json_t *m = merged_tree(s, names, 2, NULL, err, sizeof err);
     if (!m)
         fail_msg("a shard without allocations: %s", err);
     json_decref(m);
@@ -576,12 +601,19 @@ static void test_write_is_atomic_and_readable(void **state)
     char path[128];
     snprintf(path, sizeof path, "%s/out.json", dir);
     json_t *j = report_fixture(0, 0);
+    struct pf_results whole;
+    const char *names[] = {"whole.json"};
+    load(&whole, json_incref(j));
+    struct pf_merged m;
     char err[512];
-    assert_int_equal(pf_merge_write(path, j, err, sizeof err), 0);
+    assert_int_equal(pf_merge(&whole, names, 1, NULL, &m, err, sizeof err), 0);
+    assert_int_equal(pf_merge_write(path, &m, err, sizeof err), 0);
     json_error_t je;
     json_t *back = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     assert_non_null(back);
-    assert_true(json_equal(back, j));
+    same(back, j, "trials");
+    same(back, j, "findings");
+    same(back, j, "cells");
     /* a trial per line */
     FILE *f = fopen(path, "r");
     char line[4096];
@@ -593,8 +625,10 @@ static void test_write_is_atomic_and_readable(void **state)
     /* an unwritable place: an error, and nothing left behind */
     char bad[160];
     snprintf(bad, sizeof bad, "%s/no/such/dir/out.json", dir);
-    assert_int_equal(pf_merge_write(bad, j, err, sizeof err), -1);
+    assert_int_equal(pf_merge_write(bad, &m, err, sizeof err), -1);
     assert_non_null(strstr(err, "/no/such/dir/out.json: No such file or directory"));
+    pf_merged_free(&m);
+    pf_results_free(&whole);
     json_decref(back);
     json_decref(j);
     unlink(path);
