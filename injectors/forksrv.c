@@ -42,13 +42,21 @@ static bool send_msg(uint32_t kind, uint32_t arg, uint64_t n, int64_t pid)
     return w == (ssize_t)sizeof m;
 }
 
-/* Receives one message and up to 4 descriptors into FDS (-1 when absent).
- * False on a closed socket or a malformed message. */
-static bool recv_msg(struct pyfault_fork_msg *m, int fds[4])
+/* What follows a FORK message: the spec and the control page's path an
+ * exec'd trial would get, each NUL-terminated. */
+struct fork_env {
+    char text[PYFAULT_FORK_ENV_MAX];
+    size_t len;
+};
+
+/* Receives one message and up to 4 descriptors into FDS (-1 when absent),
+ * and what follows it into ENV. False on a closed socket or a malformed
+ * message. */
+static bool recv_msg(struct pyfault_fork_msg *m, int fds[4], struct fork_env *env)
 {
     char control[CMSG_SPACE(4 * sizeof(int))];
-    struct iovec iov = {m, sizeof *m};
-    struct msghdr h = {.msg_iov = &iov, .msg_iovlen = 1,
+    struct iovec iov[2] = {{m, sizeof *m}, {env->text, sizeof env->text}};
+    struct msghdr h = {.msg_iov = iov, .msg_iovlen = 2,
                        .msg_control = control, .msg_controllen = sizeof control};
     for (int i = 0; i < 4; i++)
         fds[i] = -1;
@@ -62,7 +70,20 @@ static bool recv_msg(struct pyfault_fork_msg *m, int fds[4])
         size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
         memcpy(fds, CMSG_DATA(c), (n > 4 ? 4 : n) * sizeof(int));
     }
-    return r == (ssize_t)sizeof *m;
+    env->len = r > (ssize_t)sizeof *m ? (size_t)r - sizeof *m : 0;
+    return r >= (ssize_t)sizeof *m && !(h.msg_flags & MSG_TRUNC);
+}
+
+/* ENV's two strings, or false when it does not hold two. */
+static bool env_strings(const struct fork_env *env, const char **spec, const char **ctl)
+{
+    const char *end = env->text + env->len;
+    const char *nul = memchr(env->text, '\0', env->len);
+    if (!nul || !memchr(nul + 1, '\0', (size_t)(end - nul - 1)))
+        return false;
+    *spec = env->text;
+    *ctl = nul + 1;
+    return true;
 }
 
 static void close_fds(const int fds[4])
@@ -247,9 +268,11 @@ static bool is_service_socket(int fd)
     return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == AF_UNIX;
 }
 
-/* In the trial: take the supervisor's descriptors and plan. FDS: control
+/* In the trial: take the supervisor's descriptors and plan, and the spec
+ * and page name (SPEC, CTL) its children are to inherit. FDS: control
  * page, stdout, stderr, event log. */
-static void become_trial(uint64_t n, uint32_t mode, const int fds[4])
+static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char *spec,
+                         const char *ctl)
 {
     /* die with the supervisor, our parent (CLONE_PARENT) */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -281,6 +304,7 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4])
     pf_fds_privatise(fds[1], fds[2]);
     close(fds[1]);
     close(fds[2]);
+    pf_trialenv_adopt(spec, ctl);
 }
 
 /* Forks a trial for N as the supervisor's own child. Returns true in the
@@ -293,11 +317,12 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4])
  * and leaves glibc's cached thread id stale; the server has one thread
  * (checked before every fork), and glibc >= 2.34 signals its own thread
  * (raise, abort) by the kernel's thread id, not the cached one. */
-static bool fork_trial(uint64_t n, uint32_t mode, const int fds[4])
+static bool fork_trial(uint64_t n, uint32_t mode, const int fds[4], const char *spec,
+                       const char *ctl)
 {
     long pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), 0UL, NULL, NULL, 0UL);
     if (pid == 0) {
-        become_trial(n, mode, fds);
+        become_trial(n, mode, fds, spec, ctl);
         return true;
     }
     if (!send_msg(PYFAULT_FORK_PID, mode, n, pid > 0 ? pid : -1))
@@ -323,7 +348,8 @@ void pf_forksrv_open(void)
     pf_fds_note_start(fork_fd);
     struct pyfault_fork_msg m;
     int fds[4];
-    if (!recv_msg(&m, fds) || m.kind != PYFAULT_FORK_NEXT) {
+    struct fork_env env;
+    if (!recv_msg(&m, fds, &env) || m.kind != PYFAULT_FORK_NEXT) {
         close_fds(fds);
         pf_stderr("pyfault: the fork server's socket did not start with NEXT", "");
         stop_serving();
@@ -353,7 +379,9 @@ void pf_forksrv_serve(uint64_t n)
     for (;;) {
         struct pyfault_fork_msg m;
         int fds[4];
-        if (!recv_msg(&m, fds)) {
+        struct fork_env env;
+        const char *spec, *ctl;
+        if (!recv_msg(&m, fds, &env)) {
             close_fds(fds);
             stop_serving();
             return;
@@ -363,12 +391,13 @@ void pf_forksrv_serve(uint64_t n)
             __atomic_store_n(&pf_fork_next, m.n, __ATOMIC_RELAXED);
             return;
         }
-        if (m.kind != PYFAULT_FORK_FORK || fds[0] < 0 || fds[1] < 0 || fds[2] < 0) {
+        if (m.kind != PYFAULT_FORK_FORK || fds[0] < 0 || fds[1] < 0 || fds[2] < 0 ||
+            !env_strings(&env, &spec, &ctl)) {
             close_fds(fds);
             stop_serving();
             return;
         }
-        if (fork_trial(n, m.arg, fds))
+        if (fork_trial(n, m.arg, fds, spec, ctl))
             return; /* the trial: decide allocation n under its own plan */
         close_fds(fds);
     }

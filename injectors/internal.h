@@ -239,6 +239,9 @@ void pf_forksrv_serve(uint64_t n) PF_HIDDEN;
 /* In the child of the target's own fork(): it serves nobody (the trials
  * are raw clones, which run no fork handlers). */
 void pf_forksrv_after_fork(void) PF_HIDDEN;
+/* In a forked trial: its children are to inherit SPEC and CTL_PATH as an
+ * exec'd trial's do, not the server's (trialenv.c). */
+void pf_trialenv_adopt(const char *spec, const char *ctl_path) PF_HIDDEN;
 /* When the fork service (OWN_FD) opens: notes the harness's stdout and
  * stderr pipes (fds 1 and 2 then), which each trial gets its own of, and
  * the stateful descriptors it inherited, which every trial inherits. */

@@ -345,7 +345,11 @@ struct pyfault_ctl {
  *                     supervisor's pipes (fds 1 and 2, and their
  *                     copies), and its log; the plan
  *                     nth=n (mode 1) or from=n (mode 2), and runs on
- *                     from allocation n as an exec'd trial would.
+ *                     from allocation n as an exec'd trial would. The
+ *                     message goes on with two NUL-terminated strings
+ *                     (PYFAULT_FORK_ENV_MAX bytes in all): the PYFAULT
+ *                     and PYFAULT_CTL values an exec'd trial would get,
+ *                     which the trial's own children inherit.
  * The first message is the supervisor's NEXT, read at start-up. A closed
  * socket ends the service: the target runs on, counting.
  * ------------------------------------------------------------------- */
@@ -364,6 +368,9 @@ enum pyfault_fork_unsafe {
     PYFAULT_FORK_UNSAFE_DESCRIPTOR = 8,
     PYFAULT_FORK_UNSAFE_LOCK = 16,
 };
+
+/* The most a FORK message carries after its struct. */
+#define PYFAULT_FORK_ENV_MAX (2048 + PYFAULT_PATH_MAX)
 
 struct pyfault_fork_msg {
     uint32_t kind;     /* enum pyfault_fork_kind */

@@ -111,7 +111,6 @@ int pf_spawn(const char *path, char *const argv[], char *const envp[],
     int rc;
     out->pid = -1;
     out->out_fd = out->err_fd = -1;
-    out->forked = 0;
     /* O_CLOEXEC at creation: other threads' children must not inherit */
     if (pipe2(outp, O_CLOEXEC) < 0)
         return errno;
@@ -158,7 +157,6 @@ int pf_spawn_pty(const char *path, char *const argv[], char *const envp[],
 {
     out->pid = -1;
     out->out_fd = out->err_fd = -1;
-    out->forked = 0;
     int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0)
         return errno;

@@ -9,8 +9,6 @@ struct pf_child {
     pid_t pid;    /* also the process group id */
     int out_fd;   /* read end of its stdout, non-blocking, -1 once closed */
     int err_fd;   /* read end of its stderr, non-blocking, -1 once closed */
-    int forked;   /* forked by the fork server: what it sets loose carries the
-                     server's page name, and the server's side finds it */
 };
 
 /* Starts PATH with ARGV and ENVP in a new process group, stdin from

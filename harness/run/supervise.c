@@ -379,7 +379,9 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
             reaped = take_samples(pid, w);
     }
     kill_and_reap(pid, &w->status, reaped);
-    if (w->ctl && !ch->forked) {
+    if (w->ctl) {
+        /* a forked trial's children are exec'd with its runner's page
+         * name too (injectors/trialenv.c) */
         char marker[sizeof w->ctl->path + 32];
         snprintf(marker, sizeof marker, "%s=%s", PYFAULT_ENV_CTL, w->ctl->path);
         pf_escaped_kill(marker);

@@ -71,8 +71,9 @@ const char *pf_stop_name(unsigned stop);
 /* Supervises CH, filling OUT and ERR with its output and W with what
  * happened. On return CH's process group has been killed and reaped, so
  * have its descendants in other sessions that carry W->ctl's name in
- * their environment (a forked CH's carry the fork server's: its caller's
- * to find), and its pipes are closed. Thread-safe (one child per
+ * their environment (a forked CH's may carry the fork server's instead,
+ * set loose before an exec: its caller's to find), and its pipes are
+ * closed. Thread-safe (one child per
  * caller). */
 void pf_supervise(struct pf_child *ch, struct pf_watch *w,
                   struct pf_capture *out, struct pf_capture *err);

@@ -182,13 +182,14 @@ static int spawn_server(struct pf_forksrv *s, const struct pf_context *ctx, cons
     return rc;
 }
 
+/* Sends KIND with NFDS descriptors FDS, then LEN bytes of DATA. */
 static int send_msg(struct pf_forksrv *s, uint32_t kind, uint32_t arg, uint64_t n,
-                    const int *fds, int nfds)
+                    const int *fds, int nfds, const void *data, size_t len)
 {
     struct pyfault_fork_msg m = {kind, arg, n, 0};
-    struct iovec iov = {&m, sizeof m};
+    struct iovec iov[2] = {{&m, sizeof m}, {(void *)data, len}};
     char control[CMSG_SPACE(4 * sizeof(int))];
-    struct msghdr h = {.msg_iov = &iov, .msg_iovlen = 1};
+    struct msghdr h = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
     if (nfds > 0) {
         memset(control, 0, sizeof control);
         h.msg_control = control;
@@ -203,7 +204,7 @@ static int send_msg(struct pf_forksrv *s, uint32_t kind, uint32_t arg, uint64_t 
     do
         w = sendmsg(s->sock, &h, MSG_NOSIGNAL);
     while (w < 0 && errno == EINTR);
-    return w == (ssize_t)sizeof m ? 0 : -1;
+    return w == (ssize_t)(sizeof m + len) ? 0 : -1;
 }
 
 /* One message of KIND from the server; -1 when it is gone or says
@@ -266,7 +267,7 @@ static void reach(struct pf_forksrv *s, const struct pf_context *ctx, uint64_t p
         return;
     struct pyfault_fork_msg m;
     /* the server may have to run a long way first: give it a trial's time */
-    if (send_msg(s, PYFAULT_FORK_NEXT, 0, point, NULL, 0) < 0 ||
+    if (send_msg(s, PYFAULT_FORK_NEXT, 0, point, NULL, 0, NULL, 0) < 0 ||
         recv_msg(s, PYFAULT_FORK_AT, ctx->timeout_s, &m) < 0) {
         stop_serving(s, NULL); /* it ran to its end before POINT, or died */
         return;
@@ -285,20 +286,25 @@ static void reach(struct pf_forksrv *s, const struct pf_context *ctx, uint64_t p
     }
 }
 
-/* Asks for a fork at the current stop into CH (lock held). Returns 0 or
- * -1 (then the job is exec'd). */
+/* Asks for a fork at the current stop into CH (lock held), the trial's
+ * children to inherit SPEC and R's page name as an exec'd trial's would.
+ * Returns 0 or -1 (then the job is exec'd). */
 static int fork_one(struct pf_forksrv *s, const struct pf_context *ctx, struct pf_runner *r,
-                    unsigned mode, const struct pf_trial_log *log, struct pf_child *ch)
+                    unsigned mode, const char *spec, const struct pf_trial_log *log,
+                    struct pf_child *ch)
 {
     int out[2] = {-1, -1}, err[2] = {-1, -1};
     int page = open(r->ctl.path, O_RDWR | O_CLOEXEC);
     int logfd = open(log->path, O_WRONLY | O_APPEND | O_CLOEXEC);
     int rc = -1;
-    if (page < 0 || logfd < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+    char env[PYFAULT_FORK_ENV_MAX];
+    int len = snprintf(env, sizeof env, "%s%c%s", spec, '\0', r->ctl.path);
+    if (len < 0 || (size_t)len >= sizeof env || page < 0 || logfd < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
         goto out;
     int fds[4] = {page, out[1], err[1], logfd};
     struct pyfault_fork_msg m;
-    if (send_msg(s, PYFAULT_FORK_FORK, mode == PF_MODE_PERSISTENT ? 2 : 1, s->at, fds, 4) < 0 ||
+    if (send_msg(s, PYFAULT_FORK_FORK, mode == PF_MODE_PERSISTENT ? 2 : 1, s->at, fds, 4, env,
+                 (size_t)len + 1) < 0 ||
         recv_msg(s, PYFAULT_FORK_PID, ctx->timeout_s, &m) < 0 || m.pid <= 0) {
         stop_serving(s, "the fork server stopped answering");
         goto out;
@@ -314,7 +320,6 @@ static int fork_one(struct pf_forksrv *s, const struct pf_context *ctx, struct p
     }
     ch->out_fd = out[0];
     ch->err_fd = err[0];
-    ch->forked = 1;
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     fcntl(err[0], F_SETFL, O_NONBLOCK);
     out[0] = err[0] = -1;
@@ -362,7 +367,7 @@ int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct 
      * trial */
     int at = !s->ended && s->at == point;
     if (begun && at && s->threads == 1 && !s->children && !s->state)
-        forked = fork_one(s, ctx, r, mode, &log, &ch) == 0;
+        forked = fork_one(s, ctx, r, mode, res->spec, &log, &ch) == 0;
     if (forked)
         s->forked++, how = PF_FORKSRV_FORKED;
     else if (at && (s->threads != 1 || s->children))
@@ -378,7 +383,8 @@ int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct 
 
     if (forked) {
         pf_trial_finish(ctx, r, &ch, &log, res);
-        /* what it set loose carries the server's page name, not the
+        /* what it set loose before an exec, or by an exec trialenv.c
+         * does not look into, carries the server's page name, not the
          * runner's that pf_trial_finish looked for; the lock keeps a new
          * trial from being forked while the others are told apart */
         pthread_mutex_lock(&s->lock);

@@ -9,7 +9,8 @@
  * file (every 10th point); exec at every point of a
  * region where a second thread is alive, classified as exec classifies
  * it; exec at every point once the target has had a child of its own,
- * whose failures an exec'd trial's child makes; exec at every point
+ * whose failures an exec'd trial's child makes; a forked trial's own
+ * children given its spec, as an exec'd trial's are; exec at every point
  * where the target has a writable shared mapping (an mmap, a
  * multiprocessing.Lock) or an interval timer armed (ITIMER_REAL,
  * ITIMER_PROF) or holds a descriptor whose state a fork shares (a pipe,
@@ -232,6 +233,34 @@ static void test_children_fall_back_to_exec(void **state)
     json_decref(fk);
 }
 
+/* targets/spawn_wait: a child a trial starts after its point inherits
+ * the trial's spec, as an exec'd trial's does, and fails its own Nth
+ * allocation (the trial exits 1), whether it is given environ (execv) or
+ * a copy made before the point (execve, posix_spawn: Python's
+ * os.environ); a forked trial's child counted under the server's spec. */
+static void test_trials_pass_their_spec_on(void **state)
+{
+    (void)state;
+    static const char *const how[] = {"execv", "execve", "posix_spawn"};
+    for (size_t k = 0; k < sizeof how / sizeof *how; k++) {
+        const char *args[] = {"--mode", "both", "--", project_path("build/targets/spawn_wait"),
+                              how[k], NULL};
+        json_t *ex, *fk;
+        assert_int_equal(both_engines(args, &ex, &fk), 5);
+        assert_int_equal(engine_count(fk, "forked"), 10);
+        size_t i;
+        json_t *t;
+        json_array_foreach(json_object_get(ex, "trials"), i, t) {
+            json_int_t n = json_integer_value(json_object_get(t, "point"));
+            if (n <= 5 && strcmp(harness_str(t, "class"), "error") != 0)
+                fail_msg("%s: exec'd point %lld: %s, want error (the child failed)", how[k],
+                         (long long)n, harness_str(t, "class"));
+        }
+        expect_same_classes(how[k], ex, fk);
+        json_decref(ex);
+        json_decref(fk);
+    }
+}
 
 /* SCRIPT swept with OPTS and a region under both engines into EX and FK:
  * every exec'd trial ends as EXEC_CLASS, and each forked trial's class
@@ -530,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_forked_segfault_replays),
         cmocka_unit_test(test_threads_fall_back_to_exec),
         cmocka_unit_test(test_children_fall_back_to_exec),
+        cmocka_unit_test(test_trials_pass_their_spec_on),
         cmocka_unit_test(test_shared_mapping_falls_back_to_exec),
         cmocka_unit_test(test_shared_lock_falls_back_to_exec),
         cmocka_unit_test(test_real_timer_falls_back_to_exec),

@@ -114,8 +114,8 @@ static void test_python_new_session(void **state)
 }
 
 /* The fork engine: what a forked trial sets loose in a session of its own
- * carries the fork server's page name, and still goes when its trial
- * ends, not at the sweep's end: at -j 2, never more than a few are alive
+ * carries its runner's page name once exec'd (the fork server's before),
+ * and goes when its trial ends, not at the sweep's end: at -j 2, never more than a few are alive
  * at once (one per trial in flight, one of the server's) while every
  * trial, 30 or more, starts one; and none is left after. */
 /* 100 forked trials each leave a shell behind, detached by DETACH (a
