@@ -106,25 +106,34 @@ static int from_baseline_json(struct pf_baseline *b, json_t *root, const char *p
 int pf_baseline_load(struct pf_baseline *b, const char *path, char *err, size_t errlen)
 {
     memset(b, 0, sizeof *b);
-    json_t *root = pf_json_load_regular(path, 0, err, errlen);
-    if (!root)
+    /* a results.json's trials left as text, as pf_results_load leaves them */
+    struct pf_json_lazy *z = malloc(sizeof *z);
+    if (!z) {
+        snprintf(err, errlen, "%s: out of memory", path);
         return -1;
-    const char *schema = json_string_value(json_object_get(root, "schema"));
+    }
+    if (pf_json_lazy_load(z, path, "trials", 0, err, errlen) < 0) {
+        free(z);
+        return -1;
+    }
+    const char *schema = json_string_value(json_object_get(z->root, "schema"));
     int rc = -1;
-    if (schema && strcmp(schema, "pyfault-baseline") == 0) {
-        rc = from_baseline_json(b, root, path, err, errlen);
-    } else if (schema && strcmp(schema, "pyfault-results") == 0) {
+    if (schema && strcmp(schema, "pyfault-results") == 0) {
         struct pf_results r;
-        if (pf_results_from_file_json(&r, root, path, err, errlen) == 0) {
+        if (pf_results_from_lazy(&r, z, path, err, errlen) == 0) {
             rc = pf_baseline_from_results(b, &r);
             if (rc < 0)
                 snprintf(err, errlen, "%s: out of memory", path);
             pf_results_free(&r);
         }
-    } else {
-        snprintf(err, errlen, "%s: schema: expected \"pyfault-baseline\" or \"pyfault-results\"", path);
+        return rc;
     }
-    json_decref(root);
+    if (schema && strcmp(schema, "pyfault-baseline") == 0)
+        rc = from_baseline_json(b, z->root, path, err, errlen);
+    else
+        snprintf(err, errlen, "%s: schema: expected \"pyfault-baseline\" or \"pyfault-results\"", path);
+    pf_json_lazy_free(z);
+    free(z);
     return rc;
 }
 

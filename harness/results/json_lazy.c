@@ -103,7 +103,7 @@ static int take_apart(struct pf_json_lazy *z)
     if (p < z->len && z->text[p] == '}')
         return skip_ws(z, p + 1) == z->len ? 0 : -1;
     for (;;) {
-        size_t e;
+        size_t e = p;
         json_t *k = value_at(z, p, &e);
         const char *key = json_string_value(k);
         p = skip_ws(z, e);

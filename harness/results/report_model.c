@@ -5,14 +5,12 @@
 #include "report_model.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "private_file.h"
 
 struct ld {
     char *err;
@@ -720,33 +718,10 @@ int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t e
     return results_from(r, root, NULL, err, errlen);
 }
 
-json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t errlen)
+int pf_results_from_lazy(struct pf_results *r, struct pf_json_lazy *z, const char *path, char *err,
+                         size_t errlen)
 {
-    /* through stdio: json_loadfd reads one byte a syscall, a million of
-     * them for a megabyte of results */
-    FILE *f = pf_fopen_regular(path, O_RDONLY, NULL, err, errlen);
-    if (!f) {
-        one_line(err);
-        return NULL;
-    }
-    json_error_t je;
-    json_t *root = json_loadf(f, flags, &je);
-    fclose(f);
-    if (!root) {
-        if (je.line > 0)
-            snprintf(err, errlen, "%.300s:%d: %.200s", path, je.line, je.text);
-        else
-            snprintf(err, errlen, "%.300s: %.200s", path, je.text);
-        one_line(err);
-    }
-    return root;
-}
-
-/* pf_results_from_file_json with LAZY (taken over, may be NULL). */
-static int results_from_file(struct pf_results *r, json_t *root, struct pf_json_lazy *lazy,
-                             const char *path, char *err, size_t errlen)
-{
-    int rc = results_from(r, root, lazy, err, errlen);
+    int rc = results_from(r, z->root, z, err, errlen);
     char why[400];
     if (rc == 0 && pf_results_check_totals(r, why, sizeof why) < 0) {
         /* what merge refuses, report, gate and repro refuse too */
@@ -765,12 +740,6 @@ static int results_from_file(struct pf_results *r, json_t *root, struct pf_json_
     return rc;
 }
 
-int pf_results_from_file_json(struct pf_results *r, json_t *root, const char *path, char *err,
-                              size_t errlen)
-{
-    return results_from_file(r, root, NULL, path, err, errlen);
-}
-
 int pf_results_load(struct pf_results *r, const char *path, char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
@@ -784,7 +753,7 @@ int pf_results_load(struct pf_results *r, const char *path, char *err, size_t er
         one_line(err);
         return -1;
     }
-    return results_from_file(r, z->root, z, path, err, errlen);
+    return pf_results_from_lazy(r, z, path, err, errlen);
 }
 
 json_t *pf_results_trial_json(const struct pf_results *r, size_t i)

@@ -108,24 +108,24 @@ struct pf_results {
     long sweep_counts[PF_CLASS_COUNT];
 };
 
-/* Parses PATH, a regular file, with json_loadf's FLAGS. Returns a new
- * reference, or NULL with a one-line "PATH: why" / "PATH:LINE: why" in
- * ERR; a directory, FIFO or device is refused before any read (no hang). */
-json_t *pf_json_load_regular(const char *path, size_t flags, char *err, size_t errlen);
 /* Loads PATH and checks it (types, enums, references between sections,
  * then pf_results_check_totals: a file that contradicts itself is no
- * input). Its trials are kept as text and read one at a time, not as a
- * tree: memory follows the file's size. Returns 0, or -1 with a one-line message naming the file (and
- * the JSON path) in ERR; R is then empty. */
+ * input). A directory, FIFO or device is refused before any read (no
+ * hang). Its trials are kept as text and read one at a time, not as a
+ * tree: memory follows the file's size. Returns 0, or -1 with a one-line
+ * message naming the file (and the JSON path) in ERR; R is then empty. */
 int pf_results_load(struct pf_results *r, const char *path, char *err, size_t errlen);
 /* pf_results_load's structural checks of a parsed document, not its
  * totals; errors name "results.json". Takes a reference of its own to ROOT. */
 int pf_results_from_json(struct pf_results *r, json_t *root, char *err, size_t errlen);
-/* pf_results_from_json of ROOT, read from PATH, then its totals checked
- * (pf_results_check_totals): every error names PATH, on one line. What
- * pf_results_load and a gate baseline that is a results.json go through. */
-int pf_results_from_file_json(struct pf_results *r, json_t *root, const char *path, char *err,
-                              size_t errlen);
+/* Z, read from PATH by pf_json_lazy_load with its "trials" left as text
+ * (or not: a key it does not hold leaves every member a tree), into R and
+ * checked as pf_results_load checks a file: every error names PATH, on
+ * one line. Takes Z over (heap-allocated; freed with R, or at once on
+ * failure). What pf_results_load and a gate baseline that is a
+ * results.json go through. */
+int pf_results_from_lazy(struct pf_results *r, struct pf_json_lazy *z, const char *path, char *err,
+                         size_t errlen);
 /* Checks the file agrees with itself: each cell's counts sum to its
  * trials and match the trials listed, no trial twice, each trial's target
  * exists, findings' counts are those of their trials (never 0), summary

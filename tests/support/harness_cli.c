@@ -6,7 +6,9 @@
 #include "clock.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -87,11 +90,39 @@ json_t *harness_results(const char *dir)
     return j;
 }
 
+/* Every folder harness_tmpdir makes is in ROOT, which the process that
+ * made it removes, whole, when it exits: a sweep's --out folder keeps its
+ * reports and journal, and a failed test its evidence, until then. */
+static char root[512];
+static pid_t root_owner;
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void remove_root(void)
+{
+    if (root[0] && getpid() == root_owner) /* not in a forked child's exit */
+        nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 const char *harness_tmpdir(void)
 {
-    static char dir[512];
-    if (pf_tmpdir_create(dir, sizeof dir) < 0)
-        fail_msg("%s", dir);
+    static char dir[600];
+    if (!root[0]) {
+        if (pf_tmpdir_create(root, sizeof root) < 0)
+            fail_msg("%s", root);
+        root_owner = getpid();
+        atexit(remove_root);
+    }
+    snprintf(dir, sizeof dir, "%s/t.XXXXXX", root);
+    if (!mkdtemp(dir))
+        fail_msg("cannot make a folder in %s: %s", root, strerror(errno));
     return dir;
 }
 

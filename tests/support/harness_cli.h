@@ -40,7 +40,8 @@ void harness_merge(const char *out, const char *const *inputs);
  * when it cannot fork. */
 pid_t harness_start(const char *const *args, const char *tmpdir);
 /* A fresh temporary directory (static storage, overwritten by the next
- * call). Fails the test when it cannot be made. */
+ * call), removed with all it holds when the test program exits. Fails the
+ * test when it cannot be made. */
 const char *harness_tmpdir(void);
 /* How many entries DIR holds, "." and ".." aside (-1: unreadable). */
 int harness_count_files(const char *dir);

@@ -24,17 +24,34 @@ static const char *const corpus[] = {
     "sweep-oneshot.json", "sweep-persistent.json",
 };
 
-/* PATH loaded as the tree it used to be: rc, and the message in ERR. */
+/* PATH loaded whole by jansson, as it used to be: rc, and in ERR the
+ * message pf_results_load is to give (PATH:LINE: jansson's words; PATH:
+ * the model's; PATH: inconsistent totals: the totals'). */
 static int load_as_tree(struct pf_results *r, const char *path, char *err, size_t errlen)
 {
-    json_t *root = pf_json_load_regular(path, JSON_REJECT_DUPLICATES, err, errlen);
+    memset(r, 0, sizeof *r);
+    json_error_t je;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
-        memset(r, 0, sizeof *r);
+        if (je.line > 0)
+            snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
+        else
+            snprintf(err, errlen, "%s: %s", path, je.text);
         return -1;
     }
-    int rc = pf_results_from_file_json(r, root, path, err, errlen);
+    char why[400];
+    int rc = pf_results_from_json(r, root, why, sizeof why);
     json_decref(root);
-    return rc;
+    if (rc < 0) {
+        snprintf(err, errlen, "%s%s", path, strchr(why, ':')); /* "results.json: ..." */
+        return -1;
+    }
+    if (pf_results_check_totals(r, why, sizeof why) < 0) {
+        pf_results_free(r);
+        snprintf(err, errlen, "%s: inconsistent totals: %s", path, why);
+        return -1;
+    }
+    return 0;
 }
 
 /* The two models of one file agree, trial by trial, to the JSON. */
