@@ -299,7 +299,8 @@ static int fork_one(struct pf_forksrv *s, const struct pf_context *ctx, struct p
     int rc = -1;
     char env[PYFAULT_FORK_ENV_MAX];
     int len = snprintf(env, sizeof env, "%s%c%s", spec, '\0', r->ctl.path);
-    if (len < 0 || (size_t)len >= sizeof env || page < 0 || logfd < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+    if (len < 0 || (size_t)len >= sizeof env || page < 0 || logfd < 0 ||
+        pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
         goto out;
     int fds[4] = {page, out[1], err[1], logfd};
     struct pyfault_fork_msg m;
