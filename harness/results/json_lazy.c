@@ -37,7 +37,8 @@ static int slurp(struct pf_json_lazy *z, FILE *f, off_t hint, const char *path, 
             break;
     }
     if (!z->text || ferror(f) || (z->len == cap && !feof(f))) {
-        snprintf(err, errlen, "%.300s: %s", path, z->text && ferror(f) ? "read error" : "out of memory");
+        snprintf(err, errlen, "%.300s: %s", path,
+                 z->text && ferror(f) ? "read error" : "out of memory");
         return -1;
     }
     return 0;
