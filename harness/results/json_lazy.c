@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "array.h"
+#include "controls.h"
 #include "private_file.h"
 
 /* The whole of F into Z->text. Returns 0, or -1 (out of memory, or a read
@@ -143,11 +144,14 @@ int pf_json_lazy_load(struct pf_json_lazy *z, const char *path, const char *key,
     z->flags = flags;
     struct stat st;
     FILE *f = pf_fopen_regular(path, O_RDONLY, &st, err, errlen);
-    if (!f)
+    if (!f) {
+        pf_scrub_controls(err);
         return -1;
+    }
     int rc = slurp(z, f, st.st_size, path, err, errlen);
     fclose(f);
     if (rc < 0) {
+        pf_scrub_controls(err);
         pf_json_lazy_free(z);
         return -1;
     }
@@ -167,6 +171,7 @@ int pf_json_lazy_load(struct pf_json_lazy *z, const char *path, const char *key,
         snprintf(err, errlen, "%.300s:%d: %.200s", path, je.line, je.text);
     else
         snprintf(err, errlen, "%.300s: %.200s", path, je.text);
+    pf_scrub_controls(err); /* one line, whatever the text quoted */
     pf_json_lazy_free(z);
     return -1;
 }

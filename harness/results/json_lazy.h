@@ -23,7 +23,8 @@ struct pf_json_lazy {
 /* Reads PATH, a regular file, into Z with KEY left as text (KEY must
  * outlive Z). A file the scan cannot take apart member by member is
  * parsed whole, so that a malformed one gets json_loadf's own error.
- * Returns 0, or -1 with "PATH: why" or "PATH:LINE: why" in ERR. */
+ * Returns 0, or -1 with "PATH: why" or "PATH:LINE: why" in ERR, on one
+ * line (control characters made '?'). */
 int pf_json_lazy_load(struct pf_json_lazy *z, const char *path, const char *key, size_t flags,
                       char *err, size_t errlen);
 /* Element I of the array left as text, parsed: a new reference the caller

@@ -750,7 +750,6 @@ int pf_results_load(struct pf_results *r, const char *path, char *err, size_t er
     }
     if (pf_json_lazy_load(z, path, "trials", JSON_REJECT_DUPLICATES, err, errlen) < 0) {
         free(z);
-        one_line(err);
         return -1;
     }
     return pf_results_from_lazy(r, z, path, err, errlen);
