@@ -225,6 +225,24 @@ void pf_sites_fail_key(struct pyfault_ctl *page, const uintptr_t *ips, int nips)
  * anything unreadable. Allocation-free, runs no Python; any thread. */
 bool pf_pyframe_top(char *file, size_t filelen, uint32_t *line) PF_HIDDEN;
 
+/* ---- big blocks (bigblock.c) ------------------------------------------ */
+/* glibc serves a block of this size or more from a mapping of its own
+ * (its largest mmap threshold on 64 bits); so does the shim. */
+#define PF_BIG_MIN ((size_t)32 << 20)
+/* A block of SIZE (>= PF_BIG_MIN) in a mapping of its own, zeroed, 16
+ * bytes into its first page; NULL when the kernel refuses it. */
+void *pf_big_alloc(size_t size) PF_HIDDEN;
+/* Whether P (any pointer the allocator family gave, or NULL) is a big
+ * block. Reads nothing outside P's own page. */
+bool pf_big_is(void *p) PF_HIDDEN;
+/* Unmaps big block P. */
+void pf_big_free(void *p) PF_HIDDEN;
+/* Big block P remapped to hold SIZE (>= PF_BIG_MIN); NULL when refused,
+ * P then untouched. */
+void *pf_big_realloc(void *p, size_t size) PF_HIDDEN;
+/* What big block P can hold: its mapping less the header. */
+size_t pf_big_usable(void *p) PF_HIDDEN;
+
 /* ---- the fork server (forksrv.c) --------------------------------------- */
 /* The eligible allocation to stop at next; 0 = none (no server). */
 extern uint64_t pf_fork_next PF_HIDDEN;

@@ -45,19 +45,15 @@ static inline bool injected(size_t size, enum pf_func func)
     return pf_layer == PYFAULT_LAYER_ALL && pf_should_fail(size, func);
 }
 
-/* glibc serves a block of this size or more from a mapping of its own
- * (its largest mmap threshold on 64 bits). */
-#define PF_OWN_MAPPING_SIZE ((size_t)32 << 20)
-
 /* Whether glibc would be refused SIZE bytes: the kernel's overcommit
  * heuristic rejects an accounted mapping that could never be backed (more
  * than RAM and swap), where jemalloc, mapping with MAP_NORESERVE, is
  * granted it and a program that expects ENOMEM (a MemoryError) goes on to
  * touch a terabyte. Probed with an accounted mapping never touched;
- * below PF_OWN_MAPPING_SIZE, never. */
+ * below PF_BIG_MIN, never. */
 static bool kernel_refuses(size_t size)
 {
-    if (PF_LIKELY(size < PF_OWN_MAPPING_SIZE))
+    if (PF_LIKELY(size < PF_BIG_MIN))
         return false;
     void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
@@ -66,13 +62,46 @@ static bool kernel_refuses(size_t size)
     return false;
 }
 
-/* jemalloc's mallocx, or NULL where glibc's malloc would fail. SIZE > 0. */
+/* A block of SIZE > 0 (FLAGS: jemalloc's; ALIGN: an alignment asked for
+ * past malloc's own, else 0), or NULL where glibc's malloc would fail: a
+ * big block a mapping of its own (bigblock.c; its pages come zeroed),
+ * else jemalloc's. */
 static void *backend_alloc(size_t size, int flags, size_t align)
 {
+    if (size >= PF_BIG_MIN && align == 0)
+        return pf_big_alloc(size);
     size_t need;
     if (__builtin_add_overflow(size, align, &need) || kernel_refuses(need))
         return NULL;
     return pf_je_mallocx(size, flags);
+}
+
+/* Frees P, a block of either kind. */
+static void backend_free(void *p)
+{
+    if (pf_big_is(p))
+        pf_big_free(p);
+    else
+        pf_je_dallocx(p, 0);
+}
+
+/* P, a block of either kind, moved or grown to SIZE (> 0), glibc's way: a
+ * big block is remapped, a block crossing PF_BIG_MIN is copied into one of
+ * the other kind. NULL when refused, P then untouched. */
+static void *backend_realloc(void *p, size_t size)
+{
+    bool big = pf_big_is(p);
+    if (big && size >= PF_BIG_MIN)
+        return pf_big_realloc(p, size);
+    if (!big && size < PF_BIG_MIN)
+        return pf_je_rallocx(p, size, 0);
+    void *q = backend_alloc(size, 0, 0);
+    if (q) {
+        size_t old = big ? pf_big_usable(p) : pf_je_sallocx(p, 0);
+        memcpy(q, p, old < size ? old : size);
+        backend_free(p);
+    }
+    return q;
 }
 
 /* glibc's MALLOC_ALIGNMENT on x86-64, max_align_t's: every block it
@@ -133,20 +162,21 @@ PF_EXPORT void *calloc(size_t nmemb, size_t size)
  * returns NULL (not counted: nothing is allocated). */
 static void *realloc_common(void *ptr, size_t size, enum pf_func func)
 {
+    bool big = pf_big_is(ptr);
     if (ptr && size == 0) {
-        pf_freemark_free(ptr, "realloc");
-        pf_je_dallocx(ptr, 0);
+        if (!big) /* a big block's pages go back at once: no mark to leave */
+            pf_freemark_free(ptr, "realloc");
+        backend_free(ptr);
         return NULL;
     }
-    if (ptr)
+    if (ptr && !big)
         pf_freemark_check(ptr, "realloc");
     if (injected(size, func)) {
         errno = ENOMEM;
         return NULL;
     }
     /* a moved block starts with the old one's first word: not the mark */
-    void *p = ptr ? (kernel_refuses(size) ? NULL : pf_je_rallocx(ptr, block_size(size), 0))
-                  : backend_alloc(block_size(size), 0, 0);
+    void *p = ptr ? backend_realloc(ptr, block_size(size)) : backend_alloc(block_size(size), 0, 0);
     if (!p)
         errno = ENOMEM;
     else if (!ptr)
@@ -174,8 +204,12 @@ PF_EXPORT void free(void *ptr)
     if (!ptr)
         return;
     int saved = errno; /* free must not change errno */
-    pf_freemark_free(ptr, "free");
-    pf_je_dallocx(ptr, 0);
+    if (pf_big_is(ptr)) {
+        pf_big_free(ptr); /* its pages go back at once: no mark to leave */
+    } else {
+        pf_freemark_free(ptr, "free");
+        pf_je_dallocx(ptr, 0);
+    }
     errno = saved;
 }
 
@@ -272,7 +306,9 @@ PF_EXPORT void *pvalloc(size_t size)
 
 PF_EXPORT size_t malloc_usable_size(void *ptr)
 {
-    return ptr ? pf_je_sallocx(ptr, 0) : 0;
+    if (!ptr)
+        return 0;
+    return pf_big_is(ptr) ? pf_big_usable(ptr) : pf_je_sallocx(ptr, 0);
 }
 
 /* glibc's other names for the family, exported (GLIBC_2.2.5) for code that
