@@ -76,21 +76,25 @@ static void *backend_alloc(size_t size, int flags, size_t align)
     return pf_je_mallocx(size, flags);
 }
 
-/* Frees P, a block of either kind. */
-static void backend_free(void *p)
+/* Frees P for FUNC ("free", "realloc"): a big block is unmapped (its
+ * pages go back at once: no mark to leave), any other marked freed
+ * (freemark.c) and given back to jemalloc. */
+static void release(void *p, const char *func)
 {
-    if (pf_big_is(p))
+    if (pf_big_is(p)) {
         pf_big_free(p);
-    else
-        pf_je_dallocx(p, 0);
+        return;
+    }
+    pf_freemark_free(p, func);
+    pf_je_dallocx(p, 0);
 }
 
-/* P, a block of either kind, moved or grown to SIZE (> 0), glibc's way: a
- * big block is remapped, a block crossing PF_BIG_MIN is copied into one of
- * the other kind. NULL when refused, P then untouched. */
-static void *backend_realloc(void *p, size_t size)
+/* P, a block of either kind (BIG: pf_big_is(P)), moved or grown to SIZE
+ * (> 0) glibc's way: a big block is remapped, a block crossing PF_BIG_MIN
+ * is copied into one of the other kind. NULL when refused, P then
+ * untouched. */
+static void *backend_realloc(void *p, bool big, size_t size)
 {
-    bool big = pf_big_is(p);
     if (big && size >= PF_BIG_MIN)
         return pf_big_realloc(p, size);
     if (!big && size < PF_BIG_MIN)
@@ -99,7 +103,10 @@ static void *backend_realloc(void *p, size_t size)
     if (q) {
         size_t old = big ? pf_big_usable(p) : pf_je_sallocx(p, 0);
         memcpy(q, p, old < size ? old : size);
-        backend_free(p);
+        if (big)
+            pf_big_free(p);
+        else
+            pf_je_dallocx(p, 0);
     }
     return q;
 }
@@ -162,13 +169,11 @@ PF_EXPORT void *calloc(size_t nmemb, size_t size)
  * returns NULL (not counted: nothing is allocated). */
 static void *realloc_common(void *ptr, size_t size, enum pf_func func)
 {
-    bool big = pf_big_is(ptr);
     if (ptr && size == 0) {
-        if (!big) /* a big block's pages go back at once: no mark to leave */
-            pf_freemark_free(ptr, "realloc");
-        backend_free(ptr);
+        release(ptr, "realloc");
         return NULL;
     }
+    bool big = pf_big_is(ptr);
     if (ptr && !big)
         pf_freemark_check(ptr, "realloc");
     if (injected(size, func)) {
@@ -176,7 +181,8 @@ static void *realloc_common(void *ptr, size_t size, enum pf_func func)
         return NULL;
     }
     /* a moved block starts with the old one's first word: not the mark */
-    void *p = ptr ? backend_realloc(ptr, block_size(size)) : backend_alloc(block_size(size), 0, 0);
+    void *p = ptr ? backend_realloc(ptr, big, block_size(size))
+                  : backend_alloc(block_size(size), 0, 0);
     if (!p)
         errno = ENOMEM;
     else if (!ptr)
@@ -204,12 +210,7 @@ PF_EXPORT void free(void *ptr)
     if (!ptr)
         return;
     int saved = errno; /* free must not change errno */
-    if (pf_big_is(ptr)) {
-        pf_big_free(ptr); /* its pages go back at once: no mark to leave */
-    } else {
-        pf_freemark_free(ptr, "free");
-        pf_je_dallocx(ptr, 0);
-    }
+    release(ptr, "free");
     errno = saved;
 }
 
