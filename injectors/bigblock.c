@@ -27,11 +27,16 @@ struct big_header {
 _Static_assert(sizeof(struct big_header) == 16, "glibc's chunk header, max_align_t's size");
 
 static uint64_t secret;   /* 0 until the first big block */
-static size_t page;
+static size_t page;       /* set before the secret */
+
+static size_t page_size(void)
+{
+    return __atomic_load_n(&page, __ATOMIC_RELAXED);
+}
 
 static uint64_t key_of(const void *p)
 {
-    return pf_hash_mix(secret, (uint64_t)(uintptr_t)p);
+    return pf_hash_mix(__atomic_load_n(&secret, __ATOMIC_ACQUIRE), (uint64_t)(uintptr_t)p);
 }
 
 static struct big_header *header_of(void *p)
@@ -43,29 +48,34 @@ static struct big_header *header_of(void *p)
 static size_t map_len_for(size_t size)
 {
     size_t len;
-    if (__builtin_add_overflow(size, sizeof(struct big_header) + page - 1, &len))
+    if (__builtin_add_overflow(size, sizeof(struct big_header) + page_size() - 1, &len))
         return 0;
-    return len & ~(page - 1);
+    return len & ~(page_size() - 1);
 }
 
+/* Sets the secret, once: two threads making their first big blocks at
+ * once agree on the first one's (a block keyed with a secret that was
+ * then replaced would not be known at its free). */
 static void init_once(void)
 {
     if (__atomic_load_n(&secret, __ATOMIC_ACQUIRE))
         return;
-    page = (size_t)sysconf(_SC_PAGESIZE);
+    __atomic_store_n(&page, (size_t)sysconf(_SC_PAGESIZE), __ATOMIC_RELAXED);
     const unsigned char *random = (const unsigned char *)getauxval(AT_RANDOM);
     uint64_t s = 0x5046426967426c6bull;
     if (random)
         memcpy(&s, random, sizeof s);
     /* never 0: 0 says no big block was ever made */
-    __atomic_store_n(&secret, pf_hash_mix(s, (uint64_t)(uintptr_t)&s) | 1, __ATOMIC_RELEASE);
+    uint64_t none = 0, mine = pf_hash_mix(s, (uint64_t)(uintptr_t)&s) | 1;
+    __atomic_compare_exchange_n(&secret, &none, mine, false, __ATOMIC_ACQ_REL,
+                                __ATOMIC_ACQUIRE);
 }
 
 bool pf_big_is(void *p)
 {
     if (PF_LIKELY(!__atomic_load_n(&secret, __ATOMIC_ACQUIRE)) || !p)
         return false;
-    if (((uintptr_t)p & (page - 1)) != sizeof(struct big_header))
+    if (((uintptr_t)p & (page_size() - 1)) != sizeof(struct big_header))
         return false;
     return header_of(p)->key == key_of(p);
 }

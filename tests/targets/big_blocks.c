@@ -1,13 +1,17 @@
 /*
  * big_blocks: blocks of 32 MiB and more, through every call that makes,
  * moves or frees one, each checked as glibc's are; prints "ok" or the
- * first thing that differs, and exits 1 then.
+ * first thing that differs, and exits 1 then. The process's first big
+ * blocks are made by eight threads at once, and each must be known as
+ * big when it is freed (the shim's first big block sets the secret that
+ * tells them apart).
  *
  * Under glibc (and the shim, bigblock.c) such a block is a mapping of its
  * own: 16 bytes into a page, usable to the mapping's end, its contents
  * kept across realloc whichever way it crosses 32 MiB, calloc's zeroed.
  */
 #include <malloc.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,9 +53,34 @@ static void expect_big(void *p, size_t size, const char *what)
     expect(usable >= size && usable < size + page, what);
 }
 
+static pthread_barrier_t start;
+
+/* One thread's first big block, made with the others' at once. */
+static void *first_big_block(void *arg)
+{
+    (void)arg;
+    pthread_barrier_wait(&start);
+    void *p = malloc(33 * MIB);
+    expect_big(p, 33 * MIB, "a first big block made by one of eight threads");
+    return p;
+}
+
 int main(void)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    pthread_t t[8];
+    void *first[8];
+    pthread_barrier_init(&start, NULL, 8);
+    for (int i = 0; i < 8; i++)
+        pthread_create(&t[i], NULL, first_big_block, NULL);
+    for (int i = 0; i < 8; i++)
+        pthread_join(t[i], &first[i]);
+    for (int i = 0; i < 8; i++) {
+        /* known as big: its usable size is its mapping's, not jemalloc's */
+        expect(first[i] && malloc_usable_size(first[i]) < 34 * MIB,
+               "a first big block made by one of eight threads not known at once");
+        free(first[i]);
+    }
     unsigned char *p = malloc(40 * MIB);
     expect_big(p, 40 * MIB, "malloc(40 MiB): not 16 bytes into a page, or usable size off");
     mark(p, 40 * MIB, 0xa5);
