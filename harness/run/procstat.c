@@ -13,7 +13,7 @@
 /* No more processes than this are walked below the harness. */
 #define MAX_DESCENDANTS 65536
 
-int pf_parse_stat(const char *line, pid_t *pgrp, uint64_t *ticks)
+int pf_parse_stat(const char *line, struct pf_stat *out)
 {
     /* the command name may hold spaces and parentheses: start after the
      * last ')' */
@@ -21,14 +21,16 @@ int pf_parse_stat(const char *line, pid_t *pgrp, uint64_t *ticks)
     if (!p)
         return -1;
     p++;
-    /* fields after comm: 3 state, 4 ppid, 5 pgrp, ..., 14 utime, 15 stime */
-    unsigned long long utime = 0, stime = 0;
+    /* fields after comm: 3 state, 4 ppid, 5 pgrp, ..., 14 utime, 15 stime,
+     * 16-21 (cutime to itrealvalue), 22 starttime */
+    unsigned long long utime = 0, stime = 0, start = 0;
     int pg = 0;
-    if (sscanf(p, " %*c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-               &pg, &utime, &stime) != 3)
+    if (sscanf(p, " %*c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d %llu",
+               &pg, &utime, &stime, &start) != 4)
         return -1;
-    *pgrp = pg;
-    *ticks = (uint64_t)(utime + stime);
+    out->pgrp = pg;
+    out->ticks = (uint64_t)(utime + stime);
+    out->start = (uint64_t)start;
     return 0;
 }
 
@@ -47,8 +49,8 @@ static int read_stat(const char *path, char *buf, size_t len)
 }
 
 /* What is called with each process or thread read: its name (PID or
- * TID), its stat line and its CPU ticks. */
-typedef void stat_fn(const char *name, const char *stat, uint64_t ticks, void *arg);
+ * TID), its stat line and what was parsed of it. */
+typedef void stat_fn(const char *name, const char *line, const struct pf_stat *st, void *arg);
 
 /* Calls FN for the process or thread NAME whose stat file is DIR/NAME/stat
  * when it is in group PGID (any group for 0); a gone one is skipped. */
@@ -56,12 +58,11 @@ static void stat_one(const char *dir, const char *name, pid_t pgid, stat_fn *fn,
 {
     char path[600], buf[1024];
     snprintf(path, sizeof path, "%s/%s/stat", dir, name);
-    pid_t pg;
-    uint64_t t;
-    if (read_stat(path, buf, sizeof buf) < 0 || pf_parse_stat(buf, &pg, &t) < 0 ||
-        (pgid > 0 && pg != pgid))
+    struct pf_stat st;
+    if (read_stat(path, buf, sizeof buf) < 0 || pf_parse_stat(buf, &st) < 0 ||
+        (pgid > 0 && st.pgrp != pgid))
         return;
-    fn(name, buf, t, arg);
+    fn(name, buf, &st, arg);
 }
 
 /* Calls FN(pid, its stat line, ARG) for every process (numeric entry of
@@ -109,12 +110,12 @@ struct tick_sum {
     unsigned n;
 };
 
-static void add_ticks(const char *name, const char *stat, uint64_t ticks, void *arg)
+static void add_ticks(const char *name, const char *line, const struct pf_stat *st, void *arg)
 {
     (void)name;
-    (void)stat;
+    (void)line;
     struct tick_sum *ts = arg;
-    ts->sum += ticks;
+    ts->sum += st->ticks;
     ts->n++;
 }
 
@@ -125,6 +126,39 @@ uint64_t pf_group_cpu_ticks(pid_t pgid, unsigned *count)
     if (count)
         *count = ts.n;
     return ts.sum;
+}
+
+static void keep_ticks(const char *name, const char *line, const struct pf_stat *st, void *arg)
+{
+    (void)line;
+    struct pf_group_cpu *g = arg;
+    if (g->n < PF_GROUP_CPU_MAX)
+        g->proc[g->n++] = (struct pf_proc_ticks){(pid_t)atol(name), st->start, st->ticks};
+}
+
+void pf_group_cpu_read(pid_t pgid, struct pf_group_cpu *out)
+{
+    out->n = 0;
+    each_group_stat(pgid, keep_ticks, out);
+}
+
+uint64_t pf_group_cpu_spent(struct pf_group_cpu *since, const struct pf_group_cpu *now)
+{
+    uint64_t spent = 0;
+    const unsigned before = since->n;
+    for (unsigned i = 0; i < now->n; i++) {
+        const struct pf_proc_ticks *a = &now->proc[i];
+        unsigned j = 0;
+        while (j < before && (since->proc[j].pid != a->pid || since->proc[j].start != a->start))
+            j++;
+        if (j == before) {
+            if (since->n < PF_GROUP_CPU_MAX)
+                since->proc[since->n++] = *a;
+        } else if (a->ticks > since->proc[j].ticks) {
+            spent += a->ticks - since->proc[j].ticks;
+        }
+    }
+    return spent;
 }
 
 /* The state letter of a stat line, or 0 when malformed. */
@@ -139,20 +173,20 @@ struct busy_count {
 };
 
 /* A thread in state R or D may still be making progress. */
-static void count_busy_thread(const char *name, const char *stat, uint64_t ticks, void *arg)
+static void count_busy_thread(const char *name, const char *line, const struct pf_stat *st, void *arg)
 {
     (void)name;
-    (void)ticks;
-    char st = stat_state(stat);
-    if (st == 'R' || st == 'D')
+    (void)st;
+    char state = stat_state(line);
+    if (state == 'R' || state == 'D')
         ((struct busy_count *)arg)->busy++;
 }
 
-static void count_busy_process(const char *name, const char *stat, uint64_t ticks, void *arg)
+static void count_busy_process(const char *name, const char *line, const struct pf_stat *st, void *arg)
 {
-    (void)ticks;
-    char st = stat_state(stat);
-    if (st == 'Z' || st == 'X')
+    (void)st;
+    char state = stat_state(line);
+    if (state == 'Z' || state == 'X')
         return;
     ((struct busy_count *)arg)->live++;
     char dir[300];

@@ -135,14 +135,17 @@ static void measure_stuck(pid_t pid, struct pf_watch *w, unsigned window_ms)
     if (w->ctl)
         pf_ctlpage_read(w->ctl, &a);
     uint64_t t0 = pf_now_ms();
-    uint64_t c0 = pf_group_cpu_ticks(pid, NULL);
+    struct pf_group_cpu c0, c1;
+    pf_group_cpu_read(pid, &c0);
     sleep_ms(window_ms);
-    uint64_t c1 = pf_group_cpu_ticks(pid, NULL);
+    pf_group_cpu_read(pid, &c1);
     int busy = pf_group_busy_threads(pid);
     uint64_t dt = pf_now_ms() - t0;
     if (busy >= 0)
         w->stuck = busy ? PF_STUCK_RUNNABLE : PF_STUCK_ASLEEP;
-    w->cpu = dt ? (double)(c1 - c0) / (double)pf_ticks_per_second() * 1000.0 / (double)dt : 0;
+    w->cpu = dt ? (double)pf_group_cpu_spent(&c0, &c1) / (double)pf_ticks_per_second() * 1000.0 /
+                      (double)dt
+                : 0;
     if (w->ctl) {
         pf_ctlpage_read(w->ctl, &b);
         /* keep the loop watch's own delta when it already proved a loop */
@@ -203,7 +206,7 @@ struct stall_watch {
     uint64_t allocations;  /* at the last change */
     uint64_t last_change;  /* when it changed (or the spawn) */
     uint64_t probe_t;      /* a spin probe's start, 0 = none running */
-    uint64_t probe_ticks;  /* the group's CPU ticks then */
+    struct pf_group_cpu probe_cpu; /* each process's CPU ticks then */
     uint64_t next_check;   /* the probe's last look */
 };
 
@@ -240,13 +243,15 @@ static int stalled(pid_t pid, struct pf_watch *w, struct stall_watch *sw, uint64
         w->stuck = PF_STUCK_ASLEEP;
         return 1;
     }
-    uint64_t ticks = pf_group_cpu_ticks(pid, NULL);
+    struct pf_group_cpu cpu;
+    pf_group_cpu_read(pid, &cpu);
     if (!sw->probe_t) {
         sw->probe_t = now;
-        sw->probe_ticks = ticks;
+        sw->probe_cpu = cpu;
         return 0;
     }
-    double cpu_ms = (double)(ticks - sw->probe_ticks) * 1000.0 / (double)pf_ticks_per_second();
+    double cpu_ms = (double)pf_group_cpu_spent(&sw->probe_cpu, &cpu) * 1000.0 /
+                    (double)pf_ticks_per_second();
     if (cpu_ms < (double)(w->stall_ms / 4))
         return 0;
     w->cpu = cpu_ms / (double)(now - sw->probe_t);

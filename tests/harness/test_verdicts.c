@@ -3,7 +3,8 @@
  * (harness/run/pace.c). A trial stuck without allocating is called a hang
  * by the stall limit long before an ample --timeout, asleep or spinning;
  * one that keeps allocating is left to the timeout; a quiet stretch the
- * counting run showed is not a hang; an unwind loop is called by the loop
+ * counting run showed is not a hang, nor a wait in which a child's CPU
+ * left the group with it; an unwind loop is called by the loop
  * watch, by count when it is fast, by the window when it is slow, and a
  * long but finite burst of failures is none. C targets and
  * /usr/bin/python3.11.
@@ -117,6 +118,27 @@ static void test_quiet_stretch_learned(void **state)
     json_decref(j);
 }
 
+static void test_reaped_child_is_no_stall(void **state)
+{
+    (void)state;
+    /* each failure: a child burns 150 ms of CPU, and is reaped while the
+     * parent waits in vfork (runnable to the watch) for 700 ms without
+     * allocating, then exits 1. The child's CPU left the group with it:
+     * read as a sum of the group's ticks, it turned negative and the
+     * trial was called a spinning hang */
+    const char *args[] = {"--mode", "oneshot", NULL};
+    const char *argv[] = {project_path("build/targets/h_reaped_child"), "3", NULL};
+    int status;
+    json_t *j = sweep(args, argv, &status);
+    assert_int_equal(status, 0);
+    assert_true(pace_int(j, "stall_ms") < 400);
+    json_t *counts = json_object_get(j, "counts");
+    assert_int_equal(json_integer_value(json_object_get(counts, "error")), 3);
+    assert_int_equal(json_integer_value(json_object_get(counts, "ok")), 1);
+    assert_null(json_object_get(counts, "hang"));
+    json_decref(j);
+}
+
 static void test_python_deadlock_is_a_stall(void **state)
 {
     (void)state;
@@ -189,6 +211,7 @@ int main(void)
         cmocka_unit_test(test_spinning_is_a_stall),
         cmocka_unit_test(test_allocating_waits_for_timeout),
         cmocka_unit_test(test_quiet_stretch_learned),
+        cmocka_unit_test(test_reaped_child_is_no_stall),
         cmocka_unit_test(test_python_deadlock_is_a_stall),
         cmocka_unit_test(test_unwind_loop_window),
         cmocka_unit_test(test_finite_burst_is_no_loop),

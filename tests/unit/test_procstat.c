@@ -3,7 +3,10 @@
  * (harness/run/procstat.c), as the supervisor reads it for a hang's or a
  * loop's CPU use: a member that outlived its parent and came back to us,
  * the subreaper, is still found below us, with its CPU time and its run
- * state, and a group with no process left has none.
+ * state, and a group with no process left has none. CPU spent between two
+ * readings counts only processes both saw: a member reaped between them
+ * takes its CPU time away without reading as negative time spent, and one
+ * a listing missed counts from when it is first seen.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -69,10 +72,58 @@ static void test_orphan_in_the_group(void **state)
     assert_int_equal(pf_group_busy_threads(group), -1);
 }
 
+static void test_spent_by_a_reaped_member(void **state)
+{
+    (void)state;
+    assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    pid_t spin;
+    pid_t group = orphaned_spinner(&spin);
+    struct pf_group_cpu a, b;
+    pf_group_cpu_read(group, &a);
+    struct timespec t = {0, 300 * 1000000L};
+    nanosleep(&t, NULL);
+    pf_group_cpu_read(group, &b);
+    assert_int_equal(a.n, 1);
+    assert_int_equal(b.n, 1);
+    assert_int_equal(b.proc[0].pid, spin);
+    /* 300 ms of one core while it spun */
+    assert_true(pf_group_cpu_spent(&a, &b) >= (uint64_t)pf_ticks_per_second() / 10);
+
+    uint64_t before = pf_group_cpu_ticks(group, NULL);
+    assert_int_equal(kill(spin, SIGKILL), 0);
+    assert_int_equal(waitpid(spin, NULL, 0), spin);
+    pf_group_cpu_read(group, &b);
+    assert_int_equal(b.n, 0);
+    /* the group's sum fell by the spinner's whole time: no time spent */
+    assert_true(pf_group_cpu_ticks(group, NULL) < before);
+    assert_int_equal(pf_group_cpu_spent(&a, &b), 0);
+}
+
+static void test_spent_from_first_sight(void **state)
+{
+    (void)state;
+    struct pf_group_cpu since = {.n = 1, .proc = {{10, 1, 5}}};
+    /* pid 11 was missed by the first listing: its 500 ticks are not
+     * spent since then; pid 10 is the same process for 4 more */
+    struct pf_group_cpu now = {.n = 2, .proc = {{11, 2, 500}, {10, 1, 9}}};
+    assert_int_equal(pf_group_cpu_spent(&since, &now), 4);
+    assert_int_equal(since.n, 2);
+    /* from its first sight on, pid 11 counts; pid 10 started anew (the
+     * pid reused) is another process, pid 12 a newcomer */
+    struct pf_group_cpu later = {.n = 3, .proc = {{10, 7, 300}, {11, 2, 520}, {12, 8, 40}}};
+    assert_int_equal(pf_group_cpu_spent(&since, &later), 20);
+    assert_int_equal(since.n, 4);
+    /* a reading lower than the last (never from the kernel) is none */
+    struct pf_group_cpu lower = {.n = 1, .proc = {{11, 2, 1}}};
+    assert_int_equal(pf_group_cpu_spent(&since, &lower), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_orphan_in_the_group),
+        cmocka_unit_test(test_spent_by_a_reaped_member),
+        cmocka_unit_test(test_spent_from_first_sight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

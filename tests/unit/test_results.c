@@ -488,13 +488,16 @@ static void test_event_lines(void **state)
 static void test_proc_stat_line(void **state)
 {
     (void)state;
-    pid_t pg;
-    uint64_t ticks;
-    const char *line = "1234 (a (weird) name) R 1 777 777 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 1 0";
-    assert_int_equal(pf_parse_stat(line, &pg, &ticks), 0);
-    assert_int_equal(pg, 777);
-    assert_int_equal(ticks, 300);
-    assert_int_equal(pf_parse_stat("garbage", &pg, &ticks), -1);
+    struct pf_stat st;
+    const char *line =
+        "1234 (a (weird) name) R 1 777 777 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 1 0 98765 1000";
+    assert_int_equal(pf_parse_stat(line, &st), 0);
+    assert_int_equal(st.pgrp, 777);
+    assert_int_equal(st.ticks, 300);
+    assert_int_equal(st.start, 98765);
+    assert_int_equal(pf_parse_stat("garbage", &st), -1);
+    /* a line cut before its start time names no process */
+    assert_int_equal(pf_parse_stat("1 (x) R 1 2 2 0 -1 0 0 0 0 0 5 5 0 0 20 0 1 0", &st), -1);
 }
 
 int main(void)
