@@ -60,20 +60,67 @@ static json_int_t engine_count(json_t *j, const char *key)
     return json_integer_value(json_object_get(engine_of(j), key));
 }
 
+/* The allocations the counting run of J's first target counted. */
+static json_int_t counted(json_t *j)
+{
+    return json_integer_value(
+        json_object_get(json_array_get(json_object_get(j, "targets"), 0), "allocations"));
+}
+
+/* How trial T ended, for a failure message: its subkind, what stopped
+ * it and its time. Static storage. */
+static const char *trial_how(json_t *t)
+{
+    static char how[160];
+    snprintf(how, sizeof how, "subkind %s, stopped_by %s, %lld ms", harness_str(t, "subkind"),
+             harness_str(t, "stopped_by"),
+             (long long)json_integer_value(json_object_get(t, "duration_ms")));
+    return how;
+}
+
+/* Prints the first trials at which EX and FK disagree (class or
+ * signature), how each ended: what a missed finding came from. */
+static void print_disagreements(json_t *ex, json_t *fk)
+{
+    json_t *te = json_object_get(ex, "trials"), *tf = json_object_get(fk, "trials");
+    size_t i, shown = 0;
+    json_t *a;
+    printf("  allocations counted: exec %lld, fork %lld\n", (long long)counted(ex),
+           (long long)counted(fk));
+    json_array_foreach(te, i, a) {
+        json_t *b = json_array_get(tf, i);
+        if (!b || (strcmp(harness_str(a, "class"), harness_str(b, "class")) == 0 &&
+                   strcmp(harness_str(a, "signature"), harness_str(b, "signature")) == 0))
+            continue;
+        printf("  point %lld %s: exec %s [%s] (%s)\n",
+               (long long)json_integer_value(json_object_get(a, "point")), harness_str(a, "mode"),
+               harness_str(a, "class"), harness_str(a, "signature"), trial_how(a));
+        printf("    fork %s [%s] (%s)\n", harness_str(b, "class"), harness_str(b, "signature"),
+               trial_how(b));
+        if (++shown == 10)
+            break;
+    }
+}
+
 /* The two runs' findings are the same set; prints the per-point agreement
- * (trials at the same point and mode with the same class and signature). */
+ * (trials at the same point and mode with the same class and signature),
+ * and the trials that disagree when a finding is missed. */
 static void expect_same_findings(const char *what, json_t *ex, json_t *fk)
 {
     json_t *fe = json_object_get(ex, "findings"), *ff = json_object_get(fk, "findings");
     size_t i;
     json_t *f;
     json_array_foreach(fe, i, f) {
-        if (!harness_has_finding(ff, f))
+        if (!harness_has_finding(ff, f)) {
+            print_disagreements(ex, fk);
             fail_msg("%s: the fork engine missed %s", what, harness_str(f, "signature"));
+        }
     }
     json_array_foreach(ff, i, f) {
-        if (!harness_has_finding(fe, f))
+        if (!harness_has_finding(fe, f)) {
+            print_disagreements(ex, fk);
             fail_msg("%s: the fork engine alone found %s", what, harness_str(f, "signature"));
+        }
     }
     json_t *te = json_object_get(ex, "trials"), *tf = json_object_get(fk, "trials");
     assert_int_equal(json_array_size(te), json_array_size(tf));
@@ -99,8 +146,7 @@ static json_int_t both_engines(const char *const *args, json_t **ex, json_t **fk
 {
     *ex = sweep("exec", args);
     *fk = sweep("fork", args);
-    return json_integer_value(
-        json_object_get(json_array_get(json_object_get(*fk, "targets"), 0), "allocations"));
+    return counted(*fk);
 }
 
 static void test_startup_sweep_equivalence(void **state)
@@ -208,9 +254,10 @@ static void expect_same_classes(const char *what, json_t *ex, json_t *fk)
         assert_int_equal(json_integer_value(json_object_get(a, "point")),
                          json_integer_value(json_object_get(b, "point")));
         if (strcmp(harness_str(a, "class"), harness_str(b, "class")) != 0)
-            fail_msg("%s: point %lld %s: exec %s, fork %s", what,
+            fail_msg("%s: point %lld %s: exec %s, fork %s (%s)", what,
                      (long long)json_integer_value(json_object_get(a, "point")),
-                     harness_str(a, "mode"), harness_str(a, "class"), harness_str(b, "class"));
+                     harness_str(a, "mode"), harness_str(a, "class"), harness_str(b, "class"),
+                     trial_how(b));
     }
 }
 
