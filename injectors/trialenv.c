@@ -8,16 +8,21 @@
  * trial swaps its own into environ, which execv, execvp, system, popen
  * and posix_spawn's default pass on; and execve and posix_spawn(p) swap
  * them in an environment passed explicitly, where a copy made before the
- * fork (Python's os.environ) still names the server's. Outside a forked
- * trial the wrappers pass everything through untouched. execvpe, execle,
- * fexecve and execveat are not wrapped: their children still count.
+ * fork (Python's os.environ) still names the server's; so do execle,
+ * execvpe, fexecve and execveat, which reach the system call inside libc,
+ * past an exported execve. Outside a forked trial the wrappers pass
+ * everything through untouched.
  */
 #include "internal.h"
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -38,6 +43,24 @@ struct swap {
 };
 static struct swap swaps[2]; /* the spec, the control page */
 static bool active;
+
+typedef int execvpe_fn(const char *, char *const[], char *const[]);
+static execvpe_fn *next_execvpe_fn; /* libc's, once looked up */
+
+/* libc's execvpe (the PATH search is its), looked up once, guarded: the
+ * lookup's allocations are not the program's. A forked trial looks it up
+ * at its start, so that an execvpe in a vfork child finds it known. */
+static execvpe_fn *next_execvpe(void)
+{
+    execvpe_fn *fn = __atomic_load_n(&next_execvpe_fn, __ATOMIC_ACQUIRE);
+    if (!fn) {
+        pf_guard_enter();
+        fn = (execvpe_fn *)dlsym(RTLD_NEXT, "execvpe");
+        pf_guard_leave();
+        __atomic_store_n(&next_execvpe_fn, fn, __ATOMIC_RELEASE);
+    }
+    return fn;
+}
 
 /* Whether E is NAME=... */
 static bool names(const char *e, const char *name)
@@ -77,6 +100,8 @@ void pf_trialenv_adopt(const char *spec, const char *ctl_path)
         strcat(swaps[i].trial, value[i]);
     }
     active = found != 0;
+    if (active)
+        (void)next_execvpe();
 }
 
 /* ENVP with the server's entries swapped for the trial's, in OUT (room
@@ -103,6 +128,66 @@ PF_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
     char *buf[PF_ENV_MAX_ENTRIES + 1];
     return (int)syscall(SYS_execve, path, argv, swapped(envp, buf));
+}
+
+/* As glibc's execle: ARG and the arguments after it up to the NULL make
+ * argv, and the pointer after that is the environment. */
+PF_EXPORT int execle(const char *path, const char *arg, ...)
+{
+    va_list ap;
+    size_t n = 1;
+    va_start(ap, arg);
+    while (va_arg(ap, const char *))
+        n++;
+    va_end(ap);
+    const char *argv[n + 1];
+    va_start(ap, arg);
+    argv[0] = arg;
+    for (size_t i = 1; i <= n; i++)
+        argv[i] = va_arg(ap, const char *); /* argv[n] is the NULL */
+    char *const *envp = va_arg(ap, char *const *);
+    va_end(ap);
+    return execve(path, (char *const *)argv, envp);
+}
+
+PF_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
+                       int flags)
+{
+    char *buf[PF_ENV_MAX_ENTRIES + 1];
+    return (int)syscall(SYS_execveat, dirfd, path, argv, swapped(envp, buf), flags);
+}
+
+/* As glibc's: execveat on the descriptor itself, and where the kernel
+ * has no execveat, its /proc/self/fd name. */
+PF_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
+{
+    if (fd < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    execveat(fd, "", argv, envp, AT_EMPTY_PATH);
+    if (errno != ENOSYS)
+        return -1;
+    char name[32];
+    snprintf(name, sizeof name, "/proc/self/fd/%d", fd);
+    execve(name, argv, envp);
+    int err = errno;
+    struct stat st;
+    if (stat("/proc/self/fd", &st) != 0 && errno == ENOENT)
+        err = ENOSYS; /* no /proc: the descriptor cannot be named */
+    errno = err;
+    return -1;
+}
+
+PF_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+    char *buf[PF_ENV_MAX_ENTRIES + 1];
+    execvpe_fn *fn = next_execvpe();
+    if (!fn) {
+        errno = ENOSYS;
+        return -1;
+    }
+    return fn(file, argv, swapped(envp, buf));
 }
 
 typedef int spawn_fn(pid_t *, const char *, const posix_spawn_file_actions_t *,

@@ -284,11 +284,14 @@ static void test_children_fall_back_to_exec(void **state)
  * the trial's spec, as an exec'd trial's does, and fails its own Nth
  * allocation (the trial exits 1), whether it is given environ (execv) or
  * a copy made before the point (execve, posix_spawn: Python's
- * os.environ); a forked trial's child counted under the server's spec. */
+ * os.environ; execle, execvpe, fexecve, execveat, which reach the system
+ * call inside libc); a forked trial's child counted under the server's
+ * spec. */
 static void test_trials_pass_their_spec_on(void **state)
 {
     (void)state;
-    static const char *const how[] = {"execv", "execve", "posix_spawn"};
+    static const char *const how[] = {"execv",   "execve",   "execle",     "execvpe",
+                                      "fexecve", "execveat", "posix_spawn"};
     for (size_t k = 0; k < sizeof how / sizeof *how; k++) {
         const char *args[] = {"--mode", "both", "--", project_path("build/targets/spawn_wait"),
                               how[k], NULL};

@@ -1,15 +1,17 @@
 /*
  * spawn_wait HOW: 5 allocations (their failures ignored), then this
  * program again as a child, by HOW: "execv" (fork, then execv: environ is
- * passed on), "execve" or "posix_spawn" (with a copy of environ taken at
- * the start, as Python's os.environ is); the child makes 5 allocations of
- * its own and exits 7 when one fails. Exit 1 when the child failed, 3
- * when it could not be started, 0 otherwise.
+ * passed on), "execve", "execle", "execvpe", "fexecve", "execveat" or
+ * "posix_spawn" (with a copy of environ taken at the start, as Python's
+ * os.environ is); the child makes 5 allocations of its own and exits 7
+ * when one fails. Exit 1 when the child failed, 3 when it could not be
+ * started, 0 otherwise.
  *
  * Under nth=N or from=N with N in 1..5, an exec'd run fails the child's
  * Nth allocation too (it inherits the spec): exit 1. A trial forked from a
  * server at N must pass its children the same spec, not the server's.
  */
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,26 @@ static int allocate(int n)
 
 static char *saved_env[4096];
 
+/* In the forked child: this program again as "child", by HOW with
+ * saved_env, or by execv with environ. Returns only on failure. */
+static void exec_child(const char *how, char *self)
+{
+    char *child_argv[] = {self, "child", NULL};
+    const char *exe = "/proc/self/exe";
+    if (strcmp(how, "execve") == 0)
+        execve(exe, child_argv, saved_env);
+    else if (strcmp(how, "execle") == 0)
+        execle(exe, self, "child", (char *)NULL, saved_env);
+    else if (strcmp(how, "execvpe") == 0)
+        execvpe(exe, child_argv, saved_env);
+    else if (strcmp(how, "fexecve") == 0)
+        fexecve(open(exe, O_RDONLY | O_CLOEXEC), child_argv, saved_env);
+    else if (strcmp(how, "execveat") == 0)
+        execveat(AT_FDCWD, exe, child_argv, saved_env, 0);
+    else
+        execv(exe, child_argv);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "child") == 0)
@@ -50,10 +72,7 @@ int main(int argc, char **argv)
     } else {
         pid = fork();
         if (pid == 0) {
-            if (strcmp(how, "execve") == 0)
-                execve("/proc/self/exe", child_argv, saved_env);
-            else
-                execv("/proc/self/exe", child_argv);
+            exec_child(how, argv[0]);
             _exit(127);
         }
     }
