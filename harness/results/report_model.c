@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "controls.h"
 
 struct ld {
     char *err;
@@ -20,15 +21,6 @@ struct ld {
     struct pf_strtab *intern;    /* non-NULL: strings are copied in here (the
                                     element's tree is freed once loaded) */
 };
-
-/* S made one line: each control character (a newline in a JSON string
- * quoted in a message, say) becomes '?'. */
-static void one_line(char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            *s = '?';
-}
 
 static void bad(struct ld *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void bad(struct ld *l, const char *fmt, ...)
@@ -42,7 +34,7 @@ static void bad(struct ld *l, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(l->err, l->errlen, "%.300s: %s", l->file, msg);
-    one_line(l->err);
+    pf_scrub_controls(l->err); /* one line, nothing a terminal acts on */
 }
 
 /* How a member of results.json is read: what it must be and where in
@@ -736,7 +728,7 @@ int pf_results_from_lazy(struct pf_results *r, struct pf_json_lazy *z, const cha
         snprintf(err, errlen, "%s", tmp);
     }
     if (rc < 0)
-        one_line(err);
+        pf_scrub_controls(err);
     return rc;
 }
 

@@ -425,6 +425,12 @@ static void test_reader_fuzz_findings(void **state)
     j = report_fixture(0, 0);
     json_object_set_new(json_array_get(json_object_get(j, "scenarios"), 0), "plan", json_string("a\r\nb"));
     expect_rejected(j, "scenarios[0].plan: \"a??b\" is not none");
+    /* a right-to-left override would reorder the message on the reader's
+     * screen, and a C1 control (NEL) is a line break to some terminals */
+    j = report_fixture(0, 0);
+    json_object_set_new(json_array_get(json_object_get(j, "scenarios"), 0), "plan",
+                        json_string("a\xe2\x80\xae" "b\xc2\x85" "c"));
+    expect_rejected(j, "scenarios[0].plan: \"a?b?c\" is not none");
 }
 
 static void test_repro_plan(void **state)
