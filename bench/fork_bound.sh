@@ -8,7 +8,8 @@
 # on bench/data/import_heavy.py. Then the fork engine's mean trial time
 # at -j 1: on fork_engine.sh's start-up sweep, and on import_heavy.py's
 # body swept as a scenario would sweep it (a region, the imports outside),
-# against exec's. Builds build/bench/alternate when missing.
+# against exec's, and the harness process's own CPU time per trial.
+# Builds build/bench/alternate when missing.
 # RUNS=N alternating runs each (101); FLOOR_ONLY=1: the floors alone.
 # Prints figures and ratios; asserts nothing.
 set -euo pipefail
@@ -55,16 +56,35 @@ echo "  fork/exec at most $(ratio "$ha" "$FIN") for points before finalization (
 
 echo
 [ -n "${FLOOR_ONLY:-}" ] && exit 0
+# own_cpu_run CMD...: runs CMD in the background and prints the CPU
+# seconds (user + system) of that process alone, its threads included and
+# its children not, read from /proc every 20 ms until it exits (the last
+# reading is at most 20 ms short); CMD's exit status 0 or 1 is success
+own_cpu_run() {
+    "$@" &
+    local pid=$! stat="" line
+    while line=$(cat "/proc/$pid/stat" 2>/dev/null); do
+        stat=$line
+        sleep 0.02
+    done
+    wait "$pid" || [ $? -eq 1 ]
+    awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f\n", ($12 + $13) / t }' <<<"$stat"
+}
+
 echo "== the fork engine's trials, -j 1 (a core each), against exec's"
 t0=$(now)
-"$PYFAULT" sweep -q -j 1 --engine fork --mode both --stride "$STRIDE" --out "$OUT/s" -- "$PY" -c pass >/dev/null || [ $? -eq 1 ]
+cpu=$(own_cpu_run "$PYFAULT" sweep -q -j 1 --engine fork --mode both --stride "$STRIDE" --out "$OUT/s" -- "$PY" -c pass 2>/dev/null)
 t1=$(now)
 read -r st n < <(trial_stats "$OUT/s")
 per=$(awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN { printf "%.2f", (b - a) * 1000 / n }')
+own=$(awk -v c="$cpu" -v n="$n" 'BEGIN { printf "%.2f", c * 1000 / n }')
 echo "start-up, every ${STRIDE}th point, both modes: mean fork trial $st ms"
 # what the engine adds to the trials themselves: counting runs, forks,
 # waiting, classifying, journaling (at -j 1 nothing overlaps)
 echo "  wall time per trial $per ms ($n trials): $(ratio "$per" "$st") times the trials' own time"
+# the harness process's own share of that (the server and the trials are
+# other processes): supervising, classifying, symbolizing, journaling
+echo "  the harness's own CPU per trial $own ms: $(ratio "$own" "$per") of the wall time per trial"
 # the script's body alone, as a scenario sweeps it: imports outside a region
 python3 - "$OUT/heavy_region.py" <<'PY'
 import sys
