@@ -125,8 +125,10 @@ static void test_reaped_child_is_no_stall(void **state)
      * parent waits in vfork (runnable to the watch) for 700 ms without
      * allocating, then exits 1. The child's CPU left the group with it:
      * read as a sum of the group's ticks, it turned negative and the
-     * trial was called a spinning hang */
-    const char *args[] = {"--mode", "oneshot", NULL};
+     * trial was called a spinning hang. An ample timeout: a loaded
+     * machine stretches the child's 150 ms, and only the stall watch is
+     * under test */
+    const char *args[] = {"--mode", "oneshot", "--timeout", "20", NULL};
     const char *argv[] = {project_path("build/targets/h_reaped_child"), "3", NULL};
     int status;
     json_t *j = sweep(args, argv, &status);
