@@ -44,22 +44,28 @@ struct swap {
 static struct swap swaps[2]; /* the spec, the control page */
 static bool active;
 
-typedef int execvpe_fn(const char *, char *const[], char *const[]);
-static execvpe_fn *next_execvpe_fn; /* libc's, once looked up */
-
-/* libc's execvpe (the PATH search is its), looked up once, guarded: the
- * lookup's allocations are not the program's. A forked trial looks it up
- * at its start, so that an execvpe in a vfork child finds it known. */
-static execvpe_fn *next_execvpe(void)
+/* The next definition of NAME (libc's), looked up once into *CACHE;
+ * guarded: the lookup's allocations are not the program's. */
+static void *next_symbol(void **cache, const char *name)
 {
-    execvpe_fn *fn = __atomic_load_n(&next_execvpe_fn, __ATOMIC_ACQUIRE);
+    void *fn = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
     if (!fn) {
         pf_guard_enter();
-        fn = (execvpe_fn *)dlsym(RTLD_NEXT, "execvpe");
+        fn = dlsym(RTLD_NEXT, name);
         pf_guard_leave();
-        __atomic_store_n(&next_execvpe_fn, fn, __ATOMIC_RELEASE);
+        __atomic_store_n(cache, fn, __ATOMIC_RELEASE);
     }
     return fn;
+}
+
+typedef int execvpe_fn(const char *, char *const[], char *const[]);
+static void *next_execvpe_sym;
+
+/* libc's execvpe (the PATH search is its). A forked trial looks it up at
+ * its start, so that an execvpe in a vfork child finds it known. */
+static execvpe_fn *next_execvpe(void)
+{
+    return (execvpe_fn *)next_symbol(&next_execvpe_sym, "execvpe");
 }
 
 /* Whether E is NAME=... */
@@ -193,34 +199,20 @@ PF_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 typedef int spawn_fn(pid_t *, const char *, const posix_spawn_file_actions_t *,
                      const posix_spawnattr_t *, char *const[], char *const[]);
 
-/* The next definition of NAME (libc's), looked up once; guarded: the
- * lookup's allocations are not the program's. */
-static spawn_fn *next_spawn(spawn_fn **cache, const char *name)
-{
-    spawn_fn *fn = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
-    if (!fn) {
-        pf_guard_enter();
-        fn = (spawn_fn *)dlsym(RTLD_NEXT, name);
-        pf_guard_leave();
-        __atomic_store_n(cache, fn, __ATOMIC_RELEASE);
-    }
-    return fn;
-}
-
 PF_EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
                           const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-    static spawn_fn *next;
+    static void *next;
     char *buf[PF_ENV_MAX_ENTRIES + 1];
-    spawn_fn *fn = next_spawn(&next, "posix_spawn");
+    spawn_fn *fn = (spawn_fn *)next_symbol(&next, "posix_spawn");
     return fn ? fn(pid, path, actions, attr, argv, swapped(envp, buf)) : ENOSYS;
 }
 
 PF_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
                            const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-    static spawn_fn *next;
+    static void *next;
     char *buf[PF_ENV_MAX_ENTRIES + 1];
-    spawn_fn *fn = next_spawn(&next, "posix_spawnp");
+    spawn_fn *fn = (spawn_fn *)next_symbol(&next, "posix_spawnp");
     return fn ? fn(pid, file, actions, attr, argv, swapped(envp, buf)) : ENOSYS;
 }
