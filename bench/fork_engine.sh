@@ -4,7 +4,10 @@
 # modes) and on bench/data/import_heavy.py (a dozen stdlib imports before
 # its body; its last POINTS points, oneshot: with the default 1,000, all
 # in its finalization, which allocates about 1,600 times; fork_bound.sh
-# sweeps the body). Exec is sampled on fewer points where it is slow
+# sweeps the body); and on bench/data/asyncio_echo.py (asyncio's imports,
+# then a loop echoing through socket pairs: the last POINTS points of its
+# region, which the loop's epoll set and socket pair are made in, and
+# each forked trial is given anew). Exec is sampled on fewer points where it is slow
 # (EXEC_POINTS); rates are per core, each engine at its default -j (the
 # cores; one more for fork).
 # With OLD=path/to/pyfault, the fork engine's sweeps with that build too,
@@ -47,19 +50,29 @@ if [ -n "${OLD:-}" ]; then
     echo "fork, this build / $OLD: $(ratio "$(rate "$nf" "$sf")" "$(rate "$no" "$so")")"
 fi
 
-SCRIPT=$ROOT/bench/data/import_heavy.py
-"$PYFAULT" run -q --json "$OUT/count.json" --python "$PY" "$SCRIPT" || [ $? -eq 1 ]
-M=$(python3 -c "import json; print(json.load(open('$OUT/count.json'))['eligible'])")
-echo "== $SCRIPT: $M allocations; fork: its last $POINTS points, exec: its last $EXEC_POINTS"
-read -r ne se < <(sweep exec "$OUT/ie" --range "$((M - EXEC_POINTS + 1)):$M" --python "$PY" "$SCRIPT")
-read -r nf sf < <(sweep fork "$OUT/if" --range "$((M - POINTS + 1)):$M" --python "$PY" "$SCRIPT")
-report exec "$ne" "$se"
-report fork "$nf" "$sf"
-echo "fork/exec points per second: $(ratio "$(rate "$nf" "$sf")" "$(rate "$ne" "$se")")"
-if [ -n "${OLD:-}" ]; then
-    BIN=$OLD
-    read -r no so < <(sweep fork "$OUT/io" --range "$((M - POINTS + 1)):$M" --python "$PY" "$SCRIPT")
-    BIN=$PYFAULT
-    report "fork, $OLD" "$no" "$so"
-    echo "fork, this build / $OLD: $(ratio "$(rate "$nf" "$sf")" "$(rate "$no" "$so")")"
-fi
+# last_points SCRIPT TAG [OPTIONS...]: both engines on SCRIPT's last
+# points (fork: POINTS, exec: EXEC_POINTS), their rates, how the fork
+# engine ran them and the ratio; with OLD, the old build's fork engine too
+last_points() {
+    local script=$1 tag=$2 m ne se nf sf no so
+    shift 2
+    "$PYFAULT" run -q --json "$OUT/${tag}count.json" "$@" --python "$PY" "$script" || [ $? -eq 1 ]
+    m=$(python3 -c "import json; print(json.load(open('$OUT/${tag}count.json'))['eligible'])")
+    echo "== $script: $m allocations; fork: its last $POINTS points, exec: its last $EXEC_POINTS"
+    read -r ne se < <(sweep exec "$OUT/${tag}e" --range "$((m - EXEC_POINTS + 1)):$m" "$@" --python "$PY" "$script")
+    read -r nf sf < <(sweep fork "$OUT/${tag}f" --range "$((m - POINTS + 1)):$m" "$@" --python "$PY" "$script")
+    report exec "$ne" "$se"
+    report fork "$nf" "$sf"
+    python3 -c "import json; e = json.load(open('$OUT/${tag}f/results.json'))['targets'][0]['engine']; print('fork:', e['forked'], 'forked;', e['exec_state'], 'for state,', e['exec_threads'], 'for threads,', e['exec_other'], 'past its run exec\'d')"
+    echo "fork/exec points per second: $(ratio "$(rate "$nf" "$sf")" "$(rate "$ne" "$se")")"
+    if [ -n "${OLD:-}" ]; then
+        BIN=$OLD
+        read -r no so < <(sweep fork "$OUT/${tag}o" --range "$((m - POINTS + 1)):$m" "$@" --python "$PY" "$script")
+        BIN=$PYFAULT
+        report "fork, $OLD" "$no" "$so"
+        echo "fork, this build / $OLD: $(ratio "$(rate "$nf" "$sf")" "$(rate "$no" "$so")")"
+    fi
+}
+
+last_points "$ROOT/bench/data/import_heavy.py" i
+last_points "$ROOT/bench/data/asyncio_echo.py" a --inject region

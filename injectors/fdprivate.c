@@ -14,7 +14,10 @@
  * unlinked once made: Python's TemporaryFile, pytest's capture) is one an
  * exec'd trial makes for itself, contents and all: a forked trial gets a
  * copy of it as it was at the stop (beside it, else in a memfd), so that
- * no trial writes into the server's or reads another trial's bytes.
+ * no trial writes into the server's or reads another trial's bytes. The
+ * copy is made at the trial's start, and the server waits for it before
+ * it runs on (forksrv.c), so that it holds nothing written after the
+ * stop.
  *
  * The server's stdout and stderr are the harness's pipes, and a trial
  * gets pipes of its own: wherever the target keeps the server's (fd 1
@@ -22,12 +25,13 @@
  * stream do), the trial has its own pipe under that number, as an
  * exec'd trial has its own pipe in each copy.
  *
- * Other pipes, sockets, terminals and anonymous-inode descriptors
- * (epoll, eventfd, timerfd, signalfd, inotify) cannot be made private:
- * their state (data queued, a peer, registrations, a counter) lives in
- * the one description the server and every trial would share, where
- * each exec'd trial makes its own. pf_fds_note says when the target holds
- * one, and the point is exec'd. What the server was started with is
+ * Pipes, socket pairs and epoll sets of the target's are given anew
+ * (fdchannel.c, fdepoll.c). Other sockets, terminals and anonymous-inode
+ * descriptors (eventfd, timerfd, signalfd, inotify) cannot be made
+ * private: their state (data queued, a peer, a counter) lives in the one
+ * description the server and every trial would share, where each exec'd
+ * trial makes its own. pf_fds_note says when the target holds one, and
+ * the point is exec'd. What the server was started with is
  * left alone, shared with the server as every exec'd trial shares it
  * with the harness, lock and offset included (an anonymous inode, which
  * shares its one inode with all others, told by its description: the
@@ -255,8 +259,21 @@ static int copy_of(const struct stat *st)
     return -1;
 }
 
-/* Bytes the trials would copy at this stop. */
+/* Whether the target's own stateful FD (of ST) is a pipe, socket pair
+ * or epoll set that each trial can be given a new one of (noted). */
+static bool channel_or_set(int fd, const struct stat *st)
+{
+    int fdfl = fcntl(fd, F_GETFD);
+    if (fdfl < 0)
+        return false;
+    if (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode))
+        return pf_channel_note(fd, st, fdfl & FD_CLOEXEC);
+    return anonymous(st) && pf_is_epoll(fd) && pf_epoll_note(fd, fdfl & FD_CLOEXEC);
+}
+
+/* Bytes the trials would copy at this stop, and of how many files. */
 static off_t copy_bytes;
+static int copy_files;
 
 /* Notes FD for the trials; returns the PYFAULT_FORK_UNSAFE_* reason a
  * trial could not have it to itself (LOCK: a locked file; DESCRIPTOR:
@@ -270,7 +287,8 @@ static int64_t note(int fd)
     bool file = S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
     bool own = same_file(&st, &server_out) || same_file(&st, &server_err);
     if (!file && !own)
-        return holds_shared_state(&st) && !was_inherited(fd, &st, true)
+        return holds_shared_state(&st) && !was_inherited(fd, &st, true) &&
+                       !channel_or_set(fd, &st)
                    ? PYFAULT_FORK_UNSAFE_DESCRIPTOR
                    : 0;
     if (nnoted == PF_FDS_MAX)
@@ -298,6 +316,7 @@ static int64_t note(int fd)
     if (e->treatment == COPY && e->same_as < 0 && e->copy_of < 0) {
         /* the allocated bytes, not the holes, are copied */
         copy_bytes += (off_t)st.st_blocks * 512;
+        copy_files++;
         if (copy_bytes > PF_FDS_COPY_MAX)
             return PYFAULT_FORK_UNSAFE_DESCRIPTOR;
     }
@@ -324,16 +343,22 @@ static void note_one(int fd, void *arg)
 }
 
 /* Descriptors a trial needs free at its start: the four the server
- * receives for it (page, stdout, stderr, log) and three to make a file
- * its own (the file read, the copy, the copy opened as the original). */
-#define PF_FDS_NEEDED 8
+ * receives for it (page, stdout, stderr, log), three to make a file its
+ * own (the file read, the copy, the copy opened as the original) and the
+ * pipe that tells the server its copies are made. */
+#define PF_FDS_NEEDED 10
 
 int64_t pf_fds_note(int own_fd)
 {
     nnoted = 0;
     copy_bytes = 0;
+    copy_files = 0;
+    pf_channels_reset();
+    pf_epolls_reset();
     struct note_pass p = {own_fd, 0, 0};
     each_fd(note_one, &p);
+    if (!pf_channels_complete())
+        p.unsafe |= PYFAULT_FORK_UNSAFE_DESCRIPTOR;
     /* near the limit a trial could not open what it must (its files
      * would stay shared) and the server could not take its descriptors */
     struct rlimit rl;
@@ -429,6 +454,16 @@ static void copy_as(const struct noted *e)
         close(to);
 }
 
+bool pf_fds_copying(void)
+{
+    return copy_files > 0 || pf_channels_noted();
+}
+
+bool pf_fd_same_description(int fd, int other)
+{
+    return one_description(fd, getpid(), other);
+}
+
 void pf_fds_privatise(int out, int err)
 {
     for (int i = 0; i < nnoted; i++) {
@@ -451,4 +486,7 @@ void pf_fds_privatise(int out, int err)
         else if (own >= 0 && own != e->fd)
             dup3(own, e->fd, e->cloexec ? O_CLOEXEC : 0);
     }
+    /* a set registers what is at its numbers: the new channels */
+    pf_channels_privatise();
+    pf_epolls_privatise();
 }

@@ -268,11 +268,49 @@ static bool is_service_socket(int fd)
     return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == AF_UNIX;
 }
 
+/* Read ends of the pipes of trials still copying what they hold of the
+ * server's (fork_trial); a trial's own copy of the list is closed at its
+ * start. */
+#define PF_COPYING_MAX 8
+static int copying[PF_COPYING_MAX];
+static int ncopying;
+
+static bool copying_full(void)
+{
+    return ncopying == PF_COPYING_MAX;
+}
+
+static void copying_add(int fd)
+{
+    copying[ncopying++] = fd;
+}
+
+/* Waits until every trial in the list has its copies (or is dead). */
+static void copies_made(void)
+{
+    for (int i = 0; i < ncopying; i++) {
+        char c;
+        while (read(copying[i], &c, 1) < 0 && errno == EINTR)
+            ;
+        close(copying[i]);
+    }
+    ncopying = 0;
+}
+
+/* In a new trial: the other trials' pipes are the server's to wait on. */
+static void copying_drop(void)
+{
+    for (int i = 0; i < ncopying; i++)
+        close(copying[i]);
+    ncopying = 0;
+}
+
 /* In the trial: take the supervisor's descriptors and plan, and the spec
  * and page name (SPEC, CTL) its children are to inherit. FDS: control
- * page, stdout, stderr, event log. */
+ * page, stdout, stderr, event log; COPIED: the pipe whose write end is
+ * closed once its files are its own (-1s when the server does not wait). */
 static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char *spec,
-                         const char *ctl)
+                         const char *ctl, const int copied[2])
 {
     /* die with the supervisor, our parent (CLONE_PARENT) */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -301,7 +339,12 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
      * its own description of each file where the server's offset was:
      * an offset it moves must not move the server's (stdin is the
      * harness's /dev/null, in the server as in an exec'd trial) */
+    if (copied[0] >= 0)
+        close(copied[0]);
+    copying_drop();
     pf_fds_privatise(fds[1], fds[2]);
+    if (copied[1] >= 0)
+        close(copied[1]); /* the server may run on */
     close(fds[1]);
     close(fds[2]);
     pf_trialenv_adopt(spec, ctl);
@@ -316,15 +359,34 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
  * a busy machine). Being a raw clone, it runs no pthread_atfork handlers
  * and leaves glibc's cached thread id stale; the server has one thread
  * (checked before every fork), and glibc >= 2.34 signals its own thread
- * (raise, abort) by the kernel's thread id, not the cached one. */
+ * (raise, abort) by the kernel's thread id, not the cached one.
+ *
+ * A trial copies the nameless files it holds at its start (fdprivate.c),
+ * and the bytes queued in its pipes and socket pairs (fdchannel.c): the
+ * server must not run on before it has, or it would write into the file
+ * or channel, or read from it, and the trial would copy what the server
+ * did after the stop (125 of the 604 points of
+ * tests/harness/data/fork_copy_at_stop.py ended otherwise than exec'd). Each such trial holds the write end of a pipe
+ * until its copies are made (or it dies); the server waits for them all
+ * before it runs on (copies_made), so the trials of one stop copy side
+ * by side. */
 static bool fork_trial(uint64_t n, uint32_t mode, const int fds[4], const char *spec,
                        const char *ctl)
 {
-    long pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), 0UL, NULL, NULL, 0UL);
+    int copied[2] = {-1, -1};
+    long pid = -1;
+    if (copying_full())
+        copies_made();
+    if (!pf_fds_copying() || syscall(SYS_pipe2, copied, O_CLOEXEC) == 0)
+        pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), 0UL, NULL, NULL, 0UL);
     if (pid == 0) {
-        become_trial(n, mode, fds, spec, ctl);
+        become_trial(n, mode, fds, spec, ctl, copied);
         return true;
     }
+    if (copied[1] >= 0)
+        close(copied[1]);
+    if (copied[0] >= 0)
+        copying_add(copied[0]);
     if (!send_msg(PYFAULT_FORK_PID, mode, n, pid > 0 ? pid : -1))
         stop_serving();
     return false;
@@ -383,17 +445,20 @@ void pf_forksrv_serve(uint64_t n)
         const char *spec, *ctl;
         if (!recv_msg(&m, fds, &env)) {
             close_fds(fds);
+            copies_made();
             stop_serving();
             return;
         }
         if (m.kind == PYFAULT_FORK_NEXT) {
             close_fds(fds);
+            copies_made(); /* before the server runs on */
             __atomic_store_n(&pf_fork_next, m.n, __ATOMIC_RELAXED);
             return;
         }
         if (m.kind != PYFAULT_FORK_FORK || fds[0] < 0 || fds[1] < 0 || fds[2] < 0 ||
             !env_strings(&env, &spec, &ctl)) {
             close_fds(fds);
+            copies_made();
             stop_serving();
             return;
         }

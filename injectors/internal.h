@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct stat;
+
 #define PF_HIDDEN __attribute__((visibility("hidden")))
 #define PF_LIKELY(x) __builtin_expect(!!(x), 1)
 #define PF_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -278,6 +280,37 @@ int64_t pf_fds_note(int own_fd) PF_HIDDEN;
  * again or copy stays shared), and OUT and ERR, its pipes, wherever the
  * server held the harness's. */
 void pf_fds_privatise(int out, int err) PF_HIDDEN;
+/* Whether a trial forked at this stop copies a nameless file or the
+ * bytes queued in a pipe or socket pair: the server must not run on (and
+ * write into it, or read from it) before the trial has its copy. */
+bool pf_fds_copying(void) PF_HIDDEN;
+/* Whether our FD and OTHER are one open description (kcmp(2); false
+ * when it cannot tell). */
+bool pf_fd_same_description(int fd, int other) PF_HIDDEN;
+/* At a stop, before noting: forgets the last stop's channels and sets
+ * (fdchannel.c, fdepoll.c). */
+void pf_channels_reset(void) PF_HIDDEN;
+void pf_epolls_reset(void) PF_HIDDEN;
+/* Notes FD (of ST, CLOEXEC its flag), a pipe or socket the target made,
+ * for each trial to have a new one with its queued bytes; false when it
+ * cannot be (not an anonymous pipe nor an AF_UNIX stream socket whose
+ * peer is its own, too much queued, the tables full). */
+bool pf_channel_note(int fd, const struct stat *st, int cloexec) PF_HIDDEN;
+/* After the noting pass: whether every socket noted had its peer noted. */
+bool pf_channels_complete(void) PF_HIDDEN;
+/* Whether any pipe or socket pair was noted at this stop. */
+bool pf_channels_noted(void) PF_HIDDEN;
+/* Whether FD is an epoll set. */
+bool pf_is_epoll(int fd) PF_HIDDEN;
+/* Notes epoll set FD's registrations for each trial to build a set of
+ * its own; false when it cannot (edge-triggered or one-shot, a number
+ * that no longer holds its file, a set in the set, the tables full). */
+bool pf_epoll_note(int fd, int cloexec) PF_HIDDEN;
+/* In a forked trial, after its files: a new pipe or socket pair for each
+ * noted, queued bytes copied, at the same numbers and flags; then a new
+ * epoll set for each, with the same registrations. */
+void pf_channels_privatise(void) PF_HIDDEN;
+void pf_epolls_privatise(void) PF_HIDDEN;
 
 /* ---- call stacks and symbols (unwind.c, symtab.c) ---------------------- */
 #define PF_MAX_FRAMES 256

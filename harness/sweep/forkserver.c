@@ -363,9 +363,9 @@ int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct 
     /* a trial forked with another thread alive would lack it, and one
      * forked while the target has a child would lack that child too; one
      * forked with a timer armed would lack the timer, and one forked with
-     * a writable shared mapping, or a pipe, socket or eventfd of the
-     * target's, would share it with the server and with every later
-     * trial */
+     * a writable shared mapping, or a socket, eventfd or pty of the
+     * target's that the shim cannot give it its own of, would share it
+     * with the server and with every later trial */
     int at = !s->ended && s->at == point;
     if (begun && at && s->threads == 1 && !s->children && !s->state)
         forked = fork_one(s, ctx, r, mode, res->spec, &log, &ch) == 0;

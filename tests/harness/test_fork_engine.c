@@ -404,15 +404,15 @@ static void test_prof_timer_falls_back_to_exec(void **state)
                       "signal");
 }
 
-/* A pipe, a socket, an eventfd, an epoll set, a pty, a socket past
- * 1,100 other descriptors or a nameless file too large to copy, made
- * before the region: forked, the first trial's bytes reached every later
- * one (abort where exec says ok). Each alone sends every point to exec. */
+/* An eventfd, a pty, a nameless file too large to copy, a datagram
+ * socket pair, a named FIFO or a pipe in an edge-triggered epoll set,
+ * made before the region: forked, the first trial's bytes would reach
+ * every later one (abort where exec says ok). Each alone sends every
+ * point to exec. */
 static void test_shared_descriptors_fall_back_to_exec(void **state)
 {
     (void)state;
-    static const char *const kinds[] = {"pipe", "socket", "eventfd", "epoll",
-                                        "pty",  "many",   "bigmemfd"};
+    static const char *const kinds[] = {"eventfd", "pty", "bigmemfd", "dgram", "fifo", "edge"};
     const char *opts[] = {"--mode", "both", NULL};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         char what[64];
@@ -435,6 +435,48 @@ static void expect_forked(const char *what, const char *script, const char *exec
     assert_true(engine_count(fk, "exec_other") <= 2);
     assert_int_equal(engine_count(fk, "forked") + engine_count(fk, "exec_other"),
                      (json_int_t)json_array_size(json_object_get(fk, "trials")));
+    json_decref(ex);
+    json_decref(fk);
+}
+
+/* A pipe, an AF_UNIX stream socket pair (also past 1,100 other
+ * descriptors) or an epoll set the target made before the region: each
+ * trial is given its own, so every point forks and ends ok, as exec'd.
+ * Before, each sent every point to exec; shared, the first trial's bytes
+ * reached every later one (about half aborted). */
+static void test_channels_stay_forked(void **state)
+{
+    (void)state;
+    static const char *const kinds[] = {"pipe", "socket", "many", "epoll"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "a channel of its own (%s)", kinds[i]);
+        setenv("FORK_SHARED_KIND", kinds[i], 1);
+        expect_forked(what, "tests/harness/data/fork_shared_fd.py", "ok");
+    }
+    unsetenv("FORK_SHARED_KIND");
+}
+
+/* An asyncio loop made before the region (its epoll set and socket
+ * pair), a socket pair and a pipe with bytes queued: every point forked
+ * (before: every one exec'd), each trial's class exec's (it aborts when
+ * it reads another trial's bytes). Oneshot: persistent trials of it end
+ * as unwind-loop or hang, which a loaded machine could tell apart
+ * differently in two runs. */
+static void test_asyncio_loop_stays_forked(void **state)
+{
+    (void)state;
+    const char *script = project_path("tests/harness/data/fork_asyncio.py");
+    const char *args[] = {"--mode", "oneshot", "--inject", "region", "--python", PY, script, NULL};
+    json_t *ex, *fk;
+    json_int_t m = both_engines(args, &ex, &fk);
+    assert_true(m > 100);
+    printf("an asyncio loop: %lld points; forked %lld, exec'd %lld (state) + %lld (other)\n",
+           (long long)m, (long long)engine_count(fk, "forked"),
+           (long long)engine_count(fk, "exec_state"), (long long)engine_count(fk, "exec_other"));
+    assert_int_equal(engine_count(fk, "exec_state"), 0);
+    assert_true(engine_count(fk, "forked") >= m - 1);
+    expect_same_classes("an asyncio loop", ex, fk);
     json_decref(ex);
     json_decref(fk);
 }
@@ -465,6 +507,25 @@ static void test_nameless_files_stay_forked(void **state)
         expect_forked(what, "tests/harness/data/fork_private_files.py", "ok");
     }
     unsetenv("FORK_PRIVATE_KIND");
+}
+
+/* A 12 MiB memfd the region writes into slot by slot: each forked trial
+ * has it as it was at its stop, as an exec'd trial has (ok at every
+ * point, every point forked). The server ran on while a trial copied
+ * it, and the trial found a slot written after its stop (abort at 125
+ * of 604 points); it now waits for the copies before it runs on. */
+static void test_nameless_copies_are_as_at_the_stop(void **state)
+{
+    (void)state;
+    const char *opts[] = {"--mode", "oneshot", NULL};
+    json_t *ex, *fk;
+    region_both_engines("a nameless file written at every stop",
+                        "tests/harness/data/fork_copy_at_stop.py", opts, "ok", &ex, &fk);
+    assert_int_equal(engine_count(fk, "exec_state"), 0);
+    assert_true(engine_count(fk, "exec_other") <= 2);
+    assert_true(engine_count(fk, "forked") > 500);
+    json_decref(ex);
+    json_decref(fk);
 }
 
 /* /dev/null at fd 3, a pipe at fd 4, a file locked at fd 6 and an
@@ -615,8 +676,11 @@ int main(void)
         cmocka_unit_test(test_real_timer_falls_back_to_exec),
         cmocka_unit_test(test_prof_timer_falls_back_to_exec),
         cmocka_unit_test(test_shared_descriptors_fall_back_to_exec),
+        cmocka_unit_test(test_channels_stay_forked),
+        cmocka_unit_test(test_asyncio_loop_stays_forked),
         cmocka_unit_test(test_saved_streams_stay_forked),
         cmocka_unit_test(test_nameless_files_stay_forked),
+        cmocka_unit_test(test_nameless_copies_are_as_at_the_stop),
         cmocka_unit_test(test_inherited_descriptors_stay_forked),
         cmocka_unit_test(test_lock_ends_server),
         cmocka_unit_test(test_trials_hold_only_what_harness_was_given),

@@ -1,11 +1,15 @@
 # fork_shared_fd.py: a descriptor whose state lives in the one open file
 # description a fork shares, made before the region and used after it:
-# FORK_SHARED_KIND names it (pipe, socket, eventfd, epoll, pty, many: a
-# socket past 1,100 other descriptors, bigmemfd: a nameless file with
-# too many bytes to copy). Each exec'd trial makes its own and ends ok; forked
-# trials would share the server's, so that what the first trial wrote
-# reached every later one (abort). The fork engine must exec every point
-# of it.
+# FORK_SHARED_KIND names it. Each exec'd trial makes its own and ends ok;
+# a forked trial sharing the server's would pass what the first trial
+# wrote to every later one (abort).
+# - A trial is given its own (fdchannel.c, fdepoll.c), so every point
+#   forks: pipe, socket (an AF_UNIX stream pair), epoll, many (a socket
+#   pair past 1,100 other descriptors).
+# - The fork engine must exec every point: eventfd, pty, bigmemfd (a
+#   nameless file with too many bytes to copy), dgram (a datagram socket
+#   pair), fifo (a named FIFO), edge (a pipe in an epoll set,
+#   edge-triggered).
 import os
 import select
 import socket
@@ -16,10 +20,20 @@ kind = os.environ["FORK_SHARED_KIND"]
 mark = b"x\n"
 if kind == "pipe":
     r, w = os.pipe()
-elif kind in ("socket", "many"):
+elif kind in ("socket", "many", "dgram"):
     keep = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100 if kind == "many" else 0)]
-    a, b = socket.socketpair()
+    a, b = socket.socketpair(type=socket.SOCK_DGRAM if kind == "dgram" else socket.SOCK_STREAM)
     r, w = a.fileno(), b.fileno()
+elif kind == "fifo":
+    import tempfile
+    path = os.path.join(tempfile.mkdtemp(), "fifo")
+    os.mkfifo(path)
+    r = w = os.open(path, os.O_RDWR | os.O_NONBLOCK)
+    os.unlink(path)
+elif kind == "edge":
+    r, w = os.pipe()
+    ep = select.epoll()
+    ep.register(r, select.EPOLLIN | select.EPOLLET)
 elif kind == "eventfd":
     r = w = os.eventfd(0)
     mark = (1).to_bytes(8, "little")

@@ -1,0 +1,313 @@
+/*
+ * fdchannel.c: a forked trial's own pipes and socket pairs.
+ *
+ * A pipe or a socket pair that the target made holds its queued bytes in
+ * the one kernel object that a fork shares: what one trial wrote, the
+ * server and every later trial read (asyncio's loop wakes itself through
+ * a socket pair). An exec'd trial makes its own. A fork server with no
+ * child of its own (forksrv.c checks) holds every end of such a channel
+ * there is, so a trial can be given a new one: the bytes queued at the
+ * stop copied in (a pipe's by tee(2), a socket's by a peek), each end at
+ * the numbers it had, with its flags. The server waits until the trial
+ * has copied them (forksrv.c) before it runs on and reads or writes.
+ *
+ * Only what can be told whole is taken: an anonymous pipe, and an
+ * AF_UNIX stream socket whose peer is also the server's, connected and
+ * not shut down (sock_diag(7) names the peer), with no more queued than
+ * the copy buffer. A named FIFO, another kind of socket, or more
+ * channels or numbers than the tables hold leave the stop unsafe (the
+ * point is exec'd). File descriptors in flight (SCM_RIGHTS) and socket
+ * options are not copied.
+ * Nothing here allocates (called inside the allocation hook).
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Channels and numbers one stop can note; one more makes it unsafe. */
+#define PF_CHANNELS_MAX 32
+#define PF_CHANNEL_FDS_MAX 128
+/* A socket end's queued bytes past this are not copied: unsafe. */
+#define PF_CHANNEL_QUEUED_MAX (64 * 1024)
+
+struct channel {
+    bool socket;
+    ino_t ino[2]; /* a pipe: ino[0]; a socket pair: this end's, its peer's */
+    int pipe_size;
+};
+
+struct channel_fd {
+    int fd, flags, cloexec;
+    int channel;
+    int end;     /* a pipe: 0 read, 1 write; a socket: its ino's index */
+    int same_as; /* an earlier entry with the same open description, or -1 */
+};
+
+static struct channel channels[PF_CHANNELS_MAX];
+static int nchannels;
+static struct channel_fd fds[PF_CHANNEL_FDS_MAX];
+static int nfds;
+
+/* The peek buffer of a trial's copies (one thread forks). */
+static char queued[PF_CHANNEL_QUEUED_MAX];
+
+void pf_channels_reset(void)
+{
+    nchannels = nfds = 0;
+}
+
+bool pf_channels_noted(void)
+{
+    return nchannels > 0;
+}
+
+/* The channel holding INO (as either end), or -1. */
+static int channel_of(ino_t ino)
+{
+    for (int i = 0; i < nchannels; i++)
+        if (channels[i].ino[0] == ino || (channels[i].socket && channels[i].ino[1] == ino))
+            return i;
+    return -1;
+}
+
+/* The earlier entry of channel C's END that is FD's open description,
+ * or -1. */
+static int same_description(int fd, int c, int end)
+{
+    for (int i = 0; i < nfds; i++)
+        if (fds[i].channel == c && fds[i].end == end && fds[i].same_as < 0 &&
+            pf_fd_same_description(fd, fds[i].fd))
+            return i;
+    return -1;
+}
+
+/* Whether FD names an anonymous pipe ("pipe:[INO]"), not a named FIFO. */
+static bool anonymous_pipe(int fd)
+{
+    char name[32];
+    ssize_t n = readlink(pf_fd_proc_path("fd", fd).path, name, sizeof name - 1);
+    return n > 5 && memcmp(name, "pipe:", 5) == 0;
+}
+
+/* Socket INO's peer and shutdown state, by sock_diag(7): false when it
+ * cannot tell, or when it has no peer or is shut down either way. */
+static bool unix_peer(ino_t ino, ino_t *peer)
+{
+    int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (nl < 0)
+        return false;
+    struct {
+        struct nlmsghdr h;
+        struct unix_diag_req r;
+    } req = {
+        .h = {.nlmsg_len = sizeof req, .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+              .nlmsg_flags = NLM_F_REQUEST, .nlmsg_seq = 1},
+        .r = {.sdiag_family = AF_UNIX, .udiag_states = ~0u, .udiag_ino = (__u32)ino,
+              .udiag_show = UDIAG_SHOW_PEER, .udiag_cookie = {~0u, ~0u}},
+    };
+    union {
+        struct nlmsghdr h;
+        char bytes[1024];
+    } ans;
+    ssize_t got = -1;
+    if (send(nl, &req, sizeof req, 0) == (ssize_t)sizeof req)
+        got = recv(nl, &ans, sizeof ans, 0);
+    close(nl);
+    if (got < (ssize_t)NLMSG_LENGTH(sizeof(struct unix_diag_msg)) ||
+        ans.h.nlmsg_type != SOCK_DIAG_BY_FAMILY || ans.h.nlmsg_len > (size_t)got)
+        return false;
+    const struct unix_diag_msg *m = NLMSG_DATA(&ans.h);
+    if (m->udiag_ino != ino)
+        return false;
+    bool found = false, shut = false;
+    int left = (int)(ans.h.nlmsg_len - NLMSG_LENGTH(sizeof *m));
+    for (const struct nlattr *a = (const void *)(m + 1);
+         left >= (int)sizeof *a && a->nla_len >= sizeof *a && a->nla_len <= left;
+         left -= NLA_ALIGN(a->nla_len), a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len))) {
+        const void *payload = a + 1;
+        if (a->nla_type == UNIX_DIAG_PEER && a->nla_len >= sizeof *a + sizeof(__u32)) {
+            __u32 p;
+            memcpy(&p, payload, sizeof p);
+            *peer = p;
+            found = p != 0;
+        } else if (a->nla_type == UNIX_DIAG_SHUTDOWN && a->nla_len > sizeof *a) {
+            shut = *(const unsigned char *)payload != 0;
+        }
+    }
+    return found && !shut;
+}
+
+/* Whether socket FD is an AF_UNIX stream socket, not listening, with at
+ * most PF_CHANNEL_QUEUED_MAX bytes queued to read. */
+static bool copyable_socket(int fd)
+{
+    int v = 0;
+    socklen_t len = sizeof v;
+    if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) < 0 || v != AF_UNIX)
+        return false;
+    len = sizeof v;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) < 0 || v != SOCK_STREAM)
+        return false;
+    len = sizeof v;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) < 0 || v != 0)
+        return false;
+    return ioctl(fd, FIONREAD, &v) == 0 && v >= 0 && v <= PF_CHANNEL_QUEUED_MAX;
+}
+
+/* A new channel for INO (and PEER, a socket's); -1 when the table is
+ * full. */
+static int channel_add(bool socket, ino_t ino, ino_t peer, int fd)
+{
+    if (nchannels == PF_CHANNELS_MAX)
+        return -1;
+    struct channel *c = &channels[nchannels];
+    c->socket = socket;
+    c->ino[0] = ino;
+    c->ino[1] = peer;
+    c->pipe_size = socket ? 0 : fcntl(fd, F_GETPIPE_SZ);
+    if (!socket && c->pipe_size <= 0)
+        return -1;
+    return nchannels++;
+}
+
+bool pf_channel_note(int fd, const struct stat *st, int cloexec)
+{
+    bool socket = S_ISSOCK(st->st_mode);
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || nfds == PF_CHANNEL_FDS_MAX)
+        return false;
+    int c = channel_of(st->st_ino), end;
+    if (socket) {
+        if (c < 0) {
+            ino_t peer = 0;
+            if (!copyable_socket(fd) || !unix_peer(st->st_ino, &peer))
+                return false;
+            c = channel_add(true, st->st_ino, peer, fd);
+            if (c < 0)
+                return false;
+        } else if (!copyable_socket(fd)) {
+            return false;
+        }
+        end = channels[c].ino[0] == st->st_ino ? 0 : 1;
+    } else {
+        if (!anonymous_pipe(fd))
+            return false;
+        if (c < 0 && (c = channel_add(false, st->st_ino, 0, fd)) < 0)
+            return false;
+        end = (flags & O_ACCMODE) == O_WRONLY ? 1 : 0;
+    }
+    fds[nfds] = (struct channel_fd){fd, flags, cloexec, c, end, same_description(fd, c, end)};
+    nfds++;
+    return true;
+}
+
+bool pf_channels_complete(void)
+{
+    /* every socket pair noted at both ends */
+    for (int c = 0; c < nchannels; c++) {
+        if (!channels[c].socket)
+            continue;
+        bool seen[2] = {false, false};
+        for (int i = 0; i < nfds; i++)
+            if (fds[i].channel == c)
+                seen[fds[i].end] = true;
+        if (!seen[0] || !seen[1])
+            return false;
+    }
+    return true;
+}
+
+/* The first noted number of channel C's END, or -1. */
+static int first_fd(int c, int end)
+{
+    for (int i = 0; i < nfds; i++)
+        if (fds[i].channel == c && fds[i].end == end)
+            return fds[i].fd;
+    return -1;
+}
+
+/* Copies what is queued at OLD_IN (a socket end, peeked: the server's
+ * queue stays) into NEW_OUT, the new peer of its replacement. */
+static void copy_socket_queue(int old_in, int new_out)
+{
+    ssize_t got = recv(old_in, queued, sizeof queued, MSG_PEEK | MSG_DONTWAIT);
+    for (ssize_t put = 0; got > 0 && put < got;) {
+        ssize_t w = send(new_out, queued + put, (size_t)(got - put), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (w <= 0)
+            break;
+        put += w;
+    }
+}
+
+/* A new pipe or socket pair for channel C into NEW, its queued bytes
+ * copied. False when none could be made (the trial keeps the server's). */
+static bool renew(int c, int new_ends[2])
+{
+    const struct channel *ch = &channels[c];
+    if (ch->socket) {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, new_ends) < 0)
+            return false;
+        for (int end = 0; end < 2; end++)
+            copy_socket_queue(first_fd(c, end), new_ends[1 - end]);
+        return true;
+    }
+    if (syscall(SYS_pipe2, new_ends, O_CLOEXEC) < 0)
+        return false;
+    fcntl(new_ends[1], F_SETPIPE_SZ, ch->pipe_size);
+    int in = first_fd(c, 0);
+    if (in >= 0)
+        /* duplicates the queued pages, the server's stay queued */
+        tee(in, new_ends[1], (size_t)ch->pipe_size, SPLICE_F_NONBLOCK);
+    return true;
+}
+
+/* Another description of NEW (a pipe end) opened through /proc, with
+ * FLAGS' access mode: a number of the old end held its own. */
+static int reopen_end(int new_end, int flags)
+{
+    return open(pf_fd_proc_path("fd", new_end).path,
+                (flags & O_ACCMODE) | O_NONBLOCK | O_CLOEXEC);
+}
+
+void pf_channels_privatise(void)
+{
+    for (int c = 0; c < nchannels; c++) {
+        int new_ends[2];
+        if (!renew(c, new_ends))
+            continue;
+        bool placed[2] = {false, false};
+        for (int i = 0; i < nfds; i++) {
+            const struct channel_fd *e = &fds[i];
+            if (e->channel != c)
+                continue;
+            int from;
+            if (e->same_as >= 0) {
+                from = fds[e->same_as].fd; /* one description at both numbers */
+            } else if (!placed[e->end]) {
+                from = new_ends[e->end];
+                placed[e->end] = true;
+            } else {
+                /* a pipe end opened again: its own description */
+                from = reopen_end(new_ends[e->end], e->flags);
+                if (from < 0)
+                    continue;
+            }
+            if (dup3(from, e->fd, e->cloexec ? O_CLOEXEC : 0) >= 0 && e->same_as < 0)
+                fcntl(e->fd, F_SETFL, e->flags);
+            if (from != new_ends[0] && from != new_ends[1] && e->same_as < 0)
+                close(from);
+        }
+        close(new_ends[0]);
+        close(new_ends[1]);
+    }
+}
