@@ -13,7 +13,8 @@
  *
  * Only what can be told whole is taken: an anonymous pipe, and an
  * AF_UNIX stream socket whose peer is also the server's, connected and
- * not shut down (sock_diag(7) names the peer), with no more queued than
+ * not shut down (sock_diag(7) names the peer), or whose unnamed peer has
+ * closed (a new pair whose peer is closed too), with no more queued than
  * the copy buffer. A named FIFO, another kind of socket, or more
  * channels or numbers than the tables hold leave the stop unsafe (the
  * point is exec'd). File descriptors in flight (SCM_RIGHTS) and socket
@@ -32,11 +33,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* Channels and numbers one stop can note; one more makes it unsafe. */
 #define PF_CHANNELS_MAX 32
 #define PF_CHANNEL_FDS_MAX 128
+/* sock_diag's shutdown bits: the kernel's RCV_SHUTDOWN | SEND_SHUTDOWN. */
+#define PF_SHUT_BOTH 3
 /* A socket end's queued bytes past this are not copied: unsafe. */
 #define PF_CHANNEL_QUEUED_MAX (64 * 1024)
 
@@ -86,7 +90,7 @@ static int same_description(int fd, int c, int end)
 {
     for (int i = 0; i < nfds; i++)
         if (fds[i].channel == c && fds[i].end == end && fds[i].same_as < 0 &&
-            pf_fd_same_description(fd, fds[i].fd))
+            pf_fd_one_description(fd, getpid(), fds[i].fd))
             return i;
     return -1;
 }
@@ -99,13 +103,19 @@ static bool anonymous_pipe(int fd)
     return n > 5 && memcmp(name, "pipe:", 5) == 0;
 }
 
-/* Socket INO's peer and shutdown state, by sock_diag(7): false when it
- * cannot tell, or when it has no peer or is shut down either way. */
-static bool unix_peer(ino_t ino, ino_t *peer)
+/* What sock_diag(7) says of a connected socket. */
+enum peer_kind {
+    PEER_UNKNOWN, /* it cannot tell, or the socket is shut down one way */
+    PEER_LIVE,    /* a peer, neither end shut down: *PEER its inode */
+    PEER_CLOSED,  /* the peer closed (inode 0), both ways shut */
+};
+
+/* Socket INO's peer, by sock_diag(7). */
+static enum peer_kind unix_peer(ino_t ino, ino_t *peer)
 {
     int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
     if (nl < 0)
-        return false;
+        return PEER_UNKNOWN;
     struct {
         struct nlmsghdr h;
         struct unix_diag_req r;
@@ -125,11 +135,12 @@ static bool unix_peer(ino_t ino, ino_t *peer)
     close(nl);
     if (got < (ssize_t)NLMSG_LENGTH(sizeof(struct unix_diag_msg)) ||
         ans.h.nlmsg_type != SOCK_DIAG_BY_FAMILY || ans.h.nlmsg_len > (size_t)got)
-        return false;
+        return PEER_UNKNOWN;
     const struct unix_diag_msg *m = NLMSG_DATA(&ans.h);
     if (m->udiag_ino != ino)
-        return false;
-    bool found = false, shut = false;
+        return PEER_UNKNOWN;
+    bool found = false;
+    int shut = -1;
     int left = (int)(ans.h.nlmsg_len - NLMSG_LENGTH(sizeof *m));
     for (const struct nlattr *a = (const void *)(m + 1);
          left >= (int)sizeof *a && a->nla_len >= sizeof *a && a->nla_len <= left;
@@ -139,12 +150,26 @@ static bool unix_peer(ino_t ino, ino_t *peer)
             __u32 p;
             memcpy(&p, payload, sizeof p);
             *peer = p;
-            found = p != 0;
+            found = true;
         } else if (a->nla_type == UNIX_DIAG_SHUTDOWN && a->nla_len > sizeof *a) {
-            shut = *(const unsigned char *)payload != 0;
+            shut = *(const unsigned char *)payload;
         }
     }
-    return found && !shut;
+    if (found && *peer != 0 && shut == 0)
+        return PEER_LIVE;
+    /* a closed peer leaves its end shut both ways and its inode gone */
+    if (found && *peer == 0 && shut == PF_SHUT_BOTH)
+        return PEER_CLOSED;
+    return PEER_UNKNOWN;
+}
+
+/* Whether socket FD's peer has no address: a socketpair's, not a named
+ * server's end in another process (its address is the server's). */
+static bool unnamed_peer(int fd)
+{
+    struct sockaddr_un a;
+    socklen_t len = sizeof a;
+    return getpeername(fd, (struct sockaddr *)&a, &len) == 0 && len == sizeof(sa_family_t);
 }
 
 /* Whether socket FD is an AF_UNIX stream socket, not listening, with at
@@ -190,7 +215,12 @@ bool pf_channel_note(int fd, const struct stat *st, int cloexec)
     if (socket) {
         if (c < 0) {
             ino_t peer = 0;
-            if (!copyable_socket(fd) || !unix_peer(st->st_ino, &peer))
+            if (!copyable_socket(fd))
+                return false;
+            enum peer_kind kind = unix_peer(st->st_ino, &peer);
+            /* a pair's end whose peer closed: a new pair whose peer is
+             * closed in the trial (its queued bytes, then end of file) */
+            if (kind == PEER_UNKNOWN || (kind == PEER_CLOSED && !unnamed_peer(fd)))
                 return false;
             c = channel_add(true, st->st_ino, peer, fd);
             if (c < 0)
@@ -213,9 +243,9 @@ bool pf_channel_note(int fd, const struct stat *st, int cloexec)
 
 bool pf_channels_complete(void)
 {
-    /* every socket pair noted at both ends */
+    /* every socket pair noted at both ends (a lone end: its peer closed) */
     for (int c = 0; c < nchannels; c++) {
-        if (!channels[c].socket)
+        if (!channels[c].socket || channels[c].ino[1] == 0)
             continue;
         bool seen[2] = {false, false};
         for (int i = 0; i < nfds; i++)
@@ -258,7 +288,9 @@ static bool renew(int c, int new_ends[2])
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, new_ends) < 0)
             return false;
         for (int end = 0; end < 2; end++)
-            copy_socket_queue(first_fd(c, end), new_ends[1 - end]);
+            if (first_fd(c, end) >= 0)
+                copy_socket_queue(first_fd(c, end), new_ends[1 - end]);
+        /* a lone end's new peer is closed with the pair's leftovers */
         return true;
     }
     if (syscall(SYS_pipe2, new_ends, O_CLOEXEC) < 0)

@@ -97,7 +97,7 @@ static ssize_t read_info(int fd)
     int f = open(pf_fd_proc_path("fdinfo", fd).path, O_RDONLY | O_CLOEXEC);
     if (f < 0)
         return -1;
-    ssize_t len = 0, got;
+    ssize_t len = 0, got = 0;
     while (len < (ssize_t)sizeof info - 1 &&
            (got = read(f, info + len, sizeof info - 1 - (size_t)len)) > 0)
         len += got;
@@ -116,7 +116,7 @@ bool pf_epoll_note(int fd, int cloexec)
     struct epoll_set *s = &sets[nsets];
     *s = (struct epoll_set){fd, cloexec, -1, nregs, 0};
     for (int i = 0; i < nsets; i++)
-        if (sets[i].same_as < 0 && pf_fd_same_description(fd, sets[i].fd)) {
+        if (sets[i].same_as < 0 && pf_fd_one_description(fd, getpid(), sets[i].fd)) {
             s->same_as = i;
             nsets++;
             return true;

@@ -43,7 +43,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/kcmp.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -153,14 +152,6 @@ static bool holds_shared_state(const struct stat *st)
            (S_ISCHR(st->st_mode) && major(st->st_rdev) != 1);
 }
 
-/* Whether our FD and process OTHER's OTHER_FD are one open description
- * (kcmp(2); false when it cannot tell). */
-static bool one_description(int fd, pid_t other, int other_fd)
-{
-    return syscall(SYS_kcmp, (long)getpid(), (long)other, (long)KCMP_FILE, (long)fd,
-                   (long)other_fd) == 0;
-}
-
 /* Whether anonymous-inode FD is the description that an inherited
  * anonymous inode is, under any number: one inode serves them all, so
  * the description is compared, with the harness's own (the server's
@@ -172,7 +163,7 @@ static bool anonymous_inherited(int fd)
     if (harness != inherited_from)
         return false;
     for (int i = 0; i < ninherited; i++)
-        if (inherited[i].anonymous && one_description(fd, harness, inherited[i].fd))
+        if (inherited[i].anonymous && pf_fd_one_description(fd, harness, inherited[i].fd))
             return true;
     return false;
 }
@@ -224,7 +215,7 @@ static int same_description(int fd, const struct stat *st)
     for (int i = 0; i < nnoted; i++) {
         const struct noted *o = &noted[i];
         if (o->treatment != OWN_OUT && o->treatment != OWN_ERR && o->dev == st->st_dev &&
-            o->ino == st->st_ino && one_description(fd, getpid(), o->fd))
+            o->ino == st->st_ino && pf_fd_one_description(fd, getpid(), o->fd))
             return i;
     }
     return -1;
@@ -459,10 +450,6 @@ bool pf_fds_copying(void)
     return copy_files > 0 || pf_channels_noted();
 }
 
-bool pf_fd_same_description(int fd, int other)
-{
-    return one_description(fd, getpid(), other);
-}
 
 void pf_fds_privatise(int out, int err)
 {

@@ -284,9 +284,9 @@ void pf_fds_privatise(int out, int err) PF_HIDDEN;
  * bytes queued in a pipe or socket pair: the server must not run on (and
  * write into it, or read from it) before the trial has its copy. */
 bool pf_fds_copying(void) PF_HIDDEN;
-/* Whether our FD and OTHER are one open description (kcmp(2); false
- * when it cannot tell). */
-bool pf_fd_same_description(int fd, int other) PF_HIDDEN;
+/* Whether our FD and process OTHER's OTHER_FD are one open description
+ * (kcmp(2); false when it cannot tell). */
+bool pf_fd_one_description(int fd, pid_t other, int other_fd) PF_HIDDEN;
 /* At a stop, before noting: forgets the last stop's channels and sets
  * (fdchannel.c, fdepoll.c). */
 void pf_channels_reset(void) PF_HIDDEN;

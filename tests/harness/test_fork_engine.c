@@ -405,14 +405,15 @@ static void test_prof_timer_falls_back_to_exec(void **state)
 }
 
 /* An eventfd, a pty, a nameless file too large to copy, a datagram
- * socket pair, a named FIFO or a pipe in an edge-triggered epoll set,
- * made before the region: forked, the first trial's bytes would reach
- * every later one (abort where exec says ok). Each alone sends every
- * point to exec. */
+ * socket pair, a stream pair shut down one way, a named FIFO or a pipe
+ * in an edge-triggered epoll set, made before the region: forked, the
+ * first trial's bytes would reach every later one (abort where exec says
+ * ok). Each alone sends every point to exec. */
 static void test_shared_descriptors_fall_back_to_exec(void **state)
 {
     (void)state;
-    static const char *const kinds[] = {"eventfd", "pty", "bigmemfd", "dgram", "fifo", "edge"};
+    static const char *const kinds[] = {"eventfd",  "pty",  "bigmemfd", "dgram",
+                                        "halfshut", "fifo", "edge"};
     const char *opts[] = {"--mode", "both", NULL};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         char what[64];
@@ -440,14 +441,15 @@ static void expect_forked(const char *what, const char *script, const char *exec
 }
 
 /* A pipe, an AF_UNIX stream socket pair (also past 1,100 other
- * descriptors) or an epoll set the target made before the region: each
- * trial is given its own, so every point forks and ends ok, as exec'd.
- * Before, each sent every point to exec; shared, the first trial's bytes
- * reached every later one (about half aborted). */
+ * descriptors), a pair's end whose peer closed with bytes queued, or an
+ * epoll set the target made before the region: each trial is given its
+ * own, so every point forks and ends ok, as exec'd. Before, each sent
+ * every point to exec; shared, the first trial's bytes reached every
+ * later one (about half aborted). */
 static void test_channels_stay_forked(void **state)
 {
     (void)state;
-    static const char *const kinds[] = {"pipe", "socket", "many", "epoll"};
+    static const char *const kinds[] = {"pipe", "socket", "many", "closedpeer", "epoll"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         char what[64];
         snprintf(what, sizeof what, "a channel of its own (%s)", kinds[i]);
@@ -460,9 +462,8 @@ static void test_channels_stay_forked(void **state)
 /* An asyncio loop made before the region (its epoll set and socket
  * pair), a socket pair and a pipe with bytes queued: every point forked
  * (before: every one exec'd), each trial's class exec's (it aborts when
- * it reads another trial's bytes). Oneshot: persistent trials of it end
- * as unwind-loop or hang, which a loaded machine could tell apart
- * differently in two runs. */
+ * it reads another trial's bytes). Oneshot only, to keep it short: most
+ * persistent trials of it run until an unwind-loop verdict. */
 static void test_asyncio_loop_stays_forked(void **state)
 {
     (void)state;

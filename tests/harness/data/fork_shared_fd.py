@@ -5,11 +5,12 @@
 # wrote to every later one (abort).
 # - A trial is given its own (fdchannel.c, fdepoll.c), so every point
 #   forks: pipe, socket (an AF_UNIX stream pair), epoll, many (a socket
-#   pair past 1,100 other descriptors).
+#   pair past 1,100 other descriptors), closedpeer (a pair's end with
+#   bytes queued, whose peer closed).
 # - The fork engine must exec every point: eventfd, pty, bigmemfd (a
 #   nameless file with too many bytes to copy), dgram (a datagram socket
-#   pair), fifo (a named FIFO), edge (a pipe in an epoll set,
-#   edge-triggered).
+#   pair), halfshut (a stream pair shut down one way), fifo (a named
+#   FIFO), edge (a pipe in an epoll set, edge-triggered).
 import os
 import select
 import socket
@@ -24,6 +25,15 @@ elif kind in ("socket", "many", "dgram"):
     keep = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100 if kind == "many" else 0)]
     a, b = socket.socketpair(type=socket.SOCK_DGRAM if kind == "dgram" else socket.SOCK_STREAM)
     r, w = a.fileno(), b.fileno()
+elif kind == "halfshut":
+    a, b = socket.socketpair()
+    b.shutdown(socket.SHUT_WR)
+    r, w = b.fileno(), a.fileno()
+elif kind == "closedpeer":
+    a, b = socket.socketpair()
+    b.sendall(b"queued\n")
+    b.close()
+    r = w = a.fileno()
 elif kind == "fifo":
     import tempfile
     path = os.path.join(tempfile.mkdtemp(), "fifo")
@@ -56,6 +66,10 @@ if kind == "epoll":
     # registered that outlives the trial would be in the server's set;
     # here the set alone must send the points to exec
     ep.close()
+    raise SystemExit(0)
+if kind == "closedpeer":
+    if os.read(r, 100) != b"queued\n" or os.read(r, 100) != b"":
+        os.abort()  # another trial read them first
     raise SystemExit(0)
 if kind == "bigmemfd":
     if os.pread(r, 1, 0) != b"\0":
