@@ -61,7 +61,7 @@ void pf_ctl_attach(void)
     /* Only the first process claims the page: children exec'd with the same
      * environment must not overwrite their parent's counters. */
     int32_t unclaimed = 0;
-    int32_t me = (int32_t)getpid();
+    int32_t me = (int32_t)pf_pid();
     if (!__atomic_compare_exchange_n(&page->owner_pid, &unclaimed, me, 0,
                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) &&
         unclaimed != me) {
@@ -81,7 +81,7 @@ void pf_ctl_detach_after_fork(void)
     /* Copy the counters as they were at fork time, then forget the page:
      * it describes the parent. */
     memcpy(&private_page, pf_page, sizeof private_page);
-    private_page.owner_pid = (int32_t)getpid();
+    private_page.owner_pid = (int32_t)pf_pid();
     private_page.state = PYFAULT_STATE_ATTACHED;
     __atomic_store_n(&pf_page, &private_page, __ATOMIC_RELEASE);
 }

@@ -25,7 +25,7 @@ static void begin(struct pf_buf *b, const char *event)
     pf_buf_str(b, "{\"event\":\"");
     pf_buf_str(b, event);
     pf_buf_str(b, "\",\"pid\":");
-    pf_buf_i64(b, (int64_t)getpid());
+    pf_buf_i64(b, (int64_t)pf_pid());
 }
 
 void pf_event_start(void)
@@ -100,7 +100,7 @@ static void crash_thread(struct pf_buf *b)
     pf_buf_str(b, ",\"tid\":");
     pf_buf_i64(b, (int64_t)tid);
     pf_buf_str(b, ",\"main_thread\":");
-    pf_buf_str(b, tid == getpid() ? "true" : "false");
+    pf_buf_str(b, tid == pf_pid() ? "true" : "false");
     pf_buf_str(b, ",\"thread\":\"");
     pf_buf_str(b, name);
     pf_buf_str(b, "\"");

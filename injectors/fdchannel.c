@@ -90,17 +90,9 @@ static int same_description(int fd, int c, int end)
 {
     for (int i = 0; i < nfds; i++)
         if (fds[i].channel == c && fds[i].end == end && fds[i].same_as < 0 &&
-            pf_fd_one_description(fd, getpid(), fds[i].fd))
+            pf_fd_one_description(fd, pf_pid(), fds[i].fd))
             return i;
     return -1;
-}
-
-/* Whether FD names an anonymous pipe ("pipe:[INO]"), not a named FIFO. */
-static bool anonymous_pipe(int fd)
-{
-    char name[32];
-    ssize_t n = readlink(pf_fd_proc_path("fd", fd).path, name, sizeof name - 1);
-    return n > 5 && memcmp(name, "pipe:", 5) == 0;
 }
 
 /* What sock_diag(7) says of a connected socket. */
@@ -230,7 +222,9 @@ bool pf_channel_note(int fd, const struct stat *st, int cloexec)
         }
         end = channels[c].ino[0] == st->st_ino ? 0 : 1;
     } else {
-        if (!anonymous_pipe(fd))
+        /* an end opened again read-write through /proc has no one end
+         * a new pipe could give it */
+        if ((flags & O_ACCMODE) == O_RDWR || !pf_fd_link_starts(fd, "pipe:"))
             return false;
         if (c < 0 && (c = channel_add(false, st->st_ino, 0, fd)) < 0)
             return false;

@@ -19,7 +19,6 @@
 #include "internal.h"
 
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
@@ -54,29 +53,9 @@ void pf_epolls_reset(void)
     nsets = nregs = 0;
 }
 
-/* Whether FD names an epoll set ("anon_inode:[eventpoll]"). */
 bool pf_is_epoll(int fd)
 {
-    char name[40];
-    ssize_t n = readlink(pf_fd_proc_path("fd", fd).path, name, sizeof name - 1);
-    return n == 22 && memcmp(name, "anon_inode:[eventpoll]", 22) == 0;
-}
-
-/* The value after KEY in LINE (up to END), parsed in BASE; false when
- * KEY is missing. */
-static bool field(const char *line, const char *end, const char *key, int base,
-                  unsigned long long *out)
-{
-    const char *at = line;
-    size_t klen = strlen(key);
-    for (; at + klen <= end; at++)
-        if (memcmp(at, key, klen) == 0)
-            break;
-    if (at + klen > end)
-        return false;
-    char *stop;
-    *out = strtoull(at + klen, &stop, base);
-    return stop != at + klen && stop <= end;
+    return pf_fd_link_starts(fd, "anon_inode:[eventpoll]");
 }
 
 /* Whether registration number FD still holds the file the set has
@@ -88,25 +67,9 @@ static bool still_registered_file(int fd, unsigned long long ino, unsigned long 
         return false;
     if (major(st.st_dev) != (unsigned)(sdev >> 20) || minor(st.st_dev) != (unsigned)(sdev & 0xfffff))
         return false;
-    return !pf_is_epoll(fd);
-}
-
-/* Reads FD's fdinfo into info[]; its length, or -1 when it does not fit. */
-static ssize_t read_info(int fd)
-{
-    int f = open(pf_fd_proc_path("fdinfo", fd).path, O_RDONLY | O_CLOEXEC);
-    if (f < 0)
-        return -1;
-    ssize_t len = 0, got = 0;
-    while (len < (ssize_t)sizeof info - 1 &&
-           (got = read(f, info + len, sizeof info - 1 - (size_t)len)) > 0)
-        len += got;
-    bool whole = len < (ssize_t)sizeof info - 1 && got == 0;
-    close(f);
-    if (!whole)
-        return -1;
-    info[len] = '\0';
-    return len;
+    /* only an anonymous inode (no file type) can be a set: a pipe or a
+     * socket, nearly every registration, needs no readlink */
+    return (st.st_mode & S_IFMT) != 0 || !pf_is_epoll(fd);
 }
 
 bool pf_epoll_note(int fd, int cloexec)
@@ -116,12 +79,12 @@ bool pf_epoll_note(int fd, int cloexec)
     struct epoll_set *s = &sets[nsets];
     *s = (struct epoll_set){fd, cloexec, -1, nregs, 0};
     for (int i = 0; i < nsets; i++)
-        if (sets[i].same_as < 0 && pf_fd_one_description(fd, getpid(), sets[i].fd)) {
+        if (sets[i].same_as < 0 && pf_fd_one_description(fd, pf_pid(), sets[i].fd)) {
             s->same_as = i;
             nsets++;
             return true;
         }
-    ssize_t len = read_info(fd);
+    ssize_t len = pf_fdinfo_read(fd, info, sizeof info);
     if (len < 0)
         return false;
     for (char *line = info, *end; line < info + len; line = end + 1) {
@@ -131,9 +94,11 @@ bool pf_epoll_note(int fd, int cloexec)
         if (strncmp(line, "tfd:", 4) != 0)
             continue;
         unsigned long long tfd, events, data, ino, sdev;
-        if (!field(line, end, "tfd:", 10, &tfd) || !field(line, end, "events:", 16, &events) ||
-            !field(line, end, "data:", 16, &data) || !field(line, end, "ino:", 16, &ino) ||
-            !field(line, end, "sdev:", 16, &sdev))
+        if (!pf_fdinfo_field(line, end, "tfd:", 10, &tfd) ||
+            !pf_fdinfo_field(line, end, "events:", 16, &events) ||
+            !pf_fdinfo_field(line, end, "data:", 16, &data) ||
+            !pf_fdinfo_field(line, end, "ino:", 16, &ino) ||
+            !pf_fdinfo_field(line, end, "sdev:", 16, &sdev))
             return false;
         if (events & (EPOLLET | EPOLLONESHOT | EPOLLEXCLUSIVE))
             return false;

@@ -25,12 +25,12 @@
  * stream do), the trial has its own pipe under that number, as an
  * exec'd trial has its own pipe in each copy.
  *
- * Pipes, socket pairs and epoll sets of the target's are given anew
- * (fdchannel.c, fdepoll.c). Other sockets, terminals and anonymous-inode
- * descriptors (eventfd, timerfd, signalfd, inotify) cannot be made
- * private: their state (data queued, a peer, a counter) lives in the one
- * description the server and every trial would share, where each exec'd
- * trial makes its own. pf_fds_note says when the target holds one, and
+ * Pipes, socket pairs, eventfd counters and epoll sets of the target's
+ * are given anew (fdchannel.c, fdeventfd.c, fdepoll.c). Other sockets,
+ * terminals and anonymous-inode descriptors (timerfd, signalfd,
+ * inotify) cannot be made private: their state (data queued, a peer, a
+ * timer) lives in the one description the server and every trial would
+ * share, where each exec'd trial makes its own. pf_fds_note says when the target holds one, and
  * the point is exec'd. What the server was started with is
  * left alone, shared with the server as every exec'd trial shares it
  * with the harness, lock and offset included (an anonymous inode, which
@@ -159,7 +159,7 @@ static bool holds_shared_state(const struct stat *st)
  * the harness gone, answers no: exec'd, never wrongly forked. */
 static bool anonymous_inherited(int fd)
 {
-    pid_t harness = getppid();
+    pid_t harness = pf_ppid();
     if (harness != inherited_from)
         return false;
     for (int i = 0; i < ninherited; i++)
@@ -198,7 +198,7 @@ void pf_fds_note_start(int own_fd)
     if (fstat(2, &server_err) < 0 || !S_ISFIFO(server_err.st_mode))
         server_err.st_ino = 0;
     ninherited = 0;
-    inherited_from = getppid();
+    inherited_from = pf_ppid();
     each_fd(note_inherited, &own_fd);
 }
 
@@ -215,7 +215,7 @@ static int same_description(int fd, const struct stat *st)
     for (int i = 0; i < nnoted; i++) {
         const struct noted *o = &noted[i];
         if (o->treatment != OWN_OUT && o->treatment != OWN_ERR && o->dev == st->st_dev &&
-            o->ino == st->st_ino && pf_fd_one_description(fd, getpid(), o->fd))
+            o->ino == st->st_ino && pf_fd_one_description(fd, pf_pid(), o->fd))
             return i;
     }
     return -1;
@@ -250,8 +250,9 @@ static int copy_of(const struct stat *st)
     return -1;
 }
 
-/* Whether the target's own stateful FD (of ST) is a pipe, socket pair
- * or epoll set that each trial can be given a new one of (noted). */
+/* Whether the target's own stateful FD (of ST) is a pipe, socket pair,
+ * eventfd or epoll set that each trial can be given a new one of
+ * (noted). */
 static bool channel_or_set(int fd, const struct stat *st)
 {
     int fdfl = fcntl(fd, F_GETFD);
@@ -259,7 +260,11 @@ static bool channel_or_set(int fd, const struct stat *st)
         return false;
     if (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode))
         return pf_channel_note(fd, st, fdfl & FD_CLOEXEC);
-    return anonymous(st) && pf_is_epoll(fd) && pf_epoll_note(fd, fdfl & FD_CLOEXEC);
+    if (!anonymous(st))
+        return false;
+    if (pf_is_eventfd(fd))
+        return pf_eventfd_note(fd, fdfl & FD_CLOEXEC);
+    return pf_is_epoll(fd) && pf_epoll_note(fd, fdfl & FD_CLOEXEC);
 }
 
 /* Bytes the trials would copy at this stop, and of how many files. */
@@ -345,6 +350,7 @@ int64_t pf_fds_note(int own_fd)
     copy_bytes = 0;
     copy_files = 0;
     pf_channels_reset();
+    pf_eventfds_reset();
     pf_epolls_reset();
     struct note_pass p = {own_fd, 0, 0};
     each_fd(note_one, &p);
@@ -473,7 +479,9 @@ void pf_fds_privatise(int out, int err)
         else if (own >= 0 && own != e->fd)
             dup3(own, e->fd, e->cloexec ? O_CLOEXEC : 0);
     }
-    /* a set registers what is at its numbers: the new channels */
+    /* a set registers what is at its numbers: the new channels and
+     * counters */
     pf_channels_privatise();
+    pf_eventfds_privatise();
     pf_epolls_privatise();
 }

@@ -314,7 +314,7 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
 {
     /* die with the supervisor, our parent (CLONE_PARENT) */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() == 1)
+    if (pf_ppid() == 1)
         _exit(1); /* it is gone already */
     setpgid(0, 0);
     stop_serving();
@@ -326,7 +326,7 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
          * the plan is written before the page is published, so no reader
          * sees it half done (the seqlock's generation left even) */
         memcpy(page, pf_page, sizeof *page);
-        page->owner_pid = (int32_t)getpid();
+        page->owner_pid = (int32_t)pf_pid();
         page->state = PYFAULT_STATE_ATTACHED;
         memset(&page->plan, 0, sizeof page->plan);
         page->plan.mode = mode == 2 ? PYFAULT_MODE_FROM : PYFAULT_MODE_NTH;
@@ -359,7 +359,9 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
  * a busy machine). Being a raw clone, it runs no pthread_atfork handlers
  * and leaves glibc's cached thread id stale; the server has one thread
  * (checked before every fork), and glibc >= 2.34 signals its own thread
- * (raise, abort) by the kernel's thread id, not the cached one.
+ * (raise, abort) by the kernel's thread id, not the cached one. The
+ * trial shows its target the server's pid (trialpid.c), as an exec'd
+ * trial's pid stays one.
  *
  * A trial copies the nameless files it holds at its start (fdprivate.c),
  * and the bytes queued in its pipes and socket pairs (fdchannel.c): the
@@ -375,11 +377,13 @@ static bool fork_trial(uint64_t n, uint32_t mode, const int fds[4], const char *
 {
     int copied[2] = {-1, -1};
     long pid = -1;
+    pid_t server = pf_pid();
     if (copying_full())
         copies_made();
     if (!pf_fds_copying() || syscall(SYS_pipe2, copied, O_CLOEXEC) == 0)
         pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), 0UL, NULL, NULL, 0UL);
     if (pid == 0) {
+        pf_trialpid_become(server);
         become_trial(n, mode, fds, spec, ctl, copied);
         return true;
     }

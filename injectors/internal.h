@@ -23,6 +23,16 @@ struct stat;
 #define PF_LIKELY(x) __builtin_expect(!!(x), 1)
 #define PF_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+/* ---- the pid a forked trial shows (trialpid.c, a leaf) ----------------
+ * getpid(), getppid() and kill() are interposed: a forked trial shows its
+ * target the server's pid. The shim's own code asks the kernel. */
+/* The kernel's pid of this process. */
+pid_t pf_pid(void) PF_HIDDEN;
+/* The kernel's pid of this process's parent. */
+pid_t pf_ppid(void) PF_HIDDEN;
+/* In a forked trial, before its target runs: show SERVER's pid. */
+void pf_trialpid_become(pid_t server) PF_HIDDEN;
+
 /* ---- jemalloc, linked in statically under a pf_je_ prefix (Makefile) -- */
 void *pf_je_mallocx(size_t size, int flags);
 void *pf_je_rallocx(void *ptr, size_t size, int flags);
@@ -287,9 +297,20 @@ bool pf_fds_copying(void) PF_HIDDEN;
 /* Whether our FD and process OTHER's OTHER_FD are one open description
  * (kcmp(2); false when it cannot tell). */
 bool pf_fd_one_description(int fd, pid_t other, int other_fd) PF_HIDDEN;
-/* At a stop, before noting: forgets the last stop's channels and sets
- * (fdchannel.c, fdepoll.c). */
+/* Whether FD's /proc link starts with PREFIX ("pipe:" for an anonymous
+ * pipe, "anon_inode:[eventpoll]" for an epoll set; at most 63 bytes). */
+bool pf_fd_link_starts(int fd, const char *prefix) PF_HIDDEN;
+/* Reads FD's /proc/self/fdinfo whole into BUF (SIZE bytes, NUL ended);
+ * its length, or -1 when it cannot be read or does not fit. */
+ssize_t pf_fdinfo_read(int fd, char *buf, size_t size) PF_HIDDEN;
+/* The number after KEY in TEXT (up to END), parsed in BASE; false when
+ * KEY is missing or no number follows it. */
+bool pf_fdinfo_field(const char *text, const char *end, const char *key, int base,
+                     unsigned long long *out) PF_HIDDEN;
+/* At a stop, before noting: forgets the last stop's channels, counters
+ * and sets (fdchannel.c, fdeventfd.c, fdepoll.c). */
 void pf_channels_reset(void) PF_HIDDEN;
+void pf_eventfds_reset(void) PF_HIDDEN;
 void pf_epolls_reset(void) PF_HIDDEN;
 /* Notes FD (of ST, CLOEXEC its flag), a pipe or socket the target made,
  * for each trial to have a new one with its queued bytes; false when it
@@ -300,6 +321,12 @@ bool pf_channel_note(int fd, const struct stat *st, int cloexec) PF_HIDDEN;
 bool pf_channels_complete(void) PF_HIDDEN;
 /* Whether any pipe or socket pair was noted at this stop. */
 bool pf_channels_noted(void) PF_HIDDEN;
+/* Whether FD is an eventfd counter. */
+bool pf_is_eventfd(int fd) PF_HIDDEN;
+/* Notes eventfd FD's value and mode (CLOEXEC its flag) for each trial
+ * to have a counter of its own; false when it cannot (no semaphore mode
+ * in fdinfo, the table full). */
+bool pf_eventfd_note(int fd, int cloexec) PF_HIDDEN;
 /* Whether FD is an epoll set. */
 bool pf_is_epoll(int fd) PF_HIDDEN;
 /* Notes epoll set FD's registrations for each trial to build a set of
@@ -307,9 +334,11 @@ bool pf_is_epoll(int fd) PF_HIDDEN;
  * that no longer holds its file, a set in the set, the tables full). */
 bool pf_epoll_note(int fd, int cloexec) PF_HIDDEN;
 /* In a forked trial, after its files: a new pipe or socket pair for each
- * noted, queued bytes copied, at the same numbers and flags; then a new
- * epoll set for each, with the same registrations. */
+ * noted, queued bytes copied, at the same numbers and flags; a new
+ * eventfd for each counter, with its value; then a new epoll set for
+ * each, with the same registrations. */
 void pf_channels_privatise(void) PF_HIDDEN;
+void pf_eventfds_privatise(void) PF_HIDDEN;
 void pf_epolls_privatise(void) PF_HIDDEN;
 
 /* ---- call stacks and symbols (unwind.c, symtab.c) ---------------------- */

@@ -321,8 +321,8 @@ struct pyfault_ctl {
  *                     writable shared mapping other than its control
  *                     page (the trials would share it with the server
  *                     and with each other); it holds a pipe, socket,
- *                     terminal or anonymous-inode descriptor (epoll,
- *                     eventfd, timerfd, ...) of its own, not one it was
+ *                     terminal or anonymous-inode descriptor (timerfd,
+ *                     signalfd, ...) of its own, not one it was
  *                     started with nor the harness's stdout and stderr
  *                     pipes (the trials would share its data, peer or
  *                     registrations), nameless files too large to copy,

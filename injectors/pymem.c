@@ -203,7 +203,7 @@ void pf_pymem_recheck(void)
 {
     /* Start-up is single-threaded; other threads' calls (C libraries'
      * own) leave the check to the main thread. */
-    if (gettid() != getpid())
+    if (gettid() != pf_pid())
         return;
     pf_guard_enter();
     int done = Py_IsInitialized();

@@ -39,7 +39,7 @@ bool pf_mem_read(void *dst, uintptr_t src, size_t len)
     int saved = errno;
     struct iovec local = {dst, len};
     struct iovec remote = {(void *)src, len};
-    ssize_t got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+    ssize_t got = process_vm_readv(pf_pid(), &local, 1, &remote, 1, 0);
     bool ok = got == (ssize_t)len;
     if (got < 0 && errno != EFAULT && mapped(src, len)) {
         memcpy(dst, (const void *)src, len);

@@ -363,7 +363,7 @@ int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct 
     /* a trial forked with another thread alive would lack it, and one
      * forked while the target has a child would lack that child too; one
      * forked with a timer armed would lack the timer, and one forked with
-     * a writable shared mapping, or a socket, eventfd or pty of the
+     * a writable shared mapping, or a socket, timerfd or pty of the
      * target's that the shim cannot give it its own of, would share it
      * with the server and with every later trial */
     int at = !s->ended && s->at == point;

@@ -404,16 +404,17 @@ static void test_prof_timer_falls_back_to_exec(void **state)
                       "signal");
 }
 
-/* An eventfd, a pty, a nameless file too large to copy, a datagram
- * socket pair, a stream pair shut down one way, a named FIFO or a pipe
- * in an edge-triggered epoll set, made before the region: forked, the
- * first trial's bytes would reach every later one (abort where exec says
- * ok). Each alone sends every point to exec. */
+/* A pty, a nameless file too large to copy, a datagram socket pair, a
+ * stream pair shut down one way, a named FIFO, a pipe in an
+ * edge-triggered epoll set or a pipe's end opened again read-write, made
+ * before the region: forked, the first trial's bytes would reach every
+ * later one (abort where exec says ok). Each alone sends every point to
+ * exec. */
 static void test_shared_descriptors_fall_back_to_exec(void **state)
 {
     (void)state;
-    static const char *const kinds[] = {"eventfd",  "pty",  "bigmemfd", "dgram",
-                                        "halfshut", "fifo", "edge"};
+    static const char *const kinds[] = {"pty",  "bigmemfd", "dgram",   "halfshut",
+                                        "fifo", "edge",     "rdwrpipe"};
     const char *opts[] = {"--mode", "both", NULL};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         char what[64];
@@ -441,15 +442,17 @@ static void expect_forked(const char *what, const char *script, const char *exec
 }
 
 /* A pipe, an AF_UNIX stream socket pair (also past 1,100 other
- * descriptors), a pair's end whose peer closed with bytes queued, or an
- * epoll set the target made before the region: each trial is given its
- * own, so every point forks and ends ok, as exec'd. Before, each sent
- * every point to exec; shared, the first trial's bytes reached every
- * later one (about half aborted). */
+ * descriptors), a pair's end whose peer closed with bytes queued, an
+ * epoll set, or an eventfd semaphore at two numbers in an epoll set, the
+ * target made before the region: each trial is given its own, so every
+ * point forks and ends ok, as exec'd. Before, each sent every point to
+ * exec; shared, the first trial's bytes reached every later one (about
+ * half aborted). */
 static void test_channels_stay_forked(void **state)
 {
     (void)state;
-    static const char *const kinds[] = {"pipe", "socket", "many", "closedpeer", "epoll"};
+    static const char *const kinds[] = {"pipe",  "socket", "many", "closedpeer",
+                                        "epoll", "eventfd"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         char what[64];
         snprintf(what, sizeof what, "a channel of its own (%s)", kinds[i]);
@@ -480,6 +483,17 @@ static void test_asyncio_loop_stays_forked(void **state)
     expect_same_classes("an asyncio loop", ex, fk);
     json_decref(ex);
     json_decref(fk);
+}
+
+/* What the target noted of its pid before the region, after it: asyncio's
+ * running loop (found only in the pid that set it running), os.getpid(),
+ * os.kill() of that pid (this process's handler runs, not the server's)
+ * and a child's os.getppid(). Every point forked and ok, as exec'd; with
+ * the old shim every forked trial raised "no running event loop". */
+static void test_trials_keep_their_pid(void **state)
+{
+    (void)state;
+    expect_forked("the pid", "tests/harness/data/fork_pid.py", "ok");
 }
 
 /* The harness's stdout and stderr saved as copies and fds 1 and 2 given
@@ -679,6 +693,7 @@ int main(void)
         cmocka_unit_test(test_shared_descriptors_fall_back_to_exec),
         cmocka_unit_test(test_channels_stay_forked),
         cmocka_unit_test(test_asyncio_loop_stays_forked),
+        cmocka_unit_test(test_trials_keep_their_pid),
         cmocka_unit_test(test_saved_streams_stay_forked),
         cmocka_unit_test(test_nameless_files_stay_forked),
         cmocka_unit_test(test_nameless_copies_are_as_at_the_stop),

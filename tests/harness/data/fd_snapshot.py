@@ -19,7 +19,9 @@ for n in range(512):
         held.append(n)
     except OSError:
         pass
-with open(os.path.join(os.environ["SNAPDIR"], str(os.getpid())), "w") as f:
+# named by the kernel's pid: a forked trial's os.getpid() is the fork
+# server's, one for every trial (injectors/trialpid.c)
+with open(os.path.join(os.environ["SNAPDIR"], os.readlink("/proc/self")), "w") as f:
     f.write(" ".join(map(str, held)))
 # an error, whose signature the harness names from the failure's frames
 raise SystemExit(1)

@@ -3,14 +3,17 @@
 # FORK_SHARED_KIND names it. Each exec'd trial makes its own and ends ok;
 # a forked trial sharing the server's would pass what the first trial
 # wrote to every later one (abort).
-# - A trial is given its own (fdchannel.c, fdepoll.c), so every point
-#   forks: pipe, socket (an AF_UNIX stream pair), epoll, many (a socket
-#   pair past 1,100 other descriptors), closedpeer (a pair's end with
-#   bytes queued, whose peer closed).
-# - The fork engine must exec every point: eventfd, pty, bigmemfd (a
+# - A trial is given its own (fdchannel.c, fdeventfd.c, fdepoll.c), so
+#   every point forks: pipe, socket (an AF_UNIX stream pair), epoll, many
+#   (a socket pair past 1,100 other descriptors), closedpeer (a pair's
+#   end with bytes queued, whose peer closed), eventfd (a semaphore
+#   counter at 3, at two numbers, in a level-triggered epoll set).
+# - The fork engine must exec every point: pty, bigmemfd (a
 #   nameless file with too many bytes to copy), dgram (a datagram socket
 #   pair), halfshut (a stream pair shut down one way), fifo (a named
-#   FIFO), edge (a pipe in an epoll set, edge-triggered).
+#   FIFO), edge (a pipe in an epoll set, edge-triggered), rdwrpipe (a
+#   pipe's end opened again read-write through /proc: no one end of a new
+#   pipe could stand for it).
 import os
 import select
 import socket
@@ -44,9 +47,16 @@ elif kind == "edge":
     r, w = os.pipe()
     ep = select.epoll()
     ep.register(r, select.EPOLLIN | select.EPOLLET)
+elif kind == "rdwrpipe":
+    pr, pw = os.pipe()
+    r = w = os.open(f"/proc/self/fd/{pr}", os.O_RDWR)
+    os.close(pr)
+    os.close(pw)
 elif kind == "eventfd":
-    r = w = os.eventfd(0)
-    mark = (1).to_bytes(8, "little")
+    r = os.eventfd(3, os.EFD_SEMAPHORE | os.EFD_NONBLOCK)
+    w = os.dup(r)
+    ep = select.epoll()
+    ep.register(r, select.EPOLLIN)
 elif kind == "epoll":
     ep = select.epoll()
 elif kind == "pty":
@@ -66,6 +76,24 @@ if kind == "epoll":
     # registered that outlives the trial would be in the server's set;
     # here the set alone must send the points to exec
     ep.close()
+    raise SystemExit(0)
+if kind == "eventfd":
+    # the trial's own counter at 3, and the set watching it: each read
+    # of a semaphore takes one
+    if ep.poll(0) != [(r, select.EPOLLIN)]:
+        os.abort()
+    if [os.eventfd_read(r) for _ in range(3)] != [1, 1, 1]:
+        os.abort()
+    try:
+        os.eventfd_read(r)
+        os.abort()  # an earlier trial's write
+    except BlockingIOError:
+        pass
+    if ep.poll(0):
+        os.abort()  # the set watches another counter
+    os.eventfd_write(w, 5)  # the other number: the same counter
+    if ep.poll(0) != [(r, select.EPOLLIN)]:
+        os.abort()
     raise SystemExit(0)
 if kind == "closedpeer":
     if os.read(r, 100) != b"queued\n" or os.read(r, 100) != b"":
