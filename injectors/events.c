@@ -3,6 +3,7 @@
  */
 #include "internal.h"
 
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -81,6 +82,24 @@ void pf_event_summary(void)
     pf_buf_u64(&b, __atomic_load_n(&page->first_injected, __ATOMIC_RELAXED));
     pf_buf_str(&b, ",\"streak_max\":");
     pf_buf_u64(&b, __atomic_load_n(&page->site_streak_max, __ATOMIC_RELAXED));
+    pf_buf_str(&b, "}");
+    pf_log_write(&b);
+}
+
+void pf_event_unforked(const char *what, int fd, int err)
+{
+    if (!pf_log_enabled())
+        return;
+    /* glibc's table of names: no allocation, unlike strerror's fallback */
+    const char *name = err ? strerrorname_np(err) : "0";
+    struct pf_buf b;
+    begin(&b, "unforked");
+    pf_buf_str(&b, ",\"what\":");
+    pf_buf_json_str(&b, what);
+    pf_buf_str(&b, ",\"fd\":");
+    pf_buf_i64(&b, fd);
+    pf_buf_str(&b, ",\"errno\":");
+    pf_buf_json_str(&b, name ? name : "?");
     pf_buf_str(&b, "}");
     pf_log_write(&b);
 }

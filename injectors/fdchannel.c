@@ -262,38 +262,55 @@ static int first_fd(int c, int end)
 
 /* Copies what is queued at OLD_IN (a socket end, peeked: the server's
  * queue stays) into NEW_OUT, the new peer of its replacement. */
-static void copy_socket_queue(int old_in, int new_out)
+static bool copy_socket_queue(int old_in, int new_out)
 {
     ssize_t got = recv(old_in, queued, sizeof queued, MSG_PEEK | MSG_DONTWAIT);
-    for (ssize_t put = 0; got > 0 && put < got;) {
+    if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        return false;
+    for (ssize_t put = 0; put < got;) {
         ssize_t w = send(new_out, queued + put, (size_t)(got - put), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w <= 0)
-            break;
+            return false;
         put += w;
     }
+    return true;
+}
+
+/* Duplicates the bytes queued in pipe end IN into NEW_IN's pipe; the
+ * server's stay queued. False when not all could be. */
+static bool copy_pipe_queue(int in, int new_in)
+{
+    int pending = 0;
+    if (ioctl(in, FIONREAD, &pending) < 0)
+        return false;
+    if (pending == 0)
+        return true;
+    return tee(in, new_in, (size_t)pending, SPLICE_F_NONBLOCK) == pending;
 }
 
 /* A new pipe or socket pair for channel C into NEW, its queued bytes
- * copied. False when none could be made (the trial keeps the server's). */
+ * copied. False (noted) when it could not be made whole. */
 static bool renew(int c, int new_ends[2])
 {
     const struct channel *ch = &channels[c];
+    int at = first_fd(c, 0) >= 0 ? first_fd(c, 0) : first_fd(c, 1);
     if (ch->socket) {
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, new_ends) < 0)
-            return false;
+            return pf_place_failed("a socket pair", at);
         for (int end = 0; end < 2; end++)
-            if (first_fd(c, end) >= 0)
-                copy_socket_queue(first_fd(c, end), new_ends[1 - end]);
+            if (first_fd(c, end) >= 0 && !copy_socket_queue(first_fd(c, end), new_ends[1 - end]))
+                return pf_place_failed("a socket's queued bytes", first_fd(c, end));
         /* a lone end's new peer is closed with the pair's leftovers */
         return true;
     }
     if (syscall(SYS_pipe2, new_ends, O_CLOEXEC) < 0)
-        return false;
-    fcntl(new_ends[1], F_SETPIPE_SZ, ch->pipe_size);
+        return pf_place_failed("a pipe", at);
+    /* the size is the capacity a writer sees, and room for the copy */
+    if (fcntl(new_ends[1], F_SETPIPE_SZ, ch->pipe_size) < 0)
+        return pf_place_failed("a pipe's size", at);
     int in = first_fd(c, 0);
-    if (in >= 0)
-        /* duplicates the queued pages, the server's stay queued */
-        tee(in, new_ends[1], (size_t)ch->pipe_size, SPLICE_F_NONBLOCK);
+    if (in >= 0 && !copy_pipe_queue(in, new_ends[1]))
+        return pf_place_failed("a pipe's queued bytes", in);
     return true;
 }
 
@@ -308,30 +325,34 @@ static int reopen_end(int new_end, int flags)
 void pf_channels_privatise(void)
 {
     for (int c = 0; c < nchannels; c++) {
-        int new_ends[2];
-        if (!renew(c, new_ends))
+        int new_ends[2] = {-1, -1};
+        if (!renew(c, new_ends)) {
+            for (int end = 0; end < 2; end++)
+                if (new_ends[end] >= 0)
+                    close(new_ends[end]);
             continue;
+        }
         bool placed[2] = {false, false};
         for (int i = 0; i < nfds; i++) {
             const struct channel_fd *e = &fds[i];
             if (e->channel != c)
                 continue;
-            int from;
             if (e->same_as >= 0) {
-                from = fds[e->same_as].fd; /* one description at both numbers */
-            } else if (!placed[e->end]) {
-                from = new_ends[e->end];
+                /* one description at both numbers */
+                pf_fd_put(fds[e->same_as].fd, e->fd, e->cloexec, "a pipe or socket end");
+                continue;
+            }
+            bool put;
+            if (!placed[e->end]) {
+                put = pf_fd_put(new_ends[e->end], e->fd, e->cloexec, "a pipe or socket end");
                 placed[e->end] = true;
             } else {
                 /* a pipe end opened again: its own description */
-                from = reopen_end(new_ends[e->end], e->flags);
-                if (from < 0)
-                    continue;
+                put = pf_fd_place(reopen_end(new_ends[e->end], e->flags), e->fd, e->cloexec,
+                                  "a pipe end opened again");
             }
-            if (dup3(from, e->fd, e->cloexec ? O_CLOEXEC : 0) >= 0 && e->same_as < 0)
-                fcntl(e->fd, F_SETFL, e->flags);
-            if (from != new_ends[0] && from != new_ends[1] && e->same_as < 0)
-                close(from);
+            if (put && fcntl(e->fd, F_SETFL, e->flags) < 0)
+                pf_place_failed("a pipe or socket end's flags", e->fd);
         }
         close(new_ends[0]);
         close(new_ends[1]);

@@ -13,7 +13,8 @@
  * default): an edge-triggered or one-shot one carries what was already
  * reported, which a new set cannot. That, a registration whose number no
  * longer holds its file, a set inside a set, or more than the tables
- * hold leave the stop unsafe (the point is exec'd).
+ * hold leave the stop unsafe (the point is exec'd); a set a trial cannot
+ * build is noted (fdplace.c), and the trial exec'd.
  * Nothing here allocates (called inside the allocation hook).
  */
 #include "internal.h"
@@ -115,19 +116,16 @@ void pf_epolls_privatise(void)
 {
     for (int i = 0; i < nsets; i++) {
         const struct epoll_set *s = &sets[i];
-        int flags = s->cloexec ? O_CLOEXEC : 0;
         if (s->same_as >= 0) {
-            dup3(sets[s->same_as].fd, s->fd, flags);
+            pf_fd_put(sets[s->same_as].fd, s->fd, s->cloexec, "an epoll set");
             continue;
         }
         int fresh = epoll_create1(EPOLL_CLOEXEC);
-        if (fresh < 0)
-            continue;
-        for (int r = s->first; r < s->first + s->count; r++) {
+        for (int r = s->first; fresh >= 0 && r < s->first + s->count; r++) {
             struct epoll_event ev = regs[r].event;
-            epoll_ctl(fresh, EPOLL_CTL_ADD, regs[r].fd, &ev);
+            if (epoll_ctl(fresh, EPOLL_CTL_ADD, regs[r].fd, &ev) < 0)
+                pf_place_failed("an epoll set's registration", regs[r].fd);
         }
-        dup3(fresh, s->fd, flags);
-        close(fresh);
+        pf_fd_place(fresh, s->fd, s->cloexec, "an epoll set");
     }
 }

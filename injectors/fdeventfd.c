@@ -13,8 +13,9 @@
  *
  * A kernel whose fdinfo does not say the semaphore mode (before 6.4),
  * or more counters than the table holds, leave the stop unsafe (the
- * point is exec'd). Nothing here allocates (called inside the allocation
- * hook).
+ * point is exec'd); a counter a trial cannot be given is noted
+ * (fdplace.c), and the trial exec'd. Nothing here allocates (called
+ * inside the allocation hook).
  */
 #include "internal.h"
 
@@ -85,19 +86,19 @@ void pf_eventfds_privatise(void)
 {
     for (int i = 0; i < ncounters; i++) {
         const struct counter *c = &counters[i];
-        int flags = c->cloexec ? O_CLOEXEC : 0;
         if (c->same_as >= 0) {
-            dup3(counters[c->same_as].fd, c->fd, flags);
+            pf_fd_put(counters[c->same_as].fd, c->fd, c->cloexec, "an eventfd counter");
             continue;
         }
         int fresh = eventfd(0, EFD_CLOEXEC | (c->semaphore ? EFD_SEMAPHORE : 0) |
                                    (c->status ? EFD_NONBLOCK : 0));
-        if (fresh < 0)
-            continue;
         /* eventfd() takes 32 bits; a write adds up to 2^64 - 2, and on a
-         * counter at 0 it never blocks */
-        if (c->value == 0 || write(fresh, &c->value, sizeof c->value) == sizeof c->value)
-            dup3(fresh, c->fd, flags);
-        close(fresh);
+         * counter at 0 it never blocks (nor comes up short: 8 or none) */
+        if (fresh >= 0 && c->value != 0 && write(fresh, &c->value, sizeof c->value) < 0) {
+            pf_place_failed("an eventfd counter's value", c->fd);
+            close(fresh);
+            continue;
+        }
+        pf_fd_place(fresh, c->fd, c->cloexec, "an eventfd counter");
     }
 }

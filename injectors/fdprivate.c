@@ -37,6 +37,10 @@
  * shares its one inode with all others, told by its description: the
  * harness's own at that number, by kcmp). Memory devices (/dev/null,
  * /dev/urandom, ...) keep no state.
+ *
+ * What a trial cannot be given of its own at its start (a file it
+ * cannot open again, a copy with no room) is not left shared: the first
+ * is noted (fdplace.c), and the trial is exec'd instead (forksrv.c).
  * Nothing here allocates (called inside the allocation hook).
  */
 #include "internal.h"
@@ -356,8 +360,8 @@ int64_t pf_fds_note(int own_fd)
     each_fd(note_one, &p);
     if (!pf_channels_complete())
         p.unsafe |= PYFAULT_FORK_UNSAFE_DESCRIPTOR;
-    /* near the limit a trial could not open what it must (its files
-     * would stay shared) and the server could not take its descriptors */
+    /* near the limit a trial could not open what it must (it would be
+     * exec'd) and the server could not take its descriptors */
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
         (long)rl.rlim_cur - p.open < PF_FDS_NEEDED)
@@ -371,12 +375,13 @@ static void reopen_as(int from, const struct noted *e)
 {
     /* the magic link opens the same inode anew, even when unlinked */
     int fresh = open(fd_link(from).path, e->flags | O_CLOEXEC | O_NOCTTY);
-    if (fresh < 0)
-        return;
     /* the offset noted at the stop: the server may have read on since */
-    if (lseek(fresh, e->pos, SEEK_SET) == e->pos)
-        dup3(fresh, e->fd, e->cloexec ? O_CLOEXEC : 0);
-    close(fresh);
+    if (fresh >= 0 && lseek(fresh, e->pos, SEEK_SET) != e->pos) {
+        pf_place_failed("a file's offset", e->fd);
+        close(fresh);
+        return;
+    }
+    pf_fd_place(fresh, e->fd, e->cloexec, "a file opened again");
 }
 
 /* A new nameless file for a copy of E's: beside it (its name, as the
@@ -437,14 +442,16 @@ static bool copy_all(int from, int to)
     return seals <= 0 || fcntl(to, F_ADD_SEALS, seals) == 0;
 }
 
-/* E's nameless file copied whole, then opened as E was; E left shared
- * when no copy could be made. */
+/* E's nameless file copied whole, then opened as E was (a failure
+ * noted). */
 static void copy_as(const struct noted *e)
 {
     int from = open(fd_link(e->fd).path, O_RDONLY | O_CLOEXEC);
-    int to = nameless_beside(e);
-    if (from >= 0 && to >= 0 && copy_all(from, to))
+    int to = from >= 0 ? nameless_beside(e) : -1;
+    if (to >= 0 && copy_all(from, to))
         reopen_as(to, e);
+    else
+        pf_place_failed("a nameless file's copy", e->fd);
     if (from >= 0)
         close(from);
     if (to >= 0)
@@ -457,8 +464,9 @@ bool pf_fds_copying(void)
 }
 
 
-void pf_fds_privatise(int out, int err)
+const struct pf_place_failure *pf_fds_privatise(int out, int err)
 {
+    pf_place_reset();
     for (int i = 0; i < nnoted; i++) {
         const struct noted *e = &noted[i];
         struct stat st;
@@ -468,7 +476,7 @@ void pf_fds_privatise(int out, int err)
         int own = e->treatment == OWN_OUT ? out : e->treatment == OWN_ERR ? err : -1;
         if (e->same_as >= 0)
             /* one description at both numbers, the trial's own */
-            dup3(noted[e->same_as].fd, e->fd, e->cloexec ? O_CLOEXEC : 0);
+            pf_fd_put(noted[e->same_as].fd, e->fd, e->cloexec, "a file");
         else if (e->copy_of >= 0)
             /* another description of the one copy */
             reopen_as(noted[e->copy_of].fd, e);
@@ -477,11 +485,12 @@ void pf_fds_privatise(int out, int err)
         else if (e->treatment == COPY)
             copy_as(e);
         else if (own >= 0 && own != e->fd)
-            dup3(own, e->fd, e->cloexec ? O_CLOEXEC : 0);
+            pf_fd_put(own, e->fd, e->cloexec, "the harness's pipe");
     }
     /* a set registers what is at its numbers: the new channels and
      * counters */
     pf_channels_privatise();
     pf_eventfds_privatise();
     pf_epolls_privatise();
+    return pf_place_failure();
 }

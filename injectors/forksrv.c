@@ -305,6 +305,16 @@ static void copying_drop(void)
     ncopying = 0;
 }
 
+/* In a trial that could not be given its own of F: says so in its log
+ * and exits before its target runs on, where it would share F with the
+ * server and the other trials (a wrong answer); the supervisor execs
+ * the point instead. */
+static _Noreturn void unforked(const struct pf_place_failure *f)
+{
+    pf_event_unforked(f->what, f->fd, f->err);
+    _exit(PYFAULT_EXIT_UNFORKED);
+}
+
 /* In the trial: take the supervisor's descriptors and plan, and the spec
  * and page name (SPEC, CTL) its children are to inherit. FDS: control
  * page, stdout, stderr, event log; COPIED: the pipe whose write end is
@@ -320,6 +330,7 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
     stop_serving();
     struct pyfault_ctl *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED,
                                     fds[0], 0);
+    int page_err = errno;
     close(fds[0]); /* one more free for fdprivate.c near the limit */
     if (page != MAP_FAILED) {
         /* the counts go on from the server's: allocation n is this one;
@@ -335,6 +346,8 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
         __atomic_store_n(&pf_page, page, __ATOMIC_RELEASE);
     }
     pf_log_adopt(fds[3]);
+    if (page == MAP_FAILED)
+        unforked(&(struct pf_place_failure){"the trial's control page", -1, page_err});
     /* the trial's pipes where the server's were (fds 1 and 2 included),
      * its own description of each file where the server's offset was:
      * an offset it moves must not move the server's (stdin is the
@@ -342,7 +355,9 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
     if (copied[0] >= 0)
         close(copied[0]);
     copying_drop();
-    pf_fds_privatise(fds[1], fds[2]);
+    const struct pf_place_failure *unplaced = pf_fds_privatise(fds[1], fds[2]);
+    if (unplaced)
+        unforked(unplaced);
     if (copied[1] >= 0)
         close(copied[1]); /* the server may run on */
     close(fds[1]);

@@ -286,10 +286,11 @@ void pf_fds_note_start(int own_fd) PF_HIDDEN;
  * LOCK for a file lock held. */
 int64_t pf_fds_note(int own_fd) PF_HIDDEN;
 /* In a forked trial: its own description of each file noted, at the
- * noted offset (a nameless one copied first; a file it cannot open
- * again or copy stays shared), and OUT and ERR, its pipes, wherever the
- * server held the harness's. */
-void pf_fds_privatise(int out, int err) PF_HIDDEN;
+ * noted offset (a nameless one copied first), and OUT and ERR, its
+ * pipes, wherever the server held the harness's; then its channels,
+ * counters and sets. Returns the first that could not be made its own
+ * (fdplace.c), or NULL when all were. */
+const struct pf_place_failure *pf_fds_privatise(int out, int err) PF_HIDDEN;
 /* Whether a trial forked at this stop copies a nameless file or the
  * bytes queued in a pipe or socket pair: the server must not run on (and
  * write into it, or read from it) before the trial has its copy. */
@@ -307,6 +308,27 @@ ssize_t pf_fdinfo_read(int fd, char *buf, size_t size) PF_HIDDEN;
  * KEY is missing or no number follows it. */
 bool pf_fdinfo_field(const char *text, const char *end, const char *key, int base,
                      unsigned long long *out) PF_HIDDEN;
+/* A description a forked trial could not be given of its own (fdplace.c):
+ * WHAT it was to be, the number it was for, and errno then. */
+struct pf_place_failure {
+    const char *what;
+    int fd;
+    int err;
+};
+/* Forgets the last failure: before a trial's descriptions are placed. */
+void pf_place_reset(void) PF_HIDDEN;
+/* Notes WHAT at FD (with errno) as the failure, unless one came first.
+ * Returns false, for its callers to return. */
+bool pf_place_failed(const char *what, int fd) PF_HIDDEN;
+/* The first failure noted since pf_place_reset, or NULL. */
+const struct pf_place_failure *pf_place_failure(void) PF_HIDDEN;
+/* Puts FROM's description at FD too, with CLOEXEC; false (noted as WHAT)
+ * when it cannot. */
+bool pf_fd_put(int from, int fd, bool cloexec, const char *what) PF_HIDDEN;
+/* Puts FRESH, a description just made for the trial, at FD and closes
+ * FRESH; false (noted as WHAT, with the errno of the making) when FRESH
+ * is -1 or it cannot be put. */
+bool pf_fd_place(int fresh, int fd, bool cloexec, const char *what) PF_HIDDEN;
 /* At a stop, before noting: forgets the last stop's channels, counters
  * and sets (fdchannel.c, fdeventfd.c, fdepoll.c). */
 void pf_channels_reset(void) PF_HIDDEN;
@@ -336,7 +358,7 @@ bool pf_epoll_note(int fd, int cloexec) PF_HIDDEN;
 /* In a forked trial, after its files: a new pipe or socket pair for each
  * noted, queued bytes copied, at the same numbers and flags; a new
  * eventfd for each counter, with its value; then a new epoll set for
- * each, with the same registrations. */
+ * each, with the same registrations. A failure is noted (fdplace.c). */
 void pf_channels_privatise(void) PF_HIDDEN;
 void pf_eventfds_privatise(void) PF_HIDDEN;
 void pf_epolls_privatise(void) PF_HIDDEN;
@@ -500,6 +522,9 @@ void pf_event_start(void) PF_HIDDEN;
 void pf_event_fail(uint64_t n, size_t size, enum pf_func func,
                    const uintptr_t *ips, int nips) PF_HIDDEN;
 void pf_event_summary(void) PF_HIDDEN;
+/* The record of a forked trial that could not be given its own of what
+ * the server held at FD: WHAT, and ERR's name. Allocation-free. */
+void pf_event_unforked(const char *what, int fd, int err) PF_HIDDEN;
 /* Name of FUNC for the log: "malloc", "calloc", "PyObject_Malloc", ... */
 const char *pf_func_name(enum pf_func func) PF_HIDDEN;
 /* The crash record: signal SIG at ADDR (0: not a fault), interrupted stack

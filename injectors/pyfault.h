@@ -30,6 +30,10 @@ extern "C" {
 
 /* Exit status of a target whose PYFAULT spec does not parse. */
 #define PYFAULT_EXIT_BADSPEC 2
+/* Exit status of a forked trial that could not be given its own
+ * descriptions (its "unforked" event says which); it runs none of the
+ * target, and the supervisor execs its point. */
+#define PYFAULT_EXIT_UNFORKED 125
 
 /* ---------------------------------------------------------------------
  * The spec
@@ -345,7 +349,9 @@ struct pyfault_ctl {
  *                     supervisor's pipes (fds 1 and 2, and their
  *                     copies), and its log; the plan
  *                     nth=n (mode 1) or from=n (mode 2), and runs on
- *                     from allocation n as an exec'd trial would. The
+ *                     from allocation n as an exec'd trial would; one
+ *                     that cannot be given its own descriptions logs
+ *                     "unforked" and exits first (the event log below). The
  *                     message goes on with two NUL-terminated strings
  *                     (PYFAULT_FORK_ENV_MAX bytes in all): the PYFAULT
  *                     and PYFAULT_CTL values an exec'd trial would get,
@@ -435,6 +441,11 @@ unsigned pyfault_version(void);
  *      it, at most 15 characters, with '?' for '"', '\' and controls)
  *   {"event":"summary","pid":P,"layer":"pymem","allocations":A,"eligible":E,
  *    "injected":K,"first":F,"streak_max":M}
+ *   {"event":"unforked","pid":P,"what":"an eventfd counter","fd":5,
+ *    "errno":"EMFILE"}
+ *      (a forked trial that could not be given its own of what the server
+ *      held at fd: it exits before its target runs on, and the
+ *      supervisor execs the point; "errno" is "0" when none was set)
  * ------------------------------------------------------------------- */
 
 #ifdef __cplusplus

@@ -101,6 +101,15 @@ int pf_events_parse_line(const char *line, struct pf_events *out)
         uint64_t m = get_u64(o, "streak_max");
         if (m > out->streak_max)
             out->streak_max = m;
+    } else if (strcmp(ev, "unforked") == 0) {
+        if (!out->unforked) {
+            const char *what = json_string_value(json_object_get(o, "what"));
+            const char *err = json_string_value(json_object_get(o, "errno"));
+            out->unforked = 1;
+            snprintf(out->unforked_why, sizeof out->unforked_why, "%.100s at fd %lld: %.40s",
+                     what ? what : "?", (long long)json_integer_value(json_object_get(o, "fd")),
+                     err ? err : "?");
+        }
     } else if (strcmp(ev, "start") != 0) {
         rc = -1;
     }

@@ -22,6 +22,8 @@ struct pf_events {
     int have_summary;
     unsigned layer;           /* the first summary's layer, 0 = unknown */
     uint64_t allocations, eligible, injected, first, streak_max;
+    int unforked;               /* a forked trial could not be given its own */
+    char unforked_why[192];     /* ... "WHAT at fd N: ERRNO" */
 };
 
 /* Parses the log at PATH from byte OFFSET on (earlier bytes belong to

@@ -391,8 +391,15 @@ int pf_forksrv_trial(struct pf_forksrv *s, const struct pf_context *ctx, struct 
         pthread_mutex_lock(&s->lock);
         live_remove(s, ch.pid);
         pf_escaped_kill_detached(s->marker, s->live, s->nlive);
+        if (r->events.unforked) {
+            /* it ran none of the target: exec'd, as for the state */
+            s->forked--, s->exec_state++, how = PF_FORKSRV_EXEC_STATE;
+            if (!s->unforked[0])
+                snprintf(s->unforked, sizeof s->unforked, "%s", r->events.unforked_why);
+        }
         pthread_mutex_unlock(&s->lock);
-    } else if (begun)
+    }
+    if (begun && how != PF_FORKSRV_FORKED)
         pf_trial_run(ctx, r, t, inject, res);
     return how;
 }

@@ -37,11 +37,15 @@ struct pf_forksrv {
     uint64_t forked;
     uint64_t exec_threads;   /* exec: more than one thread alive at the point,
                                 or a child process of the target's own */
-    uint64_t exec_state;     /* exec: an interval or POSIX timer armed, or a
+    uint64_t exec_state;     /* exec: an interval or POSIX timer armed, a
                                 writable shared mapping (a fork loses the
-                                one, shares the other) */
+                                one, shares the other), a descriptor a
+                                trial cannot have its own of, or a trial
+                                that could not be given it ("unforked") */
     uint64_t exec_other;     /* exec: past the server's end, or it failed */
     char error[256];         /* why the server stopped serving, if it did */
+    char unforked[256];      /* the first trial that could not be given its
+                                own descriptions: what, where, errno */
 };
 
 /* Starts T as a fork server in DIR under the filter spec FILTERS (may be

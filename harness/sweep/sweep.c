@@ -363,7 +363,11 @@ int pf_sweep_run(struct pf_sweep *sw, unsigned index, struct pf_sweep_target *st
             st->exec_state += t->target == index && t->engine == PF_FORKSRV_EXEC_STATE;
             st->exec_other += t->target == index && t->engine == PF_FORKSRV_EXEC_OTHER;
         }
-        snprintf(st->engine_error, sizeof st->engine_error, "%s", srv.error);
+        if (srv.error[0] || !srv.unforked[0])
+            snprintf(st->engine_error, sizeof st->engine_error, "%s", srv.error);
+        else
+            snprintf(st->engine_error, sizeof st->engine_error,
+                     "points exec'd: a forked trial could not be given its own descriptions (%.170s)", srv.unforked);
         sw->fork = NULL;
     }
     return rc;

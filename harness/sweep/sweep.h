@@ -40,7 +40,8 @@ struct pf_sweep_target {
     struct pf_sweep_plan plan;
     /* --engine fork: how its trials ran */
     uint64_t forked, exec_threads, exec_state, exec_other;
-    char engine_error[256];   /* why the fork server stopped, if it did */
+    char engine_error[256];   /* why the fork server stopped, if it did; or
+                                 else why a forked trial was exec'd instead */
 };
 
 struct pf_sweep {

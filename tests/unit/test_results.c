@@ -470,6 +470,15 @@ static void test_event_lines(void **state)
     assert_int_equal(pf_events_parse_line(
         "{\"event\":\"summary\",\"pid\":1,\"allocations\":10,\"eligible\":9,\"injected\":2,"
         "\"first\":7,\"streak_max\":1}", &ev), 0);
+    assert_false(ev.unforked);
+    assert_int_equal(pf_events_parse_line(
+        "{\"event\":\"unforked\",\"pid\":1,\"what\":\"an eventfd counter\",\"fd\":5,"
+        "\"errno\":\"EPERM\"}", &ev), 0);
+    assert_int_equal(pf_events_parse_line(
+        "{\"event\":\"unforked\",\"pid\":1,\"what\":\"a pipe\",\"fd\":9,\"errno\":\"EMFILE\"}",
+        &ev), 0);
+    assert_true(ev.unforked);
+    assert_string_equal(ev.unforked_why, "an eventfd counter at fd 5: EPERM"); /* the first */
     assert_int_equal(pf_events_parse_line("not json", &ev), -1);
     assert_int_equal(pf_events_parse_line("{\"event\":\"nonsense\"}", &ev), -1);
     assert_true(ev.have_fail);
