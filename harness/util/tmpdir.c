@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,11 @@ int pf_tmpdir_create(char *out, size_t outlen)
         snprintf(out, outlen, "cannot create a temporary directory in %s: %s", base, strerror(e));
         return -1;
     }
+    /* absolute under a relative TMPDIR: a target that changes directory,
+     * and its children, still find their control page and log */
+    char abs[PATH_MAX];
+    if (out[0] != '/' && realpath(out, abs) && strlen(abs) < outlen)
+        memcpy(out, abs, strlen(abs) + 1);
     return 0;
 }
 
