@@ -7,7 +7,9 @@
 # sweeps the body); and on bench/data/asyncio_echo.py (asyncio's imports,
 # then a loop echoing through socket pairs: the last POINTS points of its
 # region, which the loop's epoll set and socket pair are made in, and
-# each forked trial is given anew). Exec is sampled on fewer points where it is slow
+# each forked trial is given anew); and on bench/data/child_first.py (a
+# child run and reaped before its region, as ctypes.util.find_library
+# runs ldconfig: the last POINTS points of its region). Exec is sampled on fewer points where it is slow
 # (EXEC_POINTS); rates are per core, each engine at its default -j (the
 # cores; one more for fork).
 # With OLD=path/to/pyfault, the fork engine's sweeps with that build too,
@@ -76,3 +78,4 @@ last_points() {
 
 last_points "$ROOT/bench/data/import_heavy.py" i
 last_points "$ROOT/bench/data/asyncio_echo.py" a --inject region
+last_points "$ROOT/bench/data/child_first.py" c --inject region

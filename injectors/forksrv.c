@@ -124,32 +124,24 @@ static unsigned threads_alive(void)
     return p ? (unsigned)strtoul(p + 1, NULL, 10) : 0;
 }
 
-/* The usage of our reaped children when the service opened. */
-static struct rusage reaped_at_open;
-
-static bool same_usage(const struct rusage *a, const struct rusage *b)
-{
-    return a->ru_minflt == b->ru_minflt && a->ru_majflt == b->ru_majflt &&
-           a->ru_nvcsw == b->ru_nvcsw && a->ru_nivcsw == b->ru_nivcsw &&
-           a->ru_utime.tv_sec == b->ru_utime.tv_sec && a->ru_utime.tv_usec == b->ru_utime.tv_usec &&
-           a->ru_stime.tv_sec == b->ru_stime.tv_sec && a->ru_stime.tv_usec == b->ru_stime.tv_usec;
-}
-
-/* Whether the process has had a child of its own since the service
- * opened: one running or not yet reaped, or one reaped (its usage added
- * to ours; no process runs without a page fault). The trials are the
- * supervisor's children (CLONE_PARENT), not ours. From then on a trial
- * would differ from an exec'd one: the child ran in the server, counting,
- * where an exec'd trial's child inherits its plan and may fail there,
- * and a trial's wait() would find no child. */
-static bool had_children(void)
+/* Whether a trial forked at N would differ from an exec'd one for a
+ * child of the process's own since the service opened. One running or
+ * not yet reaped: a trial's wait() would find no child. One ended: it
+ * ran in the server, counting, where an exec'd trial's child inherits
+ * its plan and may fail there; unless every process the shim started
+ * in under our spec has ended counting well below N (childlog.c). A
+ * child the shim did not run in (static, or given another environment)
+ * could not fail in an exec'd trial either. The log, not our children's
+ * usage, tells: a child reaped by the kernel (SIGCHLD ignored) adds no
+ * usage. The trials are the supervisor's children (CLONE_PARENT), not
+ * ours. */
+static bool children_differ(uint64_t n)
 {
     siginfo_t si;
     si.si_pid = 0;
     if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) == 0)
         return true;
-    struct rusage now;
-    return getrusage(RUSAGE_CHILDREN, &now) == 0 && !same_usage(&now, &reaped_at_open);
+    return !pf_childlog_below(n);
 }
 
 /* Whether the process has a writable shared mapping (perms rw-s in
@@ -242,9 +234,9 @@ static bool timer_armed(void)
  * reasons a trial forked here would not be an exec'd one, beyond the
  * threads alive. With threads alive the point is exec'd anyway: the
  * costlier checks are skipped. */
-static int64_t unsafe_reasons(unsigned threads, int64_t descriptors)
+static int64_t unsafe_reasons(uint64_t n, unsigned threads, int64_t descriptors)
 {
-    int64_t r = had_children() ? PYFAULT_FORK_UNSAFE_CHILDREN : 0;
+    int64_t r = children_differ(n) ? PYFAULT_FORK_UNSAFE_CHILDREN : 0;
     if (threads != 1 || r)
         return r;
     r |= descriptors;
@@ -424,7 +416,6 @@ void pf_forksrv_open(void)
      * inherit the service */
     fork_fd = pf_fd_move_high(pf_spec.fork_fd);
     fcntl(fork_fd, F_SETFD, FD_CLOEXEC);
-    getrusage(RUSAGE_CHILDREN, &reaped_at_open);
     /* the harness's descriptors, before the target can move them */
     pf_fds_note_start(fork_fd);
     struct pyfault_fork_msg m;
@@ -453,7 +444,7 @@ void pf_forksrv_serve(uint64_t n)
     int64_t descriptors = pf_fds_note(fork_fd);
     unsigned threads = fork_fd >= 0 ? threads_alive() : 0;
     if (fork_fd < 0 ||
-        !send_msg(PYFAULT_FORK_AT, threads, n, unsafe_reasons(threads, descriptors))) {
+        !send_msg(PYFAULT_FORK_AT, threads, n, unsafe_reasons(n, threads, descriptors))) {
         stop_serving();
         return;
     }

@@ -90,6 +90,9 @@ static void postfork_child(void)
     pf_dso_after_fork();
     pf_sites_after_fork();
     pf_forksrv_after_fork();
+    /* a process of its own under the spec: a fork server reads that it
+     * began, and whether it ended with a summary (childlog.c) */
+    pf_event_start();
     pf_guard_leave();
 }
 

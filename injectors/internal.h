@@ -308,6 +308,12 @@ ssize_t pf_fdinfo_read(int fd, char *buf, size_t size) PF_HIDDEN;
  * KEY is missing or no number follows it. */
 bool pf_fdinfo_field(const char *text, const char *end, const char *key, int base,
                      unsigned long long *out) PF_HIDDEN;
+/* Whether every process the shim started in under the server's spec
+ * (its children and theirs: "start" in its log) has ended with a
+ * "summary", each counting well below N eligible allocations, so that
+ * none could have failed at N in an exec'd trial (childlog.c). False
+ * when it cannot tell. */
+bool pf_childlog_below(uint64_t n) PF_HIDDEN;
 /* A description a forked trial could not be given of its own (fdplace.c):
  * WHAT it was to be, the number it was for, and errno then. */
 struct pf_place_failure {
@@ -464,6 +470,8 @@ void pf_buf_frames(struct pf_buf *b, const uintptr_t *ips, int n) PF_HIDDEN;
 void pf_log_open(void) PF_HIDDEN;
 /* Writes B plus a newline to the log in one write(2), if there is a log. */
 void pf_log_write(struct pf_buf *b) PF_HIDDEN;
+/* The log's descriptor (reopened by name if the target took it), or -1. */
+int pf_log_fd(void) PF_HIDDEN;
 bool pf_log_enabled(void) PF_HIDDEN;
 /* Makes FD (open for appending) the log from now on, closing the old one;
  * a forked trial's own log. */

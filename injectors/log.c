@@ -46,6 +46,11 @@ void pf_log_adopt(int fd)
         close(old);
 }
 
+int pf_log_fd(void)
+{
+    return pf_held_current(&log_file);
+}
+
 bool pf_log_enabled(void)
 {
     return __atomic_load_n(&log_file.fd, __ATOMIC_ACQUIRE) >= 0;

@@ -319,8 +319,11 @@ struct pyfault_ctl {
  *                     `unsafe` (in pid) the PYFAULT_FORK_UNSAFE_* bits
  *                     below, each a reason a trial forked here would not
  *                     be an exec'd one (forking is safe only at 0): the
- *                     target has had a child process of its own (running
- *                     or reaped); it has an interval timer armed or a
+ *                     target has a child process of its own running or
+ *                     unreaped, or has had one that the shim ran in
+ *                     (its "start" in the log) with no "summary" there,
+ *                     or one counting n or near it (an exec'd trial's
+ *                     child could fail at n); it has an interval timer armed or a
  *                     POSIX timer (a fork inherits neither); it has a
  *                     writable shared mapping other than its control
  *                     page (the trials would share it with the server
@@ -423,6 +426,8 @@ unsigned pyfault_version(void);
  * The event log (log=PATH): one JSON object per line, appended with
  * O_APPEND by every process that runs under the spec. Keys:
  *   {"event":"start","pid":P,"spec":"..."}
+ *      (at the shim's start in a process, and in a child forked from
+ *      one: a new process under the spec)
  *   {"event":"fail","pid":P,"n":N,"size":S,"func":"malloc",
  *    "frames":[{"ip":"0x..","rel":"0x..","sym":"name","off":31,"obj":"/path"},...]}
  *       (func: the libc function, __libc_malloc and glibc's other

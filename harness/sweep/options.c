@@ -49,8 +49,8 @@ static const struct pf_opt sweep_opts[] = {
     {O_ENGINE, "engine", 0, "ENGINE", "exec: each trial starts the target afresh (default);\n"
                                       "fork: trials fork from one run stopped at each point\n"
                                       "(exec where it is unsafe: threads alive, a child\n"
-                                      "had, a timer, shared memory, a socket other than\n"
-                                      "a stream pair, a timerfd, a pty)"},
+                                      "had that could fail there, a timer, shared memory,\n"
+                                      "a socket other than a stream pair, a timerfd, a pty)"},
     {O_JOBS, "jobs", 'j', "N", "trials in parallel (default: number of cores, one\n"
                                "more with --engine fork)"},
     {O_INJECT, "inject", 0, "FILTERS", "extra spec filters for every trial (min-size=, site=,\n"

@@ -9,7 +9,8 @@
  * file (every 10th point); exec at every point of a
  * region where a second thread is alive, classified as exec classifies
  * it; exec at every point once the target has had a child of its own,
- * whose failures an exec'd trial's child makes; a forked trial's own
+ * whose failures an exec'd trial's child makes, unless the children it
+ * reaped counted none or far fewer than the point; a forked trial's own
  * children given its spec, as an exec'd trial's are; exec at every point
  * where the target has a writable shared mapping (an mmap, a
  * multiprocessing.Lock) or an interval timer armed (ITIMER_REAL,
@@ -503,6 +504,54 @@ static void test_channels_stay_forked(void **state)
     unsetenv("FORK_SHARED_KIND");
 }
 
+/* Children the target ran and reaped before its region. Ones that
+ * count no eligible allocation (/bin/true and a Python child, outside
+ * any region) could not fail in an exec'd trial either: every point
+ * forks (before: every one exec'd, for a child once had). A Python
+ * child counting a few in a region of its own fails in an exec'd trial
+ * at a point that low (error): those points exec, the ones well past
+ * its count fork, and every class is exec's; the same for an os.fork()
+ * child the kernel reaped (SIGCHLD ignored), whose usage the old check
+ * went by: it forked every point, 32 of them ok where exec says error. */
+static void test_reaped_children_stay_forked(void **state)
+{
+    (void)state;
+    const char *script = project_path("tests/harness/data/fork_child_ran.py");
+    const char *args[] = {"--mode", "both", "--inject", "region", "--python", PY, script, NULL};
+    static const char *const kinds[] = {"few", "counting", "ignored"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        setenv("FORK_CHILD_KIND", kinds[i], 1);
+        json_t *ex, *fk;
+        json_int_t m = both_engines(args, &ex, &fk);
+        json_int_t trials = (json_int_t)json_array_size(json_object_get(fk, "trials"));
+        json_int_t errors = 0;
+        size_t k;
+        json_t *t;
+        json_array_foreach(json_object_get(ex, "trials"), k, t)
+            errors += strcmp(harness_str(t, "class"), "error") == 0;
+        printf("children reaped (%s): %lld points, %lld exec'd trials error; forked %lld, "
+               "exec'd %lld (children) + %lld (other)\n", kinds[i], (long long)m,
+               (long long)errors, (long long)engine_count(fk, "forked"),
+               (long long)engine_count(fk, "exec_threads"),
+               (long long)engine_count(fk, "exec_other"));
+        assert_true(m > 50);
+        assert_int_equal(engine_count(fk, "exec_state"), 0);
+        if (i == 0) {
+            assert_int_equal(errors, 0);
+            assert_int_equal(engine_count(fk, "exec_threads"), 0);
+            assert_int_equal(engine_count(fk, "forked") + engine_count(fk, "exec_other"), trials);
+        } else {
+            assert_true(errors >= 4); /* the child fails at the low points */
+            assert_true(engine_count(fk, "exec_threads") >= errors);
+            assert_true(engine_count(fk, "forked") >= 10);
+        }
+        expect_same_classes(kinds[i], ex, fk);
+        json_decref(ex);
+        json_decref(fk);
+    }
+    unsetenv("FORK_CHILD_KIND");
+}
+
 /* An asyncio loop made before the region (its epoll set and socket
  * pair), a socket pair and a pipe with bytes queued: every point forked
  * (before: every one exec'd), each trial's class exec's (it aborts when
@@ -726,6 +775,7 @@ int main(void)
         cmocka_unit_test(test_forked_segfault_replays),
         cmocka_unit_test(test_threads_fall_back_to_exec),
         cmocka_unit_test(test_children_fall_back_to_exec),
+        cmocka_unit_test(test_reaped_children_stay_forked),
         cmocka_unit_test(test_trials_pass_their_spec_on),
         cmocka_unit_test(test_shared_mapping_falls_back_to_exec),
         cmocka_unit_test(test_shared_lock_falls_back_to_exec),
