@@ -74,6 +74,11 @@ void pf_ctl_attach(void)
     pf_page = page;
 }
 
+bool pf_ctl_watched(void)
+{
+    return __atomic_load_n(&pf_page, __ATOMIC_ACQUIRE) != &private_page;
+}
+
 void pf_ctl_detach_after_fork(void)
 {
     if (pf_page == &private_page)

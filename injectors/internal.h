@@ -168,6 +168,8 @@ extern struct pyfault_ctl *pf_page PF_HIDDEN;
 void pf_ctl_attach(void) PF_HIDDEN;
 /* In a forked child: go back to a private copy of the counters. */
 void pf_ctl_detach_after_fork(void) PF_HIDDEN;
+/* Whether a supervisor reads this process's counters (a shared page). */
+bool pf_ctl_watched(void) PF_HIDDEN;
 
 /* ---- the decision (decide.c) ------------------------------------------ */
 enum pf_func {

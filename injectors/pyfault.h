@@ -221,13 +221,18 @@ int pyfault_dso_matches(const char *globs, const char *path);
  * successful eligible allocation of that thread between them, all at one
  * call site or a cycle of up to 4 sites (the gh-134163 unwind loop fails at
  * a few sites in turn); it shows the thread that failed last. A streak in
- * the thousands that keeps growing is an unwind loop. A supervisor reads
- * the page only when magic and version are its own.
+ * the thousands that keeps growing is an unwind loop. A thread whose
+ * streak on a shared page reaches PYFAULT_LOOP_PARK is an unwind loop by
+ * that alone: it stops there, in pause(), for the supervisor to see and
+ * kill, and burns no more CPU. A supervisor reads the page only when magic
+ * and version are its own.
  * `allocations` counts the calls of the layer in effect (`layer`);
  * `eligible` equals `allocations` when the spec has no filter.
  * ------------------------------------------------------------------- */
 
 #define PYFAULT_CTL_MAGIC 0x50594654u /* "PYFT" */
+/* The streak at which a watched thread stops (see above). */
+#define PYFAULT_LOOP_PARK 6000u
 #define PYFAULT_CTL_VERSION 4u /* 3: the plan and the hot counters on lines of their own;
                                 * 4: the first failure's site key */
 

@@ -36,7 +36,9 @@ enum pf_stuck_state {
 #define PF_LOOP_STREAK 2000u
 /* A streak that has grown this much more past PF_LOOP_STREAK needs no
  * watch window: as many failures as the window holds allocations (pace.c),
- * and nothing succeeded between them. */
+ * and nothing succeeded between them. The shim parks a thread whose streak
+ * reaches PF_LOOP_STREAK + PF_LOOP_CONFIRM on a watched page
+ * (PYFAULT_LOOP_PARK in pyfault.h, asserted equal in supervise.c). */
 #define PF_LOOP_CONFIRM 4000u
 /* A stuck group using at least this fraction of one CPU is spinning. */
 #define PF_SPIN_CPU 0.30

@@ -26,6 +26,10 @@
 #include "procstat.h"
 #include "sample.h"
 
+/* The shim parks a watched thread at the streak that is the counted proof. */
+_Static_assert(PYFAULT_LOOP_PARK == PF_LOOP_STREAK + PF_LOOP_CONFIRM,
+               "the shim parks a loop where pf_loop_counted() calls it");
+
 #define POLL_MS 10
 /* How long a trial killed by SIGINT, SIGTERM or SIGHUP waits to see the
  * harness get one too (stopped_with_harness). */
@@ -326,17 +330,18 @@ void pf_supervise(struct pf_child *ch, struct pf_watch *w,
         if (!w->ctl)
             continue;
         pf_ctlpage_read(w->ctl, &w->snap);
-        if (stalled(pid, w, &sw, now)) {
-            w->stop = PF_STOP_STALL;
-            w->verdict_ms = now - t0;
-            break;
-        }
         if (pf_loop_counted(w->snap.site_streak)) {
-            /* the streak passed PF_LOOP_STREAK and has failed on since */
+            /* the streak passed PF_LOOP_STREAK and has failed on since;
+             * first, as its thread now waits parked (a stall to the watch) */
             w->stop = PF_STOP_LOOP;
             w->streak_start = PF_LOOP_STREAK;
             w->site_streak = w->snap.site_streak;
             w->injected_delta = w->snap.site_streak - PF_LOOP_STREAK;
+            w->verdict_ms = now - t0;
+            break;
+        }
+        if (stalled(pid, w, &sw, now)) {
+            w->stop = PF_STOP_STALL;
             w->verdict_ms = now - t0;
             break;
         }

@@ -121,11 +121,30 @@ static void test_unwind_loop_in_second_thread(void **state)
     json_decref(j);
 }
 
+/* The loop's thread parks at the counted proof while the main thread keeps
+ * failing at other sites: the verdict and the signature are still the
+ * loop's. Without the park the page would show the main thread's streak
+ * of 1, and the trial would end in an error after 20 s. */
+static void test_parked_loop_keeps_the_page(void **state)
+{
+    (void)state;
+    int status;
+    json_t *j = run_target("build/targets/h_thread_park", "from=3", &status);
+    assert_string_equal(harness_str(j, "class"), "unwind-loop");
+    assert_non_null(strstr(harness_str(j, "signature"), "retry_forever"));
+    assert_int_equal(json_integer_value(json_object_get(j, "site_streak_max")), 6000);
+    json_decref(j);
+    j = run_target("build/targets/h_thread_park", NULL, &status);
+    assert_string_equal(harness_str(j, "class"), "ok");
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crash_names_its_thread),
         cmocka_unit_test(test_unwind_loop_in_second_thread),
+        cmocka_unit_test(test_parked_loop_keeps_the_page),
         cmocka_unit_test(test_threads_gil_311),
         cmocka_unit_test(test_threads_free_threaded_314t),
     };

@@ -6,7 +6,8 @@
  * counting run showed is not a hang, nor a wait in which a child's CPU
  * left the group with it; an unwind loop is called by the loop
  * watch, by count when it is fast, by the window when it is slow, and a
- * long but finite burst of failures is none. C targets and
+ * long but finite burst of failures is none unless it reaches the counted
+ * proof, where the shim parks it. C targets and
  * /usr/bin/python3.11.
  */
 #include <setjmp.h>
@@ -188,6 +189,24 @@ static void test_finite_burst_is_no_loop(void **state)
     json_decref(j);
 }
 
+/* A burst that reaches the counted proof is an unwind loop by that alone:
+ * the shim parks its thread there (PYFAULT_LOOP_PARK), so the streak at
+ * the verdict is exactly the proof, where a look at a loop still failing
+ * finds it past. */
+static void test_burst_parks_at_the_proof(void **state)
+{
+    (void)state;
+    const char *args[] = {"--timeout", "20", "--inject", "from=1", "--",
+                          project_path("build/targets/h_retry_bounded"), "20000", "0", NULL};
+    int status;
+    json_t *j = harness_run_json(args, &status, NULL);
+    assert_string_equal(harness_str(j, "class"), "unwind-loop");
+    assert_int_equal(json_integer_value(json_object_get(j, "site_streak_max")), 6000);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "injected"), "count")),
+                     6000);
+    json_decref(j);
+}
+
 /* A loop too slow for the counted proof (a 200 us pause between tries:
  * 6,000 failures would take over a second) is still called by the watch
  * window, once its streak passed PF_LOOP_STREAK: the streak at the
@@ -217,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_python_deadlock_is_a_stall),
         cmocka_unit_test(test_unwind_loop_window),
         cmocka_unit_test(test_finite_burst_is_no_loop),
+        cmocka_unit_test(test_burst_parks_at_the_proof),
         cmocka_unit_test(test_slow_loop_by_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -347,7 +347,8 @@ static double now_s(void)
 
 /* Runs python -c pass under from=N with a control page; returns 1 when
  * the process is still running with a streak of failures at one site
- * past 10000 (the gh-134163 loop), 0 when it ended. */
+ * that reached PYFAULT_LOOP_PARK (the gh-134163 loop: with a page, the
+ * shim parks its thread there), 0 when it ended. */
 static int hangs_under_from(long long n, const char *log_path)
 {
     char path[] = "/tmp/pyfault-test-ctl-XXXXXX";
@@ -377,7 +378,7 @@ static int hangs_under_from(long long n, const char *log_path)
         int status;
         if (waitpid(pid, &status, WNOHANG) == pid)
             break;
-        if (__atomic_load_n(&page->site_streak, __ATOMIC_RELAXED) > 10000) {
+        if (__atomic_load_n(&page->site_streak, __ATOMIC_RELAXED) >= PYFAULT_LOOP_PARK) {
             hung = 1;
             break;
         }

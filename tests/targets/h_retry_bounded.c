@@ -2,7 +2,8 @@
  * allocation retried until it succeeds, at most TRIES times (0: without
  * end), sleeping DELAY_US between tries. Under from=N it fails at one
  * call site TRIES times in a row, then exits 1: a finite burst, not an
- * unwind loop, however long. Without injection it exits 0.
+ * unwind loop, while shorter than the counted proof (6,000: the shim parks
+ * it there under a supervisor). Without injection it exits 0.
  * Usage: h_retry_bounded TRIES DELAY_US */
 #include <stdlib.h>
 #include <time.h>
