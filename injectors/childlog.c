@@ -12,11 +12,14 @@
  * "summary" with its eligible count when it exits; the server's
  * children inherit its spec, and so its log. Once every process that
  * started there has ended with a summary, the largest count, with a
- * margin, bounds the points a trial can be forked at.
+ * margin, bounds the points a trial can be forked at. An exec ends an
+ * image too ("exec", with its count so far, trialenv.c): a child that
+ * execs a program the shim does not run in ends there, and one it does
+ * run in starts again under the same pid.
  *
  * The log is read on from where the last stop left it. Unknown is
  * unsafe: a log that cannot be read, a line too long, a process that
- * started and has no summary (running, killed, or ended by _exit), more
+ * started and has no end (running, killed, or ended by _exit), more
  * of those than the table holds. A child the shim does not run in
  * (static, or given another environment) cannot fail, and is not in
  * the log. Nor is one made by a raw clone system call that runs on in
@@ -29,6 +32,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Processes started and not yet ended one stop can hold; one more makes
@@ -64,32 +68,26 @@ static void ended(pid_t pid, uint64_t eligible)
         most_counted = eligible;
 }
 
-/* The number after KEY in LINE (up to END), or false. */
-static bool number_after(const char *line, const char *end, const char *key, uint64_t *out)
-{
-    unsigned long long v;
-    if (!pf_fdinfo_field(line, end, key, 10, &v))
-        return false;
-    *out = v;
-    return true;
-}
-
 /* One record: start or summary of a process other than us. */
 static void parse_line(const char *line, const char *end, pid_t self)
 {
     static const char start[] = "{\"event\":\"start\",";
     static const char summary[] = "{\"event\":\"summary\",";
+    static const char exec[] = "{\"event\":\"exec\",";
     bool is_start = (size_t)(end - line) > sizeof start &&
                     memcmp(line, start, sizeof start - 1) == 0;
-    bool is_summary = (size_t)(end - line) > sizeof summary &&
-                      memcmp(line, summary, sizeof summary - 1) == 0;
-    uint64_t pid, eligible;
-    if (!(is_start || is_summary) || !number_after(line, end, "\"pid\":", &pid) ||
+    /* an exec ends the image as a summary does (its count so far) */
+    bool is_summary = ((size_t)(end - line) > sizeof summary &&
+                       memcmp(line, summary, sizeof summary - 1) == 0) ||
+                      ((size_t)(end - line) > sizeof exec &&
+                       memcmp(line, exec, sizeof exec - 1) == 0);
+    unsigned long long pid, eligible;
+    if (!(is_start || is_summary) || !pf_fdinfo_field(line, end, "\"pid\":", 10, &pid) ||
         (pid_t)pid == self)
         return;
     if (is_start)
         started((pid_t)pid);
-    else if (number_after(line, end, "\"eligible\":", &eligible))
+    else if (pf_fdinfo_field(line, end, "\"eligible\":", 10, &eligible))
         ended((pid_t)pid, eligible);
     else
         unknowable = true; /* a summary we cannot read */
@@ -101,6 +99,10 @@ static bool read_on(void)
     int held = pf_log_fd();
     if (held < 0)
         return false;
+    /* nothing new since the last stop: the usual case, one call */
+    struct stat st;
+    if (fstat(held, &st) == 0 && st.st_size == read_to)
+        return true;
     /* our own description: the writer's is append-only, and the target
      * may have moved to another directory than the spec's name needs */
     int fd = open(pf_fd_proc_path("fd", held).path, O_RDONLY | O_CLOEXEC);

@@ -29,10 +29,15 @@ static void begin(struct pf_buf *b, const char *event)
     pf_buf_i64(b, (int64_t)pf_pid());
 }
 
+/* The process that wrote the last "start": not a vfork child of it,
+ * which shares this memory and must not write as it. */
+static pid_t started_pid;
+
 void pf_event_start(void)
 {
     if (!pf_log_enabled())
         return;
+    started_pid = pf_pid();
     struct pf_buf b;
     extern char **environ;
     const char *spec = "";
@@ -44,6 +49,24 @@ void pf_event_start(void)
     pf_buf_json_str(&b, spec);
     pf_buf_str(&b, "}");
     pf_log_write(&b);
+}
+
+void pf_event_exec(void)
+{
+    if (!pf_log_enabled() || started_pid != pf_pid())
+        return;
+    struct pf_buf b;
+    begin(&b, "exec");
+    pf_buf_str(&b, ",\"eligible\":");
+    pf_buf_u64(&b, __atomic_load_n(&pf_page->eligible, __ATOMIC_RELAXED));
+    pf_buf_str(&b, "}");
+    pf_log_write(&b);
+}
+
+void pf_event_exec_failed(void)
+{
+    if (pf_log_enabled() && started_pid == pf_pid())
+        pf_event_start();
 }
 
 void pf_event_fail(uint64_t n, size_t size, enum pf_func func,

@@ -121,6 +121,7 @@ static void init_late(void)
         pf_crash_install();
     if (pf_layer != PYFAULT_LAYER_LIBC)
         pf_pymem_install();
+    pf_trialenv_init();
     pthread_atfork(prefork, postfork_parent, postfork_child);
     pf_event_start();
     pf_forksrv_open();

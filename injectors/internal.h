@@ -274,6 +274,9 @@ void pf_forksrv_after_fork(void) PF_HIDDEN;
 /* In a forked trial: its children are to inherit SPEC and CTL_PATH as an
  * exec'd trial's do, not the server's (trialenv.c). */
 void pf_trialenv_adopt(const char *spec, const char *ctl_path) PF_HIDDEN;
+/* At start-up: looks up libc's execvpe, which execvp's wrapper may then
+ * call in a vfork child. Guard held. */
+void pf_trialenv_init(void) PF_HIDDEN;
 /* When the fork service (OWN_FD) opens: notes the harness's stdout and
  * stderr pipes (fds 1 and 2 then), which each trial gets its own of, and
  * the stateful descriptors it inherited, which every trial inherits. */
@@ -532,6 +535,13 @@ void pf_event_start(void) PF_HIDDEN;
 void pf_event_fail(uint64_t n, size_t size, enum pf_func func,
                    const uintptr_t *ips, int nips) PF_HIDDEN;
 void pf_event_summary(void) PF_HIDDEN;
+/* Before an exec: "exec" with the eligible count so far, the end of this
+ * image, from the process that wrote "start" only (not a vfork child).
+ * Allocation-free, safe in a vfork child. */
+void pf_event_exec(void) PF_HIDDEN;
+/* After an exec that failed: "start" again, the image runs on. The same
+ * conditions. */
+void pf_event_exec_failed(void) PF_HIDDEN;
 /* The record of a forked trial that could not be given its own of what
  * the server held at FD: WHAT, and ERR's name. Allocation-free. */
 void pf_event_unforked(const char *what, int fd, int err) PF_HIDDEN;

@@ -451,6 +451,10 @@ unsigned pyfault_version(void);
  *      it, at most 15 characters, with '?' for '"', '\' and controls)
  *   {"event":"summary","pid":P,"layer":"pymem","allocations":A,"eligible":E,
  *    "injected":K,"first":F,"streak_max":M}
+ *   {"event":"exec","pid":P,"eligible":E}
+ *      (before an exec, from the process that wrote "start": the end of
+ *      this image, with its count so far; a failed exec writes "start"
+ *      again, and a new image the shim runs in writes its own)
  *   {"event":"unforked","pid":P,"what":"an eventfd counter","fd":5,
  *    "errno":"EMFILE"}
  *      (a forked trial that could not be given its own of what the server

@@ -10,8 +10,15 @@
  * them in an environment passed explicitly, where a copy made before the
  * fork (Python's os.environ) still names the server's; so do execle,
  * execvpe, fexecve and execveat, which reach the system call inside libc,
- * past an exported execve. Outside a forked trial the wrappers pass
- * everything through untouched.
+ * past an exported execve. Outside a forked trial the wrappers pass the
+ * environment through untouched.
+ *
+ * Every exec also ends the image in the event log ("exec", with its
+ * count; "start" again when the exec fails): a fork server's child that
+ * execs a program the shim does not run in (static, or given another
+ * environment) leaves an end all the same (childlog.c). So execv, execvp,
+ * execl and execlp are wrapped too, as glibc's are: execve or execvpe
+ * with environ.
  */
 #include "internal.h"
 
@@ -128,12 +135,51 @@ static char *const *swapped(char *const envp[], char **out)
     return out;
 }
 
+void pf_trialenv_init(void)
+{
+    (void)next_execvpe();
+}
+
+/* RC of an exec that returned (it failed): the image runs on, and says so
+ * in the log; errno kept. */
+static int exec_failed(int rc)
+{
+    int err = errno;
+    pf_event_exec_failed();
+    errno = err;
+    return rc;
+}
+
 /* glibc's execve is the bare system call: so is this one, with no lookup
  * of the next definition (it may run in a vfork child). */
 PF_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
     char *buf[PF_ENV_MAX_ENTRIES + 1];
-    return (int)syscall(SYS_execve, path, argv, swapped(envp, buf));
+    char *const *env = swapped(envp, buf);
+    pf_event_exec();
+    return exec_failed((int)syscall(SYS_execve, path, argv, env));
+}
+
+PF_EXPORT int execv(const char *path, char *const argv[])
+{
+    return execve(path, argv, environ);
+}
+
+/* The execl family's argv: ARG and the arguments after it in AP up to
+ * the NULL. How many (the NULL left out), then the N + 1 entries. */
+static size_t count_args(va_list *ap)
+{
+    size_t n = 1;
+    while (va_arg(*ap, const char *))
+        n++;
+    return n;
+}
+
+static void take_args(const char **argv, const char *arg, size_t n, va_list *ap)
+{
+    argv[0] = arg;
+    for (size_t i = 1; i <= n; i++)
+        argv[i] = va_arg(*ap, const char *); /* argv[n] is the NULL */
 }
 
 /* As glibc's execle: ARG and the arguments after it up to the NULL make
@@ -141,16 +187,12 @@ PF_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 PF_EXPORT int execle(const char *path, const char *arg, ...)
 {
     va_list ap;
-    size_t n = 1;
     va_start(ap, arg);
-    while (va_arg(ap, const char *))
-        n++;
+    size_t n = count_args(&ap);
     va_end(ap);
     const char *argv[n + 1];
     va_start(ap, arg);
-    argv[0] = arg;
-    for (size_t i = 1; i <= n; i++)
-        argv[i] = va_arg(ap, const char *); /* argv[n] is the NULL */
+    take_args(argv, arg, n, &ap);
     char *const *envp = va_arg(ap, char *const *);
     va_end(ap);
     return execve(path, (char *const *)argv, envp);
@@ -160,7 +202,9 @@ PF_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *co
                        int flags)
 {
     char *buf[PF_ENV_MAX_ENTRIES + 1];
-    return (int)syscall(SYS_execveat, dirfd, path, argv, swapped(envp, buf), flags);
+    char *const *env = swapped(envp, buf);
+    pf_event_exec();
+    return exec_failed((int)syscall(SYS_execveat, dirfd, path, argv, env, flags));
 }
 
 /* As glibc's: execveat on the descriptor itself, and where the kernel
@@ -193,7 +237,48 @@ PF_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
         errno = ENOSYS;
         return -1;
     }
-    return fn(file, argv, swapped(envp, buf));
+    char *const *env = swapped(envp, buf);
+    pf_event_exec();
+    return exec_failed(fn(file, argv, env));
+}
+
+PF_EXPORT int execvp(const char *file, char *const argv[])
+{
+    return execvpe(file, argv, environ);
+}
+
+typedef int exec_fn(const char *, char *const[]);
+
+/* EXEC of FILE with ARG and the N - 1 arguments after it in AP. */
+static int exec_listed(exec_fn *exec, const char *file, const char *arg, size_t n, va_list *ap)
+{
+    const char *argv[n + 1];
+    take_args(argv, arg, n, ap);
+    return exec(file, (char *const *)argv);
+}
+
+PF_EXPORT int execl(const char *path, const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    size_t n = count_args(&ap);
+    va_end(ap);
+    va_start(ap, arg);
+    int rc = exec_listed(execv, path, arg, n, &ap);
+    va_end(ap);
+    return rc;
+}
+
+PF_EXPORT int execlp(const char *file, const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    size_t n = count_args(&ap);
+    va_end(ap);
+    va_start(ap, arg);
+    int rc = exec_listed(execvp, file, arg, n, &ap);
+    va_end(ap);
+    return rc;
 }
 
 typedef int spawn_fn(pid_t *, const char *, const posix_spawn_file_actions_t *,

@@ -479,6 +479,9 @@ static void test_event_lines(void **state)
         &ev), 0);
     assert_true(ev.unforked);
     assert_string_equal(ev.unforked_why, "an eventfd counter at fd 5: EPERM"); /* the first */
+    /* the end of an image at an exec: known, and no summary's counts */
+    assert_int_equal(pf_events_parse_line("{\"event\":\"exec\",\"pid\":1,\"eligible\":4}", &ev),
+                     0);
     assert_int_equal(pf_events_parse_line("not json", &ev), -1);
     assert_int_equal(pf_events_parse_line("{\"event\":\"nonsense\"}", &ev), -1);
     assert_true(ev.have_fail);
@@ -491,6 +494,7 @@ static void test_event_lines(void **state)
     assert_int_equal(ev.crash_addr, 0x7ff0);
     assert_true(ev.crash_stack_overflow);
     assert_int_equal(ev.allocations, 10);
+    assert_int_equal(ev.eligible, 9); /* the exec's count is not added */
     assert_int_equal(ev.first, 7);
 }
 

@@ -14,6 +14,11 @@
 #   whether one failed (the parent then exits 1). Its usage is not added
 #   to the parent's: the old check, by that usage, forked every point
 #   after it, where an exec'd trial's child fails at the low ones.
+# - bare: children forked (os.fork, and subprocess with a preexec_fn,
+#   which forks rather than vforks) that exec /bin/true with an empty
+#   environment: the shim does not run in it. Each child wrote "start"
+#   at its fork and never a summary; the "exec" it writes now ends it, and
+#   every point forks (before: every one exec'd).
 import os
 import signal
 import subprocess
@@ -28,6 +33,13 @@ if kind == "few":
 elif kind == "counting":
     child = "import pyfault\nwith pyfault.region():\n    x = [str(j) * 600 for j in range(3)]\n"
     subprocess.run([sys.executable, "-c", child], check=True)
+elif kind == "bare":
+    pid = os.fork()
+    if pid == 0:
+        os.execve("/bin/true", ["true"], {})
+    if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
+        raise SystemExit(1)
+    subprocess.run(["/bin/true"], env={}, preexec_fn=lambda: None, check=True)
 elif kind == "ignored":
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     r, w = os.pipe()
