@@ -4,12 +4,15 @@
  * is the unwind loop, and the main thread's failures go on after it is
  * proven: the control page must keep showing the loop, not them. The main
  * thread gives up after 20 s (exit 1); without injection both end at once
- * (exit 0). */
+ * (exit 0). The retrier waits for the main thread's first round, so its
+ * allocation always counts after the first five and from=3 fails it,
+ * whichever thread the scheduler runs first. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 
 static int retrier_done;
+static int main_churned;
 
 __attribute__((noinline)) static void *retry_forever(void)
 {
@@ -23,6 +26,9 @@ static void *retrier(void *arg)
 {
     (void)arg;
     pthread_setname_np(pthread_self(), "retrier");
+    const struct timespec wait = {0, 100 * 1000};
+    while (!__atomic_load_n(&main_churned, __ATOMIC_ACQUIRE))
+        nanosleep(&wait, NULL);
     free(retry_forever());
     __atomic_store_n(&retrier_done, 1, __ATOMIC_RELEASE);
     return NULL;
@@ -54,6 +60,7 @@ int main(void)
         churn_2();
         churn_3();
         churn_4();
+        __atomic_store_n(&main_churned, 1, __ATOMIC_RELEASE);
         nanosleep(&pause, NULL);
     }
     if (!__atomic_load_n(&retrier_done, __ATOMIC_ACQUIRE))
