@@ -145,7 +145,7 @@ SUPPORT_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(SUPPORT_SRC))
 SAN_HARNESS_TESTS := bad_input bisect fork_engine gate interrupt kubernetes layout loader_fatal \
 	matrix orphans private_files pymem pytest python report repro resume run_targets \
 	sitekeys sweep symbolize_builds threads verdicts write_fail
-SAN_SHIM_TESTS := api deps dso double_free exec_events libc_names modes pymem races region sites
+SAN_SHIM_TESTS := api deps dso double_free exec_events libc_names modes pymem quick_exit races region sites
 ifeq ($(SANITIZE),)
 TEST_SRC := $(wildcard tests/*/test_*.c)
 else

@@ -12,14 +12,16 @@
  * "summary" with its eligible count when it exits; the server's
  * children inherit its spec, and so its log. Once every process that
  * started there has ended with a summary, the largest count, with a
- * margin, bounds the points a trial can be forked at. An exec ends an
+ * margin on what it counted itself (a forked child's "start" gives what
+ * it inherited of its parent's numbering), bounds the points a trial
+ * can be forked at. An exec ends an
  * image too ("exec", with its count so far, trialenv.c): a child that
  * execs a program the shim does not run in ends there, and one it does
  * run in starts again under the same pid.
  *
  * The log is read on from where the last stop left it. Unknown is
  * unsafe: a log that cannot be read, a line too long, a process that
- * started and has no end (running, killed, or ended by _exit), more
+ * started and has no end (running, or killed), more
  * of those than the table holds. A child the shim does not run in
  * (static, or given another environment) cannot fail, and is not in
  * the log. Nor is one made by a raw clone system call that runs on in
@@ -40,32 +42,48 @@
 #define PF_CHILDLOG_OPEN_MAX 64
 
 static off_t read_to;             /* the log is parsed up to here */
-static pid_t open_pids[PF_CHILDLOG_OPEN_MAX];
+static struct {
+    pid_t pid;
+    uint64_t inherited; /* its count at its start: its parent's, when forked */
+} open_procs[PF_CHILDLOG_OPEN_MAX];
 static int nopen;
 static uint64_t most_counted;     /* the largest eligible count of an ended one */
+static uint64_t fork_bound;       /* points above it fork: the largest count with its margin */
 static bool unknowable;           /* a line or a table overflowed: for good */
 static char chunk[8192];
 
-static void started(pid_t pid)
+static void started(pid_t pid, uint64_t inherited)
 {
     for (int i = 0; i < nopen; i++)
-        if (open_pids[i] == pid)
+        if (open_procs[i].pid == pid)
             return; /* an exec after a fork: one process */
-    if (nopen == PF_CHILDLOG_OPEN_MAX)
+    if (nopen == PF_CHILDLOG_OPEN_MAX) {
         unknowable = true;
-    else
-        open_pids[nopen++] = pid;
+    } else {
+        open_procs[nopen].pid = pid;
+        open_procs[nopen++].inherited = inherited;
+    }
 }
 
 static void ended(pid_t pid, uint64_t eligible)
 {
+    uint64_t inherited = 0;
     for (int i = 0; i < nopen; i++)
-        if (open_pids[i] == pid) {
-            open_pids[i] = open_pids[--nopen];
+        if (open_procs[i].pid == pid) {
+            inherited = open_procs[i].inherited;
+            open_procs[i] = open_procs[--nopen];
             break;
         }
     if (eligible > most_counted)
         most_counted = eligible;
+    /* a child of an exec'd trial gets another spec in its environment,
+     * which can move a Python child's numbering a little: but only what
+     * it counted itself, not what it inherited, which was the trial's
+     * and the server's alike */
+    uint64_t own = eligible > inherited ? eligible - inherited : eligible;
+    uint64_t bound = eligible + own / 4 + 64;
+    if (bound > fork_bound)
+        fork_bound = bound;
 }
 
 /* One record: start or summary of a process other than us. */
@@ -86,7 +104,9 @@ static void parse_line(const char *line, const char *end, pid_t self)
         (pid_t)pid == self)
         return;
     if (is_start)
-        started((pid_t)pid);
+        /* no count (an older shim's line): all it counted is its own */
+        started((pid_t)pid, pf_fdinfo_field(line, end, "\"eligible\":", 10, &eligible)
+                                ? eligible : 0);
     else if (pf_fdinfo_field(line, end, "\"eligible\":", 10, &eligible))
         ended((pid_t)pid, eligible);
     else
@@ -140,8 +160,5 @@ bool pf_childlog_below(uint64_t n)
         return false;
     if (most_counted == 0)
         return true; /* none counted any: a filter left them out whole */
-    /* a child of an exec'd trial gets another spec in its environment,
-     * which can move a Python child's numbering a little */
-    uint64_t margin = most_counted / 4 + 64;
-    return most_counted + margin < n;
+    return fork_bound < n;
 }

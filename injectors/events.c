@@ -29,8 +29,9 @@ static void begin(struct pf_buf *b, const char *event)
     pf_buf_i64(b, (int64_t)pf_pid());
 }
 
-/* The process that wrote the last "start": not a vfork child of it,
- * which shares this memory and must not write as it. */
+/* The log's process: the one that wrote the last "start", or a forked
+ * trial that adopted its log; not a vfork child of it, which shares this
+ * memory and must not write as it. */
 static pid_t started_pid;
 
 void pf_event_start(void)
@@ -45,10 +46,25 @@ void pf_event_start(void)
         if ((*e)[0] == 'P' && __builtin_strncmp(*e, PYFAULT_ENV_SPEC "=", sizeof PYFAULT_ENV_SPEC) == 0)
             spec = *e + sizeof PYFAULT_ENV_SPEC;
     begin(&b, "start");
+    /* what a forked child inherited of its parent's numbering; before
+     * the spec, whose text the log's readers need not scan */
+    pf_buf_str(&b, ",\"eligible\":");
+    pf_buf_u64(&b, __atomic_load_n(&pf_page->eligible, __ATOMIC_RELAXED));
     pf_buf_str(&b, ",\"spec\":");
     pf_buf_json_str(&b, spec);
     pf_buf_str(&b, "}");
     pf_log_write(&b);
+}
+
+void pf_event_adopted(void)
+{
+    started_pid = pf_pid();
+}
+
+void pf_event_exit(void)
+{
+    if (pf_log_enabled() && started_pid == pf_pid())
+        pf_event_summary();
 }
 
 void pf_event_exec(void)

@@ -304,7 +304,7 @@ static void copying_drop(void)
 static _Noreturn void unforked(const struct pf_place_failure *f)
 {
     pf_event_unforked(f->what, f->fd, f->err);
-    _exit(PYFAULT_EXIT_UNFORKED);
+    pf_exit_now(PYFAULT_EXIT_UNFORKED);
 }
 
 /* In the trial: take the supervisor's descriptors and plan, and the spec
@@ -317,7 +317,7 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
     /* die with the supervisor, our parent (CLONE_PARENT) */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (pf_ppid() == 1)
-        _exit(1); /* it is gone already */
+        pf_exit_now(1); /* it is gone already */
     setpgid(0, 0);
     stop_serving();
     struct pyfault_ctl *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -338,6 +338,7 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
         __atomic_store_n(&pf_page, page, __ATOMIC_RELEASE);
     }
     pf_log_adopt(fds[3]);
+    pf_event_adopted();
     if (page == MAP_FAILED)
         unforked(&(struct pf_place_failure){"the trial's control page", -1, page_err});
     /* the trial's pipes where the server's were (fds 1 and 2 included),

@@ -142,7 +142,7 @@ void pf_init_slow(void)
     const char *text = find_env(PYFAULT_ENV_SPEC, scratch, sizeof scratch);
     if (pyfault_spec_parse(text, &pf_spec, err, sizeof err) < 0) {
         pf_stderr(err, "");
-        _exit(PYFAULT_EXIT_BADSPEC);
+        pf_exit_now(PYFAULT_EXIT_BADSPEC);
     }
     if (pf_spec.junk)
         memcpy(jemalloc_conf, JE_CONF ",junk:true", sizeof JE_CONF ",junk:true");

@@ -542,6 +542,15 @@ void pf_event_exec(void) PF_HIDDEN;
 /* After an exec that failed: "start" again, the image runs on. The same
  * conditions. */
 void pf_event_exec_failed(void) PF_HIDDEN;
+/* A forked trial writes as the log's process from here on (it wrote no
+ * "start": its log was adopted, forksrv.c). */
+void pf_event_adopted(void) PF_HIDDEN;
+/* At _exit: "summary", as the destructor would have written it, from the
+ * log's process only (not a vfork child). Allocation-free. */
+void pf_event_exit(void) PF_HIDDEN;
+/* Ends the process at once with STATUS: no summary, no handlers (the
+ * shim's own exits, quickexit.c). */
+_Noreturn void pf_exit_now(int status) PF_HIDDEN;
 /* The record of a forked trial that could not be given its own of what
  * the server held at FD: WHAT, and ERR's name. Allocation-free. */
 void pf_event_unforked(const char *what, int fd, int err) PF_HIDDEN;

@@ -430,9 +430,10 @@ unsigned pyfault_version(void);
 /* ---------------------------------------------------------------------
  * The event log (log=PATH): one JSON object per line, appended with
  * O_APPEND by every process that runs under the spec. Keys:
- *   {"event":"start","pid":P,"spec":"..."}
+ *   {"event":"start","pid":P,"eligible":E,"spec":"..."}
  *      (at the shim's start in a process, and in a child forked from
- *      one: a new process under the spec)
+ *      one: a new process under the spec; E its count then, what a
+ *      forked child inherited of its parent's numbering)
  *   {"event":"fail","pid":P,"n":N,"size":S,"func":"malloc",
  *    "frames":[{"ip":"0x..","rel":"0x..","sym":"name","off":31,"obj":"/path"},...]}
  *       (func: the libc function, __libc_malloc and glibc's other
@@ -451,6 +452,7 @@ unsigned pyfault_version(void);
  *      it, at most 15 characters, with '?' for '"', '\' and controls)
  *   {"event":"summary","pid":P,"layer":"pymem","allocations":A,"eligible":E,
  *    "injected":K,"first":F,"streak_max":M}
+ *      (at exit, and at _exit or _Exit, which skip the exit handlers)
  *   {"event":"exec","pid":P,"eligible":E}
  *      (before an exec, from the process that wrote "start": the end of
  *      this image, with its count so far; a failed exec writes "start"

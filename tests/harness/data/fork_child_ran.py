@@ -19,12 +19,29 @@
 #   environment: the shim does not run in it. Each child wrote "start"
 #   at its fork and never a summary; the "exec" it writes now ends it, and
 #   every point forks (before: every one exec'd).
+# - quick: an os.fork() child that counts a few in a region and ends by
+#   os._exit (as multiprocessing's workers do), which skips the exit
+#   handlers; it says by its exit status whether one failed. The summary
+#   the shim now writes at _exit ends it: the low points exec, as an
+#   exec'd trial's child fails there (error), and the points past its
+#   count fork (before: every one exec'd, as its start had no end).
 import os
 import signal
 import subprocess
 import sys
 
 import pyfault
+
+
+def count_a_few():
+    """A few allocations in a region: 0, or 1 when one failed."""
+    try:
+        with pyfault.region():
+            x = [str(j) * 600 for j in range(3)]
+        return 0 if len(x) == 3 else 1
+    except MemoryError:
+        return 1
+
 
 kind = os.environ["FORK_CHILD_KIND"]
 if kind == "few":
@@ -58,6 +75,12 @@ elif kind == "ignored":
         said += part
     os.close(r)
     if said != b"ok":
+        raise SystemExit(1)
+elif kind == "quick":
+    pid = os.fork()
+    if pid == 0:
+        os._exit(count_a_few())
+    if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
         raise SystemExit(1)
 else:
     raise SystemExit(f"unknown FORK_CHILD_KIND {kind!r}")
