@@ -139,7 +139,10 @@ SUPPORT_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(SUPPORT_SRC))
 # commands (tests/run-all.sh points them at it) and the quick shim tests
 # (the shim itself is never sanitized: their own code is). The rest run
 # once, in the plain build: plan_recall (six minutes of sweeps the fork
-# engine and site plans already meet here), and those that run no pyfault
+# engine and site plans already meet here), fork_state (which target
+# states fork: the shim's decisions, as the shim is never sanitized,
+# reached through the same harness paths as fork_engine's; about ten
+# minutes a build), and those that run no pyfault
 # command or only its build and install (ci, completion, fuzz_smoke,
 # install, man).
 SAN_HARNESS_TESTS := bad_input bisect fork_engine gate interrupt kubernetes layout loader_fatal \

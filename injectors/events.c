@@ -34,6 +34,12 @@ static void begin(struct pf_buf *b, const char *event)
  * memory and must not write as it. */
 static pid_t started_pid;
 
+/* Whether this process writes the log as the one that started it. */
+static bool writes_as_started(void)
+{
+    return pf_log_enabled() && started_pid == pf_pid();
+}
+
 void pf_event_start(void)
 {
     if (!pf_log_enabled())
@@ -63,13 +69,13 @@ void pf_event_adopted(void)
 
 void pf_event_exit(void)
 {
-    if (pf_log_enabled() && started_pid == pf_pid())
+    if (writes_as_started())
         pf_event_summary();
 }
 
 void pf_event_exec(void)
 {
-    if (!pf_log_enabled() || started_pid != pf_pid())
+    if (!writes_as_started())
         return;
     struct pf_buf b;
     begin(&b, "exec");
@@ -81,7 +87,7 @@ void pf_event_exec(void)
 
 void pf_event_exec_failed(void)
 {
-    if (pf_log_enabled() && started_pid == pf_pid())
+    if (writes_as_started())
         pf_event_start();
 }
 

@@ -3,6 +3,10 @@
 # sanitized build's harness tests drive that build's pyfault) and ends
 # with one line "N passed, N failed, N skipped" summed over all of them,
 # after each skipped test's reason (its "skipped: ..." line), once.
+# Each program's time follows it, and the slowest are listed at the end.
+# A program that runs past PYFAULT_TEST_TIMEOUT seconds (default 1800)
+# is stopped with its process group and counted as one failure, so that
+# a hang names itself rather than eating the CI run's time.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -11,13 +15,24 @@ failed=0
 skipped=0
 failed_programs=()
 skip_reasons=()
+times=()
+limit=${PYFAULT_TEST_TIMEOUT:-1800}
 
 run_one() {
     local prog=$1 out rc p f
     echo "=== $prog"
     out=$(mktemp)
-    "$prog" 2>&1 | tee "$out"
+    local began=$SECONDS
+    # timeout puts the program in a process group of its own and stops
+    # the whole group; its pyfault commands end their trials on SIGTERM
+    timeout --kill-after=30 "$limit" "$prog" 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
+    local took=$((SECONDS - began))
+    echo "--- ${prog}: ${took} s"
+    times+=("$took $prog")
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+        echo "TIMEOUT: $prog ran past ${limit} s and was stopped"
+    fi
     # cmocka's summary: "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), listed below:"
     p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$out" | tail -1 | grep -oE '[0-9]+' | head -1)
     f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$out" | tail -1 | grep -oE '[0-9]+' | head -1)
@@ -49,6 +64,8 @@ for dir in build/tests build/san-address/tests build/san-undefined/tests; do
     done < <(find "$dir" -type f -name 'test_*' -perm -u+x | sort)
 done
 
+echo "slowest programs (s):"
+printf '%s\n' "${times[@]}" | sort -rn | head -8 | sed 's/^/  /'
 if [ ${#failed_programs[@]} -gt 0 ]; then
     echo "failing programs: ${failed_programs[*]}"
 fi

@@ -8,7 +8,6 @@
  * Target: targets/exec_family.c.
  */
 #include <setjmp.h>
-#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,18 +52,6 @@ static json_t *exec_of(json_t *log, long pid)
     return NULL;
 }
 
-/* The line "WAY PID STATUS" of OUT: false when there is none. */
-static bool find_child(const char *out, const char *way, long *pid, int *status)
-{
-    for (const char *line = out; line; line = strchr(line, '\n')) {
-        line += *line == '\n';
-        char name[32];
-        if (sscanf(line, "%31s %ld %d", name, pid, status) == 3 && strcmp(name, way) == 0)
-            return true;
-    }
-    return false;
-}
-
 static void test_every_exec_ends_its_image(void **state)
 {
     (void)state;
@@ -92,7 +79,7 @@ static void test_every_exec_ends_its_image(void **state)
     for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
         long pid = 0;
         int status = -1;
-        assert_true(find_child(r.out, want[k].way, &pid, &status));
+        read_child_line(r.out, want[k].way, &pid, &status);
         assert_int_equal(status, want[k].status);
         char seen[128];
         events_of(events, pid, seen, sizeof seen);

@@ -7,7 +7,6 @@
  * writes nothing as the parent. Target: targets/quick_exit.c.
  */
 #include <setjmp.h>
-#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,18 +21,6 @@
 #include "jsonlog.h"
 #include "proc.h"
 #include "shimrun.h"
-
-/* The pid and exit status on the line "WAY PID STATUS" of OUT. */
-static void child_of(const char *out, const char *way, long *pid, int *status)
-{
-    for (const char *line = out; line; line = strchr(line, '\n')) {
-        line += *line == '\n';
-        char name[32];
-        if (sscanf(line, "%31s %ld %d", name, pid, status) == 3 && strcmp(name, way) == 0)
-            return;
-    }
-    fail_msg("no line for %s in:\n%s", way, out);
-}
 
 /* How many records EVENT of PID LOG holds; *ELIGIBLE: the last one's
  * count. */
@@ -77,7 +64,7 @@ static void test_quick_exits_write_a_summary(void **state)
         long pid = 0;
         int status = -1;
         long long at_start = 0, at_end = 0;
-        child_of(r.out, want[k].way, &pid, &status);
+        read_child_line(r.out, want[k].way, &pid, &status);
         assert_int_equal(status, want[k].status);
         if (records(events, pid, "start", &at_start) != want[k].starts ||
             records(events, pid, "summary", &at_end) != want[k].summaries)

@@ -4,6 +4,7 @@
  */
 #include "harness_cli.h"
 #include "clock.h"
+#include "lifeline.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -64,10 +65,13 @@ pid_t harness_start(const char *const *args, const char *tmpdir)
 {
     const char *argv[64];
     cli_argv(argv, NULL, args);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0)
         fail_msg("fork: cannot start build/pyfault");
     if (pid == 0) {
+        if (pf_lifeline_bind(parent) < 0) /* it dies with the test */
+            _exit(127);
         int null = open("/dev/null", O_RDWR);
         dup2(null, 1);
         dup2(null, 2);

@@ -2,6 +2,7 @@
  * proc.c: run a child process for a test and capture what it did.
  */
 #include "proc.h"
+#include "lifeline.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,10 +56,14 @@ static int run_child(char *const argv[], char *const env[], enum child_env as,
     memset(r, 0, sizeof *r);
     if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
         return -1;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        /* a test stopped by its timeout or a crash leaves no child behind */
+        if (pf_lifeline_bind(parent) < 0)
+            _exit(127);
         dup2(outp[1], 1);
         dup2(errp[1], 2);
         if (as == CLEAN_FIXED)

@@ -90,3 +90,14 @@ int read_fail_set(const char *out, const char *prefix, unsigned char *set, int m
     }
     return count;
 }
+
+void read_child_line(const char *out, const char *way, long *pid, int *status)
+{
+    for (const char *line = out; line; line = strchr(line, '\n')) {
+        line += *line == '\n';
+        char name[32];
+        if (sscanf(line, "%31s %ld %d", name, pid, status) == 3 && strcmp(name, way) == 0)
+            return;
+    }
+    fail_msg("no line for %s in:\n%s", way, out);
+}

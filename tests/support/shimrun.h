@@ -22,6 +22,9 @@ unsigned long long read_number(const char *out, const char *key);
 /* Marks SET[i] for every line "PREFIX i" in OUT (i < MAX); returns how
  * many there were. */
 int read_fail_set(const char *out, const char *prefix, unsigned char *set, int max);
+/* Reads the pid and status of the line "WAY PID STATUS" of OUT (a
+ * target's report of a child it ran); fails the test when there is none. */
+void read_child_line(const char *out, const char *way, long *pid, int *status);
 /* A printf into a static ring of buffers, for building specs. */
 const char *fmt(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
