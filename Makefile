@@ -39,7 +39,7 @@ TEST_LIBS := -lcmocka $(HARNESS_LIBS)
 SHIM := build/libpyfault.so
 PYFAULT := $(B)/pyfault
 
-.PHONY: all deps run test clean clean-all bench harness
+.PHONY: all deps run test test-builds clean clean-all bench harness
 all: $(SHIM) harness tests targets
 harness: $(PYFAULT)
 
@@ -166,15 +166,17 @@ $(B)/tests/%: $(B)/obj/tests/%.o $(SUPPORT_OBJ) $(B)/libharness.a
 # Fragments other parts of the project add (CPython builds, reports, ...).
 -include $(sort $(wildcard mk/*.mk))
 
-# The CPython bisect acceptance test (tests/slow) needs the 3.11.2 source:
-# fetched here like `make cpython` does; its builds are kept in build/slow.
-test: deps
+# Every test program of the three builds, in their quick forms: no CPython
+# is built, and the exhaustive sweeps are sampled. `make test-slow`
+# (mk/slow.mk) runs the long forms.
+test: deps test-builds
+	$(Q)./tests/run-all.sh
+
+test-builds: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory fuzzers
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address tests harness
 	$(Q)$(MAKE) --no-print-directory SANITIZE=undefined tests harness
-	$(Q)$(MAKE) --no-print-directory build/cpython/src/Python-3.11.2/.pyfault-extracted
-	$(Q)PYFAULT_SLOW=1 ./tests/run-all.sh
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all

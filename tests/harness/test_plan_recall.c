@@ -6,7 +6,9 @@
  * (both modes) with `--plan sites:log --inject sites-data`, since plain
  * call sites miss the pass of _PyExc_InitTypes' loop that readies
  * MemoryError (87.5%: bench/plan_sites.sh). Each must reach 95%; the
- * trials saved are printed. The log spacing is for the margin: compiling
+ * trials saved are printed. Both sweep every point twice, minutes each:
+ * they run in `make test-slow` only (PYFAULT_SLOW=1); test_sweep checks
+ * the site plans themselves in `make test`. The log spacing is for the margin: compiling
  * a .pth file's import line, a failed bytes object makes assemble_init
  * free twice (gh-151112), and the crash that follows in pymalloc has
  * another signature for each line compiled (sites + sites-data found 69
@@ -131,6 +133,9 @@ static double recall(const char *what, json_t *all, json_t *plan, double *reache
 static void test_compiler_scenario(void **state)
 {
     (void)state;
+    if (!slow_tests_enabled())
+        skip_because("PYFAULT_SLOW is not 1: 6,000 compiler trials (minutes) are for "
+                     "make test-slow");
     const char *script = project_path("scenarios/compiler/compile_nomemory.py");
     const char *args[] = {"--mode", "oneshot", "--inject", "site=_PyRun_SimpleFileObject",
                           "--python", PY, script, NULL};
@@ -146,6 +151,9 @@ static void test_compiler_scenario(void **state)
 static void test_startup(void **state)
 {
     (void)state;
+    if (!slow_tests_enabled())
+        skip_because("PYFAULT_SLOW is not 1: every start-up point in both modes, twice, "
+                     "is for make test-slow");
     if (access("/usr/lib/debug/.build-id", F_OK) != 0)
         skip_because("no /usr/lib/debug/.build-id: python3.11-dbg (make deps) names the "
                      "static objects sites-data keys on");

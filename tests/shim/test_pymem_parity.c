@@ -3,8 +3,9 @@
  *
  * tests/support/pymem_parity.py runs every script of tests/shim/data/parity/
  * (compile() of nested code and of a small function, dict iteration, a
- * SyntaxError, json, re, the first import of a C extension) for 300 start
- * values, once with
+ * SyntaxError, json, re, the first import of a C extension) for start
+ * values from 0 to 299 (every 3rd in `make test`, every one in
+ * `make test-slow`), once with
  * _testcapi.set_nomemory(START, START + 1) and once with
  * pyfault.set_nomemory(START, START + 1), each under gdb, and compares the
  * outcome class and the C function that made the failed allocation (gdb's
@@ -24,11 +25,20 @@
 #include "proc.h"
 #include "skipping.h"
 
-/* Debian's python3.11: every start value of 0..299. The project's builds:
- * every 10th (30 a script) unless PYFAULT_PARITY_FULL=1, as a full run
- * there takes about ten minutes each. */
+/* Every start value of 0..299 with PYFAULT_SLOW=1 (make test-slow) or
+ * PYFAULT_PARITY_FULL=1: about ten minutes a Python on 2 cores, a gdb
+ * run per start and side. Otherwise Debian's python3.11 every 3rd (100 a
+ * script) and the project's builds every 10th (30 a script). */
 #define STARTS "0:300"
+#define STARTS_DEBIAN_QUICK "0:300:3"
 #define STARTS_BUILDS_QUICK "0:300:10"
+
+/* STARTS when the whole range is asked for, else QUICK. */
+static const char *starts_or(const char *quick)
+{
+    const char *full = getenv("PYFAULT_PARITY_FULL");
+    return slow_tests_enabled() || (full && strcmp(full, "1") == 0) ? STARTS : quick;
+}
 
 static const char *const scripts[] = {
     "compile_nested.py", "compile_small.py", "dict_iter.py", "syntax_error.py",
@@ -81,7 +91,7 @@ static void parity_on(const char *python, const char *starts)
 static void test_parity_debian_python311(void **state)
 {
     (void)state;
-    parity_on("/usr/bin/python3.11", STARTS);
+    parity_on("/usr/bin/python3.11", starts_or(STARTS_DEBIAN_QUICK));
 }
 
 static void parity_on_build(const char *variant)
@@ -94,8 +104,7 @@ static void parity_on_build(const char *variant)
         snprintf(why, sizeof why, "%s is missing (`make cpython` or `make run` builds it)", rel);
         skip_because(why);
     }
-    const char *full = getenv("PYFAULT_PARITY_FULL");
-    parity_on(py, full && strcmp(full, "1") == 0 ? STARTS : STARTS_BUILDS_QUICK);
+    parity_on(py, starts_or(STARTS_BUILDS_QUICK));
 }
 
 static void test_parity_311_vanilla(void **state)

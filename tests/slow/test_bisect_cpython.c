@@ -30,16 +30,10 @@
 
 static char repo[700];
 
-static int slow_enabled(void)
-{
-    const char *v = getenv("PYFAULT_SLOW");
-    return v && strcmp(v, "1") == 0;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    if (!slow_enabled())
+    if (!slow_tests_enabled())
         return 0;
     snprintf(repo, sizeof repo, "%s", project_path(REPO));
     char *argv[] = {(char *)project_path("tests/support/gate_cpython_repo.sh"), repo,
@@ -68,8 +62,9 @@ static void report(const char *what, const char *out, double wall)
 static void test_find_fix_gh134163(void **state)
 {
     (void)state;
-    if (!slow_enabled())
-        skip_because("PYFAULT_SLOW is not 1 (make test and make test-slow set it)");
+    if (!slow_tests_enabled())
+        skip_because("PYFAULT_SLOW is not 1 (make test-slow sets it): CPython is built "
+                     "at each step");
     char start[512], args[1024];
     snprintf(start, sizeof start,
              "git bisect start --term-old=broken --term-new=fixed && git bisect fixed %s && git bisect broken %s",
@@ -86,8 +81,9 @@ static void test_find_fix_gh134163(void **state)
 static void test_regression_bpo38006(void **state)
 {
     (void)state;
-    if (!slow_enabled())
-        skip_because("PYFAULT_SLOW is not 1 (make test and make test-slow set it)");
+    if (!slow_tests_enabled())
+        skip_because("PYFAULT_SLOW is not 1 (make test-slow sets it): CPython is built "
+                     "at each step");
     char start[512], args[1024];
     snprintf(start, sizeof start, "git bisect start %s %s", gate_git_hash(repo, "c7"), gate_git_hash(repo, "c0"));
     snprintf(args, sizeof args, "bisect-run --want segfault '%s'", project_path(REGRESS_SCENARIO));
@@ -101,7 +97,7 @@ static void test_regression_bpo38006(void **state)
 
 int main(void)
 {
-    if (!slow_enabled())
+    if (!slow_tests_enabled())
         printf("test_bisect_cpython: skipped: set PYFAULT_SLOW=1 (make test-slow) to build CPython at each bisect step\n");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_find_fix_gh134163),

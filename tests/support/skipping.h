@@ -6,6 +6,8 @@
 #define PYFAULT_TEST_SKIPPING_H
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Skips the current test, printing "skipped: TEST: REASON" on stdout. */
 #define skip_because(reason)                                              \
@@ -14,5 +16,13 @@
         fflush(stdout);                                                   \
         skip();                                                           \
     } while (0)
+
+/* PYFAULT_SLOW=1 (`make test-slow` sets it): run the long forms, the
+ * CPython builds and the exhaustive sweeps `make test` samples. */
+static inline int slow_tests_enabled(void)
+{
+    const char *v = getenv("PYFAULT_SLOW");
+    return v && strcmp(v, "1") == 0;
+}
 
 #endif

@@ -1,6 +1,6 @@
 #!/bin/sh
 # slurm_local.sh start|stop DIR: a single-node Slurm cluster of its own in
-# DIR, for tests/slow/test_slurm.c: a munge key and munged on a socket in
+# DIR, for tests/system/test_slurm.c: a munge key and munged on a socket in
 # DIR, a generated slurm.conf (this host, ports of its own, state and
 # spool in DIR, no cgroups: proctrack/linuxproc, task/none), slurmctld
 # and slurmd. start waits until the node takes jobs (exit 0) or gives up
