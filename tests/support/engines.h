@@ -11,7 +11,8 @@
 /* The interpreter the engines are compared on. */
 #define ENGINES_PY "/usr/bin/python3.11"
 
-/* "pyfault sweep --engine ENGINE ARGS..." -> results.json (a new reference). */
+/* "pyfault sweep --engine ENGINE ARGS..." -> results.json (a new
+ * reference); prints its trials and wall time. */
 json_t *engine_sweep(const char *engine, const char *const *args);
 /* The "engine" object of J's first target (borrowed). */
 json_t *engine_of(json_t *j);
@@ -28,7 +29,8 @@ json_int_t both_engines(const char *const *args, json_t **ex, json_t **fk);
  */
 void expect_same_classes(const char *what, json_t *ex, json_t *fk);
 /* SCRIPT swept with OPTS and a region under both engines; every exec'd
- * trial must end as EXEC_CLASS and every forked one as exec's at its point. */
+ * trial (every 4th point unless OPTS has --stride) and every forked one
+ * must end as EXEC_CLASS. */
 void region_both_engines(const char *what, const char *script,
                          const char *const *opts, const char *exec_class,
                          json_t **ex, json_t **fk);
