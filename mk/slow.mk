@@ -11,9 +11,10 @@
 #                      build/slow/ so later runs are incremental);
 #                    - _testcapi parity at every start value 0..299 (make
 #                      test: every 3rd on Debian's python3.11);
-#                    - the start-up half of test_plan_recall: `--plan all`
-#                      against `--plan sites:log` on python3.11 -c pass,
-#                      both modes;
+#                    - test_plan_recall: `--plan all` against `--plan
+#                      sites` on the compiler scenario, and against
+#                      `--plan sites:log` on python3.11 -c pass, both
+#                      modes;
 #                    then the plain build's fork engine against exec at
 #                    every start-up point of python3.11, both modes
 #                    (PYFAULT_FORK_STRIDE=1; make test takes every 40th).

@@ -6,10 +6,10 @@
  * (both modes) with `--plan sites:log --inject sites-data`, since plain
  * call sites miss the pass of _PyExc_InitTypes' loop that readies
  * MemoryError (87.5%: bench/plan_sites.sh). Each must reach 95%; the
- * trials saved are printed. Both sweep every point twice, minutes each:
- * they run in `make test-slow` only (PYFAULT_SLOW=1); test_sweep checks
- * the site plans themselves in `make test`. The log spacing is for the margin: compiling
- * a .pth file's import line, a failed bytes object makes assemble_init
+ * trials saved are printed. Each test's `--plan all` sweep takes minutes:
+ * both run in `make test-slow` only (PYFAULT_SLOW=1); test_sweep checks
+ * the site plans themselves in `make test`. The log spacing is for the
+ * margin: compiling a .pth file's import line, a failed bytes object makes assemble_init
  * free twice (gh-151112), and the crash that follows in pymalloc has
  * another signature for each line compiled (sites + sites-data found 69
  * and 70 of 72; sites:log + sites-data 71 of 72). Such a late

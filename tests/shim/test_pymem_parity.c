@@ -36,8 +36,7 @@
 /* STARTS when the whole range is asked for, else QUICK. */
 static const char *starts_or(const char *quick)
 {
-    const char *full = getenv("PYFAULT_PARITY_FULL");
-    return slow_tests_enabled() || (full && strcmp(full, "1") == 0) ? STARTS : quick;
+    return slow_tests_enabled() || env_flag("PYFAULT_PARITY_FULL") ? STARTS : quick;
 }
 
 static const char *const scripts[] = {

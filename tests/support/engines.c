@@ -170,8 +170,7 @@ void region_both_engines(const char *what, const char *script, const char *const
 {
     const char *args[20];
     size_t n = 0;
-    int strided = has_option(opts, "--stride");
-    if (!strided) {
+    if (!has_option(opts, "--stride")) {
         args[n++] = "--stride";
         args[n++] = ORACLE_STRIDE;
     }
@@ -185,7 +184,7 @@ void region_both_engines(const char *what, const char *script, const char *const
     args[n++] = project_path(script);
     args[n] = NULL;
     *ex = engine_sweep("exec", args);
-    *fk = engine_sweep("fork", args + (strided ? 0 : head));
+    *fk = engine_sweep("fork", args + head); /* past the reference's stride */
     json_int_t m = counted_allocations(*fk);
     assert_true(m > 10);
     const char *engine_names[] = {"exec'd", "forked"};

@@ -17,12 +17,18 @@
         skip();                                                           \
     } while (0)
 
+/* Is the environment variable NAME set to exactly "1"? */
+static inline int env_flag(const char *name)
+{
+    const char *v = getenv(name);
+    return v && strcmp(v, "1") == 0;
+}
+
 /* PYFAULT_SLOW=1 (`make test-slow` sets it): run the long forms, the
  * CPython builds and the exhaustive sweeps `make test` samples. */
 static inline int slow_tests_enabled(void)
 {
-    const char *v = getenv("PYFAULT_SLOW");
-    return v && strcmp(v, "1") == 0;
+    return env_flag("PYFAULT_SLOW");
 }
 
 #endif
