@@ -116,6 +116,11 @@ extern "C" {
  *                    fork; "The fork server" below). A spec token and not
  *                    a variable of its own: one more environment variable
  *                    would move CPython's allocation numbers
+ *   pad=ANY          ignored. The harness pads the spec of every trial of a
+ *                    sweep, and its fork server's, to one length: CPython
+ *                    sizes objects by the environment's text (os.environ),
+ *                    and a crash that reads freed or uninitialized memory
+ *                    can hang on where they landed
  *   junk             jemalloc fills new and freed memory with junk bytes;
  *                    in the pymem layer the hooks also fill each new block
  *                    (malloc, realloc of NULL) with 0xa5, as pymalloc's and

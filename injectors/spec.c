@@ -470,6 +470,8 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
         }
         return 0;
     }
+    if (key_is(key, "pad"))
+        return 0; /* filler: see pyfault.h */
     if (key_is(key, "log")) {
         if (copy_string(out->log_path, PYFAULT_PATH_MAX, val) < 0) {
             put_error(err, errlen, "expected a file path of 1 to 511 characters", tok);

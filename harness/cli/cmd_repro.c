@@ -222,6 +222,7 @@ int pf_cmd_repro(int argc, char **argv)
         fprintf(stderr, "pyfault repro: %s\n", run && res ? err : "out of memory");
         goto out;
     }
+    run->spec_width = p.spec_width; /* the sweep's footprint */
     pf_interrupt_install();
     unsigned long same = 0, same_sig = 0, same_site = 0, done = 0;
     for (; done < times && !pf_interrupted; done++) {

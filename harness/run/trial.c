@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "locate.h"
+#include "spec_pad.h"
 #include "private_file.h"
 #include "shellquote.h"
 #include "skip_list.h"
@@ -60,8 +61,9 @@ int pf_runner_init(struct pf_runner *r, const char *dir, unsigned index,
 {
     char ctl[PATH_MAX];
     memset(r, 0, sizeof *r);
-    snprintf(ctl, sizeof ctl, "%s/ctl.%u", dir, index);
-    snprintf(r->log_path, sizeof r->log_path, "%s/log.%u", dir, index);
+    /* one width: the fork server's page is ctl.fork (spec_pad.h) */
+    snprintf(ctl, sizeof ctl, "%s/ctl.%04u", dir, index);
+    snprintf(r->log_path, sizeof r->log_path, "%s/log.%04u", dir, index);
     if (strchr(r->log_path, ',')) {
         snprintf(err, errlen, "temporary directory '%s' has a comma in its path", dir);
         return -1;
@@ -154,6 +156,8 @@ static int compose_spec(struct pf_runner *r, const char *inject, struct pf_resul
     const int user_max = inject && strstr(inject, "log-max=") != NULL;
     snprintf(res->spec, sizeof res->spec, "%.1000s%slog=%s%s", inject ? inject : "",
              inject && inject[0] ? "," : "", r->log_path, user_max ? "" : ",log-max=1");
+    if (r->spec_width)
+        (void)pf_spec_pad(res->spec, sizeof res->spec, r->spec_width); /* else unpadded */
     *log = r->log_path;
     *offset = 0;
     return 0;

@@ -22,6 +22,7 @@
 #include "inherited_fds.h"
 #include "lifeline.h"
 #include "options.h"
+#include "spec_pad.h"
 
 static void stop_serving(struct pf_forksrv *s, const char *why)
 {
@@ -101,13 +102,16 @@ static void *drain_output(void *arg)
  * under its number, a lifeline to us, default signals. Returns 0 or an
  * errno. */
 static int spawn_server_on(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
-                           const struct pf_target *t, const char *filters, int sock)
+                           const struct pf_target *t, const char *filters, size_t width,
+                           int sock)
 {
     /* the same variables as an exec'd trial's, or CPython would number
-     * its allocations differently (each variable is two on 3.11) */
+     * its allocations differently (each variable is two on 3.11), and of
+     * the same lengths, or lay its objects out differently (spec_pad.h) */
     char spec[2048];
     snprintf(spec, sizeof spec, "%s%slog=%s/log.fork,log-max=1,fork-fd=%d",
              filters ? filters : "", filters && filters[0] ? "," : "", dir, sock);
+    (void)pf_spec_pad(spec, sizeof spec, width); /* else unpadded, as the trials */
     struct pf_env env;
     if (pf_env_copy(&env, &ctx->env) < 0 || pf_env_set(&env, PYFAULT_ENV_SPEC, spec, 0) < 0 ||
         pf_env_set(&env, PYFAULT_ENV_CTL, s->page.path, 0) < 0) {
@@ -171,12 +175,13 @@ static int spawn_server_on(struct pf_forksrv *s, const struct pf_context *ctx, c
  * hold it, where a fixed 3 took the place of one; the shim then moves it
  * out of the target's numbering. Above the three the child replaces. */
 static int spawn_server(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
-                        const struct pf_target *t, const char *filters, int child_sock)
+                        const struct pf_target *t, const char *filters, size_t width,
+                        int child_sock)
 {
     int sock = child_sock > 2 ? child_sock : fcntl(child_sock, F_DUPFD_CLOEXEC, 3);
     if (sock < 0)
         return errno;
-    int rc = spawn_server_on(s, ctx, dir, t, filters, sock);
+    int rc = spawn_server_on(s, ctx, dir, t, filters, width, sock);
     if (sock != child_sock)
         close(sock);
     return rc;
@@ -223,7 +228,7 @@ static int recv_msg(struct pf_forksrv *s, uint32_t kind, double timeout_s,
 }
 
 void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
-                      const struct pf_target *t, const char *filters)
+                      const struct pf_target *t, const char *filters, size_t spec_width)
 {
     memset(s, 0, sizeof *s);
     s->sock = -1;
@@ -231,7 +236,7 @@ void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const 
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->cond, NULL);
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/ctl.fork", dir);
+    snprintf(path, sizeof path, "%s/ctl.fork", dir); /* as long as ctl.%04u */
     if (t->pty_input) {
         stop_serving(s, "a target on a terminal is not forked");
         return;
@@ -254,7 +259,7 @@ void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const 
     }
     s->sock = sv[0];
     pf_supervise_init(); /* what the trials leave behind is re-parented to us */
-    int rc = spawn_server(s, ctx, dir, t, filters, sv[1]);
+    int rc = spawn_server(s, ctx, dir, t, filters, spec_width, sv[1]);
     close(sv[1]);
     if (rc != 0)
         stop_serving(s, strerror(rc));

@@ -11,8 +11,9 @@
  * mapping) counted in exec_state, and where a forked trial could not be
  * given its own descriptions (a seccomp filter), with why in the engine's
  * error; descriptors the harness was given kept by every trial, and none
- * it opened itself (libdw's files); and a forked segfault that `pyfault
- * repro` replays as a segfault. Which other states of the target fork or
+ * it opened itself (libdw's files); the same lengths of PYFAULT and
+ * PYFAULT_CTL in every trial, forked or exec'd; and a forked segfault
+ * that `pyfault repro` replays as a segfault. Which other states of the target fork or
  * exec is test_fork_state's.
  */
 #include <dirent.h>
@@ -292,6 +293,66 @@ static void test_startup_sweep_equivalence(void **state)
     json_decref(fk);
 }
 
+/* The lines of PATH, each once, in ROWS (at most MAX); returns how many. */
+static int distinct_lines(const char *path, char rows[][64], int max)
+{
+    FILE *f = fopen(path, "r");
+    char line[64];
+    int n = 0;
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f)) {
+        int seen = 0;
+        for (int i = 0; i < n && !seen; i++)
+            seen = strcmp(rows[i], line) == 0;
+        if (!seen && n < max)
+            snprintf(rows[n++], 64, "%s", line);
+    }
+    fclose(f);
+    return n;
+}
+
+/* CPython lays out its objects by the length of its environment's text:
+ * a trial whose PYFAULT (nth=9, from=18113) or PYFAULT_CTL differed in
+ * length from its fork server's could crash where the other did not (a
+ * read of freed memory in python3.11's start-up). Every trial of both
+ * sweeps, in both modes, sees the same two lengths, and so does a repro
+ * of one. */
+static void test_trials_see_one_environment_width(void **state)
+{
+    (void)state;
+    char out[700], rows[4][64];
+    const char *script = project_path("tests/harness/data/fork_env_width.py");
+    const char *args[] = {"--inject", "region", "--mode", "both", "--python", PY, script, NULL};
+    snprintf(out, sizeof out, "%s/widths", harness_tmpdir());
+    setenv("ENV_WIDTH_OUT", out, 1);
+    json_t *ex = engine_sweep("exec", args);
+    json_t *fk = engine_sweep("fork", args);
+    assert_true(engine_count(fk, "forked") >= 20);
+    /* and a repro of a forked trial, padded to the sweep's spec_width */
+    char results[700];
+    snprintf(results, sizeof results, "%s/results.json", harness_tmpdir());
+    assert_int_equal(json_dump_file(fk, results, 0), 0);
+    const char *rargs[] = {"repro", results, "0", NULL};
+    struct proc_result r;
+    struct stat before, after;
+    assert_int_equal(stat(out, &before), 0);
+    harness_cli(rargs, &r, NULL);
+    if (r.exit_code != 0)
+        fail_msg("repro: status %d: %s%s", r.exit_code, r.out, r.err);
+    proc_result_free(&r);
+    assert_int_equal(stat(out, &after), 0);
+    assert_true(after.st_size > before.st_size); /* it met its failure */
+    unlink(results);
+    unsetenv("ENV_WIDTH_OUT");
+    int n = distinct_lines(out, rows, 4);
+    for (int i = 0; i < n; i++)
+        printf("  PYFAULT and PYFAULT_CTL lengths seen: %s", rows[i]);
+    assert_int_equal(n, 1);
+    unlink(out);
+    json_decref(ex);
+    json_decref(fk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_unforked_trials_fall_back_to_exec),
         cmocka_unit_test(test_inherited_descriptors_stay_forked),
         cmocka_unit_test(test_trials_hold_only_what_harness_was_given),
+        cmocka_unit_test(test_trials_see_one_environment_width),
         cmocka_unit_test(test_region_equivalence),
         cmocka_unit_test(test_compiler_scenario_equivalence),
         cmocka_unit_test(test_startup_sweep_equivalence),

@@ -213,7 +213,7 @@ static void test_scratch_folder(void **state)
     double end = pf_now_s() + 10;
     while (pf_now_s() < end) {
         if (scratch_of(tmp, scratch, sizeof scratch) == 0) {
-            snprintf(path, sizeof path, "%s/log.0", scratch);
+            snprintf(path, sizeof path, "%s/log.0000", scratch);
             if (access(path, F_OK) == 0)
                 break;
         }
@@ -221,7 +221,7 @@ static void test_scratch_folder(void **state)
     }
     expect_private(scratch, 0700);
     expect_private(path, 0600);
-    snprintf(path, sizeof path, "%s/ctl.0", scratch);
+    snprintf(path, sizeof path, "%s/ctl.0000", scratch);
     expect_private(path, 0600);
     kill(pid, SIGINT);
     int st;

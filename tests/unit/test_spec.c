@@ -1,14 +1,17 @@
 /*
- * test_spec: the PYFAULT spec grammar and the plan decision, in-process.
+ * test_spec: the PYFAULT spec grammar and the plan decision, in-process;
+ * the harness's padding of a spec to one width (spec_pad.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "pyfault.h"
+#include "spec_pad.h"
 
 static struct pyfault_spec parse_ok(const char *text)
 {
@@ -370,6 +373,41 @@ static void test_random_is_seeded(void **state)
     assert_true(differ > 0);
 }
 
+/* pad= is filler: a padded spec means what the spec without it means,
+ * and pf_spec_pad makes a spec exactly the width asked, or leaves it. */
+static void test_pad_is_filler(void **state)
+{
+    (void)state;
+    struct pyfault_spec bare = parse_ok("nth=7,region,log=/tmp/l"),
+                        padded = parse_ok("nth=7,region,log=/tmp/l,pad=.....");
+    assert_int_equal(padded.plan.mode, bare.plan.mode);
+    assert_int_equal(padded.plan.a, bare.plan.a);
+    assert_int_equal(padded.region, bare.region);
+    assert_string_equal(padded.log_path, bare.log_path);
+    assert_int_equal(parse_ok("pad=").plan.mode, PYFAULT_MODE_COUNT);
+
+    char spec[64] = "nth=7,log=/d/log.0000";
+    size_t width = pf_spec_width("region", "/d");
+    assert_int_equal(width, strlen("region") + 1 + strlen("/d") + 64);
+    assert_int_equal(pf_spec_pad(spec, sizeof spec, 40), 0);
+    assert_int_equal(strlen(spec), 40);
+    assert_memory_equal(spec, "nth=7,log=/d/log.0000,pad=...", 29);
+    assert_int_equal(pf_spec_pad(spec, sizeof spec, 40), 0); /* already that wide */
+    assert_int_equal(strlen(spec), 40);
+    assert_int_equal(parse_ok(spec).plan.a, 7);
+    /* too long for the width, or a width past the buffer: unchanged */
+    assert_int_equal(pf_spec_pad(spec, sizeof spec, 43), -1);
+    assert_int_equal(pf_spec_pad(spec, sizeof spec, 64), -1);
+    assert_int_equal(strlen(spec), 40);
+    /* the longest spec a sweep composes, and its server's, fit */
+    char big[2048], server[2048];
+    snprintf(big, sizeof big, "from=18446744073709551615,region,log=/d/log.4294967295,log-max=1");
+    snprintf(server, sizeof server, "region,log=/d/log.fork,log-max=1,fork-fd=65535");
+    assert_int_equal(pf_spec_pad(big, sizeof big, width), 0);
+    assert_int_equal(pf_spec_pad(server, sizeof server, width), 0);
+    assert_int_equal(strlen(big), strlen(server));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_plan_semantics),
         cmocka_unit_test(test_random_is_seeded),
         cmocka_unit_test(test_refusals_say_why),
+        cmocka_unit_test(test_pad_is_filler),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
