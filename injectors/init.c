@@ -112,6 +112,8 @@ static int init_done_late;
 static void init_late(void)
 {
     pf_guard_enter();
+    if (pf_spec.trial_stdio)
+        pf_trial_stdio(); /* before the target's main looks at its streams */
     pf_log_open();
     pf_sites_open();
     if (pf_spec.site[0] || pf_spec.skip_site[0] || pf_spec.dso[0] || pf_log_enabled() ||

@@ -274,6 +274,10 @@ void pf_forksrv_after_fork(void) PF_HIDDEN;
 /* In a forked trial: its children are to inherit SPEC and CTL_PATH as an
  * exec'd trial's do, not the server's (trialenv.c). */
 void pf_trialenv_adopt(const char *spec, const char *ctl_path) PF_HIDDEN;
+/* At start-up, under trial-stdio: stdin /dev/null, stdout and stderr
+ * pipes relayed to the streams given, unless they are so already
+ * (trialstdio.c). Guard held; allocation-free. */
+void pf_trial_stdio(void) PF_HIDDEN;
 /* At start-up: looks up libc's execvpe, which execvp's wrapper may then
  * call in a vfork child. Guard held. */
 void pf_trialenv_init(void) PF_HIDDEN;

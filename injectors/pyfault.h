@@ -116,11 +116,18 @@ extern "C" {
  *                    fork; "The fork server" below). A spec token and not
  *                    a variable of its own: one more environment variable
  *                    would move CPython's allocation numbers
- *   pad=ANY          ignored. The harness pads the spec of every trial of a
- *                    sweep, and its fork server's, to one length: CPython
- *                    sizes objects by the environment's text (os.environ),
- *                    and a crash that reads freed or uninitialized memory
- *                    can hang on where they landed
+ *   pad=ANY          ignored. The harness pads every spec it composes to
+ *                    one length for a target and its filters, whatever the
+ *                    point (a sweep's trials, its fork server, a repro):
+ *                    CPython sizes os.environ's objects by their text, and
+ *                    a crash that reads freed memory can hang on where
+ *                    they land
+ *   trial-stdio      the streams a harness trial has: stdin /dev/null,
+ *                    stdout and stderr pipes, relayed to the streams given
+ *                    (pyfault repro --gdb: CPython's start-up allocates by
+ *                    what its streams are, and under gdb's terminal a
+ *                    point was another allocation than its trial's);
+ *                    nothing where they are a trial's already
  *   junk             jemalloc fills new and freed memory with junk bytes;
  *                    in the pymem layer the hooks also fill each new block
  *                    (malloc, realloc of NULL) with 0xa5, as pymalloc's and
@@ -179,6 +186,7 @@ struct pyfault_spec {
     uint8_t sites_pow2;                 /* the sites-pow2 flag */
     uint8_t sites_py;                   /* the sites-py flag */
     uint8_t sites_data;                 /* the sites-data flag */
+    uint8_t trial_stdio;                /* the trial-stdio flag */
     uint64_t sites_k;                   /* sites-k= */
     int32_t fork_fd;                    /* fork-fd=; -1 = no fork server */
     char site[PYFAULT_SYMBOL_MAX];      /* "" = no filter */

@@ -208,21 +208,27 @@ int pf_cmd_repro(int argc, char **argv)
     pf_put_plain(stdout, p.signature);
     fputs(")\n", stdout);
     fflush(stdout);
-    if (gdb) {
-        status = pf_repro_gdb(&ctx, &t, p.spec, gdb == 2, err, sizeof err);
-        if (status < 0) {
-            fprintf(stderr, "pyfault repro: %s\n", err);
-            status = 2;
-        }
-        goto out;
-    }
     run = calloc(1, sizeof *run);
     res = calloc(1, sizeof *res);
     if (!run || !res || pf_runner_init(run, dir, 0, err, sizeof err) < 0) {
         fprintf(stderr, "pyfault repro: %s\n", run && res ? err : "out of memory");
         goto out;
     }
-    run->spec_width = p.spec_width; /* the sweep's footprint */
+    if (gdb) {
+        /* the trial's PYFAULT (its log, its length), its control page and,
+         * through the shim, its streams in place of gdb's terminal */
+        struct pf_trial_log log;
+        char spec[sizeof p.spec + sizeof ",trial-stdio"];
+        snprintf(spec, sizeof spec, "%s%strial-stdio", p.spec, p.spec[0] ? "," : "");
+        status = pf_trial_begin(&ctx, run, &t, spec, res, &log) < 0 ? -1
+                 : pf_repro_gdb(&ctx, &t, res->spec, run->ctl.path, gdb == 2, err, sizeof err);
+        if (status < 0) {
+            fprintf(stderr, "pyfault repro: %s\n", res->error[0] ? res->error : err);
+            status = 2;
+        }
+        pf_runner_free(run);
+        goto out;
+    }
     pf_interrupt_install();
     unsigned long same = 0, same_sig = 0, same_site = 0, done = 0;
     for (; done < times && !pf_interrupted; done++) {

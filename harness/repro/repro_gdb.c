@@ -16,16 +16,17 @@
 
 static const char *const env_keys[] = {"LD_PRELOAD", "PYTHONMALLOC", "PYTHONHASHSEED",
                                        "PYTHONFAULTHANDLER", "PYTHONPATH"};
+static const char *const gdb_keys[] = {"LINES", "COLUMNS"};
 
 int pf_repro_gdb(const struct pf_context *ctx, const struct pf_target *t, const char *spec,
-                 int batch, char *err, size_t errlen)
+                 const char *ctl, int batch, char *err, size_t errlen)
 {
     if (t->pty_input) {
         snprintf(err, errlen, "--gdb: a pty scenario types its input at the prompt; run it with pyfault repro instead");
         return -1;
     }
     const char *argv[MAX_ARGS + 8];
-    char owned[8][4200];
+    char owned[12][4200];
     int n = 0, k = 0;
     argv[n++] = "gdb";
     argv[n++] = "-nx";
@@ -51,6 +52,20 @@ int pf_repro_gdb(const struct pf_context *ctx, const struct pf_target *t, const 
     snprintf(owned[k], sizeof owned[k], "set environment PYFAULT=%s", spec);
     argv[n++] = "-ex";
     argv[n++] = owned[k++];
+    snprintf(owned[k], sizeof owned[k], "set environment PYFAULT_CTL=%s", ctl);
+    argv[n++] = "-ex";
+    argv[n++] = owned[k++];
+    /* gdb gives the inferior its terminal's size: two more variables
+     * would move every allocation number past os.environ */
+    for (size_t i = 0; i < sizeof gdb_keys / sizeof *gdb_keys; i++) {
+        const char *v = pf_env_get(&ctx->env, gdb_keys[i]);
+        if (v)
+            snprintf(owned[k], sizeof owned[k], "set environment %s=%s", gdb_keys[i], v);
+        else
+            snprintf(owned[k], sizeof owned[k], "unset environment %s", gdb_keys[i]);
+        argv[n++] = "-ex";
+        argv[n++] = owned[k++];
+    }
     argv[n++] = "-ex";
     argv[n++] = "break pyfault_injected_failure";
     argv[n++] = "-ex";

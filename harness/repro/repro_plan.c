@@ -88,9 +88,6 @@ int pf_repro_plan(const struct pf_results *r, size_t id, struct pf_repro_plan *p
             }
             snprintf(p->spec + n, sizeof p->spec - n, "%s%s", n ? "," : "", sc->inject);
         }
-        json_t *width = json_object_get(r->root, "spec_width");
-        if (json_is_integer(width) && json_integer_value(width) > 0)
-            p->spec_width = (size_t)json_integer_value(width);
     }
     char why[300];
     if (pf_repro_spec_ok(p->spec, why, sizeof why) < 0) {

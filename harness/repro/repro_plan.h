@@ -15,8 +15,6 @@ struct pf_repro_plan {
     const char **argv;           /* a command scenario's words (scenarios[].argv), else NULL */
     size_t argc;
     char spec[1200];             /* PYFAULT for the trial: trials[].spec, else derived */
-    size_t spec_width;           /* a derived spec's padded length (the sweep's
-                                    "spec_width", spec_pad.h), else 0 */
     double timeout_s;
     enum pf_class cls;           /* what the trial gave */
     const char *signature;

@@ -245,8 +245,6 @@ static json_t *header_json(const struct pf_sweep *sw, const struct pf_sweep_targ
         json_object_set_new(j, "inject", pf_json_text(o->inject));
     if (j) {
         json_object_set_new(j, "address_layout", json_string(pf_layout_name(sw->ctx->layout)));
-        /* what repro pads its spec to, for the same footprint (spec_pad.h) */
-        json_object_set_new(j, "spec_width", json_integer((json_int_t)sw->spec_width));
         pf_json_add_cwd(j); /* a sweep never changes folder after its start (a
                                * --resume goes into the journal's "cwd" first) */
     }

@@ -1,4 +1,4 @@
-/* spec_pad.c: one PYFAULT length for every target of a sweep. */
+/* spec_pad.c: one PYFAULT length for every run of one target and filters. */
 #include "spec_pad.h"
 
 #include <string.h>
@@ -7,9 +7,38 @@
  * or the server's DIR "/log.fork" and ",fork-fd=65535"; ",pad=" */
 #define PF_SPEC_SLACK 64
 
-size_t pf_spec_width(const char *filters, const char *dir)
+size_t pf_spec_width(const char *filters, size_t dir_len)
 {
-    return (filters ? strlen(filters) + 1 : 0) + strlen(dir) + PF_SPEC_SLACK;
+    return (filters && filters[0] ? strlen(filters) + 1 : 0) + dir_len + PF_SPEC_SLACK;
+}
+
+/* Whether the token P (LEN long) starts with KEY. */
+static int token_is(const char *p, size_t len, const char *key)
+{
+    size_t n = strlen(key);
+    return len >= n && memcmp(p, key, n) == 0;
+}
+
+size_t pf_spec_width_of(const char *inject, size_t dir_len)
+{
+    size_t filters = 0, tokens = 0;
+    int point_seen = 0;
+    for (const char *p = inject ? inject : ""; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        int point = !point_seen && (token_is(p, len, "nth=") || token_is(p, len, "from="));
+        point_seen |= point;
+        /* trial-stdio: a repro's under gdb, which its trial did not have */
+        int extra = token_is(p, len, "pad=") || (len == 11 && token_is(p, len, "trial-stdio"));
+        if (!point && !extra) {
+            filters += len;
+            tokens++;
+        }
+        p += len + (comma != NULL);
+    }
+    /* the filters joined by commas, as a sweep's --inject gives them */
+    size_t joined = filters + (tokens ? tokens - 1 : 0);
+    return (joined ? joined + 1 : 0) + dir_len + PF_SPEC_SLACK;
 }
 
 int pf_spec_pad(char *spec, size_t cap, size_t width)

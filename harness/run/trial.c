@@ -156,8 +156,12 @@ static int compose_spec(struct pf_runner *r, const char *inject, struct pf_resul
     const int user_max = inject && strstr(inject, "log-max=") != NULL;
     snprintf(res->spec, sizeof res->spec, "%.1000s%slog=%s%s", inject ? inject : "",
              inject && inject[0] ? "," : "", r->log_path, user_max ? "" : ",log-max=1");
-    if (r->spec_width)
-        (void)pf_spec_pad(res->spec, sizeof res->spec, r->spec_width); /* else unpadded */
+    /* one length whatever the point: the same footprint for every trial
+     * of a sweep, its fork server and a repro (spec_pad.h); a spec too
+     * long for the buffer stays unpadded */
+    const char *slash = strrchr(r->log_path, '/');
+    size_t dir_len = slash ? (size_t)(slash - r->log_path) : 0;
+    (void)pf_spec_pad(res->spec, sizeof res->spec, pf_spec_width_of(inject, dir_len));
     *log = r->log_path;
     *offset = 0;
     return 0;

@@ -42,7 +42,6 @@ struct pf_context {
 struct pf_runner {
     char log_path[PYFAULT_PATH_MAX];  /* our event log */
     char user_log[PYFAULT_PATH_MAX];  /* the caller's log= when given */
-    size_t spec_width;        /* the PYFAULT length to pad to (spec_pad.h); 0: none */
     struct pf_ctlpage ctl;
     struct pf_capture out, err;
     struct pf_events events;

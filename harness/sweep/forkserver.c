@@ -102,8 +102,7 @@ static void *drain_output(void *arg)
  * under its number, a lifeline to us, default signals. Returns 0 or an
  * errno. */
 static int spawn_server_on(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
-                           const struct pf_target *t, const char *filters, size_t width,
-                           int sock)
+                           const struct pf_target *t, const char *filters, int sock)
 {
     /* the same variables as an exec'd trial's, or CPython would number
      * its allocations differently (each variable is two on 3.11), and of
@@ -111,7 +110,7 @@ static int spawn_server_on(struct pf_forksrv *s, const struct pf_context *ctx, c
     char spec[2048];
     snprintf(spec, sizeof spec, "%s%slog=%s/log.fork,log-max=1,fork-fd=%d",
              filters ? filters : "", filters && filters[0] ? "," : "", dir, sock);
-    (void)pf_spec_pad(spec, sizeof spec, width); /* else unpadded, as the trials */
+    (void)pf_spec_pad(spec, sizeof spec, pf_spec_width(filters, strlen(dir))); /* as a trial's */
     struct pf_env env;
     if (pf_env_copy(&env, &ctx->env) < 0 || pf_env_set(&env, PYFAULT_ENV_SPEC, spec, 0) < 0 ||
         pf_env_set(&env, PYFAULT_ENV_CTL, s->page.path, 0) < 0) {
@@ -175,13 +174,12 @@ static int spawn_server_on(struct pf_forksrv *s, const struct pf_context *ctx, c
  * hold it, where a fixed 3 took the place of one; the shim then moves it
  * out of the target's numbering. Above the three the child replaces. */
 static int spawn_server(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
-                        const struct pf_target *t, const char *filters, size_t width,
-                        int child_sock)
+                        const struct pf_target *t, const char *filters, int child_sock)
 {
     int sock = child_sock > 2 ? child_sock : fcntl(child_sock, F_DUPFD_CLOEXEC, 3);
     if (sock < 0)
         return errno;
-    int rc = spawn_server_on(s, ctx, dir, t, filters, width, sock);
+    int rc = spawn_server_on(s, ctx, dir, t, filters, sock);
     if (sock != child_sock)
         close(sock);
     return rc;
@@ -228,7 +226,7 @@ static int recv_msg(struct pf_forksrv *s, uint32_t kind, double timeout_s,
 }
 
 void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
-                      const struct pf_target *t, const char *filters, size_t spec_width)
+                      const struct pf_target *t, const char *filters)
 {
     memset(s, 0, sizeof *s);
     s->sock = -1;
@@ -259,7 +257,7 @@ void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const 
     }
     s->sock = sv[0];
     pf_supervise_init(); /* what the trials leave behind is re-parented to us */
-    int rc = spawn_server(s, ctx, dir, t, filters, spec_width, sv[1]);
+    int rc = spawn_server(s, ctx, dir, t, filters, sv[1]);
     close(sv[1]);
     if (rc != 0)
         stop_serving(s, strerror(rc));

@@ -49,11 +49,11 @@ struct pf_forksrv {
 };
 
 /* Starts T as a fork server in DIR under the filter spec FILTERS (may be
- * NULL), its spec padded to SPEC_WIDTH as the trials' are (spec_pad.h).
- * On failure S is still usable: every job falls back to exec and
- * S->error says why. */
+ * NULL), its spec padded to the trials' length (spec_pad.h). On failure
+ * S is still usable: every job falls back to exec and S->error says
+ * why. */
 void pf_forksrv_start(struct pf_forksrv *s, const struct pf_context *ctx, const char *dir,
-                      const struct pf_target *t, const char *filters, size_t spec_width);
+                      const struct pf_target *t, const char *filters);
 /* How a trial ran (journal.h keeps it): the exec engine's, or forked,
  * or exec'd by the fork engine because threads were alive (or a child
  * had), for any other reason, or because of the target's timers or

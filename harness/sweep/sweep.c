@@ -15,7 +15,6 @@
 #include "clock.h"
 #include "interrupt.h"
 #include "progress.h"
-#include "spec_pad.h"
 
 void pf_sweep_init(struct pf_sweep *sw, const struct pf_options *o,
                    const struct pf_context *ctx, const char *dir, unsigned jobs)
@@ -24,7 +23,6 @@ void pf_sweep_init(struct pf_sweep *sw, const struct pf_options *o,
     sw->o = o;
     sw->ctx = ctx;
     sw->dir = dir;
-    sw->spec_width = pf_spec_width(o->inject, dir);
     sw->jobs = jobs ? jobs : 1;
     pthread_mutex_init(&sw->lock, NULL);
     pthread_cond_init(&sw->cond, NULL);
@@ -306,7 +304,6 @@ static void *worker_main(void *arg)
         sw->dispensing_done = 1;
         goto out_locked;
     }
-    r->spec_width = sw->spec_width;
     pthread_mutex_lock(&sw->lock);
     uint64_t job, seq;
     while (next_job(sw, &job, &seq)) {
@@ -348,7 +345,7 @@ int pf_sweep_run(struct pf_sweep *sw, unsigned index, struct pf_sweep_target *st
     struct pf_forksrv srv;
     sw->fork = NULL;
     if (sw->o->engine_fork) {
-        pf_forksrv_start(&srv, sw->ctx, sw->dir, st->t, sw->o->inject, sw->spec_width);
+        pf_forksrv_start(&srv, sw->ctx, sw->dir, st->t, sw->o->inject);
         sw->fork = &srv;
     }
     int rc = run_target(sw, index, st);

@@ -49,7 +49,6 @@ struct pf_sweep {
     const struct pf_options *o;
     const struct pf_context *ctx;
     const char *dir;          /* scratch directory for control pages/logs */
-    size_t spec_width;        /* every trial's and the fork server's PYFAULT length */
     unsigned jobs;
     int progress;             /* 0 none, 1 live line (TTY), 2 plain lines */
     struct pf_journal *journal; /* each finished trial goes there; NULL: none */

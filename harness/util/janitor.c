@@ -3,7 +3,7 @@
  * nobody's once the harness is gone. The janitor holds the read end of a
  * pipe whose only write end is ours, so read() returns 0 when we end,
  * SIGKILL included; the scratch directory's random name in the targets'
- * environment (PYFAULT_CTL=DIR/ctl.N) says what was ours. */
+ * environment (PYFAULT_CTL=DIR/ctl.NNNN) says what was ours. */
 #include "janitor.h"
 
 #include <errno.h>

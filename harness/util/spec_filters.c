@@ -25,6 +25,8 @@ static const struct {
     {"sites-depth", "set by --site-depth"},
     {"sites-pow2", "set by --plan sites:log"},
     {"trap", "a SIGTRAP at every failure would make every trial a signal"},
+    {"pad", "the harness pads every trial's spec to one length itself"},
+    {"trial-stdio", "every trial has a trial's streams already"},
 };
 
 /* -1 with WHY when SPEC (which parses) has a key of harness_keys. */

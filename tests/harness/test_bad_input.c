@@ -55,7 +55,8 @@ static void test_malformed_inject(void **state)
      * would be a SIGTRAP); junk and sites-data are filters */
     static const char *const harness_own[] = {"fork-fd=5", "sites=/tmp/x", "sites-k=5", "trap",
                                               "log=/tmp/x", "log-max=3", "sites-depth=4",
-                                              "site=x,sites-pow2"};
+                                              "site=x,sites-pow2", "region,pad=...",
+                                              "trial-stdio"};
     for (size_t k = 0; k < sizeof harness_own / sizeof harness_own[0]; k++) {
         const char *sw[] = {"sweep", "--inject", harness_own[k], "--", "true", NULL};
         harness_expect_usage_error(sw, "is not a filter");

@@ -3,7 +3,8 @@
  * a segfault recorded by a sweep (a command target, nth=N derived from
  * its mode and point) and by a matrix (a scenario on Debian's python3.11)
  * replays as a segfault, --times K counts, an ok trial replays as ok,
- * --gdb-batch stops at the injected failure; bad input is exit 2; a
+ * --gdb-batch stops at the injected failure, and on CPython start-up
+ * trials at the trial's own allocation; bad input is exit 2; a
  * repro line is whole (a 3,000-byte argument read back by sh) or, too long
  * to show, the marked comment, never cut; a sweep's trial replays in the
  * folder the sweep ran in, from any other (a scenario path relative to
@@ -148,6 +149,56 @@ static void test_gdb_stops_at_the_injected_failure(void **state)
     assert_non_null(strstr(r.out, " main ()"));
     assert_non_null(strstr(r.err, "set startup-with-shell off"));
     proc_result_free(&r);
+}
+
+/* --gdb-batch on CPython start-up trials stops at the trial's own
+ * allocation: its site key's function is on gdb's stack. gdb gives its
+ * inferior LINES and COLUMNS, and had no PYFAULT_CTL: one variable more,
+ * two allocations on 3.11, and every point past os.environ was another
+ * allocation (point 17500 of python3.11 -c pass: the trial failed in
+ * PyFunction_NewWithQualName, gdb stopped in getfilesystemencoding). And
+ * the inferior had gdb's stdin, here a pipe as a terminal would be: 3
+ * allocations more at start-up than on a trial's /dev/null. */
+static void test_gdb_stops_at_the_trials_allocation_in_cpython(void **state)
+{
+    (void)state;
+    const char *dir = harness_tmpdir();
+    char res[700];
+    snprintf(res, sizeof res, "%s/results.json", dir);
+    const char *sargs[] = {"sweep", "-q", "--range", "15000:19000", "--stride", "1000", "--out",
+                           dir, "--", "/usr/bin/python3.11", "-c", "pass", NULL};
+    struct proc_result r;
+    harness_cli(sargs, &r, NULL);
+    proc_result_free(&r);
+    json_t *j = harness_results(dir), *t;
+    size_t i;
+    int checked = 0, saved_stdin = dup(0), in[2];
+    assert_int_equal(pipe(in), 0);
+    assert_true(saved_stdin >= 0 && dup2(in[0], 0) == 0);
+    close(in[0]);
+    json_array_foreach(json_object_get(j, "trials"), i, t) {
+        const char *key = harness_str(t, "site_key");
+        const char *plus = strchr(key, '+');
+        if (key[0] == '(' || !plus || plus - key > 100)
+            continue; /* no name to look for */
+        char id[32], func[128], want[160];
+        snprintf(id, sizeof id, "%zu", i);
+        snprintf(func, sizeof func, " %.*s (", (int)(plus - key), key);
+        repro((const char *[]){res, id, "--gdb-batch", NULL}, &r);
+        snprintf(want, sizeof want, "pyfault_injected_failure (n=n@entry=%lld",
+                 (long long)json_integer_value(json_object_get(t, "point")));
+        if (!strstr(r.out, want) || !strstr(r.out, func))
+            fail_msg("trial %s (site %s): gdb stopped elsewhere:\n%s%s", id, key, r.out, r.err);
+        printf("  trial %s: gdb stopped at point %lld in%s...)\n", id,
+               (long long)json_integer_value(json_object_get(t, "point")), func);
+        proc_result_free(&r);
+        checked++;
+    }
+    dup2(saved_stdin, 0);
+    close(saved_stdin);
+    close(in[1]);
+    json_decref(j);
+    assert_true(checked >= 3);
 }
 
 static void test_bad_input(void **state)
@@ -806,6 +857,7 @@ int main(void)
         cmocka_unit_test(test_ok_replays_as_ok),
         cmocka_unit_test(test_matrix_segfault_replays),
         cmocka_unit_test(test_gdb_stops_at_the_injected_failure),
+        cmocka_unit_test(test_gdb_stops_at_the_trials_allocation_in_cpython),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_long_argument_repro_line),
         cmocka_unit_test(test_replays_in_the_sweeps_folder),

@@ -373,8 +373,10 @@ static void test_random_is_seeded(void **state)
     assert_true(differ > 0);
 }
 
-/* pad= is filler: a padded spec means what the spec without it means,
- * and pf_spec_pad makes a spec exactly the width asked, or leaves it. */
+/* pad= is filler: a padded spec means what the spec without it means;
+ * pf_spec_pad makes a spec exactly the width asked, or leaves it; and the
+ * width depends on the filters and the folder alone, never on the point,
+ * so that a sweep's trials, its fork server and a repro match. */
 static void test_pad_is_filler(void **state)
 {
     (void)state;
@@ -387,8 +389,6 @@ static void test_pad_is_filler(void **state)
     assert_int_equal(parse_ok("pad=").plan.mode, PYFAULT_MODE_COUNT);
 
     char spec[64] = "nth=7,log=/d/log.0000";
-    size_t width = pf_spec_width("region", "/d");
-    assert_int_equal(width, strlen("region") + 1 + strlen("/d") + 64);
     assert_int_equal(pf_spec_pad(spec, sizeof spec, 40), 0);
     assert_int_equal(strlen(spec), 40);
     assert_memory_equal(spec, "nth=7,log=/d/log.0000,pad=...", 29);
@@ -399,13 +399,27 @@ static void test_pad_is_filler(void **state)
     assert_int_equal(pf_spec_pad(spec, sizeof spec, 43), -1);
     assert_int_equal(pf_spec_pad(spec, sizeof spec, 64), -1);
     assert_int_equal(strlen(spec), 40);
-    /* the longest spec a sweep composes, and its server's, fit */
-    char big[2048], server[2048];
-    snprintf(big, sizeof big, "from=18446744073709551615,region,log=/d/log.4294967295,log-max=1");
-    snprintf(server, sizeof server, "region,log=/d/log.fork,log-max=1,fork-fd=65535");
-    assert_int_equal(pf_spec_pad(big, sizeof big, width), 0);
+
+    size_t width = pf_spec_width("region,dso=*x*", 2);
+    assert_int_equal(width, strlen("region,dso=*x*") + 1 + 2 + 64);
+    assert_int_equal(pf_spec_width(NULL, 2), pf_spec_width("", 2));
+    assert_int_equal(pf_spec_width_of("nth=7,region,dso=*x*", 2), width);
+    assert_int_equal(pf_spec_width_of("from=18446744073709551615,region,dso=*x*", 2), width);
+    assert_int_equal(pf_spec_width_of("region,nth=7,dso=*x*,pad=...", 2), width);
+    assert_int_equal(pf_spec_width_of("nth=7,region,dso=*x*,trial-stdio", 2), width);
+    assert_true(parse_ok("nth=7,trial-stdio").trial_stdio);
+    assert_false(parse_ok("nth=7").trial_stdio);
+    assert_int_equal(pf_spec_width_of("nth=7", 2), pf_spec_width(NULL, 2));
+    assert_int_equal(pf_spec_width_of(NULL, 2), pf_spec_width(NULL, 2));
+    /* the longest trial spec a sweep composes, and its server's, fit */
+    char trial[2048], server[2048];
+    snprintf(trial, sizeof trial,
+             "from=18446744073709551615,region,dso=*x*,log=/d/log.4294967295,log-max=1");
+    snprintf(server, sizeof server, "region,dso=*x*,log=/d/log.fork,log-max=1,fork-fd=65535");
+    assert_int_equal(pf_spec_pad(trial, sizeof trial, width), 0);
     assert_int_equal(pf_spec_pad(server, sizeof server, width), 0);
-    assert_int_equal(strlen(big), strlen(server));
+    assert_int_equal(strlen(trial), width);
+    assert_int_equal(strlen(server), width);
 }
 
 int main(void)
