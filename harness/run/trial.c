@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 #include "locate.h"
-#include "spec_pad.h"
 #include "private_file.h"
 #include "shellquote.h"
 #include "skip_list.h"
+#include "spec_pad.h"
 
 int pf_context_init(struct pf_context *ctx, double timeout_s, char *err, size_t errlen)
 {
