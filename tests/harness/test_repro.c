@@ -165,7 +165,10 @@ static void test_gdb_stops_at_the_trials_allocation_in_cpython(void **state)
     const char *dir = harness_tmpdir();
     char res[700];
     snprintf(res, sizeof res, "%s/results.json", dir);
-    const char *sargs[] = {"sweep", "-q", "--range", "15000:19000", "--stride", "1000", "--out",
+    /* which points fail in a named function (not "(exe)+0x...", a static
+     * one of the stripped binary) moves with the machine: 45 of them, of
+     * which the first 4 named are replayed */
+    const char *sargs[] = {"sweep", "-q", "--range", "12000:23000", "--stride", "250", "--out",
                            dir, "--", "/usr/bin/python3.11", "-c", "pass", NULL};
     struct proc_result r;
     harness_cli(sargs, &r, NULL);
@@ -179,8 +182,8 @@ static void test_gdb_stops_at_the_trials_allocation_in_cpython(void **state)
     json_array_foreach(json_object_get(j, "trials"), i, t) {
         const char *key = harness_str(t, "site_key");
         const char *plus = strchr(key, '+');
-        if (key[0] == '(' || !plus || plus - key > 100)
-            continue; /* no name to look for */
+        if (key[0] == '(' || !plus || plus - key > 100 || checked == 4)
+            continue; /* no name to look for, or enough */
         char id[32], func[128], want[160];
         snprintf(id, sizeof id, "%zu", i);
         snprintf(func, sizeof func, " %.*s (", (int)(plus - key), key);
