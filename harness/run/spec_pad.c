@@ -7,9 +7,16 @@
  * or the server's DIR "/log.fork" and ",fork-fd=65535"; ",pad=" */
 #define PF_SPEC_SLACK 64
 
+/* The width for filters FILTERS_LEN long (0: none, and no comma before
+ * the harness's own tokens). */
+static size_t width_for(size_t filters_len, size_t dir_len)
+{
+    return (filters_len ? filters_len + 1 : 0) + dir_len + PF_SPEC_SLACK;
+}
+
 size_t pf_spec_width(const char *filters, size_t dir_len)
 {
-    return (filters && filters[0] ? strlen(filters) + 1 : 0) + dir_len + PF_SPEC_SLACK;
+    return width_for(filters ? strlen(filters) : 0, dir_len);
 }
 
 /* Whether the token P (LEN long) starts with KEY. */
@@ -37,8 +44,7 @@ size_t pf_spec_width_of(const char *inject, size_t dir_len)
         p += len + (comma != NULL);
     }
     /* the filters joined by commas, as a sweep's --inject gives them */
-    size_t joined = filters + (tokens ? tokens - 1 : 0);
-    return (joined ? joined + 1 : 0) + dir_len + PF_SPEC_SLACK;
+    return width_for(filters + (tokens ? tokens - 1 : 0), dir_len);
 }
 
 int pf_spec_pad(char *spec, size_t cap, size_t width)
