@@ -73,13 +73,15 @@ static int failure_depth(const struct pyfault_ctl *page)
     return first || logged ? PYFAULT_SITES_DEPTH_MAX : PF_SITE_HASH_FRAMES;
 }
 
-bool pf_should_fail(size_t size, enum pf_func func)
+/* pf_should_fail's decision, without the forked trial's bulk copy. */
+static bool decide(size_t size, enum pf_func func)
 {
     struct pyfault_ctl *page = __atomic_load_n(&pf_page, __ATOMIC_ACQUIRE);
     uint64_t n_all = __atomic_add_fetch(&page->allocations, 1, __ATOMIC_RELAXED);
     uint64_t n;
     uintptr_t ips[PF_MAX_FRAMES];
     int nips = -1;
+
 
     if (PF_UNLIKELY(pf_filters_active)) {
         /* cheapest first: a thread-local, the size, then the stack */
@@ -131,4 +133,20 @@ bool pf_should_fail(size_t size, enum pf_func func)
         raise(SIGTRAP);
     pf_guard_leave();
     return true;
+}
+
+bool pf_should_fail(size_t size, enum pf_func func)
+{
+    bool fail = decide(size, func);
+    /* polled on the allocations that go through, filtered out ones
+     * included (finalization, out of any region, is where a forked trial
+     * writes most of the server's pages): a trial that fails every one,
+     * in an unwind loop or a persistent plan's error path, is not on its
+     * way to a finalization that writes them all */
+    if (PF_UNLIKELY(__atomic_load_n(&pf_precopy_armed, __ATOMIC_RELAXED)) && !fail) {
+        pf_guard_enter();
+        pf_precopy_poll();
+        pf_guard_leave();
+    }
+    return fail;
 }

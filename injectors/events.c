@@ -149,6 +149,20 @@ void pf_event_unforked(const char *what, int fd, int err)
     pf_log_write(&b);
 }
 
+void pf_event_precopied(long faults, long pages)
+{
+    if (!pf_log_enabled())
+        return;
+    struct pf_buf b;
+    begin(&b, "precopied");
+    pf_buf_str(&b, ",\"faults\":");
+    pf_buf_i64(&b, faults);
+    pf_buf_str(&b, ",\"pages\":");
+    pf_buf_i64(&b, pages);
+    pf_buf_str(&b, "}");
+    pf_log_write(&b);
+}
+
 /* Appends the crashing thread: its tid, whether it is the main thread,
  * and its name (prctl: a system call, async-signal-safe), with any
  * character JSON would need escaped replaced by '?'. */

@@ -356,6 +356,7 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
     close(fds[1]);
     close(fds[2]);
     pf_trialenv_adopt(spec, ctl);
+    pf_precopy_arm();
 }
 
 /* Forks a trial for N as the supervisor's own child. Returns true in the

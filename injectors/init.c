@@ -90,6 +90,8 @@ static void postfork_child(void)
     pf_dso_after_fork();
     pf_sites_after_fork();
     pf_forksrv_after_fork();
+    /* a trial's child faults on its own pages, not on the server's */
+    __atomic_store_n(&pf_precopy_armed, false, __ATOMIC_RELAXED);
     /* a process of its own under the spec: a fork server reads that it
      * began, and whether it ended with a summary (childlog.c) */
     pf_event_start();

@@ -257,6 +257,20 @@ void *pf_big_realloc(void *p, size_t size) PF_HIDDEN;
 /* What big block P can hold: its mapping less the header. */
 size_t pf_big_usable(void *p) PF_HIDDEN;
 
+/* ---- a forked trial's bulk copy (precopy.c) ----------------------------- */
+/* Whether this forked trial still polls its faults (once true, from
+ * pf_precopy_arm until the copy is made). */
+extern bool pf_precopy_armed PF_HIDDEN;
+/* In a forked trial, before its target runs on: notes its faults so far
+ * and arms the poll (not under no-precopy, nor past PRECOPY_MAX_BYTES of
+ * private resident memory). */
+void pf_precopy_arm(void) PF_HIDDEN;
+/* While armed, at every allocation that goes through (not failed), every
+ * 256th: once the trial has taken PRECOPY_FAULTS faults since its start,
+ * populates every resident page of its anonymous private writable
+ * mappings and writes "precopied". Allocation-free. */
+void pf_precopy_poll(void) PF_HIDDEN;
+
 /* ---- the fork server (forksrv.c) --------------------------------------- */
 /* The eligible allocation to stop at next; 0 = none (no server). */
 extern uint64_t pf_fork_next PF_HIDDEN;
@@ -558,6 +572,9 @@ _Noreturn void pf_exit_now(int status) PF_HIDDEN;
 /* The record of a forked trial that could not be given its own of what
  * the server held at FD: WHAT, and ERR's name. Allocation-free. */
 void pf_event_unforked(const char *what, int fd, int err) PF_HIDDEN;
+/* A forked trial that copied the server's pages in one go: the FAULTS it
+ * had taken since its start, and the PAGES it populated. Allocation-free. */
+void pf_event_precopied(long faults, long pages) PF_HIDDEN;
 /* Name of FUNC for the log: "malloc", "calloc", "PyObject_Malloc", ... */
 const char *pf_func_name(enum pf_func func) PF_HIDDEN;
 /* The crash record: signal SIG at ADDR (0: not a fault), interrupted stack

@@ -128,6 +128,8 @@ extern "C" {
  *                    what its streams are, and under gdb's terminal a
  *                    point was another allocation than its trial's);
  *                    nothing where they are a trial's already
+ *   no-precopy       a forked trial never copies the server's pages in one
+ *                    go (precopy.c), only fault by fault as it writes them
  *   junk             jemalloc fills new and freed memory with junk bytes;
  *                    in the pymem layer the hooks also fill each new block
  *                    (malloc, realloc of NULL) with 0xa5, as pymalloc's and
@@ -187,6 +189,7 @@ struct pyfault_spec {
     uint8_t sites_py;                   /* the sites-py flag */
     uint8_t sites_data;                 /* the sites-data flag */
     uint8_t trial_stdio;                /* the trial-stdio flag */
+    uint8_t no_precopy;                 /* the no-precopy flag */
     uint64_t sites_k;                   /* sites-k= */
     int32_t fork_fd;                    /* fork-fd=; -1 = no fork server */
     char site[PYFAULT_SYMBOL_MAX];      /* "" = no filter */
@@ -475,6 +478,9 @@ unsigned pyfault_version(void);
  *      (a forked trial that could not be given its own of what the server
  *      held at fd: it exits before its target runs on, and the
  *      supervisor execs the point; "errno" is "0" when none was set)
+ *   {"event":"precopied","pid":P,"faults":F,"pages":N}
+ *      (a forked trial that copied the server's resident private pages in
+ *      one go, after F copy-on-write faults: N pages asked for)
  * ------------------------------------------------------------------- */
 
 #ifdef __cplusplus

@@ -330,6 +330,10 @@ static int parse_token(struct token tok, struct pyfault_spec *out,
             out->trial_stdio = 1;
             return 0;
         }
+        if (key_is(key, "no-precopy")) {
+            out->no_precopy = 1;
+            return 0;
+        }
         put_error(err, errlen, "unknown flag (or a key without '=value')", tok);
         return -1;
     }

@@ -47,8 +47,9 @@ static const struct pf_opt opts[] = {
                                "more with --engine fork)"},
     {O_INJECT, "inject", 0, "FILTERS", "spec filters added to `region` for every run:\n"
                                        "dso=GLOB (your extension's .so), site=, min-size=,\n"
-                                       "skip-site=, layer=, junk; no mode token, nor log=,\n"
-                                       "fork-fd=, sites=, sites-k=, sites-depth=, trap"},
+                                       "skip-site=, layer=, junk, no-precopy; no mode\n"
+                                       "token, nor log=, fork-fd=, sites=, sites-k=,\n"
+                                       "sites-depth=, trap"},
     {O_TIMEOUT, "timeout", 0, "SECONDS", "per trial (default: from each test's counting run)"},
     {O_ACCEPT, "accept", 0, "LIST", "classes that do not fail the run (default ok,error)"},
     {O_OUT, "out", 0, "DIR", "write DIR/results.json (atomically) and the reports"},

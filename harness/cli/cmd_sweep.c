@@ -513,11 +513,12 @@ int pf_cmd_sweep(int argc, char **argv)
         if (!o.quiet && o.engine_fork)
             fprintf(stderr, "sweep: %s: %llu trials forked, %llu exec'd (threads or children alive), %llu "
                     "exec'd (timers, shared mappings or descriptors), %llu exec'd (past the "
-                    "server's run)%s%s\n",
+                    "server's run), %llu forked copied the server's pages at once%s%s\n",
                     pf_target_label(&ts[i]),
                     (unsigned long long)sts[i].forked, (unsigned long long)sts[i].exec_threads,
                     (unsigned long long)sts[i].exec_state,
-                    (unsigned long long)sts[i].exec_other, sts[i].engine_error[0] ? "; " : "",
+                    (unsigned long long)sts[i].exec_other,
+                    (unsigned long long)sts[i].precopied, sts[i].engine_error[0] ? "; " : "",
                     sts[i].engine_error);
     }
     int complete = !pf_interrupted && !failed;

@@ -342,6 +342,7 @@ static int run_sweep(struct pf_matrix *m, struct pf_mcell *c, struct pf_context 
     c->exec_threads = st.exec_threads;
     c->exec_state = st.exec_state;
     c->exec_other = st.exec_other;
+    c->precopied = st.precopied;
     pf_sweep_sort(&sw);
     for (size_t k = 0; k < sw.ntrials; k++) {
         const struct pf_trial_rec *tr = &sw.trials[k];

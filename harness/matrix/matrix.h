@@ -45,6 +45,7 @@ struct pf_mcell {
     double timeout_s;        /* the per-trial timeout the cell ran with */
     int engine_fork;         /* its sweep ran with --engine fork: then how */
     uint64_t forked, exec_threads, exec_state, exec_other; /* its trials started (sweep.h) */
+    uint64_t precopied;      /* forked trials that copied the server's pages at once */
     uint64_t sites, sites_chosen, sites_sampled; /* under a site plan: as site_plan.h's */
     char error[512];         /* why the cell could not run, or "" */
 };

@@ -208,10 +208,12 @@ static json_t *build(const struct pf_matrix *m, struct lost *l)
                                           "sampled", (json_int_t)c->sites_sampled));
         if (c->engine_fork)
             json_object_set_new(cell, "engine",
-                                json_pack("{s:I, s:I, s:I, s:I}", "forked", (json_int_t)c->forked,
+                                json_pack("{s:I, s:I, s:I, s:I, s:I}",
+                                          "forked", (json_int_t)c->forked,
                                           "exec_threads", (json_int_t)c->exec_threads,
                                           "exec_state", (json_int_t)c->exec_state,
-                                          "exec_other", (json_int_t)c->exec_other));
+                                          "exec_other", (json_int_t)c->exec_other,
+                                          "precopied", (json_int_t)c->precopied));
         add(l, cells, cell, "cells");
         for (int cls = 0; cls < PF_CLASS_COUNT; cls++) {
             total[cls] += c->counts[cls];

@@ -547,6 +547,7 @@ static void rebuild_targets(json_t *out, const struct pf_results *s, size_t n)
             sum_target_key(o, s, n, t, "engine", "exec_threads");
             sum_target_key(o, s, n, t, "engine", "exec_state");
             sum_target_key(o, s, n, t, "engine", "exec_other");
+            sum_target_key(o, s, n, t, "engine", "precopied");
         }
     }
 }

@@ -44,10 +44,12 @@ static json_t *target_json(const struct pf_options *v, const struct pf_sweep_tar
         json_array_append_new(argv, pf_json_text(st->t->argv[i]));
     uint64_t first = st->plan.list ? st->plan.list[st->plan.start] : st->plan.start;
     json_t *engine = v->engine_fork
-        ? json_pack("{s:s,s:I,s:I,s:I,s:I,s:o}", "kind", "fork", "forked", (json_int_t)st->forked,
+        ? json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:o}", "kind", "fork",
+                    "forked", (json_int_t)st->forked,
                     "exec_threads", (json_int_t)st->exec_threads,
                     "exec_state", (json_int_t)st->exec_state,
                     "exec_other", (json_int_t)st->exec_other,
+                    "precopied", (json_int_t)st->precopied,
                     "error", st->engine_error[0] ? pf_json_text(st->engine_error) : json_null())
         : json_pack("{s:s}", "kind", "exec");
     json_t *j = json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:o}", "argv", argv,

@@ -110,6 +110,8 @@ int pf_events_parse_line(const char *line, struct pf_events *out)
                      what ? what : "?", (long long)json_integer_value(json_object_get(o, "fd")),
                      err ? err : "?");
         }
+    } else if (strcmp(ev, "precopied") == 0) {
+        out->precopied = 1;
     } else if (strcmp(ev, "start") != 0 && strcmp(ev, "exec") != 0) {
         rc = -1;
     }

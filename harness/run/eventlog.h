@@ -24,6 +24,8 @@ struct pf_events {
     uint64_t allocations, eligible, injected, first, streak_max;
     int unforked;               /* a forked trial could not be given its own */
     char unforked_why[192];     /* ... "WHAT at fd N: ERRNO" */
+    int precopied;              /* a forked trial copied the server's pages
+                                   in one go (injectors/precopy.c) */
 };
 
 /* Parses the log at PATH from byte OFFSET on (earlier bytes belong to

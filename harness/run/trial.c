@@ -287,6 +287,7 @@ void pf_trial_finish(const struct pf_context *ctx, struct pf_runner *r, struct p
     res->site_streak_max = w.snap.site_streak_max;
     res->layer = w.snap.owner_pid ? w.snap.layer : 0;
     res->attached = w.snap.owner_pid != 0 || ev->have_summary;
+    res->precopied = ev->precopied;
     if (w.snap.owner_pid == 0 && ev->have_summary) {
         /* no control page claimed: fall back on the log's summary */
         res->allocations = ev->allocations;

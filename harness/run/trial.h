@@ -60,6 +60,8 @@ struct pf_result {
     unsigned layer;           /* enum pyfault_layer counted in, 0 = unknown */
     int attached;             /* the shim ran in the target (its page or log):
                                  else nothing was counted or injected */
+    int precopied;            /* forked, it copied the server's pages in one
+                                 go (its log's "precopied") */
     double cpu;
     int crash_tid;            /* the thread that crashed (event log), 0 = none */
     int crash_main_thread;    /* ... was the main thread */

@@ -233,6 +233,7 @@ static int parse_trial(json_t *o, struct pf_journal_trial *t, char *err, size_t 
     t->exit_code = json_is_null(code) ? -1 : (int)json_integer_value(code);
     t->reached = json_is_true(json_object_get(o, "reached"));
     t->engine = (unsigned)engine;
+    t->precopied = json_is_true(json_object_get(o, "precopied"));
     t->stop = (unsigned)stop;
     return 0;
 }
@@ -513,6 +514,8 @@ int pf_journal_add_trial(struct pf_journal *j, const struct pf_journal_trial *t,
         "stderr_tail", pf_json_text(t->stderr_tail ? t->stderr_tail : ""));
     if (o && t->error && t->error[0])
         json_object_set_new(o, "error", pf_json_text(t->error));
+    if (o && t->precopied)
+        json_object_set_new(o, "precopied", json_true());
     if (o && t->sources && t->sources[0])
         json_object_set_new(o, "sources", pf_json_text(t->sources));
     if (o && t->site_key && t->site_key[0])

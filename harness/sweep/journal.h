@@ -42,6 +42,8 @@ struct pf_journal_trial {
     uint64_t duration_ms, injected, first_injected;
     int reached;             /* it ran as far as its point and met a failure there */
     unsigned engine;         /* PF_FORKSRV_* (forkserver.h), 0 for the exec engine */
+    int precopied;           /* forked, it copied the server's pages in one go
+                                (absent from older journals: 0) */
     const char *signature;
     const char *repro;       /* "" unless it was its finding's example then */
     const char *stderr_tail; /* the same */

@@ -55,9 +55,9 @@ static const struct pf_opt sweep_opts[] = {
                                "more with --engine fork)"},
     {O_INJECT, "inject", 0, "FILTERS", "extra spec filters for every trial (min-size=, site=,\n"
                                        "skip-site=, dso=, region, layer=, junk, sites-py,\n"
-                                       "sites-data); no mode token, nor log=, fork-fd=,\n"
-                                       "sites=, sites-k=, sites-depth=, sites-pow2, trap,\n"
-                                       "pad=, trial-stdio"},
+                                       "sites-data, no-precopy); no mode token, nor log=,\n"
+                                       "fork-fd=, sites=, sites-k=, sites-depth=,\n"
+                                       "sites-pow2, trap, pad=, trial-stdio"},
     {O_TIMEOUT, "timeout", 0, "SECONDS", "per trial (default: from the counting run's time)"},
     {O_ACCEPT, "accept", 0, "LIST", "classes that do not fail the sweep (default ok,error)"},
     {O_OUT, "out", 0, "DIR", "write DIR/results.json (atomically) and journal each\n"

@@ -125,6 +125,7 @@ int pf_sweep_preload(struct pf_sweep *sw, const struct pf_journal_trial *t, unsi
     r->target = (uint8_t)t->target;
     r->reached = (uint8_t)t->reached;
     r->engine = (uint8_t)t->engine;
+    r->precopied = (uint8_t)t->precopied;
     r->stop = (uint8_t)t->stop;
     r->site = t->site_key[0] ? (int32_t)pf_strtab_intern(&sw->site_keys, t->site_key) : -1;
     tally(sw, r, t->signature, t->repro, t->stderr_tail, t->sources, t->error);
@@ -210,6 +211,7 @@ static void journal(struct pf_sweep *sw, const struct pf_trial_rec *t,
         .sub = t->sub, .exit_code = t->exit_code, .signal = t->signal,
         .duration_ms = t->duration_ms, .injected = t->injected,
         .first_injected = t->first_injected, .reached = t->reached, .engine = t->engine,
+        .precopied = t->precopied,
         .stop = t->stop,
         .signature = res->signature, .repro = example ? res->repro : "",
         .stderr_tail = example ? res->stderr_tail : "",
@@ -275,6 +277,7 @@ static void record(struct pf_sweep *sw, uint64_t k, unsigned mode, uint64_t poin
     t->stop = (uint8_t)res->stop;
     t->reached = (uint8_t)reached;
     t->engine = (uint8_t)engine;
+    t->precopied = (uint8_t)(engine == PF_FORKSRV_FORKED && res->precopied);
     tally(sw, t, res->signature, res->repro, res->stderr_tail, res->sources, res->error);
     if (sw->journal)
         journal(sw, t, res);
@@ -355,6 +358,9 @@ int pf_sweep_run(struct pf_sweep *sw, unsigned index, struct pf_sweep_target *st
         st->exec_threads = srv.exec_threads;
         st->exec_state = srv.exec_state;
         st->exec_other = srv.exec_other;
+        st->precopied = 0;
+        for (size_t i = 0; i < sw->ntrials; i++)
+            st->precopied += sw->trials[i].target == index && sw->trials[i].precopied;
         /* and those that ran before a resume */
         for (size_t i = 0; i < sw->npreloaded; i++) {
             const struct pf_trial_rec *t = &sw->trials[i];

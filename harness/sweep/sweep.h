@@ -29,6 +29,7 @@ struct pf_trial_rec {
     uint8_t stop;         /* enum pf_stop: what ended it */
     uint8_t reached;      /* ran as far as its point and met a failure there */
     uint8_t engine;       /* PF_FORKSRV_* */
+    uint8_t precopied;    /* forked, it copied the server's pages in one go */
 };
 
 struct pf_sweep_target {
@@ -40,6 +41,8 @@ struct pf_sweep_target {
     struct pf_sweep_plan plan;
     /* --engine fork: how its trials ran */
     uint64_t forked, exec_threads, exec_state, exec_other;
+    uint64_t precopied;       /* forked trials that copied the server's
+                                 pages in one go (injectors/precopy.c) */
     char engine_error[256];   /* why the fork server stopped, if it did; or
                                  else why a forked trial was exec'd instead */
 };

@@ -397,13 +397,14 @@ static json_t *with_target(json_t *j, int i, int n, long m, long stride, const c
     }
     json_object_set_new(j, "targets",
                         json_pack("[{s:[s,s], s:I, s:I, s:I, s:I, s:I, s:s, s:o, "
-                                  "s:{s:s, s:I, s:I, s:I, s:I, s:n}, s:{s:I, s:I, s:I, s:I}}]",
+                                  "s:{s:s, s:I, s:I, s:I, s:I, s:I, s:n}, s:{s:I, s:I, s:I, s:I}}]",
                                   "argv", "/usr/bin/python3.11", "t.py", "allocations", (json_int_t)m,
                                   "count_ms", (json_int_t)(10 + si), "first_point", (json_int_t)start,
                                   "step", (json_int_t)step, "points_within_m", (json_int_t)count, "layer", "pymem",
                                   "plan", plan, "engine", "kind", "fork", "forked", (json_int_t)(10 * si),
                                   "exec_threads", (json_int_t)si, "exec_state", (json_int_t)(2 * si),
-                                  "exec_other", (json_int_t)0, "error", "pace",
+                                  "exec_other", (json_int_t)0, "precopied", (json_int_t)(3 * si),
+                                  "error", "pace",
                                   "max_gap_ms", (json_int_t)si, "loop_window_ms", (json_int_t)10, "stall_ms",
                                   (json_int_t)200, "wall_ms", (json_int_t)(10 + si)));
     return j;
@@ -482,6 +483,7 @@ static void test_targets_rebuilt(void **state)
         assert_int_equal(target_int(m, "engine", "forked"), 5 * n * (n + 1));
         assert_int_equal(target_int(m, "engine", "exec_threads"), n * (n + 1) / 2);
         assert_int_equal(target_int(m, "engine", "exec_state"), n * (n + 1));
+        assert_int_equal(target_int(m, "engine", "precopied"), 3 * n * (n + 1) / 2);
         json_decref(m);
         json_decref(whole);
     }

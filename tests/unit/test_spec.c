@@ -76,6 +76,9 @@ static void test_options_parse(void **state)
     assert_true(s.junk);
     assert_true(s.trap);
     assert_int_equal(s.plan.mode, PYFAULT_MODE_NTH);
+    /* a forked trial copies the server's pages at once unless told not to */
+    assert_false(s.no_precopy);
+    assert_true(parse_ok("region,no-precopy").no_precopy);
 }
 
 /* sites= and its companions: the defaults are one allocation per key,
@@ -225,6 +228,7 @@ static void test_malformed_specs(void **state)
         {"random=1.5", "random=1.5"},
         {"random=2", "random=2"},
         {"random=abc", "random=abc"},
+        {"no-precopy=1", "no-precopy=1"},
         {"random=", "random="},
         {"seed=3", "seed"},
         {"random=0.5,seed=x", "seed=x"},
