@@ -187,7 +187,8 @@ build/bench/%: bench/%.c build/.flags
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS_BASE) -o $@ $< -lpthread
 
-bench: deps all build/bench/alternate build/bench/threaded_alloc build/bench/failure_cost
+bench: deps all build/bench/alternate build/bench/threaded_alloc build/bench/failure_cost \
+	build/bench/page_cost
 	$(Q)./bench/run-all.sh
 
 # Keeps build/cpython (ten minutes of CPython builds); clean-all removes it.

@@ -68,7 +68,7 @@ _pyfault()
     --inject)
         _pyfault_list "$cur" "count nth= from= range= every= random= seed= min-size= site=
             skip-site= dso= region layer=pymem layer=libc layer=all log= log-max= junk trap
-            sites-py sites-data"
+            sites-py sites-data no-precopy"
         return ;;
     --interp)
         if [[ $cur == *=* ]]; then

@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 
@@ -82,7 +83,6 @@ static bool decide(size_t size, enum pf_func func)
     uintptr_t ips[PF_MAX_FRAMES];
     int nips = -1;
 
-
     if (PF_UNLIKELY(pf_filters_active)) {
         /* cheapest first: a thread-local, the size, then the stack */
         if (pf_spec.region && !pf_in_region())
@@ -107,9 +107,11 @@ static bool decide(size_t size, enum pf_func func)
         pf_guard_leave();
     }
     if (PF_UNLIKELY(n == __atomic_load_n(&pf_fork_next, __ATOMIC_RELAXED))) {
+        int saved = errno; /* the target's: an exec'd run makes no stop */
         pf_guard_enter();
         pf_forksrv_serve(n);
         pf_guard_leave();
+        errno = saved;
         /* in a forked trial the page is its own now */
         page = __atomic_load_n(&pf_page, __ATOMIC_ACQUIRE);
     }

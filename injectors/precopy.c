@@ -13,20 +13,24 @@
  * cores: 288 ms a trial against 135 ms, bench/precopy.sh).
  *
  * The trial decides for itself, as it goes: once it has taken
- * PRECOPY_FAULTS faults since its start, it populates every page still
- * resident in its anonymous private writable mappings (mincore: never a
- * page the server had not touched, which would cost memory for nothing;
- * never a file's mapping, below). It looks
- * at allocations that go through only: one that fails every allocation
- * (an unwind loop until its verdict, a persistent plan's error path to a
- * fatal error) rarely reaches a finalization, and copying cost start-up
- * sweeps 12% in persistent mode. A trial that ends or crashes within its
- * first steps never gets there and pays only the polls. The contents of memory are the same either way: only
- * when the copies are made changes, never what the target reads or how
- * it counts (no allocation here).
+ * PRECOPY_FAULTS minor faults since its start (getrusage: copy-on-write
+ * faults for the most part), it populates every page still resident in
+ * its anonymous private writable mappings (mincore: never a page the
+ * server had not touched, which would cost memory for nothing; never a
+ * file's mapping, below), STEP_PAGES at a poll. It looks at allocations
+ * that go through only: one that fails every allocation (an unwind loop
+ * until its verdict, a persistent plan's way to a fatal error) rarely
+ * reaches a finalization, and copying made persistent start-up sweeps
+ * 12% slower. A trial that ends or crashes within its first steps never
+ * gets there and pays only the polls. Nor does a trial under a seccomp
+ * filter, which might refuse or punish the calls. The contents of memory
+ * are the same either way, and so is errno: only when the copies are
+ * made changes, never what the target reads or how it counts (no
+ * allocation here).
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,27 +42,35 @@
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
 #endif
 
-/* pages looked at by one mincore call (its vector is static) */
-#define MINCORE_CHUNK 4096
-/* /proc/self/maps is read in pieces this long; a line is shorter */
-#define MAPS_PIECE 8192
-
-/* Faults a trial takes before it copies the rest: about the trial's first
- * steps after its point (the budget was measured, bench/precopy.sh: at a
- * quarter of the private pages, a trial of a dozen-import script's body
- * met finalization's collection first, which writes every tracked object,
+/* Minor faults a trial takes before it copies the rest: about its first
+ * steps after its point (measured, bench/precopy.sh: at a quarter of the
+ * private pages, a trial of a dozen-import script's body met
+ * finalization's collection first, which writes every tracked object,
  * and copied nearly nothing in one go) */
 #define PRECOPY_FAULTS 128
-/* Past this much private memory, a trial goes on faulting: -j copies of a
- * heap it may not write all of (a large buffer) would cost memory */
-#define PRECOPY_MAX_BYTES (256L << 20)
-
+/* Past this much anonymous memory (RssAnon), a trial goes on faulting:
+ * -j copies of a heap it may not write all of would cost memory */
+#define PRECOPY_MAX_KIB (256L << 10)
 /* how often the poll reads the trial's faults (a power of two) */
 #define POLL_EVERY 256
+/* pages one poll copies at most (16 MiB of 4 KiB pages), and looks at
+ * with mincore at most: the rest waits for the next poll, so that no
+ * allocation waits long (a harness calls a trial that makes none for
+ * 200 ms a stall) */
+#define STEP_PAGES 4096
+#define STEP_SCAN_PAGES (1L << 20)
+/* pages looked at by one mincore call (its vector is static) */
+#define MINCORE_CHUNK 4096
+/* /proc/self/maps is read in pieces this long */
+#define MAPS_PIECE 8192
 
 bool pf_precopy_armed PF_HIDDEN;
 static unsigned long polls;
 static long faults_at_start;
+static long faults_at_copy;   /* 0 until the trial starts copying */
+static uintptr_t resume_at;   /* the next address to look at */
+static long copied;           /* pages populated so far */
+static bool busy;             /* a thread is copying a step */
 static long page_size;
 
 /* This process's minor faults so far, or -1. */
@@ -68,70 +80,84 @@ static long minor_faults(void)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_minflt : -1;
 }
 
-/* Resident pages not shared with a file (statm: resident - shared), or -1. */
-static long private_resident_pages(void)
+/* The number after FIELD (e.g. "RssAnon:") in TEXT, or -1. */
+static long status_field(const char *text, const char *field)
 {
-    char buf[128];
-    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    const char *at = strstr(text, field);
+    if (!at)
         return -1;
-    ssize_t got = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (got <= 0)
-        return -1;
-    buf[got] = '\0';
-    unsigned long size, resident, shared;
-    char *p = buf;
-    size = strtoul(p, &p, 10);
-    resident = strtoul(p, &p, 10);
-    shared = strtoul(p, &p, 10);
-    (void)size;
-    return resident > shared ? (long)(resident - shared) : 0;
+    char *end;
+    long v = strtol(at + strlen(field), &end, 10);
+    return end == at + strlen(field) ? -1 : v;
 }
 
 void pf_precopy_arm(void)
 {
     if (pf_spec.no_precopy)
         return;
+    static char status[4096];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t got = read(fd, status, sizeof status - 1);
+    close(fd);
+    if (got <= 0)
+        return;
+    status[got] = '\0';
+    /* a seccomp filter may refuse, or kill for, the calls the copy makes
+     * (getrusage, mincore, madvise), where an exec'd trial makes none */
+    long seccomp = status_field(status, "Seccomp:");
+    long anon_kib = status_field(status, "RssAnon:");
     page_size = sysconf(_SC_PAGESIZE);
-    long pages = private_resident_pages();
     faults_at_start = minor_faults();
-    if (pages <= 0 || pages > PRECOPY_MAX_BYTES / page_size || faults_at_start < 0 ||
-        page_size <= 0)
+    if (seccomp != 0 || anon_kib <= 0 || anon_kib > PRECOPY_MAX_KIB || page_size <= 0 ||
+        faults_at_start < 0)
         return;
     __atomic_store_n(&pf_precopy_armed, true, __ATOMIC_RELEASE);
 }
 
-/* Populates the resident pages of [start, end) for writing, in runs;
- * returns how many pages it asked for. */
-static long populate_resident(uintptr_t start, uintptr_t end)
+/* What a step may still do: pages to copy and pages to look at. */
+struct step {
+    long copy_left, scan_left;
+    bool refused; /* MADV_POPULATE_WRITE is unknown here (before 5.14) */
+};
+
+/* Populates the resident pages of [start, end) for writing, in runs, as
+ * far as STEP allows; returns where it stopped (END when done). */
+static uintptr_t populate_resident(uintptr_t start, uintptr_t end, struct step *step)
 {
     static unsigned char vec[MINCORE_CHUNK];
-    long asked = 0;
-    for (uintptr_t at = start; at < end;) {
+    uintptr_t at = start;
+    while (at < end && step->copy_left > 0 && step->scan_left > 0 && !step->refused) {
         size_t pages = (end - at) / (uintptr_t)page_size;
         if (pages > MINCORE_CHUNK)
             pages = MINCORE_CHUNK;
-        if (mincore((void *)at, pages * (size_t)page_size, vec) != 0)
-            return asked;
-        for (size_t i = 0; i < pages;) {
+        if (pages == 0 || mincore((void *)at, pages * (size_t)page_size, vec) != 0)
+            return end; /* gone or changed under us: leave it to fault */
+        step->scan_left -= (long)pages;
+        size_t i = 0;
+        while (i < pages && step->copy_left > 0) {
             if (!(vec[i] & 1)) {
                 i++;
                 continue;
             }
             size_t run = i;
-            while (run < pages && (vec[run] & 1))
+            while (run < pages && (vec[run] & 1) && (long)(run - i) < step->copy_left)
                 run++;
-            /* errors (a mapping that went away, an old kernel) only
-             * leave the faults to happen as they would have */
-            madvise((void *)(at + i * (uintptr_t)page_size), (run - i) * (size_t)page_size,
-                    MADV_POPULATE_WRITE);
-            asked += (long)(run - i);
+            int rc = madvise((void *)(at + i * (uintptr_t)page_size),
+                             (run - i) * (size_t)page_size, MADV_POPULATE_WRITE);
+            if (rc == 0) {
+                copied += (long)(run - i);
+                step->copy_left -= (long)(run - i);
+            } else if (errno == EINVAL) {
+                step->refused = true;
+                return end;
+            }
             i = run;
         }
-        at += pages * (uintptr_t)page_size;
+        at += i * (uintptr_t)page_size;
     }
-    return asked;
+    return at < end ? at : end;
 }
 
 /* Whether a line of /proc/self/maps is an anonymous private writable
@@ -147,7 +173,7 @@ static bool anonymous_private_writable(const char *line, uintptr_t *start, uintp
     if (*p != '-')
         return false;
     unsigned long b = strtoul(p + 1, &p, 16);
-    if (*p != ' ' || p[1] != 'r' || p[2] != 'w' || p[4] != 'p' || p[5] != ' ')
+    if (b <= a || *p != ' ' || p[1] != 'r' || p[2] != 'w' || p[4] != 'p' || p[5] != ' ')
         return false;
     /* offset, device, inode: a file's mapping has an inode */
     p += 6;
@@ -164,16 +190,19 @@ static bool anonymous_private_writable(const char *line, uintptr_t *start, uintp
     return true;
 }
 
-/* Populates every anonymous private writable mapping's resident pages;
- * returns how many pages it asked for. Reads /proc/self/maps in pieces,
- * with no allocation (this runs inside the allocation hook). */
-static long populate_all(void)
+/* One step of the copy: the resident pages of the anonymous private
+ * writable mappings from resume_at on, as far as a step goes. Returns
+ * true when it reached the end (or cannot go on). Reads /proc/self/maps
+ * in pieces, with no allocation (this runs inside the allocation hook). */
+static bool copy_step(void)
 {
     static char buf[MAPS_PIECE + 1];
     int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return 0;
-    long asked = 0;
+        return true;
+    struct step step = {STEP_PAGES, STEP_SCAN_PAGES, false};
+    bool done = true;
+    bool skipping = false; /* the rest of a line too long to hold */
     size_t held = 0;
     for (;;) {
         ssize_t got = read(fd, buf + held, MAPS_PIECE - held);
@@ -186,17 +215,29 @@ static long populate_all(void)
         while ((nl = strchr(line, '\n')) != NULL) {
             *nl = '\0';
             uintptr_t a, b;
-            if (anonymous_private_writable(line, &a, &b))
-                asked += populate_resident(a, b);
+            if (!skipping && anonymous_private_writable(line, &a, &b) && b > resume_at) {
+                uintptr_t stop = populate_resident(a > resume_at ? a : resume_at, b, &step);
+                resume_at = stop;
+                if (step.refused)
+                    goto out;
+                if (stop < b || step.copy_left <= 0 || step.scan_left <= 0) {
+                    done = false; /* the next poll goes on from resume_at */
+                    goto out;
+                }
+            }
+            skipping = false;
             line = nl + 1;
         }
         held = (size_t)(buf + held - line);
         memmove(buf, line, held);
-        if (held == MAPS_PIECE)
-            held = 0; /* no line is that long: drop it */
+        if (held == MAPS_PIECE) {
+            held = 0; /* a path that long: drop the line, up to its end */
+            skipping = true;
+        }
     }
+out:
     close(fd);
-    return asked;
+    return done || step.refused;
 }
 
 void pf_precopy_poll(void)
@@ -204,12 +245,23 @@ void pf_precopy_poll(void)
     /* a system call every POLL_EVERY allocations that go through */
     if ((__atomic_add_fetch(&polls, 1, __ATOMIC_RELAXED) & (POLL_EVERY - 1)) != 0)
         return;
-    long faults = minor_faults();
-    if (faults < 0 || faults - faults_at_start < PRECOPY_FAULTS)
-        return;
-    /* once, whichever thread gets here first */
-    if (!__atomic_exchange_n(&pf_precopy_armed, false, __ATOMIC_ACQ_REL))
-        return;
-    long asked = populate_all();
-    pf_event_precopied(faults - faults_at_start, asked);
+    if (__atomic_exchange_n(&busy, true, __ATOMIC_ACQUIRE))
+        return; /* another thread is at it */
+    int saved = errno; /* the target's, around an allocation that succeeds */
+    if (!faults_at_copy) {
+        long faults = minor_faults();
+        if (faults < 0 || faults - faults_at_start < PRECOPY_FAULTS) {
+            errno = saved;
+            __atomic_store_n(&busy, false, __ATOMIC_RELEASE);
+            return;
+        }
+        faults_at_copy = faults - faults_at_start;
+    }
+    if (copy_step()) {
+        __atomic_store_n(&pf_precopy_armed, false, __ATOMIC_RELEASE);
+        if (copied > 0)
+            pf_event_precopied(faults_at_copy, copied);
+    }
+    errno = saved;
+    __atomic_store_n(&busy, false, __ATOMIC_RELEASE);
 }

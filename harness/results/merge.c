@@ -489,7 +489,8 @@ static long merged_stride(const struct pf_results *s, size_t n)
 }
 
 /* The integer KEY of OBJ's object member IN (NULL: of OBJ) set to the sum
- * of it over the shards' target T, where each has it. */
+ * of it over the shards' target T where each has it; removed where one
+ * lacks it. */
 static void sum_target_key(json_t *obj, const struct pf_results *s, size_t n, size_t t, const char *in,
                            const char *key)
 {
@@ -500,8 +501,12 @@ static void sum_target_key(json_t *obj, const struct pf_results *s, size_t n, si
     for (size_t k = 0; k < n; k++) {
         json_t *o = json_array_get(json_object_get(s[k].root, "targets"), t);
         json_t *v = json_object_get(in ? json_object_get(o, in) : o, key);
-        if (!json_is_integer(v))
+        if (!json_is_integer(v)) {
+            /* a shard that did not count it (an older build): no sum,
+             * rather than shard 0's count passed off as one */
+            json_object_del(into, key);
             return;
+        }
         total += json_integer_value(v);
     }
     json_object_set_new(into, key, json_integer(total));

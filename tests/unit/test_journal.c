@@ -69,7 +69,7 @@ static const struct pf_journal_trial segv = {
     .target = 1, .point = 77, .mode = PF_MODE_PERSISTENT, .cls = PF_SEGFAULT,
     .sub = PF_SUB_NONE, .exit_code = -1, .signal = 11, .duration_ms = 12, .injected = 3,
     .first_injected = 77, .reached = 1, .engine = PF_FORKSRV_FORKED, .stop = PF_STOP_LOOP,
-    .signature = "segfault: f < g", .repro = "pyfault run --inject from=77 -- t",
+    .precopied = 1, .signature = "segfault: f < g", .repro = "pyfault run --inject from=77 -- t",
     .stderr_tail = "line\n\"quoted\"\n", .error = "",
     .has_plan_key = 1, .plan_key = 0x8000000000000001ull, .plan_nth = 2,
 };
@@ -147,6 +147,7 @@ static void test_round_trip(void **state)
     assert_int_equal(t->first_injected, 77);
     assert_int_equal(t->reached, 1);
     assert_int_equal(t->engine, PF_FORKSRV_FORKED);
+    assert_int_equal(t->precopied, 1);
     assert_int_equal(t->stop, PF_STOP_LOOP);
     assert_true(t->has_plan_key);
     assert_true(t->plan_key == 0x8000000000000001ull);

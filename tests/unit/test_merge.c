@@ -540,6 +540,33 @@ static void target_refused(const char *in, const char *key, json_t *v, const cha
     pf_results_free(&s[1]);
 }
 
+/* A count one shard does not have (written by a build that did not keep
+ * it) is left out of the merge, not shard 0's passed off as the sum. */
+static void test_uncounted_key_left_out(void **state)
+{
+    (void)state;
+    char err[256];
+    struct pf_results s[2];
+    const char *names[] = {"a.json", "b.json"};
+    memset(s, 0, sizeof s);
+    for (int k = 0; k < 2; k++) {
+        json_t *j = with_target(report_fixture(k + 1, 2), k + 1, 2, 100, 3, "all");
+        json_t *t = json_array_get(json_object_get(j, "targets"), 0);
+        if (k == 1)
+            json_object_del(json_object_get(t, "engine"), "precopied");
+        load(&s[k], j);
+    }
+    json_t *m = merged_tree(s, names, 2, NULL, err, sizeof err);
+    if (!m)
+        fail_msg("%s", err);
+    json_t *engine = json_object_get(json_array_get(json_object_get(m, "targets"), 0), "engine");
+    assert_int_equal(json_integer_value(json_object_get(engine, "forked")), 10 + 20);
+    assert_null(json_object_get(engine, "precopied"));
+    json_decref(m);
+    for (int k = 0; k < 2; k++)
+        pf_results_free(&s[k]);
+}
+
 /* Shards whose counting runs disagree ("point N" another allocation in
  * each) are refused in one line naming both shards, the target and both
  * counts; so are another layer, plan kind, call-site table, number of
@@ -647,6 +674,7 @@ int main(void)
         cmocka_unit_test(test_edited_inputs_refused),
         cmocka_unit_test(test_edited_inputs_any_input),
         cmocka_unit_test(test_targets_rebuilt),
+        cmocka_unit_test(test_uncounted_key_left_out),
         cmocka_unit_test(test_target_counts_refused),
         cmocka_unit_test(test_write_is_atomic_and_readable),
     };
