@@ -182,7 +182,7 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./tools/run-main.sh
 
-build/bench/%: bench/%.c build/.flags
+build/bench/%: bench/%.c bench/median.h build/.flags
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS_BASE) -o $@ $< -lpthread

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "median.h"
+
 static double run_once(char **argv, const char *extra_env)
 {
     struct timespec t0, t1;
@@ -36,18 +38,6 @@ static double run_once(char **argv, const char *extra_env)
         exit(1);
     }
     return (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int main(int argc, char **argv)
@@ -83,8 +73,8 @@ int main(int argc, char **argv)
         ratio[i] = tb[i] / ta[i];
     }
     printf("runs          %d each, alternating\n", n);
-    printf("median A      %.3f ms\n", median(ta, n) * 1e3);
-    printf("median B      %.3f ms\n", median(tb, n) * 1e3);
-    printf("median B/A    %.4f\n", median(ratio, n));
+    printf("median A      %.3f ms\n", bench_median(ta, n) * 1e3);
+    printf("median B      %.3f ms\n", bench_median(tb, n) * 1e3);
+    printf("median B/A    %.4f\n", bench_median(ratio, n));
     return 0;
 }

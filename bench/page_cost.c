@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "median.h"
+
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
@@ -35,18 +37,6 @@ static void touch(char *p, size_t n, size_t page)
 {
     for (size_t i = 0; i < n; i += page)
         p[i]++;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* In a forked child of a parent that wrote all of [p, p + n): the time
@@ -122,8 +112,8 @@ int main(int argc, char **argv)
         after[r] = a / pages;
         munmap(p, n);
     }
-    double f = median(fresh, rounds), c = median(cow, rounds);
-    double p = median(pop, rounds), a = median(after, rounds);
+    double f = bench_median(fresh, rounds), c = bench_median(cow, rounds);
+    double p = bench_median(pop, rounds), a = bench_median(after, rounds);
     printf("fresh %.2f\ncow %.2f\npopulate %.2f\ntouch_after_populate %.2f\n", f, c, p, a);
     printf("populate_plus_touch_over_cow %.2f\n", c > 0 ? (p + a) / c : 0.0);
     return 0;
