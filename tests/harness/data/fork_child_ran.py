@@ -86,7 +86,7 @@ else:
     raise SystemExit(f"unknown FORK_CHILD_KIND {kind!r}")
 with pyfault.region():
     try:
-        words = [str(j) * 600 for j in range(40)]
+        words = [str(j) * 600 for j in range(28)]
     except MemoryError:
         pass
 print("done")
