@@ -37,7 +37,6 @@ plan_size() {
         "$OUT/probe/results.json"
 }
 
-
 # way LABEL ENGINE INJECT PLAN: one line of figures for that way of sweeping
 way() {
     local label=$1 engine=$2 inject=$3 plan=$4 points stride t0 t1 wall
