@@ -19,7 +19,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <fcntl.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -44,39 +43,20 @@ static const char *signal_name(int sig)
     return "SIG?";
 }
 
-/* Finds "[stack]" in /proc/self/maps with read(2) only. */
+/* Notes the top of the main thread's stack, the "[stack]" mapping. */
+static bool note_main_stack(const struct pf_maps_line *line, void *arg)
+{
+    (void)arg;
+    if (strcmp(line->path, "[stack]") != 0)
+        return true;
+    main_stack_top = (uintptr_t)line->end;
+    return false;
+}
+
+/* Finds the main stack's top and its limit. */
 static void find_main_stack(void)
 {
-    char buf[4096];
-    char line[512];
-    size_t ll = 0;
-    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    ssize_t got;
-    while ((got = read(fd, buf, sizeof buf)) > 0) {
-        for (ssize_t i = 0; i < got; i++) {
-            if (buf[i] != '\n') {
-                if (ll < sizeof line - 1)
-                    line[ll++] = buf[i];
-                continue;
-            }
-            line[ll] = '\0';
-            ll = 0;
-            if (!strstr(line, "[stack]"))
-                continue;
-            const char *dash = strchr(line, '-');
-            if (!dash)
-                continue;
-            uintptr_t hi = 0;
-            for (const char *p = dash + 1; *p && *p != ' '; p++) {
-                char c = *p;
-                hi = hi * 16 + (uintptr_t)(c <= '9' ? c - '0' : c - 'a' + 10);
-            }
-            main_stack_top = hi;
-        }
-    }
-    close(fd);
+    pf_maps_walk(note_main_stack, NULL);
     struct rlimit rl;
     if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
         main_stack_limit = rl.rlim_cur;

@@ -144,66 +144,23 @@ static bool children_differ(uint64_t n)
     return !pf_childlog_below(n);
 }
 
-/* Whether the process has a writable shared mapping (perms rw-s in
- * /proc/self/maps) other than the control page: a forked trial would
- * share it with the server and every later trial (a flag it sets, a
- * POSIX semaphore it dies holding), where each exec'd trial has its own.
- * Inside malloc: raw reads into a stack buffer, one byte at a time
- * through a small state machine (only each line's address range and
- * permissions matter, so a line may span reads). */
+/* Stops at a writable shared mapping (perms rw-s) other than the
+ * control page, whose address ARG holds. */
+static bool is_other_shared_writable(const struct pf_maps_line *line, void *arg)
+{
+    uintptr_t own = *(const uintptr_t *)arg;
+    bool shared_writable = line->perms[1] == 'w' && line->perms[3] == 's';
+    return !shared_writable || (own >= line->start && own < line->end);
+}
+
+/* Whether the process has a writable shared mapping other than the
+ * control page: a forked trial would share it with the server and every
+ * later trial (a flag it sets, a POSIX semaphore it dies holding), where
+ * each exec'd trial has its own. Runs inside malloc (mapswalk.c). */
 static bool shared_writable_mapping(void)
 {
-    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
     uintptr_t own = (uintptr_t)__atomic_load_n(&pf_page, __ATOMIC_ACQUIRE);
-    uintptr_t start = 0, end = 0;
-    int field = 0, np = 0; /* 0 start, 1 end, 2 permissions, 3 the rest */
-    char perms[4] = {0};
-    bool found = false;
-    char buf[4096];
-    while (!found) {
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        for (ssize_t i = 0; i < n && !found; i++) {
-            char c = buf[i];
-            if (c == '\n') {
-                field = np = 0;
-                start = end = 0;
-                continue;
-            }
-            unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
-                         : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 0;
-            switch (field) {
-            case 0:
-                if (c == '-')
-                    field = 1;
-                else
-                    start = start << 4 | d;
-                break;
-            case 1:
-                if (c == ' ')
-                    field = 2;
-                else
-                    end = end << 4 | d;
-                break;
-            case 2:
-                perms[np++] = c;
-                if (np == 4) {
-                    field = 3;
-                    found = perms[1] == 'w' && perms[3] == 's' && !(own >= start && own < end);
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    close(fd);
-    return found;
+    return !pf_maps_walk(is_other_shared_writable, &own);
 }
 
 /* Whether a timer would be lost: an interval timer armed (a fork does
@@ -377,10 +334,10 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
  * server must not run on before it has, or it would write into the file
  * or channel, or read from it, and the trial would copy what the server
  * did after the stop (125 of the 604 points of
- * tests/harness/data/fork_copy_at_stop.py ended otherwise than exec'd). Each such trial holds the write end of a pipe
- * until its copies are made (or it dies); the server waits for them all
- * before it runs on (copies_made), so the trials of one stop copy side
- * by side. */
+ * tests/harness/data/fork_copy_at_stop.py ended otherwise than exec'd).
+ * Each such trial holds the write end of a pipe until its copies are
+ * made (or it dies); the server waits for them all before it runs on
+ * (copies_made), so the trials of one stop copy side by side. */
 static bool fork_trial(uint64_t n, uint32_t mode, const int fds[4], const char *spec,
                        const char *ctl)
 {

@@ -588,6 +588,27 @@ void pf_event_crash(int sig, const char *signame, uintptr_t addr, uintptr_t sp,
  * fault, if not. Async-signal-safe, allocation-free, keeps errno. */
 bool pf_mem_read(void *dst, uintptr_t src, size_t len) PF_HIDDEN;
 
+/* ---- the lines of /proc/self/maps (mapswalk.c, a leaf) ---------------- */
+/* Bytes kept of a mapping's path, its NUL included. */
+#define PF_MAPS_PATH 256
+/* One mapping: "start-end perms offset dev inode path". */
+struct pf_maps_line {
+    uint64_t start, end;         /* [start, end) */
+    uint64_t offset;             /* the file offset mapped at start */
+    uint64_t inode;              /* 0 for anonymous memory */
+    char perms[4];               /* "rw-p": not NUL-terminated */
+    char path[PF_MAPS_PATH];     /* "", "[heap]", a file's path (a " (deleted)" kept) */
+    bool path_cut;               /* the path was longer than PF_MAPS_PATH - 1 */
+};
+/* Called on each mapping; returns false to stop the walk. */
+typedef bool (*pf_maps_visit)(const struct pf_maps_line *line, void *arg);
+/* Calls VISIT on each well-formed line read from FD (maps text) in order;
+ * false only when VISIT stopped it. Allocation-free, async-signal-safe. */
+bool pf_maps_walk_fd(int fd, pf_maps_visit visit, void *arg) PF_HIDDEN;
+/* pf_maps_walk_fd over /proc/self/maps (true, no call, if it cannot be
+ * opened). Allocation-free, async-signal-safe, keeps errno. */
+bool pf_maps_walk(pf_maps_visit visit, void *arg) PF_HIDDEN;
+
 /* ---- alternate signal stacks (altstack.c) ------------------------------ */
 /* Set once the calling thread's alternate stack was seen to (initial-exec
  * TLS: the test on every allocation is one load). */

@@ -61,8 +61,6 @@
 #define STEP_SCAN_PAGES (1L << 20)
 /* pages looked at by one mincore call (its vector is static) */
 #define MINCORE_CHUNK 4096
-/* /proc/self/maps is read in pieces this long */
-#define MAPS_PIECE 8192
 
 bool pf_precopy_armed PF_HIDDEN;
 static unsigned long polls;
@@ -157,87 +155,41 @@ static uintptr_t populate_resident(uintptr_t start, uintptr_t end, struct step *
         }
         at += i * (uintptr_t)page_size;
     }
-    return at < end ? at : end;
+    return at;
 }
 
-/* Whether a line of /proc/self/maps is an anonymous private writable
- * mapping (the heap, the allocators' arenas), and its range. Not a file's
- * private mapping: a page of it not yet written still shows what the
- * file holds now, as it would in an exec'd trial, and a copy made early
- * would stop following the file. Not the stack: it grows and faults as
- * it does. */
-static bool anonymous_private_writable(const char *line, uintptr_t *start, uintptr_t *end)
+/* Whether LINE is an anonymous private writable mapping (the heap, the
+ * allocators' arenas). Not a file's private mapping: a page of it not yet
+ * written still shows what the file holds now, as it would in an exec'd
+ * trial, and a copy made early would stop following the file. Not the
+ * stack: it grows and faults as it does. */
+static bool anonymous_private_writable(const struct pf_maps_line *line)
 {
-    char *p;
-    unsigned long a = strtoul(line, &p, 16);
-    if (*p != '-')
-        return false;
-    unsigned long b = strtoul(p + 1, &p, 16);
-    if (b <= a || *p != ' ' || p[1] != 'r' || p[2] != 'w' || p[4] != 'p' || p[5] != ' ')
-        return false;
-    /* offset, device, inode: a file's mapping has an inode */
-    p += 6;
-    strtoul(p, &p, 16);
-    while (*p == ' ')
-        p++;
-    while (*p && *p != ' ')
-        p++;
-    unsigned long inode = strtoul(p, &p, 10);
-    if (inode != 0 || strstr(p, "[stack]"))
-        return false;
-    *start = a;
-    *end = b;
-    return true;
+    return line->end > line->start && line->perms[0] == 'r' && line->perms[1] == 'w' &&
+           line->perms[3] == 'p' && line->inode == 0 && !strstr(line->path, "[stack]");
+}
+
+/* Copies LINE's resident pages from resume_at on as far as STEP (ARG)
+ * goes; stops the walk where the step ends or the copy is refused. */
+static bool copy_mapping(const struct pf_maps_line *line, void *arg)
+{
+    struct step *step = arg;
+    uintptr_t start = (uintptr_t)line->start, end = (uintptr_t)line->end;
+    if (!anonymous_private_writable(line) || end <= resume_at)
+        return true;
+    resume_at = populate_resident(start > resume_at ? start : resume_at, end, step);
+    return !step->refused && resume_at >= end && step->copy_left > 0 && step->scan_left > 0;
 }
 
 /* One step of the copy: the resident pages of the anonymous private
  * writable mappings from resume_at on, as far as a step goes. Returns
- * true when it reached the end (or cannot go on). Reads /proc/self/maps
- * in pieces, with no allocation (this runs inside the allocation hook). */
+ * true when it reached the end (or cannot go on). Allocation-free (this
+ * runs inside the allocation hook). */
 static bool copy_step(void)
 {
-    static char buf[MAPS_PIECE + 1];
-    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return true;
     struct step step = {STEP_PAGES, STEP_SCAN_PAGES, false};
-    bool done = true;
-    bool skipping = false; /* the rest of a line too long to hold */
-    size_t held = 0;
-    for (;;) {
-        ssize_t got = read(fd, buf + held, MAPS_PIECE - held);
-        if (got <= 0)
-            break;
-        held += (size_t)got;
-        buf[held] = '\0';
-        char *line = buf;
-        char *nl;
-        while ((nl = strchr(line, '\n')) != NULL) {
-            *nl = '\0';
-            uintptr_t a, b;
-            if (!skipping && anonymous_private_writable(line, &a, &b) && b > resume_at) {
-                uintptr_t stop = populate_resident(a > resume_at ? a : resume_at, b, &step);
-                resume_at = stop;
-                if (step.refused)
-                    goto out;
-                if (stop < b || step.copy_left <= 0 || step.scan_left <= 0) {
-                    done = false; /* the next poll goes on from resume_at */
-                    goto out;
-                }
-            }
-            skipping = false;
-            line = nl + 1;
-        }
-        held = (size_t)(buf + held - line);
-        memmove(buf, line, held);
-        if (held == MAPS_PIECE) {
-            held = 0; /* a path that long: drop the line, up to its end */
-            skipping = true;
-        }
-    }
-out:
-    close(fd);
-    return done || step.refused;
+    /* where it stopped short, the next poll goes on from resume_at */
+    return pf_maps_walk(copy_mapping, &step) || step.refused;
 }
 
 void pf_precopy_poll(void)
