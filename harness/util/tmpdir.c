@@ -1,5 +1,6 @@
 /* tmpdir.c: control pages and event logs live here for one command, in a
- * directory only we can enter (mkdtemp: 0700, a random name). */
+ * directory only we can enter (mkdtemp: 0700, a random name), of one
+ * length under any TMPDIR that leaves room for it (tmpdir.h). */
 #include "tmpdir.h"
 
 #include <dirent.h>
@@ -15,20 +16,25 @@ int pf_tmpdir_create(char *out, size_t outlen)
     const char *base = getenv("TMPDIR");
     if (!base || !*base)
         base = "/tmp";
-    if (snprintf(out, outlen, "%s/pyfault.XXXXXX", base) >= (int)outlen) {
+    /* absolute under a relative TMPDIR: a target that changes directory,
+     * and its children, still find their control page and log */
+    char abs[PATH_MAX];
+    if (base[0] != '/' && realpath(base, abs))
+        base = abs;
+    /* "pyfault.", as many '_' as bring it to PF_TMPDIR_WIDTH, "XXXXXX" */
+    int len = snprintf(out, outlen, "%s/pyfault.", base);
+    size_t pad = (size_t)len + 6 < PF_TMPDIR_WIDTH ? PF_TMPDIR_WIDTH - 6 - (size_t)len : 0;
+    if (len < 0 || (size_t)len + pad + 6 >= outlen) {
         snprintf(out, outlen, "TMPDIR too long");
         return -1;
     }
+    memset(out + len, '_', pad);
+    memcpy(out + (size_t)len + pad, "XXXXXX", 7);
     if (!mkdtemp(out)) {
         int e = errno;
         snprintf(out, outlen, "cannot create a temporary directory in %s: %s", base, strerror(e));
         return -1;
     }
-    /* absolute under a relative TMPDIR: a target that changes directory,
-     * and its children, still find their control page and log */
-    char abs[PATH_MAX];
-    if (out[0] != '/' && realpath(out, abs) && strlen(abs) < outlen)
-        memcpy(out, abs, strlen(abs) + 1);
     return 0;
 }
 

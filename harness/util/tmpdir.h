@@ -6,8 +6,16 @@
 
 #include "janitor.h"
 
-/* Creates a fresh directory under $TMPDIR (or /tmp) into OUT. Returns 0,
- * or -1 with a one-line message in OUT. */
+/* The length of every scratch directory's absolute path whose TMPDIR is
+ * at most PF_TMPDIR_WIDTH - 15 characters long (its name is padded).
+ * Its path is in the targets' environments (PYFAULT's log=, PYFAULT_CTL),
+ * and CPython lays out os.environ's objects by their text: a repro under
+ * another TMPDIR, on another machine, sees the trial's footprint. */
+#define PF_TMPDIR_WIDTH 96
+
+/* Creates a fresh directory under $TMPDIR (or /tmp) into OUT, absolute,
+ * PF_TMPDIR_WIDTH long where TMPDIR leaves room. Returns 0, or -1 with a
+ * one-line message in OUT. */
 int pf_tmpdir_create(char *out, size_t outlen);
 /* Removes DIR and the plain files in it. */
 void pf_tmpdir_remove(const char *dir);

@@ -17,6 +17,7 @@
  * exec is test_fork_state's.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -311,16 +312,31 @@ static int distinct_lines(const char *path, char rows[][64], int max)
     return n;
 }
 
+/* Sets TMPDIR to a new folder made from TEMPLATE (into DIR); returns the
+ * TMPDIR it had (malloc'd), or NULL. */
+static char *tmpdir_switch(char *dir, const char *template)
+{
+    const char *was = getenv("TMPDIR");
+    char *saved = was ? strdup(was) : NULL;
+    strcpy(dir, template);
+    if (!mkdtemp(dir))
+        fail_msg("mkdtemp %s: %s", template, strerror(errno));
+    setenv("TMPDIR", dir, 1);
+    return saved;
+}
+
 /* CPython lays out its objects by the length of its environment's text:
  * a trial whose PYFAULT (nth=9, from=18113) or PYFAULT_CTL differed in
  * length from its fork server's could crash where the other did not (a
  * read of freed memory in python3.11's start-up). Every trial of both
  * sweeps, in both modes, sees the same two lengths, and so does a repro
- * of one. */
+ * of one, in the sweeps' TMPDIR and in a longer one (as on another
+ * machine). */
 static void test_trials_see_one_environment_width(void **state)
 {
     (void)state;
-    char out[700], rows[4][64];
+    char out[700], rows[4][64], sweeps_tmp[64], repro_tmp[64];
+    char *was = tmpdir_switch(sweeps_tmp, "/tmp/pfw.XXXXXX");
     const char *script = project_path("tests/harness/data/fork_env_width.py");
     const char *args[] = {"--inject", "region", "--mode", "both", "--python", PY, script, NULL};
     snprintf(out, sizeof out, "%s/widths", harness_tmpdir());
@@ -333,15 +349,26 @@ static void test_trials_see_one_environment_width(void **state)
     snprintf(results, sizeof results, "%s/results.json", harness_tmpdir());
     assert_int_equal(json_dump_file(fk, results, 0), 0);
     const char *rargs[] = {"repro", results, "0", NULL};
-    struct proc_result r;
-    struct stat before, after;
-    assert_int_equal(stat(out, &before), 0);
-    harness_cli(rargs, &r, NULL);
-    if (r.exit_code != 0)
-        fail_msg("repro: status %d: %s%s", r.exit_code, r.out, r.err);
-    proc_result_free(&r);
-    assert_int_equal(stat(out, &after), 0);
-    assert_true(after.st_size > before.st_size); /* it met its failure */
+    for (int elsewhere = 0; elsewhere < 2; elsewhere++) {
+        if (elsewhere)
+            tmpdir_switch(repro_tmp, "/tmp/pyfault-env-width-elsewhere.XXXXXX");
+        struct proc_result r;
+        struct stat before, after;
+        assert_int_equal(stat(out, &before), 0);
+        harness_cli(rargs, &r, NULL);
+        if (r.exit_code != 0)
+            fail_msg("repro: status %d: %s%s", r.exit_code, r.out, r.err);
+        proc_result_free(&r);
+        assert_int_equal(stat(out, &after), 0);
+        assert_true(after.st_size > before.st_size); /* it met its failure */
+    }
+    if (was)
+        setenv("TMPDIR", was, 1);
+    else
+        unsetenv("TMPDIR");
+    free(was);
+    assert_int_equal(rmdir(sweeps_tmp), 0); /* and nothing left in them */
+    assert_int_equal(rmdir(repro_tmp), 0);
     unlink(results);
     unsetenv("ENV_WIDTH_OUT");
     int n = distinct_lines(out, rows, 4);
