@@ -351,7 +351,7 @@ static void test_trials_see_one_environment_width(void **state)
     const char *rargs[] = {"repro", results, "0", NULL};
     for (int elsewhere = 0; elsewhere < 2; elsewhere++) {
         if (elsewhere)
-            tmpdir_switch(repro_tmp, "/tmp/pyfault-env-width-elsewhere.XXXXXX");
+            free(tmpdir_switch(repro_tmp, "/tmp/pyfault-env-width-elsewhere.XXXXXX"));
         struct proc_result r;
         struct stat before, after;
         assert_int_equal(stat(out, &before), 0);
