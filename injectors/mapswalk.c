@@ -23,8 +23,7 @@ enum field { F_START, F_END, F_PERMS, F_OFFSET, F_DEV, F_INODE, F_GAP, F_PATH, F
 struct parser {
     struct pf_maps_line line;
     enum field field;
-    size_t n;   /* characters of the current field so far */
-    size_t len; /* characters of the line so far */
+    size_t n; /* characters of the current field so far */
 };
 
 static void parser_reset(struct parser *p)
@@ -32,7 +31,6 @@ static void parser_reset(struct parser *p)
     memset(&p->line, 0, sizeof p->line);
     p->field = F_START;
     p->n = 0;
-    p->len = 0;
 }
 
 /* The value of hex digit C, or -1. */
@@ -57,7 +55,6 @@ static void parser_feed(struct parser *p, char c)
 {
     struct pf_maps_line *l = &p->line;
     int d;
-    p->len++;
     switch (p->field) {
     case F_START:
     case F_END:
@@ -148,7 +145,7 @@ bool pf_maps_walk_fd(int fd, pf_maps_visit visit, void *arg)
         }
     }
     /* the kernel ends every line; a last one without its newline counts */
-    if (p.len > 0 && parser_done(&p))
+    if (parser_done(&p))
         return visit(&p.line, arg);
     return true;
 }
