@@ -93,10 +93,10 @@ HARNESS_DIRS := harness $(patsubst %/,%,$(sort $(dir $(wildcard harness/*/*.c ha
 HARNESS_SRC := $(wildcard $(addsuffix /*.c,$(HARNESS_DIRS)))
 HARNESS_HDR := $(wildcard $(addsuffix /*.h,$(HARNESS_DIRS)))
 HARNESS_MAIN := harness/cli/main.c
-# the shim's spec parser is shared; its symbol index and maps walker are
-# here for their unit tests
+# the shim's spec parser is shared; its symbol index (with the mappings
+# it makes) and maps walker are here for their unit tests
 HARNESS_LIB_SRC := $(filter-out $(HARNESS_MAIN),$(HARNESS_SRC)) injectors/spec.c \
-	injectors/symindex.c injectors/mapswalk.c
+	injectors/symindex.c injectors/aside.c injectors/mapswalk.c
 HARNESS_LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(HARNESS_LIB_SRC))
 HARNESS_INC := $(addprefix -I,$(HARNESS_DIRS))
 
@@ -105,7 +105,8 @@ $(B)/obj/%.o: %.c injectors/pyfault.h $(HARNESS_HDR) $(B)/.flags
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS_ALL) $(HARNESS_INC) -Itests/support -c $< -o $@
 
-$(B)/obj/injectors/symindex.o $(B)/obj/injectors/mapswalk.o: injectors/internal.h
+$(B)/obj/injectors/symindex.o $(B)/obj/injectors/aside.o $(B)/obj/injectors/mapswalk.o: \
+	injectors/internal.h
 
 $(B)/libharness.a: $(HARNESS_LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^

@@ -50,8 +50,8 @@ static void give_stack(void)
     if (sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE))
         return;
     size_t guard = page_size();
-    char *mem = mmap(NULL, guard + PF_ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *mem = pf_map_aside(guard + PF_ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
+                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)
         return;
     mprotect(mem, guard, PROT_NONE);

@@ -53,8 +53,8 @@ void pf_ctl_attach(void)
         close(fd);
         return;
     }
-    struct pyfault_ctl *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE,
-                                    MAP_SHARED, fd, 0);
+    struct pyfault_ctl *page = pf_map_aside(sizeof *page, PROT_READ | PROT_WRITE,
+                                            MAP_SHARED, fd, 0);
     close(fd);
     if (page == MAP_FAILED)
         return;

@@ -277,8 +277,8 @@ static void become_trial(uint64_t n, uint32_t mode, const int fds[4], const char
         pf_exit_now(1); /* it is gone already */
     setpgid(0, 0);
     stop_serving();
-    struct pyfault_ctl *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED,
-                                    fds[0], 0);
+    struct pyfault_ctl *page = pf_map_aside(sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED,
+                                            fds[0], 0);
     int page_err = errno;
     close(fds[0]); /* one more free for fdprivate.c near the limit */
     if (page != MAP_FAILED) {

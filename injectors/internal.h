@@ -609,6 +609,14 @@ bool pf_maps_walk_fd(int fd, pf_maps_visit visit, void *arg) PF_HIDDEN;
  * opened). Allocation-free, async-signal-safe, keeps errno. */
 bool pf_maps_walk(pf_maps_visit visit, void *arg) PF_HIDDEN;
 
+/* ---- the shim's own mappings (aside.c, a leaf) ------------------------ */
+/* mmap(2) of LEN bytes (PROT, FLAGS without MAP_FIXED, FD, OFFSET) at an
+ * address claimed from a range far below the kernel's own placement, so
+ * that the target's later mappings land where they would without it;
+ * where the kernel cannot honour it, where it would have put it anyway.
+ * MAP_FAILED on failure. Async-signal-safe, allocation-free. */
+void *pf_map_aside(size_t len, int prot, int flags, int fd, off_t offset) PF_HIDDEN;
+
 /* ---- alternate signal stacks (altstack.c) ------------------------------ */
 /* Set once the calling thread's alternate stack was seen to (initial-exec
  * TLS: the test on every allocation is one load). */

@@ -47,8 +47,9 @@ void pf_sites_open(void)
 {
     if (!pf_spec.sites_path[0])
         return;
-    void *m = mmap(NULL, (size_t)PF_SITES_SLOTS * sizeof(struct slot), PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *m = pf_map_aside((size_t)PF_SITES_SLOTS * sizeof(struct slot),
+                           PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                           -1, 0);
     /* no O_CREAT: the harness makes the file; a target's own children
      * started with the same spec append to it */
     int fd = pf_open_for_append(pf_spec.sites_path, O_NOFOLLOW);

@@ -77,7 +77,7 @@ static int build(struct pf_symindex *ix, const Elf64_Sym *syms, size_t nsyms, si
     if (n == 0)
         return -1;
     size_t bytes = n * (sizeof(uint32_t) + sizeof(uint64_t));
-    void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *mem = pf_map_aside(bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)
         return -1;
     uint64_t *reach = mem;

@@ -81,7 +81,7 @@ static bool map_file(const char *path, const uint8_t **map, size_t *len)
             close(fd);
         return false;
     }
-    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    void *m = pf_map_aside((size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (m == MAP_FAILED)
         return false;

@@ -6,7 +6,7 @@
 export PYFAULT_EXTRA_PACKAGES += clang-14 libclang-rt-14-dev
 
 TSAN_CC := clang-14
-TSAN_SRC := tests/tsan/filter_race.c $(addprefix injectors/,unwind.c symtab.c symindex.c dso.c spec.c config.c log.c heldfile.c fdhigh.c)
+TSAN_SRC := tests/tsan/filter_race.c $(addprefix injectors/,unwind.c symtab.c symindex.c aside.c dso.c spec.c config.c log.c heldfile.c fdhigh.c)
 
 build/tsan/filter_race: $(TSAN_SRC) injectors/*.h
 	@mkdir -p $(dir $@)
