@@ -381,6 +381,12 @@ static void test_trials_see_one_environment_width(void **state)
     json_decref(fk);
 }
 
+/* qsort's order of two rows of plan_lines. */
+static int row_order(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
 /* The lines of PATH that start with a plan ("nth=", "from="), sorted,
  * into ROWS (at most MAX); returns how many. */
 static int plan_lines(const char *path, char rows[][160], int max)
@@ -393,7 +399,7 @@ static int plan_lines(const char *path, char rows[][160], int max)
         if (strncmp(line, "nth=", 4) == 0 || strncmp(line, "from=", 5) == 0)
             snprintf(rows[n++], 160, "%s", line);
     fclose(f);
-    qsort(rows, (size_t)n, sizeof rows[0], (int (*)(const void *, const void *))strcmp);
+    qsort(rows, (size_t)n, sizeof rows[0], row_order);
     return n;
 }
 
